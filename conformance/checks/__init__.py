@@ -1,0 +1,20 @@
+"""Checks: one module per requirement family; each check a small registered class.
+
+Importing this package registers the built-in checks; :func:`load_plugins` registers third-party
+checks from the ``conformance.checks`` entry point group through the same decorator.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+from conformance.checks import minimisation, naw, pseudonym  # noqa: F401  (registration)
+from conformance.checks.base import REGISTRY, Check, CheckContext, CheckDoc, register
+
+__all__ = ["REGISTRY", "Check", "CheckContext", "CheckDoc", "load_plugins", "register"]
+
+
+def load_plugins() -> None:
+    """Import every module that registers checks through the ``conformance.checks`` group."""
+    for entry in entry_points(group="conformance.checks"):
+        entry.load()

@@ -1,0 +1,207 @@
+"""MIN-001 … MIN-003: only the fields the purpose needs, no more precise than it needs them,
+and nothing from a category the sender withheld."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from conformance.checks.base import Check, CheckContext, CheckDoc, Tally, register, times
+from conformance.detect.precision import precision_of
+from conformance.detect.redact import redact
+from conformance.model.findings import Finding
+from conformance.model.profile import Precision
+from conformance.model.records import Record
+from conformance.model.verdict import Confidence, Severity
+
+
+@register
+class FieldNotAllowed(Check):
+    requirement = "MIN-001"
+    evidence = frozenset({"export", "spec", "api"})
+    doc = CheckDoc(
+        what="Every field present in a record is on the purpose's allow-list (or of a class the "
+        "purpose allows). The world is closed: a field the profile does not know counts too.",
+        why="Data minimisation (AVG art. 5(1)(c)): a supplier receives only what the purpose "
+        "needs. Edustandaard codified this for UWLR as the Smalle set and the LVS set.",
+        failing='<leerling key="L1"><geslacht>2</geslacht></leerling>   (purpose smalle-set)',
+        passing='<leerling key="L1"><jaargroep>5</jaargroep></leerling>   (purpose smalle-set)',
+        fix="Stop exporting the field for this purpose. If it carries no personal data, declare "
+        "it in a profile that extends this one (class operational) so reviewers can see it.",
+    )
+
+    def __init__(self, ctx: CheckContext) -> None:
+        super().__init__(ctx)
+        self.tally = Tally(self.requirement)
+
+    def visit(self, record: Record) -> None:
+        self.examined += 1
+        allowed = self.ctx.allowed
+        kind = record.kind
+        for path in record.fields:
+            if not allowed(kind, path):
+                self.tally.add((kind, path), record)
+
+    def finish(self) -> Iterable[Finding]:
+        return self.tally.findings(
+            self._message,
+            severity=Severity.MEDIUM,
+            confidence=lambda key: Confidence.HIGH
+            if self.ctx.rule(key[1]) is not None
+            else Confidence.MEDIUM,
+            rule=self.ctx.purpose_rule,
+            field_of=lambda key: key[1],
+        )
+
+    def _message(self, key: tuple[str, ...], count: int) -> str:
+        kind, path = key
+        rule = self.ctx.rule(path)
+        what = f"{rule.cls.value} field" if rule else "unknown field (not in the profile)"
+        return (
+            f"{what} '{path}' in {kind} records ({times(count)}): not on the allow-list of "
+            f"purpose '{self.ctx.purpose.name}'"
+        )
+
+
+@register
+class ExcessPrecision(Check):
+    requirement = "MIN-002"
+    doc = CheckDoc(
+        what="Fields the purpose allows only in a coarser form are not sent more precisely: "
+        "a birth date where year and month are enough, a six-character postcode where the "
+        "four digits are enough (the purpose's 'precision' entries).",
+        why="A full birth date with a postcode singles out most pupils; year-month and "
+        "postcode4 keep the statistics and lose the identification (AVG art. 5(1)(c)).",
+        failing="geboortedatum 2013-04-07   (purpose allows month: 2013-04)",
+        passing="geboortedatum 2013-04",
+        fix="Truncate the value before export: the year and month of birth, the four digits "
+        "of the postcode.",
+    )
+    nothing_examined = "no field with a precision limit is present in the inputs"
+
+    def __init__(self, ctx: CheckContext) -> None:
+        super().__init__(ctx)
+        self.tally = Tally(self.requirement)
+        self.limits = ctx.purpose.precision
+
+    def not_applicable(self) -> str | None:
+        if not self.limits:
+            return f"purpose '{self.ctx.purpose.name}' sets no precision limits"
+        return None
+
+    def visit(self, record: Record) -> None:
+        for path, values in record.fields.items():
+            limit = self._limit(path)
+            if limit is None:
+                continue
+            for value in values:
+                self.examined += 1
+                found = precision_of(value, limit.family)
+                if found is not None and found.rank > limit.rank:
+                    self.tally.add((path, limit.value, found.value), record, redact(value))
+
+    def _limit(self, path: str) -> Precision | None:
+        """The purpose's limit for this field: by path, by field name, or by category."""
+        limit = self.limits.get(path) or self.limits.get(path.rsplit("/", 1)[-1])
+        if limit is None:
+            rule = self.ctx.rule(path)
+            if rule is not None and rule.category is not None:
+                limit = self.limits.get(rule.category)
+        return limit
+
+    def finish(self) -> Iterable[Finding]:
+        return self.tally.findings(
+            lambda key, n: f"'{key[0]}' more precise than the purpose allows ({times(n)}): "
+            f"expected at most {key[1]}, found {key[2]}",
+            severity=Severity.MEDIUM,
+            rule=f"purposes.{self.ctx.purpose.name}.precision",
+            field_of=lambda key: key[0],
+        )
+
+
+_WITHHELD = frozenset({"VERBODEN", "OPT-UIT"})
+
+
+@register
+class WithheldCategoryPresent(Check):
+    requirement = "MIN-003"
+    doc = CheckDoc(
+        what="In an OSO dossier, no data is present from a category that the sending school "
+        "marked VERBODEN or OPT-UIT in metadata/categorie_uitlevering.",
+        why="Selective release (selectief uitleveren) is how a school and parents limit what "
+        "goes to the next school; a category marked OPT-UIT means the parents objected. "
+        "OSO's own validation requires that all data of such a category is absent.",
+        failing="<cat_verzuim>OPT-UIT</cat_verzuim> … <leerling>…<verzuim>…</verzuim>",
+        passing="<cat_verzuim>OPT-UIT</cat_verzuim> … <leerling>… (no verzuim)",
+        fix="Make the sending administration (LAS) leave out every element of a withheld "
+        "category when it builds the dossier.",
+    )
+    nothing_examined = "no dossier in the inputs carries metadata/categorie_uitlevering"
+
+    def __init__(self, ctx: CheckContext) -> None:
+        super().__init__(ctx)
+        self.tally = Tally(self.requirement)
+        self.release = ctx.profile.release_categories
+        self.withheld: dict[str, dict[str, str]] = {}  # kind -> category path -> flag name
+        self.flags: dict[str, str] = {}
+
+    def not_applicable(self) -> str | None:
+        if self.release is None:
+            return "the profile has no release categories (only OSO dossiers carry them)"
+        return None
+
+    def start_input(self, name: str) -> None:
+        self.withheld = {}
+        self.flags = {}
+
+    def visit(self, record: Record) -> None:
+        release = self.release
+        assert release is not None  # guarded by not_applicable
+        if record.kind == release.flags_record:
+            self._read_flags(record)
+        paths = self.withheld.get(record.kind)
+        if not paths:
+            return
+        self.examined += 1
+        for path, values in record.fields.items():
+            flag = _category_of(path, paths)
+            if flag is not None:
+                status = self.flags[flag]
+                self.tally.add((flag, status, path, record.kind), record, redact(values[0]))
+
+    def _read_flags(self, record: Record) -> None:
+        release = self.release
+        assert release is not None
+        prefix = f"{release.flags_field}/"
+        self.flags = {
+            path[len(prefix) :]: values[0]
+            for path, values in record.fields.items()
+            if path.startswith(prefix)
+        }
+        self.withheld = {}
+        for flag, kinds in release.categories.items():
+            if self.flags.get(flag) in _WITHHELD:
+                for kind, paths in kinds.items():
+                    for path in paths:
+                        self.withheld.setdefault(kind, {})[path] = flag
+        self.examined += 1
+
+    def finish(self) -> Iterable[Finding]:
+        return self.tally.findings(
+            lambda key, n: f"data of category '{key[0]}' marked {key[1]} is present: "
+            f"'{key[2]}' in {key[3]} records ({times(n)}); expected it absent",
+            rule="release_categories.categories",
+            field_of=lambda key: key[2],
+        )
+
+
+def _category_of(path: str, withheld: dict[str, str]) -> str | None:
+    """The withheld category covering this path (the path itself or an ancestor)."""
+    prefix = path
+    while True:
+        flag = withheld.get(prefix)
+        if flag is not None:
+            return flag
+        cut = prefix.rfind("/")
+        if cut < 0:
+            return None
+        prefix = prefix[:cut]

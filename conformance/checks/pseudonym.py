@@ -1,0 +1,240 @@
+"""PSN-001 … PSN-004: the chain pseudonym is present, well-formed, unique and of the right kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from conformance.checks.base import Check, CheckContext, CheckDoc, Tally, register, times
+from conformance.checks.uniqueness import UniquenessTracker
+from conformance.detect.fieldnames import classify_name
+from conformance.detect.pseudonyms import (
+    PseudonymKind,
+    classify_pseudonym,
+    contains_stampseudoniem,
+    malformation,
+)
+from conformance.detect.redact import redact, redact_pseudonym
+from conformance.model.findings import Finding
+from conformance.model.profile import FieldClass
+from conformance.model.records import Record
+from conformance.model.verdict import Confidence
+
+_NO_PSEUDONYM = "the profile declares no pseudonym: this exchange is not pseudonymous"
+
+
+class _PseudonymCheck(Check):
+    """Shared scope: subject records of a profile whose exchange uses the ECK iD."""
+
+    def not_applicable(self) -> str | None:
+        spec = self.ctx.profile.pseudonym
+        if spec is None or spec.scheme != "eck-id":
+            return _NO_PSEUDONYM
+        return None
+
+    @property
+    def field(self) -> str:
+        spec = self.ctx.profile.pseudonym
+        assert spec is not None  # guarded by not_applicable
+        return spec.field
+
+
+@register
+class PseudonymMissing(_PseudonymCheck):
+    requirement = "PSN-001"
+    doc = CheckDoc(
+        what="Every pupil and teacher record that leaves the school carries the profile's "
+        "pseudonym (the ECK iD in the field the profile names, e.g. UWLR's @eckid).",
+        why="Outside the school a pupil is known by the chain pseudonym (Wet pseudonimisering "
+        "leerlinggegevens; ROSA 'Gebruik pseudoniem waar mogelijk'). A record without it can "
+        "only be matched on name or number, which is what the law replaced.",
+        failing='<leerling key="L1"><achternaam>…</achternaam><jaargroep>5</jaargroep></leerling>',
+        passing='<leerling key="L1" eckid="https://ketenid.nl/201703/3f…(128 hex)">'
+        "<jaargroep>5</jaargroep></leerling>",
+        fix="Switch on passing the ECK iD in the school's administration (LAS) for this "
+        "supplier, and make the export include it on every pupil and teacher.",
+    )
+
+    def __init__(self, ctx: CheckContext) -> None:
+        super().__init__(ctx)
+        self.tally = Tally(self.requirement)
+
+    def not_applicable(self) -> str | None:
+        reason = super().not_applicable()
+        spec = self.ctx.profile.pseudonym
+        if reason is None and spec is not None and not spec.required:
+            return "the profile does not require a pseudonym on every record"
+        return reason
+
+    def visit(self, record: Record) -> None:
+        if record.kind not in self.ctx.profile.subjects:
+            return
+        self.examined += 1
+        if self.ctx.pseudonym(record) is None:
+            self.tally.add((record.kind,), record)
+
+    def finish(self) -> Iterable[Finding]:
+        return self.tally.findings(
+            lambda key, n: f"{key[0]} record without pseudonym '{self.field}' ({times(n)}): "
+            "expected an ECK iD, found none",
+            rule="pseudonym.field",
+            field_of=lambda _: self.field,
+        )
+
+
+@register
+class PseudonymMalformed(_PseudonymCheck):
+    requirement = "PSN-002"
+    doc = CheckDoc(
+        what="Every pseudonym value is a production ECK iD: https://ketenid.nl/201703/ followed "
+        "by 128 lower-case hexadecimal characters (154 characters). The pilot prefix "
+        "https://ketenid.nl/pilot/ is accepted only with --environment test; the legacy "
+        "https://id.school/ prefix never.",
+        why="A value in another format is not an ECK iD from the Nummervoorziening: a "
+        "placeholder, a home-made code or a pre-2018 identifier. It cannot be trusted to be "
+        "the sector-bound, non-derivable pseudonym the law requires.",
+        failing='<leerling key="L1" eckid="https://id.school/abcde"/>',
+        passing='<leerling key="L1" eckid="https://ketenid.nl/201703/1a5c…(128 hex)"/>',
+        fix="Export the ECK iD exactly as the Nummervoorziening returned it; do not shorten, "
+        "re-case or replace it with test values in production exports.",
+    )
+
+    def __init__(self, ctx: CheckContext) -> None:
+        super().__init__(ctx)
+        self.tally = Tally(self.requirement)
+
+    def visit(self, record: Record) -> None:
+        found = self.ctx.pseudonym(record) if record.kind in self.ctx.profile.subjects else None
+        if found is None:
+            return
+        field, values = found
+        for value in values:
+            self.examined += 1
+            kind = classify_pseudonym(value)
+            if kind is PseudonymKind.ECKID:
+                continue
+            if kind is PseudonymKind.ECKID_PILOT:
+                if self.ctx.environment != "test":
+                    self.tally.add(("pilot", field), record, redact_pseudonym(value))
+            elif kind in (PseudonymKind.OTHER, PseudonymKind.LEGACY_IDSCHOOL):
+                self.tally.add((malformation(value), field), record, redact_pseudonym(value))
+
+    def finish(self) -> Iterable[Finding]:
+        return self.tally.findings(
+            lambda key, n: _malformed_message(key[0], key[1], n),
+            rule="pseudonym.scheme",
+            field_of=lambda key: key[1],
+        )
+
+
+def _malformed_message(reason: str, field: str, count: int) -> str:
+    if reason == "pilot":
+        return (
+            f"pilot ECK iD in '{field}' ({times(count)}): expected the production prefix "
+            "https://ketenid.nl/201703/, found https://ketenid.nl/pilot/ "
+            "(allowed only with --environment test)"
+        )
+    return f"malformed ECK iD in '{field}' ({times(count)}): {reason}"
+
+
+@register
+class PseudonymNotUnique(_PseudonymCheck):
+    requirement = "PSN-003"
+    doc = CheckDoc(
+        what="No two persons share a pseudonym, and no person (the sender's own key, e.g. "
+        "UWLR's @key) carries two different pseudonyms. Checked over all inputs together.",
+        why="The ECK iD is one per person per chain and sector. A shared pseudonym mixes two "
+        "pupils' results; two pseudonyms for one pupil mean one of them is not the chain's.",
+        failing='<leerling key="L1" eckid="https://ketenid.nl/201703/aa…"/>'
+        '<leerling key="L2" eckid="https://ketenid.nl/201703/aa…"/>',
+        passing='<leerling key="L1" eckid="https://ketenid.nl/201703/aa…"/>'
+        '<leerling key="L2" eckid="https://ketenid.nl/201703/bb…"/>',
+        fix="Find where pseudonyms are copied between records or generated locally; take each "
+        "person's ECK iD from the Nummervoorziening.",
+    )
+
+    def __init__(self, ctx: CheckContext) -> None:
+        super().__init__(ctx)
+        self.tracker = UniquenessTracker()
+        self.input_index = -1
+
+    def start_input(self, name: str) -> None:
+        self.input_index = self.tracker.add_input(name)
+
+    def visit(self, record: Record) -> None:
+        found = self.ctx.pseudonym(record) if record.kind in self.ctx.profile.subjects else None
+        if found is None:
+            return
+        values = found[1]
+        spec = self.ctx.profile.pseudonym
+        key_values = record.fields.get(spec.identity_key) if spec and spec.identity_key else None
+        identity = f"{record.kind}\x1f{key_values[0]}" if key_values else None
+        for value in values:
+            self.examined += 1
+            self.tracker.add(value, identity, record)
+
+    def finish(self) -> Iterable[Finding]:
+        return self.tracker.findings(self.requirement, self.field)
+
+
+@register
+class WrongPseudonymKind(Check):
+    requirement = "PSN-004"
+    doc = CheckDoc(
+        what="No stampseudoniem (https://ketenid.nl/sppilot/… or another ketenid.nl/sp… "
+        "prefix), no first-level hash of a personal number (HPgn: 64 lower-case hex) in a "
+        "pseudonym field, and no real-id attribute (nlEduPersonRealId) appears anywhere.",
+        why="The stampseudoniem is the legal 'pseudoniem' that stays in the school's "
+        "administration; the HPgn is the scrypt hash the school sends to the "
+        "Nummervoorziening; nlEduPersonRealId is the unencrypted user id. Each links "
+        "across chains or back to the person, which the chain pseudonym exists to prevent.",
+        failing='<leerling key="L1" eckid="https://ketenid.nl/sppilot/d0f5…"/>',
+        passing='<leerling key="L1" eckid="https://ketenid.nl/201703/1a5c…"/>',
+        fix="Send only the ECK iD (retrieveEckId), never the stampseudoniem or the hash that "
+        "was used to obtain it; remove real-id attributes from the export.",
+    )
+
+    def __init__(self, ctx: CheckContext) -> None:
+        super().__init__(ctx)
+        self.tally = Tally(self.requirement)
+        spec = self.ctx.profile.pseudonym
+        self.pseudonym_field = spec.field if spec else None
+
+    def visit(self, record: Record) -> None:
+        self.examined += 1
+        for path, values in record.fields.items():
+            if _is_real_id(path):
+                self.tally.add(("real-id", path), record, redact(values[0]))
+                continue
+            pseudonym_field = path == self.pseudonym_field or _named_pseudonym(path)
+            for value in values:
+                if contains_stampseudoniem(value):
+                    self.tally.add(("stampseudoniem", path), record, redact_pseudonym(value))
+                elif pseudonym_field and classify_pseudonym(value) is PseudonymKind.HPGN:
+                    self.tally.add(("hpgn", path), record, redact(value))
+
+    def finish(self) -> Iterable[Finding]:
+        return self.tally.findings(
+            lambda key, n: _KIND_MESSAGES[key[0]].format(field=key[1], times=times(n)),
+            confidence=lambda key: Confidence.MEDIUM if key[0] == "hpgn" else Confidence.HIGH,
+            field_of=lambda key: key[1],
+        )
+
+
+_KIND_MESSAGES = {
+    "real-id": "real-id attribute '{field}' present ({times}): expected only the ECK iD, "
+    "found nlEduPersonRealId, the unencrypted user id",
+    "stampseudoniem": "stampseudoniem in '{field}' ({times}): expected an ECK iD, found the "
+    "school's own stampseudoniem, which must stay in the school's administration",
+    "hpgn": "first-level hash (HPgn) in '{field}' ({times}): expected an ECK iD, found 64 "
+    "hexadecimal characters, the scrypt hash of a personal number",
+}
+
+
+def _is_real_id(path: str) -> bool:
+    return path.rsplit("/", 1)[-1].lstrip("@").lower() == "nledupersonrealid"
+
+
+def _named_pseudonym(path: str) -> bool:
+    rule = classify_name(path.rsplit("/", 1)[-1])
+    return rule is not None and rule.cls is FieldClass.PSEUDONYM
+

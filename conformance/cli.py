@@ -1,0 +1,134 @@
+"""The ``conformance`` command: a pipeline of small steps ending in an exit code.
+
+Exit codes (a contract): 0 conformant · 1 not conformant · 2 usage, configuration or input error
+(one line on stderr, no traceback) · 3 internal error (a bug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from conformance import __version__
+from conformance.model.errors import UserError
+from conformance.model.report import Report
+from conformance.model.verdict import Verdict
+
+EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2 (never argparse's own exit)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UserError(self.prog, None, message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="conformance", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"conformance {__version__}")
+    verbs = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+    check = verbs.add_parser("check", help="check exports against a profile and purpose")
+    check.add_argument("--profile", required=True, help="a shipped profile id or a YAML file")
+    check.add_argument("--purpose", help="the purpose (default: the profile's default purpose)")
+    check.add_argument("--environment", choices=("production", "test"), default="production",
+                       help="test also accepts pilot ECK iDs (default: production)")
+    check.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report here")
+    check.add_argument("--html", type=Path, metavar="FILE", help="write an HTML page here")
+    check.add_argument("--all", action="store_true", help="also list requirements not examined")
+    check.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
+    verbs.add_parser("profiles", help="list the shipped profiles and their purposes")
+    explain = verbs.add_parser("explain", help="explain a requirement and how it is checked")
+    explain.add_argument("requirement", metavar="REQUIREMENT_ID")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(args_list)
+        handler: Callable[[argparse.Namespace, list[str]], int] = _HANDLERS[args.verb]
+        return handler(args, args_list)
+    except UserError as exc:
+        print(f"conformance: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("conformance: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # a bug: say so, without a traceback that may quote data
+        if os.environ.get("CONFORMANCE_DEBUG") == "1":  # developers only: may show raw data
+            raise
+        print(
+            f"conformance: internal error ({type(exc).__name__}); this is a bug in conformance "
+            f"{__version__}. Please report it to the maintainers with the command you ran.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _check(args: argparse.Namespace, argv: list[str]) -> int:
+    from conformance import engine
+    from conformance.profiles import load_profile
+
+    profile = load_profile(args.profile)
+    request = engine.RunRequest(
+        profile=profile,
+        purpose=args.purpose,
+        inputs=tuple(args.inputs),
+        environment=args.environment,
+        command=shlex.join(["conformance", *argv]),
+    )
+    report = engine.run(request)
+    _write_reports(report, args)
+    from conformance.reporters import text
+
+    sys.stderr.buffer.write(text.render(report, show_unchecked=args.all))
+    sys.stderr.flush()
+    return _exit_code(report)
+
+
+def _write_reports(report: Report, args: argparse.Namespace) -> None:
+    from conformance.output import write_all
+    from conformance.reporters import html, json
+
+    outputs: dict[Path, bytes] = {}
+    if args.json:
+        outputs[args.json] = json.render(report)
+    if args.html:
+        outputs[args.html] = html.render(report)
+    write_all(outputs)
+
+
+def _exit_code(report: Report) -> int:
+    return {Verdict.PASS: EXIT_PASS, Verdict.FAIL: EXIT_FAIL}.get(report.verdict, EXIT_INTERNAL)
+
+
+def _profiles(args: argparse.Namespace, argv: list[str]) -> int:
+    from conformance.profiles import shipped_profiles
+
+    for profile in shipped_profiles():
+        purposes = ", ".join(
+            f"{name}{' (default)' if name == profile.default_purpose else ''}"
+            for name in profile.purposes
+        )
+        print(f"{profile.id} {profile.version}  {profile.title['en']}")
+        print(f"    purposes: {purposes}")
+    return EXIT_PASS
+
+
+def _explain(args: argparse.Namespace, argv: list[str]) -> int:
+    from conformance.docs import explain
+
+    print(explain(args.requirement.upper()), end="")
+    return EXIT_PASS
+
+
+_HANDLERS: dict[str, Callable[[argparse.Namespace, list[str]], int]] = {
+    "check": _check,
+    "profiles": _profiles,
+    "explain": _explain,
+}

@@ -1,0 +1,1 @@
+"""Recognisers of values and field names, and redaction. Pure functions over strings."""

@@ -1,0 +1,151 @@
+"""The field-name classifier: what a field is, from its name, in Dutch and English.
+
+Used where a profile does not list a field (``classify_names: true``, as in ``nl-generic``).
+Names are compared in a compact form (lower case, separators and trailing digits removed), then
+by their last one or two words (``parentEmail`` → ``email``), then by Dutch compound endings
+(``leerlingachternaam`` → ``achternaam``). A field inside a non-person object (``school/naam``,
+``groep/email``) is operational: it names the school, not a pupil.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from conformance.model.profile import FieldClass, FieldRule, Precision
+
+_D, _Q, _S, _P, _K, _O = (
+    FieldClass.DIRECT,
+    FieldClass.QUASI,
+    FieldClass.SENSITIVE,
+    FieldClass.PSEUDONYM,
+    FieldClass.KEY,
+    FieldClass.OPERATIONAL,
+)
+
+
+def _entries(cls: FieldClass, category: str | None, names: str, precision: Precision | None = None) -> dict[str, FieldRule]:
+    rule = FieldRule(cls, category, precision)
+    return dict.fromkeys(names.split(), rule)
+
+
+NAMES: dict[str, FieldRule] = {
+    **_entries(_P, "eck-id", "eckid eckidentifier ketenid pseudonym pseudoniem pseudonymid chainid"),
+    **_entries(_D, "name", "achternaam voornaam voornamen roepnaam voorvoegsel tussenvoegsel "
+               "voorletters voorletter naam volledigenaam geslachtsnaam achternaamouder lastname "
+               "surname familyname firstname givenname middlename fullname displayname name "
+               "nickname initials sn cn commonname"),
+    **_entries(_D, "address", "adres straat straatnaam huisnummer huisnummertoevoeging woonadres "
+               "postadres address street streetname housenumber homeaddress addressline "
+               "streetaddress"),
+    **_entries(_D, "postcode", "postcode postcodenl zipcode zip postalcode postnummer postcode6",
+               Precision.POSTCODE6),
+    **_entries(_Q, "postcode4", "postcode4 pc4 postcodecijfers", Precision.POSTCODE4),
+    **_entries(_D, "residence", "woonplaats city town residence"),
+    **_entries(_Q, "place", "plaats gemeente municipality"),
+    **_entries(_D, "bsn", "bsn burgerservicenummer citizenservicenumber socialsecuritynumber ssn"),
+    **_entries(_D, "onderwijsnummer", "onderwijsnummer ondwnr"),
+    **_entries(_D, "sofinummer", "sofinummer sofi"),
+    **_entries(_D, "national-id", "rijksregisternummer nationalid pgn persoonsgebondennummer"),
+    **_entries(_D, "email", "email emailadres emailaddress mailadres mail"),
+    **_entries(_D, "phone", "telefoon telefoonnummer tel mobiel mobielnummer gsm phone phonenumber "
+               "mobile telephone mobilephone"),
+    **_entries(_D, "username", "gebruikersnaam username login loginnaam upn userprincipalname "
+               "nledupersonrealid"),
+    **_entries(_D, "photo", "foto fotourl photo photourl avatar picture"),
+    **_entries(_D, "iban", "iban rekeningnummer bankrekening bankrekeningnummer banknummer bankaccount"),
+    **_entries(_D, "birthplace", "geboorteplaats placeofbirth birthplace"),
+    **_entries(_Q, "birthdate", "geboortedatum dateofbirth birthdate dob birthday geboortedag",
+               Precision.DAY),
+    **_entries(_Q, "birthdate", "geboortemaand birthmonth", Precision.MONTH),
+    **_entries(_Q, "birthdate", "geboortejaar birthyear yearofbirth", Precision.YEAR),
+    **_entries(_Q, "gender", "geslacht gender sex"),
+    **_entries(_Q, "nationality", "nationaliteit nationality"),
+    **_entries(_Q, "country", "land country geboorteland countryofbirth landvader landmoeder"),
+    **_entries(_S, "ethnicity", "etniciteit ethnicity"),
+    **_entries(_S, "weight", "gewicht leerlinggewicht weight"),
+    **_entries(_S, "support", "zorg zorgbehoefte ondersteuning ondersteuningsbehoefte dyslexie "
+               "dyscalculie lwoo opp arrangement"),
+    **_entries(_S, "health", "diagnose diagnosis medicatie medicijngebruik allergie handicap "
+               "gezondheid health medical"),
+    **_entries(_S, "religion", "religie religion godsdienst"),
+    **_entries(_S, "free-text", "notitie notities opmerking opmerkingen toelichting notes note "
+               "comment comments remarks memo toevoegingen"),
+    **_entries(_K, None, "id key leerlingid leerlingnummer studentid studentnumber pupilid userid "
+               "externalid sourcedid lasid laskey uuid guid recordid identifier"),
+    **_entries(_O, "yeargroup", "jaargroep leerjaar yeargroup gradelevel"),
+    **_entries(_O, "school", "school schoolnaam schoolname brin brincode vestiging schooladres "
+               "instelling"),
+    **_entries(_O, None, "groep group groepnaam groepsnaam groupname klas klasnaam classname "
+               "niveau level schooljaar schoolyear score cijfer resultaat result grade datum date "
+               "created createdat updatedat timestamp status type methode method product "
+               "productid licentie license ean isbn toets test toetscode vak subject les lesson "
+               "course cursus rol role active actief startdatum einddatum mutatiedatum tijdstip "
+               "duur duration percentage aantal count samengesteldegroepen groepen groups"),
+}
+
+# Words before "name" that make it a person's name; any other ("product name") is unknown.
+_PERSON_QUALIFIERS = frozenset(
+    "first last given family full middle sur nick display user student pupil parent teacher "
+    "child guardian mother father leerling ouder moeder vader docent".split()
+)
+# Dutch compound endings, longest first, that classify a compound on their own.
+_SUFFIXES = tuple(
+    sorted(
+        "achternaam voornaam roepnaam tussenvoegsel emailadres email telefoonnummer telefoon "
+        "mobielnummer postcode woonplaats geboortedatum geboorteplaats adres straat bsn "
+        "onderwijsnummer gebruikersnaam".split(),
+        key=len,
+        reverse=True,
+    )
+)
+_NON_PERSON_CONTEXTS = frozenset(
+    "school schools groep groepen group groups klas klassen class classes vestiging vestigingen "
+    "organisation organization organisatie instelling product products methode course courses "
+    "cursus vak subject licentie license toets test tests".split()
+)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
+
+
+def _compact(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+@lru_cache(maxsize=4096)
+def classify_name(name: str) -> FieldRule | None:
+    """Classify one field name (a single path segment); None when it is not recognised."""
+    compact = _compact(name.lstrip("@"))
+    rule = NAMES.get(compact) or NAMES.get(compact.rstrip("0123456789"))
+    if rule is not None or not compact:
+        return rule
+    compact = compact.rstrip("0123456789")
+    words = [w.lower() for w in _CAMEL.split(name) if w and not w.isdigit()]
+    if len(words) >= 2:
+        rule = _by_last_words(words)
+        if rule is not None or words[-1] == "name":
+            return rule
+    return next((NAMES[s] for s in _SUFFIXES if compact.endswith(s)), None)
+
+
+def _by_last_words(words: list[str]) -> FieldRule | None:
+    if words[-1] == "name":
+        qualifier = words[-2]
+        return NAMES["name"] if qualifier in _PERSON_QUALIFIERS else NAMES.get(qualifier + "name")
+    for size in (2, 1):
+        rule = NAMES.get("".join(words[-size:]))
+        if rule is not None:
+            return rule
+    return None
+
+
+@lru_cache(maxsize=16384)
+def classify_path(path: str) -> FieldRule | None:
+    """Classify a field path: its last segment, else its nearest classified ancestor."""
+    segments = path.split("/")
+    if len(segments) > 1 and _compact(segments[-2]) in _NON_PERSON_CONTEXTS:
+        return NAMES["groep"]  # a field of a school, group or product, not of a person
+    for segment in reversed(segments):
+        rule = classify_name(segment)
+        if rule is not None:
+            return rule
+    return None

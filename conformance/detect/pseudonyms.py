@@ -1,0 +1,64 @@
+"""What kind of chain identifier a value is (FACTS.md §1.3, Appendix A).
+
+Only the production ECK iD may leave the school in production. The pilot prefix is accepted in
+test mode. A stampseudoniem (the legal *pseudoniem*, kept in the school's administration), a
+first-level scrypt hash (HPgn) and the legacy ``id.school`` prefix never belong in an exchange.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+ECKID_PRODUCTION_PREFIX = "https://ketenid.nl/201703/"
+ECKID_PILOT_PREFIX = "https://ketenid.nl/pilot/"
+_HEX128 = re.compile(r"[0-9a-f]{128}")
+_HEX128_ANY_CASE = re.compile(r"[0-9a-fA-F]{128}")
+_HPGN = re.compile(r"[0-9a-f]{64}")
+# The pilot stampseudoniem prefix is published (sppilot); the production one is not, so any
+# ketenid.nl or id.school path starting with "sp" is taken as a stampseudoniem (an inference).
+_STAMP = re.compile(r"https?://(?:ketenid\.nl|id\.school)/sp[a-z]*/[0-9a-fA-F]+")
+_LEGACY = "https://id.school/"
+
+
+class PseudonymKind(Enum):
+    ECKID = "ECK iD"
+    ECKID_PILOT = "ECK iD (pilot)"
+    STAMPSEUDONIEM = "stampseudoniem"
+    HPGN = "first-level hash (HPgn)"
+    LEGACY_IDSCHOOL = "legacy id.school identifier"
+    OTHER = "other"
+
+
+def classify_pseudonym(value: str) -> PseudonymKind:
+    if value.startswith(ECKID_PRODUCTION_PREFIX):
+        tail = value[len(ECKID_PRODUCTION_PREFIX) :]
+        return PseudonymKind.ECKID if _HEX128.fullmatch(tail) else PseudonymKind.OTHER
+    if value.startswith(ECKID_PILOT_PREFIX):
+        tail = value[len(ECKID_PILOT_PREFIX) :]
+        return PseudonymKind.ECKID_PILOT if _HEX128.fullmatch(tail) else PseudonymKind.OTHER
+    if _STAMP.fullmatch(value):
+        return PseudonymKind.STAMPSEUDONIEM
+    if value.startswith(_LEGACY):
+        return PseudonymKind.LEGACY_IDSCHOOL
+    if _HPGN.fullmatch(value):
+        return PseudonymKind.HPGN
+    return PseudonymKind.OTHER
+
+
+def contains_stampseudoniem(text: str) -> bool:
+    """Whether a stampseudoniem occurs anywhere in the text (cheap prefilter first)."""
+    return "/sp" in text and _STAMP.search(text) is not None
+
+
+def malformation(value: str) -> str:
+    """Why a value that should be a production ECK iD is not one: expected X, found Y."""
+    for prefix in (ECKID_PRODUCTION_PREFIX, ECKID_PILOT_PREFIX):
+        if value.startswith(prefix):
+            tail = value[len(prefix) :]
+            if _HEX128_ANY_CASE.fullmatch(tail):
+                return "expected lower-case hexadecimal, found upper-case letters"
+            return f"expected 128 hexadecimal characters after the prefix, found {len(tail)} characters"
+    if value.startswith(_LEGACY):
+        return "expected the prefix https://ketenid.nl/201703/, found the legacy id.school prefix"
+    return f"expected the prefix {ECKID_PRODUCTION_PREFIX} and 128 hexadecimal characters"

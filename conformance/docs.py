@@ -1,0 +1,82 @@
+"""Requirement documentation generated from the catalogue and the checks, so it cannot drift.
+
+``conformance explain ID`` prints one page; ``docs/requirements.md`` is all pages together and
+a test keeps the committed file equal to :func:`catalogue_markdown`.
+"""
+
+from __future__ import annotations
+
+from conformance.checks import REGISTRY
+from conformance.model.errors import UserError
+from conformance.model.requirements import CATALOGUE
+
+
+def explain(rid: str) -> str:
+    requirement = CATALOGUE.get(rid)
+    if requirement is None:
+        raise UserError(rid, None, "unknown requirement; see `conformance explain` IDs in docs/requirements.md")
+    return page(rid, heading="#")
+
+
+def page(rid: str, heading: str = "##") -> str:
+    req = CATALOGUE[rid]
+    lines = [
+        f"{heading} {req.id} {req.name}",
+        "",
+        f"**{req.title_en}** — *{req.title_nl}*",
+        "",
+        f"Fails when: {req.fails_when}.",
+        "",
+        f"Evidence: {', '.join(req.evidence)}.",
+        "",
+        "Basis:",
+        *[f"- {b.name}: {b.value}" for b in req.basis],
+        "",
+    ]
+    check = REGISTRY.get(rid)
+    if check is None:
+        lines += ["Checked by: not yet (no check is registered for this requirement).", ""]
+        return "\n".join(lines) + "\n"
+    doc = check.doc
+    lines += [
+        f"{heading}# What it checks",
+        "",
+        doc.what,
+        "",
+        f"{heading}# Why it matters",
+        "",
+        doc.why,
+        "",
+        f"{heading}# Failing example",
+        "",
+        "```",
+        doc.failing,
+        "```",
+        "",
+        f"{heading}# Passing example",
+        "",
+        "```",
+        doc.passing,
+        "```",
+        "",
+        f"{heading}# How to fix",
+        "",
+        doc.fix,
+        "",
+        f"Fixtures: `fixtures/{rid}/`.",
+        "",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def catalogue_markdown() -> str:
+    intro = (
+        "# Requirements\n\n"
+        "Generated from `conformance/model/requirements.py` and the checks' documentation by\n"
+        "`python -m conformance.docs`; do not edit by hand (a test compares them).\n\n"
+    )
+    return intro + "".join(page(rid) for rid in CATALOGUE)
+
+
+if __name__ == "__main__":
+    print(catalogue_markdown(), end="")

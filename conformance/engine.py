@@ -1,0 +1,188 @@
+"""The engine: run every applicable check over the inputs and decide a verdict per requirement.
+
+One pass over each input; every record is shown to every active check. A check that crashes
+becomes an ``error`` verdict for its requirement (never a crash of the run), with only the
+exception's type in the reason, since an exception's text may quote a value.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from conformance import __version__
+from conformance.checks import REGISTRY, Check, CheckContext, load_plugins
+from conformance.model.errors import InputError, UserError
+from conformance.model.findings import Finding
+from conformance.model.profile import Profile, Purpose
+from conformance.model.report import InputInfo, ProfileRef, Report, RequirementResult
+from conformance.model.requirements import CATALOGUE
+from conformance.model.verdict import Severity, Verdict, overall
+from conformance.readers import open_export
+
+log = logging.getLogger(__name__)
+
+MAX_FINDINGS_PER_REQUIREMENT = 100
+_SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class RunRequest:
+    profile: Profile
+    purpose: str | None
+    inputs: Sequence[Path]
+    environment: str = "production"
+    subject: tuple[tuple[str, str], ...] = ()
+    command: str = ""
+
+
+@dataclass
+class _Outcome:
+    check: Check | None
+    findings: list[Finding]
+    error: str | None = None
+    skipped: str | None = None
+
+
+def resolve_purpose(profile: Profile, name: str | None) -> Purpose:
+    chosen = name or profile.default_purpose
+    purpose = profile.purposes.get(chosen)
+    if purpose is None:
+        known = ", ".join(sorted(profile.purposes))
+        raise UserError("--purpose", None, f"profile {profile.id} has no purpose '{chosen}'; it has: {known}")
+    return purpose
+
+
+def run(request: RunRequest) -> Report:
+    """Check the exports against the profile and purpose; build the Report."""
+    purpose = resolve_purpose(request.profile, request.purpose)
+    ctx = CheckContext(request.profile, purpose, request.environment)
+    outcomes = _instantiate(ctx)
+    active = [o for o in outcomes.values() if o.check is not None and o.skipped is None]
+    inputs = [_read_input(path, request.profile, active) for path in request.inputs]
+    for outcome in active:
+        _finish(outcome)
+    results = tuple(_result(rid, outcomes.get(rid)) for rid in CATALOGUE)
+    return Report(
+        tool_version=__version__,
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        subject=dict(request.subject),
+        profile=ProfileRef(
+            request.profile.id,
+            request.profile.version,
+            purpose.name,
+            request.profile.sha256,
+            request.profile.source,
+        ),
+        environment=request.environment,
+        inputs=tuple(inputs),
+        verdict=overall(r.verdict for r in results),
+        requirements=results,
+        command=request.command,
+    )
+
+
+def _instantiate(ctx: CheckContext) -> dict[str, _Outcome]:
+    load_plugins()
+    outcomes: dict[str, _Outcome] = {}
+    for rid, cls in REGISTRY.items():
+        if "export" not in cls.evidence:
+            continue
+        check = cls(ctx)
+        outcomes[rid] = _Outcome(check, [], skipped=check.not_applicable())
+    return outcomes
+
+
+def _read_input(path: Path, profile: Profile, active: list[_Outcome]) -> InputInfo:
+    export = open_export(path, profile)
+    for outcome in active:
+        _guard(outcome, lambda c: c.start_input(str(path)))
+    for record in export.records(profile):
+        for outcome in active:
+            check = outcome.check
+            if check is None:
+                continue
+            try:
+                check.visit(record)
+            except Exception as exc:  # a bug in one check must not stop the others
+                _crashed(outcome, exc)
+    if export.records_read == 0:
+        raise InputError(str(path), None, _no_records_problem(profile, export.format))
+    return InputInfo("export", str(path), export.sha256, export.format, export.records_read)
+
+
+def _no_records_problem(profile: Profile, fmt: str) -> str:
+    if fmt == "xml" and profile.format.records:
+        wanted = ", ".join(f"{k} at {v}" for k, v in profile.format.records.items())
+        spaces = ", ".join(profile.format.namespaces.values()) or "no namespace"
+        return f"no records found for profile {profile.id} (looked for {wanted}; {spaces})"
+    return f"no records found for profile {profile.id}"
+
+
+def _guard(outcome: _Outcome, action: object) -> None:
+    check = outcome.check
+    if check is None:
+        return
+    try:
+        action(check)  # type: ignore[operator]
+    except Exception as exc:
+        _crashed(outcome, exc)
+
+
+def _crashed(outcome: _Outcome, exc: Exception) -> None:
+    rid = outcome.check.requirement if outcome.check else "?"
+    log.debug("check %s crashed with %s", rid, type(exc).__name__)
+    outcome.error = f"the check crashed ({type(exc).__name__}); this is a bug in conformance"
+    outcome.check = None
+
+
+def _finish(outcome: _Outcome) -> None:
+    check = outcome.check
+    if check is None:
+        return
+    try:
+        outcome.findings = list(check.finish())
+    except Exception as exc:
+        _crashed(outcome, exc)
+
+
+def _result(rid: str, outcome: _Outcome | None) -> RequirementResult:
+    req = CATALOGUE[rid]
+    title = {"nl": req.title_nl, "en": req.title_en}
+    if outcome is None:
+        reason = _unchecked_reason(rid)
+        return RequirementResult(rid, title, Verdict.NOT_APPLICABLE, (), 0, 0, reason, checked=False)
+    if outcome.error is not None:
+        return RequirementResult(rid, title, Verdict.ERROR, (), 0, 0, outcome.error)
+    if outcome.skipped is not None:
+        return RequirementResult(rid, title, Verdict.NOT_APPLICABLE, (), 0, 0, outcome.skipped)
+    check = outcome.check
+    assert check is not None
+    findings = _ordered(outcome.findings)
+    if findings:
+        verdict = Verdict.FAIL
+    elif check.examined:
+        verdict = Verdict.PASS
+    else:
+        verdict = Verdict.NOT_APPLICABLE
+    reason = check.nothing_examined if verdict is Verdict.NOT_APPLICABLE else None
+    kept = tuple(findings[:MAX_FINDINGS_PER_REQUIREMENT])
+    return RequirementResult(rid, title, verdict, kept, len(findings), check.examined, reason)
+
+
+def _unchecked_reason(rid: str) -> str:
+    evidence = CATALOGUE[rid].evidence
+    if "export" in evidence:
+        return f"conformance {__version__} has no export check for this requirement yet"
+    needs = " or ".join(sorted(evidence))
+    return f"needs {needs} evidence, which `conformance check` on exports does not examine"
+
+
+def _ordered(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(
+        findings,
+        key=lambda f: (_SEVERITY_ORDER[f.severity], f.location.input, f.location.line or 0),
+    )

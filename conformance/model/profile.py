@@ -1,0 +1,122 @@
+"""A loaded, validated and fully inherited profile: what a standard or a supplier allows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class FieldClass(Enum):
+    PSEUDONYM = "pseudonym"
+    DIRECT = "direct"
+    QUASI = "quasi"
+    SENSITIVE = "sensitive"
+    KEY = "key"
+    OPERATIONAL = "operational"
+
+
+class Precision(Enum):
+    """How precise a value is. Within one family, a higher rank is more precise."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+    POSTCODE4 = "postcode4"
+    POSTCODE6 = "postcode6"
+
+    @property
+    def family(self) -> str:
+        return "postcode" if self.value.startswith("postcode") else "date"
+
+    @property
+    def rank(self) -> int:
+        return _PRECISION_RANK[self]
+
+
+_PRECISION_RANK = {
+    Precision.YEAR: 1,
+    Precision.MONTH: 2,
+    Precision.DAY: 3,
+    Precision.POSTCODE4: 1,
+    Precision.POSTCODE6: 2,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRule:
+    cls: FieldClass
+    category: str | None = None
+    precision: Precision | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Purpose:
+    name: str
+    title: dict[str, str]
+    allow: dict[str, frozenset[str]]  # record kind ('*' for all kinds) -> allowed paths
+    allow_classes: frozenset[FieldClass] = frozenset()
+    precision: dict[str, Precision] = field(default_factory=dict)
+
+    def allowed_paths(self, kind: str) -> frozenset[str]:
+        return self.allow.get(kind, frozenset()) | self.allow.get("*", frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class PseudonymSpec:
+    field: str
+    scheme: str  # "eck-id" or "none"
+    required: bool = True
+    identity_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FormatSpec:
+    kind: str  # xml | json | jsonl | csv | auto
+    namespaces: dict[str, str] = field(default_factory=dict)
+    records: dict[str, str] = field(default_factory=dict)  # record kind -> location
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseCategories:
+    """OSO ``categorie_uitlevering``: where the flags are and which fields each category covers."""
+
+    flags_record: str
+    flags_field: str
+    categories: dict[str, dict[str, tuple[str, ...]]]  # flag -> record kind -> field paths
+
+
+@dataclass(frozen=True, slots=True)
+class Reidentification:
+    quasi_identifiers: tuple[str, ...] = ()
+    k: int = 5
+    max_unique_share: float = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    id: str
+    version: str
+    title: dict[str, str]
+    standard: dict[str, str]
+    format: FormatSpec
+    subjects: frozenset[str]
+    pseudonym: PseudonymSpec | None
+    fields: dict[str, FieldRule]
+    purposes: dict[str, Purpose]
+    default_purpose: str
+    reidentification: Reidentification
+    release_categories: ReleaseCategories | None
+    classify_names: bool  # unknown fields are classified by the field-name classifier
+    source: str  # the file it was loaded from
+    sha256: str  # of the file's bytes, and of every profile it extends, in order
+
+    def rule_for(self, path: str) -> FieldRule | None:
+        """The most specific rule for a field path: its own, else its nearest ancestor's."""
+        while True:
+            rule = self.fields.get(path)
+            if rule is not None:
+                return rule
+            cut = path.rfind("/")
+            if cut < 0:
+                return None
+            path = path[:cut]

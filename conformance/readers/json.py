@@ -1,0 +1,143 @@
+"""Streaming JSON readers: arrays and objects (ijson), and JSON Lines (orjson per line).
+
+Records are found without a profile: the items of a top-level array; the object items of each
+array directly under a top-level object (the array's key is the record kind); one object per line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import IO, Any
+
+import ijson
+import orjson
+
+from conformance.model.errors import InputError
+from conformance.model.records import Record
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def flatten(value: Any, prefix: str, fields: dict[str, list[str]]) -> None:
+    """Flatten parsed JSON into ``path -> values``; arrays are transparent, nulls are absent."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            flatten(item, f"{prefix}/{key}" if prefix else str(key), fields)
+    elif isinstance(value, list):
+        for item in value:
+            flatten(item, prefix, fields)
+    elif value is None:
+        return
+    else:
+        text = _scalar(value)
+        if text:
+            fields.setdefault(prefix, []).append(text)
+
+
+def _scalar(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, Decimal | float | int):
+        return str(value)
+    return str(value).strip()
+
+
+def read_json(stream: IO[bytes], name: str) -> Iterator[Record]:
+    """Records of a JSON document (array or object), streamed."""
+    first = _skip_bom_and_space(stream, name)
+    try:
+        if first == b"[":
+            yield from _array_items(stream, name, "item", "record", "")
+        elif first == b"{":
+            yield from _object_arrays(stream, name)
+        else:
+            raise InputError(name, "byte 0", "JSON input must be an array or an object")
+    except ijson.IncompleteJSONError as exc:
+        raise InputError(name, None, f"malformed or truncated JSON: {_ijson_problem(exc)}") from None
+    except ijson.JSONError as exc:
+        raise InputError(name, None, f"malformed JSON: {_ijson_problem(exc)}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(name, f"byte {exc.start}", "invalid UTF-8") from None
+
+
+def _skip_bom_and_space(stream: IO[bytes], name: str) -> bytes:
+    """Leave the stream at its start (after a BOM) and return the first significant byte."""
+    head = stream.peek(64) if hasattr(stream, "peek") else b""
+    if head.startswith(_BOM):
+        stream.read(3)
+        head = head[3:]
+    stripped = head.lstrip()
+    if not stripped:
+        raise InputError(name, None, "empty JSON input")
+    return stripped[:1]
+
+
+def _array_items(
+    stream: IO[bytes], name: str, prefix: str, kind: str, pointer: str
+) -> Iterator[Record]:
+    for index, item in enumerate(ijson.items(stream, prefix, use_float=False)):
+        yield _record(item, kind, name, None, f"{pointer}/{index}")
+
+
+def _object_arrays(stream: IO[bytes], name: str) -> Iterator[Record]:
+    """Objects in arrays directly under the top-level object, built from parser events."""
+    events = ijson.parse(stream, use_float=False)
+    counters: dict[str, int] = {}
+    for prefix, event, _value in events:
+        if event == "start_map" and prefix.endswith(".item") and prefix.count(".") == 1:
+            key = prefix[: -len(".item")]
+            item = _build(events)
+            index = counters.get(key, 0)
+            counters[key] = index + 1
+            yield _record(item, key, name, None, f"/{_escape(key)}/{index}")
+
+
+def _build(events: Iterator[tuple[str, str, Any]]) -> Any:
+    builder = ijson.ObjectBuilder()
+    builder.event("start_map", None)
+    depth = 1
+    for _, event, value in events:
+        builder.event(event, value)
+        if event in ("start_map", "start_array"):
+            depth += 1
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+            if depth == 0:
+                return builder.value
+    raise ijson.IncompleteJSONError("truncated object")
+
+
+def read_jsonl(stream: IO[bytes], name: str) -> Iterator[Record]:
+    """Records of a JSON Lines file: one object per non-blank line."""
+    for number, line in enumerate(stream, start=1):
+        if number == 1 and line.startswith(_BOM):
+            line = line[3:]
+        if not line.strip():
+            continue
+        try:
+            item = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            raise InputError(name, f"line {number} column {exc.colno}", f"malformed JSON: {exc.msg}") from None
+        if not isinstance(item, dict):
+            raise InputError(name, f"line {number}", "each JSON Lines line must be an object")
+        yield _record(item, "record", name, number, "")
+
+
+def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> Record:
+    if not isinstance(item, dict):
+        raise InputError(name, pointer or None, "a record must be a JSON object")
+    fields: dict[str, list[str]] = {}
+    flatten(item, "", fields)
+    return Record(kind, fields, name, line, pointer)
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _ijson_problem(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:120]

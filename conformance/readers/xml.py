@@ -1,0 +1,176 @@
+"""Streaming, hardened XML reader.
+
+``lxml.etree.iterparse`` fires only for record elements (the ``tag`` filter keeps the per-element
+work in C); each record is flattened to field paths, then cleared, and everything already parsed
+before it is dropped, so memory stays flat whatever the file size. The parser never loads a DTD,
+never expands an entity, never touches the network, and keeps libxml2's default depth limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from lxml import etree
+
+from conformance.model.errors import InputError
+from conformance.model.records import Record
+
+_PARSER_OPTIONS: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+_DISCOVERY_BYTES = 1 << 20
+_ANY_DEPTH = "//"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRule:
+    """Where one record kind is: a Clark-notation tag, and its ancestors' tags for ``/a/b/c``."""
+
+    kind: str
+    tag: str
+    ancestors: tuple[str, ...] | None  # None: at any depth
+
+    def matches(self, element: etree._Element) -> bool:
+        if self.ancestors is None:
+            return True
+        actual = tuple(a.tag for a in element.iterancestors())
+        return actual == tuple(reversed(self.ancestors))
+
+
+def compile_rules(records: dict[str, str], namespaces: dict[str, str]) -> list[RecordRule]:
+    """Turn the profile's ``//p:name`` and ``/p:a/p:b`` locations into matching rules."""
+    rules = []
+    for kind, location in records.items():
+        anywhere = location.startswith(_ANY_DEPTH)
+        steps = [_clark(step, namespaces) for step in location.strip("/").split("/")]
+        rules.append(RecordRule(kind, steps[-1], None if anywhere else tuple(steps[:-1])))
+    return rules
+
+
+def _clark(step: str, namespaces: dict[str, str]) -> str:
+    prefix, sep, local = step.rpartition(":")
+    return f"{{{namespaces[prefix]}}}{local}" if sep else local
+
+
+def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[Record]:
+    """Yield one :class:`Record` per element matching a rule, in document order."""
+    by_tag: dict[str, list[RecordRule]] = {}
+    for rule in rules:
+        by_tag.setdefault(rule.tag, []).append(rule)
+    flattener = _Flattener(frozenset(by_tag))
+    ordinals: dict[str, int] = {}
+    events = etree.iterparse(stream, events=("end",), tag=list(by_tag), **_PARSER_OPTIONS)
+    try:
+        for _, element in events:
+            rule = next((r for r in by_tag[element.tag] if r.matches(element)), None)
+            if rule is not None:
+                yield _record(element, rule.kind, name, flattener, ordinals)
+                element.clear(keep_tail=True)
+                _prune_parsed(element, flattener.record_tags)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(name, _position(exc), _syntax_problem(exc)) from None
+
+
+def _record(
+    element: etree._Element,
+    kind: str,
+    name: str,
+    flattener: _Flattener,
+    ordinals: dict[str, int],
+) -> Record:
+    parent_path = "".join(f"/{flattener.local(a.tag)}" for a in reversed(list(element.iterancestors())))
+    local = flattener.local(element.tag)
+    key = f"{parent_path}/{local}"
+    ordinals[key] = ordinals.get(key, 0) + 1
+    fields: dict[str, list[str]] = {}
+    flattener.flatten(element, "", fields)
+    return Record(kind, fields, name, element.sourceline, f"{key}[{ordinals[key]}]")
+
+
+def _prune_parsed(element: etree._Element, record_tags: frozenset[str]) -> None:
+    """Drop what was parsed before this record, up to the nearest enclosing record."""
+    node = element
+    while True:
+        parent = node.getparent()
+        if parent is None or parent.tag in record_tags:
+            return  # an enclosing record still needs its own earlier children
+        while node.getprevious() is not None:
+            del parent[0]
+        node = parent
+
+
+class _Flattener:
+    """Flattens an element to ``path -> values`` with attribute paths as ``@name``."""
+
+    def __init__(self, record_tags: frozenset[str]) -> None:
+        self.record_tags = record_tags
+        self._local: dict[str, str] = {}
+
+    def local(self, tag: str) -> str:
+        name = self._local.get(tag)
+        if name is None:
+            name = tag.rpartition("}")[2]
+            self._local[tag] = name
+        return name
+
+    def flatten(self, element: etree._Element, prefix: str, fields: dict[str, list[str]]) -> None:
+        for attr, value in element.attrib.items():
+            if value.strip():
+                fields.setdefault(f"{prefix}@{self.local(attr)}", []).append(value.strip())
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str) or (tag in self.record_tags and len(child) == 0):
+                continue  # a nested record (already read and cleared), or an entity node
+            path = prefix + self.local(tag)
+            text = child.text
+            if text is not None and (text := text.strip()):
+                fields.setdefault(path, []).append(text)
+            if len(child) or child.attrib:
+                self.flatten(child, path + "/", fields)
+
+
+def discover_rules(stream: IO[bytes], name: str) -> list[RecordRule]:
+    """Find the records of an XML file without a profile: the most repeated structured sibling.
+
+    Reads at most the first MiB. A structured element (with child elements or attributes) that
+    repeats under the same parent is a record; the most frequent such (parent, tag) wins, and the
+    shallower one on a tie.
+    """
+    counts: dict[tuple[tuple[str, ...], str], int] = {}
+    parser = etree.XMLPullParser(events=("end",), **_PARSER_OPTIONS)
+    seen = 0
+    try:
+        while seen < _DISCOVERY_BYTES and (chunk := stream.read(1 << 16)):
+            seen += len(chunk)
+            parser.feed(chunk)
+            for _, element in parser.read_events():
+                if len(element) or element.attrib:
+                    ancestors = tuple(a.tag for a in element.iterancestors())
+                    key = (tuple(reversed(ancestors)), element.tag)
+                    counts[key] = counts.get(key, 0) + 1
+    except etree.XMLSyntaxError as exc:
+        raise InputError(name, _position(exc), _syntax_problem(exc)) from None
+    repeated = [(n, -len(a), a, t) for (a, t), n in counts.items() if n > 1 and a]
+    if not repeated:
+        raise InputError(name, None, "no repeated record elements found; use a profile")
+    _, _, ancestors, tag = max(repeated)
+    local = tag.rpartition("}")[2]
+    return [RecordRule(local, tag, ancestors)]
+
+
+def _position(exc: etree.XMLSyntaxError) -> str:
+    line, column = exc.position
+    return f"line {line} column {column}"
+
+
+def _syntax_problem(exc: etree.XMLSyntaxError) -> str:
+    message = (exc.msg or "malformed XML").split(", line ")[0].strip()
+    return f"malformed XML: {message}"

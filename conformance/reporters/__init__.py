@@ -1,0 +1,1 @@
+"""Reporters: pure leaf modules, each ``render(report) -> bytes``. The core never imports them."""

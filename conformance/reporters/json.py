@@ -1,0 +1,93 @@
+"""The JSON report (DESIGN.md §7): the contract fields, validated against the shipped schema."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from conformance.model.findings import Finding
+from conformance.model.report import Report, RequirementResult
+
+REPORT_VERSION = "1"
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    return {
+        "report_version": REPORT_VERSION,
+        "tool": {"name": "conformance", "version": report.tool_version},
+        "generated_at": report.generated_at,
+        "subject": report.subject,
+        "environment": report.environment,
+        "profile": {
+            "id": report.profile.id,
+            "version": report.profile.version,
+            "purpose": report.profile.purpose,
+            "sha256": report.profile.sha256,
+            "source": report.profile.source,
+        },
+        "inputs": [
+            {"kind": i.kind, "name": i.name, "sha256": i.sha256, "format": i.format, "records": i.records}
+            for i in report.inputs
+        ],
+        "verdict": report.verdict.value,
+        "summary": dict(Counter(r.verdict.value for r in report.requirements)),
+        "requirements": [_requirement(r) for r in report.requirements],
+        "waivers": list(report.waivers),
+        "reproduce": {"seed": report.seed, "command": report.command},
+        "signature": None,
+    }
+
+
+def _requirement(result: RequirementResult) -> dict[str, Any]:
+    return {
+        "id": result.id,
+        "title": result.title["en"],
+        "titles": result.title,
+        "verdict": result.verdict.value,
+        "reason": result.reason,
+        "examined": result.examined,
+        "finding_count": result.finding_count,
+        "checked": result.checked,
+        "findings": [_finding(f) for f in result.findings],
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "requirement": finding.requirement,
+        "severity": finding.severity.value,
+        "confidence": finding.confidence.value,
+        "message": finding.message,
+        "location": {
+            "input": finding.location.input,
+            "line": finding.location.line,
+            "path": finding.location.path,
+        },
+        "evidence": finding.evidence,
+        "rule": finding.rule,
+        "field": finding.field,
+        "occurrences": finding.occurrences,
+    }
+
+
+@cache
+def schema() -> dict[str, Any]:
+    text = resources.files("conformance.schemas").joinpath("report.schema.json").read_text()
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def validate(document: dict[str, Any]) -> None:
+    """Raise ``jsonschema.ValidationError`` if the document breaks the report contract."""
+    jsonschema.Draft202012Validator(schema()).validate(document)
+
+
+def render(report: Report) -> bytes:
+    document = to_dict(report)
+    validate(document)
+    return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"

@@ -1,0 +1,66 @@
+"""The terminal summary: each requirement with its verdict and its first findings (redacted)."""
+
+from __future__ import annotations
+
+from conformance.model.report import Report, RequirementResult
+from conformance.model.verdict import Verdict
+
+FINDINGS_SHOWN = 3
+_MARK = {
+    Verdict.PASS: "pass",
+    Verdict.FAIL: "FAIL",
+    Verdict.ERROR: "ERROR",
+    Verdict.WAIVED: "waived",
+    Verdict.NOT_APPLICABLE: "n/a",
+}
+
+
+def render(report: Report, show_unchecked: bool = False) -> bytes:
+    lines = [
+        f"conformance {report.tool_version} · profile {report.profile.id} "
+        f"{report.profile.version} · purpose {report.profile.purpose} · {report.environment}",
+    ]
+    lines += [f"  input {i.name} ({i.format}, {i.records:,} records)" for i in report.inputs]
+    lines.append("")
+    unchecked = [r for r in report.requirements if not r.checked]
+    for result in report.requirements:
+        if result.checked or show_unchecked:
+            lines += _requirement_lines(result)
+    if unchecked and not show_unchecked:
+        ids = ", ".join(r.id for r in unchecked)
+        lines.append(f"     -  not examined by these inputs: {ids}")
+    lines.append("")
+    lines.append(_verdict_line(report))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _requirement_lines(result: RequirementResult) -> list[str]:
+    head = f"{_MARK[result.verdict]:>6}  {result.id}  {result.title['en']}"
+    if result.verdict is Verdict.NOT_APPLICABLE and result.reason:
+        head += f" — {result.reason}"
+    if result.verdict is Verdict.ERROR and result.reason:
+        head += f" — {result.reason}"
+    lines = [head]
+    for finding in result.findings[:FINDINGS_SHOWN]:
+        where = finding.location.input
+        if finding.location.line:
+            where += f":{finding.location.line}"
+        evidence = f" [{finding.evidence}]" if finding.evidence else ""
+        lines.append(f"          {where}: {finding.message}{evidence}")
+    more = result.finding_count - min(len(result.findings), FINDINGS_SHOWN)
+    if more > 0:
+        lines.append(f"          … and {more:,} more finding(s) in the report")
+    return lines
+
+
+def _verdict_line(report: Report) -> str:
+    counts: dict[str, int] = {}
+    for r in report.requirements:
+        counts[r.verdict.value] = counts.get(r.verdict.value, 0) + 1
+    tally = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
+    word = {
+        Verdict.PASS: "CONFORMANT",
+        Verdict.FAIL: "NOT CONFORMANT",
+        Verdict.ERROR: "NO VERDICT (error)",
+    }.get(report.verdict, report.verdict.value)
+    return f"verdict: {word} ({tally})"

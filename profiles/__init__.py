@@ -1,0 +1,1 @@
+"""The shipped profiles (YAML data), installed as ``conformance.profiledata``."""
