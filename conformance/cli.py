@@ -13,10 +13,14 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from conformance import __version__
+from conformance import __version__, engine
+from conformance.docs import explain
 from conformance.model.errors import UserError
 from conformance.model.report import Report
 from conformance.model.verdict import Verdict
+from conformance.output import write_all
+from conformance.profiles import load_profile, shipped_profiles
+from conformance.reporters import html, json, text
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -29,30 +33,34 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="conformance", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="conformance", description="Privacy conformance of school data exports.")
     parser.add_argument("--version", action="version", version=f"conformance {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
     check = verbs.add_parser("check", help="check exports against a profile and purpose")
     check.add_argument("--profile", required=True, help="a shipped profile id or a YAML file")
     check.add_argument("--purpose", help="the purpose (default: the profile's default purpose)")
-    check.add_argument("--environment", choices=("production", "test"), default="production",
-                       help="test also accepts pilot ECK iDs (default: production)")
+    check.add_argument(
+        "--environment",
+        choices=("production", "test"),
+        default="production",
+        help="test also accepts pilot ECK iDs (default: production)",
+    )
     check.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report here")
     check.add_argument("--html", type=Path, metavar="FILE", help="write an HTML page here")
     check.add_argument("--all", action="store_true", help="also list requirements not examined")
     check.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
     verbs.add_parser("profiles", help="list the shipped profiles and their purposes")
-    explain = verbs.add_parser("explain", help="explain a requirement and how it is checked")
-    explain.add_argument("requirement", metavar="REQUIREMENT_ID")
+    explain_verb = verbs.add_parser("explain", help="explain a requirement and how it is checked")
+    explain_verb.add_argument("requirement", metavar="REQUIREMENT_ID")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(args_list)
-        handler: Callable[[argparse.Namespace, list[str]], int] = _HANDLERS[args.verb]
-        return handler(args, args_list)
+        args = build_parser().parse_args(arguments)
+        args.command = shlex.join(["conformance", *arguments])
+        return _HANDLERS[args.verb](args)
     except UserError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -70,31 +78,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def _check(args: argparse.Namespace, argv: list[str]) -> int:
-    from conformance import engine
-    from conformance.profiles import load_profile
-
-    profile = load_profile(args.profile)
+def _check(args: argparse.Namespace) -> int:
     request = engine.RunRequest(
-        profile=profile,
+        profile=load_profile(args.profile),
         purpose=args.purpose,
         inputs=tuple(args.inputs),
         environment=args.environment,
-        command=shlex.join(["conformance", *argv]),
+        command=args.command,
     )
     report = engine.run(request)
     _write_reports(report, args)
-    from conformance.reporters import text
-
     sys.stderr.buffer.write(text.render(report, show_unchecked=args.all))
     sys.stderr.flush()
     return _exit_code(report)
 
 
 def _write_reports(report: Report, args: argparse.Namespace) -> None:
-    from conformance.output import write_all
-    from conformance.reporters import html, json
-
     outputs: dict[Path, bytes] = {}
     if args.json:
         outputs[args.json] = json.render(report)
@@ -107,9 +106,7 @@ def _exit_code(report: Report) -> int:
     return {Verdict.PASS: EXIT_PASS, Verdict.FAIL: EXIT_FAIL}.get(report.verdict, EXIT_INTERNAL)
 
 
-def _profiles(args: argparse.Namespace, argv: list[str]) -> int:
-    from conformance.profiles import shipped_profiles
-
+def _profiles(_: argparse.Namespace) -> int:
     for profile in shipped_profiles():
         purposes = ", ".join(
             f"{name}{' (default)' if name == profile.default_purpose else ''}"
@@ -120,14 +117,12 @@ def _profiles(args: argparse.Namespace, argv: list[str]) -> int:
     return EXIT_PASS
 
 
-def _explain(args: argparse.Namespace, argv: list[str]) -> int:
-    from conformance.docs import explain
-
+def _explain(args: argparse.Namespace) -> int:
     print(explain(args.requirement.upper()), end="")
     return EXIT_PASS
 
 
-_HANDLERS: dict[str, Callable[[argparse.Namespace, list[str]], int]] = {
+_HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": _check,
     "profiles": _profiles,
     "explain": _explain,

@@ -14,7 +14,9 @@ from conformance.model.requirements import CATALOGUE
 def explain(rid: str) -> str:
     requirement = CATALOGUE.get(rid)
     if requirement is None:
-        raise UserError(rid, None, "unknown requirement; see `conformance explain` IDs in docs/requirements.md")
+        raise UserError(
+            rid, None, "unknown requirement; see `conformance explain` IDs in docs/requirements.md"
+        )
     return page(rid, heading="#")
 
 

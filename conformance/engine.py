@@ -8,7 +8,7 @@ exception's type in the reason, since an exception's text may quote a value.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,7 +52,9 @@ def resolve_purpose(profile: Profile, name: str | None) -> Purpose:
     purpose = profile.purposes.get(chosen)
     if purpose is None:
         known = ", ".join(sorted(profile.purposes))
-        raise UserError("--purpose", None, f"profile {profile.id} has no purpose '{chosen}'; it has: {known}")
+        raise UserError(
+            "--purpose", None, f"profile {profile.id} has no purpose '{chosen}'; it has: {known}"
+        )
     return purpose
 
 
@@ -122,12 +124,12 @@ def _no_records_problem(profile: Profile, fmt: str) -> str:
     return f"no records found for profile {profile.id}"
 
 
-def _guard(outcome: _Outcome, action: object) -> None:
+def _guard(outcome: _Outcome, action: Callable[[Check], None]) -> None:
     check = outcome.check
     if check is None:
         return
     try:
-        action(check)  # type: ignore[operator]
+        action(check)
     except Exception as exc:
         _crashed(outcome, exc)
 
@@ -154,7 +156,9 @@ def _result(rid: str, outcome: _Outcome | None) -> RequirementResult:
     title = {"nl": req.title_nl, "en": req.title_en}
     if outcome is None:
         reason = _unchecked_reason(rid)
-        return RequirementResult(rid, title, Verdict.NOT_APPLICABLE, (), 0, 0, reason, checked=False)
+        return RequirementResult(
+            rid, title, Verdict.NOT_APPLICABLE, (), 0, 0, reason, checked=False
+        )
     if outcome.error is not None:
         return RequirementResult(rid, title, Verdict.ERROR, (), 0, 0, outcome.error)
     if outcome.skipped is not None:
@@ -168,9 +172,9 @@ def _result(rid: str, outcome: _Outcome | None) -> RequirementResult:
         verdict = Verdict.PASS
     else:
         verdict = Verdict.NOT_APPLICABLE
-    reason = check.nothing_examined if verdict is Verdict.NOT_APPLICABLE else None
+    why: str | None = check.nothing_examined if verdict is Verdict.NOT_APPLICABLE else None
     kept = tuple(findings[:MAX_FINDINGS_PER_REQUIREMENT])
-    return RequirementResult(rid, title, verdict, kept, len(findings), check.examined, reason)
+    return RequirementResult(rid, title, verdict, kept, len(findings), check.examined, why)
 
 
 def _unchecked_reason(rid: str) -> str:

@@ -17,7 +17,7 @@ def write_all(outputs: Mapping[Path, bytes]) -> None:
         for target, data in outputs.items():
             staged.append((_stage(target, data), target))
         for temporary, target in staged:
-            os.replace(temporary, target)
+            Path(temporary).replace(target)
     except OSError as exc:
         for temporary, _ in staged:
             Path(temporary).unlink(missing_ok=True)
@@ -26,7 +26,7 @@ def write_all(outputs: Mapping[Path, bytes]) -> None:
 
 
 def _stage(target: Path, data: bytes) -> str:
-    directory = target.parent if str(target.parent) else Path(".")
+    directory = target.parent if str(target.parent) else Path()
     if not directory.is_dir():
         raise UserError(str(target), None, "cannot write: its folder does not exist")
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)

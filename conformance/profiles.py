@@ -122,8 +122,7 @@ class _NoAliasLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            mark = event.start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise ProfileError(
                 str(self.name), f"line {mark.line + 1}", "YAML aliases are not allowed in profiles"
             )

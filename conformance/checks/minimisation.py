@@ -45,9 +45,9 @@ class FieldNotAllowed(Check):
         return self.tally.findings(
             self._message,
             severity=Severity.MEDIUM,
-            confidence=lambda key: Confidence.HIGH
-            if self.ctx.rule(key[1]) is not None
-            else Confidence.MEDIUM,
+            confidence=lambda key: (
+                Confidence.HIGH if self.ctx.rule(key[1]) is not None else Confidence.MEDIUM
+            ),
             rule=self.ctx.purpose_rule,
             field_of=lambda key: key[1],
         )
@@ -110,8 +110,10 @@ class ExcessPrecision(Check):
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
-            lambda key, n: f"'{key[0]}' more precise than the purpose allows ({times(n)}): "
-            f"expected at most {key[1]}, found {key[2]}",
+            lambda key, n: (
+                f"'{key[0]}' more precise than the purpose allows ({times(n)}): "
+                f"expected at most {key[1]}, found {key[2]}"
+            ),
             severity=Severity.MEDIUM,
             rule=f"purposes.{self.ctx.purpose.name}.precision",
             field_of=lambda key: key[0],
@@ -149,7 +151,7 @@ class WithheldCategoryPresent(Check):
             return "the profile has no release categories (only OSO dossiers carry them)"
         return None
 
-    def start_input(self, name: str) -> None:
+    def start_input(self, name: str) -> None:  # noqa: ARG002  (flags are per dossier)
         self.withheld = {}
         self.flags = {}
 
@@ -187,8 +189,10 @@ class WithheldCategoryPresent(Check):
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
-            lambda key, n: f"data of category '{key[0]}' marked {key[1]} is present: "
-            f"'{key[2]}' in {key[3]} records ({times(n)}); expected it absent",
+            lambda key, n: (
+                f"data of category '{key[0]}' marked {key[1]} is present: "
+                f"'{key[2]}' in {key[3]} records ({times(n)}); expected it absent"
+            ),
             rule="release_categories.categories",
             field_of=lambda key: key[2],
         )

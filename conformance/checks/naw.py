@@ -38,13 +38,21 @@ class IdentifyingField(Check):
         ctx = self.ctx
         for path, values in record.fields.items():
             rule = ctx.rule(path)
-            if rule is not None and rule.cls is FieldClass.DIRECT and not ctx.allowed(record.kind, path):
-                self.tally.add((record.kind, path, rule.category or "other"), record, redact(values[0]))
+            if (
+                rule is not None
+                and rule.cls is FieldClass.DIRECT
+                and not ctx.allowed(record.kind, path)
+            ):
+                self.tally.add(
+                    (record.kind, path, rule.category or "other"), record, redact(values[0])
+                )
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
-            lambda key, n: f"direct identifier '{key[1]}' ({key[2]}) in {key[0]} records "
-            f"({times(n)}): purpose '{self.ctx.purpose.name}' does not allow it",
+            lambda key, n: (
+                f"direct identifier '{key[1]}' ({key[2]}) in {key[0]} records "
+                f"({times(n)}): purpose '{self.ctx.purpose.name}' does not allow it"
+            ),
             rule=self.ctx.purpose_rule,
             field_of=lambda key: key[1],
         )

@@ -74,8 +74,10 @@ class PseudonymMissing(_PseudonymCheck):
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
-            lambda key, n: f"{key[0]} record without pseudonym '{self.field}' ({times(n)}): "
-            "expected an ECK iD, found none",
+            lambda key, n: (
+                f"{key[0]} record without pseudonym '{self.field}' ({times(n)}): "
+                "expected an ECK iD, found none"
+            ),
             rule="pseudonym.field",
             field_of=lambda _: self.field,
         )
@@ -237,4 +239,3 @@ def _is_real_id(path: str) -> bool:
 def _named_pseudonym(path: str) -> bool:
     rule = classify_name(path.rsplit("/", 1)[-1])
     return rule is not None and rule.cls is FieldClass.PSEUDONYM
-

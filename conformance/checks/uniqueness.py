@@ -59,7 +59,8 @@ class UniquenessTracker:
         """Pseudonyms carried by two different identities (or by records without identity)."""
         groups = _groups_with_two_distinct(pseudonyms, identities)
         return [
-            self._finding(requirement, field, rows, "shared", len(groups)) for rows in groups[:_MAX_EXAMPLES]
+            self._finding(requirement, field, rows, "shared", len(groups))
+            for rows in groups[:_MAX_EXAMPLES]
         ]
 
     def _split(
@@ -70,7 +71,8 @@ class UniquenessTracker:
         groups = _groups_with_two_distinct(identities[known], pseudonyms[known])
         groups = [known[rows] for rows in groups]
         return [
-            self._finding(requirement, field, rows, "split", len(groups)) for rows in groups[:_MAX_EXAMPLES]
+            self._finding(requirement, field, rows, "split", len(groups))
+            for rows in groups[:_MAX_EXAMPLES]
         ]
 
     def _finding(

@@ -24,22 +24,38 @@ _D, _Q, _S, _P, _K, _O = (
 )
 
 
-def _entries(cls: FieldClass, category: str | None, names: str, precision: Precision | None = None) -> dict[str, FieldRule]:
+def _entries(
+    cls: FieldClass, category: str | None, names: str, precision: Precision | None = None
+) -> dict[str, FieldRule]:
     rule = FieldRule(cls, category, precision)
     return dict.fromkeys(names.split(), rule)
 
 
 NAMES: dict[str, FieldRule] = {
-    **_entries(_P, "eck-id", "eckid eckidentifier ketenid pseudonym pseudoniem pseudonymid chainid"),
-    **_entries(_D, "name", "achternaam voornaam voornamen roepnaam voorvoegsel tussenvoegsel "
-               "voorletters voorletter naam volledigenaam geslachtsnaam achternaamouder lastname "
-               "surname familyname firstname givenname middlename fullname displayname name "
-               "nickname initials sn cn commonname"),
-    **_entries(_D, "address", "adres straat straatnaam huisnummer huisnummertoevoeging woonadres "
-               "postadres address street streetname housenumber homeaddress addressline "
-               "streetaddress"),
-    **_entries(_D, "postcode", "postcode postcodenl zipcode zip postalcode postnummer postcode6",
-               Precision.POSTCODE6),
+    **_entries(
+        _P, "eck-id", "eckid eckidentifier ketenid pseudonym pseudoniem pseudonymid chainid"
+    ),
+    **_entries(
+        _D,
+        "name",
+        "achternaam voornaam voornamen roepnaam voorvoegsel tussenvoegsel "
+        "voorletters voorletter naam volledigenaam geslachtsnaam achternaamouder lastname "
+        "surname familyname firstname givenname middlename fullname displayname name "
+        "nickname initials sn cn commonname",
+    ),
+    **_entries(
+        _D,
+        "address",
+        "adres straat straatnaam huisnummer huisnummertoevoeging woonadres "
+        "postadres address street streetname housenumber homeaddress addressline "
+        "streetaddress",
+    ),
+    **_entries(
+        _D,
+        "postcode",
+        "postcode postcodenl zipcode zip postalcode postnummer postcode6",
+        Precision.POSTCODE6,
+    ),
     **_entries(_Q, "postcode4", "postcode4 pc4 postcodecijfers", Precision.POSTCODE4),
     **_entries(_D, "residence", "woonplaats city town residence"),
     **_entries(_Q, "place", "plaats gemeente municipality"),
@@ -48,15 +64,28 @@ NAMES: dict[str, FieldRule] = {
     **_entries(_D, "sofinummer", "sofinummer sofi"),
     **_entries(_D, "national-id", "rijksregisternummer nationalid pgn persoonsgebondennummer"),
     **_entries(_D, "email", "email emailadres emailaddress mailadres mail"),
-    **_entries(_D, "phone", "telefoon telefoonnummer tel mobiel mobielnummer gsm phone phonenumber "
-               "mobile telephone mobilephone"),
-    **_entries(_D, "username", "gebruikersnaam username login loginnaam upn userprincipalname "
-               "nledupersonrealid"),
+    **_entries(
+        _D,
+        "phone",
+        "telefoon telefoonnummer tel mobiel mobielnummer gsm phone phonenumber "
+        "mobile telephone mobilephone",
+    ),
+    **_entries(
+        _D,
+        "username",
+        "gebruikersnaam username login loginnaam upn userprincipalname nledupersonrealid",
+    ),
     **_entries(_D, "photo", "foto fotourl photo photourl avatar picture"),
-    **_entries(_D, "iban", "iban rekeningnummer bankrekening bankrekeningnummer banknummer bankaccount"),
+    **_entries(
+        _D, "iban", "iban rekeningnummer bankrekening bankrekeningnummer banknummer bankaccount"
+    ),
     **_entries(_D, "birthplace", "geboorteplaats placeofbirth birthplace"),
-    **_entries(_Q, "birthdate", "geboortedatum dateofbirth birthdate dob birthday geboortedag",
-               Precision.DAY),
+    **_entries(
+        _Q,
+        "birthdate",
+        "geboortedatum dateofbirth birthdate dob birthday geboortedag",
+        Precision.DAY,
+    ),
     **_entries(_Q, "birthdate", "geboortemaand birthmonth", Precision.MONTH),
     **_entries(_Q, "birthdate", "geboortejaar birthyear yearofbirth", Precision.YEAR),
     **_entries(_Q, "gender", "geslacht gender sex"),
@@ -64,45 +93,71 @@ NAMES: dict[str, FieldRule] = {
     **_entries(_Q, "country", "land country geboorteland countryofbirth landvader landmoeder"),
     **_entries(_S, "ethnicity", "etniciteit ethnicity"),
     **_entries(_S, "weight", "gewicht leerlinggewicht weight"),
-    **_entries(_S, "support", "zorg zorgbehoefte ondersteuning ondersteuningsbehoefte dyslexie "
-               "dyscalculie lwoo opp arrangement"),
-    **_entries(_S, "health", "diagnose diagnosis medicatie medicijngebruik allergie handicap "
-               "gezondheid health medical"),
+    **_entries(
+        _S,
+        "support",
+        "zorg zorgbehoefte ondersteuning ondersteuningsbehoefte dyslexie "
+        "dyscalculie lwoo opp arrangement",
+    ),
+    **_entries(
+        _S,
+        "health",
+        "diagnose diagnosis medicatie medicijngebruik allergie handicap gezondheid health medical",
+    ),
     **_entries(_S, "religion", "religie religion godsdienst"),
-    **_entries(_S, "free-text", "notitie notities opmerking opmerkingen toelichting notes note "
-               "comment comments remarks memo toevoegingen"),
-    **_entries(_K, None, "id key leerlingid leerlingnummer studentid studentnumber pupilid userid "
-               "externalid sourcedid lasid laskey uuid guid recordid identifier"),
+    **_entries(
+        _S,
+        "free-text",
+        "notitie notities opmerking opmerkingen toelichting notes note "
+        "comment comments remarks memo toevoegingen",
+    ),
+    **_entries(
+        _K,
+        None,
+        "id key leerlingid leerlingnummer studentid studentnumber pupilid userid "
+        "externalid sourcedid lasid laskey uuid guid recordid identifier",
+    ),
     **_entries(_O, "yeargroup", "jaargroep leerjaar yeargroup gradelevel"),
-    **_entries(_O, "school", "school schoolnaam schoolname brin brincode vestiging schooladres "
-               "instelling"),
-    **_entries(_O, None, "groep group groepnaam groepsnaam groupname klas klasnaam classname "
-               "niveau level schooljaar schoolyear score cijfer resultaat result grade datum date "
-               "created createdat updatedat timestamp status type methode method product "
-               "productid licentie license ean isbn toets test toetscode vak subject les lesson "
-               "course cursus rol role active actief startdatum einddatum mutatiedatum tijdstip "
-               "duur duration percentage aantal count samengesteldegroepen groepen groups"),
+    **_entries(
+        _O, "school", "school schoolnaam schoolname brin brincode vestiging schooladres instelling"
+    ),
+    **_entries(
+        _O,
+        None,
+        "groep group groepnaam groepsnaam groupname klas klasnaam classname "
+        "niveau level schooljaar schoolyear score cijfer resultaat result grade datum date "
+        "created createdat updatedat timestamp status type methode method product "
+        "productid licentie license ean isbn toets test toetscode vak subject les lesson "
+        "course cursus rol role active actief startdatum einddatum mutatiedatum tijdstip "
+        "duur duration percentage aantal count samengesteldegroepen groepen groups",
+    ),
 }
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words before "name" that make it a person's name; any other ("product name") is unknown.
-_PERSON_QUALIFIERS = frozenset(
+_PERSON_QUALIFIERS = _words(
     "first last given family full middle sur nick display user student pupil parent teacher "
-    "child guardian mother father leerling ouder moeder vader docent".split()
+    "child guardian mother father leerling ouder moeder vader docent"
 )
 # Dutch compound endings, longest first, that classify a compound on their own.
 _SUFFIXES = tuple(
     sorted(
-        "achternaam voornaam roepnaam tussenvoegsel emailadres email telefoonnummer telefoon "
-        "mobielnummer postcode woonplaats geboortedatum geboorteplaats adres straat bsn "
-        "onderwijsnummer gebruikersnaam".split(),
-        key=len,
-        reverse=True,
+        _words(
+            "achternaam voornaam roepnaam tussenvoegsel emailadres email telefoonnummer telefoon "
+            "mobielnummer postcode woonplaats geboortedatum geboorteplaats adres straat bsn "
+            "onderwijsnummer gebruikersnaam"
+        ),
+        key=lambda s: (-len(s), s),
     )
 )
-_NON_PERSON_CONTEXTS = frozenset(
+_NON_PERSON_CONTEXTS = _words(
     "school schools groep groepen group groups klas klassen class classes vestiging vestigingen "
     "organisation organization organisatie instelling product products methode course courses "
-    "cursus vak subject licentie license toets test tests".split()
+    "cursus vak subject licentie license toets test tests"
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 

@@ -15,18 +15,15 @@ _POSTCODE6 = re.compile(r"[1-9]\d{3}\s?[A-Za-z]{2}")
 _POSTCODE4 = re.compile(r"[1-9]\d{3}")
 
 
+_FAMILIES: dict[str, tuple[tuple[re.Pattern[str], Precision], ...]] = {
+    "date": ((_DAY, Precision.DAY), (_MONTH, Precision.MONTH), (_YEAR, Precision.YEAR)),
+    "postcode": ((_POSTCODE6, Precision.POSTCODE6), (_POSTCODE4, Precision.POSTCODE4)),
+}
+
+
 def precision_of(value: str, family: str) -> Precision | None:
     """The precision of ``value`` in a family (``date`` or ``postcode``); None if not of it."""
-    if family == "date":
-        if _DAY.fullmatch(value):
-            return Precision.DAY
-        if _MONTH.fullmatch(value):
-            return Precision.MONTH
-        if _YEAR.fullmatch(value):
-            return Precision.YEAR
-        return None
-    if _POSTCODE6.fullmatch(value):
-        return Precision.POSTCODE6
-    if _POSTCODE4.fullmatch(value):
-        return Precision.POSTCODE4
+    for pattern, precision in _FAMILIES[family]:
+        if pattern.fullmatch(value):
+            return precision
     return None

@@ -58,7 +58,9 @@ def malformation(value: str) -> str:
             tail = value[len(prefix) :]
             if _HEX128_ANY_CASE.fullmatch(tail):
                 return "expected lower-case hexadecimal, found upper-case letters"
-            return f"expected 128 hexadecimal characters after the prefix, found {len(tail)} characters"
+            if len(tail) == 128:
+                return "expected 128 hexadecimal characters, found other characters among them"
+            return f"expected 128 hexadecimal characters after the prefix, found {len(tail)}"
     if value.startswith(_LEGACY):
         return "expected the prefix https://ketenid.nl/201703/, found the legacy id.school prefix"
     return f"expected the prefix {ECKID_PRODUCTION_PREFIX} and 128 hexadecimal characters"

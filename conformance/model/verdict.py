@@ -10,7 +10,7 @@ class Verdict(Enum):
     """A requirement's outcome. The order is the order of precedence when summarising."""
 
     NOT_APPLICABLE = "not_applicable"
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105  (a verdict, not a password)
     WAIVED = "waived"
     FAIL = "fail"
     ERROR = "error"

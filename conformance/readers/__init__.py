@@ -16,8 +16,8 @@ from conformance.model.profile import Profile
 from conformance.model.records import Record
 from conformance.readers.csv import detect_encoding, read_csv
 from conformance.readers.json import read_json, read_jsonl
-from conformance.readers.source import HashingReader, buffered, open_input
 from conformance.readers.sniff import sniff_format
+from conformance.readers.source import HashingReader, buffered, open_input
 from conformance.readers.xml import compile_rules, discover_rules, read_xml
 
 
@@ -55,7 +55,9 @@ def open_export(path: Path, profile: Profile) -> ExportStream:
     return ExportStream(path, fmt, reader)
 
 
-def _dispatch(fmt: str, stream: io.BufferedReader, path: Path, profile: Profile) -> Iterator[Record]:
+def _dispatch(
+    fmt: str, stream: io.BufferedReader, path: Path, profile: Profile
+) -> Iterator[Record]:
     name = str(path)
     if fmt == "xml":
         rules = compile_rules(profile.format.records, profile.format.namespaces)
@@ -68,4 +70,3 @@ def _dispatch(fmt: str, stream: io.BufferedReader, path: Path, profile: Profile)
     if fmt == "jsonl":
         return read_jsonl(stream, name)
     return read_csv(stream, name, detect_encoding(path))
-

@@ -89,7 +89,7 @@ def _header(cells: list[str], name: str) -> list[str]:
 
 
 def _record(row: list[str], header: list[str], name: str, line: int) -> Record:
-    if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
+    if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
         raise InputError(
             name, f"line {line}", f"row has {len(row)} cells but the header has {len(header)}"
         )

@@ -56,7 +56,9 @@ def read_json(stream: IO[bytes], name: str) -> Iterator[Record]:
         else:
             raise InputError(name, "byte 0", "JSON input must be an array or an object")
     except ijson.IncompleteJSONError as exc:
-        raise InputError(name, None, f"malformed or truncated JSON: {_ijson_problem(exc)}") from None
+        raise InputError(
+            name, None, f"malformed or truncated JSON: {_ijson_problem(exc)}"
+        ) from None
     except ijson.JSONError as exc:
         raise InputError(name, None, f"malformed JSON: {_ijson_problem(exc)}") from None
     except UnicodeDecodeError as exc:
@@ -112,15 +114,16 @@ def _build(events: Iterator[tuple[str, str, Any]]) -> Any:
 
 def read_jsonl(stream: IO[bytes], name: str) -> Iterator[Record]:
     """Records of a JSON Lines file: one object per non-blank line."""
-    for number, line in enumerate(stream, start=1):
-        if number == 1 and line.startswith(_BOM):
-            line = line[3:]
+    for number, raw in enumerate(stream, start=1):
+        line = raw[3:] if number == 1 and raw.startswith(_BOM) else raw
         if not line.strip():
             continue
         try:
             item = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            raise InputError(name, f"line {number} column {exc.colno}", f"malformed JSON: {exc.msg}") from None
+            raise InputError(
+                name, f"line {number} column {exc.colno}", f"malformed JSON: {exc.msg}"
+            ) from None
         if not isinstance(item, dict):
             raise InputError(name, f"line {number}", "each JSON Lines line must be an object")
         yield _record(item, "record", name, number, "")

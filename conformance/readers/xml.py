@@ -70,9 +70,9 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
     events = etree.iterparse(stream, events=("end",), tag=list(by_tag), **_PARSER_OPTIONS)
     try:
         for _, element in events:
-            rule = next((r for r in by_tag[element.tag] if r.matches(element)), None)
-            if rule is not None:
-                yield _record(element, rule.kind, name, flattener, ordinals)
+            found = next((r for r in by_tag[element.tag] if r.matches(element)), None)
+            if found is not None:
+                yield _record(element, found.kind, name, flattener, ordinals)
                 element.clear(keep_tail=True)
                 _prune_parsed(element, flattener.record_tags)
     except etree.XMLSyntaxError as exc:
@@ -86,13 +86,18 @@ def _record(
     flattener: _Flattener,
     ordinals: dict[str, int],
 ) -> Record:
-    parent_path = "".join(f"/{flattener.local(a.tag)}" for a in reversed(list(element.iterancestors())))
+    parent_path = "".join(
+        f"/{flattener.local(a.tag)}" for a in reversed(list(element.iterancestors()))
+    )
     local = flattener.local(element.tag)
     key = f"{parent_path}/{local}"
     ordinals[key] = ordinals.get(key, 0) + 1
     fields: dict[str, list[str]] = {}
     flattener.flatten(element, "", fields)
-    return Record(kind, fields, name, element.sourceline, f"{key}[{ordinals[key]}]")
+    line = element.sourceline  # lxml-stubs type it as Ellipsis; it is an int or None
+    return Record(
+        kind, fields, name, line if isinstance(line, int) else None, f"{key}[{ordinals[key]}]"
+    )
 
 
 def _prune_parsed(element: etree._Element, record_tags: frozenset[str]) -> None:
@@ -123,16 +128,17 @@ class _Flattener:
 
     def flatten(self, element: etree._Element, prefix: str, fields: dict[str, list[str]]) -> None:
         for attr, value in element.attrib.items():
-            if value.strip():
-                fields.setdefault(f"{prefix}@{self.local(attr)}", []).append(value.strip())
+            text = str(value).strip()
+            if text:
+                fields.setdefault(f"{prefix}@{self.local(str(attr))}", []).append(text)
         for child in element:
             tag = child.tag
             if not isinstance(tag, str) or (tag in self.record_tags and len(child) == 0):
                 continue  # a nested record (already read and cleared), or an entity node
             path = prefix + self.local(tag)
-            text = child.text
-            if text is not None and (text := text.strip()):
-                fields.setdefault(path, []).append(text)
+            content = child.text
+            if content is not None and (content := content.strip()):
+                fields.setdefault(path, []).append(content)
             if len(child) or child.attrib:
                 self.flatten(child, path + "/", fields)
 
@@ -152,6 +158,8 @@ def discover_rules(stream: IO[bytes], name: str) -> list[RecordRule]:
             seen += len(chunk)
             parser.feed(chunk)
             for _, element in parser.read_events():
+                if not isinstance(element, etree._Element):
+                    continue
                 if len(element) or element.attrib:
                     ancestors = tuple(a.tag for a in element.iterancestors())
                     key = (tuple(reversed(ancestors)), element.tag)

@@ -31,7 +31,13 @@ def to_dict(report: Report) -> dict[str, Any]:
             "source": report.profile.source,
         },
         "inputs": [
-            {"kind": i.kind, "name": i.name, "sha256": i.sha256, "format": i.format, "records": i.records}
+            {
+                "kind": i.kind,
+                "name": i.name,
+                "sha256": i.sha256,
+                "format": i.format,
+                "records": i.records,
+            }
             for i in report.inputs
         ],
         "verdict": report.verdict.value,

@@ -1,0 +1,54 @@
+"""Sessions: tests, lint, typing, conformance (the main job). ``bench`` is added by a later issue.
+
+Every session installs what it needs itself, so a fresh machine with Python 3.11 and pip only
+needs ``python3 -m pip install nox``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typing"]
+nox.options.reuse_existing_virtualenvs = True
+
+SAMPLE = "fixtures/sample-supplier"
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite, against the installed package (not the checkout)."""
+    session.install(".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typing(session: nox.Session) -> None:
+    session.install(".", "mypy>=1.10", "types-PyYAML", "types-jsonschema", "lxml-stubs")
+    session.run("mypy")
+
+
+@nox.session
+def conformance(session: nox.Session) -> None:
+    """The main job: check the bundled sample supplier's exports and print the verdicts."""
+    session.install(".")
+    Path("reports").mkdir(exist_ok=True)
+    session.run("conformance", "profiles")
+    session.run(
+        "conformance", "check", "--profile", "uwlr-2.2", "--purpose", "smalle-set",
+        "--json", "reports/uwlr-smalle-set.json", "--html", "reports/uwlr-smalle-set.html",
+        f"{SAMPLE}/uwlr-smalle-set.xml",
+    )
+    session.run(
+        "conformance", "check", "--profile", "nl-generic",
+        "--json", "reports/licenties.json", f"{SAMPLE}/licenties.jsonl",
+    )
+    session.log("reports written to reports/ (JSON and HTML)")
