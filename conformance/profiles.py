@@ -216,8 +216,9 @@ def _merge_purposes(parent: Document, child: Document, source: str) -> Document:
 def _check_tightens(parent: Document, child: Document, where: str, source: str) -> None:
     """A purpose redefined by an extending profile may allow less, never more."""
     p_allow, c_allow = _allow_sets(parent), _allow_sets(child)
-    for kind, paths in c_allow.items():
-        wider = paths - p_allow.get(kind, set()) - p_allow.get("*", set())
+    kinds = (set(p_allow) | set(c_allow)) - {"*"} or {"*"}
+    for kind in sorted(kinds):
+        wider = _effective(c_allow, kind) - _effective(p_allow, kind)
         if wider:
             raise ProfileError(
                 source, f"{where}.allow", f"allows more than the extended profile: {sorted(wider)}"
@@ -227,6 +228,10 @@ def _check_tightens(parent: Document, child: Document, where: str, source: str) 
         raise ProfileError(
             source, f"{where}.allow_classes", f"allows more classes: {sorted(extra_classes)}"
         )
+
+
+def _effective(allow: dict[str, set[str]], kind: str) -> set[str]:
+    return allow.get(kind, set()) | allow.get("*", set())
 
 
 def _allow_sets(purpose: Document) -> dict[str, set[str]]:
@@ -239,8 +244,8 @@ def _allow_sets(purpose: Document) -> dict[str, set[str]]:
 def _merge_thresholds(parent: Document, child: Document, source: str) -> Document:
     if child.get("k", parent.get("k", 5)) < parent.get("k", 5):
         raise ProfileError(source, "$.reidentification.k", "k may not be lower than extended one")
-    share = child.get("max_unique_share", 1.0)
-    if share > parent.get("max_unique_share", 1.0):
+    parent_share = parent.get("max_unique_share", 1.0)
+    if child.get("max_unique_share", parent_share) > parent_share:
         raise ProfileError(
             source, "$.reidentification.max_unique_share", "may not be higher than extended one"
         )

@@ -75,6 +75,8 @@ def read_csv(stream: IO[bytes], name: str, encoding: str) -> Iterator[Record]:
         raise InputError(name, None, f"malformed CSV: {exc}") from None
     except UnicodeDecodeError as exc:
         raise InputError(name, None, f"invalid {encoding} text: {exc.reason}") from None
+    finally:
+        text.detach()  # the caller owns the byte stream (and still hashes what is left)
 
 
 def _header(cells: list[str], name: str) -> list[str]:

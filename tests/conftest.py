@@ -1,0 +1,66 @@
+"""Shared test helpers: the CLI in-process, the reference folder, small file builders."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+REFERENCE = ROOT.parent / "shared" / "reference"
+
+ECKID_PREFIX = "https://ketenid.nl/201703/"
+
+
+def eckid(label: str) -> str:
+    """A well-formed production ECK iD, distinct per label."""
+    import hashlib
+
+    return ECKID_PREFIX + hashlib.sha512(label.encode()).hexdigest()
+
+
+@dataclass
+class CliRun:
+    code: int
+    out: str
+    err: str
+    report: dict[str, Any] | None
+
+    def verdict(self, rid: str) -> str:
+        assert self.report is not None, "no JSON report was written"
+        return next(r["verdict"] for r in self.report["requirements"] if r["id"] == rid)
+
+    def findings(self, rid: str) -> list[dict[str, Any]]:
+        assert self.report is not None, "no JSON report was written"
+        return next(r["findings"] for r in self.report["requirements"] if r["id"] == rid)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run ``conformance`` in-process; for ``check`` a JSON report is written and parsed."""
+
+    def run(*args: str | Path, report: bool = True) -> CliRun:
+        argv = [str(a) for a in args]
+        target = tmp_path / "report.json"
+        if report and argv and argv[0] == "check":
+            target.unlink(missing_ok=True)
+            argv[1:1] = ["--json", str(target)]
+        code = main(argv)
+        captured = capsys.readouterr()
+        data = json.loads(target.read_text()) if report and target.exists() else None
+        return CliRun(code, captured.out, captured.err, data)
+
+    return run
+
+
+@pytest.fixture
+def reference() -> Path:
+    if not REFERENCE.is_dir():
+        pytest.skip(f"the shared reference folder is absent ({REFERENCE}); it ships beside the repo")
+    return REFERENCE

@@ -1,0 +1,133 @@
+"""Recognisers: pseudonym kinds, the field-name classifier, precision, redaction."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import eckid
+
+from conformance.detect.fieldnames import classify_path
+from conformance.detect.precision import precision_of
+from conformance.detect.pseudonyms import PseudonymKind, classify_pseudonym, malformation
+from conformance.detect.redact import redact, redact_pseudonym
+from conformance.model.profile import FieldClass, Precision
+
+HEX128 = eckid("a")[-128:]
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        (f"https://ketenid.nl/201703/{HEX128}", PseudonymKind.ECKID),
+        (f"https://ketenid.nl/pilot/{HEX128}", PseudonymKind.ECKID_PILOT),
+        (f"https://ketenid.nl/sppilot/{HEX128}", PseudonymKind.STAMPSEUDONIEM),
+        (f"https://id.school/sppilot/{HEX128}", PseudonymKind.STAMPSEUDONIEM),
+        (f"https://id.school/pilot/{HEX128}", PseudonymKind.LEGACY_IDSCHOOL),
+        ("https://id.school/abcde", PseudonymKind.LEGACY_IDSCHOOL),
+        ("9735dfd2235eaeb5f0300886bcc99c82ffc1d6420c4e0bde8de7218def2135fa", PseudonymKind.HPGN),
+        (f"https://ketenid.nl/201703/{HEX128.upper()}", PseudonymKind.OTHER),
+        (f"https://ketenid.nl/201703/{HEX128[:-1]}", PseudonymKind.OTHER),
+        ("https://ketenid.nl/201703/00000000", PseudonymKind.OTHER),
+        ("eckid_L1", PseudonymKind.OTHER),
+        ("", PseudonymKind.OTHER),
+    ],
+)
+def test_pseudonym_kinds(value: str, kind: PseudonymKind) -> None:
+    assert classify_pseudonym(value) is kind
+
+
+def test_malformation_says_expected_and_found() -> None:
+    assert "upper-case" in malformation(f"https://ketenid.nl/201703/{HEX128.upper()}")
+    assert "found 8" in malformation("https://ketenid.nl/201703/00000000")
+    assert "other characters" in malformation(f"https://ketenid.nl/201703/{'g' * 128}")
+    assert "legacy id.school" in malformation("https://id.school/abcde")
+    assert "expected the prefix https://ketenid.nl/201703/" in malformation("eckid_L1")
+
+
+@pytest.mark.parametrize(
+    ("name", "cls", "category"),
+    [
+        ("achternaam", FieldClass.DIRECT, "name"),
+        ("lastName", FieldClass.DIRECT, "name"),
+        ("last_name", FieldClass.DIRECT, "name"),
+        ("surname", FieldClass.DIRECT, "name"),
+        ("geboortedatum", FieldClass.QUASI, "birthdate"),
+        ("dateOfBirth", FieldClass.QUASI, "birthdate"),
+        ("postcode", FieldClass.DIRECT, "postcode"),
+        ("zipCode", FieldClass.DIRECT, "postcode"),
+        ("postcode4", FieldClass.QUASI, "postcode4"),
+        ("emailadres", FieldClass.DIRECT, "email"),
+        ("email", FieldClass.DIRECT, "email"),
+        ("parentEmail", FieldClass.DIRECT, "email"),
+        ("bsn", FieldClass.DIRECT, "bsn"),
+        ("BSN", FieldClass.DIRECT, "bsn"),
+        ("eckId", FieldClass.PSEUDONYM, "eck-id"),
+        ("eck_id", FieldClass.PSEUDONYM, "eck-id"),
+        ("@eckid", FieldClass.PSEUDONYM, "eck-id"),
+        ("leerlingAchternaam", FieldClass.DIRECT, "name"),
+        ("telefoonnummer", FieldClass.DIRECT, "phone"),
+        ("guardians/phone", FieldClass.DIRECT, "phone"),
+        ("address/number", FieldClass.DIRECT, "address"),
+        ("nlEduPersonRealId", FieldClass.DIRECT, "username"),
+        ("groupName", FieldClass.OPERATIONAL, None),
+        ("school/naam", FieldClass.OPERATIONAL, None),
+        ("jaargroep", FieldClass.OPERATIONAL, "yeargroup"),
+        ("score", FieldClass.OPERATIONAL, None),
+        ("leerlingId", FieldClass.KEY, None),
+        ("opmerking", FieldClass.SENSITIVE, "free-text"),
+    ],
+)
+def test_field_name_classifier(name: str, cls: FieldClass, category: str | None) -> None:
+    rule = classify_path(name)
+    assert rule is not None, name
+    assert (rule.cls, rule.category) == (cls, category)
+
+
+@pytest.mark.parametrize("name", ["productName", "foo", "x1", "lesson_plan_ref"])
+def test_unknown_names_stay_unknown(name: str) -> None:
+    assert classify_path(name) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "expected"),
+    [
+        ("2013-04-07", "date", Precision.DAY),
+        ("07-04-2013", "date", Precision.DAY),
+        ("2013-04-07T00:00:00", "date", Precision.DAY),
+        ("2013-04", "date", Precision.MONTH),
+        ("04-2013", "date", Precision.MONTH),
+        ("2013", "date", Precision.YEAR),
+        ("april", "date", None),
+        ("1234 AB", "postcode", Precision.POSTCODE6),
+        ("1234ab", "postcode", Precision.POSTCODE6),
+        ("1234", "postcode", Precision.POSTCODE4),
+        ("0234", "postcode", None),
+    ],
+)
+def test_precision(value: str, family: str, expected: Precision | None) -> None:
+    assert precision_of(value, family) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Jan de Vries", "J** d* V****"),
+        ("133456785", "1********"),
+        ("ab", "**"),
+        ("s.de.vries@example.nl", "s.d*.v****@e******.n*"),
+    ],
+)
+def test_redact_keeps_only_first_characters(value: str, expected: str) -> None:
+    assert redact(value) == expected
+
+
+def test_redact_cuts_long_values_to_a_shape() -> None:
+    shown = redact("Kerkstraat 12a, 1234 AB Utrecht, Nederland")
+    assert shown.endswith("(42 chars)")
+    assert "erkstraat" not in shown
+
+
+def test_redact_pseudonym_keeps_only_the_public_prefix() -> None:
+    shown = redact_pseudonym(f"https://ketenid.nl/201703/{HEX128}")
+    assert shown == f"https://ketenid.nl/201703/{HEX128[0]}******** (128 chars)"
+    assert HEX128[1:9] not in shown
+    assert redact_pseudonym("111222333") == "1********"

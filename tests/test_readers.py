@@ -1,0 +1,217 @@
+"""Readers: the same normalised record from every format; one clear error for bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conformance.model.errors import InputError
+from conformance.profiles import load_profile
+from conformance.readers import open_export
+
+UWLR_NS = "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
+
+
+def read(path: Path, profile: str = "nl-generic") -> list:  # type: ignore[type-arg]
+    loaded = load_profile(profile)
+    return list(open_export(path, loaded).records(loaded))
+
+
+def test_uwlr_records_are_flattened_with_attributes_and_nested_paths(tmp_path: Path) -> None:
+    path = tmp_path / "uwlr.xml"
+    path.write_text(
+        f'<leerlinggegevens xmlns="{UWLR_NS}"><school><brincode>99ZZ</brincode></school>\n'
+        "<leerlingen>\n"
+        '<leerling key="L1" eckid="E1"><achternaam>Vries</achternaam>'
+        '<groep key="G1"/><samengestelde_groepen><samengestelde_groep key="S1"/>'
+        '<samengestelde_groep key="S2"/></samengestelde_groepen></leerling>\n'
+        '<leerling key="L2"><roepnaam> </roepnaam><jaargroep>5</jaargroep></leerling>\n'
+        "</leerlingen></leerlinggegevens>"
+    )
+    records = read(path, "uwlr-2.2")
+    assert [r.kind for r in records] == ["leerling", "leerling"]
+    first, second = records
+    assert first.fields == {
+        "@key": ["L1"],
+        "@eckid": ["E1"],
+        "achternaam": ["Vries"],
+        "groep/@key": ["G1"],
+        "samengestelde_groepen/samengestelde_groep/@key": ["S1", "S2"],
+    }
+    assert first.line == 3
+    assert first.path == "/leerlinggegevens/leerlingen/leerling[1]"
+    assert second.path == "/leerlinggegevens/leerlingen/leerling[2]"
+    assert second.fields == {"@key": ["L2"], "jaargroep": ["5"]}  # blank roepnaam is absent
+
+
+def test_xml_in_the_wrong_namespace_yields_no_records(tmp_path: Path) -> None:
+    path = tmp_path / "edex.xml"
+    path.write_text('<EDEX><leerlingen><leerling key="1"/></leerlingen></EDEX>')
+    assert read(path, "uwlr-2.2") == []
+
+
+def test_nested_records_are_separate_and_excluded_from_the_outer_record(tmp_path: Path) -> None:
+    ns = "http://www.edustandaard.nl/oso_gegevensset/2019/dossier"
+    path = tmp_path / "dossier.xml"
+    path.write_text(
+        f'<dossier xmlns="{ns}"><metadata><datum>2019-01-01</datum></metadata>'
+        "<huidigeschool><naam>School</naam><leerling><achternaam>Jansen</achternaam></leerling>"
+        "<brincode>99ZZ</brincode></huidigeschool></dossier>"
+    )
+    records = {r.kind: r.fields for r in read(path, "oso-2019.1")}
+    assert records["leerling"] == {"achternaam": ["Jansen"]}
+    assert records["huidigeschool"] == {"naam": ["School"], "brincode": ["99ZZ"]}
+    assert records["metadata"] == {"datum": ["2019-01-01"]}
+
+
+def test_generic_xml_discovers_repeated_structured_siblings(tmp_path: Path) -> None:
+    path = tmp_path / "export.xml"
+    path.write_text(
+        "<export><meta><v>1</v></meta><pupils>"
+        '<pupil id="1"><eckId>E1</eckId></pupil><pupil id="2"><eckId>E2</eckId></pupil>'
+        "</pupils></export>"
+    )
+    records = read(path)
+    assert [r.fields for r in records] == [
+        {"@id": ["1"], "eckId": ["E1"]},
+        {"@id": ["2"], "eckId": ["E2"]},
+    ]
+    assert {r.kind for r in records} == {"pupil"}
+
+
+def test_xml_entities_are_never_expanded_and_no_dtd_is_loaded(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("GEHEIM-123")
+    path = tmp_path / "xxe.xml"
+    path.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">'
+        '<!ENTITY y "expanded">]>'
+        "<r><p><eckId>&x;</eckId><name>&y;</name></p><p><eckId>E2</eckId></p></r>"
+    )
+    records = read(path)
+    values = [v for r in records for vs in r.fields.values() for v in vs]
+    assert "GEHEIM-123" not in values
+    assert "expanded" not in values
+
+
+@pytest.mark.parametrize(
+    ("content", "position"),
+    [
+        ('<EDEX><leerlingen><leerling key="1">', "line 1"),
+        ("<EDEX><leerlingen>\n<leerling></leerlingen>", "line 2"),
+    ],
+)
+def test_malformed_xml_is_one_clear_error_with_position(
+    tmp_path: Path, content: str, position: str
+) -> None:
+    path = tmp_path / "bad.xml"
+    path.write_text(content)
+    with pytest.raises(InputError) as caught:
+        read(path, "edexml-2.1")
+    assert caught.value.source == str(path)
+    assert caught.value.position is not None
+    assert caught.value.position.startswith(position)
+    assert "malformed XML" in caught.value.problem
+
+
+def test_json_array_and_object_of_arrays(tmp_path: Path) -> None:
+    array = tmp_path / "a.json"
+    array.write_text('[{"eckId": "E1", "address": {"street": "Kerkstraat", "nr": 1}}, {"eckId": null}]')
+    records = read(array)
+    assert [r.fields for r in records] == [
+        {"eckId": ["E1"], "address/street": ["Kerkstraat"], "address/nr": ["1"]},
+        {},
+    ]
+    assert [r.path for r in records] == ["/0", "/1"]
+    obj = tmp_path / "o.json"
+    obj.write_text('{"school": "X", "leerlingen": [{"id": 1}], "docenten": [{"id": 2, "tags": [{"a": 1}]}]}')
+    records = read(obj)
+    assert [(r.kind, r.path, r.fields) for r in records] == [
+        ("leerlingen", "/leerlingen/0", {"id": ["1"]}),
+        ("docenten", "/docenten/0", {"id": ["2"], "tags/a": ["1"]}),
+    ]
+
+
+def test_json_lines_with_bom_and_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"eckId": "E1"}\n\n{"eckId": "E2", "ok": true}\n')
+    records = read(path)
+    assert [(r.line, r.fields) for r in records] == [
+        (1, {"eckId": ["E1"]}),
+        (3, {"eckId": ["E2"], "ok": ["true"]}),
+    ]
+
+
+def test_truncated_json_and_jsonl_errors(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text('[{"eckId": "E1"}, {"eckId": "E')
+    with pytest.raises(InputError, match="truncated"):
+        read(path)
+    lines = tmp_path / "t.jsonl"
+    lines.write_text('{"a": 1}\n{"a": \n')
+    with pytest.raises(InputError) as caught:
+        read(lines)
+    assert caught.value.position is not None
+    assert caught.value.position.startswith("line 2")
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("eckId;achternaam\nE1;Müller\n".encode(), "Müller"),
+        (b"\xef\xbb\xbfeckId,achternaam\nE1,M\xc3\xbcller\n", "Müller"),
+        ("eckId\tachternaam\nE1\tMüller\n".encode("cp1252"), "Müller"),
+        (("eckId;achternaam\n" + "E0;x\n" * 70000 + "E1;Müller\n").encode("cp1252"), "Müller"),
+    ],
+    ids=["utf8-semicolon", "utf8-bom-comma", "cp1252-tab", "cp1252-late-accent"],
+)
+def test_csv_encodings_and_delimiters(tmp_path: Path, data: bytes, expected: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(data)
+    records = read(path)
+    assert records[-1].fields == {"eckId": ["E1"], "achternaam": [expected]}
+
+
+def test_csv_error_cases(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"a,b\n1,2,3\n")
+    with pytest.raises(InputError, match="3 cells but the header has 2"):
+        read(path)
+    path.write_bytes(b"a,b\n1,\x81\n")
+    with pytest.raises(InputError, match="neither UTF-8 nor Windows-1252"):
+        read(path)
+    path.write_bytes(b"a,a\n1,2\n")
+    with pytest.raises(InputError, match="duplicate column"):
+        read(path)
+
+
+def test_csv_tolerates_trailing_empty_cells_and_names_blank_columns(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("eckId,,b\nE1,hidden,2,,\n")
+    assert read(path)[0].fields == {"eckId": ["E1"], "column 2": ["hidden"], "b": ["2"]}
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read(tmp_path / "absent.xml")
+    with pytest.raises(InputError, match="directory"):
+        read(tmp_path)
+
+
+def test_profile_format_mismatch_is_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("a\n1\n")
+    with pytest.raises(InputError, match="expects xml input; this is csv"):
+        read(path, "uwlr-2.2")
+
+
+def test_hash_covers_the_whole_file(tmp_path: Path) -> None:
+    import hashlib
+
+    path = tmp_path / "x.xml"
+    path.write_text('<r><p a="1"/><p a="2"/></r>\n<!-- trailing comment -->\n' + " " * 100000)
+    profile = load_profile("nl-generic")
+    export = open_export(path, profile)
+    list(export.records(profile))
+    assert export.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

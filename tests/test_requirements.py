@@ -1,0 +1,81 @@
+"""Requirements ↔ checks: every registered check is documented, has pass and fail fixtures whose
+findings are asserted exactly, and the generated documentation is current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import FIXTURES, ROOT
+
+from conformance.checks import REGISTRY
+from conformance.docs import catalogue_markdown
+from conformance.model.requirements import CATALOGUE
+
+ISSUE_2_CHECKS = {"PSN-001", "PSN-002", "PSN-003", "PSN-004", "NAW-001", "MIN-001", "MIN-002", "MIN-003"}
+
+
+def _cases(rid: str) -> list[dict[str, Any]]:
+    path = FIXTURES / rid / "cases.yaml"
+    if not path.is_file():
+        return []
+    cases: list[dict[str, Any]] = yaml.safe_load(path.read_text())["cases"]
+    return cases
+
+
+ALL_CASES = [(rid, case) for rid in sorted(REGISTRY) for case in _cases(rid)]
+
+
+def test_the_checks_of_this_version_are_registered() -> None:
+    assert ISSUE_2_CHECKS <= set(REGISTRY)
+    assert set(REGISTRY) <= set(CATALOGUE)
+
+
+@pytest.mark.parametrize("rid", sorted(REGISTRY))
+def test_every_check_is_documented(rid: str) -> None:
+    doc = REGISTRY[rid].doc
+    for section in (doc.what, doc.why, doc.failing, doc.passing, doc.fix):
+        assert len(section.strip()) >= 10, rid
+    requirement = CATALOGUE[rid]
+    assert requirement.title_nl and requirement.title_en
+
+
+@pytest.mark.parametrize("rid", sorted(REGISTRY))
+def test_every_check_has_pass_and_fail_fixtures(rid: str) -> None:
+    cases = _cases(rid)
+    files = {p.name for p in (FIXTURES / rid).glob("*") if p.name != "cases.yaml"}
+    assert {c["file"] for c in cases} == files, "cases.yaml must describe every fixture file"
+    assert any(c["verdict"] == "pass" and c["file"].startswith("pass_") for c in cases)
+    assert any(c["verdict"] == "fail" and c["file"].startswith("fail_") for c in cases)
+
+
+@pytest.mark.parametrize(
+    ("rid", "case"), ALL_CASES, ids=[f"{rid}/{case['file']}" for rid, case in ALL_CASES]
+)
+def test_fixture_gets_exactly_the_expected_findings(rid: str, case: dict[str, Any], cli) -> None:  # type: ignore[no-untyped-def]
+    folder = FIXTURES / rid
+    profile = case["profile"]
+    if profile.endswith((".yaml", ".yml")):
+        profile = str(folder / profile)
+    args = ["check", "--profile", profile]
+    if case.get("purpose"):
+        args += ["--purpose", case["purpose"]]
+    if case.get("environment"):
+        args += ["--environment", case["environment"]]
+    run = cli(*args, folder / case["file"])
+    assert run.report is not None, run.err
+    assert run.verdict(rid) == case["verdict"]
+    found = sorted(
+        (f["field"], f["location"]["line"], f["occurrences"]) for f in run.findings(rid)
+    )
+    expected = sorted(
+        (f["field"], f.get("line"), f["occurrences"]) for f in case.get("findings") or []
+    )
+    assert found == expected
+
+
+def test_generated_requirement_docs_are_current() -> None:
+    committed = (ROOT / "docs" / "requirements.md").read_text()
+    assert committed == catalogue_markdown(), "run: python -m conformance.docs > docs/requirements.md"
