@@ -43,12 +43,25 @@ def conformance(session: nox.Session) -> None:
     Path("reports").mkdir(exist_ok=True)
     session.run("conformance", "profiles")
     session.run(
-        "conformance", "check", "--profile", "uwlr-2.2", "--purpose", "smalle-set",
-        "--json", "reports/uwlr-smalle-set.json", "--html", "reports/uwlr-smalle-set.html",
+        "conformance",
+        "check",
+        "--profile",
+        "uwlr-2.2",
+        "--purpose",
+        "smalle-set",
+        "--json",
+        "reports/uwlr-smalle-set.json",
+        "--html",
+        "reports/uwlr-smalle-set.html",
         f"{SAMPLE}/uwlr-smalle-set.xml",
     )
     session.run(
-        "conformance", "check", "--profile", "nl-generic",
-        "--json", "reports/licenties.json", f"{SAMPLE}/licenties.jsonl",
+        "conformance",
+        "check",
+        "--profile",
+        "nl-generic",
+        "--json",
+        "reports/licenties.json",
+        f"{SAMPLE}/licenties.jsonl",
     )
     session.log("reports written to reports/ (JSON and HTML)")

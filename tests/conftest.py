@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +21,6 @@ ECKID_PREFIX = "https://ketenid.nl/201703/"
 
 def eckid(label: str) -> str:
     """A well-formed production ECK iD, distinct per label."""
-    import hashlib
-
     return ECKID_PREFIX + hashlib.sha512(label.encode()).hexdigest()
 
 
@@ -42,7 +41,7 @@ class CliRun:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     """Run ``conformance`` in-process; for ``check`` a JSON report is written and parsed."""
 
     def run(*args: str | Path, report: bool = True) -> CliRun:
@@ -62,5 +61,7 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-
 @pytest.fixture
 def reference() -> Path:
     if not REFERENCE.is_dir():
-        pytest.skip(f"the shared reference folder is absent ({REFERENCE}); it ships beside the repo")
+        pytest.skip(
+            f"the shared reference folder is absent ({REFERENCE}); it ships beside the repo"
+        )
     return REFERENCE

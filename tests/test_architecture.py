@@ -36,9 +36,15 @@ def _imports(path: Path) -> set[str]:
     tree = ast.parse(path.read_text())
     found: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("conformance"):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("conformance")
+        ):
             found.add(node.module)
-            found.update(f"{node.module}.{a.name}" for a in node.names if node.module == "conformance")
+            found.update(
+                f"{node.module}.{a.name}" for a in node.names if node.module == "conformance"
+            )
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("conformance"))
     return found

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 from conftest import eckid
 
+from conformance.checks.naw import IdentifyingField
 from conformance.reporters.json import schema
 
 UWLR_NS = "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
@@ -38,7 +39,7 @@ def run_process(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_conformant_export_exits_0_with_a_valid_report(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_conformant_export_exits_0_with_a_valid_report(tmp_path: Path, cli) -> None:
     run = cli("check", "--profile", "uwlr-2.2", uwlr(tmp_path, pupil("L1") + pupil("L2")))
     assert run.code == 0
     jsonschema.Draft202012Validator(schema()).validate(run.report)
@@ -54,7 +55,7 @@ def test_conformant_export_exits_0_with_a_valid_report(tmp_path: Path, cli) -> N
     assert "verdict: CONFORMANT" in run.err
 
 
-def test_non_conformant_export_exits_1(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_non_conformant_export_exits_1(tmp_path: Path, cli) -> None:
     run = cli("check", "--profile", "uwlr-2.2", uwlr(tmp_path, pupil("L1", "<bsn>111222333</bsn>")))
     assert run.code == 1
     assert run.report["verdict"] == "fail"
@@ -68,14 +69,19 @@ def test_non_conformant_export_exits_1(tmp_path: Path, cli) -> None:  # type: ig
     [
         (["check", "--profile", "uwlr-2.2", "absent.xml"], "absent.xml: no such file"),
         (["check", "--profile", "uwlr-9", "x.xml"], "uwlr-9: no such profile"),
-        (["check", "--profile", "uwlr-2.2", "--purpose", "alles", "{export}"], "has no purpose 'alles'"),
+        (
+            ["check", "--profile", "uwlr-2.2", "--purpose", "alles", "{export}"],
+            "has no purpose 'alles'",
+        ),
         (["check", "{export}"], "the following arguments are required: --profile"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["explain", "XYZ-999"], "XYZ-999: unknown requirement"),
         (["check", "--profile", "uwlr-2.2", "{truncated}"], "truncated.xml:line 1 column"),
     ],
 )
-def test_usage_and_input_errors_are_one_line_and_exit_2(tmp_path: Path, args: list[str], expected: str) -> None:
+def test_usage_and_input_errors_are_one_line_and_exit_2(
+    tmp_path: Path, args: list[str], expected: str
+) -> None:
     export = uwlr(tmp_path, pupil("L1"))
     truncated = tmp_path / "truncated.xml"
     truncated.write_text(f'<leerlinggegevens xmlns="{UWLR_NS}"><leerlingen><leerling key="1"')
@@ -89,20 +95,22 @@ def test_usage_and_input_errors_are_one_line_and_exit_2(tmp_path: Path, args: li
     assert "Traceback" not in result.stderr
 
 
-def test_input_error_writes_no_report(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_input_error_writes_no_report(tmp_path: Path, cli) -> None:
     good = uwlr(tmp_path, pupil("L1"), "good.xml")
     bad = tmp_path / "bad.xml"
     bad.write_text("<leerlinggegevens><leerlingen>")
     target = tmp_path / "out.json"
     html = tmp_path / "out.html"
-    run = cli("check", "--profile", "uwlr-2.2", "--json", target, "--html", html, good, bad, report=False)
+    run = cli(
+        "check", "--profile", "uwlr-2.2", "--json", target, "--html", html, good, bad, report=False
+    )
     assert run.code == 2
     assert not target.exists()
     assert not html.exists()
     assert list(tmp_path.glob(".out*")) == []
 
 
-def test_no_records_for_the_profile_is_an_input_error(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_no_records_for_the_profile_is_an_input_error(tmp_path: Path, cli) -> None:
     edex = tmp_path / "edex.xml"
     edex.write_text('<EDEX><leerlingen><leerling key="1"/></leerlingen></EDEX>')
     run = cli("check", "--profile", "uwlr-2.2", edex)
@@ -111,15 +119,30 @@ def test_no_records_for_the_profile_is_an_input_error(tmp_path: Path, cli) -> No
     assert UWLR_NS in run.err
 
 
-def test_reports_go_to_a_missing_folder_is_a_clear_error(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    run = cli("check", "--profile", "uwlr-2.2", "--json", tmp_path / "no" / "r.json", uwlr(tmp_path, pupil("L1")), report=False)
+def test_reports_go_to_a_missing_folder_is_a_clear_error(tmp_path: Path, cli) -> None:
+    run = cli(
+        "check",
+        "--profile",
+        "uwlr-2.2",
+        "--json",
+        tmp_path / "no" / "r.json",
+        uwlr(tmp_path, pupil("L1")),
+        report=False,
+    )
     assert run.code == 2
     assert "its folder does not exist" in run.err
 
 
-def test_html_page_shows_the_verdict(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_html_page_shows_the_verdict(tmp_path: Path, cli) -> None:
     page = tmp_path / "r.html"
-    run = cli("check", "--profile", "uwlr-2.2", "--html", page, uwlr(tmp_path, pupil("L1", "<bsn>111222333</bsn>")))
+    run = cli(
+        "check",
+        "--profile",
+        "uwlr-2.2",
+        "--html",
+        page,
+        uwlr(tmp_path, pupil("L1", "<bsn>111222333</bsn>")),
+    )
     assert run.code == 1
     text = page.read_text()
     assert "voldoet niet" in text
@@ -127,9 +150,9 @@ def test_html_page_shows_the_verdict(tmp_path: Path, cli) -> None:  # type: igno
     assert "111222333" not in text
 
 
-def test_a_crashing_check_is_an_error_verdict_and_exit_3(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from conformance.checks.naw import IdentifyingField
-
+def test_a_crashing_check_is_an_error_verdict_and_exit_3(
+    tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def explode(self: object, record: object) -> None:
         raise KeyError("Jansen")
 
@@ -143,7 +166,7 @@ def test_a_crashing_check_is_an_error_verdict_and_exit_3(tmp_path: Path, cli, mo
     assert "KeyError" in json.dumps(run.report)
 
 
-def test_profiles_and_explain(cli) -> None:  # type: ignore[no-untyped-def]
+def test_profiles_and_explain(cli) -> None:
     run = cli("profiles")
     assert run.code == 0
     assert "uwlr-2.2 1.0.0" in run.out
@@ -161,7 +184,7 @@ def test_python_dash_m_and_version() -> None:
     assert result.stdout.startswith("conformance ")
 
 
-def test_pilot_eckids_pass_only_in_test_environment(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_pilot_eckids_pass_only_in_test_environment(tmp_path: Path, cli) -> None:
     pilot = "https://ketenid.nl/pilot/" + eckid("x")[-128:]
     path = uwlr(tmp_path, f'<leerling key="L1" eckid="{pilot}"><jaargroep>5</jaargroep></leerling>')
     production = cli("check", "--profile", "uwlr-2.2", path)

@@ -36,7 +36,11 @@ def test_uwlr_profile_shape() -> None:
     assert profile.pseudonym is not None and profile.pseudonym.field == "@eckid"
     assert set(profile.purposes) == {"smalle-set", "lvs-set", "pseudoniem"}
     assert profile.purposes["pseudoniem"].allowed_paths("leerling") == {
-        "@key", "@eckid", "jaargroep", "groep", "samengestelde_groepen",
+        "@key",
+        "@eckid",
+        "jaargroep",
+        "groep",
+        "samengestelde_groepen",
     }
     rule = profile.rule_for("geboortedatum")
     assert rule is not None and rule.cls is FieldClass.QUASI and rule.precision is Precision.DAY
@@ -57,7 +61,9 @@ def _xsd_children(xsd: Path, type_name: str) -> set[str]:
     ns = {"xs": "http://www.w3.org/2001/XMLSchema"}
     tree = etree.parse(str(xsd))
     (complex_type,) = tree.xpath(f"//xs:complexType[@name='{type_name}']", namespaces=ns)
-    names = {e.get("name") or e.get("ref") for e in complex_type.xpath(".//xs:element", namespaces=ns)}
+    names = {
+        e.get("name") or e.get("ref") for e in complex_type.xpath(".//xs:element", namespaces=ns)
+    }
     attributes = {f"@{a.get('name')}" for a in complex_type.xpath("./xs:attribute", namespaces=ns)}
     nested = complex_type.xpath(".//xs:element//xs:element", namespaces=ns)
     names -= {e.get("name") or e.get("ref") for e in nested}
@@ -147,7 +153,9 @@ def test_extends_inherits_and_may_only_tighten(tmp_path: Path) -> None:
         "purposes:\n  pseudoniem: {allow: ['@eckid', achternaam]}\n",
         "wider.yaml",
     )
-    with pytest.raises(ProfileError, match=r"allows more than the extended profile: \['achternaam'\]"):
+    with pytest.raises(
+        ProfileError, match=r"allows more than the extended profile: \['achternaam'\]"
+    ):
         load_profile(str(wider))
 
     weaker = write(
@@ -178,7 +186,7 @@ def test_extends_cycle_is_refused(tmp_path: Path) -> None:
 
 
 def test_unknown_profile_lists_the_shipped_ones() -> None:
-    with pytest.raises(ProfileError, match="shipped profiles: edexml-2.1, nl-generic"):
+    with pytest.raises(ProfileError, match=r"shipped profiles: edexml-2\.1, nl-generic"):
         load_profile("uwlr-9")
 
 
@@ -186,7 +194,17 @@ def test_a_plain_pip_install_gets_the_profiles(tmp_path: Path) -> None:
     """Build the wheel as `pip install .` would, and look inside it."""
     root = Path(__file__).resolve().parent.parent
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(root)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(tmp_path),
+            str(root),
+        ],
         check=True,
         capture_output=True,
     )

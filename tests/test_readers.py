@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from conformance.readers import open_export
 UWLR_NS = "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
 
 
-def read(path: Path, profile: str = "nl-generic") -> list:  # type: ignore[type-arg]
+def read(path: Path, profile: str = "nl-generic") -> list:
     loaded = load_profile(profile)
     return list(open_export(path, loaded).records(loaded))
 
@@ -117,7 +118,9 @@ def test_malformed_xml_is_one_clear_error_with_position(
 
 def test_json_array_and_object_of_arrays(tmp_path: Path) -> None:
     array = tmp_path / "a.json"
-    array.write_text('[{"eckId": "E1", "address": {"street": "Kerkstraat", "nr": 1}}, {"eckId": null}]')
+    array.write_text(
+        '[{"eckId": "E1", "address": {"street": "Kerkstraat", "nr": 1}}, {"eckId": null}]'
+    )
     records = read(array)
     assert [r.fields for r in records] == [
         {"eckId": ["E1"], "address/street": ["Kerkstraat"], "address/nr": ["1"]},
@@ -125,7 +128,9 @@ def test_json_array_and_object_of_arrays(tmp_path: Path) -> None:
     ]
     assert [r.path for r in records] == ["/0", "/1"]
     obj = tmp_path / "o.json"
-    obj.write_text('{"school": "X", "leerlingen": [{"id": 1}], "docenten": [{"id": 2, "tags": [{"a": 1}]}]}')
+    obj.write_text(
+        '{"school": "X", "leerlingen": [{"id": 1}], "docenten": [{"id": 2, "tags": [{"a": 1}]}]}'
+    )
     records = read(obj)
     assert [(r.kind, r.path, r.fields) for r in records] == [
         ("leerlingen", "/leerlingen/0", {"id": ["1"]}),
@@ -207,8 +212,6 @@ def test_profile_format_mismatch_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_hash_covers_the_whole_file(tmp_path: Path) -> None:
-    import hashlib
-
     path = tmp_path / "x.xml"
     path.write_text('<r><p a="1"/><p a="2"/></r>\n<!-- trailing comment -->\n' + " " * 100000)
     profile = load_profile("nl-generic")

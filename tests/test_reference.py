@@ -6,12 +6,18 @@ from pathlib import Path
 
 import pytest
 from conftest import CliRun, eckid
+from lxml import etree
 
 UWLR_NS = "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
 
 
-def test_edexml_example_fails_psn002_and_naw001(reference: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    run: CliRun = cli("check", "--profile", "edexml-2.1", reference / "edexml/2.1/examples/EDEXML.Voorbeeld.2.1.xml")
+def test_edexml_example_fails_psn002_and_naw001(reference: Path, cli) -> None:
+    run: CliRun = cli(
+        "check",
+        "--profile",
+        "edexml-2.1",
+        reference / "edexml/2.1/examples/EDEXML.Voorbeeld.2.1.xml",
+    )
     assert run.code == 1
     assert run.verdict("PSN-002") == "fail"
     psn002 = run.findings("PSN-002")
@@ -23,8 +29,13 @@ def test_edexml_example_fails_psn002_and_naw001(reference: Path, cli) -> None:  
     assert "133456785" not in run.err + str(run.report)
 
 
-def test_edexml_flemish_example_fails_psn001(reference: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    run = cli("check", "--profile", "edexml-2.1", reference / "edexml/2.1/examples/EDEXML.Voorbeeld.2.1-Vla.xml")
+def test_edexml_flemish_example_fails_psn001(reference: Path, cli) -> None:
+    run = cli(
+        "check",
+        "--profile",
+        "edexml-2.1",
+        reference / "edexml/2.1/examples/EDEXML.Voorbeeld.2.1-Vla.xml",
+    )
     assert run.code == 1
     assert run.verdict("PSN-001") == "fail"
     assert sorted((f["message"].split()[0], f["occurrences"]) for f in run.findings("PSN-001")) == [
@@ -34,19 +45,30 @@ def test_edexml_flemish_example_fails_psn001(reference: Path, cli) -> None:  # t
     assert run.verdict("PSN-002") == "not_applicable"
 
 
-OSO_EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "shared/reference/oso/2019.1/examples").glob("*.xml"))
+OSO_EXAMPLES = sorted(
+    (Path(__file__).resolve().parents[2] / "shared/reference/oso/2019.1/examples").glob("*.xml")
+)
 
 
 @pytest.mark.parametrize("name", [p.name for p in OSO_EXAMPLES] or ["(reference absent)"])
-def test_every_oso_example_passes_min003_under_overstap(reference: Path, cli, name: str) -> None:  # type: ignore[no-untyped-def]
-    run = cli("check", "--profile", "oso-2019.1", "--purpose", "overstap", reference / "oso/2019.1/examples" / name)
+def test_every_oso_example_passes_min003_under_overstap(reference: Path, cli, name: str) -> None:
+    run = cli(
+        "check",
+        "--profile",
+        "oso-2019.1",
+        "--purpose",
+        "overstap",
+        reference / "oso/2019.1/examples" / name,
+    )
     assert run.verdict("MIN-003") == "pass"
     assert run.verdict("NAW-001") == "pass"
     assert run.verdict("MIN-001") == "pass"
     assert run.code == 0
 
 
-def test_oso_opt_out_dossier_with_withheld_data_fails_min003(reference: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_oso_opt_out_dossier_with_withheld_data_fails_min003(
+    reference: Path, tmp_path: Path, cli
+) -> None:
     source = (reference / "oso/2019.1/examples/Voorbeelddossier_OV_POVO_opt_out.xml").read_text()
     assert "<cat_verzuim>OPT-UIT</cat_verzuim>" in source
     injected = source.replace(
@@ -58,7 +80,9 @@ def test_oso_opt_out_dossier_with_withheld_data_fails_min003(reference: Path, tm
     path.write_text(injected)
     run = cli("check", "--profile", "oso-2019.1", path)
     assert run.verdict("MIN-003") == "fail"
-    assert [(f["field"], f["occurrences"]) for f in run.findings("MIN-003")] == [("verzuim/verzuimsoort", 1)]
+    assert [(f["field"], f["occurrences"]) for f in run.findings("MIN-003")] == [
+        ("verzuim/verzuimsoort", 1)
+    ]
 
 
 def _smalle_set_export(pupils: int = 3) -> str:
@@ -85,13 +109,13 @@ def _smalle_set_export(pupils: int = 3) -> str:
     ],
 )
 def test_the_smalle_set_export_used_below_is_valid_uwlr(reference: Path, xsd: str) -> None:
-    from lxml import etree
-
     schema = etree.XMLSchema(etree.parse(str(reference / "uwlr/v2.2/Schemas" / xsd)))
     assert schema.validate(etree.fromstring(_smalle_set_export().encode())), schema.error_log
 
 
-def test_smalle_set_export_passes_min001_and_fails_naw001_under_pseudoniem(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_smalle_set_export_passes_min001_and_fails_naw001_under_pseudoniem(
+    tmp_path: Path, cli
+) -> None:
     path = tmp_path / "smalle.xml"
     path.write_text(_smalle_set_export())
     smalle = cli("check", "--profile", "uwlr-2.2", "--purpose", "smalle-set", path)
@@ -100,5 +124,9 @@ def test_smalle_set_export_passes_min001_and_fails_naw001_under_pseudoniem(tmp_p
     assert smalle.code == 0
     pseudo = cli("check", "--profile", "uwlr-2.2", "--purpose", "pseudoniem", path)
     assert pseudo.code == 1
-    assert sorted(f["field"] for f in pseudo.findings("NAW-001")) == ["achternaam", "roepnaam", "voorvoegsel"]
+    assert sorted(f["field"] for f in pseudo.findings("NAW-001")) == [
+        "achternaam",
+        "roepnaam",
+        "voorvoegsel",
+    ]
     assert all(f["occurrences"] == 3 for f in pseudo.findings("NAW-001"))

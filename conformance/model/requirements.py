@@ -23,10 +23,7 @@ class Basis(Enum):
         "model verwerkersovereenkomst, privacybijsluiter"
     )
     ES = "Edustandaard (UWLR Smalle set / LVS set, OSO categorie_uitlevering)"
-    ROSA = (
-        "ROSA: Gebruik pseudoniem waar mogelijk; Voorkom ongewenste traceerbaarheid; "
-        "Privacy by design"
-    )
+    ROSA = "Gebruik pseudoniem waar mogelijk; Voorkom ongewenste traceerbaarheid; Privacy by design"
     KS = (
         "Kamerstuk 32 034 (pseudoniem niet 1-op-1 afgeleid, apart opgeslagen, "
         "geen sleutellijst buiten de school)"

@@ -1,0 +1,79 @@
+"""No raw personal value reaches any output: terminal, JSON, HTML, error lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+UWLR_NS = "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
+
+# Canary values: each unique enough that finding it anywhere proves a leak.
+CANARIES = {
+    "achternaam": "Kanariepietersen",
+    "voornamen": "Zwaluwina Merelien",
+    "roepnaam": "Zwaluwina",
+    "emailadres": "zwaluwina.kanarie@voorbeeldschool.nl",
+    "bsn": "111222333",
+    "postcodenl": "9999ZZ",
+    "geboortedatum": "2014-02-29",
+}
+
+
+def _export(tmp_path: Path) -> Path:
+    pupil = (
+        f'<leerling key="K-{{n}}" eckid="https://id.school/Kanarie{{n}}">'
+        f"<achternaam>{CANARIES['achternaam']}</achternaam>"
+        f"<voornamen>{CANARIES['voornamen']}</voornamen><roepnaam>{CANARIES['roepnaam']}</roepnaam>"
+        f"<geboortedatum>{CANARIES['geboortedatum']}</geboortedatum>"
+        f"<emailadres>{CANARIES['emailadres']}</emailadres><bsn>{CANARIES['bsn']}</bsn>"
+        f"<postcodenl>{CANARIES['postcodenl']}</postcodenl>"
+        f"<toevoegingen><blok><notitie>gesprek met moeder {CANARIES['achternaam']}</notitie>"
+        f"</blok></toevoegingen>"
+        f"</leerling>"
+    )
+    path = tmp_path / "canaries.xml"
+    body = "".join(pupil.format(n=n) for n in range(3))
+    path.write_text(
+        f'<leerlinggegevens xmlns="{UWLR_NS}"><leerlingen>{body}</leerlingen></leerlinggegevens>'
+    )
+    return path
+
+
+@pytest.mark.parametrize("purpose", ["pseudoniem", "smalle-set", "lvs-set"])
+def test_no_canary_in_any_output(tmp_path: Path, cli, purpose: str) -> None:
+    page = tmp_path / "r.html"
+    run = cli(
+        "check",
+        "--profile",
+        "uwlr-2.2",
+        "--purpose",
+        purpose,
+        "--html",
+        page,
+        "--all",
+        _export(tmp_path),
+    )
+    assert run.code == 1
+    outputs = {
+        "stdout": run.out,
+        "stderr": run.err,
+        "json": json.dumps(run.report),
+        "html": page.read_text(),
+    }
+    for name, text in outputs.items():
+        for field, value in CANARIES.items():
+            assert value not in text, f"raw {field} in {name}"
+            for part in value.replace("@", " ").replace(".", " ").split():
+                if len(part) > 3:
+                    assert part not in text, f"part of raw {field} in {name}"
+        assert "Kanarie0" not in text
+
+
+def test_findings_carry_redacted_evidence(tmp_path: Path, cli) -> None:
+    run = cli("check", "--profile", "uwlr-2.2", _export(tmp_path))
+    evidence = {f["field"]: f["evidence"] for f in run.findings("NAW-001")}
+    assert evidence["achternaam"] == "K***************"
+    assert evidence["bsn"] == "1********"
+    assert evidence["emailadres"].startswith("z********.k******@")
