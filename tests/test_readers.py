@@ -116,6 +116,20 @@ def test_malformed_xml_is_one_clear_error_with_position(
     assert "malformed XML" in caught.value.problem
 
 
+def test_xml_nesting_depth_is_bounded(tmp_path: Path) -> None:
+    path = tmp_path / "deep.xml"
+    path.write_text("<r><p><v>1</v></p><p><v>2</v></p>" + "<a>" * 300 + "</a>" * 300 + "</r>")
+    with pytest.raises(InputError, match="nested deeper than 256 levels"):
+        read(path)
+
+
+def test_json_nesting_depth_is_bounded(tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    path.write_text('{"a": ' + "[" * 300 + "]" * 300 + "}\n")
+    with pytest.raises(InputError, match="nested deeper than 256 levels"):
+        read(path)
+
+
 def test_json_array_and_object_of_arrays(tmp_path: Path) -> None:
     array = tmp_path / "a.json"
     array.write_text(

@@ -41,7 +41,7 @@ class CheckContext:
         self.purpose = purpose
         self.environment = environment
         self._rules: dict[str, FieldRule | None] = {}
-        self._allowed: dict[tuple[str, str], bool] = {}
+        self._allowed: dict[str, dict[str, bool]] = {}  # kind -> path -> allowed
 
     def rule(self, path: str) -> FieldRule | None:
         """The field's class: the profile's rule, else (if enabled) the name classifier's."""
@@ -56,13 +56,13 @@ class CheckContext:
 
     def allowed(self, kind: str, path: str) -> bool:
         """Whether the purpose allows this field in this record kind (cached per shape)."""
-        key = (kind, path)
-        try:
-            return self._allowed[key]
-        except KeyError:
-            result = self._compute_allowed(kind, path)
-            self._allowed[key] = result
-            return result
+        by_path = self._allowed.get(kind)
+        if by_path is None:
+            by_path = self._allowed[kind] = {}
+        result = by_path.get(path)
+        if result is None:
+            result = by_path[path] = self._compute_allowed(kind, path)
+        return result
 
     def _compute_allowed(self, kind: str, path: str) -> bool:
         paths = self.purpose.allowed_paths(kind)

@@ -200,14 +200,26 @@ class WrongPseudonymKind(Check):
         self.tally = Tally(self.requirement)
         spec = self.ctx.profile.pseudonym
         self.pseudonym_field = spec.field if spec else None
+        self.roles: dict[str, str] = {}  # field path -> its role here, decided once per path
+
+    def _role(self, path: str) -> str:
+        if _is_real_id(path):
+            return _REAL_ID
+        if path == self.pseudonym_field or _named_pseudonym(path):
+            return _PSEUDONYM_FIELD
+        return _OTHER_FIELD
 
     def visit(self, record: Record) -> None:
         self.examined += 1
+        roles = self.roles
         for path, values in record.fields.items():
-            if _is_real_id(path):
+            role = roles.get(path)
+            if role is None:
+                role = roles[path] = self._role(path)
+            if role is _REAL_ID:
                 self.tally.add(("real-id", path), record, redact(values[0]))
                 continue
-            pseudonym_field = path == self.pseudonym_field or _named_pseudonym(path)
+            pseudonym_field = role is _PSEUDONYM_FIELD
             for value in values:
                 if contains_stampseudoniem(value):
                     self.tally.add(("stampseudoniem", path), record, redact_pseudonym(value))
@@ -222,6 +234,7 @@ class WrongPseudonymKind(Check):
         )
 
 
+_REAL_ID, _PSEUDONYM_FIELD, _OTHER_FIELD = "real-id", "pseudonym", "other"
 _KIND_MESSAGES = {
     "real-id": "real-id attribute '{field}' present ({times}): expected only the ECK iD, "
     "found nlEduPersonRealId, the unencrypted user id",

@@ -19,14 +19,23 @@ from conformance.model.records import Record
 _BOM = b"\xef\xbb\xbf"
 
 
-def flatten(value: Any, prefix: str, fields: dict[str, list[str]]) -> None:
+MAX_DEPTH = 256
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def flatten(value: Any, prefix: str, fields: dict[str, list[str]], depth: int = 0) -> None:
     """Flatten parsed JSON into ``path -> values``; arrays are transparent, nulls are absent."""
+    if depth > MAX_DEPTH:
+        raise _TooDeep
     if isinstance(value, dict):
         for key, item in value.items():
-            flatten(item, f"{prefix}/{key}" if prefix else str(key), fields)
+            flatten(item, f"{prefix}/{key}" if prefix else str(key), fields, depth + 1)
     elif isinstance(value, list):
         for item in value:
-            flatten(item, prefix, fields)
+            flatten(item, prefix, fields, depth + 1)
     elif value is None:
         return
     else:
@@ -133,7 +142,11 @@ def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> 
     if not isinstance(item, dict):
         raise InputError(name, pointer or None, "a record must be a JSON object")
     fields: dict[str, list[str]] = {}
-    flatten(item, "", fields)
+    try:
+        flatten(item, "", fields)
+    except _TooDeep:
+        where = f"line {line}" if line else pointer or None
+        raise InputError(name, where, "values nested deeper than 256 levels") from None
     return Record(kind, fields, name, line, pointer)
 
 

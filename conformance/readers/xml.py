@@ -67,12 +67,13 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
         by_tag.setdefault(rule.tag, []).append(rule)
     flattener = _Flattener(frozenset(by_tag))
     ordinals: dict[str, int] = {}
+    parent_paths: dict[etree._Element, str] = {}
     events = etree.iterparse(stream, events=("end",), tag=list(by_tag), **_PARSER_OPTIONS)
     try:
         for _, element in events:
             found = next((r for r in by_tag[element.tag] if r.matches(element)), None)
             if found is not None:
-                yield _record(element, found.kind, name, flattener, ordinals)
+                yield _record(element, found.kind, name, flattener, ordinals, parent_paths)
                 element.clear(keep_tail=True)
                 _prune_parsed(element, flattener.record_tags)
     except etree.XMLSyntaxError as exc:
@@ -85,12 +86,15 @@ def _record(
     name: str,
     flattener: _Flattener,
     ordinals: dict[str, int],
+    parent_paths: dict[etree._Element, str],
 ) -> Record:
-    parent_path = "".join(
-        f"/{flattener.local(a.tag)}" for a in reversed(list(element.iterancestors()))
-    )
-    local = flattener.local(element.tag)
-    key = f"{parent_path}/{local}"
+    parent = element.getparent()
+    parent_path = parent_paths.get(parent) if parent is not None else ""
+    if parent_path is None:  # once per parent element: records share their parent
+        ancestors = reversed(list(element.iterancestors()))
+        parent_path = "".join(f"/{flattener.local(a.tag)}" for a in ancestors)
+        parent_paths[parent] = parent_path  # type: ignore[index]
+    key = f"{parent_path}/{flattener.local(element.tag)}"
     ordinals[key] = ordinals.get(key, 0) + 1
     fields: dict[str, list[str]] = {}
     flattener.flatten(element, "", fields)
@@ -118,6 +122,8 @@ class _Flattener:
     def __init__(self, record_tags: frozenset[str]) -> None:
         self.record_tags = record_tags
         self._local: dict[str, str] = {}
+        # prefix -> (tag or attribute name -> field path): one lookup per node in the hot loop
+        self._paths: dict[str, dict[str, str]] = {}
 
     def local(self, tag: str) -> str:
         name = self._local.get(tag)
@@ -126,20 +132,36 @@ class _Flattener:
             self._local[tag] = name
         return name
 
+    def _path(self, paths: dict[str, str], prefix: str, name: str, attribute: bool) -> str:
+        """The field path of a child element or attribute; cached under the name as looked up
+        (attributes with a leading '@', so an attribute and an element never share an entry)."""
+        local = self.local(name)
+        if attribute:
+            path = paths["@" + name] = f"{prefix}@{local}"
+        else:
+            path = paths[name] = f"{prefix}{local}"
+        return path
+
     def flatten(self, element: etree._Element, prefix: str, fields: dict[str, list[str]]) -> None:
-        for attr, value in element.attrib.items():
+        paths = self._paths.get(prefix)
+        if paths is None:
+            paths = self._paths[prefix] = {}
+        for attr, value in element.items():
             text = str(value).strip()
             if text:
-                fields.setdefault(f"{prefix}@{self.local(str(attr))}", []).append(text)
+                key = str(attr)
+                path = paths.get("@" + key) or self._path(paths, prefix, key, attribute=True)
+                fields.setdefault(path, []).append(text)
+        record_tags = self.record_tags
         for child in element:
             tag = child.tag
-            if not isinstance(tag, str) or (tag in self.record_tags and len(child) == 0):
+            if not isinstance(tag, str) or (tag in record_tags and len(child) == 0):
                 continue  # a nested record (already read and cleared), or an entity node
-            path = prefix + self.local(tag)
+            path = paths.get(tag) or self._path(paths, prefix, tag, attribute=False)
             content = child.text
             if content is not None and (content := content.strip()):
                 fields.setdefault(path, []).append(content)
-            if len(child) or child.attrib:
+            if len(child) or child.keys():
                 self.flatten(child, path + "/", fields)
 
 
@@ -181,4 +203,6 @@ def _position(exc: etree.XMLSyntaxError) -> str:
 
 def _syntax_problem(exc: etree.XMLSyntaxError) -> str:
     message = (exc.msg or "malformed XML").split(", line ")[0].strip()
+    if message.startswith("Excessive depth"):
+        return "elements nested deeper than 256 levels; refused to keep memory bounded"
     return f"malformed XML: {message}"
