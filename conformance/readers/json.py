@@ -22,14 +22,14 @@ _BOM = b"\xef\xbb\xbf"
 MAX_DEPTH = 256
 
 
-class _TooDeep(Exception):
+class _TooDeepError(Exception):
     pass
 
 
 def flatten(value: Any, prefix: str, fields: dict[str, list[str]], depth: int = 0) -> None:
     """Flatten parsed JSON into ``path -> values``; arrays are transparent, nulls are absent."""
     if depth > MAX_DEPTH:
-        raise _TooDeep
+        raise _TooDeepError
     if isinstance(value, dict):
         for key, item in value.items():
             flatten(item, f"{prefix}/{key}" if prefix else str(key), fields, depth + 1)
@@ -144,7 +144,7 @@ def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> 
     fields: dict[str, list[str]] = {}
     try:
         flatten(item, "", fields)
-    except _TooDeep:
+    except _TooDeepError:
         where = f"line {line}" if line else pointer or None
         raise InputError(name, where, "values nested deeper than 256 levels") from None
     return Record(kind, fields, name, line, pointer)

@@ -65,43 +65,51 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
     by_tag: dict[str, list[RecordRule]] = {}
     for rule in rules:
         by_tag.setdefault(rule.tag, []).append(rule)
-    flattener = _Flattener(frozenset(by_tag))
-    ordinals: dict[str, int] = {}
-    parent_paths: dict[etree._Element, str] = {}
+    builder = _RecordBuilder(name, _Flattener(frozenset(by_tag)))
     events = etree.iterparse(stream, events=("end",), tag=list(by_tag), **_PARSER_OPTIONS)
     try:
         for _, element in events:
             found = next((r for r in by_tag[element.tag] if r.matches(element)), None)
             if found is not None:
-                yield _record(element, found.kind, name, flattener, ordinals, parent_paths)
+                yield builder.record(element, found.kind)
                 element.clear(keep_tail=True)
-                _prune_parsed(element, flattener.record_tags)
+                _prune_parsed(element, builder.flattener.record_tags)
     except etree.XMLSyntaxError as exc:
         raise InputError(name, _position(exc), _syntax_problem(exc)) from None
 
 
-def _record(
-    element: etree._Element,
-    kind: str,
-    name: str,
-    flattener: _Flattener,
-    ordinals: dict[str, int],
-    parent_paths: dict[etree._Element, str],
-) -> Record:
-    parent = element.getparent()
-    parent_path = parent_paths.get(parent) if parent is not None else ""
-    if parent_path is None:  # once per parent element: records share their parent
-        ancestors = reversed(list(element.iterancestors()))
-        parent_path = "".join(f"/{flattener.local(a.tag)}" for a in ancestors)
-        parent_paths[parent] = parent_path  # type: ignore[index]
-    key = f"{parent_path}/{flattener.local(element.tag)}"
-    ordinals[key] = ordinals.get(key, 0) + 1
-    fields: dict[str, list[str]] = {}
-    flattener.flatten(element, "", fields)
-    line = element.sourceline  # lxml-stubs type it as Ellipsis; it is an int or None
-    return Record(
-        kind, fields, name, line if isinstance(line, int) else None, f"{key}[{ordinals[key]}]"
-    )
+class _RecordBuilder:
+    """Turns a record element into a :class:`Record` with its line and XPath."""
+
+    def __init__(self, name: str, flattener: _Flattener) -> None:
+        self.name = name
+        self.flattener = flattener
+        self.ordinals: dict[str, int] = {}
+        # One slot, not a dict: records come in runs under one parent, and a dict of every
+        # parent ever seen would keep them all alive.
+        self.last_parent: etree._Element | None = None
+        self.last_parent_path = ""
+
+    def record(self, element: etree._Element, kind: str) -> Record:
+        key = f"{self._parent_path(element)}/{self.flattener.local(element.tag)}"
+        ordinal = self.ordinals[key] = self.ordinals.get(key, 0) + 1
+        fields: dict[str, list[str]] = {}
+        self.flattener.flatten(element, "", fields)
+        line = element.sourceline  # lxml-stubs type it as Ellipsis; it is an int or None
+        return Record(
+            kind, fields, self.name, line if isinstance(line, int) else None, f"{key}[{ordinal}]"
+        )
+
+    def _parent_path(self, element: etree._Element) -> str:
+        """Computed once per run of records under the same parent element."""
+        parent = element.getparent()
+        if parent is None:
+            return ""
+        if parent is not self.last_parent:
+            ancestors = reversed(list(element.iterancestors()))
+            self.last_parent = parent
+            self.last_parent_path = "".join(f"/{self.flattener.local(a.tag)}" for a in ancestors)
+        return self.last_parent_path
 
 
 def _prune_parsed(element: etree._Element, record_tags: frozenset[str]) -> None:
