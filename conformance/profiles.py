@@ -261,7 +261,7 @@ def _build(doc: Document, source: str, sha256: str) -> Profile:
         title=doc["title"],
         standard=doc.get("standard", {"name": doc["id"]}),
         format=fmt,
-        subjects=frozenset(doc.get("subjects", fmt.records.keys() or {"record"})),
+        subjects=frozenset(doc.get("subjects", fmt.records.keys())),
         pseudonym=_pseudonym(doc.get("pseudonym")),
         fields={path: _field_rule(rule) for path, rule in doc.get("fields", {}).items()},
         purposes=purposes,
@@ -348,7 +348,7 @@ def _check_consistency(profile: Profile) -> None:
             raise ProfileError(
                 src, f"$.purposes.{name}.allow", f"unknown record kinds {sorted(unknown)}"
             )
-    unknown_subjects = profile.subjects - kinds
+    unknown_subjects = profile.subjects - kinds if profile.format.records else set()
     if unknown_subjects:
         raise ProfileError(src, "$.subjects", f"unknown record kinds {sorted(unknown_subjects)}")
     _check_record_locations(profile)

@@ -53,8 +53,10 @@ def test_every_check_is_documented(rid: str) -> None:
 @pytest.mark.parametrize("rid", sorted(REGISTRY))
 def test_every_check_has_pass_and_fail_fixtures(rid: str) -> None:
     cases = _cases(rid)
-    files = {p.name for p in (FIXTURES / rid).glob("*") if p.name != "cases.yaml"}
+    files = {p.name for p in (FIXTURES / rid).glob("*") if p.suffix not in {".yaml", ".md"}}
     assert {c["file"] for c in cases} == files, "cases.yaml must describe every fixture file"
+    profiles = {p.name for p in (FIXTURES / rid).glob("*.yaml")} - {"cases.yaml"}
+    assert profiles <= {c["profile"] for c in cases}, "a fixture profile no case uses"
     assert any(c["verdict"] == "pass" and c["file"].startswith("pass_") for c in cases)
     assert any(c["verdict"] == "fail" and c["file"].startswith("fail_") for c in cases)
 

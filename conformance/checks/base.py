@@ -93,6 +93,20 @@ class CheckContext:
                     return path, found
         return None
 
+    def identity(self, record: Record) -> str | None:
+        """The sender's own key of the person in this record: the profile's identity_key or,
+        when fields are classified by name, the first field classified as a key."""
+        spec = self.profile.pseudonym
+        if spec is not None and spec.identity_key is not None:
+            values = record.fields.get(spec.identity_key)
+            return values[0] if values else None
+        if self.profile.classify_names:
+            for path, values in record.fields.items():
+                rule = self.rule(path)
+                if rule is not None and rule.cls is FieldClass.KEY:
+                    return values[0]
+        return None
+
     @property
     def purpose_rule(self) -> str:
         return f"purposes.{self.purpose.name}.allow"

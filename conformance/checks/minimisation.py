@@ -9,7 +9,7 @@ from conformance.checks.base import Check, CheckContext, CheckDoc, Tally, regist
 from conformance.detect.precision import precision_of
 from conformance.detect.redact import redact
 from conformance.model.findings import Finding
-from conformance.model.profile import Precision
+from conformance.model.profile import FieldClass, Precision
 from conformance.model.records import Record
 from conformance.model.verdict import Confidence, Severity
 
@@ -100,12 +100,17 @@ class ExcessPrecision(Check):
                     self.tally.add((path, limit.value, found.value), record, redact(value))
 
     def _limit(self, path: str) -> Precision | None:
-        """The purpose's limit for this field: by path, by field name, or by category."""
-        limit = self.limits.get(path) or self.limits.get(path.rsplit("/", 1)[-1])
-        if limit is None:
-            rule = self.ctx.rule(path)
-            if rule is not None and rule.category is not None:
-                limit = self.limits.get(rule.category)
+        """The purpose's limit for this field: by path; by field name or category only where
+        the field is a person's (a school's own postcode is not coarsened)."""
+        limit = self.limits.get(path)
+        if limit is not None:
+            return limit
+        rule = self.ctx.rule(path)
+        if rule is not None and rule.cls in _IMPERSONAL:
+            return None
+        limit = self.limits.get(path.rsplit("/", 1)[-1])
+        if limit is None and rule is not None and rule.category is not None:
+            limit = self.limits.get(rule.category)
         return limit
 
     def finish(self) -> Iterable[Finding]:
@@ -121,6 +126,7 @@ class ExcessPrecision(Check):
 
 
 _WITHHELD = frozenset({"VERBODEN", "OPT-UIT"})
+_IMPERSONAL = frozenset({FieldClass.OPERATIONAL, FieldClass.KEY, FieldClass.PSEUDONYM})
 
 
 @register
@@ -164,11 +170,14 @@ class WithheldCategoryPresent(Check):
         if not paths:
             return
         self.examined += 1
+        seen: set[str] = set()
         for path, values in record.fields.items():
-            flag = _category_of(path, paths)
-            if flag is not None:
+            found = _category_of(path, paths)
+            if found is not None and found[1] not in seen:
+                flag, block = found
+                seen.add(block)  # one finding per withheld block, however many fields it has
                 status = self.flags[flag]
-                self.tally.add((flag, status, path, record.kind), record, redact(values[0]))
+                self.tally.add((flag, status, block, record.kind), record, redact(values[0]))
 
     def _read_flags(self, record: Record) -> None:
         release = self.release
@@ -198,13 +207,13 @@ class WithheldCategoryPresent(Check):
         )
 
 
-def _category_of(path: str, withheld: dict[str, str]) -> str | None:
-    """The withheld category covering this path (the path itself or an ancestor)."""
+def _category_of(path: str, withheld: dict[str, str]) -> tuple[str, str] | None:
+    """The withheld category covering this path and the category's path that covers it."""
     prefix = path
     while True:
         flag = withheld.get(prefix)
         if flag is not None:
-            return flag
+            return flag, prefix
         cut = prefix.rfind("/")
         if cut < 0:
             return None

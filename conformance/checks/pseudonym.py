@@ -66,7 +66,7 @@ class PseudonymMissing(_PseudonymCheck):
         return reason
 
     def visit(self, record: Record) -> None:
-        if record.kind not in self.ctx.profile.subjects:
+        if not self.ctx.profile.is_subject(record.kind):
             return
         self.examined += 1
         if self.ctx.pseudonym(record) is None:
@@ -105,7 +105,7 @@ class PseudonymMalformed(_PseudonymCheck):
         self.tally = Tally(self.requirement)
 
     def visit(self, record: Record) -> None:
-        found = self.ctx.pseudonym(record) if record.kind in self.ctx.profile.subjects else None
+        found = self.ctx.pseudonym(record) if self.ctx.profile.is_subject(record.kind) else None
         if found is None:
             return
         field, values = found
@@ -143,7 +143,8 @@ class PseudonymNotUnique(_PseudonymCheck):
     requirement = "PSN-003"
     doc = CheckDoc(
         what="No two persons share a pseudonym, and no person (the sender's own key, e.g. "
-        "UWLR's @key) carries two different pseudonyms. Checked over all inputs together.",
+        "UWLR's @key) carries two different pseudonyms. Checked over all inputs together; "
+        "records without such a key are not judged, since one pupil may fill several rows.",
         why="The ECK iD is one per person per chain and sector. A shared pseudonym mixes two "
         "pupils' results; two pseudonyms for one pupil mean one of them is not the chain's.",
         failing='<leerling key="L1" eckid="https://ketenid.nl/201703/aa…"/>'
@@ -152,6 +153,10 @@ class PseudonymNotUnique(_PseudonymCheck):
         '<leerling key="L2" eckid="https://ketenid.nl/201703/bb…"/>',
         fix="Find where pseudonyms are copied between records or generated locally; take each "
         "person's ECK iD from the Nummervoorziening.",
+    )
+    nothing_examined = (
+        "no record carries both a pseudonym and the sender's own key (pseudonym.identity_key, "
+        "or a field named like leerlingId), so persons cannot be told apart"
     )
 
     def __init__(self, ctx: CheckContext) -> None:
@@ -163,14 +168,14 @@ class PseudonymNotUnique(_PseudonymCheck):
         self.input_index = self.tracker.add_input(name)
 
     def visit(self, record: Record) -> None:
-        found = self.ctx.pseudonym(record) if record.kind in self.ctx.profile.subjects else None
+        found = self.ctx.pseudonym(record) if self.ctx.profile.is_subject(record.kind) else None
         if found is None:
             return
-        values = found[1]
-        spec = self.ctx.profile.pseudonym
-        key_values = record.fields.get(spec.identity_key) if spec and spec.identity_key else None
-        identity = f"{record.kind}\x1f{key_values[0]}" if key_values else None
-        for value in values:
+        key = self.ctx.identity(record)
+        if key is None:
+            return  # without the sender's own key, two records cannot be told apart as persons
+        identity = f"{record.kind}\x1f{key}"
+        for value in found[1]:
             self.examined += 1
             self.tracker.add(value, identity, record)
 

@@ -17,13 +17,11 @@ import numpy as np
 from conformance.model.findings import Finding, Location
 from conformance.model.records import Record
 
-_NO_IDENTITY = 0
 _MAX_EXAMPLES = 20
 
 
 def _digest(value: str) -> int:
-    # 0 is reserved for "no identity"; a real digest of 0 (p = 2⁻⁶⁴) becomes 1.
-    return int.from_bytes(blake2b(value.encode(), digest_size=8).digest(), "little") or 1
+    return int.from_bytes(blake2b(value.encode(), digest_size=8).digest(), "little")
 
 
 class UniquenessTracker:
@@ -38,9 +36,9 @@ class UniquenessTracker:
         self._names.append(name)
         return len(self._names) - 1
 
-    def add(self, pseudonym: str, identity: str | None, record: Record) -> None:
+    def add(self, pseudonym: str, identity: str, record: Record) -> None:
         self._pseudonyms.append(_digest(pseudonym))
-        self._identities.append(_digest(identity) if identity else _NO_IDENTITY)
+        self._identities.append(_digest(identity))
         self._inputs.append(max(len(self._names) - 1, 0))
         self._lines.append(record.line or 0)
 
@@ -56,7 +54,7 @@ class UniquenessTracker:
     def _shared(
         self, requirement: str, field: str, pseudonyms: np.ndarray, identities: np.ndarray
     ) -> list[Finding]:
-        """Pseudonyms carried by two different identities (or by records without identity)."""
+        """Pseudonyms carried by two different identities."""
         groups = _groups_with_two_distinct(pseudonyms, identities)
         return [
             self._finding(requirement, field, rows, "shared", len(groups))
@@ -67,9 +65,7 @@ class UniquenessTracker:
         self, requirement: str, field: str, pseudonyms: np.ndarray, identities: np.ndarray
     ) -> list[Finding]:
         """One identity (the sender's key) with two different pseudonyms."""
-        known = np.nonzero(identities != _NO_IDENTITY)[0]
-        groups = _groups_with_two_distinct(identities[known], pseudonyms[known])
-        groups = [known[rows] for rows in groups]
+        groups = _groups_with_two_distinct(identities, pseudonyms)
         return [
             self._finding(requirement, field, rows, "split", len(groups))
             for rows in groups[:_MAX_EXAMPLES]
@@ -109,10 +105,7 @@ class UniquenessTracker:
 
 
 def _groups_with_two_distinct(keys: np.ndarray, values: np.ndarray) -> list[np.ndarray]:
-    """Row indices, grouped by key, of keys that occur with at least two distinct values.
-
-    A value of 0 (no identity) is distinct from everything, including another 0.
-    """
+    """Row indices (in file order), grouped by key, of keys seen with two or more values."""
     order = np.lexsort((values, keys))
     sorted_keys = keys[order]
     boundaries = np.flatnonzero(np.diff(sorted_keys)) + 1
@@ -122,7 +115,6 @@ def _groups_with_two_distinct(keys: np.ndarray, values: np.ndarray) -> list[np.n
     groups = []
     for i in multi:
         rows = order[starts[i] : ends[i]]
-        group_values = values[rows]
-        if (group_values == _NO_IDENTITY).any() or len(np.unique(group_values)) > 1:
-            groups.append(rows)
+        if len(np.unique(values[rows])) > 1:
+            groups.append(np.sort(rows))
     return groups

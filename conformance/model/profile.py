@@ -99,7 +99,7 @@ class Profile:
     title: dict[str, str]
     standard: dict[str, str]
     format: FormatSpec
-    subjects: frozenset[str]
+    subjects: frozenset[str]  # empty: every record kind
     pseudonym: PseudonymSpec | None
     fields: dict[str, FieldRule]
     purposes: dict[str, Purpose]
@@ -109,6 +109,11 @@ class Profile:
     classify_names: bool  # unknown fields are classified by the field-name classifier
     source: str  # the file it was loaded from
     sha256: str  # of the file's bytes, and of every profile it extends, in order
+
+    def is_subject(self, kind: str) -> bool:
+        """Whether records of this kind describe a person. Without declared record kinds
+        (records found automatically) every record is taken to be one."""
+        return not self.subjects or kind in self.subjects
 
     def rule_for(self, path: str) -> FieldRule | None:
         """The most specific rule for a field path: its own, else its nearest ancestor's."""

@@ -1,0 +1,57 @@
+"""nl-generic on supplier exports of every shape: records found, fields classified by name."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import eckid
+
+
+def test_object_of_arrays_is_checked_for_pseudonyms(tmp_path: Path, cli) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(
+        json.dumps(
+            {
+                "school": "99ZZ",
+                "leerlingen": [
+                    {"leerlingId": "1", "eckId": eckid("1")},
+                    {"leerlingId": "2"},
+                    {"leerlingId": "3", "eck_id": "https://id.school/abc"},
+                ],
+            }
+        )
+    )
+    run = cli("check", "--profile", "nl-generic", path)
+    assert [(f["field"], f["location"]["path"]) for f in run.findings("PSN-001")] == [
+        ("eckId", "/leerlingen/1")
+    ]
+    assert [f["field"] for f in run.findings("PSN-002")] == ["eck_id"]
+
+
+def test_one_pupil_on_several_rows_is_not_a_shared_pseudonym(tmp_path: Path, cli) -> None:
+    path = tmp_path / "licences.csv"
+    path.write_text(f"eckId;product\n{eckid('a')};rekenen\n{eckid('a')};taal\n{eckid('b')};taal\n")
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.verdict("PSN-003") == "not_applicable"
+    assert run.verdict("PSN-002") == "pass"
+    keyed = tmp_path / "keyed.csv"
+    keyed.write_text(f"leerlingId;eckId\n1;{eckid('a')}\n1;{eckid('a')}\n2;{eckid('a')}\n")
+    shared = cli("check", "--profile", "nl-generic", keyed)
+    (finding,) = shared.findings("PSN-003")
+    assert (finding["location"]["line"], finding["occurrences"]) == (2, 3)
+
+
+def test_a_schools_postcode_is_not_held_to_a_pupils_precision(tmp_path: Path, cli) -> None:
+    profile = tmp_path / "regio.yaml"
+    profile.write_text(
+        'id: regio\nversion: "1.0.0"\ntitle: {nl: R, en: R}\nextends: nl-generic\n'
+        "purposes:\n  analyse:\n    allow_classes: [pseudonym, key, operational, quasi]\n"
+        "    precision: {postcode4: postcode4, birthdate: month}\n"
+    )
+    path = tmp_path / "x.jsonl"
+    path.write_text(
+        json.dumps({"eckId": eckid("a"), "school": {"postcode": "7311AA"}, "pc4": "7311AA"}) + "\n"
+    )
+    run = cli("check", "--profile", profile, "--purpose", "analyse", path)
+    assert [(f["field"], f["evidence"]) for f in run.findings("MIN-002")] == [("pc4", "7*****")]
