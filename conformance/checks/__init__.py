@@ -9,7 +9,8 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 
 from conformance.checks import minimisation, naw, pseudonym  # noqa: F401  (registration)
-from conformance.checks.base import REGISTRY, Check, CheckContext, CheckDoc, register
+from conformance.checks.base import REGISTRY, Check, CheckDoc, register
+from conformance.checks.context import CheckContext
 
 __all__ = ["REGISTRY", "Check", "CheckContext", "CheckDoc", "load_plugins", "register"]
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from conformance.checks.base import Check, CheckContext, CheckDoc, Tally, register, times
+from conformance.checks.base import Check, CheckDoc, register
+from conformance.checks.context import CheckContext, ShapeCache
+from conformance.checks.tally import times
 from conformance.detect.precision import precision_of
 from conformance.detect.redact import redact
 from conformance.model.findings import Finding
@@ -31,15 +33,16 @@ class FieldNotAllowed(Check):
 
     def __init__(self, ctx: CheckContext) -> None:
         super().__init__(ctx)
-        self.tally = Tally(self.requirement)
+        self.outside = ShapeCache(self._outside)
+
+    def _outside(self, record: Record) -> tuple[str, ...]:
+        """This shape's fields that are not on the purpose's allow-list."""
+        return tuple(p for p in record.fields if not self.ctx.allowed(record.kind, p))
 
     def visit(self, record: Record) -> None:
         self.examined += 1
-        allowed = self.ctx.allowed
-        kind = record.kind
-        for path in record.fields:
-            if not allowed(kind, path):
-                self.tally.add((kind, path), record)
+        for path in self.outside.get(self.ctx.shape(record), record):
+            self.tally.add((record.kind, path), record)
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
@@ -80,20 +83,22 @@ class ExcessPrecision(Check):
 
     def __init__(self, ctx: CheckContext) -> None:
         super().__init__(ctx)
-        self.tally = Tally(self.requirement)
         self.limits = ctx.purpose.precision
+        self.limited = ShapeCache(self._limited)
 
     def not_applicable(self) -> str | None:
         if not self.limits:
             return f"purpose '{self.ctx.purpose.name}' sets no precision limits"
         return None
 
+    def _limited(self, record: Record) -> tuple[tuple[str, Precision], ...]:
+        """This shape's fields that have a precision limit, with the limit."""
+        pairs = ((path, self._limit(path)) for path in record.fields)
+        return tuple((path, limit) for path, limit in pairs if limit is not None)
+
     def visit(self, record: Record) -> None:
-        for path, values in record.fields.items():
-            limit = self._limit(path)
-            if limit is None:
-                continue
-            for value in values:
+        for path, limit in self.limited.get(self.ctx.shape(record), record):
+            for value in record.fields[path]:
                 self.examined += 1
                 found = precision_of(value, limit.family)
                 if found is not None and found.rank > limit.rank:
@@ -147,7 +152,6 @@ class WithheldCategoryPresent(Check):
 
     def __init__(self, ctx: CheckContext) -> None:
         super().__init__(ctx)
-        self.tally = Tally(self.requirement)
         self.release = ctx.profile.release_categories
         self.withheld: dict[str, dict[str, str]] = {}  # kind -> category path -> flag name
         self.flags: dict[str, str] = {}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from conformance.checks.base import Check, CheckContext, CheckDoc, Tally, register, times
+from conformance.checks.base import Check, CheckDoc, register
+from conformance.checks.context import CheckContext, ShapeCache
+from conformance.checks.tally import times
 from conformance.detect.redact import redact
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass
@@ -31,21 +33,23 @@ class IdentifyingField(Check):
 
     def __init__(self, ctx: CheckContext) -> None:
         super().__init__(ctx)
-        self.tally = Tally(self.requirement)
+        self.forbidden = ShapeCache(self._forbidden)
+
+    def _forbidden(self, record: Record) -> tuple[tuple[str, str], ...]:
+        """The direct identifiers among this shape's fields that the purpose forbids."""
+        found = []
+        for path in record.fields:
+            rule = self.ctx.rule(path)
+            direct = rule is not None and rule.cls is FieldClass.DIRECT
+            if direct and not self.ctx.allowed(record.kind, path):
+                found.append((path, rule.category or "other"))  # type: ignore[union-attr]
+        return tuple(found)
 
     def visit(self, record: Record) -> None:
         self.examined += 1
-        ctx = self.ctx
-        for path, values in record.fields.items():
-            rule = ctx.rule(path)
-            if (
-                rule is not None
-                and rule.cls is FieldClass.DIRECT
-                and not ctx.allowed(record.kind, path)
-            ):
-                self.tally.add(
-                    (record.kind, path, rule.category or "other"), record, redact(values[0])
-                )
+        for path, category in self.forbidden.get(self.ctx.shape(record), record):
+            values = record.fields[path]
+            self.tally.add((record.kind, path, category), record, redact(values[0]))
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(

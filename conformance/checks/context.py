@@ -1,0 +1,120 @@
+"""What every check may know about a run, computed once and cached per field path or per
+record shape (a record kind with its set of field paths), so the per-record cost of a check is a
+few dictionary lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+from conformance.detect.fieldnames import classify_path
+from conformance.model.profile import FieldClass, FieldRule, Profile, Purpose
+from conformance.model.records import Record
+
+T = TypeVar("T")
+ShapeKey = tuple[str, ...]
+MAX_SHAPES = 10_000
+
+
+class ShapeCache(Generic[T]):
+    """A per-shape memo, bounded: exports with endlessly varying shapes are computed afresh."""
+
+    def __init__(self, compute: Callable[[Record], T]) -> None:
+        self._compute = compute
+        self._values: dict[Hashable, T] = {}
+
+    def get(self, key: ShapeKey, record: Record) -> T:
+        value = self._values.get(key)
+        if value is None:
+            value = self._compute(record)
+            if len(self._values) < MAX_SHAPES:
+                self._values[key] = value
+        return value
+
+
+class CheckContext:
+    """What every check may know: the profile, the purpose, the environment, field classes."""
+
+    def __init__(self, profile: Profile, purpose: Purpose, environment: str) -> None:
+        self.profile = profile
+        self.purpose = purpose
+        self.environment = environment
+        self._rules: dict[str, FieldRule | None] = {}
+        self._allowed: dict[str, dict[str, bool]] = {}  # kind -> path -> allowed
+        self._last_record: Record | None = None
+        self._last_key: ShapeKey = ()
+
+    def shape(self, record: Record) -> ShapeKey:
+        """The record's shape key, built once per record however many checks ask."""
+        if record is not self._last_record:
+            self._last_record = record
+            self._last_key = (record.kind, *record.fields)
+        return self._last_key
+
+    def rule(self, path: str) -> FieldRule | None:
+        """The field's class: the profile's rule, else (if enabled) the name classifier's."""
+        try:
+            return self._rules[path]
+        except KeyError:
+            rule = self.profile.rule_for(path)
+            if rule is None and self.profile.classify_names:
+                rule = classify_path(path)
+            self._rules[path] = rule
+            return rule
+
+    def allowed(self, kind: str, path: str) -> bool:
+        """Whether the purpose allows this field in this record kind (cached per shape)."""
+        by_path = self._allowed.get(kind)
+        if by_path is None:
+            by_path = self._allowed[kind] = {}
+        result = by_path.get(path)
+        if result is None:
+            result = by_path[path] = self._compute_allowed(kind, path)
+        return result
+
+    def _compute_allowed(self, kind: str, path: str) -> bool:
+        paths = self.purpose.allowed_paths(kind)
+        prefix = path
+        while True:
+            if prefix in paths:
+                return True
+            cut = prefix.rfind("/")
+            if cut < 0:
+                break
+            prefix = prefix[:cut]
+        rule = self.rule(path)
+        return rule is not None and rule.cls in self.purpose.allow_classes
+
+    def pseudonym(self, record: Record) -> tuple[str, list[str]] | None:
+        """The record's pseudonym field and values: the profile's field, or (when fields are
+        classified by name) the first field whose name says it is the pseudonym."""
+        spec = self.profile.pseudonym
+        if spec is None:
+            return None
+        values = record.fields.get(spec.field)
+        if values:
+            return spec.field, values
+        if self.profile.classify_names:
+            for path, found in record.fields.items():
+                rule = self.rule(path)
+                if rule is not None and rule.cls is FieldClass.PSEUDONYM:
+                    return path, found
+        return None
+
+    def identity(self, record: Record) -> str | None:
+        """The sender's own key of the person in this record: the profile's identity_key or,
+        when fields are classified by name, the first field classified as a key."""
+        spec = self.profile.pseudonym
+        if spec is not None and spec.identity_key is not None:
+            values = record.fields.get(spec.identity_key)
+            return values[0] if values else None
+        if self.profile.classify_names:
+            for path, values in record.fields.items():
+                rule = self.rule(path)
+                if rule is not None and rule.cls is FieldClass.KEY:
+                    return values[0]
+        return None
+
+    @property
+    def purpose_rule(self) -> str:
+        return f"purposes.{self.purpose.name}.allow"

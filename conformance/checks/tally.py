@@ -1,0 +1,60 @@
+"""Tallies: one finding per kind of problem (e.g. per field), with a count and the first place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from conformance.model.findings import Finding, Location
+from conformance.model.records import Record
+from conformance.model.verdict import Confidence, Severity
+
+
+@dataclass
+class _Tallied:
+    location: Location
+    evidence: str | None
+    count: int = 1
+
+
+@dataclass
+class Tally:
+    """Aggregates one kind of finding per key (e.g. per field): a count and the first place."""
+
+    requirement: str
+    entries: dict[tuple[str, ...], _Tallied] = field(default_factory=dict)
+
+    def add(self, key: tuple[str, ...], record: Record, evidence: str | None = None) -> None:
+        entry = self.entries.get(key)
+        if entry is None:
+            location = Location(record.input, record.line, record.path)
+            self.entries[key] = _Tallied(location, evidence)
+        else:
+            entry.count += 1
+
+    def findings(
+        self,
+        message: Callable[[tuple[str, ...], int], str],
+        severity: Severity = Severity.HIGH,
+        confidence: Callable[[tuple[str, ...]], Confidence] = lambda _: Confidence.HIGH,
+        rule: str | None = None,
+        field_of: Callable[[tuple[str, ...]], str | None] = lambda _: None,
+    ) -> list[Finding]:
+        return [
+            Finding(
+                requirement=self.requirement,
+                message=message(key, entry.count),
+                location=entry.location,
+                severity=severity,
+                confidence=confidence(key),
+                evidence=entry.evidence,
+                rule=rule,
+                field=field_of(key),
+                occurrences=entry.count,
+            )
+            for key, entry in self.entries.items()
+        ]
+
+
+def times(count: int) -> str:
+    return "once" if count == 1 else f"in {count:,} records"
