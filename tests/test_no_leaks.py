@@ -71,6 +71,29 @@ def test_no_canary_in_any_output(tmp_path: Path, cli, purpose: str) -> None:
         assert "Kanarie0" not in text
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("a.json", b'[{"eckId": "Kanariepietersen \xfc Zwaluwina"}]'),
+        ("b.json", b'[{"eckId": "Kanariepietersen" "Zwaluwina"}]'),
+        ("c.jsonl", b'{"eckId": "Kanariepietersen \xfc Zwaluwina"}\n'),
+        ("d.jsonl", b'{"eckId": "Kanariepietersen Zwaluwina\n'),
+        ("e.xml", b"<r><p><n>Kanariepietersen \xfc Zwaluwina</n></p><p/></r>"),
+        ("f.xml", b"<r><p><n>Kanariepietersen Zwaluwina</m></p></r>"),
+        ("g.csv", b"eckId,naam\nx,Kanariepietersen,Zwaluwina\n"),
+        ("h.csv", b"eckId,naam\nx,Kanariepietersen \x81 Zwaluwina\n"),
+    ],
+)
+def test_input_errors_quote_no_data(tmp_path: Path, cli, name: str, content: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.code == 2, run.err
+    assert "Kanarie" not in run.err
+    assert "Zwaluw" not in run.err
+    assert len(run.err.strip().splitlines()) == 1
+
+
 def test_findings_carry_redacted_evidence(tmp_path: Path, cli) -> None:
     run = cli("check", "--profile", "uwlr-2.2", _export(tmp_path))
     evidence = {f["field"]: f["evidence"] for f in run.findings("NAW-001")}

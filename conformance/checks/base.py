@@ -44,7 +44,6 @@ class Check:
     def __init__(self, ctx: CheckContext) -> None:
         self.ctx = ctx
         self.examined = 0
-        self.findings: list[Finding] = []
         self.tally = Tally(self.requirement)
 
     def not_applicable(self) -> str | None:
@@ -55,13 +54,11 @@ class Check:
         """Called before the first record of every input."""
 
     def visit(self, record: Record) -> None:
-        """Look at one record; record findings with :meth:`report` or a :class:`Tally`."""
+        """Look at one record; note what is wrong in ``self.tally``."""
 
     def finish(self) -> Iterable[Finding]:
-        return self.findings
-
-    def report(self, finding: Finding) -> None:
-        self.findings.append(finding)
+        """The findings, once every record has been seen."""
+        return ()
 
 
 REGISTRY: dict[str, type[Check]] = {}

@@ -155,5 +155,9 @@ def _escape(key: str) -> str:
 
 
 def _ijson_problem(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:120]
+    """The parser's own words, first line only: yajl quotes the offending input after it."""
+    message = exc.args[0] if exc.args else ""
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    first = str(message).strip().splitlines()[0] if str(message).strip() else ""
+    return first[:120] or type(exc).__name__
