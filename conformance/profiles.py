@@ -357,6 +357,8 @@ def _check_consistency(profile: Profile) -> None:
 
 
 def _check_record_locations(profile: Profile) -> None:
+    if profile.format.kind != "xml":
+        return  # JSON pointers have no namespace prefixes
     for kind, location in profile.format.records.items():
         for step in location.strip("/").split("/"):
             prefix, sep, _ = step.rpartition(":")

@@ -232,3 +232,45 @@ def test_hash_covers_the_whole_file(tmp_path: Path) -> None:
     export = open_export(path, profile)
     list(export.records(profile))
     assert export.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _json_profile(tmp_path: Path, records: str, kind: str = "json") -> str:
+    path = tmp_path / "supplier.yaml"
+    path.write_text(
+        f'id: supplier\nversion: "1.0.0"\ntitle: {{nl: L, en: L}}\nextends: nl-generic\n'
+        f"format: {{kind: {kind}, records: {records}}}\n"
+    )
+    return str(path)
+
+
+def test_json_records_at_the_profiles_pointers(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(
+        '{"meta": {"items": [{"x": 1}]}, "school": {"klassen": [{"naam": "7b"}]},'
+        ' "leerlingen": [{"eckId": "E1"}, {"eckId": "E2"}], "docenten": [{"eckId": "D1"}]}'
+    )
+    profile = _json_profile(
+        tmp_path, '{leerling: /leerlingen, docent: /docenten, klas: "/school/klassen"}'
+    )
+    records = read(path, profile)
+    assert [(r.kind, r.path, r.fields) for r in records] == [
+        ("klas", "/school/klassen/0", {"naam": ["7b"]}),
+        ("leerling", "/leerlingen/0", {"eckId": ["E1"]}),
+        ("leerling", "/leerlingen/1", {"eckId": ["E2"]}),
+        ("docent", "/docenten/0", {"eckId": ["D1"]}),
+    ]
+    one = _json_profile(tmp_path, "{leerling: /leerlingen}")
+    assert [r.path for r in read(path, one)] == ["/leerlingen/0", "/leerlingen/1"]
+
+
+def test_json_top_level_array_and_named_row_kinds(tmp_path: Path) -> None:
+    array = tmp_path / "a.json"
+    array.write_text('[{"eckId": "E1"}]')
+    assert [(r.kind, r.path) for r in read(array, _json_profile(tmp_path, '{leerling: "/"}'))] == [
+        ("leerling", "/0")
+    ]
+    rows = tmp_path / "r.csv"
+    rows.write_text("eckId\nE1\n")
+    assert [r.kind for r in read(rows, _json_profile(tmp_path, '{leerling: "/"}', "csv"))] == [
+        "leerling"
+    ]

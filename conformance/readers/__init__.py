@@ -65,8 +65,11 @@ def _dispatch(
             with path.open("rb") as probe:
                 rules = discover_rules(probe, name)
         return read_xml(stream, name, rules)
+    records = profile.format.records
     if fmt == "json":
-        return read_json(stream, name)
+        return read_json(stream, name, records)
+    # One record per line or row: a profile may name its kind (the location is the whole file).
+    kind = next(iter(records), "record")
     if fmt == "jsonl":
-        return read_jsonl(stream, name)
-    return read_csv(stream, name, detect_encoding(path))
+        return read_jsonl(stream, name, kind)
+    return read_csv(stream, name, detect_encoding(path), kind)

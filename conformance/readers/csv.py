@@ -60,7 +60,7 @@ def detect_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv(stream: IO[bytes], name: str, encoding: str) -> Iterator[Record]:
+def read_csv(stream: IO[bytes], name: str, encoding: str, kind: str = "record") -> Iterator[Record]:
     text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
     try:
         header_line = text.readline()
@@ -70,7 +70,7 @@ def read_csv(stream: IO[bytes], name: str, encoding: str) -> Iterator[Record]:
         header = _header(next(csv.reader([header_line], delimiter=delimiter)), name)
         reader = csv.reader(text, delimiter=delimiter)
         for row in reader:
-            yield _record(row, header, name, reader.line_num + 1)
+            yield _record(row, header, name, reader.line_num + 1, kind)
     except csv.Error as exc:
         raise InputError(name, None, f"malformed CSV: {exc}") from None
     except UnicodeDecodeError as exc:
@@ -90,7 +90,7 @@ def _header(cells: list[str], name: str) -> list[str]:
     return header
 
 
-def _record(row: list[str], header: list[str], name: str, line: int) -> Record:
+def _record(row: list[str], header: list[str], name: str, line: int, kind: str) -> Record:
     if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
         raise InputError(
             name, f"line {line}", f"row has {len(row)} cells but the header has {len(header)}"
@@ -100,4 +100,4 @@ def _record(row: list[str], header: list[str], name: str, line: int) -> Record:
         value = cell.strip()
         if value:
             fields[column] = [value]
-    return Record("record", fields, name, line, f"row {line - 1}")
+    return Record(kind, fields, name, line, f"row {line - 1}")

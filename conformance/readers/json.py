@@ -54,14 +54,20 @@ def _scalar(value: Any) -> str:
     return str(value).strip()
 
 
-def read_json(stream: IO[bytes], name: str) -> Iterator[Record]:
-    """Records of a JSON document (array or object), streamed."""
+def read_json(stream: IO[bytes], name: str, locations: dict[str, str]) -> Iterator[Record]:
+    """Records of a JSON document (array or object), streamed.
+
+    ``locations`` maps a record kind to the JSON pointer of the array holding its records
+    (``/`` for a top-level array). Without locations, records are found automatically.
+    """
     first = _skip_bom_and_space(stream, name)
     try:
-        if first == b"[":
+        if locations:
+            yield from _located(stream, name, locations)
+        elif first == b"[":
             yield from _array_items(stream, name, "item", "record", "")
         elif first == b"{":
-            yield from _object_arrays(stream, name)
+            yield from _object_arrays(stream, name, None)
         else:
             raise InputError(name, "byte 0", "JSON input must be an array or an object")
     except ijson.IncompleteJSONError as exc:
@@ -93,17 +99,44 @@ def _array_items(
         yield _record(item, kind, name, None, f"{pointer}/{index}")
 
 
-def _object_arrays(stream: IO[bytes], name: str) -> Iterator[Record]:
-    """Objects in arrays directly under the top-level object, built from parser events."""
+def _located(stream: IO[bytes], name: str, locations: dict[str, str]) -> Iterator[Record]:
+    """Records at the profile's JSON pointers: one array directly, several from events."""
+    wanted = {_ijson_prefix(pointer): kind for kind, pointer in locations.items()}
+    if len(wanted) == 1:
+        ((prefix, kind),) = wanted.items()
+        pointer = locations[kind].rstrip("/")
+        yield from _array_items(stream, name, prefix, kind, pointer)
+    else:
+        yield from _object_arrays(stream, name, wanted)
+
+
+def _ijson_prefix(pointer: str) -> str:
+    """``/leerlingen`` -> ``leerlingen.item``; ``/`` (the top-level array) -> ``item``."""
+    keys = [k.replace("~1", "/").replace("~0", "~") for k in pointer.strip("/").split("/") if k]
+    return ".".join([*keys, "item"])
+
+
+def _object_arrays(stream: IO[bytes], name: str, wanted: dict[str, str] | None) -> Iterator[Record]:
+    """Objects in arrays, built from parser events: the arrays ``wanted`` names (prefix ->
+    kind), or without it every array directly under the top-level object."""
     events = ijson.parse(stream, use_float=False)
     counters: dict[str, int] = {}
     for prefix, event, _value in events:
-        if event == "start_map" and prefix.endswith(".item") and prefix.count(".") == 1:
-            key = prefix[: -len(".item")]
-            item = _build(events)
-            index = counters.get(key, 0)
-            counters[key] = index + 1
-            yield _record(item, key, name, None, f"/{_escape(key)}/{index}")
+        if event != "start_map":
+            continue
+        if wanted is not None:
+            kind = wanted.get(prefix)
+        elif prefix.endswith(".item") and prefix.count(".") == 1:
+            kind = prefix[: -len(".item")]
+        else:
+            kind = None
+        if kind is None:
+            continue
+        item = _build(events)
+        index = counters.get(prefix, 0)
+        counters[prefix] = index + 1
+        pointer = "/".join(_escape(k) for k in prefix.split(".")[:-1])
+        yield _record(item, kind, name, None, f"/{pointer}/{index}" if pointer else f"/{index}")
 
 
 def _build(events: Iterator[tuple[str, str, Any]]) -> Any:
@@ -121,7 +154,7 @@ def _build(events: Iterator[tuple[str, str, Any]]) -> Any:
     raise ijson.IncompleteJSONError("truncated object")
 
 
-def read_jsonl(stream: IO[bytes], name: str) -> Iterator[Record]:
+def read_jsonl(stream: IO[bytes], name: str, kind: str = "record") -> Iterator[Record]:
     """Records of a JSON Lines file: one object per non-blank line."""
     for number, raw in enumerate(stream, start=1):
         line = raw[3:] if number == 1 and raw.startswith(_BOM) else raw
@@ -135,7 +168,7 @@ def read_jsonl(stream: IO[bytes], name: str) -> Iterator[Record]:
             ) from None
         if not isinstance(item, dict):
             raise InputError(name, f"line {number}", "each JSON Lines line must be an object")
-        yield _record(item, "record", name, number, "")
+        yield _record(item, kind, name, number, "")
 
 
 def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> Record:
