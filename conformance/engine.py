@@ -93,8 +93,12 @@ def _instantiate(ctx: CheckContext) -> dict[str, _Outcome]:
     for rid, cls in REGISTRY.items():
         if "export" not in cls.evidence:
             continue
-        check = cls(ctx)
-        outcomes[rid] = _Outcome(check, [], skipped=check.not_applicable())
+        outcome = outcomes[rid] = _Outcome(None, [])
+        try:
+            outcome.check = cls(ctx)
+            outcome.skipped = outcome.check.not_applicable()
+        except Exception as exc:  # a broken check is an error verdict, not a crashed run
+            _crashed(outcome, exc, rid)
     return outcomes
 
 
@@ -134,8 +138,8 @@ def _guard(outcome: _Outcome, action: Callable[[Check], None]) -> None:
         _crashed(outcome, exc)
 
 
-def _crashed(outcome: _Outcome, exc: Exception) -> None:
-    rid = outcome.check.requirement if outcome.check else "?"
+def _crashed(outcome: _Outcome, exc: Exception, rid: str | None = None) -> None:
+    rid = rid or (outcome.check.requirement if outcome.check else "?")
     log.debug("check %s crashed with %s", rid, type(exc).__name__)
     outcome.error = f"the check crashed ({type(exc).__name__}); this is a bug in conformance"
     outcome.check = None
