@@ -43,33 +43,23 @@ class UniquenessTracker:
         self._lines.append(record.line or 0)
 
     def findings(self, requirement: str, field: str) -> list[Finding]:
+        """Shared pseudonyms (one pseudonym, two identities), then split identities (one
+        identity, the sender's key, with two pseudonyms); at most 20 examples of each."""
         if not self._pseudonyms:
             return []
         pseudonyms = np.frombuffer(self._pseudonyms, dtype=np.uint64)
         identities = np.frombuffer(self._identities, dtype=np.uint64)
-        shared = self._shared(requirement, field, pseudonyms, identities)
-        split = self._split(requirement, field, pseudonyms, identities)
-        return shared + split
-
-    def _shared(
-        self, requirement: str, field: str, pseudonyms: np.ndarray, identities: np.ndarray
-    ) -> list[Finding]:
-        """Pseudonyms carried by two different identities."""
-        groups = _groups_with_two_distinct(pseudonyms, identities)
-        return [
-            self._finding(requirement, field, rows, "shared", len(groups))
-            for rows in groups[:_MAX_EXAMPLES]
-        ]
-
-    def _split(
-        self, requirement: str, field: str, pseudonyms: np.ndarray, identities: np.ndarray
-    ) -> list[Finding]:
-        """One identity (the sender's key) with two different pseudonyms."""
-        groups = _groups_with_two_distinct(identities, pseudonyms)
-        return [
-            self._finding(requirement, field, rows, "split", len(groups))
-            for rows in groups[:_MAX_EXAMPLES]
-        ]
+        findings = []
+        for how, keys, values in (
+            ("shared", pseudonyms, identities),
+            ("split", identities, pseudonyms),
+        ):
+            groups = _groups_with_two_distinct(keys, values)
+            findings += [
+                self._finding(requirement, field, rows, how, len(groups))
+                for rows in groups[:_MAX_EXAMPLES]
+            ]
+        return findings
 
     def _finding(
         self, requirement: str, field: str, rows: np.ndarray, how: str, total: int
