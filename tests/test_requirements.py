@@ -82,6 +82,15 @@ def test_fixture_gets_exactly_the_expected_findings(rid: str, case: dict[str, An
         (f["field"], f.get("line"), f["occurrences"]) for f in case.get("findings") or []
     )
     assert found == expected
+    for wanted in case.get("findings") or []:
+        if "message" in wanted:  # where a folder says which kind of finding it expects
+            key = (wanted["field"], wanted.get("line"), wanted["occurrences"])
+            messages = [
+                f["message"]
+                for f in run.findings(rid)
+                if (f["field"], f["location"]["line"], f["occurrences"]) == key
+            ]
+            assert any(wanted["message"] in m for m in messages), messages
 
 
 def test_generated_requirement_docs_are_current() -> None:

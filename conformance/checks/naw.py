@@ -1,16 +1,20 @@
-"""NAW-001: direct identifiers (naam, adres, woonplaats, numbers, contact) where forbidden."""
+"""NAW-001 and NAW-002: direct identifiers where forbidden, and identifying values anywhere else."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import chain
 
 from conformance.checks.base import Check, CheckDoc, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.tally import times
 from conformance.detect.redact import redact
+from conformance.detect.scan import might_contain, scan
+from conformance.detect.spans import Hint
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass
 from conformance.model.records import Record
+from conformance.model.verdict import Confidence
 
 
 @register
@@ -58,5 +62,95 @@ class IdentifyingField(Check):
                 f"({times(n)}): purpose '{self.ctx.purpose.name}' does not allow it"
             ),
             rule=self.ctx.purpose_rule,
+            field_of=lambda key: key[1],
+        )
+
+
+# Chain identifiers are the PSN family's: in NAW-002 only data that identifies a person outright.
+_NAW_RECOGNISERS = frozenset(
+    {"bsn", "onderwijsnummer", "postcode", "address", "phone", "email", "iban", "birthdate", "name"}
+)
+# A field's own category is not a finding here: a birth-date field holding a birth date is
+# MIN-001/MIN-002's business, a postcode4 field with a full postcode is MIN-002's.
+_OWN = {"birthdate": "birthdate", "postcode4": "postcode", "postcode": "postcode"}
+_LABELS = {
+    "bsn": "BSN (valid 11-proef)",
+    "onderwijsnummer": "onderwijsnummer (valid 11-proef)",
+    "postcode": "postcode",
+    "address": "street address",
+    "phone": "phone number",
+    "email": "e-mail address",
+    "iban": "IBAN (valid check digits)",
+    "birthdate": "date of birth",
+    "name": "person's name",
+}
+
+
+@register
+class IdentifyingValue(Check):
+    requirement = "NAW-002"
+    doc = CheckDoc(
+        what="No value recognised as personal data — a BSN or onderwijsnummer (11-proef), "
+        "an e-mail address, a Dutch or Belgian phone number, an IBAN, a postcode, a street "
+        "address, a date of birth, a person's name — appears in a field that is not a direct "
+        "identifier: free text, notes, extension blocks, codes, misnamed fields.",
+        why="A field's name is no guarantee of its content: a BSN in 'ref', a parent's phone "
+        "number in a teacher's note or a name in a group description identifies the pupil as "
+        "surely as a name field (AVG art. 5(1)(c); Privacyconvenant).",
+        failing='{"eckId": "https://ketenid.nl/201703/…", "opmerking": "moeder S. de Vries '
+        'belt terug: 06-…"}',
+        passing='{"eckId": "https://ketenid.nl/201703/…", "opmerking": "extra oefenstof breuken"}',
+        fix="Remove personal data from free text and codes before export, or stop exporting "
+        "the field; never reuse a number field for a BSN.",
+    )
+    nothing_examined = "no field that is not a direct identifier is present"
+
+    def __init__(self, ctx: CheckContext) -> None:
+        super().__init__(ctx)
+        self.scanned = ShapeCache(self._scanned)
+
+    def not_applicable(self) -> str | None:
+        if self.ctx.profile.pseudonym is None:
+            return "the exchange is not pseudonymous (e.g. a school-to-school dossier)"
+        return None
+
+    def _scanned(self, record: Record) -> tuple[tuple[str, Hint], ...]:
+        """The fields of this shape to scan: all but direct identifiers (NAW-001's) and the
+        pseudonym (the PSN checks')."""
+        fields = []
+        for path in record.fields:
+            rule = self.ctx.rule(path)
+            if rule is not None and rule.cls in (FieldClass.DIRECT, FieldClass.PSEUDONYM):
+                continue
+            name = path.rsplit("/", 1)[-1].lstrip("@")
+            fields.append((path, Hint(name, rule.category if rule else None)))
+        return tuple(fields)
+
+    def visit(self, record: Record) -> None:
+        scanned = self.scanned.get(self.ctx.shape(record), record)
+        if not scanned:
+            return
+        self.examined += 1
+        fields = record.fields
+        joined = "\x1f".join(chain.from_iterable(fields[path] for path, _ in scanned))
+        if not might_contain(joined):
+            return  # the common case: one search for the whole record
+        for path, hint in scanned:
+            for value in fields[path]:
+                for found in scan(value, hint):
+                    if (
+                        found.recogniser in _NAW_RECOGNISERS
+                        and _OWN.get(hint.category or "") != found.recogniser
+                    ):
+                        evidence = redact(value[found.start : found.end])
+                        self.tally.add((record.kind, path, found.recogniser), record, evidence)
+
+    def finish(self) -> Iterable[Finding]:
+        return self.tally.findings(
+            lambda key, n: (
+                f"{_LABELS[key[2]]} in field '{key[1]}' of {key[0]} records "
+                f"({times(n)}): expected no personal data in a field that is not an identifier"
+            ),
+            confidence=lambda key: Confidence.MEDIUM if key[2] == "name" else Confidence.HIGH,
             field_of=lambda key: key[1],
         )

@@ -8,7 +8,11 @@ first-level scrypt hash (HPgn) and the legacy ``id.school`` prefix never belong 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from enum import Enum
+
+from conformance.detect.spans import Detection, Hint
+from conformance.model.verdict import Confidence
 
 ECKID_PRODUCTION_PREFIX = "https://ketenid.nl/201703/"
 ECKID_PILOT_PREFIX = "https://ketenid.nl/pilot/"
@@ -64,3 +68,28 @@ def malformation(value: str) -> str:
     if value.startswith(_LEGACY):
         return "expected the prefix https://ketenid.nl/201703/, found the legacy id.school prefix"
     return f"expected the prefix {ECKID_PRODUCTION_PREFIX} and 128 hexadecimal characters"
+
+
+_CHAIN_URL = re.compile(r"https?://(?:ketenid\.nl|id\.school)/[^\s\"'<>,;]+")
+_HPGN_IN_TEXT = re.compile(r"(?<![0-9a-fA-F])[0-9a-f]{64}(?![0-9a-fA-F])")
+_HASH_FIELD_WORDS = ("hpgn", "hash", "pseudo", "eck", "keten")
+_TEXT_KINDS = {
+    PseudonymKind.ECKID: "eckid",
+    PseudonymKind.ECKID_PILOT: "eckid",
+    PseudonymKind.STAMPSEUDONIEM: "stampseudoniem",
+    PseudonymKind.LEGACY_IDSCHOOL: "idschool",
+}
+
+
+def find_chain_ids(text: str, hint: Hint) -> Iterator[Detection]:
+    """ECK iDs, stampseudoniemen and id.school identifiers anywhere in a value; a bare HPgn
+    (64 hex) only where the field's name says it holds a pseudonym or a hash of a person."""
+    if "://" in text:
+        for match in _CHAIN_URL.finditer(text):
+            kind = _TEXT_KINDS.get(classify_pseudonym(match.group()))
+            if kind is not None:
+                yield Detection(kind, match.start(), match.end(), Confidence.HIGH)
+    field = hint.field.lower()
+    if hint.category == "eck-id" or any(word in field for word in _HASH_FIELD_WORDS):
+        for match in _HPGN_IN_TEXT.finditer(text):
+            yield Detection("hpgn", match.start(), match.end(), Confidence.MEDIUM)

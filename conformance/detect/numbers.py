@@ -1,0 +1,67 @@
+"""Dutch personal numbers and bank accounts: BSN, onderwijsnummer, IBAN.
+
+BSN and onderwijsnummer share the 11-proef weights 9,8,7,6,5,4,3,2,-1 (FACTS.md §2): the sum is
+0 (mod 11) for a BSN and 5 for an onderwijsnummer, so one number satisfies at most one.
+python-stdnum computes the checksum and the IBAN mod-97.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from stdnum import iban as stdnum_iban
+from stdnum.nl import bsn as stdnum_bsn
+
+from conformance.detect.spans import Detection, Hint, near
+from conformance.model.verdict import Confidence
+
+# Nine digits as written: plain, 4.2.3 dotted, 3-3-3 with spaces/dots/hyphens; or eight digits
+# (a BSN whose leading zero was dropped, only believed with context). Not inside longer numbers,
+# decimals, dates or codes.
+_NUMBER = re.compile(
+    r"(?<![\w.,/:-])"
+    r"(\d{4}\.\d{2}\.\d{3}|\d{3}[ .-]\d{3}[ .-]\d{3}|\d{9}|\d{8})"
+    r"(?![\w/:]|[.,-]\d)"
+)
+_NUMBER_WORDS = (
+    "bsn",
+    "burgerservice",
+    "sofi",
+    "onderwijsnummer",
+    "ondwnr",
+    "pgn",
+    "persoonsgebonden",
+    "citizen service",
+    "social security",
+)
+_NUMBER_CATEGORIES = frozenset({"bsn", "onderwijsnummer", "sofinummer", "national-id"})
+_IBAN = re.compile(
+    r"(?<![A-Z0-9])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)(?![A-Z0-9])"
+)
+
+
+def find_personal_numbers(text: str, hint: Hint) -> Iterator[Detection]:
+    for match in _NUMBER.finditer(text):
+        digits = re.sub(r"\D", "", match.group(1))
+        if not digits.strip("0"):
+            continue
+        context = hint.category in _NUMBER_CATEGORIES or near(text, match.start(), _NUMBER_WORDS)
+        if len(digits) == 8 and not context:
+            continue  # eight bare digits are a date or an order number far more often
+        remainder = stdnum_bsn.checksum(digits.zfill(9))
+        if remainder == 0:
+            kind = "bsn"
+        elif remainder == 5 and len(digits) == 9:  # a dropped leading zero is only a BSN's
+            kind = "onderwijsnummer"
+        else:
+            continue
+        sure = context or (kind == "onderwijsnummer" and digits.startswith("10"))
+        confidence = Confidence.HIGH if sure else Confidence.MEDIUM
+        yield Detection(kind, match.start(1), match.end(1), confidence)
+
+
+def find_ibans(text: str, hint: Hint) -> Iterator[Detection]:  # noqa: ARG001  (uniform signature)
+    for match in _IBAN.finditer(text):
+        if stdnum_iban.is_valid(match.group(1)):
+            yield Detection("iban", match.start(1), match.end(1), Confidence.HIGH)
