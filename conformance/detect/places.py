@@ -35,6 +35,10 @@ _HOUSE_NUMBER = (
     r"\d{1,5}(?:\s?-\s?(?:[IVX]{1,4}|\d{1,3}|[A-Za-z]{1,2})"
     r"|\s?[a-zA-Z]{1,2}\b|\s(?:bis|hs|zw|rd)\b)?"
 )
+# Cheap necessary condition for an address: a street word then a house number.
+ADDRESS_GATE = re.compile(
+    rf"(?:{_STREET_SUFFIXES}|Laan|Plein|Kade)\b[^\x1f\n]{{0,40}}?\s\d", re.IGNORECASE
+)
 _ADDRESS = re.compile(rf"(?<![\w-])({_STREET})\s({_HOUSE_NUMBER})(?![\w-]|[.,]\d)")
 
 

@@ -14,7 +14,7 @@ from conformance.detect.contact import find_emails, find_phones
 from conformance.detect.dates import find_birthdates
 from conformance.detect.names import find_names
 from conformance.detect.numbers import find_ibans, find_personal_numbers
-from conformance.detect.places import find_addresses, find_postcodes
+from conformance.detect.places import ADDRESS_GATE, find_addresses, find_postcodes
 from conformance.detect.pseudonyms import find_chain_ids
 from conformance.detect.spans import NO_HINT, Detection, Hint
 
@@ -40,7 +40,7 @@ RECOGNISERS: tuple[str, ...] = (
 # recognisers find. "Numeric": a run of four digits or digit groups with separators (every
 # number, phone, postcode, IBAN, address and date has one). "Name": two capitalised words with
 # at most a few lower-case particles between, initials, or a context word.
-_NUMERIC = re.compile(r"\d{4}|\d{2,3}[ .-]\d{2,3}")
+_NUMERIC = re.compile(rf"\d{{4}}|\d{{2,3}}[ .-]\d{{2,3}}|{ADDRESS_GATE.pattern}")
 _NAME = re.compile(
     r"[A-Z][\w'’-]*\.?[ \t]+(?:[a-z'’]+[ \t]+){0,4}[A-Z]|(?:[A-Z]\.){1,4}[ \t]*[a-zA-Z]"
     r"|(?i:\b(?:moeder|vader|ouders?|leerlinge?|mevr(?:ouw)?|mw|dhr|meneer|juf(?:frouw)?|meester"

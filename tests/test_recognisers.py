@@ -1,0 +1,105 @@
+"""Value recognisers: every written form found, the usual school-export numbers and names not."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.detect.scan import might_contain, scan
+from conformance.detect.spans import Hint
+
+
+def found(text: str, hint: Hint | None = None) -> list[tuple[str, str]]:
+    return [(d.recogniser, text[d.start : d.end]) for d in scan(text, hint or Hint())]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("111222333", [("bsn", "111222333")]),
+        ("BSN: 1112.22.333", [("bsn", "1112.22.333")]),
+        ("bsn 111 222 333 bekend", [("bsn", "111 222 333")]),
+        ("ref 123456782", [("bsn", "123456782")]),
+        ("onderwijsnummer 101222331", [("onderwijsnummer", "101222331")]),
+        ("IBAN NL91 ABNA 0417 1643 00", [("iban", "NL91 ABNA 0417 1643 00")]),
+        ("BE71096123456769", [("iban", "BE71096123456769")]),
+        ("mail s.de.vries@school.nl graag", [("email", "s.de.vries@school.nl")]),
+        ("bel 06-12345678", [("phone", "06-12345678")]),
+        ("+31 6 12345678", [("phone", "+31 6 12345678")]),
+        ("tel. 020-1234567", [("phone", "020-1234567")]),
+        ("0031612345678", [("phone", "0031612345678")]),
+        ("+32 470 12 34 56", [("phone", "+32 470 12 34 56")]),
+        ("1234 AB", [("postcode", "1234 AB")]),
+        ("Kerkstraat 12a, 1234AB Utrecht", [("address", "Kerkstraat 12a"), ("postcode", "1234AB")]),
+        ("Laan van Meerdervoort 1024", [("address", "Laan van Meerdervoort 1024")]),
+        ("Van der Helststraat 3-II", [("address", "Van der Helststraat 3-II")]),
+        ("geboren op 7 april 2013", [("birthdate", "7 april 2013")]),
+        ("DOB: 2013-04-07", [("birthdate", "2013-04-07")]),
+        ("gesprek met moeder van Sanne de Vries", [("name", "Sanne de Vries")]),
+        ("P.J. Jansen", [("name", "P.J. Jansen")]),
+        ("mevrouw De Vries belde", [("name", "De Vries")]),
+        (
+            "https://ketenid.nl/sppilot/" + "a" * 128,
+            [("stampseudoniem", "https://ketenid.nl/sppilot/" + "a" * 128)],
+        ),
+    ],
+)
+def test_positives(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
+    assert might_contain(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "111222334",  # fails the 11-proef
+        "ISBN 978-90-01-12345-6",
+        "9789001123456",  # EAN-13
+        "90-01-12345-6",  # ISBN-10
+        "ordernummer 123456789",  # fails the 11-proef
+        "99ZZ",
+        "12AB00",
+        "groep 7b",
+        "klas H3",
+        "toets op 7 april 2013",
+        "lesdatum 2013-04-07",
+        "schooljaar 2024-2025",
+        "In het jaar 2000 AD",
+        "1234 SS",
+        "1000 kg",
+        "Willem van Oranje was de vader des vaderlands",
+        "Anne Frank schreef een dagboek",
+        "CBS Willem van Oranje",
+        "Pieter Zandt Scholengemeenschap",
+        "Malmberg, Noordhoff en ThiemeMeulenhoff",
+        "Kerkstraat",
+        "cijfer 7,5 en 85%",
+        "https://ketenid.nl/201703/00000000",
+    ],
+)
+def test_negatives(text: str) -> None:
+    assert found(text) == []
+
+
+def test_context_turns_eight_digits_and_dates_into_personal_data() -> None:
+    assert found("12345611") == []
+    assert found("12345611", Hint("bsn", "bsn")) == [("bsn", "12345611")]
+    assert found("2013-04-07") == []
+    assert found("2013-04-07", Hint("geboortedatum", "birthdate")) == [("birthdate", "2013-04-07")]
+
+
+def test_a_number_satisfies_at_most_one_check() -> None:
+    for digits in ("111222333", "101222331", "100252333"):
+        kinds = {d.recogniser for d in scan(digits)}
+        assert len(kinds) <= 1
+
+
+def test_digits_inside_an_iban_or_eckid_are_not_a_bsn() -> None:
+    assert [r for r, _ in found("NL91ABNA0417164300")] == ["iban"]
+    assert found("https://ketenid.nl/201703/" + "1" * 128) == [
+        ("eckid", "https://ketenid.nl/201703/" + "1" * 128)
+    ]
+
+
+def test_the_prefilter_lets_plain_values_through_cheaply() -> None:
+    for value in ("L1", "7b", "rekenen", "Sanne", "85", "ja"):
+        assert not might_contain(value)
