@@ -115,12 +115,16 @@ class IdentifyingValue(Check):
         return None
 
     def _scanned(self, record: Record) -> tuple[tuple[str, Hint], ...]:
-        """The fields of this shape to scan: all but direct identifiers (NAW-001's) and the
-        pseudonym (the PSN checks')."""
+        """The fields of this shape to scan: all but direct identifiers (NAW-001's), the
+        pseudonym (the PSN checks') and typed quasi-identifiers such as a birth date or a gender
+        code (MIN-001 and MIN-002 judge those)."""
         fields = []
         for path in record.fields:
             rule = self.ctx.rule(path)
-            if rule is not None and rule.cls in (FieldClass.DIRECT, FieldClass.PSEUDONYM):
+            if rule is not None and (
+                rule.cls in (FieldClass.DIRECT, FieldClass.PSEUDONYM)
+                or (rule.cls is FieldClass.QUASI and rule.category is not None)
+            ):
                 continue
             name = path.rsplit("/", 1)[-1].lstrip("@")
             fields.append((path, Hint(name, rule.category if rule else None)))
