@@ -36,6 +36,13 @@ def typing(session: nox.Session) -> None:
     session.run("mypy")
 
 
+@nox.session(name="detect-eval", default=False)
+def detect_eval(session: nox.Session) -> None:
+    """Precision and recall of the value recognisers on fixtures/pii-corpus, beside Presidio."""
+    session.install(".", "presidio-analyzer")
+    session.run("python", "bench/detect_eval.py")
+
+
 @nox.session
 def conformance(session: nox.Session) -> None:
     """The main job: check the bundled sample supplier's exports and print the verdicts."""

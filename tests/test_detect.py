@@ -20,7 +20,7 @@ HEX128 = eckid("a")[-128:]
         (f"https://ketenid.nl/201703/{HEX128}", PseudonymKind.ECKID),
         (f"https://ketenid.nl/pilot/{HEX128}", PseudonymKind.ECKID_PILOT),
         (f"https://ketenid.nl/sppilot/{HEX128}", PseudonymKind.STAMPSEUDONIEM),
-        (f"https://id.school/sppilot/{HEX128}", PseudonymKind.STAMPSEUDONIEM),
+        (f"https://id.school/sppilot/{HEX128}", PseudonymKind.LEGACY_IDSCHOOL),
         (f"https://id.school/pilot/{HEX128}", PseudonymKind.LEGACY_IDSCHOOL),
         ("https://id.school/abcde", PseudonymKind.LEGACY_IDSCHOOL),
         ("9735dfd2235eaeb5f0300886bcc99c82ffc1d6420c4e0bde8de7218def2135fa", PseudonymKind.HPGN),

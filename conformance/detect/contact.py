@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import phonenumbers
 
-from conformance.detect.spans import Detection, Hint
+from conformance.detect.spans import Detection, Hint, near
 from conformance.model.verdict import Confidence
 
 _EMAIL = re.compile(
@@ -19,10 +19,31 @@ _EMAIL = re.compile(
 _PHONE = re.compile(
     r"(?<![\w+])("
     r"(?:\+|00)3[12][ -]?(?:\(0\)[ -]?)?\d(?:[ -]?\d){7,9}"
-    r"|0\d{1,3}(?:\s?[-/]\s?|\s)?\d(?:[ -]?\d){5,8}"
-    r"|\(0\d{1,3}\)\s?\d(?:[ -]?\d){5,8}"
+    r"|0\d{1,3}(?:\s?[-/.]\s?|\s)?\d(?:[ .-]?\d){5,8}"
+    r"|\(0\d{1,3}\)\s?\d(?:[ .-]?\d){5,8}"
     r")(?![\w-]|[.,]\d)"
 )
+
+
+# Words before a number that make it a product, order or batch code rather than a phone number.
+_CODE_WORDS = (
+    "art.",
+    "artikel",
+    "nr.",
+    "code",
+    "lot",
+    "batch",
+    "bestel",
+    "order",
+    "product",
+    "ean",
+    "isbn",
+    "serie",
+    "factuur",
+    "klantnummer",
+    "dossier",
+)
+_DATE_SHAPE = re.compile(r"\d{1,2}\s?[-./]\s?\d{1,2}\s?[-./]\s?\d{2,4}")
 
 
 def find_emails(text: str, hint: Hint) -> Iterator[Detection]:  # noqa: ARG001
@@ -34,7 +55,10 @@ def find_emails(text: str, hint: Hint) -> Iterator[Detection]:  # noqa: ARG001
 
 def find_phones(text: str, hint: Hint) -> Iterator[Detection]:  # noqa: ARG001
     for match in _PHONE.finditer(text):
-        if _is_phone(match.group(1)):
+        candidate = match.group(1)
+        if _DATE_SHAPE.fullmatch(candidate) or near(text, match.start(1), _CODE_WORDS, before=20):
+            continue
+        if _is_phone(candidate):
             yield Detection("phone", match.start(1), match.end(1), Confidence.HIGH)
 
 
@@ -44,6 +68,18 @@ def _is_phone(candidate: str) -> bool:
             number = phonenumbers.parse(candidate, region)
         except phonenumbers.NumberParseException:
             continue
-        if number.country_code in (31, 32) and phonenumbers.is_valid_number(number):
+        # A number of a possible length for the country with a known type of line; not the
+        # check that the range is allocated today (parents' numbers in old records may not be).
+        if number.country_code in (31, 32) and _plausible(number):
             return True
     return False
+
+
+def _plausible(number: phonenumbers.PhoneNumber) -> bool:
+    if phonenumbers.is_valid_number(number):
+        return True
+    # Dutch numbers have nine digits after the 0, Belgian ones eight or nine.
+    if len(str(number.national_number)) not in ((9,) if number.country_code == 31 else (8, 9)):
+        return False
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    return bool(reason == phonenumbers.ValidationResult.IS_POSSIBLE)

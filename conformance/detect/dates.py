@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from conformance.detect.names import FAMOUS
 from conformance.detect.spans import Detection, Hint, near
 from conformance.model.verdict import Confidence
 
@@ -15,7 +16,7 @@ _MONTHS = (
 )
 _DATE = re.compile(
     r"(?<![\w/-])("
-    r"\d{4}-\d{1,2}-\d{1,2}"
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
     r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}"
     rf"|\d{{1,2}}(?:e|ste|de)?\s(?:{_MONTHS})\.?\s\d{{4}}"
     rf"|(?:{_MONTHS})\.?\s\d{{1,2}},?\s\d{{4}}"
@@ -38,5 +39,21 @@ _BIRTH_WORDS = (
 def find_birthdates(text: str, hint: Hint) -> Iterator[Detection]:
     birth_field = hint.category == "birthdate"
     for match in _DATE.finditer(text):
-        if birth_field or near(text, match.start(1), _BIRTH_WORDS, before=30):
-            yield Detection("birthdate", match.start(1), match.end(1), Confidence.HIGH)
+        if not (birth_field or near(text, match.start(1), _BIRTH_WORDS, before=50)):
+            continue
+        if not birth_field and _historical(match.group(1), text):
+            continue  # "Rembrandt werd geboren op 15 juli 1606": a lesson, not a pupil
+        yield Detection("birthdate", match.start(1), match.end(1), Confidence.HIGH)
+
+
+def _historical(date: str, text: str) -> bool:
+    """A birth year before 1920 (no pupil, parent or teacher), or a famous person named."""
+    years = [int(y) for y in _YEAR.findall(date)]
+    if years and years[0] < _OLDEST_BIRTH_YEAR:
+        return True
+    lower = text.lower()
+    return any(famous in lower for famous in FAMOUS)
+
+
+_YEAR = re.compile(r"\d{4}")
+_OLDEST_BIRTH_YEAR = 1920

@@ -41,7 +41,9 @@ NAMES: dict[str, FieldRule] = {
         "achternaam voornaam voornamen roepnaam voorvoegsel tussenvoegsel "
         "voorletters voorletter naam volledigenaam geslachtsnaam achternaamouder lastname "
         "surname familyname firstname givenname middlename fullname displayname name "
-        "nickname initials sn cn commonname",
+        "nickname initials sn cn commonname contactpersoon verzorger aangemaaktdoor createdby "
+        "auteur author docent teacher leerling student pupil mentor ouder vader moeder "
+        "guardian parent",
     ),
     **_entries(
         _D,
@@ -83,7 +85,7 @@ NAMES: dict[str, FieldRule] = {
     **_entries(
         _Q,
         "birthdate",
-        "geboortedatum dateofbirth birthdate dob birthday geboortedag",
+        "geboortedatum dateofbirth birthdate dob birthday geboortedag gebdat gebdatum gebdt",
         Precision.DAY,
     ),
     **_entries(_Q, "birthdate", "geboortemaand birthmonth", Precision.MONTH),
@@ -119,7 +121,10 @@ NAMES: dict[str, FieldRule] = {
     ),
     **_entries(_O, "yeargroup", "jaargroep leerjaar yeargroup gradelevel"),
     **_entries(
-        _O, "school", "school schoolnaam schoolname brin brincode vestiging schooladres instelling"
+        _O,
+        "school",
+        "school schoolnaam schoolname brin brincode vestiging vestigingnaam vestigingsnaam "
+        "schooladres instelling orgname organisationname organizationname organisatienaam",
     ),
     **_entries(
         _O,
@@ -154,6 +159,12 @@ _SUFFIXES = tuple(
         key=lambda s: (-len(s), s),
     )
 )
+# Words that classify a compound field name wherever they stand in it.
+_STRONG_WORDS = _words(
+    "bsn burgerservicenummer onderwijsnummer sofinummer email emailadres mail telefoon "
+    "telefoonnummer tel mobiel gsm phone iban rekeningnummer postcode geboortedatum gebdat "
+    "gebdatum achternaam voornaam roepnaam adres address woonplaats"
+)
 _NON_PERSON_CONTEXTS = _words(
     "school schools groep groepen group groups klas klassen class classes vestiging vestigingen "
     "organisation organization organisatie instelling product products methode course courses "
@@ -174,18 +185,25 @@ def classify_name(name: str) -> FieldRule | None:
     if rule is not None or not compact:
         return rule
     compact = compact.rstrip("0123456789")
-    words = [w.lower() for w in _CAMEL.split(name) if w and not w.isdigit()]
+    words = [w.lower().rstrip("0123456789") for w in _CAMEL.split(name) if w and not w.isdigit()]
     if len(words) >= 2:
+        # "bsn_ouder", "adres_ouder", "geboortedatum_leerling": in Dutch compounds the head
+        # comes first; an identifier word anywhere decides.
+        rule = next((NAMES[w] for w in words if w in _STRONG_WORDS), None)
+        if rule is not None:
+            return rule
         rule = _by_last_words(words)
-        if rule is not None or words[-1] == "name":
+        if rule is not None or words[-1] in ("name", "naam"):
             return rule
     return next((NAMES[s] for s in _SUFFIXES if compact.endswith(s)), None)
 
 
 def _by_last_words(words: list[str]) -> FieldRule | None:
-    if words[-1] == "name":
+    if words[-1] in ("name", "naam"):
         qualifier = words[-2]
-        return NAMES["name"] if qualifier in _PERSON_QUALIFIERS else NAMES.get(qualifier + "name")
+        if qualifier in _PERSON_QUALIFIERS:
+            return NAMES["name"]
+        return NAMES.get(qualifier + words[-1])
     for size in (2, 1):
         rule = NAMES.get("".join(words[-size:]))
         if rule is not None:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from enum import Enum
 
-from conformance.detect.spans import Detection, Hint
+from conformance.detect.spans import Detection, Hint, near
 from conformance.model.verdict import Confidence
 
 ECKID_PRODUCTION_PREFIX = "https://ketenid.nl/201703/"
@@ -21,7 +21,7 @@ _HEX128_ANY_CASE = re.compile(r"[0-9a-fA-F]{128}")
 _HPGN = re.compile(r"[0-9a-f]{64}")
 # The pilot stampseudoniem prefix is published (sppilot); the production one is not, so any
 # ketenid.nl or id.school path starting with "sp" is taken as a stampseudoniem (an inference).
-_STAMP = re.compile(r"https?://(?:ketenid\.nl|id\.school)/sp[a-z]*/[0-9a-fA-F]+")
+_STAMP = re.compile(r"https?://ketenid\.nl/sp[a-z]*/[0-9a-fA-F]+")
 _LEGACY = "https://id.school/"
 
 
@@ -41,10 +41,10 @@ def classify_pseudonym(value: str) -> PseudonymKind:
     if value.startswith(ECKID_PILOT_PREFIX):
         tail = value[len(ECKID_PILOT_PREFIX) :]
         return PseudonymKind.ECKID_PILOT if _HEX128.fullmatch(tail) else PseudonymKind.OTHER
+    if value.startswith(_LEGACY):  # every id.school value, stampseudoniem or not, is legacy
+        return PseudonymKind.LEGACY_IDSCHOOL
     if _STAMP.fullmatch(value):
         return PseudonymKind.STAMPSEUDONIEM
-    if value.startswith(_LEGACY):
-        return PseudonymKind.LEGACY_IDSCHOOL
     if _HPGN.fullmatch(value):
         return PseudonymKind.HPGN
     return PseudonymKind.OTHER
@@ -70,9 +70,18 @@ def malformation(value: str) -> str:
     return f"expected the prefix {ECKID_PRODUCTION_PREFIX} and 128 hexadecimal characters"
 
 
-_CHAIN_URL = re.compile(r"https?://(?:ketenid\.nl|id\.school)/[^\s\"'<>,;]+")
+# A chain URL ends before trailing punctuation ("…e0c1: foutmelding", "(…)").
+_CHAIN_URL = re.compile(r"https?://(?:ketenid\.nl|id\.school)/[^\s\"'<>,;]*[^\s\"'<>,;:.)]")
+# In running text an id.school identifier is only believed in its real shape (hex digest).
+_LEGACY_SHAPE = re.compile(r"https?://id\.school/(?:[a-z]+/)?[0-9a-f]{64,}")
 _HPGN_IN_TEXT = re.compile(r"(?<![0-9a-fA-F])[0-9a-f]{64}(?![0-9a-fA-F])")
-_HASH_FIELD_WORDS = ("hpgn", "hash", "pseudo", "eck", "keten")
+# A 64-hex value is an HPgn only where the field or the words before it say it is a person's
+# hash; a file checksum in 'bestand_hash' is not.
+_HPGN_FIELD_WORDS = frozenset(
+    "hpgn pgn pseudo pseudonym pseudoniem pseudonymid eck eckid keten ketenid".split()
+)
+_FIELD_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_HPGN_TEXT_WORDS = ("hpgn", "pgn", "gehasht", "hash van", "hash of", "eerste hash", "pseudonym")
 _TEXT_KINDS = {
     PseudonymKind.ECKID: "eckid",
     PseudonymKind.ECKID_PILOT: "eckid",
@@ -87,9 +96,12 @@ def find_chain_ids(text: str, hint: Hint) -> Iterator[Detection]:
     if "://" in text:
         for match in _CHAIN_URL.finditer(text):
             kind = _TEXT_KINDS.get(classify_pseudonym(match.group()))
+            if kind == "idschool" and not _LEGACY_SHAPE.match(match.group()):
+                continue
             if kind is not None:
                 yield Detection(kind, match.start(), match.end(), Confidence.HIGH)
-    field = hint.field.lower()
-    if hint.category == "eck-id" or any(word in field for word in _HASH_FIELD_WORDS):
-        for match in _HPGN_IN_TEXT.finditer(text):
+    words = {w.lower() for w in _FIELD_WORD.findall(hint.field)}
+    person_field = hint.category == "eck-id" or not words.isdisjoint(_HPGN_FIELD_WORDS)
+    for match in _HPGN_IN_TEXT.finditer(text):
+        if person_field or near(text, match.start(), _HPGN_TEXT_WORDS, before=50):
             yield Detection("hpgn", match.start(), match.end(), Confidence.MEDIUM)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 from conformance.detect.contact import find_emails, find_phones
 from conformance.detect.dates import find_birthdates
-from conformance.detect.names import find_names
+from conformance.detect.names import NAME_CONTEXT, find_names
 from conformance.detect.numbers import find_ibans, find_personal_numbers
 from conformance.detect.places import find_addresses, find_postcodes
 from conformance.detect.pseudonyms import find_chain_ids
@@ -45,39 +45,14 @@ Gate = Callable[[str, str], bool]  # (value, value in lower case) -> may match
 
 _NUMBER_RUN = re.compile(r"\d{3}[ .-]?\d{3}[ .-]?\d{2}|\d{4}\.\d\d\.")
 _IBAN_START = re.compile(r"[A-Z]{2}\d\d")
-_PHONE_START = re.compile(r"\+3|\(0|(?<![\d-])0\d(?:[ -]?\d){8}")
+_PHONE_START = re.compile(r"\+3|\(0|(?<![\d-])0\d")
 _POSTCODE_LIKE = re.compile(r"[1-9]\d{3} ?[A-Za-z]{2}(?![A-Za-z])")
 _WORD_THEN_NUMBER = re.compile(r"[a-z] \d")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _TWO_CAPITALISED = re.compile(r"[A-Z][a-zà-ÿ'’]+[ \t]+(?:[a-z'’]+[ \t]+){0,4}[A-Z]|[A-Z]\.")
 _CAPITALISED = re.compile(r"[A-Z][a-zà-ÿ'’]")
 _BIRTH_WORDS = ("geb", "born", "birth", "dob", "d.o.b", "jarig", "verjaardag")
-_NAME_CONTEXT = (
-    "moeder",
-    "vader",
-    "ouder",
-    "leerling",
-    "mevr",
-    "mw",
-    "dhr",
-    "meneer",
-    "juf",
-    "meester",
-    "mother",
-    "father",
-    "parent",
-    "mr",
-    "ms",
-    "oma",
-    "opa",
-    "broer",
-    "zus",
-    "zoon",
-    "dochter",
-    "pupil",
-    "mentor",
-    "voogd",
-)
+_NAME_CONTEXT = tuple(w.rstrip(".") for w in NAME_CONTEXT if len(w) > 2)
 
 
 def _names_gate(value: str, lower: str) -> bool:
@@ -107,7 +82,7 @@ _GATES: tuple[tuple[Gate, frozenset[str], Finder], ...] = (
     ),
     (lambda v, _: _WORD_THEN_NUMBER.search(v) is not None, frozenset(), find_addresses),
     (lambda _, low: any(w in low for w in _BIRTH_WORDS), frozenset({"birthdate"}), find_birthdates),
-    (_names_gate, frozenset(), find_names),
+    (_names_gate, frozenset({"name"}), find_names),
 )
 
 
@@ -115,7 +90,7 @@ _GATES: tuple[tuple[Gate, frozenset[str], Finder], ...] = (
 # alternation (those defeat the regex engine's scanning), looser than the gates themselves.
 _ANY = re.compile(
     r"@|://|\d{3}[ .-]?\d{3}[ .-]?\d{2}|\d{4}\.\d\d\.|[A-Z]{2}\d\d|\+3|\(0"
-    r"|(?<![\d-])0\d(?:[ -]?\d){8}|[1-9]\d{3} ?[A-Za-z]{2}(?![A-Za-z])|[a-z] \d"
+    r"|(?<![\d-])0\d[ ./-]*\d\d|[1-9]\d{3} ?[A-Za-z]{2}(?![A-Za-z])|[a-z] \d"
     r"|[A-Z][a-zà-ÿ'’]|[A-Z]\.|[Gg]eb|[Bb]orn|[Bb]irth|DOB|dob|[Jj]arig|[Vv]erjaardag"
 )
 

@@ -1,0 +1,84 @@
+"""Precision and recall of the value recognisers on fixtures/pii-corpus, beside Presidio's.
+
+Run with ``nox -s detect-eval`` (which installs Presidio) or ``python bench/detect_eval.py``
+(Presidio's column is left out when it is not installed). Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from conformance.detect.evaluate import Example, Score, Span, load, ours, overall, score
+from conformance.detect.scan import RECOGNISERS
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "fixtures" / "pii-corpus" / "corpus.jsonl"
+sys.path.insert(0, str(ROOT))  # for bench.presidio_baseline when run as a script
+
+
+def timed(
+    detect: Callable[[Sequence[Example]], list[list[Span]]], examples: list[Example]
+) -> tuple[list[list[Span]], float]:
+    started = time.perf_counter()
+    predictions = detect(examples)
+    return predictions, time.perf_counter() - started
+
+
+def presidio() -> Callable[[Sequence[Example]], list[list[Span]]] | None:
+    from bench import presidio_baseline  # noqa: PLC0415  (optional)
+
+    if not presidio_baseline.available():
+        return None
+    presidio_baseline.detect(["warm-up 06-12345678"])  # build the analyzer outside the timing
+    return lambda examples: presidio_baseline.detect([e.value for e in examples])
+
+
+def cell(s: Score) -> str:
+    if not s.labelled and not s.predicted:
+        return "–"
+    return f"{s.precision:.3f} / {s.recall:.3f} ({s.labelled})"
+
+
+def main() -> int:
+    examples = load(CORPUS)
+    columns: list[tuple[str, dict[str, Score], float]] = []
+    predictions, seconds = timed(ours, examples)
+    columns.append(("conformance", score(examples, predictions, RECOGNISERS), seconds))
+    baseline = presidio()
+    if baseline is not None:
+        predictions, seconds = timed(baseline, examples)
+        columns.append(
+            ("Presidio + Dutch patterns", score(examples, predictions, RECOGNISERS), seconds)
+        )
+    print(f"corpus: {len(examples)} values, {sum(len(e.entities) for e in examples)} entities")
+    print()
+    print(
+        "| recogniser | "
+        + " | ".join(f"{name}: precision / recall (n)" for name, _, _ in columns)
+        + " |"
+    )
+    print("|---|" + "---|" * len(columns))
+    for kind in RECOGNISERS:
+        print(f"| {kind} | " + " | ".join(cell(scores[kind]) for _, scores, _ in columns) + " |")
+    print("| **overall** | " + " | ".join(cell(overall(scores)) for _, scores, _ in columns) + " |")
+    print(
+        "| values per second | "
+        + " | ".join(f"{len(examples) / s:,.0f}" for _, _, s in columns)
+        + " |"
+    )
+    if baseline is None:
+        print("\n(Presidio is not installed: pip install presidio-analyzer to compare.)")
+    mine = columns[0][1]
+    for kind in RECOGNISERS:
+        for note in mine[kind].misses[:5]:
+            print(f"missed {kind}: {note}")
+        for note in mine[kind].false_alarms[:5]:
+            print(f"false alarm {kind}: {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
