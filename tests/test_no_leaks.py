@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,33 @@ def test_findings_carry_redacted_evidence(tmp_path: Path, cli) -> None:
     assert evidence["achternaam"] == "K***************"
     assert evidence["bsn"] == "1********"
     assert evidence["emailadres"].startswith("z********.k******@")
+
+
+def test_no_canary_from_free_text_in_any_output(tmp_path: Path, cli) -> None:
+    """NAW-002's findings quote nothing of what they found."""
+    canaries = {
+        "name": "Zwaluwina Kanariepietersen",
+        "phone": "06-98765432",
+        "bsn": "111222333",
+        "email": "kanarie.zwaluw@voorbeeldmail.nl",
+        "iban": "NL91ABNA0417164300",
+        "address": "Kanariestraat 77b",
+    }
+    note = (
+        f"moeder van {canaries['name']} belt via {canaries['phone']}, mail "
+        f"{canaries['email']}, woont {canaries['address']}; BSN {canaries['bsn']}, "
+        f"rekening {canaries['iban']}"
+    )
+    path = tmp_path / "export.jsonl"
+    path.write_text(
+        json.dumps({"eckId": "https://ketenid.nl/201703/" + "a" * 128, "opmerking": note}) + "\n"
+    )
+    page = tmp_path / "r.html"
+    run = cli("check", "--profile", "nl-generic", "--html", page, "--all", path)
+    assert run.verdict("NAW-002") == "fail"
+    assert len(run.findings("NAW-002")) == 6
+    outputs = run.out + run.err + json.dumps(run.report) + page.read_text()
+    for kind, value in canaries.items():
+        for part in re.split(r"[\s.@-]+", value):
+            if len(part) > 3:
+                assert part not in outputs, f"part of the {kind} canary in the output"

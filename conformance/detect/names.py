@@ -204,10 +204,11 @@ def _name_at(
 def _after_context(
     tokens: list[tuple[str, int, int]], i: int, surnames: frozenset[str]
 ) -> int | None:
-    """After a context word: a full name ("docent Sietske van Houten"), else a surname alone,
-    which must be a known one unless a form of address stands before it ("juf Mahabier")."""
+    """After a context word: a full name of two capitalised words ("docent Sietske van
+    Houten"), else a surname alone, which must be a known one unless a form of address stands
+    before it ("juf Mahabier")."""
     end = _surname_after(tokens, i + 1, surnames, need_known=False)
-    if end is not None and (end > i + 1 or tokens[end][0] in surnames):
+    if end is not None:
         return end
     return _surname_after(tokens, i, surnames, need_known=not _titled(tokens, i))
 
