@@ -39,7 +39,8 @@ def presidio() -> Callable[[Sequence[Example]], list[list[Span]]] | None:
 def cell(s: Score) -> str:
     if not s.labelled and not s.predicted:
         return "–"
-    return f"{s.precision:.3f} / {s.recall:.3f} ({s.labelled})"
+    precision = f"{s.precision:.3f}" if s.predicted else "–"
+    return f"{precision} / {s.recall:.3f} ({s.labelled})"
 
 
 def main() -> int:
