@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from conformance.detect.names import FAMOUS
+from conformance.detect.name_lists import FAMOUS
 from conformance.detect.spans import Detection, Hint, near
 from conformance.model.verdict import Confidence
 

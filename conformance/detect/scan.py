@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 
 from conformance.detect.contact import find_emails, find_phones
 from conformance.detect.dates import find_birthdates
-from conformance.detect.names import NAME_CONTEXT, find_names
+from conformance.detect.name_lists import NAME_CONTEXT
+from conformance.detect.names import find_names
 from conformance.detect.numbers import find_ibans, find_personal_numbers
 from conformance.detect.places import find_addresses, find_postcodes
 from conformance.detect.pseudonyms import find_chain_ids
