@@ -136,9 +136,13 @@ class IdentifyingValue(Check):
             return
         self.examined += 1
         fields = record.fields
-        joined = "\x1f".join(chain.from_iterable(fields[path] for path, _ in scanned))
-        if not might_contain(joined):
-            return  # the common case: one search for the whole record
+        # Values shorter than the shortest thing recognised ("Bo Li", "1234AB") cannot hold
+        # personal data; the rest are searched once, joined (the common case ends here).
+        joined = "\x1f".join(
+            v for v in chain.from_iterable(fields[path] for path, _ in scanned) if len(v) > 4
+        )
+        if not joined or not might_contain(joined):
+            return
         for path, hint in scanned:
             for value in fields[path]:
                 for found in scan(value, hint):
