@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
-from conformance.checks import minimisation, naw, pseudonym  # noqa: F401  (registration)
+from conformance.checks import linkage, minimisation, naw, pseudonym  # noqa: F401  (registration)
 from conformance.checks.base import REGISTRY, Check, CheckDoc, register
 from conformance.checks.context import CheckContext
 

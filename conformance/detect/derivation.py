@@ -1,0 +1,94 @@
+"""What a pseudonym would look like if someone derived it from a personal number or identity
+value themselves (LNK-001): plain digests, encodings, truncations, and the Nummervoorziening's
+first-level scrypt hash with the salt Kennisnet published in its reference implementation.
+
+A pseudonym equal to any of these can be recomputed by anyone who has the number: it is not the
+"not one-to-one derived" pseudonym the law requires (Kamerstuk 32 034; FACTS.md §1.2).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterator
+
+# Kennisnet's reference implementation hard-coded this first-level salt before environments
+# got their own (SchoolID Constants.java, .NET Constants.cs): anyone can recompute with it.
+PUBLIC_SCRYPT_SALT = base64.b64decode("rktYml0MIp9TC9u6Ny6uqw==")
+_DIGESTS = ("md5", "sha1", "sha256", "sha512")
+_MIN_TRUNCATION = 16
+_HEX_TAIL = re.compile(r"[0-9A-Fa-f]{16,}$")
+
+
+def normalise(pseudonym: str) -> str:
+    """The part of a pseudonym that carries its value: a URL's last segment, without spaces."""
+    value = pseudonym.strip()
+    if "://" in value:
+        value = value.rstrip("/").rsplit("/", 1)[-1]
+    return value
+
+
+def forms(secret: str) -> Iterator[tuple[str, str]]:
+    """(derived form, how it was made) for one secret: the secret itself, its hex and base64
+    encodings, and its unsalted digests in hex (both cases) and base64 (with and without
+    padding, standard and URL-safe)."""
+    raw = secret.encode()
+    yield secret, "the value itself"
+    yield raw.hex(), "the value hex-encoded"
+    yield base64.b64encode(raw).decode(), "the value base64-encoded"
+    for name in _DIGESTS:
+        digest = hashlib.new(name, raw).digest()
+        hexed = digest.hex()
+        yield hexed, f"unsalted {name.upper()} (hex)"
+        yield hexed.upper(), f"unsalted {name.upper()} (hex)"
+        for encoded in (base64.b64encode(digest), base64.urlsafe_b64encode(digest)):
+            text = encoded.decode()
+            yield text, f"unsalted {name.upper()} (base64)"
+            yield text.rstrip("="), f"unsalted {name.upper()} (base64)"
+
+
+def derivation_of(pseudonym: str, secrets: list[str]) -> str | None:
+    """How the pseudonym derives from one of the secrets, or None."""
+    value = normalise(pseudonym)
+    if not value:
+        return None
+    lowered = value.lower()
+    for secret in _variants(secrets):
+        for form, how in forms(secret):
+            if value == form:
+                return how
+            if (
+                len(value) >= _MIN_TRUNCATION
+                and _HEX_TAIL.match(value)
+                and form.lower().startswith(lowered)
+            ):
+                return f"{how}, truncated to {len(value)} characters"
+    return None
+
+
+def public_scrypt(pgn: str) -> str:
+    """The first-level hash (HPgn) of a personal number with the published salt."""
+    return hashlib.scrypt(
+        pgn.lower().encode(),
+        salt=PUBLIC_SCRYPT_SALT,
+        n=131072,
+        r=8,
+        p=4,
+        dklen=32,
+        maxmem=2**31 - 1,
+    ).hex()
+
+
+def _variants(secrets: list[str]) -> Iterator[str]:
+    """Each secret as written, trimmed, lower-cased, and (for numbers) digits only and padded."""
+    seen: set[str] = set()
+    for secret in secrets:
+        digits = re.sub(r"\D", "", secret)
+        candidates = [secret, secret.strip(), secret.strip().lower()]
+        if digits and len(digits) >= 8:
+            candidates += [digits, digits.zfill(9)]
+        for candidate in candidates:
+            if candidate and candidate not in seen:
+                seen.add(candidate)
+                yield candidate
