@@ -242,8 +242,11 @@ def _allow_sets(purpose: Document) -> dict[str, set[str]]:
 
 
 def _merge_thresholds(parent: Document, child: Document, source: str) -> Document:
-    if child.get("k", parent.get("k", 5)) < parent.get("k", 5):
-        raise ProfileError(source, "$.reidentification.k", "k may not be lower than extended one")
+    for key, default in (("k", 5), ("l", 2)):
+        if child.get(key, parent.get(key, default)) < parent.get(key, default):
+            raise ProfileError(
+                source, f"$.reidentification.{key}", f"{key} may not be lower than extended one"
+            )
     parent_share = parent.get("max_unique_share", 1.0)
     if child.get("max_unique_share", parent_share) > parent_share:
         raise ProfileError(
@@ -266,11 +269,7 @@ def _build(doc: Document, source: str, sha256: str) -> Profile:
         fields={path: _field_rule(rule) for path, rule in doc.get("fields", {}).items()},
         purposes=purposes,
         default_purpose=doc.get("default_purpose", next(iter(purposes), "")),
-        reidentification=Reidentification(
-            quasi_identifiers=tuple(doc.get("reidentification", {}).get("quasi_identifiers", ())),
-            k=doc.get("reidentification", {}).get("k", 5),
-            max_unique_share=doc.get("reidentification", {}).get("max_unique_share", 0.05),
-        ),
+        reidentification=_reidentification(doc.get("reidentification", {})),
         release_categories=_release(doc.get("release_categories")),
         classify_names=doc.get("classify_names", False),
         source=source,
@@ -318,6 +317,16 @@ def _field_rule(raw: str | Document) -> FieldRule:
         FieldClass(raw["class"]),
         category=raw.get("category"),
         precision=Precision(precision) if precision else None,
+    )
+
+
+def _reidentification(raw: Document) -> Reidentification:
+    return Reidentification(
+        quasi_identifiers=tuple(raw.get("quasi_identifiers", ())),
+        k=raw.get("k", 5),
+        max_unique_share=raw.get("max_unique_share", 0.05),
+        l=raw.get("l", 2),
+        sensitive=tuple(raw.get("sensitive", ())),
     )
 
 

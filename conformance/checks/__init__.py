@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
-from conformance.checks import linkage, minimisation, naw, pseudonym  # noqa: F401  (registration)
+from conformance.checks import (  # noqa: F401  (registration)
+    linkage,
+    minimisation,
+    naw,
+    pseudonym,
+    reidentification,
+)
 from conformance.checks.base import REGISTRY, Check, CheckDoc, register
 from conformance.checks.context import CheckContext
 

@@ -87,9 +87,14 @@ class ReleaseCategories:
 
 @dataclass(frozen=True, slots=True)
 class Reidentification:
+    """Thresholds for LNK-003 and LNK-005. Without listed fields, the fields classified quasi
+    (resp. sensitive) are used."""
+
     quasi_identifiers: tuple[str, ...] = ()
     k: int = 5
     max_unique_share: float = 0.05
+    l: int = 2  # noqa: E741  (ℓ of ℓ-diversity, as the literature names it)
+    sensitive: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
