@@ -36,6 +36,12 @@ def _cases(rid: str) -> list[dict[str, Any]]:
 ALL_CASES = [(rid, case) for rid in sorted(REGISTRY) for case in _cases(rid)]
 
 
+def _files(case: dict[str, Any]) -> list[str]:
+    """A case checks one file, or several together (``file: [a, b]``)."""
+    file = case["file"]
+    return list(file) if isinstance(file, list) else [file]
+
+
 def test_the_checks_of_this_version_are_registered() -> None:
     assert set(REGISTRY) >= ISSUE_2_CHECKS
     assert set(REGISTRY) <= set(CATALOGUE)
@@ -54,15 +60,15 @@ def test_every_check_is_documented(rid: str) -> None:
 def test_every_check_has_pass_and_fail_fixtures(rid: str) -> None:
     cases = _cases(rid)
     files = {p.name for p in (FIXTURES / rid).glob("*") if p.suffix not in {".yaml", ".md"}}
-    assert {c["file"] for c in cases} == files, "cases.yaml must describe every fixture file"
+    assert {f for c in cases for f in _files(c)} == files, "cases.yaml must describe every file"
     profiles = {p.name for p in (FIXTURES / rid).glob("*.yaml")} - {"cases.yaml"}
     assert profiles <= {c["profile"] for c in cases}, "a fixture profile no case uses"
-    assert any(c["verdict"] == "pass" and c["file"].startswith("pass_") for c in cases)
-    assert any(c["verdict"] == "fail" and c["file"].startswith("fail_") for c in cases)
+    assert any(c["verdict"] == "pass" and _files(c)[0].startswith("pass_") for c in cases)
+    assert any(c["verdict"] == "fail" and _files(c)[0].startswith("fail_") for c in cases)
 
 
 @pytest.mark.parametrize(
-    ("rid", "case"), ALL_CASES, ids=[f"{rid}/{case['file']}" for rid, case in ALL_CASES]
+    ("rid", "case"), ALL_CASES, ids=[f"{rid}/{'+'.join(_files(case))}" for rid, case in ALL_CASES]
 )
 def test_fixture_gets_exactly_the_expected_findings(rid: str, case: dict[str, Any], cli) -> None:
     folder = FIXTURES / rid
@@ -74,7 +80,7 @@ def test_fixture_gets_exactly_the_expected_findings(rid: str, case: dict[str, An
         args += ["--purpose", case["purpose"]]
     if case.get("environment"):
         args += ["--environment", case["environment"]]
-    run = cli(*args, folder / case["file"])
+    run = cli(*args, *(folder / f for f in _files(case)))
     assert run.report is not None, run.err
     assert run.verdict(rid) == case["verdict"]
     found = sorted((f["field"], f["location"]["line"], f["occurrences"]) for f in run.findings(rid))

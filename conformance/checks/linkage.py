@@ -1,9 +1,14 @@
-"""LNK-001: pseudonyms that anyone holding the personal number can recompute or guess."""
+"""LNK-001 and LNK-002: pseudonyms anyone can recompute or guess, and code lists that pair
+pseudonyms with identities."""
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
+from hashlib import blake2b
 from itertools import pairwise
+
+import numpy as np
 
 from conformance.checks.base import Check, CheckDoc, register
 from conformance.checks.context import CheckContext, ShapeCache
@@ -145,3 +150,108 @@ def _guessable(requirement: str, short: list[tuple[str, Location]], total: int) 
             )
         )
     return findings
+
+
+@register
+class KeyListPresent(Check):
+    requirement = "LNK-002"
+    doc = CheckDoc(
+        what="No data leaving the school pairs pseudonyms with direct identifiers the purpose "
+        "does not allow: not in one record, and not across two inputs that share the sender's "
+        "own key (one file with key and ECK iD, another with key and name).",
+        why="A list that links pseudonyms to names or numbers is exactly the code list the "
+        "Kamer was told would not exist outside the school (Kamerstuk 32 034): with it, every "
+        "pseudonymous record is identified again.",
+        failing='file A: {"leerlingId": 17, "eckId": "…"}   file B: {"leerlingId": 17, '
+        '"achternaam": "…"}',
+        passing='file A: {"leerlingId": 17, "eckId": "…"} and no file with names',
+        fix="Never export identities and pseudonyms for the same pupils to the same party; if "
+        "the purpose needs names, agree it in the privacybijsluiter and choose that purpose.",
+    )
+    nothing_examined = "no record carries a pseudonym"
+
+    def __init__(self, ctx: CheckContext) -> None:
+        super().__init__(ctx)
+        self.forbidden = ShapeCache(self._forbidden)
+        self.inputs: list[str] = []
+        self.pseudonymous: list[array[int]] = []  # per input: key digests of pseudonym records
+        self.identified: list[array[int]] = []  # per input: key digests of identified records
+        self.identified_fields: list[set[str]] = []
+
+    def not_applicable(self) -> str | None:
+        if self.ctx.profile.pseudonym is None:
+            return "the profile declares no pseudonym: this exchange is not pseudonymous"
+        return None
+
+    def _forbidden(self, record: Record) -> tuple[str, ...]:
+        """Direct identifiers in this shape that the purpose does not allow."""
+        return tuple(
+            path
+            for path in record.fields
+            if (rule := self.ctx.rule(path)) is not None
+            and rule.cls is FieldClass.DIRECT
+            and not self.ctx.allowed(record.kind, path)
+        )
+
+    def start_input(self, name: str) -> None:
+        self.inputs.append(name)
+        self.pseudonymous.append(array("Q"))
+        self.identified.append(array("Q"))
+        self.identified_fields.append(set())
+
+    def visit(self, record: Record) -> None:
+        if not self.ctx.profile.is_subject(record.kind):
+            return
+        pseudonym = self.ctx.pseudonym(record)
+        direct = self.forbidden.get(self.ctx.shape(record), record)
+        if pseudonym is not None:
+            self.examined += 1
+            if direct:
+                self.tally.add(("record", pseudonym[0], ", ".join(direct)), record)
+        key = self.ctx.identity(record)
+        if key is None:
+            return
+        if pseudonym is not None:
+            self.pseudonymous[-1].append(_key_digest(record.kind, key))
+        elif direct:
+            self.identified[-1].append(_key_digest(record.kind, key))
+            self.identified_fields[-1].update(direct)
+
+    def finish(self) -> Iterable[Finding]:
+        findings = self.tally.findings(
+            lambda key, n: (
+                f"records pair pseudonym '{key[1]}' with direct identifiers "
+                f"({key[2]}) ({times(n)}): together they are a code list"
+            ),
+            field_of=lambda key: key[1],
+        )
+        return findings + self._across_inputs()
+
+    def _across_inputs(self) -> list[Finding]:
+        findings = []
+        for i, keys in enumerate(self.pseudonymous):
+            for j, identified in enumerate(self.identified):
+                if i == j or not keys or not identified:
+                    continue
+                shared = np.intersect1d(
+                    np.frombuffer(keys, dtype=np.uint64),
+                    np.frombuffer(identified, dtype=np.uint64),
+                )
+                if len(shared):
+                    fields = ", ".join(sorted(self.identified_fields[j]))
+                    findings.append(
+                        Finding(
+                            requirement=self.requirement,
+                            message=f"{len(shared):,} persons appear with their pseudonym in "
+                            f"{self.inputs[i]} and with direct identifiers ({fields}) in "
+                            f"{self.inputs[j]}, joined by the sender's key: together a code list",
+                            location=Location(self.inputs[j]),
+                            occurrences=len(shared),
+                        )
+                    )
+        return findings
+
+
+def _key_digest(kind: str, key: str) -> int:
+    data = f"{kind}\x1f{key}".encode()
+    return int.from_bytes(blake2b(data, digest_size=8).digest(), "little")
