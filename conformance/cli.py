@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from conformance import __version__, engine
+from conformance import __version__, crosslink, engine
 from conformance.docs import explain
 from conformance.model.errors import UserError
 from conformance.model.report import Report
@@ -49,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--html", type=Path, metavar="FILE", help="write an HTML page here")
     check.add_argument("--all", action="store_true", help="also list requirements not examined")
     check.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
+    link = verbs.add_parser("link", help="LNK-004: are two exports linkable by pseudonym?")
+    link.add_argument("--profile", required=True, help="a shipped profile id or a YAML file")
+    link.add_argument("--purpose", help="the purpose (default: the profile's default purpose)")
+    link.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report here")
+    link.add_argument("--html", type=Path, metavar="FILE", help="write an HTML page here")
+    link.add_argument("export_a", type=Path, metavar="EXPORT_A")
+    link.add_argument("export_b", type=Path, metavar="EXPORT_B")
     verbs.add_parser("profiles", help="list the shipped profiles and their purposes")
     explain_verb = verbs.add_parser("explain", help="explain a requirement and how it is checked")
     explain_verb.add_argument("requirement", metavar="REQUIREMENT_ID")
@@ -93,6 +100,20 @@ def _check(args: argparse.Namespace) -> int:
     return _exit_code(report)
 
 
+def _link(args: argparse.Namespace) -> int:
+    request = engine.RunRequest(
+        profile=load_profile(args.profile),
+        purpose=args.purpose,
+        inputs=(args.export_a, args.export_b),
+        command=args.command,
+    )
+    report = crosslink.link(request)
+    _write_reports(report, args)
+    sys.stderr.buffer.write(text.render(report))
+    sys.stderr.flush()
+    return _exit_code(report)
+
+
 def _write_reports(report: Report, args: argparse.Namespace) -> None:
     outputs: dict[Path, bytes] = {}
     if args.json:
@@ -124,6 +145,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": _check,
+    "link": _link,
     "profiles": _profiles,
     "explain": _explain,
 }

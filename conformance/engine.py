@@ -67,7 +67,18 @@ def run(request: RunRequest) -> Report:
     inputs = [_read_input(path, request.profile, active) for path in request.inputs]
     for outcome in active:
         _finish(outcome)
-    results = tuple(_result(rid, outcomes.get(rid)) for rid in CATALOGUE)
+    results = {rid: _result(rid, outcomes.get(rid)) for rid in CATALOGUE}
+    return assemble(request, purpose, inputs, results)
+
+
+def assemble(
+    request: RunRequest,
+    purpose: Purpose,
+    inputs: Sequence[InputInfo],
+    results: dict[str, RequirementResult],
+) -> Report:
+    """The Report: every catalogue requirement (those without a result as not examined)."""
+    ordered = tuple(results.get(rid) or unchecked(rid) for rid in CATALOGUE)
     return Report(
         tool_version=__version__,
         generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -81,10 +92,17 @@ def run(request: RunRequest) -> Report:
         ),
         environment=request.environment,
         inputs=tuple(inputs),
-        verdict=overall(r.verdict for r in results),
-        requirements=results,
+        verdict=overall(r.verdict for r in ordered),
+        requirements=ordered,
         command=request.command,
     )
+
+
+def unchecked(rid: str, reason: str | None = None) -> RequirementResult:
+    req = CATALOGUE[rid]
+    title = {"nl": req.title_nl, "en": req.title_en}
+    why = reason or _unchecked_reason(rid)
+    return RequirementResult(rid, title, Verdict.NOT_APPLICABLE, (), 0, 0, why, checked=False)
 
 
 def _instantiate(ctx: CheckContext) -> dict[str, _Outcome]:
@@ -159,10 +177,7 @@ def _result(rid: str, outcome: _Outcome | None) -> RequirementResult:
     req = CATALOGUE[rid]
     title = {"nl": req.title_nl, "en": req.title_en}
     if outcome is None:
-        reason = _unchecked_reason(rid)
-        return RequirementResult(
-            rid, title, Verdict.NOT_APPLICABLE, (), 0, 0, reason, checked=False
-        )
+        return unchecked(rid)
     if outcome.error is not None:
         return RequirementResult(rid, title, Verdict.ERROR, (), 0, 0, outcome.error)
     if outcome.skipped is not None:

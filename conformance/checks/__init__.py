@@ -15,10 +15,19 @@ from conformance.checks import (  # noqa: F401  (registration)
     pseudonym,
     reidentification,
 )
-from conformance.checks.base import REGISTRY, Check, CheckDoc, register
+from conformance.checks.base import DOCS, REGISTRY, Check, CheckDoc, document, register
 from conformance.checks.context import CheckContext
 
-__all__ = ["REGISTRY", "Check", "CheckContext", "CheckDoc", "load_plugins", "register"]
+__all__ = [
+    "DOCS",
+    "REGISTRY",
+    "Check",
+    "CheckContext",
+    "CheckDoc",
+    "document",
+    "load_plugins",
+    "register",
+]
 
 
 def load_plugins() -> None:

@@ -62,6 +62,18 @@ class Check:
 
 
 REGISTRY: dict[str, type[Check]] = {}
+# Requirements verified outside the per-record pipeline (a verb of their own, e.g. LNK-004 by
+# `conformance link`) document themselves here, so every requirement has its page.
+DOCS: dict[str, CheckDoc] = {}
+
+
+def document(rid: str, doc: CheckDoc) -> CheckDoc:
+    if rid not in CATALOGUE:
+        raise ValueError(f"documentation for unknown requirement {rid}")
+    DOCS[rid] = doc
+    return doc
+
+
 C = TypeVar("C", bound=type[Check])
 
 

@@ -10,7 +10,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from conformance.checks.base import Check, CheckDoc, register
+from conformance.checks.base import Check, CheckDoc, document, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.tally import times
 from conformance.detect.derivation import derivation_of, normalise, public_scrypt
@@ -255,3 +255,20 @@ class KeyListPresent(Check):
 def _key_digest(kind: str, key: str) -> int:
     data = f"{kind}\x1f{key}".encode()
     return int.from_bytes(blake2b(data, digest_size=8).digest(), "little")
+
+
+CROSS_CONTEXT = document(
+    "LNK-004",
+    CheckDoc(
+        what="`conformance link EXPORT_A EXPORT_B` finds pseudonyms that occur in both of two "
+        "exports that must be unlinkable (different suppliers, chains or sectors) and "
+        "reports how many and what share, never which.",
+        why="The ECK iD is one per chain and sector precisely so that two parties cannot join "
+        "their data on it (Regeling pseudonimisering onderwijsdeelnemers art. 2.2; ROSA "
+        "'Voorkom ongewenste traceerbaarheid'). The same value in both exports links them.",
+        failing="supplier A and supplier B both hold https://ketenid.nl/201703/3f… for one pupil",
+        passing="every pupil has a different ECK iD in A than in B",
+        fix="Request the ECK iD for the right chain and sector; never pass one supplier's "
+        "pseudonyms on to another.",
+    ),
+)
