@@ -48,6 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report here")
     check.add_argument("--html", type=Path, metavar="FILE", help="write an HTML page here")
     check.add_argument("--all", action="store_true", help="also list requirements not examined")
+    check.add_argument(
+        "--deep",
+        type=float,
+        nargs="?",
+        const=900.0,
+        metavar="SECONDS",
+        help="also search every BSN and onderwijsnummer for a preimage of digest-shaped "
+        "pseudonyms (LNK-001), on all cores, within SECONDS (default 900)",
+    )
     check.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
     link = verbs.add_parser("link", help="LNK-004: are two exports linkable by pseudonym?")
     link.add_argument("--profile", required=True, help="a shipped profile id or a YAML file")
@@ -92,12 +101,27 @@ def _check(args: argparse.Namespace) -> int:
         inputs=tuple(args.inputs),
         environment=args.environment,
         command=args.command,
+        deep_seconds=args.deep,
+        progress=_ProgressLines(),
     )
     report = engine.run(request)
     _write_reports(report, args)
     sys.stderr.buffer.write(text.render(report, show_unchecked=args.all))
     sys.stderr.flush()
     return _exit_code(report)
+
+
+class _ProgressLines:
+    """A plain progress line each tenth of the way: readable on a terminal and in CI logs."""
+
+    def __init__(self) -> None:
+        self.last = -1
+
+    def __call__(self, what: str, share: float, seconds: float) -> None:
+        tenth = int(share * 10)
+        if tenth != self.last:
+            self.last = tenth
+            print(f"conformance: {what}: {share:.0%} after {seconds:.0f} s", file=sys.stderr)
 
 
 def _link(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from conformance import __version__
 from conformance.checks import REGISTRY, Check, CheckContext, load_plugins
+from conformance.checks.base import Progress
 from conformance.model.errors import InputError, UserError
 from conformance.model.findings import Finding
 from conformance.model.profile import Profile, Purpose
@@ -37,6 +38,8 @@ class RunRequest:
     environment: str = "production"
     subject: tuple[tuple[str, str], ...] = ()
     command: str = ""
+    deep_seconds: float | None = None  # check --deep: time budget for the slow searches
+    progress: Progress | None = None
 
 
 @dataclass
@@ -65,6 +68,10 @@ def run(request: RunRequest) -> Report:
     outcomes = _instantiate(ctx)
     active = [o for o in outcomes.values() if o.check is not None and o.skipped is None]
     inputs = [_read_input(path, request.profile, active) for path in request.inputs]
+    if request.deep_seconds is not None:
+        budget, progress = request.deep_seconds, request.progress
+        for outcome in active:
+            _guard(outcome, lambda check: check.deepen(budget, progress))
     for outcome in active:
         _finish(outcome)
     results = {rid: _result(rid, outcomes.get(rid)) for rid in CATALOGUE}

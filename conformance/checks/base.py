@@ -10,7 +10,7 @@ Third-party checks register through the same decorator (entry point group
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
@@ -19,6 +19,8 @@ from conformance.checks.tally import Tally
 from conformance.model.findings import Finding
 from conformance.model.records import Record
 from conformance.model.requirements import CATALOGUE
+
+Progress = Callable[[str, float, float], None]  # (what, share done, seconds) -> None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,9 @@ class Check:
 
     def visit(self, record: Record) -> None:
         """Look at one record; note what is wrong in ``self.tally``."""
+
+    def deepen(self, budget_seconds: float, progress: Progress | None) -> None:
+        """Optional slow work after all records (``check --deep``), within a time budget."""
 
     def finish(self) -> Iterable[Finding]:
         """The findings, once every record has been seen."""

@@ -3,6 +3,7 @@ pseudonyms with identities."""
 
 from __future__ import annotations
 
+import hashlib
 from array import array
 from collections.abc import Iterable
 from hashlib import blake2b
@@ -10,11 +11,13 @@ from itertools import pairwise
 
 import numpy as np
 
-from conformance.checks.base import Check, CheckDoc, document, register
+from conformance.checks.base import Check, CheckDoc, Progress, document, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.tally import times
 from conformance.detect.derivation import derivation_of, normalise, public_scrypt
+from conformance.detect.preimage import Hit, deep_search, digest_of
 from conformance.detect.pseudonyms import PseudonymKind, classify_pseudonym
+from conformance.detect.redact import redact
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass
 from conformance.model.records import Record
@@ -28,6 +31,7 @@ _PGN_CATEGORIES = frozenset({"bsn", "onderwijsnummer"})
 _SCRYPT_BUDGET = 3  # records checked against the public-salt scrypt (1.4 s each)
 _SAMPLE = 100_000  # pseudonyms kept for the sequence and length analysis
 _GUESSABLE_LENGTH = 16
+_DEEP_TARGETS = 10_000
 _SEQUENTIAL_SHARE = 0.8
 
 
@@ -56,6 +60,8 @@ class DerivablePseudonym(Check):
         self.secret_fields = ShapeCache(self._secret_fields)
         self.scrypt_budget = _SCRYPT_BUDGET
         self.sample: list[tuple[str, Location]] = []
+        self.digests: dict[bytes, Location] = {}  # digest-shaped pseudonyms, for --deep
+        self.deep_findings: list[Finding] = []
 
     def not_applicable(self) -> str | None:
         if self.ctx.profile.pseudonym is None:
@@ -93,6 +99,31 @@ class DerivablePseudonym(Check):
                 self.sample.append((tail, Location(record.input, record.line, record.path)))
             for path, pgn in secrets:
                 self._compare(record, field, value, path, pgn)
+            raw = digest_of(tail) if len(self.digests) < _DEEP_TARGETS else None
+            if raw is not None and classify_pseudonym(value) is not PseudonymKind.ECKID:
+                self.digests.setdefault(raw, Location(record.input, record.line, record.path))
+
+    def deepen(self, budget_seconds: float, progress: Progress | None) -> None:
+        """Search all BSNs and onderwijsnummers for a preimage of a digest-shaped pseudonym."""
+        if not self.digests:
+            return
+        report = None
+        if progress is not None:
+            report = lambda share, seconds: progress("LNK-001 deep search", share, seconds)  # noqa: E731
+        hit = deep_search(self.digests, budget_seconds, report)
+        if hit is None:
+            return
+        where = next(loc for raw, loc in self.digests.items() if _digest_matches(raw, hit))
+        self.deep_findings.append(
+            Finding(
+                requirement=self.requirement,
+                message=f"a pseudonym is the unsalted {hit.algorithm.upper()} of the "
+                f"{hit.kind} {redact(hit.number)}, found by trying every {hit.kind}: anyone "
+                "can reverse these pseudonyms",
+                location=where,
+                evidence=redact(hit.number),
+            )
+        )
 
     def _compare(self, record: Record, field: str, value: str, path: str, pgn: bool) -> None:
         secrets = record.fields[path]
@@ -113,7 +144,8 @@ class DerivablePseudonym(Check):
             ),
             field_of=lambda key: key[0],
         )
-        return findings + _guessable(self.requirement, self.sample, self.examined)
+        guessable = _guessable(self.requirement, self.sample, self.examined)
+        return findings + guessable + self.deep_findings
 
 
 def _guessable(requirement: str, short: list[tuple[str, Location]], total: int) -> list[Finding]:
@@ -272,3 +304,7 @@ CROSS_CONTEXT = document(
         "pseudonyms on to another.",
     ),
 )
+
+
+def _digest_matches(raw: bytes, hit: Hit) -> bool:
+    return hashlib.new(hit.algorithm, hit.number.encode()).digest() == raw

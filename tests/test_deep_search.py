@@ -1,0 +1,63 @@
+"""LNK-001 --deep: a digest of a BSN is found with no BSN in the export (small ranges here;
+the full 91-million-number spaces are for the benchmark)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from conformance.detect import preimage
+from conformance.detect.preimage import Hit, deep_search, digest_of, numbers
+
+
+def test_the_eleven_proef_fixes_the_last_digit() -> None:
+    bsns = numbers(11122200, 11122300, 0).tolist()
+    assert 111222333 in bsns
+    assert len(bsns) == 91  # one in eleven prefixes has no valid last digit
+    onderwijsnummers = numbers(10122200, 10122300, 5).tolist()
+    assert 101222331 in onderwijsnummers
+    assert not set(bsns) & set(numbers(11122200, 11122300, 5).tolist())
+
+
+@pytest.mark.parametrize("algorithm", ["md5", "sha1", "sha256", "sha512"])
+def test_finds_an_unsalted_digest_of_a_bsn(algorithm: str) -> None:
+    target = hashlib.new(algorithm, b"111222333").digest()
+    hit = deep_search([target], 60, prefixes=range(11000000, 11200000))
+    assert hit == Hit("BSN", "111222333", algorithm)
+
+
+def test_finds_an_onderwijsnummer_and_misses_a_salted_digest() -> None:
+    target = hashlib.sha256(b"101222331").digest()
+    assert deep_search([target], 60, prefixes=range(10100000, 10200000)) == Hit(
+        "onderwijsnummer", "101222331", "sha256"
+    )
+    salted = hashlib.sha256(b"salt" + b"111222333").digest()
+    assert deep_search([salted], 60, prefixes=range(11100000, 11200000)) is None
+
+
+def test_digest_shapes() -> None:
+    assert digest_of(hashlib.md5(b"x").hexdigest()) is not None  # noqa: S324
+    assert digest_of(hashlib.sha256(b"x").hexdigest().upper()) is not None
+    assert digest_of("https://ketenid.nl/201703/abc") is None
+    assert digest_of("1234") is None
+
+
+def test_check_deep_reports_the_bsn_redacted(
+    tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(preimage, "PREFIXES", range(11100000, 11200000))
+    path = tmp_path / "export.jsonl"
+    rows = [{"pseudonym": hashlib.sha256(b"111222333").hexdigest(), "groep": "6b"}]
+    rows.append({"pseudonym": hashlib.sha256(b"some-salt-123").hexdigest(), "groep": "6b"})
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    shallow = cli("check", "--profile", "nl-generic", path)
+    assert not any("trying every" in f["message"] for f in shallow.findings("LNK-001"))
+    deep = cli("check", "--profile", "nl-generic", "--deep", "60", path)
+    (finding,) = [f for f in deep.findings("LNK-001") if "trying every" in f["message"]]
+    assert "unsalted SHA256 of the BSN 1********" in finding["message"]
+    assert finding["location"]["line"] == 1
+    assert "111222333" not in deep.err + json.dumps(deep.report)
+    assert "LNK-001 deep search: 0% after 0 s" in deep.err
