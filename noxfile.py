@@ -43,6 +43,14 @@ def detect_eval(session: nox.Session) -> None:
     session.run("python", "bench/detect_eval.py")
 
 
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Speed and memory, measured (never asserted in a test): LNK-003 over 10 million records
+    and LNK-004 over two 1-million-record exports, beside DuckDB. Pass --records N to scale."""
+    session.install(".", "duckdb")
+    session.run("python", "bench/bench_linkage.py", *session.posargs)
+
+
 @nox.session
 def conformance(session: nox.Session) -> None:
     """The main job: check the bundled sample supplier's exports and print the verdicts."""

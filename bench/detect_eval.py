@@ -15,7 +15,10 @@ from conformance.detect.evaluate import Example, Score, Span, load, ours, overal
 from conformance.detect.scan import RECOGNISERS
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "fixtures" / "pii-corpus" / "corpus.jsonl"
+CORPORA = {
+    "tuning corpus (fixtures/pii-corpus)": ROOT / "fixtures" / "pii-corpus" / "corpus.jsonl",
+    "held-out corpus (fixtures/pii-heldout)": ROOT / "fixtures" / "pii-heldout" / "heldout.jsonl",
+}
 sys.path.insert(0, str(ROOT))  # for bench.presidio_baseline when run as a script
 
 
@@ -44,11 +47,22 @@ def cell(s: Score) -> str:
 
 
 def main() -> int:
-    examples = load(CORPUS)
+    baseline = presidio()
+    for title, path in CORPORA.items():
+        print(f"## {title}\n")
+        evaluate(load(path), baseline)
+        print()
+    if baseline is None:
+        print("(Presidio is not installed: pip install presidio-analyzer to compare.)")
+    return 0
+
+
+def evaluate(
+    examples: list[Example], baseline: Callable[[Sequence[Example]], list[list[Span]]] | None
+) -> None:
     columns: list[tuple[str, dict[str, Score], float]] = []
     predictions, seconds = timed(ours, examples)
     columns.append(("conformance", score(examples, predictions, RECOGNISERS), seconds))
-    baseline = presidio()
     if baseline is not None:
         predictions, seconds = timed(baseline, examples)
         columns.append(
@@ -70,15 +84,12 @@ def main() -> int:
         + " | ".join(f"{len(examples) / s:,.0f}" for _, _, s in columns)
         + " |"
     )
-    if baseline is None:
-        print("\n(Presidio is not installed: pip install presidio-analyzer to compare.)")
     mine = columns[0][1]
     for kind in RECOGNISERS:
-        for note in mine[kind].misses[:5]:
-            print(f"missed {kind}: {note}")
-        for note in mine[kind].false_alarms[:5]:
-            print(f"false alarm {kind}: {note}")
-    return 0
+        for note in mine[kind].misses[:3]:
+            print(f"- missed {kind}: {note}")
+        for note in mine[kind].false_alarms[:3]:
+            print(f"- false alarm {kind}: {note}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from conformance.model.verdict import Confidence
 # decimals, dates or codes.
 _NUMBER = re.compile(
     r"(?<![\w.,/-])"
-    r"(\d{4}\.\d{2}\.\d{3}|\d{3}[ .-]\d{3}[ .-]\d{3}|\d{9}|\d{8})"
+    r"(\d{4}[ .]\d{2}[ .]\d{3}|\d{3}[ .-]\d{3}[ .-]\d{3}|\d{9}|\d{8})"
     r"(?![\w/]|[.,:-]\d)"
 )
 _NUMBER_WORDS = (
@@ -37,7 +37,8 @@ _NUMBER_WORDS = (
 )
 _NUMBER_CATEGORIES = frozenset({"bsn", "onderwijsnummer", "sofinummer", "national-id"})
 _IBAN = re.compile(
-    r"(?<![A-Z0-9])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)(?![A-Z0-9])"
+    r"(?<![A-Za-z0-9])([A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?)"
+    r"(?![A-Za-z0-9])"
 )
 
 
@@ -56,22 +57,29 @@ def find_personal_numbers(text: str, hint: Hint) -> Iterator[Detection]:
             kind = "onderwijsnummer"
         else:
             continue
-        sure = context or (kind == "onderwijsnummer" and digits.startswith("10"))
-        confidence = Confidence.HIGH if sure else Confidence.MEDIUM
+        if kind == "onderwijsnummer" and not (context or digits.startswith("10")):
+            continue  # DUO's onderwijsnummers start with 10; others are order numbers
+        confidence = Confidence.HIGH if context else Confidence.MEDIUM
         yield Detection(kind, match.start(1), match.end(1), confidence)
 
 
 def find_ibans(text: str, hint: Hint) -> Iterator[Detection]:  # noqa: ARG001  (uniform signature)
     for match in _IBAN.finditer(text):
-        # Mod-97 and the country's length; not the national check digits, which some banks'
-        # numbering (and test data) does not follow: a well-formed IBAN is personal data.
-        if _valid_iban(match.group(1)):
-            yield Detection("iban", match.start(1), match.end(1), Confidence.HIGH)
+        # The pattern may take a following word ("… 2640 graag"): shorten group by group.
+        candidate = match.group(1)
+        while candidate:
+            # Mod-97 and the country's length; not the national check digits, which some
+            # banks' numbering (and test data) does not follow: a valid IBAN is personal data.
+            if _valid_iban(candidate):
+                start = match.start(1)
+                yield Detection("iban", start, start + len(candidate), Confidence.HIGH)
+                break
+            candidate = candidate.rpartition(" ")[0]
 
 
 def _valid_iban(candidate: str) -> bool:
     try:
-        stdnum_iban.validate(candidate, check_country=False)
+        stdnum_iban.validate(candidate.upper(), check_country=False)
     except ValueError:
         return False
     return True

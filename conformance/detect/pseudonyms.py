@@ -81,7 +81,21 @@ _HPGN_FIELD_WORDS = frozenset(
     "hpgn pgn pseudo pseudonym pseudoniem pseudonymid eck eckid keten ketenid".split()
 )
 _FIELD_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-_HPGN_TEXT_WORDS = ("hpgn", "pgn", "gehasht", "hash van", "hash of", "eerste hash", "pseudonym")
+_HPGN_TEXT_WORDS = (
+    "hpgn",
+    "pgn",
+    "gehasht",
+    "hash van",
+    "hash of",
+    "eerste hash",
+    "pseudonym",
+    "pseudoniem",
+    "person hash",
+    "persoonshash",
+)
+# "hashed_bsn", "leerling_hash": a hash word and a person word together.
+_HASH_WORDS = frozenset({"hash", "hashed", "gehasht", "digest"})
+_PERSON_WORDS = frozenset({"bsn", "pgn", "leerling", "student", "pupil", "person", "persoon"})
 _TEXT_KINDS = {
     PseudonymKind.ECKID: "eckid",
     PseudonymKind.ECKID_PILOT: "eckid",
@@ -101,7 +115,11 @@ def find_chain_ids(text: str, hint: Hint) -> Iterator[Detection]:
             if kind is not None:
                 yield Detection(kind, match.start(), match.end(), Confidence.HIGH)
     words = {w.lower() for w in _FIELD_WORD.findall(hint.field)}
-    person_field = hint.category == "eck-id" or not words.isdisjoint(_HPGN_FIELD_WORDS)
+    person_field = (
+        hint.category == "eck-id"
+        or not words.isdisjoint(_HPGN_FIELD_WORDS)
+        or (not words.isdisjoint(_HASH_WORDS) and not words.isdisjoint(_PERSON_WORDS))
+    )
     for match in _HPGN_IN_TEXT.finditer(text):
         if person_field or near(text, match.start(), _HPGN_TEXT_WORDS, before=50):
             yield Detection("hpgn", match.start(), match.end(), Confidence.MEDIUM)

@@ -44,15 +44,15 @@ RECOGNISERS: tuple[str, ...] = (
 # digits in a field called bsn, a date in a field called geboortedatum).
 Gate = Callable[[str, str], bool]  # (value, value in lower case) -> may match
 
-_NUMBER_RUN = re.compile(r"\d{3}[ .-]?\d{3}[ .-]?\d{2}|\d{4}\.\d\d\.")
-_IBAN_START = re.compile(r"[A-Z]{2}\d\d")
+_NUMBER_RUN = re.compile(r"\d{3}[ .-]?\d{3}[ .-]?\d{2}|\d{4}[ .]\d\d[ .]")
+_IBAN_START = re.compile(r"[A-Za-z]{2}\d\d")
 _PHONE_START = re.compile(r"\+3|\(0|(?<![\d-])0\d")
 _POSTCODE_LIKE = re.compile(r"[1-9]\d{3} ?[A-Za-z]{2}(?![A-Za-z])")
 _WORD_THEN_NUMBER = re.compile(r"[a-z] \d")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _TWO_CAPITALISED = re.compile(r"[A-Z][a-zà-ÿ'’]+[ \t]+(?:[a-z'’]+[ \t]+){0,4}[A-Z]|[A-Z]\.")
 _CAPITALISED = re.compile(r"[A-Z][a-zà-ÿ'’]")
-_BIRTH_WORDS = ("geb", "born", "birth", "dob", "d.o.b", "jarig", "verjaardag")
+_BIRTH_WORDS = ("geb", "born", "birth", "dob", "d.o.b", "jarig", "verjaardag", "°")
 _NAME_CONTEXT = tuple(w.rstrip(".") for w in NAME_CONTEXT if len(w) > 2)
 
 
