@@ -5,7 +5,7 @@ few dictionary lookups."""
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from conformance.detect.fieldnames import classify_path
 from conformance.model.profile import FieldClass, FieldRule, Profile, Purpose
@@ -42,6 +42,7 @@ class CheckContext:
         self._rules: dict[str, FieldRule | None] = {}
         self._allowed: dict[str, dict[str, bool]] = {}  # kind -> path -> allowed
         self._last_record: Record | None = None
+        self._shared: dict[str, object] = {}
         self._last_key: ShapeKey = ()
 
     def shape(self, record: Record) -> ShapeKey:
@@ -50,6 +51,13 @@ class CheckContext:
             self._last_record = record
             self._last_key = (record.kind, *record.fields)
         return self._last_key
+
+    def shared(self, key: str, make: Callable[[], T]) -> T:
+        """One object per run for checks that collect the same data (LNK-003 and LNK-005)."""
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = make()
+        return cast(T, found)
 
     def rule(self, path: str) -> FieldRule | None:
         """The field's class: the profile's rule, else (if enabled) the name classifier's."""

@@ -31,7 +31,7 @@ _PERSONAL_CATEGORIES = frozenset(
 )
 _CONTEXT_CATEGORIES = frozenset({"yeargroup", "school"})
 _NOT_AN_ATTRIBUTE = frozenset({"free-text", "other"})
-_SAMPLE = 200_000  # records kept per quasi-identifier for "which field causes the uniqueness"
+_SAMPLE = 20_000  # records kept to estimate which quasi-identifier causes the uniqueness
 
 
 def _digest(parts: Iterable[str]) -> int:
@@ -47,8 +47,12 @@ class _Collector:
         self.sensitive: dict[str, array[int]] = {}
         self.fields: set[str] = set()
         self.first: Location | None = None
+        self.last: Record | None = None
 
     def add(self, record: Record, quasi: tuple[str, ...], sensitive: tuple[str, ...]) -> None:
+        if record is self.last:
+            return  # the other check of the pair already added it
+        self.last = record
         pairs = tuple((path, record.fields[path][0]) for path in quasi)
         self.keys.append(_digest(f"{p}\x1e{v}" for p, v in pairs))
         self.fields.update(quasi)
@@ -70,7 +74,7 @@ class _ReidentificationCheck(Check):
     def __init__(self, ctx: CheckContext) -> None:
         super().__init__(ctx)
         self.roles = ShapeCache(self._roles)
-        self.collected = _Collector()
+        self.collected = ctx.shared("reidentification", _Collector)
 
     def not_applicable(self) -> str | None:
         purpose = self.ctx.purpose
