@@ -1,5 +1,6 @@
-"""Benchmark for LNK-003 and LNK-004 (issue 4): k-anonymity over 10 million generated records,
-and the linkage of two 1-million-record exports, beside DuckDB on the same files.
+"""Benchmark for LNK-001, LNK-003 and LNK-004 (issue 4): k-anonymity over 10 million generated
+records, the linkage of two 1-million-record exports (beside DuckDB on the same files), and
+the --deep search through all BSNs and onderwijsnummers for an SHA-256 preimage.
 
 Run with ``nox -s bench`` (installs DuckDB) or ``python bench/bench_linkage.py [--records N]``.
 Each measurement runs the real command in a fresh process; peak memory is that process's
@@ -77,6 +78,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=10_000_000)
     parser.add_argument("--link-records", type=int, default=1_000_000)
+    parser.add_argument("--no-deep", action="store_true", help="skip the full --deep search")
     args = parser.parse_args()
     tool = [sys.executable, "-m", "conformance"]
     with tempfile.TemporaryDirectory() as folder:
@@ -99,6 +101,15 @@ def main() -> int:
         l_duck = duckdb_seconds(
             f"select count(*) from read_json('{a}') x join read_json('{b}') y using (eckId)"
         )
+        deep = None
+        if not args.no_deep:
+            # The last BSN of the space: the search has to go (nearly) all the way.
+            target = work / "deep.jsonl"
+            digest = hashlib.sha256(b"999999990").hexdigest()
+            target.write_text(f'{{"pseudonym": "{digest}", "groep": "6b"}}\n')
+            deep = measure(
+                [*tool, "check", "--profile", "nl-generic", "--deep", "3600", str(target)]
+            )
     print("| what | conformance | peak memory | DuckDB (same files) |")
     print("|---|---|---|---|")
     duck_k = f"{k_duck:.1f} s" if k_duck is not None else "not installed"
@@ -111,6 +122,11 @@ def main() -> int:
         f"| `link`, 2 × {args.link_records:,} records | {l_seconds:.1f} s | {l_peak:,.0f} MiB "
         f"| join alone: {duck_l} |"
     )
+    if deep is not None:
+        print(
+            f"| `check --deep`, SHA-256 of the last BSN: all ~91 million BSNs and "
+            f"~91 million onderwijsnummers | {deep[0]:.0f} s | {deep[1]:,.0f} MiB | – |"
+        )
     return 0
 
 
