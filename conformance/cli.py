@@ -57,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="also search every BSN and onderwijsnummer for a preimage of digest-shaped "
         "pseudonyms (LNK-001), on all cores, within SECONDS (default 900)",
     )
-    check.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
+    check.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="export or SQL files, or database URLs"
+    )
     link = verbs.add_parser("link", help="LNK-004: are two exports linkable by pseudonym?")
     link.add_argument("--profile", required=True, help="a shipped profile id or a YAML file")
     link.add_argument("--purpose", help="the purpose (default: the profile's default purpose)")

@@ -31,7 +31,9 @@ def link(request: RunRequest) -> Report:
         raise InputError("link", None, "give exactly two exports to compare")
     purpose = resolve_purpose(request.profile, request.purpose)
     ctx = CheckContext(request.profile, purpose, request.environment)
-    (info_a, digests_a), (info_b, digests_b) = (_pseudonyms(ctx, path) for path in request.inputs)
+    (info_a, digests_a), (info_b, digests_b) = (
+        _pseudonyms(ctx, Path(path)) for path in request.inputs
+    )
     result = _result(info_a, digests_a, info_b, digests_b)
     others = {rid: unchecked(rid, "not examined by `conformance link`") for rid in CATALOGUE}
     return assemble(request, purpose, (info_a, info_b), {**others, REQUIREMENT: result})

@@ -22,7 +22,7 @@ from conformance.model.profile import Profile, Purpose
 from conformance.model.report import InputInfo, ProfileRef, Report, RequirementResult
 from conformance.model.requirements import CATALOGUE
 from conformance.model.verdict import Severity, Verdict, overall
-from conformance.readers import open_export
+from conformance.readers import input_kind, open_export, read_storage
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ _SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 class RunRequest:
     profile: Profile
     purpose: str | None
-    inputs: Sequence[Path]
+    inputs: Sequence[Path | str]  # export and SQL files, or database URLs
     environment: str = "production"
     subject: tuple[tuple[str, str], ...] = ()
     command: str = ""
@@ -67,7 +67,7 @@ def run(request: RunRequest) -> Report:
     ctx = CheckContext(request.profile, purpose, request.environment)
     outcomes = _instantiate(ctx)
     active = [o for o in outcomes.values() if o.check is not None and o.skipped is None]
-    inputs = [_read_input(path, request.profile, active) for path in request.inputs]
+    inputs = [_read_any(name, request.profile, active) for name in request.inputs]
     if request.deep_seconds is not None:
         budget, progress = request.deep_seconds, request.progress
         for outcome in active:
@@ -116,7 +116,7 @@ def _instantiate(ctx: CheckContext) -> dict[str, _Outcome]:
     load_plugins()
     outcomes: dict[str, _Outcome] = {}
     for rid, cls in REGISTRY.items():
-        if "export" not in cls.evidence:
+        if not cls.evidence & {"export", "ddl", "database"}:
             continue
         outcome = outcomes[rid] = _Outcome(None, [])
         try:
@@ -125,6 +125,19 @@ def _instantiate(ctx: CheckContext) -> dict[str, _Outcome]:
         except Exception as exc:  # a broken check is an error verdict, not a crashed run
             _crashed(outcome, exc, rid)
     return outcomes
+
+
+def _read_any(name: Path | str, profile: Profile, active: list[_Outcome]) -> InputInfo:
+    kind = input_kind(name)
+    if kind == "export":
+        return _read_input(Path(name), profile, active)
+    model, sha256 = read_storage(name)
+    for outcome in active:
+        if outcome.check is not None and kind in outcome.check.evidence:
+            _guard(outcome, lambda check: check.examine(model))
+    return InputInfo(
+        kind, model.source, sha256, "sql" if kind == "ddl" else kind, len(model.tables)
+    )
 
 
 def _read_input(path: Path, profile: Profile, active: list[_Outcome]) -> InputInfo:

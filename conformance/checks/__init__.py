@@ -14,6 +14,7 @@ from conformance.checks import (  # noqa: F401  (registration)
     naw,
     pseudonym,
     reidentification,
+    separation,
 )
 from conformance.checks.base import DOCS, REGISTRY, Check, CheckDoc, document, register
 from conformance.checks.context import CheckContext

@@ -19,6 +19,7 @@ from conformance.checks.tally import Tally
 from conformance.model.findings import Finding
 from conformance.model.records import Record
 from conformance.model.requirements import CATALOGUE
+from conformance.model.storage import StorageModel
 
 Progress = Callable[[str, float, float], None]  # (what, share done, seconds) -> None
 
@@ -57,6 +58,9 @@ class Check:
 
     def visit(self, record: Record) -> None:
         """Look at one record; note what is wrong in ``self.tally``."""
+
+    def examine(self, model: StorageModel) -> None:
+        """Look at a storage schema (checks whose evidence is ddl or database)."""
 
     def deepen(self, budget_seconds: float, progress: Progress | None) -> None:
         """Optional slow work after all records (``check --deep``), within a time budget."""

@@ -6,7 +6,9 @@ the file's extension and its first bytes, and hashes the bytes as they are parse
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json as jsonlib  # not "json": that name is this package's JSON reader module
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +16,10 @@ from pathlib import Path
 from conformance.model.errors import InputError
 from conformance.model.profile import Profile
 from conformance.model.records import Record
+from conformance.model.storage import StorageModel
 from conformance.readers.csv import detect_encoding, read_csv
+from conformance.readers.database import is_database_url, read_database
+from conformance.readers.ddl import read_ddl
 from conformance.readers.json import read_json, read_jsonl
 from conformance.readers.sniff import sniff_format
 from conformance.readers.source import HashingReader, buffered, open_input
@@ -73,3 +78,28 @@ def _dispatch(
     if fmt == "jsonl":
         return read_jsonl(stream, name, kind)
     return read_csv(stream, name, detect_encoding(path), kind)
+
+
+def input_kind(name: str | Path) -> str:
+    """``database`` for a database URL, ``ddl`` for an SQL file, else ``export``."""
+    text = str(name)
+    if is_database_url(text):
+        return "database"
+    path = Path(text)
+    if path.suffix.lower() in (".sql", ".ddl"):
+        return "ddl"
+    return "export"
+
+
+def read_storage(name: str | Path) -> tuple[StorageModel, str]:
+    """The schema of an SQL file or a database, and the SHA-256 of what was read."""
+    if input_kind(name) == "database":
+        model = read_database(str(name))
+        canonical = jsonlib.dumps(
+            [[t.qualified, t.columns, [fk.table for fk in t.foreign_keys]] for t in model.tables],
+            sort_keys=True,
+        )
+        return model, hashlib.sha256(canonical.encode()).hexdigest()
+    path = Path(name)
+    model = read_ddl(path)
+    return model, hashlib.sha256(path.read_bytes()).hexdigest()

@@ -20,7 +20,11 @@ def render(report: Report, show_unchecked: bool = False) -> bytes:
         f"conformance {report.tool_version} · profile {report.profile.id} "
         f"{report.profile.version} · purpose {report.profile.purpose} · {report.environment}",
     ]
-    lines += [f"  input {i.name} ({i.format}, {i.records:,} records)" for i in report.inputs]
+    lines += [
+        f"  input {i.name} ({i.format}, {i.records:,} "
+        f"{'tables' if i.kind in ('ddl', 'database') else 'records'})"
+        for i in report.inputs
+    ]
     lines.append("")
     unchecked = [r for r in report.requirements if not r.checked]
     for result in report.requirements:

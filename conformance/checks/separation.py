@@ -1,0 +1,187 @@
+"""SEP-001 and SEP-002: the pseudonym is stored apart from the other personal data.
+
+Storage checks examine a whole schema (from SQL DDL or a live database) rather than records.
+Columns are classified like export fields: the profile's rules, else the field-name classifier.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+
+from conformance.checks.base import Check, CheckDoc, register
+from conformance.checks.context import CheckContext
+from conformance.detect.fieldnames import classify_path
+from conformance.model.findings import Finding, Location
+from conformance.model.profile import FieldClass, FieldRule
+from conformance.model.storage import StorageModel, Table
+from conformance.model.verdict import Confidence, Severity
+
+# Key columns too generic to join two tables by name alone.
+_GENERIC_KEYS = frozenset({"id", "key", "uuid", "guid", "pk", "rowid", "oid"})
+
+
+class _StorageCheck(Check):
+    evidence = frozenset({"ddl", "database"})
+    nothing_examined = "no SQL DDL or database among the inputs"
+
+    def __init__(self, ctx: CheckContext) -> None:
+        super().__init__(ctx)
+        self.found: list[Finding] = []
+
+    def rule(self, column: str) -> FieldRule | None:
+        return self.ctx.profile.rule_for(column) or classify_path(column)
+
+    def columns_of(self, table: Table, cls: FieldClass) -> list[str]:
+        return [c for c in table.columns if (r := self.rule(c)) is not None and r.cls is cls]
+
+    def finish(self) -> Iterable[Finding]:
+        return self.found
+
+
+@register
+class PseudonymColocated(_StorageCheck):
+    requirement = "SEP-001"
+    doc = CheckDoc(
+        what="No table (or collection) that stores the pseudonym also stores a direct "
+        "identifier: name parts, address, BSN, e-mail, phone, username, photo.",
+        why="The Kamer was told suppliers store the pseudonym apart from other personal data "
+        "(Kamerstuk 32 034); a table with both is a ready-made code list for whoever reads it.",
+        failing="CREATE TABLE pupils (id INT, eck_id TEXT, achternaam TEXT, groep TEXT);",
+        passing="CREATE TABLE pupils (id INT, eck_id TEXT, groep TEXT);",
+        fix="Move the identity columns to their own table (better: schema), readable only by "
+        "the part of the application that needs them.",
+    )
+
+    def examine(self, model: StorageModel) -> None:
+        for table in model.tables:
+            pseudonyms = self.columns_of(table, FieldClass.PSEUDONYM)
+            if not pseudonyms:
+                continue
+            self.examined += 1
+            direct = self.columns_of(table, FieldClass.DIRECT)
+            if direct:
+                self.found.append(
+                    Finding(
+                        requirement=self.requirement,
+                        message=f"table {table.qualified} stores the pseudonym "
+                        f"({', '.join(pseudonyms)}) with direct identifiers "
+                        f"({', '.join(direct)}): expected them in separate tables",
+                        location=Location(model.source, table.line, table.qualified),
+                        field=pseudonyms[0],
+                    )
+                )
+
+
+@register
+class PseudonymJoinable(_StorageCheck):
+    requirement = "SEP-002"
+    doc = CheckDoc(
+        what="No join path — foreign keys in either direction, of any length, or a shared key "
+        "column — links a table with the pseudonym to a table with direct identifiers, "
+        "unless an access boundary separates them: a different schema or database AND no "
+        "ordinary (non-superuser) role that may read both.",
+        why="Separate tables are no separation if one query joins them: whoever may read both "
+        "holds the code list. The boundary must be in the database's own access rights.",
+        failing="pupils.person_id REFERENCES persons(id), both in schema public, one app role",
+        passing="identity.persons readable only by role identity_svc; public.pupils only by "
+        "app_reader",
+        fix="Put identities in their own schema or database and grant no role both; join only "
+        "inside the school or in a separate service that returns no pseudonyms.",
+    )
+
+    def examine(self, model: StorageModel) -> None:
+        tables = {t.qualified: t for t in model.tables}
+        edges = _edges(model, self._key_columns)
+        identities = {q for q, t in tables.items() if self.columns_of(t, FieldClass.DIRECT)}
+        for start, table in tables.items():
+            if not self.columns_of(table, FieldClass.PSEUDONYM):
+                continue
+            self.examined += 1
+            for target, path in _reachable(start, edges):
+                if target in identities and target != start:
+                    barrier = _boundary(model, table, tables[target])
+                    if barrier is not None:
+                        self.found.append(
+                            self._finding(model, table, tables[target], path, barrier)
+                        )
+
+    def _key_columns(self, table: Table) -> set[str]:
+        return {
+            c.lower()
+            for c in table.columns
+            if c.lower() not in _GENERIC_KEYS
+            and (r := self.rule(c)) is not None
+            and r.cls is FieldClass.KEY
+        }
+
+    def _finding(
+        self, model: StorageModel, start: Table, target: Table, path: list[str], why: str
+    ) -> Finding:
+        return Finding(
+            requirement=self.requirement,
+            message=f"pseudonym table {start.qualified} can be joined to identity table "
+            f"{target.qualified}: {' → '.join(path)}; no access boundary: {why}",
+            location=Location(model.source, start.line, start.qualified),
+            severity=Severity.HIGH,
+            confidence=Confidence.HIGH,
+            rule="SEP-002",
+        )
+
+
+Edges = dict[str, list[tuple[str, str]]]  # table -> (neighbour, how the step joins)
+
+
+def _edges(model: StorageModel, keys: Callable[[Table], set[str]]) -> Edges:
+    edges: Edges = {t.qualified: [] for t in model.tables}
+    for table in model.tables:
+        for fk in table.foreign_keys:
+            target = f"{fk.schema}.{fk.table}"
+            if target not in edges:
+                continue
+            step = f"{table.qualified}.{','.join(fk.columns)} → {target}.{','.join(fk.ref_columns)}"
+            edges[table.qualified].append((target, step))
+            edges[target].append((table.qualified, step))
+    key_columns = {t.qualified: keys(t) for t in model.tables}
+    for a in model.tables:
+        for b in model.tables:
+            if a.qualified < b.qualified:
+                for column in sorted(key_columns[a.qualified] & key_columns[b.qualified]):
+                    step = f"{a.qualified}.{column} = {b.qualified}.{column}"
+                    edges[a.qualified].append((b.qualified, step))
+                    edges[b.qualified].append((a.qualified, step))
+    return edges
+
+
+def _reachable(start: str, edges: Edges) -> Iterable[tuple[str, list[str]]]:
+    """Every table reachable from ``start``, with the steps of one shortest join path."""
+    paths: dict[str, list[str]] = {start: []}
+    queue = deque([start])
+    while queue:
+        current = queue.popleft()
+        for neighbour, step in edges[current]:
+            if neighbour not in paths:
+                paths[neighbour] = [*paths[current], step]
+                queue.append(neighbour)
+                yield neighbour, paths[neighbour]
+
+
+def _boundary(model: StorageModel, a: Table, b: Table) -> str | None:
+    """Why no access boundary separates the two tables (None: one does)."""
+    if a.schema == b.schema:
+        return f"both are in schema {a.schema}"
+    if not model.grants_known:
+        return "the inputs declare no GRANTs, so nothing shows that no role reads both"
+    readers = _readers(model, a) & _readers(model, b)
+    ordinary = sorted(readers - model.superusers)
+    if ordinary:
+        return f"role {', '.join(ordinary)} may read both"
+    return None
+
+
+def _readers(model: StorageModel, table: Table) -> set[str]:
+    return {
+        g.role
+        for g in model.grants
+        if g.schema == table.schema and (g.table is None or g.table == table.name)
+    }
