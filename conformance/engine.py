@@ -22,7 +22,7 @@ from conformance.model.profile import Profile, Purpose
 from conformance.model.report import InputInfo, ProfileRef, Report, RequirementResult
 from conformance.model.requirements import CATALOGUE
 from conformance.model.verdict import Severity, Verdict, overall
-from conformance.readers import input_kind, open_export, read_storage
+from conformance.readers import input_kind, open_export, read_interface, read_storage
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def _instantiate(ctx: CheckContext) -> dict[str, _Outcome]:
     load_plugins()
     outcomes: dict[str, _Outcome] = {}
     for rid, cls in REGISTRY.items():
-        if not cls.evidence & {"export", "ddl", "database"}:
+        if not cls.evidence & {"export", "ddl", "database", "spec"}:
             continue
         outcome = outcomes[rid] = _Outcome(None, [])
         try:
@@ -131,6 +131,8 @@ def _read_any(name: Path | str, profile: Profile, active: list[_Outcome]) -> Inp
     kind = input_kind(name)
     if kind == "export":
         return _read_input(Path(name), profile, active)
+    if kind == "spec":
+        return _read_spec(Path(name), profile, active)
     model, sha256 = read_storage(name)
     for outcome in active:
         if outcome.check is not None and kind in outcome.check.evidence:
@@ -138,6 +140,16 @@ def _read_any(name: Path | str, profile: Profile, active: list[_Outcome]) -> Inp
     return InputInfo(
         kind, model.source, sha256, "sql" if kind == "ddl" else kind, len(model.tables)
     )
+
+
+def _read_spec(path: Path, profile: Profile, active: list[_Outcome]) -> InputInfo:
+    spec, sha256 = read_interface(path, profile)
+    for outcome in active:
+        if outcome.check is not None and "spec" in outcome.check.evidence:
+            for record in spec.records:
+                _guard(outcome, lambda check, r=record: check.visit(r))  # type: ignore[misc]
+            _guard(outcome, lambda check: check.inspect_spec(spec))
+    return InputInfo("spec", str(path), sha256, "openapi", len(spec.records))
 
 
 def _read_input(path: Path, profile: Profile, active: list[_Outcome]) -> InputInfo:

@@ -15,6 +15,7 @@ from conformance.checks import (  # noqa: F401  (registration)
     pseudonym,
     reidentification,
     separation,
+    transport,
 )
 from conformance.checks.base import DOCS, REGISTRY, Check, CheckDoc, document, register
 from conformance.checks.context import CheckContext

@@ -19,6 +19,7 @@ from conformance.checks.tally import Tally
 from conformance.model.findings import Finding
 from conformance.model.records import Record
 from conformance.model.requirements import CATALOGUE
+from conformance.model.spec import SpecModel
 from conformance.model.storage import StorageModel
 
 Progress = Callable[[str, float, float], None]  # (what, share done, seconds) -> None
@@ -58,6 +59,9 @@ class Check:
 
     def visit(self, record: Record) -> None:
         """Look at one record; note what is wrong in ``self.tally``."""
+
+    def inspect_spec(self, spec: SpecModel) -> None:
+        """Look at an interface spec as a whole (servers, URL parameters)."""
 
     def examine(self, model: StorageModel) -> None:
         """Look at a storage schema (checks whose evidence is ddl or database)."""

@@ -52,8 +52,8 @@ class IdentifyingField(Check):
     def visit(self, record: Record) -> None:
         self.examined += 1
         for path, category in self.forbidden.get(self.ctx.shape(record), record):
-            values = record.fields[path]
-            self.tally.add((record.kind, path, category), record, redact(values[0]))
+            evidence = None if record.synthetic else redact(record.fields[path][0])
+            self.tally.add((record.kind, path, category), record, evidence)
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(

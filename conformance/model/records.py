@@ -21,3 +21,4 @@ class Record:
     input: str
     line: int | None
     path: str
+    synthetic: bool = False  # from an interface spec: the fields exist, the values are types

@@ -16,6 +16,7 @@ from pathlib import Path
 from conformance.model.errors import InputError
 from conformance.model.profile import Profile
 from conformance.model.records import Record
+from conformance.model.spec import SpecModel
 from conformance.model.storage import StorageModel
 from conformance.readers.csv import detect_encoding, read_csv
 from conformance.readers.database import is_database_url, read_database
@@ -23,6 +24,7 @@ from conformance.readers.ddl import read_ddl
 from conformance.readers.json import read_json, read_jsonl
 from conformance.readers.sniff import sniff_format
 from conformance.readers.source import HashingReader, buffered, open_input
+from conformance.readers.spec import is_spec, read_spec
 from conformance.readers.xml import compile_rules, discover_rules, read_xml
 
 
@@ -88,6 +90,8 @@ def input_kind(name: str | Path) -> str:
     path = Path(text)
     if path.suffix.lower() in (".sql", ".ddl"):
         return "ddl"
+    if is_spec(path):
+        return "spec"
     return "export"
 
 
@@ -103,3 +107,9 @@ def read_storage(name: str | Path) -> tuple[StorageModel, str]:
     path = Path(name)
     model = read_ddl(path)
     return model, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_interface(path: Path, profile: Profile) -> tuple[SpecModel, str]:
+    """An interface spec and the SHA-256 of its file."""
+    spec = read_spec(path, frozenset(profile.format.records))
+    return spec, hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,69 @@
+"""API-007 insecure-transport, as far as an interface spec shows it: plain-HTTP servers, and
+personal data or pseudonyms in URLs (paths and query strings end up in logs and proxies).
+The live part (TLS versions, plain HTTP refused) belongs to the probes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from conformance.checks.base import Check, CheckDoc, register
+from conformance.checks.context import CheckContext
+from conformance.model.findings import Finding, Location
+from conformance.model.profile import FieldClass
+from conformance.model.spec import SpecModel
+from conformance.model.verdict import Severity
+
+_LOCAL = frozenset({"localhost", "127.0.0.1", "::1", ""})
+
+
+@register
+class InsecureTransport(Check):
+    requirement = "API-007"
+    evidence = frozenset({"spec", "api"})
+    doc = CheckDoc(
+        what="The API is served over HTTPS only (no http:// server outside localhost), and no "
+        "personal data or pseudonym travels in a URL (path or query parameter).",
+        why="Plain HTTP exposes pupil data on the wire; URLs are written to access logs, "
+        "browser histories and proxies, where a BSN or an ECK iD does not belong (AVG art. 32).",
+        failing="servers: [{url: http://api.example.nl}]   GET /pupils/{bsn}",
+        passing="servers: [{url: https://api.example.nl}]   GET /pupils/{id} (an opaque key)",
+        fix="Serve HTTPS only; send identifiers in the request body or headers, or address "
+        "records by an opaque key.",
+    )
+    nothing_examined = "no interface spec among the inputs"
+
+    def __init__(self, ctx: CheckContext) -> None:
+        super().__init__(ctx)
+        self.found: list[Finding] = []
+
+    def inspect_spec(self, spec: SpecModel) -> None:
+        for url, line in spec.servers:
+            self.examined += 1
+            parts = urlsplit(url)
+            if parts.scheme == "http" and (parts.hostname or "") not in _LOCAL:
+                self.found.append(
+                    Finding(
+                        requirement=self.requirement,
+                        message=f"server {url} is plain HTTP: expected https://",
+                        location=Location(spec.source, line, "/servers"),
+                    )
+                )
+        for field in spec.url_fields:
+            self.examined += 1
+            rule = self.ctx.rule(field.name)
+            if rule is not None and rule.cls in (FieldClass.DIRECT, FieldClass.PSEUDONYM):
+                what = "pseudonym" if rule.cls is FieldClass.PSEUDONYM else "personal data"
+                self.found.append(
+                    Finding(
+                        requirement=self.requirement,
+                        message=f"{field.operation}: {field.place} parameter '{field.name}' "
+                        f"puts {what} in the URL",
+                        location=Location(spec.source, field.line, field.operation),
+                        severity=Severity.MEDIUM if what == "pseudonym" else Severity.HIGH,
+                        field=field.name,
+                    )
+                )
+
+    def finish(self) -> Iterable[Finding]:
+        return self.found

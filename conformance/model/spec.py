@@ -1,0 +1,24 @@
+"""An interface spec as the fields it lets flow (synthetic records), its servers and the
+parameters it puts in URLs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conformance.model.records import Record
+
+
+@dataclass(frozen=True, slots=True)
+class UrlField:
+    operation: str
+    place: str  # path | query
+    name: str
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SpecModel:
+    source: str
+    records: tuple[Record, ...]
+    servers: tuple[tuple[str, int | None], ...] = ()
+    url_fields: tuple[UrlField, ...] = ()

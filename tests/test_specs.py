@@ -1,0 +1,65 @@
+"""Interface specs: OpenAPI and JSON Schema read as the fields they let flow; bad specs exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conformance.readers.spec import read_spec
+
+OPENAPI = """openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /pupils:
+    post:
+      parameters:
+        - $ref: "#/components/parameters/School"
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Leerling"}
+      responses:
+        "201": {description: created}
+components:
+  parameters:
+    School: {name: brin, in: query, schema: {type: string}}
+  schemas:
+    Leerling:
+      allOf:
+        - {$ref: "#/components/schemas/Base"}
+        - type: object
+          properties:
+            contact:
+              type: object
+              properties:
+                phones: {type: array, items: {type: string}}
+    Base:
+      type: object
+      properties:
+        eckId: {type: string}
+"""
+
+
+def test_refs_allof_nested_objects_and_parameters(tmp_path: Path) -> None:
+    path = tmp_path / "api.yaml"
+    path.write_text(OPENAPI)
+    spec = read_spec(path, frozenset({"leerling"}))
+    (record,) = spec.records
+    assert record.synthetic
+    assert record.kind == "leerling"
+    assert record.fields == {"brin": ["string"], "eckId": ["string"], "contact/phones": ["string"]}
+    assert record.path == "/paths/~1pupils/post"
+    assert record.line == 6
+    assert [(f.place, f.name) for f in spec.url_fields] == [("query", "brin")]
+
+
+def test_bad_specs_are_one_clear_error(tmp_path: Path, cli) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("openapi: 3.0.0\npaths: {/x: [unclosed\n")
+    run = cli("check", "--profile", "nl-generic", broken)
+    assert run.code == 2
+    assert "broken.yaml:line 3 column 1: malformed spec" in run.err
+    dangling = tmp_path / "dangling.yaml"
+    dangling.write_text(OPENAPI.replace("#/components/schemas/Base", "#/components/schemas/Gone"))
+    run = cli("check", "--profile", "nl-generic", dangling)
+    assert run.code == 2
+    assert "unresolvable $ref #/components/schemas/Gone" in run.err
