@@ -149,7 +149,14 @@ def _read_spec(path: Path, profile: Profile, active: list[_Outcome]) -> InputInf
             for record in spec.records:
                 _guard(outcome, lambda check, r=record: check.visit(r))  # type: ignore[misc]
             _guard(outcome, lambda check: check.inspect_spec(spec))
-    return InputInfo("spec", str(path), sha256, "openapi", len(spec.records))
+    fmt = (
+        "xsd"
+        if path.suffix.lower() == ".xsd"
+        else "openapi"
+        if spec.servers or spec.url_fields
+        else "json-schema"
+    )
+    return InputInfo("spec", str(path), sha256, fmt, len(spec.records))
 
 
 def _read_input(path: Path, profile: Profile, active: list[_Outcome]) -> InputInfo:

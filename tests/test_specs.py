@@ -63,3 +63,30 @@ def test_bad_specs_are_one_clear_error(tmp_path: Path, cli) -> None:
     run = cli("check", "--profile", "nl-generic", dangling)
     assert run.code == 2
     assert "unresolvable $ref #/components/schemas/Gone" in run.err
+
+
+XSD = "uwlr/v2.2/Schemas"
+
+
+def test_uwlr_smalle_set_xsd_fits_the_smalle_set_and_the_full_xsd_does_not(reference, cli) -> None:
+    smalle = (
+        reference / XSD / "Profiel smalle set" / "Profiel_Smalle_set_UWLR_Leerlinggegevens_v2p2.xsd"
+    )
+    run = cli("check", "--profile", "uwlr-2.2", "--purpose", "smalle-set", smalle)
+    assert (run.verdict("NAW-001"), run.verdict("MIN-001")) == ("pass", "pass")
+    assert run.report["inputs"][0]["format"] == "xsd"
+    pseudo = cli("check", "--profile", "uwlr-2.2", "--purpose", "pseudoniem", smalle)
+    assert {"achternaam", "roepnaam", "voorvoegsel"} <= {
+        f["field"] for f in pseudo.findings("NAW-001")
+    }
+    full = cli(
+        "check",
+        "--profile",
+        "uwlr-2.2",
+        "--purpose",
+        "smalle-set",
+        reference / XSD / "UWLR_Leerlinggegevens_v2p2.xsd",
+    )
+    outside = {f["field"] for f in full.findings("MIN-001")}
+    assert {"bsn", "geslacht", "emailadres", "postcodenl", "voornamen"} <= outside
+    assert all(f["evidence"] is None for f in full.findings("NAW-001"))

@@ -31,7 +31,7 @@ class InsecureTransport(Check):
         fix="Serve HTTPS only; send identifiers in the request body or headers, or address "
         "records by an opaque key.",
     )
-    nothing_examined = "no interface spec among the inputs"
+    nothing_examined = "no OpenAPI document (servers, URL parameters) among the inputs"
 
     def __init__(self, ctx: CheckContext) -> None:
         super().__init__(ctx)

@@ -26,6 +26,7 @@ from conformance.readers.sniff import sniff_format
 from conformance.readers.source import HashingReader, buffered, open_input
 from conformance.readers.spec import is_spec, read_spec
 from conformance.readers.xml import compile_rules, discover_rules, read_xml
+from conformance.readers.xsd import read_xsd
 
 
 @dataclass
@@ -90,7 +91,7 @@ def input_kind(name: str | Path) -> str:
     path = Path(text)
     if path.suffix.lower() in (".sql", ".ddl"):
         return "ddl"
-    if is_spec(path):
+    if is_spec(path) or path.suffix.lower() == ".xsd":
         return "spec"
     return "export"
 
@@ -111,5 +112,6 @@ def read_storage(name: str | Path) -> tuple[StorageModel, str]:
 
 def read_interface(path: Path, profile: Profile) -> tuple[SpecModel, str]:
     """An interface spec and the SHA-256 of its file."""
-    spec = read_spec(path, frozenset(profile.format.records))
+    kinds = frozenset(profile.format.records)
+    spec = read_xsd(path, kinds) if path.suffix.lower() == ".xsd" else read_spec(path, kinds)
     return spec, hashlib.sha256(path.read_bytes()).hexdigest()
