@@ -86,3 +86,15 @@ def test_passwords_never_appear(cli) -> None:
     assert run.code == 2
     assert "Geheim-Wachtwoord-42" not in run.err
     assert "***" in run.err or "no driver" in run.err
+
+
+def test_a_grant_to_public_reaches_every_role(tmp_path: Path, cli) -> None:
+    source = (
+        Path(__file__).resolve().parent.parent
+        / "fixtures/SEP-002/pass_identity_schema_disjoint_grants.sql"
+    )
+    leaked = tmp_path / "public.sql"
+    leaked.write_text(source.read_text() + "\nGRANT SELECT ON identity.persons TO PUBLIC;\n")
+    run = cli("check", "--profile", "nl-generic", leaked)
+    (finding,) = run.findings("SEP-002")
+    assert "role app_reader may read both" in finding["message"]

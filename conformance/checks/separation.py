@@ -19,6 +19,7 @@ from conformance.model.verdict import Confidence, Severity
 
 # Key columns too generic to join two tables by name alone.
 _GENERIC_KEYS = frozenset({"id", "key", "uuid", "guid", "pk", "rowid", "oid"})
+_PUBLIC = "public"  # the pseudo-role every role belongs to
 
 
 class _StorageCheck(Check):
@@ -172,11 +173,22 @@ def _boundary(model: StorageModel, a: Table, b: Table) -> str | None:
         return f"both are in schema {a.schema}"
     if not model.grants_known:
         return "the inputs declare no GRANTs, so nothing shows that no role reads both"
-    readers = _readers(model, a) & _readers(model, b)
-    ordinary = sorted(readers - model.superusers)
+    common = _common_readers(_readers(model, a), _readers(model, b))
+    ordinary = sorted(common - model.superusers)
     if ordinary:
         return f"role {', '.join(ordinary)} may read both"
     return None
+
+
+def _common_readers(first: set[str], second: set[str]) -> set[str]:
+    """Roles that may read both; a grant to PUBLIC is a grant to every role."""
+    if _PUBLIC in first and _PUBLIC in second:
+        return first | second
+    if _PUBLIC in first:
+        return second
+    if _PUBLIC in second:
+        return first
+    return first & second
 
 
 def _readers(model: StorageModel, table: Table) -> set[str]:
