@@ -32,7 +32,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typing(session: nox.Session) -> None:
-    session.install(".", "mypy>=1.10", "types-PyYAML", "types-jsonschema", "lxml-stubs")
+    session.install(
+        ".", "mypy>=1.10", "types-PyYAML", "types-jsonschema", "types-requests", "lxml-stubs"
+    )
     session.run("mypy")
 
 

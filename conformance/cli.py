@@ -19,6 +19,8 @@ from conformance.model.errors import UserError
 from conformance.model.report import Report
 from conformance.model.verdict import Verdict
 from conformance.output import write_all
+from conformance.probes.config import load_config
+from conformance.probes.run import probe
 from conformance.profiles import load_profile, shipped_profiles
 from conformance.reporters import html, json, text
 
@@ -67,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument("--html", type=Path, metavar="FILE", help="write an HTML page here")
     link.add_argument("export_a", type=Path, metavar="EXPORT_A")
     link.add_argument("export_b", type=Path, metavar="EXPORT_B")
+    probe = verbs.add_parser("probe", help="API-001…007: probe a running supplier API")
+    probe.add_argument("--config", required=True, type=Path, help="the probe map (TOML)")
+    probe.add_argument("--profile", default="nl-generic", help="profile for the report")
+    probe.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report here")
+    probe.add_argument("--html", type=Path, metavar="FILE", help="write an HTML page here")
     verbs.add_parser("profiles", help="list the shipped profiles and their purposes")
     explain_verb = verbs.add_parser("explain", help="explain a requirement and how it is checked")
     explain_verb.add_argument("requirement", metavar="REQUIREMENT_ID")
@@ -126,6 +133,23 @@ class _ProgressLines:
             print(f"conformance: {what}: {share:.0%} after {seconds:.0f} s", file=sys.stderr)
 
 
+def _probe(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    request = engine.RunRequest(
+        profile=load_profile(args.profile),
+        purpose=None,
+        inputs=(),
+        command=args.command,
+        subject=tuple(config.subject.items()),
+        seed=config.seed,
+    )
+    report = engine.probe_report(request, probe(config))
+    _write_reports(report, args)
+    sys.stderr.buffer.write(text.render(report))
+    sys.stderr.flush()
+    return _exit_code(report)
+
+
 def _link(args: argparse.Namespace) -> int:
     request = engine.RunRequest(
         profile=load_profile(args.profile),
@@ -172,6 +196,7 @@ def _explain(args: argparse.Namespace) -> int:
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": _check,
     "link": _link,
+    "probe": _probe,
     "profiles": _profiles,
     "explain": _explain,
 }

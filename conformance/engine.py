@@ -39,6 +39,7 @@ class RunRequest:
     subject: tuple[tuple[str, str], ...] = ()
     command: str = ""
     deep_seconds: float | None = None  # check --deep: time budget for the slow searches
+    seed: int | None = None  # probe: the hypothesis seed, for the replay
     progress: Progress | None = None
 
 
@@ -102,6 +103,7 @@ def assemble(
         verdict=overall(r.verdict for r in ordered),
         requirements=ordered,
         command=request.command,
+        seed=request.seed,
     )
 
 
@@ -248,3 +250,10 @@ def _ordered(findings: Iterable[Finding]) -> list[Finding]:
         findings,
         key=lambda f: (_SEVERITY_ORDER[f.severity], f.location.input, f.location.line or 0),
     )
+
+
+def probe_report(request: RunRequest, results: dict[str, RequirementResult]) -> Report:
+    """A Report of live probe verdicts; everything not probed is marked as not examined."""
+    purpose = resolve_purpose(request.profile, request.purpose)
+    others = {rid: unchecked(rid, "not examined by `conformance probe`") for rid in CATALOGUE}
+    return assemble(request, purpose, (), {**others, **results})

@@ -49,7 +49,7 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     def run(*args: str | Path, report: bool = True) -> CliRun:
         argv = [str(a) for a in args]
         target = tmp_path / "report.json"
-        if report and argv and argv[0] in ("check", "link"):
+        if report and argv and argv[0] in ("check", "link", "probe"):
             target.unlink(missing_ok=True)
             argv[1:1] = ["--json", str(target)]
         code = main(argv)
