@@ -19,7 +19,7 @@ from conformance.model.errors import UserError
 from conformance.model.report import Report
 from conformance.model.verdict import Verdict
 from conformance.output import write_all
-from conformance.probes.config import load_config
+from conformance.probes.config import find_config, load_config
 from conformance.probes.run import probe
 from conformance.profiles import load_profile, shipped_profiles
 from conformance.reporters import html, json, text
@@ -70,7 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument("export_a", type=Path, metavar="EXPORT_A")
     link.add_argument("export_b", type=Path, metavar="EXPORT_B")
     probe = verbs.add_parser("probe", help="API-001…007: probe a running supplier API")
-    probe.add_argument("--config", required=True, type=Path, help="the probe map (TOML)")
+    probe.add_argument(
+        "--config",
+        type=Path,
+        help="the probe map (TOML; default: conformance.toml, else [tool.conformance] in "
+        "pyproject.toml)",
+    )
     probe.add_argument("--profile", default="nl-generic", help="profile for the report")
     probe.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report here")
     probe.add_argument("--html", type=Path, metavar="FILE", help="write an HTML page here")
@@ -134,7 +139,7 @@ class _ProgressLines:
 
 
 def _probe(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
+    config = load_config(find_config(args.config))
     request = engine.RunRequest(
         profile=load_profile(args.profile),
         purpose=None,

@@ -7,12 +7,30 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_suppliers import SCHOOL_A, SCHOOL_B, supplier
+
+from conformance.docs import explain
+from conformance.probes.config import PAYLOAD_KINDS
+from conformance.probes.docs import EVIDENCE, PROBE_DOCS
+from conformance.probes.run import PROBED as RUN_PROBED
+from conformance.probes.strategies import pupils
 
 PROBED = ("API-001", "API-002", "API-003", "API-004", "API-005", "API-006", "API-007", "LNK-001")
 
 
-def _config(tmp_path: Path, base: str) -> Path:
+BEARER = """school_a = {bearer_env = "PROBE_SCHOOL_A"}
+school_b = {bearer_env = "PROBE_SCHOOL_B"}"""
+API_KEY = """school_a = {header = "X-Api-Key", value_env = "PROBE_SCHOOL_A"}
+school_b = {header = "X-Api-Key", value_env = "PROBE_SCHOOL_B"}"""
+OAUTH2 = """school_a = {token_url = "/oauth/token", client_id_env = "CLIENT_A", \
+client_secret_env = "PROBE_SCHOOL_A"}
+school_b = {token_url = "/oauth/token", client_id_env = "CLIENT_B", \
+client_secret_env = "PROBE_SCHOOL_B"}"""
+
+
+def _config(tmp_path: Path, base: str, credentials: str = BEARER) -> Path:
     path = tmp_path / "conformance.toml"
     path.write_text(
         f"""[subject]
@@ -26,8 +44,7 @@ max_seconds = 60
 seed = 20261129
 
 [probe.credentials]
-school_a = {{bearer_env = "PROBE_SCHOOL_A"}}
-school_b = {{bearer_env = "PROBE_SCHOOL_B"}}
+{credentials}
 
 [probe.endpoints]
 provision = {{method = "POST", path = "/v1/pupils"}}
@@ -55,6 +72,8 @@ group = "group"
 def tokens(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PROBE_SCHOOL_A", SCHOOL_A)
     monkeypatch.setenv("PROBE_SCHOOL_B", SCHOOL_B)
+    monkeypatch.setenv("CLIENT_A", "99ZZ")
+    monkeypatch.setenv("CLIENT_B", "98YY")
 
 
 def _verdicts(run) -> dict[str, str]:
@@ -71,17 +90,24 @@ def test_the_reference_supplier_passes_every_probe(tmp_path: Path, cli) -> None:
     assert SCHOOL_A not in run.err and SCHOOL_A not in str(run.report)
 
 
-@pytest.mark.parametrize(
-    ("mistake", "caught_by"),
-    [
-        ("echo_names", "API-001"),
-        ("derive_pseudonym", "LNK-001"),
-        ("ignore_school", "API-003"),
-        ("keep_after_delete", "API-004"),
-        ("error_echo", "API-005"),
-        ("accept_bsn", "API-006"),
-    ],
-)
+CAUGHT_BY = [
+    ("echo_names", "API-001"),
+    ("derive_pseudonym", "LNK-001"),
+    ("ignore_school", "API-003"),
+    ("keep_after_delete", "API-004"),
+    ("error_echo", "API-005"),
+    ("accept_bsn", "API-006"),
+]
+
+
+def test_the_probe_docs_cover_every_probe_and_name_the_mistake_that_fails_it() -> None:
+    assert set(PROBE_DOCS) == set(PROBED) == set(RUN_PROBED)
+    assert {(m, rid) for rid, m in EVIDENCE.items() if m} == set(CAUGHT_BY)
+    for rid in PROBED:
+        assert "Live probe (`conformance probe`)" in explain(rid), rid
+
+
+@pytest.mark.parametrize(("mistake", "caught_by"), CAUGHT_BY)
 def test_each_mistake_is_caught_by_its_own_requirement(
     tmp_path: Path, cli, mistake: str, caught_by: str
 ) -> None:
@@ -108,3 +134,68 @@ def test_an_unreachable_host_or_wrong_credentials_are_errors_not_passes(
     assert run.code == 2
     assert "refused school B's credentials (401)" in run.err
     assert "not-a-token" not in run.err
+
+
+@pytest.mark.parametrize("credentials", [API_KEY, OAUTH2], ids=["api-key", "oauth2"])
+def test_api_keys_and_oauth2_client_credentials_authenticate(
+    tmp_path: Path, cli, credentials: str
+) -> None:
+    with supplier(tmp_path, "ignore_school") as base:
+        run = cli("probe", "--config", _config(tmp_path, base, credentials))
+    assert run.verdict("API-003") == "fail", run.err
+    assert run.verdict("API-001") == "pass"
+    assert SCHOOL_A not in run.err and SCHOOL_A not in str(run.report)
+
+
+def test_a_refused_oauth2_client_is_an_error(tmp_path: Path, cli, monkeypatch) -> None:
+    monkeypatch.setenv("CLIENT_B", "99ZZ")  # school B's secret under school A's id
+    with supplier(tmp_path) as base:
+        run = cli("probe", "--config", _config(tmp_path, base, OAUTH2))
+    assert run.code == 2
+    assert "the token endpoint refused the client (401)" in run.err
+    assert SCHOOL_B not in run.err
+
+
+def test_the_probe_map_is_found_in_pyproject(tmp_path: Path, cli, monkeypatch) -> None:
+    with supplier(tmp_path) as base:
+        table = _config(tmp_path, base).read_text()
+        table = table.replace("[subject]", "[tool.conformance.subject]")
+        table = table.replace("[probe", "[tool.conformance.probe")
+        (tmp_path / "conformance.toml").unlink()
+        (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n' + table)
+        monkeypatch.chdir(tmp_path)
+        run = cli("probe")
+    assert _verdicts(run) == dict.fromkeys(PROBED, "pass"), run.err
+
+
+def test_a_token_url_on_another_host_is_refused(tmp_path: Path, cli) -> None:
+    elsewhere = OAUTH2.replace('"/oauth/token"', '"https://login.example.org/token"')
+    with supplier(tmp_path) as base:
+        run = cli("probe", "--config", _config(tmp_path, base, elsewhere))
+    assert run.code == 2
+    assert "token_url must be on the API's host" in run.err
+
+
+def test_a_payload_kind_typo_is_a_config_error(tmp_path: Path, cli) -> None:
+    path = _config(tmp_path, "http://127.0.0.1:9")
+    path.write_text(path.read_text().replace('"given_name"', '"givenname"'))
+    run = cli("probe", "--config", path)
+    assert run.code == 2
+    assert "probe.payload.firstName" in run.err and "unknown kind 'givenname'" in run.err
+
+
+@given(st.data())
+@settings(max_examples=5, deadline=None)
+def test_every_configurable_payload_kind_is_generated(data: st.DataObject) -> None:
+    drawn = data.draw(pupils(dict(zip(PAYLOAD_KINDS, PAYLOAD_KINDS, strict=True))))
+    assert set(drawn) == set(PAYLOAD_KINDS)
+
+
+def test_a_run_cut_short_by_its_budget_is_an_error_not_a_pass(tmp_path: Path, cli) -> None:
+    with supplier(tmp_path) as base:
+        path = _config(tmp_path, base)
+        path.write_text(path.read_text().replace("max_requests = 400", "max_requests = 12"))
+        run = cli("probe", "--config", path)
+    assert run.code == 2, run.err
+    assert "the budget (12 requests, 60 s) ran out after 12 requests" in run.err
+    assert run.report is None

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import requests
 
 from conformance.model.errors import UserError
-from conformance.probes.config import ProbeConfig
+from conformance.probes.config import Credential, ProbeConfig
 
 
 class BudgetExhaustedError(Exception):
@@ -41,8 +41,49 @@ class Client:
     started: float = field(default_factory=time.monotonic)
     log: list[str] = field(default_factory=list)
 
+    tokens: dict[int, str] = field(default_factory=dict)  # OAuth2 tokens, per credential
+
+    def authorise(self, credential: Credential) -> dict[str, str]:
+        """The header that authenticates this school (an OAuth2 token fetched once)."""
+        if not credential.token_url:
+            return {credential.header: credential.value}
+        key = id(credential)
+        if key not in self.tokens:
+            self.tokens[key] = self._oauth2(credential)
+        return {"Authorization": f"Bearer {self.tokens[key]}"}
+
+    def _oauth2(self, credential: Credential) -> str:
+        base = urlsplit(self.config.base_url)
+        url = credential.token_url
+        if url.startswith("/"):
+            url = f"{base.scheme}://{base.netloc}{url}"
+        if urlsplit(url).netloc != base.netloc:
+            raise UserError(
+                self.config.source, "probe.credentials", "token_url must be on the API's host"
+            )
+        try:
+            reply = self.session.post(
+                url,
+                data={"grant_type": "client_credentials"},
+                auth=(credential.client_id, credential.client_secret),
+                timeout=15,
+                allow_redirects=False,
+            )
+        except requests.RequestException as exc:
+            problem = f"cannot reach the token endpoint ({type(exc).__name__})"
+            raise UserError(self.config.source, None, problem) from None
+        token = _access_token(reply) if reply.ok else None
+        if token is None:
+            problem = f"the token endpoint refused the client ({reply.status_code})"
+            raise UserError(self.config.source, "probe.credentials", problem)
+        return token
+
     def call(
-        self, role: str, token: str | None, pupil_id: str | None = None, body: bytes | None = None
+        self,
+        role: str,
+        credential: Credential | None,
+        pupil_id: str | None = None,
+        body: bytes | None = None,
     ) -> Response:
         if (
             self.sent >= self.config.max_requests
@@ -52,8 +93,8 @@ class Client:
         endpoint = self.config.endpoints[role]
         path = endpoint.path.replace("{id}", pupil_id or "")
         headers = {"Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
+        if credential is not None:
+            headers.update(self.authorise(credential))
         self.sent += 1
         try:
             reply = self.session.request(
@@ -71,3 +112,13 @@ class Client:
             ) from None
         self.log.append(f"{endpoint.method} {endpoint.path} -> {reply.status_code}")
         return Response(reply.status_code, reply.text, dict(reply.headers))
+
+
+def _access_token(reply: requests.Response) -> str | None:
+    """The access_token of an RFC 6749 token response, or None if the reply is not one."""
+    try:
+        body = reply.json()
+    except ValueError:
+        return None
+    token = body.get("access_token") if isinstance(body, dict) else None
+    return token if isinstance(token, str) and token else None

@@ -13,6 +13,7 @@ from typing import Any
 from conformance.model.errors import UserError
 
 ROLES = ("provision", "read", "list", "delete", "access")
+PAYLOAD_KINDS = ("eckid", "given_name", "surname", "bsn", "group", "birthdate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,10 +23,22 @@ class Endpoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Credential:
+    """How one school authenticates: a header and its value, or OAuth2 client credentials
+    (exchanged for a bearer token at ``token_url`` on the API's own host)."""
+
+    header: str = "Authorization"
+    value: str = ""  # the header's full value ("Bearer …" or an API key)
+    token_url: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ProbeConfig:
     source: str
     base_url: str
-    tokens: tuple[str, str]  # school A, school B (bearer tokens)
+    tokens: tuple[Credential, Credential]  # school A, school B
     endpoints: dict[str, Endpoint]
     id_field: str
     pseudonym_field: str
@@ -36,6 +49,17 @@ class ProbeConfig:
     subject: dict[str, str]
 
 
+def find_config(given: Path | None) -> Path:
+    """The probe map: the given file, else conformance.toml, else pyproject.toml's
+    [tool.conformance] in the current folder."""
+    if given is not None:
+        return given
+    for candidate in (Path("conformance.toml"), Path("pyproject.toml")):
+        if candidate.is_file():
+            return candidate
+    raise UserError("--config", None, "no conformance.toml or pyproject.toml here; give --config")
+
+
 def load_config(path: Path) -> ProbeConfig:
     name = str(path)
     try:
@@ -44,6 +68,8 @@ def load_config(path: Path) -> ProbeConfig:
         raise UserError(name, None, "no such file") from None
     except tomllib.TOMLDecodeError as exc:
         raise UserError(name, None, f"invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        raw = (raw.get("tool") or {}).get("conformance") or {}
     probe = _table(raw, "probe", name)
     endpoints = _table(probe, "endpoints", name)
     missing = [role for role in ROLES if role not in endpoints]
@@ -52,7 +78,7 @@ def load_config(path: Path) -> ProbeConfig:
     credentials = _table(probe, "credentials", name)
     if len(credentials) < 2:
         raise UserError(name, "probe.credentials", "two schools' credentials are needed")
-    tokens = tuple(_secret(entry, key, name) for key, entry in list(credentials.items())[:2])
+    tokens = tuple(_credential(entry, key, name) for key, entry in list(credentials.items())[:2])
     fields = _table(probe, "fields", name)
     return ProbeConfig(
         source=name,
@@ -63,12 +89,24 @@ def load_config(path: Path) -> ProbeConfig:
         },
         id_field=str(fields.get("id", "id")),
         pseudonym_field=str(fields.get("pseudonym", "eckId")),
-        payload={str(k): str(v) for k, v in _table(probe, "payload", name).items()},
+        payload=_payload(_table(probe, "payload", name), name),
         max_requests=int(probe.get("max_requests", 300)),
         max_seconds=float(probe.get("max_seconds", 120)),
         seed=int(probe.get("seed", 2026)),
         subject={str(k): str(v) for k, v in (raw.get("subject") or {}).items()},
     )
+
+
+def _payload(raw: dict[str, Any], name: str) -> dict[str, str]:
+    """Request field -> the kind of value generated for it; an unknown kind is a typo."""
+    payload = {str(k): str(v) for k, v in raw.items()}
+    for field, kind in payload.items():
+        if kind not in PAYLOAD_KINDS:
+            known = ", ".join(PAYLOAD_KINDS)
+            raise UserError(name, f"probe.payload.{field}", f"unknown kind {kind!r}; use {known}")
+    if "eckid" not in payload.values():
+        raise UserError(name, "probe.payload", "one field must carry the pseudonym (eckid)")
+    return payload
 
 
 def _table(raw: dict[str, Any], key: str, name: str) -> dict[str, Any]:
@@ -78,14 +116,29 @@ def _table(raw: dict[str, Any], key: str, name: str) -> dict[str, Any]:
     return value
 
 
-def _secret(entry: Any, key: str, name: str) -> str:
-    if isinstance(entry, dict) and "bearer_env" in entry:
-        value = os.environ.get(str(entry["bearer_env"]))
-        if not value:
-            raise UserError(
-                name,
-                f"probe.credentials.{key}",
-                f"environment variable {entry['bearer_env']} is not set",
-            )
-        return value
-    raise UserError(name, f"probe.credentials.{key}", 'expected {bearer_env = "VARIABLE"}')
+def _credential(entry: Any, key: str, name: str) -> Credential:
+    """bearer_env = "VAR" | {header = "X-Api-Key", value_env = "VAR"} |
+    {token_url = "/oauth/token", client_id_env = "VAR", client_secret_env = "VAR"}."""
+    where = f"probe.credentials.{key}"
+    if not isinstance(entry, dict):
+        raise UserError(name, where, "expected a table")
+    if "bearer_env" in entry:
+        return Credential(value=f"Bearer {_env(entry['bearer_env'], name, where)}")
+    if "value_env" in entry:
+        header = str(entry.get("header", "X-Api-Key"))
+        return Credential(header=header, value=_env(entry["value_env"], name, where))
+    if "token_url" in entry:
+        return Credential(
+            token_url=str(entry["token_url"]),
+            client_id=_env(entry.get("client_id_env", ""), name, where),
+            client_secret=_env(entry.get("client_secret_env", ""), name, where),
+        )
+    raise UserError(name, where, "expected bearer_env, value_env (with header) or token_url")
+
+
+def _env(variable: Any, name: str, where: str) -> str:
+    """A secret from the environment: configs name variables, never hold secrets."""
+    value = os.environ.get(str(variable))
+    if not value:
+        raise UserError(name, where, f"environment variable {variable} is not set")
+    return value
