@@ -9,6 +9,7 @@ from __future__ import annotations
 from conformance.checks import DOCS, REGISTRY
 from conformance.model.errors import UserError
 from conformance.model.requirements import CATALOGUE
+from conformance.probes.docs import EVIDENCE, PROBE_DOCS
 
 
 def explain(rid: str) -> str:
@@ -36,7 +37,8 @@ def page(rid: str, heading: str = "##") -> str:
         "",
     ]
     check = REGISTRY.get(rid)
-    doc = check.doc if check is not None else DOCS.get(rid)
+    static = check.doc if check is not None else DOCS.get(rid)
+    doc = static or PROBE_DOCS.get(rid)
     if doc is None:
         lines += ["Checked by: not yet (no check is registered for this requirement).", ""]
         return "\n".join(lines) + "\n"
@@ -65,10 +67,28 @@ def page(rid: str, heading: str = "##") -> str:
         "",
         doc.fix,
         "",
-        f"Fixtures: `fixtures/{rid}/`.",
-        "",
     ]
-    return "\n".join(lines) + "\n"
+    if static is not None:
+        lines += [f"Fixtures: `fixtures/{rid}/`.", ""]
+    return "\n".join(lines + _probe_section(rid, heading, static is not None)) + "\n"
+
+
+def _probe_section(rid: str, heading: str, also: bool) -> list[str]:
+    """How `conformance probe` checks the requirement against a live API, if it does."""
+    probe = PROBE_DOCS.get(rid)
+    if probe is None:
+        return []
+    lines = [f"{heading}# Live probe (`conformance probe`)", ""]
+    if also:
+        lines += [probe.what, ""]
+    mistake = EVIDENCE.get(rid)
+    shown = (
+        f"the bundled leaky supplier with `--mistakes {mistake}` fails it"
+        if mistake
+        else "the bundled reference supplier passes it"
+    )
+    lines += [f"Evidence: `fixtures/suppliers/` — {shown} (tests/test_probes.py).", ""]
+    return lines
 
 
 def catalogue_markdown() -> str:

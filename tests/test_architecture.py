@@ -16,7 +16,7 @@ ALLOWED = {
     "reporters": {"model", "schemas"},
     "checks": {"detect", "model"},
     "engine": {"checks", "readers", "profiles", "model", "detect", "package"},
-    "docs": {"checks", "model"},
+    "docs": {"checks", "probes", "model"},
     "crosslink": {"engine", "checks", "readers", "model", "package"},
     "probes": {"detect", "model", "package"},
     "cli": {

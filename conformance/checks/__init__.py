@@ -17,8 +17,9 @@ from conformance.checks import (  # noqa: F401  (registration)
     separation,
     transport,
 )
-from conformance.checks.base import DOCS, REGISTRY, Check, CheckDoc, document, register
+from conformance.checks.base import DOCS, REGISTRY, Check, document, register
 from conformance.checks.context import CheckContext
+from conformance.model.requirements import CheckDoc
 
 __all__ = [
     "DOCS",

@@ -11,29 +11,17 @@ Third-party checks register through the same decorator (entry point group
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
 from conformance.checks.context import CheckContext
 from conformance.checks.tally import Tally
 from conformance.model.findings import Finding
 from conformance.model.records import Record
-from conformance.model.requirements import CATALOGUE
+from conformance.model.requirements import CATALOGUE, CheckDoc
 from conformance.model.spec import SpecModel
 from conformance.model.storage import StorageModel
 
 Progress = Callable[[str, float, float], None]  # (what, share done, seconds) -> None
-
-
-@dataclass(frozen=True, slots=True)
-class CheckDoc:
-    """A check's documentation, in the fixed sections every requirement page has."""
-
-    what: str
-    why: str
-    failing: str
-    passing: str
-    fix: str
 
 
 class Check:

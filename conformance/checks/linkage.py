@@ -11,7 +11,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from conformance.checks.base import Check, CheckDoc, Progress, document, register
+from conformance.checks.base import Check, Progress, document, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.tally import times
 from conformance.detect.derivation import derivation_of, normalise, public_scrypt
@@ -21,6 +21,7 @@ from conformance.detect.redact import redact
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass
 from conformance.model.records import Record
+from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence, Severity
 
 # Fields whose values could have been turned into the pseudonym.

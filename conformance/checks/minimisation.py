@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from conformance.checks.base import Check, CheckDoc, register
+from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.tally import times
 from conformance.detect.precision import precision_of
@@ -13,6 +13,7 @@ from conformance.detect.redact import redact
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass, Precision
 from conformance.model.records import Record
+from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence, Severity
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import chain
 
-from conformance.checks.base import Check, CheckDoc, register
+from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.tally import times
 from conformance.detect.redact import redact
@@ -14,6 +14,7 @@ from conformance.detect.spans import Hint
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass
 from conformance.model.records import Record
+from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence
 
 

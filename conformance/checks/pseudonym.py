@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import chain
 
-from conformance.checks.base import Check, CheckDoc, register
+from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.tally import times
 from conformance.checks.uniqueness import UniquenessTracker
@@ -20,6 +20,7 @@ from conformance.detect.redact import redact, redact_pseudonym
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass
 from conformance.model.records import Record
+from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence
 
 _NO_PSEUDONYM = "the profile declares no pseudonym: this exchange is not pseudonymous"

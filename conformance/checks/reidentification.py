@@ -15,11 +15,12 @@ from hashlib import blake2b
 
 import numpy as np
 
-from conformance.checks.base import Check, CheckDoc, register
+from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass, FieldRule
 from conformance.model.records import Record
+from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence, Severity
 
 # Categories that single pupils out in combination. Year group and school narrow every other

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 
-from conformance.checks.base import Check, CheckDoc, register
+from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext
 from conformance.detect.fieldnames import classify_path
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass, FieldRule
+from conformance.model.requirements import CheckDoc
 from conformance.model.storage import StorageModel, Table
 from conformance.model.verdict import Confidence, Severity
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from conformance.checks.base import Check, CheckDoc, register
+from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass
+from conformance.model.requirements import CheckDoc
 from conformance.model.spec import SpecModel
 from conformance.model.verdict import Severity
 

@@ -281,3 +281,15 @@ CATALOGUE: dict[str, Requirement] = {
 def requirement(rid: str) -> Requirement:
     """The requirement with this ID; ``KeyError`` names the unknown ID."""
     return CATALOGUE[rid]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckDoc:
+    """How a requirement is verified, in the fixed sections every requirement page has (written
+    by a check, a verb of its own, or a live probe)."""
+
+    what: str
+    why: str
+    failing: str
+    passing: str
+    fix: str

@@ -62,7 +62,15 @@ def probe(config: ProbeConfig) -> dict[str, RequirementResult]:
         _pseudonyms_differ(results, drawn, client, config)
         _malformed(client, config, results, drawn[0])
     except BudgetExhaustedError:
-        pass  # the findings so far stand
+        # An unfinished run proves nothing about the probes it did not reach: never a pass.
+        failed = sum(len(f) for f in results.findings.values())
+        raise UserError(
+            config.source,
+            "probe.max_requests",
+            f"the budget ({config.max_requests} requests, {config.max_seconds:g} s) ran out "
+            f"after {client.sent} requests, before every probe ran ({failed} failures so far); "
+            "raise max_requests or max_seconds",
+        ) from None
     return {rid: _result(rid, results) for rid in PROBED}
 
 

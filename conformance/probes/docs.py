@@ -1,0 +1,110 @@
+"""What each live probe does, for ``conformance explain`` and docs/requirements.md.
+
+The probes are not registered checks (they need a running API, not an export), so their pages
+name the bundled leaky supplier's mistake that shows each one failing instead of a fixture folder.
+"""
+
+from __future__ import annotations
+
+from conformance.model.requirements import CheckDoc
+
+# requirement -> the leaky supplier's mistake (fixtures/suppliers/app.py) that fails it
+EVIDENCE = {
+    "API-001": "echo_names",
+    "API-002": "",
+    "API-003": "ignore_school",
+    "API-004": "keep_after_delete",
+    "API-005": "error_echo",
+    "API-006": "accept_bsn",
+    "API-007": "",
+    "LNK-001": "derive_pseudonym",
+}
+
+PROBE_DOCS = {
+    "API-001": CheckDoc(
+        what=(
+            "Provisions generated pupils whose names, address and contact details are unique "
+            "canary values, then searches every response (provision, read, list) and its "
+            "headers for each canary. A leak is an exact match, never a guess."
+        ),
+        why=(
+            "Outside the school a pupil is known by the ECK iD. A supplier that repeats the name "
+            "it was sent keeps NAW data beside the pseudonym, which the covenant forbids."
+        ),
+        failing='POST /v1/pupils {"eckId": "…", "firstName": "Zq7Anouk"} -> '
+        '200 {"id": "…", "firstName": "Zq7Anouk"}',
+        passing='POST /v1/pupils {"eckId": "…", "firstName": "Zq7Anouk"} -> 200 {"id": "…"}',
+        fix="Drop identifying fields on intake; answer with the pseudonym and the id only.",
+    ),
+    "API-002": CheckDoc(
+        what=(
+            "Reads each provisioned pupil twice and compares the pseudonym with the one it was "
+            "given; checks that distinct pupils never share one."
+        ),
+        why=(
+            "A pseudonym that changes or is shared breaks the link the school relies on, and "
+            "a shared one mixes two pupils' data."
+        ),
+        failing='GET /v1/pupils/1 -> {"eckId": "https://ketenid.nl/201703/aa…"}, then "…/bb…"',
+        passing='GET /v1/pupils/1 -> the same "eckId" every time',
+        fix="Store the ECK iD the school sends and return it unchanged.",
+    ),
+    "API-003": CheckDoc(
+        what=(
+            "Reads and lists school A's pupil with school B's credentials and with none; any "
+            "answer other than 401/403/404, or school A's pupil in school B's list, fails."
+        ),
+        why="A supplier processes each school's data for that school only (AVG art. 32).",
+        failing="GET /v1/pupils/{A's pupil} with school B's token -> 200",
+        passing="GET /v1/pupils/{A's pupil} with school B's token -> 404",
+        fix="Scope every query by the authenticated school.",
+    ),
+    "API-004": CheckDoc(
+        what=(
+            "Checks that the inzage (access) export contains the pupil's stored data, then "
+            "deletes the pupil and checks read and list no longer return it."
+        ),
+        why="Schools must be able to honour access and erasure requests through the supplier.",
+        failing="DELETE /v1/pupils/1 -> 204; GET /v1/pupils/1 -> 200",
+        passing="DELETE /v1/pupils/1 -> 204; GET /v1/pupils/1 -> 404",
+        fix="Delete (or irreversibly anonymise) the record; do not only flag it.",
+    ),
+    "API-005": CheckDoc(
+        what=(
+            "Sends generated malformed bodies (truncated JSON, wrong types, huge and empty "
+            "values) and one truncated body carrying a canary name; every answer must be "
+            "below 500 and must not echo the canary."
+        ),
+        why="Error pages and logs that repeat input spread personal data where nobody looks.",
+        failing='POST {"firstName": "Zq7Anouk", -> 500 "cannot process {\\"firstName\\"…"',
+        passing='POST {"firstName": "Zq7Anouk", -> 400 "expected a JSON object"',
+        fix="Validate input and answer 4xx with a fixed message; never echo the payload.",
+    ),
+    "API-006": CheckDoc(
+        what=(
+            "Provisions pupils with a BSN (forbidden by the profile) and checks whether the "
+            "read response or the inzage export shows it was stored."
+        ),
+        why="The law forbids suppliers to receive the BSN; a pseudonym is the only identifier.",
+        failing='inzage export -> {"eckId": "…", "bsn": "1********"}',
+        passing='POST with "bsn" -> 422 "this service does not accept a BSN"',
+        fix="Refuse requests carrying a BSN or onderwijsnummer, or drop the field on intake.",
+    ),
+    "API-007": CheckDoc(
+        what="Checks that the configured API is reached over HTTPS (loopback is exempt).",
+        why="Pupil data in transit must be encrypted.",
+        failing='base_url = "http://api.example.nl"',
+        passing='base_url = "https://api.example.nl"',
+        fix="Serve the API over HTTPS only.",
+    ),
+    "LNK-001": CheckDoc(
+        what=(
+            "Compares the supplier's own pupil id with digests and encodings of the BSN it was "
+            "sent (SHA-1/256/512, MD5, hex, base64 …)."
+        ),
+        why="An id computed from the BSN is a code list anyone with the BSN can rebuild.",
+        failing='POST {"bsn": "…"} -> {"id": sha256(bsn)}',
+        passing='POST {"bsn": "…"} -> {"id": "a random UUID"}',
+        fix="Give pupils random ids; never derive them from personal numbers.",
+    ),
+}
