@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from test_suppliers import SCHOOL_A, SCHOOL_B, supplier
 
 from conformance.docs import explain
+from conformance.probes.client import Pace
 from conformance.probes.config import PAYLOAD_KINDS
 from conformance.probes.docs import EVIDENCE, PROBE_DOCS
 from conformance.probes.run import PROBED as RUN_PROBED
@@ -41,6 +42,7 @@ product = "Rekenroute"
 base_url = "{base}"
 max_requests = 400
 max_seconds = 60
+max_rate = 0
 seed = 20261129
 
 [probe.credentials]
@@ -88,6 +90,28 @@ def test_the_reference_supplier_passes_every_probe(tmp_path: Path, cli) -> None:
     assert run.report["reproduce"]["seed"] == 20261129
     assert run.report["subject"]["supplier"] == "Voorbeeld Leermiddelen BV"
     assert SCHOOL_A not in run.err and SCHOOL_A not in str(run.report)
+    assert "conformance: probing 127.0.0.1:" in run.err and "100% after" in run.err
+
+
+def test_requests_are_paced_to_the_configured_rate() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pace = Pace(4, clock=lambda: now[0], sleep=sleep)
+    for _ in range(5):
+        pace.wait()
+    assert slept == [0.25, 0.25, 0.25, 0.25]
+    now[0] += 10  # after a pause, no catching up in a burst
+    pace.wait()
+    pace.wait()
+    assert slept[-1] == 0.25 and len(slept) == 5
+    unpaced = Pace(0, clock=lambda: now[0], sleep=sleep)
+    unpaced.wait()
+    assert len(slept) == 5
 
 
 CAUGHT_BY = [
@@ -97,6 +121,7 @@ CAUGHT_BY = [
     ("keep_after_delete", "API-004"),
     ("error_echo", "API-005"),
     ("accept_bsn", "API-006"),
+    ("pseudonym_in_url", "API-007"),
 ]
 
 

@@ -1,9 +1,11 @@
-"""The probes' HTTP client: one host, bounded in requests and seconds, no redirects, and a log
-of what was sent (method, path, status) for the reproduction in a finding — never the bodies."""
+"""The probes' HTTP client: one host, bounded in requests and seconds, paced to a rate, no
+redirects, and a log of what was sent (method, path, status) for the reproduction in a
+finding — never the bodies."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +36,26 @@ class Response:
 
 
 @dataclass
+class Pace:
+    """At most ``rate`` requests per second (0: unpaced), so a probe run never floods a
+    supplier's test environment."""
+
+    rate: float
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    next_at: float = 0.0
+
+    def wait(self) -> None:
+        if self.rate <= 0:
+            return
+        now = self.clock()
+        if self.next_at > now:
+            self.sleep(self.next_at - now)
+            now = self.next_at
+        self.next_at = now + 1 / self.rate
+
+
+@dataclass
 class Client:
     config: ProbeConfig
     session: requests.Session = field(default_factory=requests.Session)
@@ -42,6 +64,13 @@ class Client:
     log: list[str] = field(default_factory=list)
 
     tokens: dict[int, str] = field(default_factory=dict)  # OAuth2 tokens, per credential
+    pace: Pace = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pace = Pace(self.config.max_rate)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
 
     def authorise(self, credential: Credential) -> dict[str, str]:
         """The header that authenticates this school (an OAuth2 token fetched once)."""
@@ -85,10 +114,7 @@ class Client:
         pupil_id: str | None = None,
         body: bytes | None = None,
     ) -> Response:
-        if (
-            self.sent >= self.config.max_requests
-            or time.monotonic() - self.started > self.config.max_seconds
-        ):
+        if self.sent >= self.config.max_requests or self.elapsed() > self.config.max_seconds:
             raise BudgetExhaustedError
         endpoint = self.config.endpoints[role]
         path = endpoint.path.replace("{id}", pupil_id or "")
@@ -96,6 +122,7 @@ class Client:
         if credential is not None:
             headers.update(self.authorise(credential))
         self.sent += 1
+        self.pace.wait()
         try:
             reply = self.session.request(
                 endpoint.method,

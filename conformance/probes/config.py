@@ -45,6 +45,7 @@ class ProbeConfig:
     payload: dict[str, str]  # request field -> kind of generated value
     max_requests: int
     max_seconds: float
+    max_rate: float  # requests per second; 0 = unpaced
     seed: int
     subject: dict[str, str]
 
@@ -92,6 +93,7 @@ def load_config(path: Path) -> ProbeConfig:
         payload=_payload(_table(probe, "payload", name), name),
         max_requests=int(probe.get("max_requests", 300)),
         max_seconds=float(probe.get("max_seconds", 120)),
+        max_rate=float(probe.get("max_rate", 10)),
         seed=int(probe.get("seed", 2026)),
         subject={str(k): str(v) for k, v in (raw.get("subject") or {}).items()},
     )

@@ -16,7 +16,7 @@ EVIDENCE = {
     "API-004": "keep_after_delete",
     "API-005": "error_echo",
     "API-006": "accept_bsn",
-    "API-007": "",
+    "API-007": "pseudonym_in_url",
     "LNK-001": "derive_pseudonym",
 }
 
@@ -91,11 +91,18 @@ PROBE_DOCS = {
         fix="Refuse requests carrying a BSN or onderwijsnummer, or drop the field on intake.",
     ),
     "API-007": CheckDoc(
-        what="Checks that the configured API is reached over HTTPS (loopback is exempt).",
-        why="Pupil data in transit must be encrypted.",
-        failing='base_url = "http://api.example.nl"',
-        passing='base_url = "https://api.example.nl"',
-        fix="Serve the API over HTTPS only.",
+        what=(
+            "Checks that the configured API is reached over HTTPS (loopback is exempt) and that "
+            "the pupil ids it hands out — which go into every read and delete URL — hold "
+            "neither the pseudonym nor any canary value."
+        ),
+        why=(
+            "Pupil data in transit must be encrypted, and URLs are logged by servers, proxies "
+            "and browsers where no pseudonym or personal data belongs."
+        ),
+        failing='base_url = "http://api.example.nl"; GET /v1/pupils/{hex of the ECK iD}',
+        passing='base_url = "https://api.example.nl"; GET /v1/pupils/{random UUID}',
+        fix="Serve the API over HTTPS only; give pupils random ids of their own.",
     ),
     "LNK-001": CheckDoc(
         what=(

@@ -8,6 +8,7 @@ examined for the properties API-001 … API-007 (and LNK-001 for the supplier's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, given, seed, settings
@@ -24,6 +25,7 @@ from conformance.probes.config import ProbeConfig
 from conformance.probes.strategies import IDENTIFYING, malformed_bodies, pupils
 
 PROBED = ("API-001", "API-002", "API-003", "API-004", "API-005", "API-006", "API-007", "LNK-001")
+Progress = Callable[[str, float, float], None]  # (what, share done, seconds), as in checks
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 _PUPILS = 4
 _MALFORMED = 12
@@ -49,18 +51,26 @@ class _Results:
             )
 
 
-def probe(config: ProbeConfig) -> dict[str, RequirementResult]:
+def probe(config: ProbeConfig, progress: Progress | None = None) -> dict[str, RequirementResult]:
     """The verdicts of the probed requirements (the engine turns them into a Report)."""
     client = Client(config)
+    host = urlsplit(config.base_url).netloc
+
+    def report(share: float) -> None:
+        if progress is not None:
+            progress(f"probing {host} ({client.sent} requests)", share, client.elapsed())
+
     results = _Results(config, client)
     _transport(config, results)
     drawn = _draw(config)
     _preflight(client, config, drawn[0])
     try:
-        for pupil in drawn:
+        for done, pupil in enumerate(drawn, start=1):
             _lifecycle(client, config, results, pupil)
+            report(done / (len(drawn) + 1))
         _pseudonyms_differ(results, drawn, client, config)
         _malformed(client, config, results, drawn[0])
+        report(1.0)
     except BudgetExhaustedError:
         # An unfinished run proves nothing about the probes it did not reach: never a pass.
         failed = sum(len(f) for f in results.findings.values())
@@ -138,6 +148,7 @@ def _lifecycle(
             config.source, "probe.endpoints.provision", f"provisioning failed ({created.status})"
         )
     pupil_id = str((created.json() or {}).get(config.id_field, ""))
+    _identifiers_in_urls(results, config, pupil, pupil_id)
     read = client.call("read", a, pupil_id)
     listed = client.call("list", a)
     leaked = [c for c in canaries if any(_contains(r, c) for r in (created, read, listed))]
@@ -239,6 +250,19 @@ def _transport(config: ProbeConfig, results: _Results) -> None:
     parts = urlsplit(config.base_url)
     secure = parts.scheme == "https" or (parts.hostname or "") in _LOOPBACK
     results.check("API-007", secure, f"the API is reached over plain HTTP at {parts.netloc}")
+
+
+def _identifiers_in_urls(
+    results: _Results, config: ProbeConfig, pupil: dict[str, str], pupil_id: str
+) -> None:
+    """The supplier's pupil id goes into every read and delete URL, and URLs end up in access
+    logs, proxies and browser histories: it must hold no pseudonym and no personal data."""
+    pseudonym = str(pupil.get(config.pseudonym_field, ""))
+    parts = {pseudonym, pseudonym.rsplit("/", 1)[-1]}  # the ECK iD and its hex part
+    secrets = [*parts, *_identifying(config, pupil)]
+    inside = {s for s in secrets if len(s) >= 6 and s.lower() in pupil_id.lower()}
+    what = "its pseudonym" if inside & parts else "personal data"
+    results.check("API-007", not inside, f"the pupil's URL carries {what} ({redact(pupil_id)})")
 
 
 def _contains(response: Response, value: str) -> bool:
