@@ -6,6 +6,11 @@ needs ``python3 -m pip install nox``.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import nox
@@ -55,7 +60,8 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def conformance(session: nox.Session) -> None:
-    """The main job: check the bundled sample supplier's exports and print the verdicts."""
+    """The main job: check the bundled sample supplier's exports, probe its running API, and
+    print the verdicts."""
     session.install(".")
     Path("reports").mkdir(exist_ok=True)
     session.run("conformance", "profiles")
@@ -81,4 +87,40 @@ def conformance(session: nox.Session) -> None:
         "reports/licenties.json",
         f"{SAMPLE}/licenties.jsonl",
     )
+    with _bundled_supplier() as base_url:
+        probe_map = Path("reports/probe-map.toml")
+        template = Path(f"{SAMPLE}/conformance.toml").read_text(encoding="utf-8")
+        probe_map.write_text(
+            template.replace('"http://127.0.0.1:8080"', json.dumps(base_url)), encoding="utf-8"
+        )
+        tokens = json.loads(Path("fixtures/suppliers/schools.json").read_text(encoding="utf-8"))
+        school_a, school_b = list(tokens)[:2]
+        session.run(
+            "conformance",
+            "probe",
+            "--config",
+            str(probe_map),
+            "--json",
+            "reports/probe.json",
+            "--html",
+            "reports/probe.html",
+            env={"PROBE_SCHOOL_A": school_a, "PROBE_SCHOOL_B": school_b},
+        )
     session.log("reports written to reports/ (JSON and HTML)")
+
+
+@contextmanager
+def _bundled_supplier() -> Iterator[str]:
+    """The bundled reference supplier on a free loopback port, stopped afterwards."""
+    database = Path("reports/sample-supplier.db")
+    database.unlink(missing_ok=True)
+    command = [sys.executable, "fixtures/suppliers/app.py", "--port", "0", "--db", str(database)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        if not line.startswith("listening on "):
+            raise RuntimeError(f"the bundled supplier did not start: {line!r}")
+        yield line.split()[-1]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -224,3 +224,12 @@ def test_a_run_cut_short_by_its_budget_is_an_error_not_a_pass(tmp_path: Path, cl
     assert run.code == 2, run.err
     assert "the budget (12 requests, 60 s) ran out after 12 requests" in run.err
     assert run.report is None
+
+
+def test_the_main_jobs_probe_map_passes_against_the_bundled_supplier(tmp_path: Path, cli) -> None:
+    sample = Path(__file__).parent.parent / "fixtures" / "sample-supplier" / "conformance.toml"
+    with supplier(tmp_path) as base:
+        path = tmp_path / "probe-map.toml"
+        path.write_text(sample.read_text().replace('"http://127.0.0.1:8080"', f'"{base}"'))
+        run = cli("probe", "--config", path)
+    assert _verdicts(run) == dict.fromkeys(PROBED, "pass"), run.err
