@@ -16,39 +16,25 @@ from hypothesis import HealthCheck, given, seed, settings
 from conformance.detect.derivation import derivation_of
 from conformance.detect.redact import redact
 from conformance.model.errors import UserError
-from conformance.model.findings import Finding, Location
 from conformance.model.report import RequirementResult
 from conformance.model.requirements import CATALOGUE
 from conformance.model.verdict import Verdict
-from conformance.probes.client import BudgetExhaustedError, Client, Response
+from conformance.probes.client import BudgetExhaustedError, Client
+from conformance.probes.common import (
+    PROBED,
+    Results,
+    contains,
+    forbidden_fields,
+    identifying,
+    pupil_body,
+)
 from conformance.probes.config import ProbeConfig
-from conformance.probes.strategies import IDENTIFYING, malformed_bodies, pupils
+from conformance.probes.strategies import malformed_bodies, pupils
 
-PROBED = ("API-001", "API-002", "API-003", "API-004", "API-005", "API-006", "API-007", "LNK-001")
 Progress = Callable[[str, float, float], None]  # (what, share done, seconds), as in checks
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 _PUPILS = 4
 _MALFORMED = 12
-
-
-class _Results:
-    def __init__(self, config: ProbeConfig, client: Client) -> None:
-        self.config = config
-        self.client = client
-        self.findings: dict[str, list[Finding]] = {rid: [] for rid in PROBED}
-        self.examined: dict[str, int] = dict.fromkeys(PROBED, 0)
-
-    def check(self, rid: str, ok: bool, message: str) -> None:
-        self.examined[rid] += 1
-        if not ok:
-            steps = "; ".join(self.client.log[-6:])
-            self.findings[rid].append(
-                Finding(
-                    requirement=rid,
-                    message=f"{message} (reproduce with seed {self.config.seed}: {steps})",
-                    location=Location(self.config.base_url),
-                )
-            )
 
 
 def probe(config: ProbeConfig, progress: Progress | None = None) -> dict[str, RequirementResult]:
@@ -60,7 +46,7 @@ def probe(config: ProbeConfig, progress: Progress | None = None) -> dict[str, Re
         if progress is not None:
             progress(f"probing {host} ({client.sent} requests)", share, client.elapsed())
 
-    results = _Results(config, client)
+    results = Results(config, client)
     _transport(config, results)
     drawn = _draw(config)
     _preflight(client, config, drawn[0])
@@ -101,12 +87,6 @@ def _draw(config: ProbeConfig) -> list[dict[str, str]]:
     return drawn
 
 
-def _body(pupil: dict[str, str], without: frozenset[str] = frozenset()) -> bytes:
-    import json  # noqa: PLC0415
-
-    return json.dumps({k: v for k, v in pupil.items() if k not in without}).encode()
-
-
 def _preflight(client: Client, config: ProbeConfig, pupil: dict[str, str]) -> None:
     """Credentials that do not work end the run with a clear error, never with a pass."""
     reply = client.call("list", config.tokens[0])
@@ -126,23 +106,15 @@ def _preflight(client: Client, config: ProbeConfig, pupil: dict[str, str]) -> No
     del pupil
 
 
-def _identifying(config: ProbeConfig, pupil: dict[str, str]) -> list[str]:
-    return [pupil[f] for f, kind in config.payload.items() if kind in IDENTIFYING and f in pupil]
-
-
-def _forbidden_fields(config: ProbeConfig) -> frozenset[str]:
-    return frozenset(f for f, kind in config.payload.items() if kind == "bsn")
-
-
 def _lifecycle(
-    client: Client, config: ProbeConfig, results: _Results, pupil: dict[str, str]
+    client: Client, config: ProbeConfig, results: Results, pupil: dict[str, str]
 ) -> None:
     a, b = config.tokens
-    canaries = _identifying(config, pupil)
-    forbidden = _forbidden_fields(config)
-    created = client.call("provision", a, body=_body(pupil))
-    if created.status >= 300 and forbidden:
-        created = client.call("provision", a, body=_body(pupil, without=forbidden))  # refused: fine
+    canaries = identifying(config, pupil)
+    forbidden = forbidden_fields(config)
+    created = client.call("provision", a, body=pupil_body(pupil))
+    if created.status >= 300 and forbidden:  # refusing the BSN is right: send the rest
+        created = client.call("provision", a, body=pupil_body(pupil, without=forbidden))
     if created.status >= 300:
         raise UserError(
             config.source, "probe.endpoints.provision", f"provisioning failed ({created.status})"
@@ -151,7 +123,7 @@ def _lifecycle(
     _identifiers_in_urls(results, config, pupil, pupil_id)
     read = client.call("read", a, pupil_id)
     listed = client.call("list", a)
-    leaked = [c for c in canaries if any(_contains(r, c) for r in (created, read, listed))]
+    leaked = [c for c in canaries if any(contains(r, c) for r in (created, read, listed))]
     results.check(
         "API-001",
         not leaked,
@@ -161,7 +133,7 @@ def _lifecycle(
     how = derivation_of(pupil_id, secrets) if secrets else None
     results.check("LNK-001", how is None, f"the supplier's pupil id is {how} of the BSN")
     access = client.call("access", a, pupil_id)
-    stored = [s for s in secrets if _contains(access, s) or _contains(read, s)]
+    stored = [s for s in secrets if contains(access, s) or contains(read, s)]
     results.check(
         "API-006",
         not stored,
@@ -176,7 +148,7 @@ def _lifecycle(
     )
     results.check(
         "API-004",
-        access.status == 200 and _contains(access, str(pupil.get(config.pseudonym_field, ""))),
+        access.status == 200 and contains(access, str(pupil.get(config.pseudonym_field, ""))),
         "the access (inzage) export does not contain the pupil's stored data",
     )
     other = client.call("read", b, pupil_id)
@@ -206,7 +178,7 @@ def _lifecycle(
 
 
 def _pseudonyms_differ(
-    results: _Results, drawn: list[dict[str, str]], client: Client, config: ProbeConfig
+    results: Results, drawn: list[dict[str, str]], client: Client, config: ProbeConfig
 ) -> None:
     del client
     sent = [p.get(config.pseudonym_field) for p in drawn]
@@ -216,7 +188,7 @@ def _pseudonyms_differ(
 
 
 def _malformed(
-    client: Client, config: ProbeConfig, results: _Results, pupil: dict[str, str]
+    client: Client, config: ProbeConfig, results: Results, pupil: dict[str, str]
 ) -> None:
     """Malformed and boundary input: never a 5xx, never an echo of what was sent."""
     bodies: list[bytes] = []
@@ -233,45 +205,39 @@ def _malformed(
         bodies.append(body)
 
     collect()
-    name = next(iter(_identifying(config, pupil)), "Canary")
+    name = next(iter(identifying(config, pupil)), "Canary")
     bodies.append(b'{"firstName": "' + name.encode() + b'", ')  # truncated, with a canary
     for body in bodies:
         reply = client.call("provision", config.tokens[0], body=body)
-        ok = reply.status < 500 and not _contains(reply, name)
+        ok = reply.status < 500 and not contains(reply, name)
         results.check(
             "API-005",
             ok,
             f"malformed input got {reply.status}"
-            + (" and the error echoes it" if _contains(reply, name) else ""),
+            + (" and the error echoes it" if contains(reply, name) else ""),
         )
 
 
-def _transport(config: ProbeConfig, results: _Results) -> None:
+def _transport(config: ProbeConfig, results: Results) -> None:
     parts = urlsplit(config.base_url)
     secure = parts.scheme == "https" or (parts.hostname or "") in _LOOPBACK
     results.check("API-007", secure, f"the API is reached over plain HTTP at {parts.netloc}")
 
 
 def _identifiers_in_urls(
-    results: _Results, config: ProbeConfig, pupil: dict[str, str], pupil_id: str
+    results: Results, config: ProbeConfig, pupil: dict[str, str], pupil_id: str
 ) -> None:
     """The supplier's pupil id goes into every read and delete URL, and URLs end up in access
     logs, proxies and browser histories: it must hold no pseudonym and no personal data."""
     pseudonym = str(pupil.get(config.pseudonym_field, ""))
     parts = {pseudonym, pseudonym.rsplit("/", 1)[-1]}  # the ECK iD and its hex part
-    secrets = [*parts, *_identifying(config, pupil)]
+    secrets = [*parts, *identifying(config, pupil)]
     inside = {s for s in secrets if len(s) >= 6 and s.lower() in pupil_id.lower()}
     what = "its pseudonym" if inside & parts else "personal data"
     results.check("API-007", not inside, f"the pupil's URL carries {what} ({redact(pupil_id)})")
 
 
-def _contains(response: Response, value: str) -> bool:
-    return bool(value) and (
-        value in response.text or any(value in v for v in response.headers.values())
-    )
-
-
-def _result(rid: str, results: _Results) -> RequirementResult:
+def _result(rid: str, results: Results) -> RequirementResult:
     req = CATALOGUE[rid]
     title = {"nl": req.title_nl, "en": req.title_en}
     findings = tuple(results.findings[rid])
