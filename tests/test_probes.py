@@ -12,10 +12,12 @@ from hypothesis import strategies as st
 from test_suppliers import SCHOOL_A, SCHOOL_B, supplier
 
 from conformance.docs import explain
-from conformance.probes.client import Pace
-from conformance.probes.config import PAYLOAD_KINDS
+from conformance.probes.client import Client, Pace
+from conformance.probes.common import Results
+from conformance.probes.config import PAYLOAD_KINDS, load_config
 from conformance.probes.docs import EVIDENCE, PROBE_DOCS
 from conformance.probes.run import PROBED as RUN_PROBED
+from conformance.probes.stateful import probe_sequences
 from conformance.probes.strategies import pupils
 
 PROBED = ("API-001", "API-002", "API-003", "API-004", "API-005", "API-006", "API-007", "LNK-001")
@@ -233,3 +235,39 @@ def test_the_main_jobs_probe_map_passes_against_the_bundled_supplier(tmp_path: P
         path.write_text(sample.read_text().replace('"http://127.0.0.1:8080"', f'"{base}"'))
         run = cli("probe", "--config", path)
     assert _verdicts(run) == dict.fromkeys(PROBED, "pass"), run.err
+
+
+def _sequences(tmp_path: Path, mistake: str = "") -> tuple[Results, list[str]]:
+    with supplier(tmp_path, mistake) as base:
+        config = load_config(_config(tmp_path, base))
+        client = Client(config)
+        results = Results(config, client)
+        probe_sequences(client, config, results)
+    return results, client.log
+
+
+@pytest.mark.parametrize(
+    ("mistake", "caught_by"),
+    [
+        ("", None),
+        ("ignore_school", "API-003"),
+        ("keep_after_delete", "API-004"),
+        ("echo_names", "API-001"),
+    ],
+)
+def test_the_stateful_probe_checks_after_every_step_and_reports_the_sequence(
+    tmp_path: Path, mistake: str, caught_by: str | None
+) -> None:
+    results, _ = _sequences(tmp_path, mistake)
+    failed = {rid for rid, findings in results.findings.items() if findings}
+    assert failed == ({caught_by} if caught_by else set()), results.findings
+    if caught_by is None:
+        for rid in ("API-001", "API-002", "API-003", "API-004"):
+            assert results.examined[rid] > 0, rid
+        return
+    (finding,) = results.findings[caught_by]
+    assert "reproduce with seed 20261129: " in finding.message
+    assert "POST /v1/pupils -> 201 as school " in finding.message
+    (tmp_path / "again").mkdir()
+    again, _ = _sequences(tmp_path / "again", mistake)
+    assert again.findings[caught_by][0].message == finding.message  # the seed replays it

@@ -29,6 +29,7 @@ from conformance.probes.common import (
     pupil_body,
 )
 from conformance.probes.config import ProbeConfig
+from conformance.probes.stateful import probe_sequences
 from conformance.probes.strategies import malformed_bodies, pupils
 
 Progress = Callable[[str, float, float], None]  # (what, share done, seconds), as in checks
@@ -55,6 +56,7 @@ def probe(config: ProbeConfig, progress: Progress | None = None) -> dict[str, Re
             _lifecycle(client, config, results, pupil)
             report(done / (len(drawn) + 1))
         _pseudonyms_differ(results, drawn, client, config)
+        probe_sequences(client, config, results)
         _malformed(client, config, results, drawn[0])
         report(1.0)
     except BudgetExhaustedError:

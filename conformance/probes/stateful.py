@@ -1,0 +1,220 @@
+"""The stateful probe: random interleavings of provision / read / list / export / delete across
+two schools (``hypothesis.stateful``), the privacy properties checked after every step.
+
+The lifecycle probe walks one pupil through its life in a fixed order; real mistakes hide in
+orders it never tries — a list after another pupil's delete, a read by school B of a pupil
+provisioned after B's own. The machine keeps a model of what each school may see and fails
+on the first step the API disagrees with it. Sequences are generated from the run's seed and
+not shrunk (every shrink step would be more requests to a supplier's test environment); the
+failing sequence, replayed once, is the finding's reproduction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hypothesis import HealthCheck, Phase, Verbosity, seed, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    get_state_machine_test,
+    rule,
+)
+
+from conformance.detect.redact import redact
+from conformance.model.errors import UserError
+from conformance.probes.client import Client, Response
+from conformance.probes.common import (
+    Results,
+    contains,
+    forbidden_fields,
+    identifying,
+    pupil_body,
+)
+from conformance.probes.config import ProbeConfig
+from conformance.probes.strategies import pupils
+
+_SEQUENCES = 6
+_STEPS = 10
+_SCHOOLS = ("A", "B")
+
+
+class ViolationError(Exception):
+    """The API disagreed with the model: ``rid`` is the requirement, ``message`` says how."""
+
+    def __init__(self, rid: str, message: str) -> None:
+        super().__init__(rid, message)
+        self.rid = rid
+        self.message = message
+
+
+@dataclass
+class _Pupil:
+    id: str
+    school: int
+    pseudonym: str
+    canaries: list[str]
+    deleted: bool = False
+
+
+@dataclass
+class _Tally:
+    """What the sequences examined, per requirement, and the last sequence's requests."""
+
+    examined: dict[str, int] = field(default_factory=dict)
+    steps: list[str] = field(default_factory=list)
+
+    def expect(self, rid: str, ok: bool, message: str) -> None:
+        self.examined[rid] = self.examined.get(rid, 0) + 1
+        if not ok:
+            raise ViolationError(rid, message)
+
+
+def probe_sequences(client: Client, config: ProbeConfig, results: Results) -> None:
+    """Run the seeded sequences; the first violation becomes a finding with its sequence."""
+    tally = _Tally()
+    machine = _machine(client, config, tally)
+    test = get_state_machine_test(
+        machine,
+        settings=settings(
+            max_examples=_SEQUENCES,
+            stateful_step_count=_STEPS,
+            database=None,
+            deadline=None,
+            phases=(Phase.explicit, Phase.generate),
+            report_multiple_bugs=False,
+            verbosity=Verbosity.quiet,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
+    try:
+        seed(config.seed)(test)()
+    except ViolationError as violation:
+        results.check(violation.rid, False, violation.message, steps=tally.steps)
+    for rid, count in tally.examined.items():
+        results.examined[rid] += count
+
+
+def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBasedStateMachine]:
+    forbidden = forbidden_fields(config)
+
+    class PupilLives(RuleBasedStateMachine):
+        provisioned = Bundle("provisioned")
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.known: list[_Pupil] = []
+            tally.steps = []
+
+        def _call(
+            self,
+            role: str,
+            school: int | None,
+            pupil: _Pupil | None = None,
+            body: bytes | None = None,
+        ) -> Response:
+            credential = None if school is None else config.tokens[school]
+            reply = client.call(role, credential, None if pupil is None else pupil.id, body)
+            who = "no credentials" if school is None else f"school {_SCHOOLS[school]}"
+            tally.steps.append(f"{client.log[-1]} as {who}")
+            return reply
+
+        def _no_canary(self, reply: Response) -> None:
+            leaked = [c for p in self.known for c in p.canaries if contains(reply, c)]
+            tally.expect(
+                "API-001",
+                not leaked,
+                "identifying data sent in came back: " + ", ".join(redact(c) for c in leaked),
+            )
+
+        @rule(target=provisioned, school=st.sampled_from((0, 1)), data=pupils(config.payload))
+        def provision(self, school: int, data: dict[str, str]) -> _Pupil:
+            reply = self._call("provision", school, body=pupil_body(data, without=forbidden))
+            if reply.status >= 300:
+                raise UserError(
+                    config.source,
+                    "probe.endpoints.provision",
+                    f"provisioning failed ({reply.status})",
+                )
+            pupil = _Pupil(
+                id=str((reply.json() or {}).get(config.id_field, "")),
+                school=school,
+                pseudonym=str(data.get(config.pseudonym_field, "")),
+                canaries=identifying(config, data),
+            )
+            self.known.append(pupil)
+            self._no_canary(reply)
+            shown = (reply.json() or {}).get(config.pseudonym_field)
+            if shown is not None:
+                tally.expect(
+                    "API-002",
+                    shown == pupil.pseudonym,
+                    "the API answered with another pseudonym than it was sent",
+                )
+            return pupil
+
+        @rule(pupil=provisioned, school=st.sampled_from((0, 1, None)))
+        def read(self, pupil: _Pupil, school: int | None) -> None:
+            reply = self._call("read", school, pupil)
+            self._no_canary(reply)
+            if school is None:
+                tally.expect(
+                    "API-003",
+                    reply.status in (401, 403),
+                    f"a read without credentials got {reply.status}",
+                )
+            elif school != pupil.school:
+                tally.expect(
+                    "API-003",
+                    reply.status in (401, 403, 404),
+                    f"another school read the pupil ({reply.status})",
+                )
+            elif pupil.deleted:
+                tally.expect(
+                    "API-004",
+                    reply.status == 404,
+                    f"a deleted pupil is still returned ({reply.status})",
+                )
+            else:
+                shown = (reply.json() or {}).get(config.pseudonym_field)
+                tally.expect(
+                    "API-002",
+                    shown == pupil.pseudonym,
+                    "the pupil's pseudonym changed between calls",
+                )
+
+        @rule(school=st.sampled_from((0, 1)))
+        def list_pupils(self, school: int) -> None:
+            reply = self._call("list", school)
+            self._no_canary(reply)
+            foreign = [p for p in self.known if p.school != school and p.id in reply.text]
+            tally.expect("API-003", not foreign, "a school's list holds another school's pupil")
+            gone = [p for p in self.known if p.deleted and p.id in reply.text]
+            tally.expect("API-004", not gone, "a list still holds a deleted pupil")
+
+        @rule(pupil=provisioned)
+        def export(self, pupil: _Pupil) -> None:
+            if pupil.deleted:
+                return
+            reply = self._call("access", pupil.school, pupil)
+            tally.expect(
+                "API-004",
+                reply.status == 200 and contains(reply, pupil.pseudonym),
+                f"the inzage export misses the pupil's stored data ({reply.status})",
+            )
+
+        @rule(pupil=provisioned)
+        def delete(self, pupil: _Pupil) -> None:
+            if pupil.deleted:
+                return
+            self._call("delete", pupil.school, pupil)
+            pupil.deleted = True
+            reply = self._call("read", pupil.school, pupil)
+            tally.expect(
+                "API-004",
+                reply.status == 404,
+                f"after DELETE the pupil is still returned ({reply.status})",
+            )
+
+    return PupilLives
