@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stdnum.nl import bsn as stdnum_bsn
+from stdnum.nl import onderwijsnummer as stdnum_onderwijsnummer
 from test_suppliers import SCHOOL_A, SCHOOL_B, supplier
 
 from conformance.docs import explain
@@ -18,7 +20,7 @@ from conformance.probes.config import PAYLOAD_KINDS, load_config
 from conformance.probes.docs import EVIDENCE, PROBE_DOCS
 from conformance.probes.run import PROBED as RUN_PROBED
 from conformance.probes.stateful import probe_sequences
-from conformance.probes.strategies import pupils
+from conformance.probes.strategies import bsns, onderwijsnummers, pupils
 
 PROBED = ("API-001", "API-002", "API-003", "API-004", "API-005", "API-006", "API-007", "LNK-001")
 
@@ -66,6 +68,8 @@ eckId = "eckid"
 firstName = "given_name"
 lastName = "surname"
 bsn = "bsn"
+onderwijsnummer = "onderwijsnummer"
+address = "address"
 group = "group"
 """
     )
@@ -271,3 +275,10 @@ def test_the_stateful_probe_checks_after_every_step_and_reports_the_sequence(
     (tmp_path / "again").mkdir()
     again, _ = _sequences(tmp_path / "again", mistake)
     assert again.findings[caught_by][0].message == finding.message  # the seed replays it
+
+
+@given(onderwijsnummers, bsns)
+@settings(max_examples=50, deadline=None)
+def test_generated_personal_numbers_pass_their_official_checks(number: str, bsn: str) -> None:
+    assert stdnum_onderwijsnummer.is_valid(number) and not stdnum_bsn.is_valid(number)
+    assert stdnum_bsn.is_valid(bsn)

@@ -8,7 +8,7 @@ import json
 from conformance.model.findings import Finding, Location
 from conformance.probes.client import Client, Response
 from conformance.probes.config import ProbeConfig
-from conformance.probes.strategies import IDENTIFYING
+from conformance.probes.strategies import FORBIDDEN, IDENTIFYING
 
 PROBED = ("API-001", "API-002", "API-003", "API-004", "API-005", "API-006", "API-007", "LNK-001")
 
@@ -44,7 +44,7 @@ def identifying(config: ProbeConfig, pupil: dict[str, str]) -> list[str]:
 
 
 def forbidden_fields(config: ProbeConfig) -> frozenset[str]:
-    return frozenset(f for f, kind in config.payload.items() if kind == "bsn")
+    return frozenset(f for f, kind in config.payload.items() if kind in FORBIDDEN)
 
 
 def contains(response: Response, value: str) -> bool:

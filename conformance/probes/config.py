@@ -13,7 +13,16 @@ from typing import Any
 from conformance.model.errors import UserError
 
 ROLES = ("provision", "read", "list", "delete", "access")
-PAYLOAD_KINDS = ("eckid", "given_name", "surname", "bsn", "group", "birthdate")
+PAYLOAD_KINDS = (
+    "eckid",
+    "given_name",
+    "surname",
+    "address",
+    "birthdate",
+    "bsn",
+    "onderwijsnummer",
+    "group",
+)
 
 
 @dataclass(frozen=True, slots=True)

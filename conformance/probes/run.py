@@ -115,7 +115,7 @@ def _lifecycle(
     canaries = identifying(config, pupil)
     forbidden = forbidden_fields(config)
     created = client.call("provision", a, body=pupil_body(pupil))
-    if created.status >= 300 and forbidden:  # refusing the BSN is right: send the rest
+    if created.status >= 300 and forbidden:  # refusing a BSN is right: send the rest
         created = client.call("provision", a, body=pupil_body(pupil, without=forbidden))
     if created.status >= 300:
         raise UserError(
@@ -133,13 +133,14 @@ def _lifecycle(
     )
     secrets = [pupil[f] for f in forbidden if f in pupil]
     how = derivation_of(pupil_id, secrets) if secrets else None
-    results.check("LNK-001", how is None, f"the supplier's pupil id is {how} of the BSN")
+    results.check("LNK-001", how is None, f"the supplier's pupil id is {how} of a personal number")
     access = client.call("access", a, pupil_id)
     stored = [s for s in secrets if contains(access, s) or contains(read, s)]
     results.check(
         "API-006",
         not stored,
-        f"the API accepted and stored the BSN {', '.join(redact(s) for s in stored)}",
+        "the API accepted and stored a personal number (BSN or onderwijsnummer): "
+        + ", ".join(redact(s) for s in stored),
     )
     pseudonym = (read.json() or {}).get(config.pseudonym_field)
     again = (client.call("read", a, pupil_id).json() or {}).get(config.pseudonym_field)
