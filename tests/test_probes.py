@@ -282,3 +282,12 @@ def test_the_stateful_probe_checks_after_every_step_and_reports_the_sequence(
 def test_generated_personal_numbers_pass_their_official_checks(number: str, bsn: str) -> None:
     assert stdnum_onderwijsnummer.is_valid(number) and not stdnum_bsn.is_valid(number)
     assert stdnum_bsn.is_valid(bsn)
+
+
+def test_a_stored_onderwijsnummer_fails_like_a_stored_bsn(tmp_path: Path, cli) -> None:
+    with supplier(tmp_path, "accept_bsn") as base:
+        path = _config(tmp_path, base)
+        path.write_text(path.read_text().replace('bsn = "bsn"\n', ""))
+        run = cli("probe", "--config", path)
+    assert run.verdict("API-006") == "fail", run.err
+    assert all("onderwijsnummer" in f["message"] for f in run.findings("API-006"))
