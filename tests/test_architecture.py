@@ -18,7 +18,7 @@ ALLOWED = {
     "engine": {"checks", "readers", "profiles", "model", "detect", "package"},
     "docs": {"checks", "probes", "model"},
     "crosslink": {"engine", "checks", "readers", "model", "package"},
-    "probes": {"detect", "model", "package"},
+    "probes": {"detect", "readers", "model", "package"},
     "cli": {
         "engine",
         "crosslink",

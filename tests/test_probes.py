@@ -18,9 +18,11 @@ from conformance.probes.client import Client, Pace
 from conformance.probes.common import Results
 from conformance.probes.config import PAYLOAD_KINDS, load_config
 from conformance.probes.docs import EVIDENCE, PROBE_DOCS
+from conformance.probes.openapi import seed_map
 from conformance.probes.run import PROBED as RUN_PROBED
 from conformance.probes.stateful import probe_sequences
 from conformance.probes.strategies import bsns, onderwijsnummers, pupils
+from conformance.readers.spec import load_document
 
 PROBED = ("API-001", "API-002", "API-003", "API-004", "API-005", "API-006", "API-007", "LNK-001")
 
@@ -291,3 +293,76 @@ def test_a_stored_onderwijsnummer_fails_like_a_stored_bsn(tmp_path: Path, cli) -
         run = cli("probe", "--config", path)
     assert run.verdict("API-006") == "fail", run.err
     assert all("onderwijsnummer" in f["message"] for f in run.findings("API-006"))
+
+
+SUPPLIER_SPEC = Path(__file__).parent.parent / "fixtures" / "suppliers" / "openapi.yaml"
+
+
+def _seeded_config(tmp_path: Path, base: str, spec: Path = SUPPLIER_SPEC) -> Path:
+    path = tmp_path / "seeded.toml"
+    path.write_text(
+        f"""[probe]
+openapi = "{spec}"
+base_url = "{base}"
+max_rate = 0
+seed = 20261129
+
+[probe.credentials]
+{BEARER}
+"""
+    )
+    return path
+
+
+def test_an_openapi_document_seeds_the_probe_map() -> None:
+    seeded = seed_map(load_document(SUPPLIER_SPEC))
+    assert seeded is not None
+    assert seeded.endpoints == {
+        "provision": ("POST", "/v1/pupils"),
+        "list": ("GET", "/v1/pupils"),
+        "read": ("GET", "/v1/pupils/{id}"),
+        "delete": ("DELETE", "/v1/pupils/{id}"),
+        "access": ("GET", "/v1/pupils/{id}/inzage"),
+    }
+    assert (seeded.id_field, seeded.pseudonym_field) == ("id", "eckId")
+    assert seeded.base_url == "https://api.rekenroute.example"
+    # the spec asks for the ECK iD and group; names and a BSN are sent unasked, as canaries
+    assert seeded.payload == {
+        "eckId": "eckid",
+        "group": "group",
+        "firstName": "given_name",
+        "lastName": "surname",
+        "bsn": "bsn",
+    }
+
+
+@pytest.mark.parametrize(("mistake", "caught_by"), [("", None), ("echo_names", "API-001")])
+def test_a_map_seeded_from_openapi_probes_like_a_written_one(
+    tmp_path: Path, cli, mistake: str, caught_by: str | None
+) -> None:
+    with supplier(tmp_path, mistake) as base:
+        run = cli("probe", "--config", _seeded_config(tmp_path, base))
+    expected = dict.fromkeys(PROBED, "pass") | ({caught_by: "fail"} if caught_by else {})
+    assert _verdicts(run) == expected, run.err
+
+
+def test_a_spec_without_a_pupil_resource_is_a_config_error(tmp_path: Path, cli) -> None:
+    spec = tmp_path / "other.yaml"
+    spec.write_text("openapi: 3.0.3\npaths:\n  /health:\n    get: {responses: {}}\n")
+    run = cli("probe", "--config", _seeded_config(tmp_path, "http://127.0.0.1:9", spec))
+    assert run.code == 2
+    assert "no pupil resource" in run.err
+
+
+def test_nothing_identifying_sent_is_not_applicable_never_a_pass(tmp_path: Path, cli) -> None:
+    with supplier(tmp_path) as base:
+        path = _config(tmp_path, base)
+        text = path.read_text()
+        payload = text[text.index("[probe.payload]") :]
+        path.write_text(text.replace(payload, '[probe.payload]\neckId = "eckid"\n'))
+        run = cli("probe", "--config", path)
+    for rid in ("API-001", "API-006", "LNK-001"):
+        assert run.verdict(rid) == "not_applicable", rid
+    assert run.verdict("API-003") == "pass"
+    reasons = {r["id"]: r.get("reason") for r in run.report["requirements"]}
+    assert "probe.payload sends no value" in reasons["API-001"]

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from conformance.model.errors import UserError
+from conformance.probes.openapi import SeededMap, seed_map
+from conformance.readers.spec import load_document
 
 ROLES = ("provision", "read", "list", "delete", "access")
 PAYLOAD_KINDS = (
@@ -81,7 +83,11 @@ def load_config(path: Path) -> ProbeConfig:
     if path.name == "pyproject.toml":
         raw = (raw.get("tool") or {}).get("conformance") or {}
     probe = _table(raw, "probe", name)
-    endpoints = _table(probe, "endpoints", name)
+    seeded = _seed(probe, path)
+    endpoints = (seeded.endpoints if seeded else {}) | {
+        str(role): (str(e["method"]).upper(), str(e["path"]))
+        for role, e in (probe.get("endpoints") or {}).items()
+    }
     missing = [role for role in ROLES if role not in endpoints]
     if missing:
         raise UserError(name, "probe.endpoints", f"missing roles: {', '.join(missing)}")
@@ -89,23 +95,41 @@ def load_config(path: Path) -> ProbeConfig:
     if len(credentials) < 2:
         raise UserError(name, "probe.credentials", "two schools' credentials are needed")
     tokens = tuple(_credential(entry, key, name) for key, entry in list(credentials.items())[:2])
-    fields = _table(probe, "fields", name)
+    fields = probe.get("fields") or {}
+    base_url = str(probe.get("base_url") or (seeded.base_url if seeded else ""))
+    if not base_url.startswith(("http://", "https://")):
+        raise UserError(name, "probe.base_url", "an http(s) URL is needed")
     return ProbeConfig(
         source=name,
-        base_url=str(probe.get("base_url", "")).rstrip("/"),
+        base_url=base_url.rstrip("/"),
         tokens=(tokens[0], tokens[1]),
-        endpoints={
-            r: Endpoint(str(e["method"]).upper(), str(e["path"])) for r, e in endpoints.items()
-        },
-        id_field=str(fields.get("id", "id")),
-        pseudonym_field=str(fields.get("pseudonym", "eckId")),
-        payload=_payload(_table(probe, "payload", name), name),
+        endpoints={role: Endpoint(method, path) for role, (method, path) in endpoints.items()},
+        id_field=str(fields.get("id") or (seeded.id_field if seeded else "id")),
+        pseudonym_field=str(
+            fields.get("pseudonym") or (seeded.pseudonym_field if seeded else "") or "eckId"
+        ),
+        payload=_payload(probe.get("payload") or (seeded.payload if seeded else {}), name),
         max_requests=int(probe.get("max_requests", 300)),
         max_seconds=float(probe.get("max_seconds", 120)),
         max_rate=float(probe.get("max_rate", 10)),
         seed=int(probe.get("seed", 2026)),
         subject={str(k): str(v) for k, v in (raw.get("subject") or {}).items()},
     )
+
+
+def _seed(probe: dict[str, Any], path: Path) -> SeededMap | None:
+    """The map implied by ``probe.openapi`` (relative to the config file), if one is named."""
+    if "openapi" not in probe:
+        return None
+    spec = path.parent / str(probe["openapi"])
+    if not spec.is_file():
+        raise UserError(str(path), "probe.openapi", f"no such file: {spec}")
+    seeded = seed_map(load_document(spec))
+    if seeded is None:
+        raise UserError(
+            str(spec), None, "no pupil resource (POST+GET collection, GET+DELETE item) to probe"
+        )
+    return seeded
 
 
 def _payload(raw: dict[str, Any], name: str) -> dict[str, str]:

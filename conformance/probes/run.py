@@ -126,22 +126,25 @@ def _lifecycle(
     read = client.call("read", a, pupil_id)
     listed = client.call("list", a)
     leaked = [c for c in canaries if any(contains(r, c) for r in (created, read, listed))]
-    results.check(
-        "API-001",
-        not leaked,
-        f"identifying data sent in came back in responses: {', '.join(redact(c) for c in leaked)}",
-    )
+    if canaries:  # nothing identifying sent: nothing examined, never a pass
+        results.check(
+            "API-001",
+            not leaked,
+            "identifying data sent in came back in responses: "
+            + ", ".join(redact(c) for c in leaked),
+        )
     secrets = [pupil[f] for f in forbidden if f in pupil]
-    how = derivation_of(pupil_id, secrets) if secrets else None
-    results.check("LNK-001", how is None, f"the supplier's pupil id is {how} of a personal number")
     access = client.call("access", a, pupil_id)
-    stored = [s for s in secrets if contains(access, s) or contains(read, s)]
-    results.check(
-        "API-006",
-        not stored,
-        "the API accepted and stored a personal number (BSN or onderwijsnummer): "
-        + ", ".join(redact(s) for s in stored),
-    )
+    if secrets:
+        how = derivation_of(pupil_id, secrets)
+        results.check("LNK-001", how is None, f"the pupil id is {how} of a personal number")
+        stored = [s for s in secrets if contains(access, s) or contains(read, s)]
+        results.check(
+            "API-006",
+            not stored,
+            "the API accepted and stored a personal number (BSN or onderwijsnummer): "
+            + ", ".join(redact(s) for s in stored),
+        )
     pseudonym = (read.json() or {}).get(config.pseudonym_field)
     again = (client.call("read", a, pupil_id).json() or {}).get(config.pseudonym_field)
     results.check(
@@ -251,5 +254,11 @@ def _result(rid: str, results: Results) -> RequirementResult:
     if results.examined[rid]:
         return RequirementResult(rid, title, Verdict.PASS, (), 0, results.examined[rid])
     return RequirementResult(
-        rid, title, Verdict.NOT_APPLICABLE, (), 0, 0, "not reached within the run's budget"
+        rid,
+        title,
+        Verdict.NOT_APPLICABLE,
+        (),
+        0,
+        0,
+        "nothing to examine: probe.payload sends no value of the kind this probe needs",
     )

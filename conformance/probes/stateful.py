@@ -121,7 +121,10 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
             return reply
 
         def _no_canary(self, reply: Response) -> None:
-            leaked = [c for p in self.known for c in p.canaries if contains(reply, c)]
+            canaries = [c for p in self.known for c in p.canaries]
+            if not canaries:
+                return
+            leaked = [c for c in canaries if contains(reply, c)]
             tally.expect(
                 "API-001",
                 not leaked,

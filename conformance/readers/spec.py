@@ -192,6 +192,11 @@ def _escape(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 
 
+def load_document(path: Path) -> Any:
+    """The parsed YAML or JSON document; malformed input is one InputError line."""
+    return _load(path)[0]
+
+
 def _load(path: Path) -> tuple[Any, dict[str, int]]:
     """The document and the line of every JSON pointer in it (YAML nodes keep their marks)."""
     name = str(path)
