@@ -92,9 +92,9 @@ PROBE_DOCS = {
     ),
     "API-007": CheckDoc(
         what=(
-            "Checks that the configured API is reached over HTTPS (loopback is exempt) and that "
-            "the pupil ids it hands out — which go into every read and delete URL — hold "
-            "neither the pseudonym nor any canary value."
+            "Checks that the configured API is reached over HTTPS (loopback is exempt) and "
+            "refuses a TLS 1.0/1.1 handshake, and that the pupil ids it hands out — which go "
+            "into every read and delete URL — hold neither the pseudonym nor any canary value."
         ),
         why=(
             "Pupil data in transit must be encrypted, and URLs are logged by servers, proxies "

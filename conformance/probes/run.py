@@ -31,6 +31,7 @@ from conformance.probes.common import (
 from conformance.probes.config import ProbeConfig
 from conformance.probes.stateful import probe_sequences
 from conformance.probes.strategies import malformed_bodies, pupils
+from conformance.probes.tls import can_offer_old_tls, old_tls_accepted
 
 Progress = Callable[[str, float, float], None]  # (what, share done, seconds), as in checks
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -228,6 +229,9 @@ def _transport(config: ProbeConfig, results: Results) -> None:
     parts = urlsplit(config.base_url)
     secure = parts.scheme == "https" or (parts.hostname or "") in _LOOPBACK
     results.check("API-007", secure, f"the API is reached over plain HTTP at {parts.netloc}")
+    if parts.scheme == "https" and parts.hostname and can_offer_old_tls():
+        old = old_tls_accepted(parts.hostname, parts.port or 443)
+        results.check("API-007", old is None, f"{parts.netloc} still accepts {old}")
 
 
 def _identifiers_in_urls(
