@@ -14,8 +14,9 @@ from stdnum.nl import onderwijsnummer as stdnum_onderwijsnummer
 from test_suppliers import SCHOOL_A, SCHOOL_B, supplier
 
 from conformance.docs import explain
-from conformance.probes.client import Client, Pace
-from conformance.probes.common import Results
+from conformance.model.errors import UserError
+from conformance.probes.client import Client, Pace, Response
+from conformance.probes.common import Results, contains
 from conformance.probes.config import PAYLOAD_KINDS, load_config
 from conformance.probes.docs import EVIDENCE, PROBE_DOCS
 from conformance.probes.openapi import seed_map
@@ -366,3 +367,36 @@ def test_nothing_identifying_sent_is_not_applicable_never_a_pass(tmp_path: Path,
     assert run.verdict("API-003") == "pass"
     reasons = {r["id"]: r.get("reason") for r in run.report["requirements"]}
     assert "probe.payload sends no value" in reasons["API-001"]
+
+
+def test_a_canary_is_found_in_any_letter_case() -> None:
+    reply = Response(200, '{"name": "SANNEBCDFG"}', {"X-Echo": "van vries-bcdfg"})
+    assert contains(reply, "Sannebcdfg") and contains(reply, "van Vries-BCDFG")
+    assert not contains(reply, "Noorbcdfg") and not contains(reply, "")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ('base_url = "http://', 'base_url = "http://user:hunter2@', "probe.base_url"),
+        ('path = "/v1/pupils"}', 'path = "@evil.example/v1/pupils"}', "probe.endpoints."),
+        ('path = "/v1/pupils"}', 'path = "//evil.example/v1/pupils"}', "probe.endpoints."),
+    ],
+)
+def test_a_map_that_could_send_credentials_elsewhere_is_refused(
+    tmp_path: Path, cli, old: str, new: str, where: str
+) -> None:
+    path = _config(tmp_path, "http://127.0.0.1:9")
+    path.write_text(path.read_text().replace(old, new))
+    run = cli("probe", "--config", path)
+    assert run.code == 2 and where in run.err
+    assert "hunter2" not in run.err
+
+
+def test_an_oauth2_token_url_in_cleartext_under_an_https_api_is_refused(
+    tmp_path: Path,
+) -> None:
+    cleartext = OAUTH2.replace('"/oauth/token"', '"http://127.0.0.1:9/oauth/token"')
+    config = load_config(_config(tmp_path, "https://127.0.0.1:9", cleartext))
+    with pytest.raises(UserError, match="token_url must be on the API's host"):
+        Client(config).authorise(config.tokens[0])

@@ -68,6 +68,7 @@ class Client:
 
     def __post_init__(self) -> None:
         self.pace = Pace(self.config.max_rate)
+        self.session.trust_env = False  # no proxies or .netrc: only the configured host
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -86,7 +87,7 @@ class Client:
         url = credential.token_url
         if url.startswith("/"):
             url = f"{base.scheme}://{base.netloc}{url}"
-        if urlsplit(url).netloc != base.netloc:
+        if urlsplit(url)[:2] != base[:2]:  # same scheme and host: no secret in cleartext
             raise UserError(
                 self.config.source, "probe.credentials", "token_url must be on the API's host"
             )

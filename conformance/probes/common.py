@@ -48,6 +48,11 @@ def forbidden_fields(config: ProbeConfig) -> frozenset[str]:
 
 
 def contains(response: Response, value: str) -> bool:
-    return bool(value) and (
-        value in response.text or any(value in v for v in response.headers.values())
+    """Whether the canary comes back in the body or a header, in any letter case (a supplier
+    that upper-cases a name still returns it)."""
+    if not value:
+        return False
+    wanted = value.casefold()
+    return wanted in response.text.casefold() or any(
+        wanted in v.casefold() for v in response.headers.values()
     )

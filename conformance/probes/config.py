@@ -9,6 +9,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from conformance.model.errors import UserError
 from conformance.probes.openapi import SeededMap, seed_map
@@ -99,6 +100,15 @@ def load_config(path: Path) -> ProbeConfig:
     base_url = str(probe.get("base_url") or (seeded.base_url if seeded else ""))
     if not base_url.startswith(("http://", "https://")):
         raise UserError(name, "probe.base_url", "an http(s) URL is needed")
+    if "@" in urlsplit(base_url).netloc:  # never echo it: it holds a secret
+        raise UserError(name, "probe.base_url", "credentials belong in [probe.credentials]")
+    for role, (_, endpoint_path) in endpoints.items():
+        if (
+            not endpoint_path.startswith("/")
+            or endpoint_path.startswith("//")
+            or ("@" in endpoint_path.split("?")[0])
+        ):
+            raise UserError(name, f"probe.endpoints.{role}", "a path on the API's host is needed")
     return ProbeConfig(
         source=name,
         base_url=base_url.rstrip("/"),

@@ -115,7 +115,7 @@ def _lifecycle(
     a, b = config.tokens
     canaries = identifying(config, pupil)
     forbidden = forbidden_fields(config)
-    created = client.call("provision", a, body=pupil_body(pupil))
+    created = refused = client.call("provision", a, body=pupil_body(pupil))
     if created.status >= 300 and forbidden:  # refusing a BSN is right: send the rest
         created = client.call("provision", a, body=pupil_body(pupil, without=forbidden))
     if created.status >= 300:
@@ -126,7 +126,8 @@ def _lifecycle(
     _identifiers_in_urls(results, config, pupil, pupil_id)
     read = client.call("read", a, pupil_id)
     listed = client.call("list", a)
-    leaked = [c for c in canaries if any(contains(r, c) for r in (created, read, listed))]
+    replies = (refused, created, read, listed)  # a refusal must not echo what it refused
+    leaked = [c for c in canaries if any(contains(r, c) for r in replies)]
     if canaries:  # nothing identifying sent: nothing examined, never a pass
         results.check(
             "API-001",
@@ -216,7 +217,7 @@ def _malformed(
     bodies.append(b'{"firstName": "' + name.encode() + b'", ')  # truncated, with a canary
     for body in bodies:
         reply = client.call("provision", config.tokens[0], body=body)
-        ok = reply.status < 500 and not contains(reply, name)
+        ok = 400 <= reply.status < 500 and not contains(reply, name)
         results.check(
             "API-005",
             ok,
@@ -230,7 +231,11 @@ def _transport(config: ProbeConfig, results: Results) -> None:
     secure = parts.scheme == "https" or (parts.hostname or "") in _LOOPBACK
     results.check("API-007", secure, f"the API is reached over plain HTTP at {parts.netloc}")
     if parts.scheme == "https" and parts.hostname and can_offer_old_tls():
-        old = old_tls_accepted(parts.hostname, parts.port or 443)
+        try:
+            old = old_tls_accepted(parts.hostname, parts.port or 443)
+        except OSError as exc:
+            problem = f"cannot reach {parts.hostname} for the TLS check ({type(exc).__name__})"
+            raise UserError(config.source, "probe.base_url", problem) from None
         results.check("API-007", old is None, f"{parts.netloc} still accepts {old}")
 
 

@@ -157,60 +157,82 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
                 )
             return pupil
 
-        @rule(pupil=provisioned, school=st.sampled_from((0, 1, None)))
-        def read(self, pupil: _Pupil, school: int | None) -> None:
-            reply = self._call("read", school, pupil)
-            self._no_canary(reply)
-            if school is None:
-                tally.expect(
-                    "API-003",
-                    reply.status in (401, 403),
-                    f"a read without credentials got {reply.status}",
-                )
-            elif school != pupil.school:
-                tally.expect(
-                    "API-003",
-                    reply.status in (401, 403, 404),
-                    f"another school read the pupil ({reply.status})",
-                )
-            elif pupil.deleted:
-                tally.expect(
-                    "API-004",
-                    reply.status == 404,
-                    f"a deleted pupil is still returned ({reply.status})",
-                )
-            else:
-                shown = (reply.json() or {}).get(config.pseudonym_field)
-                tally.expect(
-                    "API-002",
-                    shown == pupil.pseudonym,
-                    "the pupil's pseudonym changed between calls",
-                )
+        @rule(pupil=provisioned)
+        def read(self, pupil: _Pupil) -> None:
+            """The pupil as its school, the other school and no one sees it."""
+            other = 1 - pupil.school
+            for school in (pupil.school, other, None):
+                reply = self._call("read", school, pupil)
+                self._no_canary(reply)
+                if school is None:
+                    tally.expect(
+                        "API-003",
+                        reply.status in (401, 403),
+                        f"a read without credentials got {reply.status}",
+                    )
+                elif school == other:
+                    tally.expect(
+                        "API-003",
+                        reply.status in (401, 403, 404),
+                        f"another school read the pupil ({reply.status})",
+                    )
+                elif pupil.deleted:
+                    tally.expect(
+                        "API-004",
+                        reply.status == 404,
+                        f"a deleted pupil is still returned ({reply.status})",
+                    )
+                else:
+                    shown = (reply.json() or {}).get(config.pseudonym_field)
+                    tally.expect(
+                        "API-002",
+                        shown == pupil.pseudonym,
+                        "the pupil's pseudonym changed between calls",
+                    )
 
-        @rule(school=st.sampled_from((0, 1)))
-        def list_pupils(self, school: int) -> None:
-            reply = self._call("list", school)
-            self._no_canary(reply)
-            foreign = [p for p in self.known if p.school != school and p.id in reply.text]
-            tally.expect("API-003", not foreign, "a school's list holds another school's pupil")
-            gone = [p for p in self.known if p.deleted and p.id in reply.text]
-            tally.expect("API-004", not gone, "a list still holds a deleted pupil")
+        @rule()
+        def list_pupils(self) -> None:
+            for school in (0, 1):
+                reply = self._call("list", school)
+                self._no_canary(reply)
+                foreign = [p for p in self.known if p.school != school and p.id in reply.text]
+                tally.expect("API-003", not foreign, "a school's list holds another school's pupil")
+                gone = [p for p in self.known if p.deleted and p.id in reply.text]
+                tally.expect("API-004", not gone, "a list still holds a deleted pupil")
 
         @rule(pupil=provisioned)
         def export(self, pupil: _Pupil) -> None:
-            if pupil.deleted:
-                return
-            reply = self._call("access", pupil.school, pupil)
+            other = self._call("access", 1 - pupil.school, pupil)
             tally.expect(
-                "API-004",
-                reply.status == 200 and contains(reply, pupil.pseudonym),
-                f"the inzage export misses the pupil's stored data ({reply.status})",
+                "API-003",
+                other.status in (401, 403, 404),
+                f"another school got the pupil's inzage export ({other.status})",
             )
+            reply = self._call("access", pupil.school, pupil)
+            if pupil.deleted:
+                tally.expect(
+                    "API-004",
+                    reply.status == 404,
+                    f"a deleted pupil's inzage export is still served ({reply.status})",
+                )
+            else:
+                tally.expect(
+                    "API-004",
+                    reply.status == 200 and contains(reply, pupil.pseudonym),
+                    f"the inzage export misses the pupil's stored data ({reply.status})",
+                )
 
         @rule(pupil=provisioned)
         def delete(self, pupil: _Pupil) -> None:
             if pupil.deleted:
                 return
+            self._call("delete", 1 - pupil.school, pupil)  # must change nothing
+            kept = self._call("read", pupil.school, pupil)
+            tally.expect(
+                "API-003",
+                kept.status == 200,
+                f"another school's DELETE removed the pupil ({kept.status})",
+            )
             self._call("delete", pupil.school, pupil)
             pupil.deleted = True
             reply = self._call("read", pupil.school, pupil)

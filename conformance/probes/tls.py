@@ -27,11 +27,10 @@ def old_tls_accepted(host: str, port: int, timeout: float = 10) -> str | None:
         context.minimum_version = ssl.TLSVersion.TLSv1
         context.maximum_version = ssl.TLSVersion.TLSv1_1
         context.set_ciphers("DEFAULT:@SECLEVEL=0")  # let the old protocols be offered at all
-    try:
-        with (
-            socket.create_connection((host, port), timeout=timeout) as raw,
-            context.wrap_socket(raw, server_hostname=host) as tls,
-        ):
-            return tls.version()
-    except (ssl.SSLError, OSError):
-        return None
+    # A refused connection is not a refused protocol: that OSError reaches the caller.
+    with socket.create_connection((host, port), timeout=timeout) as raw:
+        try:
+            with context.wrap_socket(raw, server_hostname=host) as tls:
+                return tls.version()
+        except (ssl.SSLError, ConnectionResetError):  # the server refused the old protocol
+            return None
