@@ -4,6 +4,8 @@ end with exit 2, never a pass."""
 
 from __future__ import annotations
 
+import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -400,3 +402,36 @@ def test_an_oauth2_token_url_in_cleartext_under_an_https_api_is_refused(
     config = load_config(_config(tmp_path, "https://127.0.0.1:9", cleartext))
     with pytest.raises(UserError, match="token_url must be on the API's host"):
         Client(config).authorise(config.tokens[0])
+
+
+def test_a_server_that_drips_its_answer_cannot_stretch_the_time_budget(tmp_path: Path, cli) -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+    dripped: list[int] = []
+
+    def drip() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+            while not stop.wait(0.2):
+                try:
+                    connection.sendall(b" ")
+                except OSError:
+                    return
+                dripped.append(1)
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    path = _config(tmp_path, f"http://127.0.0.1:{listener.getsockname()[1]}")
+    path.write_text(path.read_text().replace("max_seconds = 60", "max_seconds = 1"))
+    try:
+        run = cli("probe", "--config", path)
+        sent_by_then = len(dripped)
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(timeout=5)
+    assert run.code == 2, run.err
+    assert "the budget (400 requests, 1 s) ran out after 1 requests" in run.err
+    assert sent_by_then < 100  # the client hung up, not after all 1000 bytes (200 s)

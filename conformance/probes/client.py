@@ -15,6 +15,8 @@ import requests
 from conformance.model.errors import UserError
 from conformance.probes.config import Credential, ProbeConfig
 
+MAX_BODY = 16 * 2**20  # bytes of one response; a pupil API answers in kilobytes
+
 
 class BudgetExhaustedError(Exception):
     """The run reached max_requests or max_seconds."""
@@ -132,14 +134,34 @@ class Client:
                 headers=headers,
                 timeout=15,
                 allow_redirects=False,
+                stream=True,
             )
+            with reply:
+                text = self._bounded_body(reply)
         except requests.RequestException as exc:
             host = urlsplit(self.config.base_url).netloc
             raise UserError(
                 self.config.source, None, f"cannot reach {host} ({type(exc).__name__})"
             ) from None
         self.log.append(f"{endpoint.method} {endpoint.path} -> {reply.status_code}")
-        return Response(reply.status_code, reply.text, dict(reply.headers))
+        return Response(reply.status_code, text, dict(reply.headers))
+
+    def _bounded_body(self, reply: requests.Response) -> str:
+        """The body, read within the run's time budget and MAX_BODY bytes: a server that
+        drips or floods cannot stretch a bounded run (the timeout only bounds each pause)."""
+        chunks: list[bytes] = []
+        size = 0
+        # read1 returns what has arrived (iter_content would wait for a whole chunk)
+        while chunk := reply.raw.read1(65536, decode_content=True):
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise UserError(
+                    self.config.source, None, f"a response exceeded {MAX_BODY // 2**20} MiB"
+                )
+            if self.elapsed() > self.config.max_seconds:
+                raise BudgetExhaustedError
+            chunks.append(chunk)
+        return b"".join(chunks).decode(reply.encoding or "utf-8", "replace")
 
 
 def _access_token(reply: requests.Response) -> str | None:

@@ -51,8 +51,8 @@ def probe(config: ProbeConfig, progress: Progress | None = None) -> dict[str, Re
     results = Results(config, client)
     _transport(config, results)
     drawn = _draw(config)
-    _preflight(client, config, drawn[0])
     try:
+        _preflight(client, config, drawn[0])
         for done, pupil in enumerate(drawn, start=1):
             _lifecycle(client, config, results, pupil)
             report(done / (len(drawn) + 1))
