@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import FlakyFailure, FlakyStrategyDefinition
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import onderwijsnummer as stdnum_onderwijsnummer
 from test_suppliers import SCHOOL_A, SCHOOL_B, supplier
 
 from conformance.docs import explain
 from conformance.model.errors import UserError
+from conformance.probes import stateful
 from conformance.probes.client import Client, Pace, Response
 from conformance.probes.common import Results, contains
 from conformance.probes.config import PAYLOAD_KINDS, load_config
@@ -435,3 +437,25 @@ def test_a_server_that_drips_its_answer_cannot_stretch_the_time_budget(tmp_path:
     assert run.code == 2, run.err
     assert "the budget (400 requests, 1 s) ran out after 1 requests" in run.err
     assert sent_by_then < 100  # the client hung up, not after all 1000 bytes (200 s)
+
+
+def test_a_sequence_that_fails_only_once_is_still_a_finding_and_other_flakiness_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(_config(tmp_path, "http://127.0.0.1:9"))
+    once = FlakyFailure("flaky", [stateful.ViolationError("API-003", "school B read it")])
+    for raised in (once, FlakyStrategyDefinition("rule choice changed")):
+
+        def test(raised: Exception = raised) -> None:
+            raise raised
+
+        monkeypatch.setattr(stateful, "get_state_machine_test", lambda *a, **k: test)
+        client = Client(config)
+        results = Results(config, client)
+        if raised is once:
+            stateful.probe_sequences(client, config, results)
+            (finding,) = results.findings["API-003"]
+            assert "school B read it (once; the replay of the sequence behaved)" in finding.message
+        else:
+            with pytest.raises(UserError, match="answered a replayed sequence differently"):
+                stateful.probe_sequences(client, config, results)
