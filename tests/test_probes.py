@@ -403,7 +403,7 @@ def test_an_oauth2_token_url_in_cleartext_under_an_https_api_is_refused(
     cleartext = OAUTH2.replace('"/oauth/token"', '"http://127.0.0.1:9/oauth/token"')
     config = load_config(_config(tmp_path, "https://127.0.0.1:9", cleartext))
     with pytest.raises(UserError, match="token_url must be on the API's host"):
-        Client(config).authorise(config.tokens[0])
+        Client(config).authorise(config.credentials[0])
 
 
 def test_a_server_that_drips_its_answer_cannot_stretch_the_time_budget(tmp_path: Path, cli) -> None:

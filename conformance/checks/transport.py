@@ -12,10 +12,10 @@ from conformance.checks.context import CheckContext
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass
 from conformance.model.requirements import CheckDoc
-from conformance.model.spec import SpecModel
+from conformance.model.spec import LOOPBACK_HOSTS, SpecModel
 from conformance.model.verdict import Severity
 
-_LOCAL = frozenset({"localhost", "127.0.0.1", "::1", ""})
+_LOCAL = LOOPBACK_HOSTS | {""}  # "" : a relative server URL, served wherever the spec is
 
 
 @register

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from conformance.model.records import Record
 
+# Hosts where plain HTTP never leaves the machine (the static and the live API-007 agree on it).
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
 
 @dataclass(frozen=True, slots=True)
 class UrlField:

@@ -4,6 +4,7 @@ finding — never the bodies."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,8 +30,6 @@ class Response:
     headers: dict[str, str]
 
     def json(self) -> Any:
-        import json  # noqa: PLC0415
-
         try:
             return json.loads(self.text)
         except ValueError:
@@ -65,7 +64,7 @@ class Client:
     started: float = field(default_factory=time.monotonic)
     log: list[str] = field(default_factory=list)
 
-    tokens: dict[int, str] = field(default_factory=dict)  # OAuth2 tokens, per credential
+    tokens: dict[Credential, str] = field(default_factory=dict)  # OAuth2 access tokens
     pace: Pace = field(init=False)
 
     def __post_init__(self) -> None:
@@ -79,10 +78,9 @@ class Client:
         """The header that authenticates this school (an OAuth2 token fetched once)."""
         if not credential.token_url:
             return {credential.header: credential.value}
-        key = id(credential)
-        if key not in self.tokens:
-            self.tokens[key] = self._oauth2(credential)
-        return {"Authorization": f"Bearer {self.tokens[key]}"}
+        if credential not in self.tokens:
+            self.tokens[credential] = self._oauth2(credential)
+        return {"Authorization": f"Bearer {self.tokens[credential]}"}
 
     def _oauth2(self, credential: Credential) -> str:
         base = urlsplit(self.config.base_url)

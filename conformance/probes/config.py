@@ -50,7 +50,7 @@ class Credential:
 class ProbeConfig:
     source: str
     base_url: str
-    tokens: tuple[Credential, Credential]  # school A, school B
+    credentials: tuple[Credential, Credential]  # school A, school B
     endpoints: dict[str, Endpoint]
     id_field: str
     pseudonym_field: str
@@ -95,7 +95,7 @@ def load_config(path: Path) -> ProbeConfig:
     credentials = _table(probe, "credentials", name)
     if len(credentials) < 2:
         raise UserError(name, "probe.credentials", "two schools' credentials are needed")
-    tokens = tuple(_credential(entry, key, name) for key, entry in list(credentials.items())[:2])
+    schools = tuple(_credential(entry, key, name) for key, entry in list(credentials.items())[:2])
     fields = probe.get("fields") or {}
     base_url = str(probe.get("base_url") or (seeded.base_url if seeded else ""))
     if not base_url.startswith(("http://", "https://")):
@@ -112,7 +112,7 @@ def load_config(path: Path) -> ProbeConfig:
     return ProbeConfig(
         source=name,
         base_url=base_url.rstrip("/"),
-        tokens=(tokens[0], tokens[1]),
+        credentials=(schools[0], schools[1]),
         endpoints={role: Endpoint(method, path) for role, (method, path) in endpoints.items()},
         id_field=str(fields.get("id") or (seeded.id_field if seeded else "id")),
         pseudonym_field=str(

@@ -38,8 +38,8 @@ PROBE_DOCS = {
     ),
     "API-002": CheckDoc(
         what=(
-            "Reads each provisioned pupil twice and compares the pseudonym with the one it was "
-            "given; checks that distinct pupils never share one."
+            "Compares the pseudonym in every answer about a pupil (provision, every read, in "
+            "fixed and in random sequences) with the distinct ECK iD that pupil was given."
         ),
         why=(
             "A pseudonym that changes or is shared breaks the link the school relies on, and "

@@ -127,7 +127,7 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
             pupil: _Pupil | None = None,
             body: bytes | None = None,
         ) -> Response:
-            credential = None if school is None else config.tokens[school]
+            credential = None if school is None else config.credentials[school]
             reply = client.call(role, credential, None if pupil is None else pupil.id, body)
             who = "no credentials" if school is None else f"school {_SCHOOLS[school]}"
             tally.steps.append(f"{client.log[-1]} as {who}")
