@@ -20,19 +20,23 @@ class Results:
         self.findings: dict[str, list[Finding]] = {rid: [] for rid in PROBED}
         self.examined: dict[str, int] = dict.fromkeys(PROBED, 0)
 
-    def check(self, rid: str, ok: bool, message: str, steps: list[str] | None = None) -> None:
-        """Count one examination of ``rid``; a failure becomes a finding carrying the seed and
-        the requests that led to it (given, or the last six)."""
+    def check(self, rid: str, ok: bool, message: str) -> None:
+        """Count one examination of ``rid``; a failure becomes a finding."""
         self.examined[rid] += 1
         if not ok:
-            shown = "; ".join(self.client.log[-6:] if steps is None else steps)
-            self.findings[rid].append(
-                Finding(
-                    requirement=rid,
-                    message=f"{message} (reproduce with seed {self.config.seed}: {shown})",
-                    location=Location(self.config.base_url),
-                )
+            self.fail(rid, message)
+
+    def fail(self, rid: str, message: str, steps: list[str] | None = None) -> None:
+        """A finding carrying the seed and the requests that led to it (given, or the last
+        six sent)."""
+        shown = "; ".join(self.client.log[-6:] if steps is None else steps)
+        self.findings[rid].append(
+            Finding(
+                requirement=rid,
+                message=f"{message} (reproduce with seed {self.config.seed}: {shown})",
+                location=Location(self.config.base_url),
             )
+        )
 
 
 def pupil_body(pupil: dict[str, str], without: frozenset[str] = frozenset()) -> bytes:

@@ -65,20 +65,21 @@ class _Pupil:
 
 @dataclass
 class _Tally:
-    """What the sequences examined, per requirement, and the last sequence's requests."""
+    """Counts each examination in the run's results; a violation stops the sequence (so that
+    hypothesis sees it). ``steps`` are the current sequence's requests, for the finding."""
 
-    examined: dict[str, int] = field(default_factory=dict)
+    results: Results
     steps: list[str] = field(default_factory=list)
 
     def expect(self, rid: str, ok: bool, message: str) -> None:
-        self.examined[rid] = self.examined.get(rid, 0) + 1
+        self.results.examined[rid] += 1
         if not ok:
             raise ViolationError(rid, message)
 
 
 def probe_sequences(client: Client, config: ProbeConfig, results: Results) -> None:
     """Run the seeded sequences; the first violation becomes a finding with its sequence."""
-    tally = _Tally()
+    tally = _Tally(results)
     machine = _machine(client, config, tally)
     test = get_state_machine_test(
         machine,
@@ -96,17 +97,15 @@ def probe_sequences(client: Client, config: ProbeConfig, results: Results) -> No
     try:
         seed(config.seed)(test)()
     except ViolationError as violation:
-        results.check(violation.rid, False, violation.message, steps=tally.steps)
+        results.fail(violation.rid, violation.message, tally.steps)
     except FlakyFailure as flaky:  # it failed once and not on the replay: still a failure
         first = next((e for e in flaky.exceptions if isinstance(e, ViolationError)), None)
         if first is None:
             raise UserError(config.source, None, _UNSTABLE) from None
         message = f"{first.message} (once; the replay of the sequence behaved)"
-        results.check(first.rid, False, message, steps=tally.steps)
+        results.fail(first.rid, message, tally.steps)
     except Flaky:
         raise UserError(config.source, None, _UNSTABLE) from None
-    for rid, count in tally.examined.items():
-        results.examined[rid] += count
 
 
 def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBasedStateMachine]:
