@@ -320,7 +320,7 @@ seed = 20261129
 
 
 def test_an_openapi_document_seeds_the_probe_map() -> None:
-    seeded = seed_map(load_document(SUPPLIER_SPEC))
+    seeded = seed_map(*load_document(SUPPLIER_SPEC))
     assert seeded is not None
     assert seeded.endpoints == {
         "provision": ("POST", "/v1/pupils"),

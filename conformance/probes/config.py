@@ -134,7 +134,7 @@ def _seed(probe: dict[str, Any], path: Path) -> SeededMap | None:
     spec = path.parent / str(probe["openapi"])
     if not spec.is_file():
         raise UserError(str(path), "probe.openapi", f"no such file: {spec}")
-    seeded = seed_map(load_document(spec))
+    seeded = seed_map(*load_document(spec))
     if seeded is None:
         raise UserError(
             str(spec), None, "no pupil resource (POST+GET collection, GET+DELETE item) to probe"

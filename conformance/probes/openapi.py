@@ -11,12 +11,14 @@ name classifier the static checks use. Whatever the map states itself wins over 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from conformance.detect.fieldnames import classify_name
 from conformance.model.profile import FieldClass
 
+Deref = Callable[[Any], Any]  # follows a node's $ref, if it has one
 _ITEM = re.compile(r"^(?P<collection>/.*)/\{(?P<param>[^}/]+)\}$")
 _ACCESS_WORDS = ("inzage", "export", "access", "download", "data")
 _GIVEN_WORDS = ("voor", "first", "given", "roep")
@@ -40,19 +42,20 @@ class SeededMap:
     payload: dict[str, str]
 
 
-def seed_map(document: Any) -> SeededMap | None:
-    """The map the document implies, or None if it has no pupil resource."""
+def seed_map(document: Any, deref: Deref) -> SeededMap | None:
+    """The map the document implies, or None if it has no pupil resource (``deref`` follows
+    its $refs: readers.spec.load_document gives both)."""
     paths = document.get("paths") if isinstance(document, dict) else None
     if not isinstance(paths, dict):
         return None
-    candidates = [c for c in (_resource(paths, p, document) for p in paths) if c is not None]
+    candidates = [c for c in (_resource(paths, p, document, deref) for p in paths) if c is not None]
     if not candidates:
         return None
     candidates.sort(key=lambda c: c.pseudonym_field == "")  # a resource with an ECK iD first
     return candidates[0]
 
 
-def _resource(paths: dict[str, Any], item: str, document: Any) -> SeededMap | None:
+def _resource(paths: dict[str, Any], item: str, document: Any, deref: Deref) -> SeededMap | None:
     match = _ITEM.match(item)
     if match is None:
         return None
@@ -71,13 +74,13 @@ def _resource(paths: dict[str, Any], item: str, document: Any) -> SeededMap | No
         last = path.rsplit("/", 1)[-1].lower()
         if path.startswith(item + "/") and "get" in ops and last in _ACCESS_WORDS:
             endpoints["access"] = ("GET", collection + generic + path[len(item) :])
-    properties = _request_properties(ops_collection["post"], document)
+    properties = _request_properties(ops_collection["post"], deref)
     payload = {name: kind for name in properties if (kind := _kind(name)) is not None}
     for name, kind in _UNASKED.items():  # what a school's system may send unasked
         if kind not in payload.values() and name not in properties:
             payload[name] = kind
     pseudonym = next((n for n, k in payload.items() if k == "eckid"), "")
-    responses = _response_properties(ops_collection["post"], document)
+    responses = _response_properties(ops_collection["post"], deref)
     id_field = "id" if "id" in responses else match["param"]
     servers = document.get("servers") or [{}]
     base_url = str((servers[0] or {}).get("url", "")).rstrip("/")
@@ -99,47 +102,29 @@ def _kind(name: str) -> str | None:
     return None
 
 
-def _request_properties(operation: Any, document: Any) -> dict[str, Any]:
+def _request_properties(operation: Any, deref: Deref) -> dict[str, Any]:
     content = ((operation or {}).get("requestBody") or {}).get("content") or {}
-    return _properties(_json_schema(content, document), document)
+    return _properties(_json_schema(content, deref), deref)
 
 
-def _response_properties(operation: Any, document: Any) -> dict[str, Any]:
+def _response_properties(operation: Any, deref: Deref) -> dict[str, Any]:
     for status, response in ((operation or {}).get("responses") or {}).items():
         if str(status).startswith("2"):
-            content = (_resolve(response, document) or {}).get("content") or {}
-            return _properties(_json_schema(content, document), document)
+            content = (deref(response) or {}).get("content") or {}
+            return _properties(_json_schema(content, deref), deref)
     return {}
 
 
-def _json_schema(content: dict[str, Any], document: Any) -> Any:
+def _json_schema(content: dict[str, Any], deref: Deref) -> Any:
     media: Any = content.get("application/json") or next(iter(content.values()), {})
-    return _resolve((media or {}).get("schema"), document)
+    return deref((media or {}).get("schema"))
 
 
-def _properties(schema: Any, document: Any) -> dict[str, Any]:
-    schema = _resolve(schema, document)
+def _properties(schema: Any, deref: Deref) -> dict[str, Any]:
+    schema = deref(schema)
     if not isinstance(schema, dict):
         return {}
     found = dict(schema.get("properties") or {})
     for part in schema.get("allOf") or []:
-        found |= _properties(part, document)
+        found |= _properties(part, deref)
     return found
-
-
-def _resolve(node: Any, document: Any) -> Any:
-    """Follow local $refs (``#/components/...``); other refs are left unresolved."""
-    seen = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 20:
-        ref = node["$ref"]
-        if not ref.startswith("#/"):
-            return None
-        node = document
-        for part in ref[2:].split("/"):
-            node = (
-                node.get(part.replace("~1", "/").replace("~0", "~"))
-                if isinstance(node, dict)
-                else None
-            )
-        seen += 1
-    return node

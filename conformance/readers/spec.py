@@ -9,7 +9,7 @@ JSON pointer of the operation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +44,7 @@ def read_spec(path: Path, kinds: frozenset[str]) -> SpecModel:
     document, lines = _load(path)
     if not isinstance(document, dict):
         raise InputError(name, "line 1", "a spec must be a mapping")
-    resolver = (
-        Registry()
-        .with_resource(_URI, Resource.from_contents(document, default_specification=DRAFT202012))
-        .resolver(base_uri=_URI)
-    )
-    walker = _Walker(name, lines, resolver, kinds)
+    walker = _Walker(name, lines, _resolver(document), kinds)
     if "openapi" in document:
         return walker.openapi(document)
     return SpecModel(name, (walker.record("schema", document, "", "record"),))
@@ -144,14 +139,7 @@ class _Walker:
         return name if name in self.kinds else default
 
     def _deref(self, node: Any) -> Any:
-        seen = 0
-        while isinstance(node, dict) and "$ref" in node and seen < _MAX_DEPTH:
-            try:
-                node = self.resolver.lookup(node["$ref"]).contents
-            except Unresolvable:
-                raise InputError(self.name, None, f"unresolvable $ref {node['$ref']}") from None
-            seen += 1
-        return node
+        return _deref(node, self.resolver, self.name)
 
     def _scalar_items(self, schema: Any) -> Any:
         """An array of scalars is the field itself (arrays are transparent, as in exports)."""
@@ -192,9 +180,31 @@ def _escape(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 
 
-def load_document(path: Path) -> Any:
-    """The parsed YAML or JSON document; malformed input is one InputError line."""
-    return _load(path)[0]
+def load_document(path: Path) -> tuple[Any, Callable[[Any], Any]]:
+    """The parsed YAML or JSON document and the function that follows its ``$ref``s (the
+    same resolution the spec reader uses); malformed input is one InputError line."""
+    document = _load(path)[0]
+    resolver = _resolver(document if isinstance(document, dict) else {})
+    return document, lambda node: _deref(node, resolver, str(path))
+
+
+def _resolver(document: dict[str, Any]) -> Any:
+    return (
+        Registry()
+        .with_resource(_URI, Resource.from_contents(document, default_specification=DRAFT202012))
+        .resolver(base_uri=_URI)
+    )
+
+
+def _deref(node: Any, resolver: Any, name: str) -> Any:
+    seen = 0
+    while isinstance(node, dict) and "$ref" in node and seen < _MAX_DEPTH:
+        try:
+            node = resolver.lookup(node["$ref"]).contents
+        except Unresolvable:
+            raise InputError(name, None, f"unresolvable $ref {node['$ref']}") from None
+        seen += 1
+    return node
 
 
 def _load(path: Path) -> tuple[Any, dict[str, int]]:
