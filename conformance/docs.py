@@ -81,10 +81,11 @@ def _probe_section(rid: str, heading: str, also: bool) -> list[str]:
     lines = [f"{heading}# Live probe (`conformance probe`)", ""]
     if also:
         lines += [probe.what, ""]
-    mistake = EVIDENCE.get(rid)
+    mistakes = EVIDENCE.get(rid, ())
     shown = (
-        f"the bundled leaky supplier with `--mistakes {mistake}` fails it"
-        if mistake
+        "the bundled leaky supplier fails it with "
+        + " or ".join(f"`--mistakes {m}`" for m in mistakes)
+        if mistakes
         else "the bundled reference supplier passes it"
     )
     lines += [f"Evidence: `fixtures/suppliers/` — {shown} (tests/test_probes.py).", ""]

@@ -64,6 +64,7 @@ provision = {{method = "POST", path = "/v1/pupils"}}
 read = {{method = "GET", path = "/v1/pupils/{{id}}"}}
 list = {{method = "GET", path = "/v1/pupils"}}
 delete = {{method = "DELETE", path = "/v1/pupils/{{id}}"}}
+update = {{method = "PUT", path = "/v1/pupils/{{id}}"}}
 access = {{method = "GET", path = "/v1/pupils/{{id}}/inzage"}}
 
 [probe.fields]
@@ -131,6 +132,8 @@ CAUGHT_BY = [
     ("echo_names", "API-001"),
     ("derive_pseudonym", "LNK-001"),
     ("ignore_school", "API-003"),
+    ("unscoped_reads", "API-003"),
+    ("update_any_school", "API-003"),
     ("keep_after_delete", "API-004"),
     ("error_echo", "API-005"),
     ("accept_bsn", "API-006"),
@@ -140,7 +143,7 @@ CAUGHT_BY = [
 
 def test_the_probe_docs_cover_every_probe_and_name_the_mistake_that_fails_it() -> None:
     assert set(PROBE_DOCS) == set(PROBED) == set(RUN_PROBED)
-    assert {(m, rid) for rid, m in EVIDENCE.items() if m} == set(CAUGHT_BY)
+    assert {(m, rid) for rid, ms in EVIDENCE.items() for m in ms} == set(CAUGHT_BY)
     for rid in PROBED:
         assert "Live probe (`conformance probe`)" in explain(rid), rid
 
@@ -328,6 +331,7 @@ def test_an_openapi_document_seeds_the_probe_map() -> None:
         "read": ("GET", "/v1/pupils/{id}"),
         "delete": ("DELETE", "/v1/pupils/{id}"),
         "access": ("GET", "/v1/pupils/{id}/inzage"),
+        "update": ("PUT", "/v1/pupils/{id}"),
     }
     assert (seeded.id_field, seeded.pseudonym_field) == ("id", "eckId")
     assert seeded.base_url == "https://api.rekenroute.example"

@@ -24,8 +24,9 @@ ECK = "https://ketenid.nl/201703/" + "c" * 128
 
 
 @contextmanager
-def supplier(tmp_path: Path, mistakes: str = "") -> Iterator[str]:
+def supplier(tmp_path: Path, mistakes: str = "", ids: str = "uuid") -> Iterator[str]:
     command = [sys.executable, str(APP), "--port", "0", "--db", str(tmp_path / "s.db")]
+    command += ["--ids", ids]
     process = subprocess.Popen(
         [*command, "--mistakes", mistakes], stdout=subprocess.PIPE, text=True
     )
@@ -72,6 +73,10 @@ def test_reference_supplier(tmp_path: Path) -> None:
         assert created.keys() == {"id", "eckId", "group"}
         assert call(base, "GET", f"/v1/pupils/{created['id']}")[1] == created
         assert call(base, "GET", f"/v1/pupils/{created['id']}", token=SCHOOL_B)[0] == 404
+        moved = call(base, "PUT", f"/v1/pupils/{created['id']}", body={"group": "8a"})
+        assert moved == (200, created | {"group": "8a"})
+        other = call(base, "PUT", f"/v1/pupils/{created['id']}", SCHOOL_B, body={"group": "1"})
+        assert other[0] == 404
         assert call(base, "GET", "/v1/pupils", token=None)[0] == 401
         assert provision(base, bsn="111222333")[0] == 422
         assert call(base, "POST", "/v1/pupils", body=b"{not json")[0] == 400
@@ -87,6 +92,20 @@ def test_reference_supplier(tmp_path: Path) -> None:
         (
             "ignore_school",
             lambda base, p: call(base, "GET", f"/v1/pupils/{p['id']}", token=SCHOOL_B)[0] == 200,
+        ),
+        (
+            "unscoped_reads",
+            lambda base, p: (
+                call(base, "GET", f"/v1/pupils/{p['id']}", token=SCHOOL_B)[0] == 200
+                and call(base, "GET", "/v1/pupils", token=SCHOOL_B)[1] == []
+            ),
+        ),
+        (
+            "update_any_school",
+            lambda base, p: (
+                call(base, "PUT", f"/v1/pupils/{p['id']}", SCHOOL_B, body={"group": "1"})[0] == 200
+                and call(base, "GET", f"/v1/pupils/{p['id']}", token=SCHOOL_B)[0] == 404
+            ),
         ),
         (
             "keep_after_delete",
@@ -115,3 +134,10 @@ def test_each_leaky_mistake_shows(
         status, created = provision(base, **extra)
         assert status == 201
         assert shows(base, created)
+
+
+def test_sequential_ids_count_up_and_are_never_reused(tmp_path: Path) -> None:
+    with supplier(tmp_path, ids="sequential") as base:
+        first = provision(base)[1]["id"]
+        assert call(base, "DELETE", f"/v1/pupils/{first}")[0] == 204
+        assert (first, provision(base)[1]["id"]) == ("1", "2")

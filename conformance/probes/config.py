@@ -16,6 +16,7 @@ from conformance.probes.openapi import SeededMap, seed_map
 from conformance.readers.spec import load_document
 
 ROLES = ("provision", "read", "list", "delete", "access")
+OPTIONAL_ROLES = ("update",)  # probed when the map names it (PUT or PATCH of the item)
 PAYLOAD_KINDS = (
     "eckid",
     "given_name",
@@ -60,6 +61,7 @@ class ProbeConfig:
     max_rate: float  # requests per second; 0 = unpaced
     seed: int
     subject: dict[str, str]
+    plain_http_port: int = 80  # where an https API must not answer in plain HTTP
 
 
 def find_config(given: Path | None) -> Path:
@@ -102,6 +104,10 @@ def load_config(path: Path) -> ProbeConfig:
         raise UserError(name, "probe.base_url", "an http(s) URL is needed")
     if "@" in urlsplit(base_url).netloc:  # never echo it: it holds a secret
         raise UserError(name, "probe.base_url", "credentials belong in [probe.credentials]")
+    unknown = sorted(set(endpoints) - {*ROLES, *OPTIONAL_ROLES})
+    if unknown:
+        known = ", ".join((*ROLES, *OPTIONAL_ROLES))
+        raise UserError(name, f"probe.endpoints.{unknown[0]}", f"unknown role; use {known}")
     for role, (_, endpoint_path) in endpoints.items():
         if (
             not endpoint_path.startswith("/")
@@ -124,6 +130,7 @@ def load_config(path: Path) -> ProbeConfig:
         max_rate=float(probe.get("max_rate", 10)),
         seed=int(probe.get("seed", 2026)),
         subject={str(k): str(v) for k, v in (raw.get("subject") or {}).items()},
+        plain_http_port=int(probe.get("plain_http_port", 80)),
     )
 
 

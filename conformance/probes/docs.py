@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from conformance.model.requirements import CheckDoc
 
-# requirement -> the leaky supplier's mistake (fixtures/suppliers/app.py) that fails it
-EVIDENCE = {
-    "API-001": "echo_names",
-    "API-002": "",
-    "API-003": "ignore_school",
-    "API-004": "keep_after_delete",
-    "API-005": "error_echo",
-    "API-006": "accept_bsn",
-    "API-007": "pseudonym_in_url",
-    "LNK-001": "derive_pseudonym",
+# requirement -> the leaky supplier's mistakes (fixtures/suppliers/app.py) that fail it
+EVIDENCE: dict[str, tuple[str, ...]] = {
+    "API-001": ("echo_names",),
+    "API-002": (),
+    "API-003": ("ignore_school", "unscoped_reads", "update_any_school"),
+    "API-004": ("keep_after_delete",),
+    "API-005": ("error_echo",),
+    "API-006": ("accept_bsn",),
+    "API-007": ("pseudonym_in_url",),
+    "LNK-001": ("derive_pseudonym",),
 }
 
 PROBE_DOCS = {
@@ -51,8 +51,11 @@ PROBE_DOCS = {
     ),
     "API-003": CheckDoc(
         what=(
-            "Reads and lists school A's pupil with school B's credentials and with none; any "
-            "answer other than 401/403/404, or school A's pupil in school B's list, fails."
+            "Reads, lists, updates, exports and deletes school A's pupil with school B's "
+            "credentials and with none; any answer other than 401/403/404, or school A's pupil "
+            "in school B's list, fails. Then reads the ids in school A's list as school B, and "
+            "guesses the neighbours of numbered ids (41 -> 40, 42): no guessed id may be "
+            "readable by both schools."
         ),
         why="A supplier processes each school's data for that school only (AVG art. 32).",
         failing="GET /v1/pupils/{A's pupil} with school B's token -> 200",
@@ -92,7 +95,9 @@ PROBE_DOCS = {
     ),
     "API-007": CheckDoc(
         what=(
-            "Checks that the configured API is reached over HTTPS (loopback is exempt) and "
+            "Checks that the configured API is reached over HTTPS (loopback is exempt), that "
+            "its host does not also serve it in plain HTTP (a request without credentials to "
+            "port 80 must be refused or redirected to https://; 2xx or 401 fails), that it "
             "refuses a TLS 1.0/1.1 handshake, and that the pupil ids it hands out — which go "
             "into every read and delete URL — hold neither the pseudonym nor any canary value."
         ),

@@ -2,10 +2,11 @@
 role, its id and pseudonym fields and the request fields with the kind of value to send.
 
 The pupil resource is the collection that can be created (POST) and listed (GET) and whose item
-path can be read (GET) and deleted (DELETE); where several qualify, the one whose request body
-carries a pseudonym (ECK iD) wins. The inzage export is a GET below the item path whose last
-segment says so (inzage, export, access, download, data). The field kinds come from the same
-name classifier the static checks use. Whatever the map states itself wins over the seed.
+path can be read (GET), deleted (DELETE) and, where it allows, updated (PUT, else PATCH); where
+several qualify, the one whose request body carries a pseudonym (ECK iD) wins. The inzage
+export is a GET below the item path whose last segment says so (inzage, export, access,
+download, data). The field kinds come from the same name classifier the static checks use.
+Whatever the map states itself wins over the seed.
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ def _resource(paths: dict[str, Any], item: str, document: Any, deref: Deref) -> 
         last = path.rsplit("/", 1)[-1].lower()
         if path.startswith(item + "/") and "get" in ops and last in _ACCESS_WORDS:
             endpoints["access"] = ("GET", collection + generic + path[len(item) :])
+    for method in ("put", "patch"):
+        if method in ops_item and "update" not in endpoints:
+            endpoints["update"] = (method.upper(), collection + generic)
     properties = _request_properties(ops_collection["post"], deref)
     payload = {name: kind for name in properties if (kind := _kind(name)) is not None}
     for name, kind in _UNASKED.items():  # what a school's system may send unasked

@@ -3,7 +3,9 @@
 Pupils are drawn from hypothesis strategies (seeded: the seed is in the report and the replay
 command), every identifying value a canary. Each pupil goes through its life — provision, read,
 list, read as another school, access export, delete, read again — and the responses are
-examined for the properties API-001 … API-007 (and LNK-001 for the supplier's own ids).
+examined for the properties API-001 … API-007 (and LNK-001 for the supplier's own ids). Then
+come random sequences (stateful), enumerated and guessed ids (guessing), malformed input, and
+the transport (transport: HTTPS, no plain HTTP beside it, TLS ≥ 1.2).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from conformance.detect.redact import redact
 from conformance.model.errors import UserError
 from conformance.model.report import RequirementResult
 from conformance.model.requirements import CATALOGUE
-from conformance.model.spec import LOOPBACK_HOSTS
 from conformance.model.verdict import Verdict
 from conformance.probes.client import BudgetExhaustedError, Client
 from conformance.probes.common import (
@@ -32,9 +33,10 @@ from conformance.probes.common import (
     pupil_body,
 )
 from conformance.probes.config import ProbeConfig
+from conformance.probes.guessing import probe_other_ids
 from conformance.probes.stateful import probe_sequences
 from conformance.probes.strategies import malformed_bodies, pupils
-from conformance.probes.tls import can_offer_old_tls, old_tls_accepted
+from conformance.probes.transport import probe_transport
 
 Progress = Callable[[str, float, float], None]  # (what, share done, seconds), as in checks
 T = TypeVar("T")
@@ -52,7 +54,7 @@ def probe(config: ProbeConfig, progress: Progress | None = None) -> dict[str, Re
             progress(f"probing {host} ({client.sent} requests)", share, client.elapsed())
 
     results = Results(config, client)
-    _transport(config, results)
+    probe_transport(config, results)
     drawn = _draw(config)
     try:
         _preflight(client, config)
@@ -60,6 +62,7 @@ def probe(config: ProbeConfig, progress: Progress | None = None) -> dict[str, Re
             _lifecycle(client, config, results, pupil)
             report(done / (len(drawn) + 1))
         probe_sequences(client, config, results)
+        probe_other_ids(client, config, results)
         _malformed(client, config, results, drawn[0])
         report(1.0)
     except BudgetExhaustedError:
@@ -201,19 +204,6 @@ def _malformed(
             f"malformed input got {reply.status}"
             + (" and the error echoes it" if contains(reply, name) else ""),
         )
-
-
-def _transport(config: ProbeConfig, results: Results) -> None:
-    parts = urlsplit(config.base_url)
-    secure = parts.scheme == "https" or (parts.hostname or "") in LOOPBACK_HOSTS
-    results.check("API-007", secure, f"the API is reached over plain HTTP at {parts.netloc}")
-    if parts.scheme == "https" and parts.hostname and can_offer_old_tls():
-        try:
-            old = old_tls_accepted(parts.hostname, parts.port or 443)
-        except OSError as exc:
-            problem = f"cannot reach {parts.hostname} for the TLS check ({type(exc).__name__})"
-            raise UserError(config.source, "probe.base_url", problem) from None
-        results.check("API-007", old is None, f"{parts.netloc} still accepts {old}")
 
 
 def _identifiers_in_urls(

@@ -1,25 +1,32 @@
-"""The stateful probe: random interleavings of provision / read / list / export / delete across
-two schools (``hypothesis.stateful``), the privacy properties checked after every step.
+"""The stateful probe: random interleavings of provision / read / update / list / export /
+delete across two schools (``hypothesis.stateful``), the privacy properties checked after
+every step.
 
 The lifecycle probe walks one pupil through its life in a fixed order; real mistakes hide in
 orders it never tries — a list after another pupil's delete, a read by school B of a pupil
 provisioned after B's own. The machine keeps a model of what each school may see and fails
-on the first step the API disagrees with it. Sequences are generated from the run's seed and
-not shrunk (every shrink step would be more requests to a supplier's test environment); the
-failing sequence, replayed once, is the finding's reproduction.
+on the first step the API disagrees with it.
+
+A failing sequence is shrunk by hypothesis, within a bounded number of requests (every shrink
+attempt is more traffic to a supplier's test environment): once the allowance is spent, further
+attempts are skipped without a request, and the smallest failing sequence found — replayed once
+more — is the finding's reproduction.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from hypothesis import HealthCheck, Phase, Verbosity, seed, settings
 from hypothesis import strategies as st
+from hypothesis.control import current_build_context
 from hypothesis.errors import Flaky, FlakyFailure
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
     get_state_machine_test,
+    precondition,
     rule,
 )
 
@@ -38,6 +45,8 @@ from conformance.probes.strategies import pupils
 
 _SEQUENCES = 6
 _STEPS = 10
+SHRINK_REQUESTS = 150  # the most a failing sequence may cost to shrink, beyond its first run
+_RESERVE = 80  # requests kept for the final replay and the probes after the sequences
 _SCHOOLS = ("A", "B")
 _UNSTABLE = (
     "the API answered a replayed sequence differently (rate limiting, or state shared between "
@@ -46,12 +55,14 @@ _UNSTABLE = (
 
 
 class ViolationError(Exception):
-    """The API disagreed with the model: ``rid`` is the requirement, ``message`` says how."""
+    """The API disagreed with the model: ``rid`` is the requirement, ``message`` says how,
+    ``steps`` are the requests of the sequence up to it."""
 
-    def __init__(self, rid: str, message: str) -> None:
+    def __init__(self, rid: str, message: str, steps: list[str] | None = None) -> None:
         super().__init__(rid, message)
         self.rid = rid
         self.message = message
+        self.steps = steps or []
 
 
 @dataclass
@@ -66,15 +77,40 @@ class _Pupil:
 @dataclass
 class _Tally:
     """Counts each examination in the run's results; a violation stops the sequence (so that
-    hypothesis sees it). ``steps`` are the current sequence's requests, for the finding."""
+    hypothesis sees it). ``steps`` are the current sequence's requests; ``failed_at`` the
+    request count when the first violation was seen (shrinking began then); ``shortest`` the
+    fewest requests that showed each requirement failing. Hypothesis shrinks towards the
+    simplest rule choices, which is not always the fewest requests; every attempt is replayed
+    by the same seed, so the shortest one is as good a reproduction and easier to read."""
 
     results: Results
     steps: list[str] = field(default_factory=list)
+    failed_at: int | None = None
+    shortest: dict[str, list[str]] = field(default_factory=dict)
 
     def expect(self, rid: str, ok: bool, message: str) -> None:
         self.results.examined[rid] += 1
-        if not ok:
-            raise ViolationError(rid, message)
+        if ok:
+            return
+        if self.failed_at is None:
+            self.failed_at = self.results.client.sent
+        if rid not in self.shortest or len(self.steps) < len(self.shortest[rid]):
+            self.shortest[rid] = list(self.steps)
+        raise ViolationError(rid, message, list(self.steps))
+
+    def reproduction(self, violation: ViolationError) -> list[str]:
+        return min(violation.steps, self.shortest.get(violation.rid, violation.steps), key=len)
+
+    def shrink_spent(self) -> bool:
+        """Whether this sequence is a shrink attempt beyond the allowance (requests, and the
+        run's budget less what the replay and the later probes need). The final replay of the
+        smallest failing sequence always runs: it is the reproduction."""
+        if self.failed_at is None or current_build_context().is_final:
+            return False
+        client, config = self.results.client, self.results.config
+        allowance = min(SHRINK_REQUESTS, config.max_requests - self.failed_at - _RESERVE)
+        late = client.elapsed() > config.max_seconds * 0.75
+        return late or client.sent - self.failed_at >= allowance
 
 
 def probe_sequences(client: Client, config: ProbeConfig, results: Results) -> None:
@@ -88,7 +124,7 @@ def probe_sequences(client: Client, config: ProbeConfig, results: Results) -> No
             stateful_step_count=_STEPS,
             database=None,
             deadline=None,
-            phases=(Phase.explicit, Phase.generate),
+            phases=(Phase.explicit, Phase.generate, Phase.shrink),
             report_multiple_bugs=False,
             verbosity=Verbosity.quiet,
             suppress_health_check=list(HealthCheck),
@@ -97,19 +133,21 @@ def probe_sequences(client: Client, config: ProbeConfig, results: Results) -> No
     try:
         seed(config.seed)(test)()
     except ViolationError as violation:
-        results.fail(violation.rid, violation.message, tally.steps)
+        results.fail(violation.rid, violation.message, tally.reproduction(violation))
     except FlakyFailure as flaky:  # it failed once and not on the replay: still a failure
         first = next((e for e in flaky.exceptions if isinstance(e, ViolationError)), None)
         if first is None:
             raise UserError(config.source, None, _UNSTABLE) from None
         message = f"{first.message} (once; the replay of the sequence behaved)"
-        results.fail(first.rid, message, tally.steps)
+        results.fail(first.rid, message, tally.reproduction(first))
     except Flaky:
         raise UserError(config.source, None, _UNSTABLE) from None
 
 
 def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBasedStateMachine]:
     forbidden = forbidden_fields(config)
+    serials = itertools.count(config.seed % 100_000 * 1_000)  # fresh canaries in every attempt
+    updates = "update" in config.endpoints
 
     class PupilLives(RuleBasedStateMachine):
         provisioned = Bundle("provisioned")
@@ -117,6 +155,8 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
         def __init__(self) -> None:
             super().__init__()
             self.known: list[_Pupil] = []
+            # a no-op attempt: it draws as usual (hypothesis insists) but sends nothing, so passes
+            self.skipped = tally.shrink_spent()
             tally.steps = []
 
         def _call(
@@ -143,8 +183,14 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
                 "identifying data sent in came back: " + ", ".join(redact(c) for c in leaked),
             )
 
-        @rule(target=provisioned, school=st.sampled_from((0, 1)), data=pupils(config.payload))
+        @rule(
+            target=provisioned,
+            school=st.sampled_from((0, 1)),
+            data=pupils(config.payload, serials),
+        )
         def provision(self, school: int, data: dict[str, str]) -> _Pupil:
+            if self.skipped:
+                return _Pupil("", school, "", [], deleted=True)
             reply = self._call("provision", school, body=pupil_body(data, without=forbidden))
             if reply.status >= 300:
                 raise UserError(
@@ -172,6 +218,8 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
         @rule(pupil=provisioned)
         def read(self, pupil: _Pupil) -> None:
             """The pupil as its school, the other school and no one sees it."""
+            if self.skipped:
+                return
             other = 1 - pupil.school
             for school in (pupil.school, other, None):
                 reply = self._call("read", school, pupil)
@@ -202,8 +250,41 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
                         "the pupil's pseudonym changed between calls",
                     )
 
+        @precondition(lambda _: updates)
+        @rule(pupil=provisioned, data=pupils(config.payload, serials))
+        def update(self, pupil: _Pupil, data: dict[str, str]) -> None:
+            """New identifying data for the same pupil: another school may not change it, the
+            new values are not echoed, the pseudonym stays and a deleted pupil stays gone."""
+            if self.skipped:
+                return
+            body = pupil_body(data | {config.pseudonym_field: pupil.pseudonym}, without=forbidden)
+            other = self._call("update", 1 - pupil.school, pupil, body)
+            tally.expect(
+                "API-003",
+                other.status in (401, 403, 404),
+                f"another school updated the pupil ({other.status})",
+            )
+            pupil.canaries = [*pupil.canaries, *identifying(config, data)]
+            reply = self._call("update", pupil.school, pupil, body)
+            self._no_canary(reply)
+            if pupil.deleted:
+                tally.expect(
+                    "API-004",
+                    reply.status in (404, 410),
+                    f"a deleted pupil could still be updated ({reply.status})",
+                )
+                return
+            shown = (reply.json() or {}).get(config.pseudonym_field)
+            tally.expect(
+                "API-002",
+                reply.status < 300 and shown in (None, pupil.pseudonym),
+                f"an update of the pupil was refused or changed its pseudonym ({reply.status})",
+            )
+
         @rule()
         def list_pupils(self) -> None:
+            if self.skipped:
+                return
             for school in (0, 1):
                 reply = self._call("list", school)
                 self._no_canary(reply)
@@ -214,6 +295,8 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
 
         @rule(pupil=provisioned)
         def export(self, pupil: _Pupil) -> None:
+            if self.skipped:
+                return
             other = self._call("access", 1 - pupil.school, pupil)
             tally.expect(
                 "API-003",
@@ -236,6 +319,8 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
 
         @rule(pupil=provisioned)
         def delete(self, pupil: _Pupil) -> None:
+            if self.skipped:
+                return
             if pupil.deleted:
                 return
             self._call("delete", 1 - pupil.school, pupil)  # must change nothing

@@ -3,7 +3,9 @@ unique enough that finding it in a response proves a leak by exact match."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from hypothesis import strategies as st
@@ -32,16 +34,38 @@ onderwijsnummers = (
     .map(_onderwijsnummer)
     .filter(lambda n: n is not None)
 )
-canary_tags = st.text("bcdfghjklmnpqrstvwxz", min_size=5, max_size=5)
-eck_ids = st.binary(min_size=64, max_size=64).map(lambda b: "https://ketenid.nl/201703/" + b.hex())
+_TAG_LETTERS = "bcdfghjklmnpqrstvwxz"
+canary_tags = st.text(_TAG_LETTERS, min_size=5, max_size=5)
+_ECK_PREFIX = "https://ketenid.nl/201703/"
+eck_ids = st.binary(min_size=64, max_size=64).map(lambda b: _ECK_PREFIX + b.hex())
+
+
+def serial_tag(serial: int) -> str:
+    """Five tag letters spelling ``serial`` in base 20: distinct for the first 3.2 million."""
+    letters = []
+    for _ in range(5):
+        serial, digit = divmod(serial, len(_TAG_LETTERS))
+        letters.append(_TAG_LETTERS[digit])
+    return "".join(reversed(letters))
 
 
 @st.composite
-def pupils(draw: st.DrawFn, payload: dict[str, str]) -> dict[str, Any]:
-    """One pupil as the payload map asks (field -> a kind of config.PAYLOAD_KINDS)."""
-    tag = draw(canary_tags)
+def pupils(
+    draw: st.DrawFn, payload: dict[str, str], serials: Iterator[int] | None = None
+) -> dict[str, Any]:
+    """One pupil as the payload map asks (field -> a kind of config.PAYLOAD_KINDS).
+
+    With ``serials`` the canary tag and the ECK iD come from the next serial number instead of
+    the draw: shrinking drives draws towards the same simplest values, and two pupils sharing a
+    pseudonym or canary would make a shrunk sequence prove something else than it claims."""
+    if serials is None:
+        tag, eck = draw(canary_tags), draw(eck_ids)
+    else:
+        serial = next(serials)
+        tag = serial_tag(serial)
+        eck = _ECK_PREFIX + hashlib.sha512(f"probe pupil {serial}".encode()).hexdigest()
     values = {
-        "eckid": draw(eck_ids),
+        "eckid": eck,
         "given_name": f"{draw(st.sampled_from(_GIVEN))}{tag.capitalize()}",
         "surname": (
             f"{draw(st.sampled_from(_PARTICLES))}{draw(st.sampled_from(_SURNAMES))}-{tag.upper()}"
