@@ -135,6 +135,7 @@ CAUGHT_BY = [
     ("unscoped_reads", "API-003"),
     ("update_any_school", "API-003"),
     ("keep_after_delete", "API-004"),
+    ("partial_inzage", "API-004"),
     ("error_echo", "API-005"),
     ("accept_bsn", "API-006"),
     ("pseudonym_in_url", "API-007"),
@@ -353,6 +354,15 @@ def test_a_map_seeded_from_openapi_probes_like_a_written_one(
         run = cli("probe", "--config", _seeded_config(tmp_path, base))
     expected = dict.fromkeys(PROBED, "pass") | ({caught_by: "fail"} if caught_by else {})
     assert _verdicts(run) == expected, run.err
+
+
+def test_the_specs_server_is_never_probed_unless_the_map_names_it(tmp_path: Path, cli) -> None:
+    path = _seeded_config(tmp_path, "")
+    path.write_text(path.read_text().replace('base_url = ""\n', ""))
+    run = cli("probe", "--config", path)
+    assert run.code == 2
+    assert "probe.base_url: state the test environment's URL" in run.err
+    assert "(the spec names https://api.rekenroute.example)" in run.err
 
 
 def test_a_spec_without_a_pupil_resource_is_a_config_error(tmp_path: Path, cli) -> None:

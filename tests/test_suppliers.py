@@ -115,6 +115,12 @@ def test_reference_supplier(tmp_path: Path) -> None:
             ),
         ),
         (
+            "partial_inzage",
+            lambda base, p: (
+                call(base, "GET", f"/v1/pupils/{p['id']}/inzage")[1].keys() == {"id", "eckId"}
+            ),
+        ),
+        (
             "error_echo",
             lambda base, p: call(base, "POST", "/v1/pupils", body=b'{"x": "Sanne"')[0] == 500,
         ),

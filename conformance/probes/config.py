@@ -99,7 +99,11 @@ def load_config(path: Path) -> ProbeConfig:
         raise UserError(name, "probe.credentials", "two schools' credentials are needed")
     schools = tuple(_credential(entry, key, name) for key, entry in list(credentials.items())[:2])
     fields = probe.get("fields") or {}
-    base_url = str(probe.get("base_url") or (seeded.base_url if seeded else ""))
+    base_url = str(probe.get("base_url") or "")
+    if not base_url and seeded and seeded.base_url:
+        # never taken from the spec: its servers are usually production, and probes provision
+        problem = f"state the test environment's URL (the spec names {seeded.base_url})"
+        raise UserError(name, "probe.base_url", problem)
     if not base_url.startswith(("http://", "https://")):
         raise UserError(name, "probe.base_url", "an http(s) URL is needed")
     if "@" in urlsplit(base_url).netloc:  # never echo it: it holds a secret

@@ -13,7 +13,7 @@ EVIDENCE: dict[str, tuple[str, ...]] = {
     "API-001": ("echo_names",),
     "API-002": (),
     "API-003": ("ignore_school", "unscoped_reads", "update_any_school"),
-    "API-004": ("keep_after_delete",),
+    "API-004": ("keep_after_delete", "partial_inzage"),
     "API-005": ("error_echo",),
     "API-006": ("accept_bsn",),
     "API-007": ("pseudonym_in_url",),
@@ -64,8 +64,9 @@ PROBE_DOCS = {
     ),
     "API-004": CheckDoc(
         what=(
-            "Checks that the inzage (access) export contains the pupil's stored data, then "
-            "deletes the pupil and checks read and list no longer return it."
+            "Checks that the inzage (access) export contains every value a read of the pupil "
+            "shows (and the pseudonym), then deletes the pupil and checks that read, list, "
+            "update and export no longer return it."
         ),
         why="Schools must be able to honour access and erasure requests through the supplier.",
         failing="DELETE /v1/pupils/1 -> 204; GET /v1/pupils/1 -> 200",

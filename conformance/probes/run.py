@@ -23,7 +23,7 @@ from conformance.model.errors import UserError
 from conformance.model.report import RequirementResult
 from conformance.model.requirements import CATALOGUE
 from conformance.model.verdict import Verdict
-from conformance.probes.client import BudgetExhaustedError, Client
+from conformance.probes.client import BudgetExhaustedError, Client, Response
 from conformance.probes.common import (
     PROBED,
     Results,
@@ -157,10 +157,13 @@ def _lifecycle(
         pseudonym == again == pupil.get(config.pseudonym_field),
         "the same pupil read twice did not keep the pseudonym it was given",
     )
+    sent = str(pupil.get(config.pseudonym_field, ""))
+    missing = _missing_from_export(access, read, sent, config.pseudonym_field)
     results.check(
         "API-004",
-        access.status == 200 and contains(access, str(pupil.get(config.pseudonym_field, ""))),
-        "the access (inzage) export does not contain the pupil's stored data",
+        access.status == 200 and not missing,
+        f"the access (inzage) export ({access.status}) lacks stored data that reads show: "
+        + ", ".join(missing),
     )
     other = client.call("read", b, pupil_id)
     anonymous = client.call("read", None, pupil_id)
@@ -204,6 +207,20 @@ def _malformed(
             f"malformed input got {reply.status}"
             + (" and the error echoes it" if contains(reply, name) else ""),
         )
+
+
+def _missing_from_export(access: Response, read: Response, pseudonym: str, field: str) -> list[str]:
+    """The fields whose values a read of the pupil shows but its inzage export does not (the
+    export must hold everything stored, and what a read shows is stored), the pseudonym always
+    among them."""
+    shown = read.json() if read.status == 200 else None
+    values = {
+        name: str(value)
+        for name, value in (shown.items() if isinstance(shown, dict) else ())
+        if isinstance(value, str | int | float) and not isinstance(value, bool) and value != ""
+    }
+    values.setdefault(field, pseudonym)
+    return [name for name, value in values.items() if not contains(access, value)][:5]
 
 
 def _identifiers_in_urls(
