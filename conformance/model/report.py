@@ -27,6 +27,7 @@ class RequirementResult:
     examined: int  # how many items the check examined; 0 means not applicable
     reason: str | None = None  # why not_applicable or error
     checked: bool = True  # False: no check for this requirement ran on these inputs
+    waived: tuple[Finding, ...] = ()  # findings a valid waiver covers (not in ``findings``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,39 @@ class ProfileRef:
     purpose: str
     sha256: str
     source: str
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverRecord:
+    """One entry of the waivers file and what became of it in this run."""
+
+    requirement: str
+    scope: str  # the input / location pattern, as written ("*" for everything)
+    justification: str
+    owner: str
+    expires: str  # ISO date
+    approved_by: str | None  # the certifier's approval (required in a certification run)
+    status: str  # applied | expired | unmatched | unapproved
+    waived: int  # findings it covered
+
+
+@dataclass(frozen=True, slots=True)
+class Certification:
+    """Whether the run may serve a certification: ``reasons`` say why not (a development
+    build, a modified shipped profile, a draft run …); empty when it may."""
+
+    eligible: bool
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """An Ed25519 signature over the canonical JSON of the report with ``signature`` null."""
+
+    algorithm: str
+    key_fingerprint: str  # SHA-256 of the raw public key, hex
+    public_key: str  # the raw public key, base64 (a verifier still pins its own copy)
+    value: str  # base64
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,4 +84,6 @@ class Report:
     requirements: tuple[RequirementResult, ...]
     command: str
     seed: int | None = None
-    waivers: tuple[dict[str, str], ...] = field(default=())
+    waivers: tuple[WaiverRecord, ...] = field(default=())
+    certification: Certification | None = None  # None: not a `certify` run
+    signature: Signature | None = None

@@ -11,7 +11,13 @@ from typing import Any
 import jsonschema
 
 from conformance.model.findings import Finding
-from conformance.model.report import Report, RequirementResult
+from conformance.model.report import (
+    Certification,
+    Report,
+    RequirementResult,
+    Signature,
+    WaiverRecord,
+)
 
 REPORT_VERSION = "1"
 
@@ -43,9 +49,40 @@ def to_dict(report: Report) -> dict[str, Any]:
         "verdict": report.verdict.value,
         "summary": dict(Counter(r.verdict.value for r in report.requirements)),
         "requirements": [_requirement(r) for r in report.requirements],
-        "waivers": list(report.waivers),
+        "waivers": [_waiver(w) for w in report.waivers],
+        "certification": _certification(report.certification),
         "reproduce": {"seed": report.seed, "command": report.command},
-        "signature": None,
+        "signature": _signature(report.signature),
+    }
+
+
+def _waiver(waiver: WaiverRecord) -> dict[str, Any]:
+    return {
+        "requirement": waiver.requirement,
+        "scope": waiver.scope,
+        "justification": waiver.justification,
+        "owner": waiver.owner,
+        "expires": waiver.expires,
+        "approved_by": waiver.approved_by,
+        "status": waiver.status,
+        "waived": waiver.waived,
+    }
+
+
+def _certification(certification: Certification | None) -> dict[str, Any] | None:
+    if certification is None:
+        return None
+    return {"eligible": certification.eligible, "reasons": list(certification.reasons)}
+
+
+def _signature(signature: Signature | None) -> dict[str, Any] | None:
+    if signature is None:
+        return None
+    return {
+        "algorithm": signature.algorithm,
+        "key_fingerprint": signature.key_fingerprint,
+        "public_key": signature.public_key,
+        "value": signature.value,
     }
 
 
@@ -60,6 +97,7 @@ def _requirement(result: RequirementResult) -> dict[str, Any]:
         "finding_count": result.finding_count,
         "checked": result.checked,
         "findings": [_finding(f) for f in result.findings],
+        "waived_findings": [_finding(f) for f in result.waived],
     }
 
 
