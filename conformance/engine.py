@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from conformance import __version__
-from conformance.checks import REGISTRY, Check, CheckContext, load_plugins
+from conformance.checks import DOCS, REGISTRY, Check, CheckContext, load_plugins
 from conformance.checks.base import Progress
 from conformance.model.errors import InputError, UserError
 from conformance.model.findings import Finding
@@ -22,6 +22,7 @@ from conformance.model.profile import Profile, Purpose
 from conformance.model.report import InputInfo, ProfileRef, Report, RequirementResult
 from conformance.model.requirements import CATALOGUE
 from conformance.model.verdict import Severity, Verdict, overall
+from conformance.probes.docs import PROBE_DOCS
 from conformance.readers import input_kind, open_export, read_interface, read_storage
 
 log = logging.getLogger(__name__)
@@ -85,8 +86,9 @@ def assemble(
     inputs: Sequence[InputInfo],
     results: dict[str, RequirementResult],
 ) -> Report:
-    """The Report: every catalogue requirement (those without a result as not examined)."""
-    ordered = tuple(results.get(rid) or unchecked(rid) for rid in CATALOGUE)
+    """The Report: every catalogue requirement (those without a result as not examined), each
+    with the documented fix."""
+    ordered = tuple(_with_fix(results.get(rid) or unchecked(rid)) for rid in CATALOGUE)
     return Report(
         tool_version=__version__,
         generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -105,6 +107,11 @@ def assemble(
         command=request.command,
         seed=request.seed,
     )
+
+
+def _with_fix(result: RequirementResult) -> RequirementResult:
+    doc = DOCS.get(result.id) or PROBE_DOCS.get(result.id)
+    return result if doc is None else replace(result, fix=doc.fix)
 
 
 def unchecked(rid: str, reason: str | None = None) -> RequirementResult:

@@ -28,6 +28,7 @@ class RequirementResult:
     reason: str | None = None  # why not_applicable or error
     checked: bool = True  # False: no check for this requirement ran on these inputs
     waived: tuple[Finding, ...] = ()  # findings a valid waiver covers (not in ``findings``)
+    fix: str | None = None  # how to fix a failure (English, from the check's documentation)
 
 
 @dataclass(frozen=True, slots=True)

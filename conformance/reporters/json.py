@@ -96,6 +96,7 @@ def _requirement(result: RequirementResult) -> dict[str, Any]:
         "examined": result.examined,
         "finding_count": result.finding_count,
         "checked": result.checked,
+        "fix": result.fix,
         "findings": [_finding(f) for f in result.findings],
         "waived_findings": [_finding(f) for f in result.waived],
     }
