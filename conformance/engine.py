@@ -63,8 +63,23 @@ def resolve_purpose(profile: Profile, name: str | None) -> Purpose:
     return purpose
 
 
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """What the checks made of the inputs, before it becomes a Report."""
+
+    purpose: Purpose
+    inputs: tuple[InputInfo, ...]
+    results: dict[str, RequirementResult]
+
+
 def run(request: RunRequest) -> Report:
     """Check the exports against the profile and purpose; build the Report."""
+    evaluation = evaluate(request)
+    return assemble(request, evaluation.purpose, evaluation.inputs, evaluation.results)
+
+
+def evaluate(request: RunRequest) -> Evaluation:
+    """Run every applicable check over the inputs: a result per catalogue requirement."""
     purpose = resolve_purpose(request.profile, request.purpose)
     ctx = CheckContext(request.profile, purpose, request.environment)
     outcomes = _instantiate(ctx)
@@ -77,7 +92,7 @@ def run(request: RunRequest) -> Report:
     for outcome in active:
         _finish(outcome)
     results = {rid: _result(rid, outcomes.get(rid)) for rid in CATALOGUE}
-    return assemble(request, purpose, inputs, results)
+    return Evaluation(purpose, tuple(inputs), results)
 
 
 def assemble(

@@ -1,0 +1,211 @@
+"""`conformance certify`: everything the supplier's config names — exports, storage, interface
+specs and the live API — checked in one run, waivers applied, one Report.
+
+The config is ``conformance.toml`` (or ``[tool.conformance]`` in pyproject.toml)::
+
+    profile = "uwlr-2.2"
+    purpose = "smalle-set"
+    waivers = "waivers.toml"           # optional
+
+    [subject]
+    supplier = "Voorbeeld Leermiddelen BV"
+    product = "Rekenroute"
+    version = "4.2.0"
+
+    [inputs]                           # paths relative to the config file; globs allowed
+    exports = ["exports/*.xml"]
+    storage = ["schema.sql"]           # DDL files or database URLs
+    specs = ["openapi.yaml"]
+
+    [probe]                            # optional: the live API (docs/probes.md)
+
+A certification run checks the toolkit itself first (selfcheck) and refuses (exit 2) when it may
+not certify; ``draft`` runs anyway and marks every format "not for certification".
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from conformance import engine, selfcheck, waivers
+from conformance.model.errors import UserError
+from conformance.model.report import Certification, InputInfo, Report, RequirementResult
+from conformance.model.verdict import Verdict, summarise
+from conformance.probes.config import ProbeConfig, load_config
+from conformance.probes.run import probe
+from conformance.profiles import load_profile
+from conformance.readers.database import is_database_url
+
+Progress = Callable[[str, float, float], None]
+_INPUT_KEYS = ("specs", "storage", "exports")
+
+
+@dataclass(frozen=True, slots=True)
+class CertifyConfig:
+    source: Path
+    profile: str
+    purpose: str | None
+    environment: str
+    subject: dict[str, str]
+    inputs: tuple[str, ...]  # files (resolved) and database URLs, in reading order
+    waivers: Path | None
+    probe: ProbeConfig | None
+
+
+def load(path: Path) -> CertifyConfig:
+    name = str(path)
+    raw = _toml(path)
+    if path.name == "pyproject.toml":
+        raw = (raw.get("tool") or {}).get("conformance") or {}
+    profile = str(raw.get("profile") or "")
+    if not profile:
+        raise UserError(name, "profile", "name the profile (e.g. uwlr-2.2; `conformance profiles`)")
+    base = path.parent
+    listed = raw.get("inputs") or {}
+    if not isinstance(listed, dict):
+        raise UserError(name, "inputs", "expected a table with exports, storage and specs")
+    inputs = tuple(i for key in _INPUT_KEYS for i in _expand(listed.get(key, []), key, base, name))
+    waiver_file = base / str(raw["waivers"]) if raw.get("waivers") else None
+    if not inputs and "probe" not in raw:
+        raise UserError(name, "inputs", "nothing to certify: no inputs and no [probe]")
+    return CertifyConfig(
+        source=path,
+        profile=profile if is_database_url(profile) else _profile_ref(profile, base),
+        purpose=str(raw["purpose"]) if raw.get("purpose") else None,
+        environment=str(raw.get("environment") or "production"),
+        subject={str(k): str(v) for k, v in (raw.get("subject") or {}).items()},
+        inputs=inputs,
+        waivers=waiver_file,
+        probe=load_config(path) if "probe" in raw else None,
+    )
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(str(path), None, "no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(str(path), None, f"invalid TOML: {exc}") from None
+
+
+def _profile_ref(ref: str, base: Path) -> str:
+    """A shipped id stays an id; a path is taken relative to the config file."""
+    looks_like_path = ref.endswith((".yaml", ".yml")) or "/" in ref
+    return str(base / ref) if looks_like_path else ref
+
+
+def _expand(patterns: Any, key: str, base: Path, name: str) -> list[str]:
+    """Each pattern's files, sorted; a pattern that matches nothing is an error (an input that
+    cannot be read must never silently shrink what was certified)."""
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    if not isinstance(patterns, list):
+        raise UserError(name, f"inputs.{key}", "expected a list of paths")
+    found: list[str] = []
+    for pattern in map(str, patterns):
+        if is_database_url(pattern):
+            found.append(pattern)
+            continue
+        matches = _glob(base, pattern)
+        if not matches:
+            raise UserError(name, f"inputs.{key}", f"{pattern} matches no file")
+        found += matches
+    return found
+
+
+def _glob(base: Path, pattern: str) -> list[str]:
+    path = Path(pattern)
+    root, relative = (
+        (Path(path.anchor), str(path.relative_to(path.anchor)))
+        if path.is_absolute()
+        else (base, pattern)
+    )
+    return sorted(str(p) for p in root.glob(relative) if p.is_file())
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    report: Report
+    problems: tuple[str, ...]  # waiver problems: each fails the run
+
+
+def eligibility(config: CertifyConfig, draft: bool) -> Certification:
+    """May this run certify? Refuses (exit 2) unless it is a draft."""
+    profile = load_profile(config.profile)
+    reasons = [*selfcheck.build_problems(), *selfcheck.profile_problems(profile)]
+    if reasons and not draft:
+        raise UserError(
+            str(config.source),
+            None,
+            "refusing to certify: " + "; ".join(reasons) + " (--draft runs anyway, marked "
+            "not for certification)",
+        )
+    if draft:
+        reasons.append("a draft run (--draft)")
+    return Certification(eligible=not reasons, reasons=tuple(reasons))
+
+
+def certify(
+    config: CertifyConfig,
+    certification: Certification,
+    command: str,
+    progress: Progress | None = None,
+    today: datetime.date | None = None,
+) -> Outcome:
+    request = engine.RunRequest(
+        profile=load_profile(config.profile),
+        purpose=config.purpose,
+        inputs=config.inputs,
+        environment=config.environment,
+        subject=tuple(config.subject.items()),
+        command=command,
+        seed=config.probe.seed if config.probe else None,
+        progress=progress,
+    )
+    evaluation = engine.evaluate(request)
+    results, inputs = dict(evaluation.results), list(evaluation.inputs)
+    if config.probe is not None:
+        probed = probe(config.probe, progress)
+        results.update({rid: _merge(results[rid], r) for rid, r in probed.items()})
+        inputs.append(_api_input(config.probe))
+    applied = waivers.apply(
+        results,
+        waivers.load(config.waivers) if config.waivers else [],
+        today or datetime.datetime.now(datetime.UTC).date(),
+        certification=certification.eligible,
+    )
+    report = engine.assemble(request, evaluation.purpose, inputs, applied.results)
+    report = replace(report, waivers=applied.records, certification=certification)
+    if applied.problems and report.verdict is Verdict.PASS:
+        report = replace(report, verdict=Verdict.FAIL)  # stale waivers fail the run
+    return Outcome(report, applied.problems)
+
+
+def _merge(static: RequirementResult, probed: RequirementResult) -> RequirementResult:
+    """One requirement seen by both the static checks and the probes (LNK-001, API-007)."""
+    if not static.checked or (static.examined == 0 and static.verdict is not Verdict.ERROR):
+        return probed
+    if not probed.checked or probed.examined == 0:
+        return static
+    worst = summarise((static.verdict, probed.verdict))
+    return replace(
+        static,
+        verdict=worst,
+        findings=static.findings + probed.findings,
+        finding_count=static.finding_count + probed.finding_count,
+        examined=static.examined + probed.examined,
+        reason=static.reason or probed.reason,
+    )
+
+
+def _api_input(config: ProbeConfig) -> InputInfo:
+    """The live API as an input: its URL, and the SHA-256 of the probe map that drove it."""
+    digest = hashlib.sha256(Path(config.source).read_bytes()).hexdigest()
+    return InputInfo("api", config.base_url, digest, "probe-map", 0)

@@ -1,0 +1,163 @@
+"""Governed waivers: a supplier's documented, owned, expiring exceptions to a requirement.
+
+A waivers file (TOML) holds ``[[waiver]]`` entries: ``requirement``, ``scope`` (a pattern on the
+input's name, ``*`` for all), optionally ``location`` (a pattern on the finding's path or
+field), ``justification``, ``owner``, ``expires`` (a date) and, for a certification run,
+``approved_by`` (the certifier's approval). A finding a waiver covers moves out of the
+requirement's findings; a requirement whose every finding is covered is ``waived``.
+
+Waivers rot: the OpenID Foundation's suite is the only one we know that fails on stale ones,
+and so does this. An expired waiver, one that no longer matches any finding, or (in a
+certification run) one without approval is never applied and fails the run, saying which.
+"""
+
+from __future__ import annotations
+
+import datetime
+import tomllib
+from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePath
+from typing import Any
+
+from conformance.model.errors import UserError
+from conformance.model.findings import Finding
+from conformance.model.report import RequirementResult, WaiverRecord
+from conformance.model.requirements import CATALOGUE
+from conformance.model.verdict import Verdict
+
+_REQUIRED = ("requirement", "scope", "justification", "owner", "expires")
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    requirement: str
+    scope: str
+    location: str | None
+    justification: str
+    owner: str
+    expires: datetime.date
+    approved_by: str | None
+
+    def covers(self, finding: Finding) -> bool:
+        if finding.requirement != self.requirement:
+            return False
+        where = finding.location.input
+        if not (fnmatchcase(where, self.scope) or fnmatchcase(PurePath(where).name, self.scope)):
+            return False
+        if self.location is None:
+            return True
+        spots = (finding.location.path or "", finding.field or "")
+        return any(fnmatchcase(spot, self.location) for spot in spots if spot)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    results: dict[str, RequirementResult]
+    records: tuple[WaiverRecord, ...]
+    problems: tuple[str, ...]  # each fails the run
+
+
+def load(path: Path) -> list[Waiver]:
+    name = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UserError(name, None, f"cannot read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(name, None, f"invalid TOML: {exc}") from None
+    entries = raw.get("waiver", [])
+    if not isinstance(entries, list):
+        raise UserError(name, "waiver", "expected [[waiver]] entries")
+    return [_waiver(entry, f"waiver[{i}]", name) for i, entry in enumerate(entries)]
+
+
+def _waiver(entry: Any, where: str, name: str) -> Waiver:
+    if not isinstance(entry, dict):
+        raise UserError(name, where, "expected a table")
+    missing = [key for key in _REQUIRED if not str(entry.get(key, "")).strip()]
+    if missing:
+        raise UserError(name, where, f"missing {', '.join(missing)}")
+    rid = str(entry["requirement"]).upper()
+    if rid not in CATALOGUE:
+        raise UserError(name, f"{where}.requirement", f"no requirement {rid}")
+    expires = entry["expires"]
+    if not isinstance(expires, datetime.date) or isinstance(expires, datetime.datetime):
+        raise UserError(name, f"{where}.expires", "expected a date (2027-03-31, unquoted)")
+    approved = str(entry.get("approved_by") or "").strip() or None
+    location = str(entry.get("location") or "").strip() or None
+    text = {key: str(entry[key]).strip() for key in ("scope", "justification", "owner")}
+    return Waiver(
+        rid, text["scope"], location, text["justification"], text["owner"], expires, approved
+    )
+
+
+def apply(
+    results: dict[str, RequirementResult],
+    waivers: list[Waiver],
+    today: datetime.date,
+    certification: bool,
+) -> Outcome:
+    """Move covered findings out of the results; report every waiver's status."""
+    results = dict(results)
+    records: list[WaiverRecord] = []
+    problems: list[str] = []
+    for number, waiver in enumerate(waivers, start=1):
+        status, covered = _status(waiver, results, today, certification)
+        if status == "applied":
+            results[waiver.requirement] = _waive(results[waiver.requirement], waiver)
+        else:
+            problems.append(_problem(number, waiver, status))
+        records.append(_record(waiver, status, covered))
+    return Outcome(results, tuple(records), tuple(problems))
+
+
+def _status(
+    waiver: Waiver, results: dict[str, RequirementResult], today: datetime.date, certification: bool
+) -> tuple[str, int]:
+    result = results.get(waiver.requirement)
+    pool = (*result.findings, *result.waived) if result is not None else ()
+    covered = sum(1 for finding in pool if waiver.covers(finding))
+    if waiver.expires < today:
+        return "expired", 0
+    if certification and waiver.approved_by is None:
+        return "unapproved", 0
+    if covered == 0:
+        return "unmatched", 0
+    return "applied", covered
+
+
+def _waive(result: RequirementResult, waiver: Waiver) -> RequirementResult:
+    kept = tuple(f for f in result.findings if not waiver.covers(f))
+    moved = tuple(f for f in result.findings if waiver.covers(f))
+    waived = (*result.waived, *moved)
+    # findings beyond the per-requirement cap were not seen here: they stay failures
+    unseen = result.finding_count - len(result.findings) - len(result.waived)
+    remaining = len(kept) + max(unseen, 0)
+    verdict = result.verdict
+    if result.verdict is Verdict.FAIL and remaining == 0:
+        verdict = Verdict.WAIVED
+    return replace(result, findings=kept, waived=waived, verdict=verdict)
+
+
+def _problem(number: int, waiver: Waiver, status: str) -> str:
+    what = f"waiver {number} ({waiver.requirement}, scope {waiver.scope}, owner {waiver.owner})"
+    return {
+        "expired": f"{what} expired on {waiver.expires.isoformat()}: renew or remove it",
+        "unmatched": f"{what} no longer matches any finding: remove it",
+        "unapproved": f"{what} has no certifier's approval (approved_by)",
+    }[status]
+
+
+def _record(waiver: Waiver, status: str, covered: int) -> WaiverRecord:
+    scope = waiver.scope + (f" @ {waiver.location}" if waiver.location else "")
+    return WaiverRecord(
+        requirement=waiver.requirement,
+        scope=scope,
+        justification=waiver.justification,
+        owner=waiver.owner,
+        expires=waiver.expires.isoformat(),
+        approved_by=waiver.approved_by,
+        status=status,
+        waived=covered,
+    )

@@ -1,0 +1,127 @@
+"""Governed waivers: a covered finding makes its requirement `waived`; an expired waiver, one
+that matches nothing, or an unapproved one in a certification run fails the run and says which;
+a malformed waivers file is one clear error."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from conformance import engine, waivers
+from conformance.model.errors import UserError
+from conformance.model.verdict import Verdict
+from conformance.profiles import load_profile
+
+FAILING = (
+    Path(__file__).parent.parent / "fixtures" / "NAW-001" / "fail_uwlr_pseudoniem_names_bsn.xml"
+)
+TODAY = datetime.date(2026, 11, 29)
+
+
+def _results():
+    request = engine.RunRequest(load_profile("uwlr-2.2"), "pseudoniem", (str(FAILING),))
+    return engine.evaluate(request).results
+
+
+def _file(tmp_path: Path, *entries: str) -> list[waivers.Waiver]:
+    path = tmp_path / "waivers.toml"
+    path.write_text("\n".join(f"[[waiver]]\n{e}" for e in entries))
+    return waivers.load(path)
+
+
+ENTRY = """requirement = "NAW-001"
+scope = "fail_uwlr_*.xml"
+justification = "Names are needed for the teacher's dashboard until the ECK iD rollout."
+owner = "privacy@voorbeeld.nl"
+expires = 2027-03-31
+approved_by = "Ketenplatform, J. de Boer"
+"""
+
+
+def test_a_waiver_covering_every_finding_makes_the_requirement_waived(tmp_path: Path) -> None:
+    results = _results()
+    before = results["NAW-001"]
+    assert before.verdict is Verdict.FAIL
+    outcome = waivers.apply(results, _file(tmp_path, ENTRY), TODAY, certification=True)
+    after = outcome.results["NAW-001"]
+    assert (after.verdict, after.findings, after.waived) == (
+        Verdict.WAIVED,
+        (),
+        before.findings,
+    )
+    (record,) = outcome.records
+    assert (record.status, record.waived, record.expires) == (
+        "applied",
+        len(before.findings),
+        "2027-03-31",
+    )
+    assert outcome.problems == ()
+
+
+def test_a_waiver_narrowed_to_some_fields_leaves_the_rest_failing(tmp_path: Path) -> None:
+    narrowed = ENTRY + 'location = "bsn"\n'
+    outcome = waivers.apply(_results(), _file(tmp_path, narrowed), TODAY, certification=True)
+    after = outcome.results["NAW-001"]
+    assert after.verdict is Verdict.FAIL
+    assert [f.field for f in after.waived] == ["bsn"]
+    assert "bsn" not in [f.field for f in after.findings]
+    assert outcome.records[0].scope == "fail_uwlr_*.xml @ bsn"
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "problem"),
+    [
+        (("2027-03-31", "2026-11-28"), "expired", "expired on 2026-11-28: renew or remove it"),
+        (('"NAW-001"', '"NAW-002"'), "unmatched", "no longer matches any finding: remove it"),
+        (('"fail_uwlr_*.xml"', '"other.xml"'), "unmatched", "no longer matches any finding"),
+        (
+            ('approved_by = "Ketenplatform, J. de Boer"', ""),
+            "unapproved",
+            "no certifier's approval",
+        ),
+    ],
+)
+def test_stale_or_unapproved_waivers_fail_the_run_and_say_which(
+    tmp_path: Path, change: tuple[str, str], status: str, problem: str
+) -> None:
+    entry = ENTRY.replace(*change)
+    outcome = waivers.apply(_results(), _file(tmp_path, entry), TODAY, certification=True)
+    (record,) = outcome.records
+    assert record.status == status
+    (message,) = outcome.problems
+    assert message.startswith("waiver 1 (")
+    assert problem in message
+    assert outcome.results["NAW-001"].verdict is Verdict.FAIL  # never applied
+
+
+def test_outside_a_certification_run_approval_is_not_required(tmp_path: Path) -> None:
+    entry = ENTRY.replace('approved_by = "Ketenplatform, J. de Boer"', "")
+    outcome = waivers.apply(_results(), _file(tmp_path, entry), TODAY, certification=False)
+    assert outcome.records[0].status == "applied"
+    assert outcome.problems == ()
+
+
+def test_expiry_is_inclusive_of_its_last_day(tmp_path: Path) -> None:
+    entry = ENTRY.replace("2027-03-31", "2026-11-29")
+    outcome = waivers.apply(_results(), _file(tmp_path, entry), TODAY, certification=True)
+    assert outcome.records[0].status == "applied"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[[waiver]]\nrequirement = 'NAW-001'\n", "waiver[0]: missing scope, justification"),
+        (ENTRY.replace('"NAW-001"', '"NAW-999"'), "waiver[0].requirement: no requirement NAW-999"),
+        (ENTRY.replace("2027-03-31", '"soon"'), "waiver[0].expires: expected a date"),
+        ("[[waiver]\n", "invalid TOML"),
+    ],
+)
+def test_a_malformed_waivers_file_is_one_clear_error(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "waivers.toml"
+    path.write_text(text if text.startswith("[") else "[[waiver]]\n" + text)
+    with pytest.raises(UserError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        waivers.load(path)
