@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from conformance.model.errors import UserError
 from conformance.model.report import Report, Signature
-from conformance.reporters.json import to_dict
+from conformance.reporters.json import dumps, to_dict
 
 ALGORITHM = "Ed25519"
 
@@ -134,3 +134,46 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise UserError(str(path), None, f"cannot read: {exc.strerror}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class FileCheck:
+    """``conformance verify``: the signature, the file's bytes and the inputs at hand."""
+
+    signature: Verification
+    exact: bool  # the bytes are those the toolkit wrote for this document
+    changed_inputs: tuple[str, ...]  # inputs at hand whose SHA-256 differs from the report's
+    absent_inputs: tuple[str, ...]  # inputs not at hand (or not files: databases, APIs)
+
+    @property
+    def valid(self) -> bool:
+        return self.signature.valid and self.exact and not self.changed_inputs
+
+
+def check_file(path: Path, public_key: Ed25519PublicKey | None, root: Path) -> FileCheck:
+    """Check a report file (UserError only if it cannot be read: a damaged file is a failed
+    verification, not a usage error)."""
+    data = _read(path)
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return FileCheck(Verification(False, f"not a JSON report ({exc})", ""), False, (), ())
+    if not isinstance(document, dict) or "report_version" not in document:
+        return FileCheck(Verification(False, "not a conformance report", ""), False, (), ())
+    changed, absent = _inputs(document, root)
+    return FileCheck(
+        verify(document, public_key), dumps(document) == data, tuple(changed), tuple(absent)
+    )
+
+
+def _inputs(document: dict[str, Any], root: Path) -> tuple[list[str], list[str]]:
+    changed: list[str] = []
+    absent: list[str] = []
+    for entry in document.get("inputs") or []:
+        name = str(entry.get("name", ""))
+        path = Path(name) if Path(name).is_absolute() else root / name
+        if entry.get("kind") not in ("export", "spec", "ddl") or not path.is_file():
+            absent.append(name)
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry.get("sha256"):
+            changed.append(name)
+    return changed, absent

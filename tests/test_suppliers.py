@@ -147,3 +147,15 @@ def test_sequential_ids_count_up_and_are_never_reused(tmp_path: Path) -> None:
         first = provision(base)[1]["id"]
         assert call(base, "DELETE", f"/v1/pupils/{first}")[0] == 204
         assert (first, provision(base)[1]["id"]) == ("1", "2")
+
+
+@pytest.mark.parametrize(("mistakes", "verdict"), [("", "pass"), ("echo_names", "fail")])
+def test_only_the_leaky_suppliers_database_keeps_identity_beside_the_pseudonym(
+    tmp_path: Path, cli, mistakes: str, verdict: str
+) -> None:
+    with supplier(tmp_path, mistakes) as base:
+        assert provision(base)[0] == 201
+        run = cli("check", "--profile", "nl-generic", f"sqlite:///{tmp_path / 's.db'}")
+    assert run.verdict("SEP-001") == verdict, run.err
+    if verdict == "pass":
+        assert run.verdict("SEP-002") == "pass"

@@ -135,4 +135,10 @@ def validate(document: dict[str, Any]) -> None:
 def render(report: Report) -> bytes:
     document = to_dict(report)
     validate(document)
+    return dumps(document)
+
+
+def dumps(document: dict[str, Any]) -> bytes:
+    """The file's bytes: deterministic for a document, so a verifier can tell a reformatted or
+    altered file from the one that was written (every byte counts, not only the signed data)."""
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
