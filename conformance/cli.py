@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from conformance import __version__, crosslink, engine
+from conformance import __version__, certify, crosslink, engine, signing
 from conformance.docs import explain
 from conformance.model.errors import UserError
 from conformance.model.report import Report
@@ -22,7 +22,7 @@ from conformance.output import write_all
 from conformance.probes.config import find_config, load_config
 from conformance.probes.run import probe
 from conformance.profiles import load_profile, shipped_profiles
-from conformance.reporters import html, json, text
+from conformance.reporters import html, json, junit, markdown, sarif, text
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -47,8 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="production",
         help="test also accepts pilot ECK iDs (default: production)",
     )
-    check.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report here")
-    check.add_argument("--html", type=Path, metavar="FILE", help="write an HTML page here")
+    _report_options(check)
     check.add_argument("--all", action="store_true", help="also list requirements not examined")
     check.add_argument(
         "--deep",
@@ -65,8 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     link = verbs.add_parser("link", help="LNK-004: are two exports linkable by pseudonym?")
     link.add_argument("--profile", required=True, help="a shipped profile id or a YAML file")
     link.add_argument("--purpose", help="the purpose (default: the profile's default purpose)")
-    link.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report here")
-    link.add_argument("--html", type=Path, metavar="FILE", help="write an HTML page here")
+    _report_options(link)
     link.add_argument("export_a", type=Path, metavar="EXPORT_A")
     link.add_argument("export_b", type=Path, metavar="EXPORT_B")
     probe = verbs.add_parser("probe", help="API-001…007: probe a running supplier API")
@@ -77,12 +75,54 @@ def build_parser() -> argparse.ArgumentParser:
         "pyproject.toml)",
     )
     probe.add_argument("--profile", default="nl-generic", help="profile for the report")
-    probe.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report here")
-    probe.add_argument("--html", type=Path, metavar="FILE", help="write an HTML page here")
+    _report_options(probe)
+    _certify_parser(verbs)
+    keygen = verbs.add_parser("keygen", help="make an Ed25519 key pair for signing reports")
+    keygen.add_argument(
+        "--out",
+        type=Path,
+        default=Path("conformance-signing"),
+        metavar="PREFIX",
+        help="writes PREFIX.key (private, mode 600) and PREFIX.pub (default: conformance-signing)",
+    )
+    verify = verbs.add_parser("verify", help="check a signed report and the inputs at hand")
+    verify.add_argument("report", type=Path, metavar="REPORT")
+    verify.add_argument("--key", type=Path, metavar="PUBLIC_KEY", help="the signer's public key")
+    verify.add_argument(
+        "--inputs-root",
+        type=Path,
+        default=Path(),
+        metavar="DIR",
+        help="where the report's relative input paths are (default: the current folder)",
+    )
     verbs.add_parser("profiles", help="list the shipped profiles and their purposes")
     explain_verb = verbs.add_parser("explain", help="explain a requirement and how it is checked")
     explain_verb.add_argument("requirement", metavar="REQUIREMENT_ID")
     return parser
+
+
+def _certify_parser(verbs: argparse._SubParsersAction[_Parser]) -> None:
+    run = verbs.add_parser("certify", help="everything in the config -> one report bundle")
+    run.add_argument(
+        "--config",
+        type=Path,
+        help="default: conformance.toml, else [tool.conformance] in pyproject.toml",
+    )
+    run.add_argument(
+        "--output",
+        type=Path,
+        default=Path("conformance-reports"),
+        metavar="DIR",
+        help="the report bundle's folder (default: conformance-reports)",
+    )
+    run.add_argument("--lang", choices=("nl", "en"), default="nl", help="the HTML's language")
+    run.add_argument("--sign-key", type=Path, metavar="FILE", help="Ed25519 private key (PEM)")
+    run.add_argument(
+        "--draft",
+        action="store_true",
+        help="run even where it may not certify (development build, custom profile); every "
+        "format is marked not for certification",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,6 +195,64 @@ def _probe(args: argparse.Namespace) -> int:
     return _exit_code(report)
 
 
+BUNDLE = {
+    "report.json": json.render,
+    "report.junit.xml": junit.render,
+    "report.sarif": sarif.render,
+    "summary.md": markdown.render,
+}
+
+
+def _certify(args: argparse.Namespace) -> int:
+    config = certify.load(find_config(args.config))
+    key = signing.load_private_key(args.sign_key) if args.sign_key else None  # fail before a run
+    certification = certify.eligibility(config, args.draft)
+    outcome = certify.certify(config, certification, args.command, _ProgressLines())
+    report = signing.sign(outcome.report, key) if key else outcome.report
+    args.output.mkdir(parents=True, exist_ok=True)
+    files = {args.output / name: render(report) for name, render in BUNDLE.items()}
+    files[args.output / "report.html"] = html.render(report, args.lang)
+    write_all(files)
+    sys.stderr.buffer.write(text.render(report))
+    for problem in outcome.problems:
+        print(f"conformance: {problem}", file=sys.stderr)
+    if not certification.eligible:
+        reasons = "; ".join(certification.reasons)
+        print(f"conformance: NOT FOR CERTIFICATION: {reasons}", file=sys.stderr)
+    names = ", ".join(sorted(p.name for p in files))
+    print(f"conformance: reports in {args.output}/ ({names})", file=sys.stderr)
+    return _exit_code(report)
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    prefix = args.out
+    private, public = Path(f"{prefix}.key"), Path(f"{prefix}.pub")
+    fingerprint = signing.generate(private, public)
+    print(f"private key: {private} (keep it secret)\npublic key:  {public}")
+    print(f"fingerprint: {fingerprint}")
+    return EXIT_PASS
+
+
+def _verify(args: argparse.Namespace) -> int:
+    key = signing.load_public_key(args.key) if args.key else None
+    checked = signing.check_file(args.report, key, args.inputs_root)
+    problems = [checked.signature.problem] if not checked.signature.valid else []
+    if checked.signature.valid and not checked.exact:
+        problems.append("the file's bytes differ from what was signed (reformatted or altered)")
+    problems += [f"input {name} changed since the report" for name in checked.changed_inputs]
+    for name in checked.absent_inputs:
+        print(f"conformance: input {name} not at hand: its hash was not checked", file=sys.stderr)
+    if problems:
+        print(f"conformance: {args.report}: INVALID: " + "; ".join(problems), file=sys.stderr)
+        return EXIT_FAIL
+    pinned = "" if key else " (the key inside the report: pass --key to pin the signer)"
+    fingerprint = checked.signature.fingerprint
+    print(
+        f"conformance: {args.report}: valid, signed by key {fingerprint}{pinned}", file=sys.stderr
+    )
+    return EXIT_PASS
+
+
 def _link(args: argparse.Namespace) -> int:
     request = engine.RunRequest(
         profile=load_profile(args.profile),
@@ -170,12 +268,23 @@ def _link(args: argparse.Namespace) -> int:
 
 
 def _write_reports(report: Report, args: argparse.Namespace) -> None:
-    outputs: dict[Path, bytes] = {}
-    if args.json:
-        outputs[args.json] = json.render(report)
-    if args.html:
-        outputs[args.html] = html.render(report)
-    write_all(outputs)
+    renderers = {
+        args.json: json.render,
+        args.html: html.render,
+        args.junit: junit.render,
+        args.sarif: sarif.render,
+        args.markdown: markdown.render,
+    }
+    write_all({path: render(report) for path, render in renderers.items() if path})
+
+
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    """Where check, link and probe write their reports (any, all or none)."""
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report here")
+    parser.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here")
+    parser.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML here")
+    parser.add_argument("--sarif", type=Path, metavar="FILE", help="write SARIF 2.1.0 here")
+    parser.add_argument("--markdown", type=Path, metavar="FILE", help="write a Markdown summary")
 
 
 def _exit_code(report: Report) -> int:
@@ -199,6 +308,9 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "certify": _certify,
+    "keygen": _keygen,
+    "verify": _verify,
     "check": _check,
     "link": _link,
     "probe": _probe,

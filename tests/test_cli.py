@@ -193,3 +193,15 @@ def test_pilot_eckids_pass_only_in_test_environment(tmp_path: Path, cli) -> None
     test = cli("check", "--profile", "uwlr-2.2", "--environment", "test", path)
     assert test.verdict("PSN-002") == "pass"
     assert test.report["environment"] == "test"
+
+
+def test_check_writes_every_report_format_it_is_asked_for(tmp_path: Path, cli) -> None:
+    export = Path(__file__).parent.parent / "fixtures" / "sample-supplier" / "uwlr-smalle-set.xml"
+    files = {flag: tmp_path / f"r.{flag}" for flag in ("html", "junit", "sarif", "markdown")}
+    flags = [item for flag, path in files.items() for item in (f"--{flag}", str(path))]
+    run = cli("check", "--profile", "uwlr-2.2", "--purpose", "smalle-set", *flags, export)
+    assert run.code == 0, run.err
+    assert files["junit"].read_text().startswith("<?xml")
+    assert '"version": "2.1.0"' in files["sarif"].read_text()
+    assert files["markdown"].read_text().startswith("#")
+    assert "<html" in files["html"].read_text()

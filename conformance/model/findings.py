@@ -18,6 +18,11 @@ class Location:
     line: int | None = None
     path: str | None = None
 
+    def __str__(self) -> str:
+        """``input:line path``, as every report shows a place."""
+        where = self.input if self.line is None else f"{self.input}:{self.line}"
+        return f"{where} {self.path}" if self.path else where
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

@@ -149,11 +149,7 @@ def _failure(case: etree._Element, result: RequirementResult, found: list[Findin
 
 
 def _describe(finding: Finding) -> str:
-    where = finding.location.input
-    if finding.location.line is not None:
-        where += f":{finding.location.line}"
-    if finding.location.path:
-        where += f" {finding.location.path}"
+    where = str(finding.location)
     lines = [
         finding.message,
         f"  at {where}",

@@ -133,12 +133,7 @@ def _finding_row(finding: Finding) -> str:
 
 
 def _where(finding: Finding) -> str:
-    where = finding.location.input
-    if finding.location.line is not None:
-        where += f":{finding.location.line}"
-    if finding.location.path:
-        where += f" {finding.location.path}"
-    return escape(where)
+    return escape(str(finding.location))
 
 
 def _waivers(waivers: tuple[WaiverRecord, ...]) -> str:
