@@ -60,11 +60,11 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def conformance(session: nox.Session) -> None:
-    """The main job: check the bundled sample supplier's exports, probe its running API, and
-    print the verdicts."""
+    """The main job: certify the bundled sample supplier — its licence export, API spec,
+    database and running API — and write the report bundle to reports/certify/. The Smalle-set
+    UWLR export it receives is checked beside it (another profile: a run of its own)."""
     session.install(".")
     Path("reports").mkdir(exist_ok=True)
-    session.run("conformance", "profiles")
     session.run(
         "conformance",
         "check",
@@ -78,41 +78,34 @@ def conformance(session: nox.Session) -> None:
         "reports/uwlr-smalle-set.html",
         f"{SAMPLE}/uwlr-smalle-set.xml",
     )
-    session.run(
-        "conformance",
-        "check",
-        "--profile",
-        "nl-generic",
-        "--json",
-        "reports/licenties.json",
-        f"{SAMPLE}/licenties.jsonl",
-    )
-    with _bundled_supplier() as base_url:
-        probe_map = Path("reports/probe-map.toml")
+    database = Path("reports/sample-supplier.db").resolve()
+    with _bundled_supplier(database) as base_url:
+        config = Path(f"{SAMPLE}/conformance.generated.toml")
         template = Path(f"{SAMPLE}/conformance.toml").read_text(encoding="utf-8")
-        probe_map.write_text(
-            template.replace('"http://127.0.0.1:8080"', json.dumps(base_url)), encoding="utf-8"
-        )
+        template = template.replace('"http://127.0.0.1:8080"', json.dumps(base_url))
+        template = template.replace("sqlite:///reports/sample-supplier.db", f"sqlite:///{database}")
+        config.write_text(template, encoding="utf-8")
         tokens = json.loads(Path("fixtures/suppliers/schools.json").read_text(encoding="utf-8"))
         school_a, school_b = list(tokens)[:2]
-        session.run(
-            "conformance",
-            "probe",
-            "--config",
-            str(probe_map),
-            "--json",
-            "reports/probe.json",
-            "--html",
-            "reports/probe.html",
-            env={"PROBE_SCHOOL_A": school_a, "PROBE_SCHOOL_B": school_b},
-        )
-    session.log("reports written to reports/ (JSON and HTML)")
+        try:
+            session.run(
+                "conformance",
+                "certify",
+                "--config",
+                str(config),
+                "--output",
+                "reports/certify",
+                *session.posargs,
+                env={"PROBE_SCHOOL_A": school_a, "PROBE_SCHOOL_B": school_b},
+            )
+        finally:
+            config.unlink(missing_ok=True)
+    session.log("reports written to reports/certify/ (JSON, HTML, JUnit, SARIF, Markdown)")
 
 
 @contextmanager
-def _bundled_supplier() -> Iterator[str]:
+def _bundled_supplier(database: Path) -> Iterator[str]:
     """The bundled reference supplier on a free loopback port, stopped afterwards."""
-    database = Path("reports/sample-supplier.db")
     database.unlink(missing_ok=True)
     command = [sys.executable, "fixtures/suppliers/app.py", "--port", "0", "--db", str(database)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)

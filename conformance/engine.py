@@ -125,8 +125,10 @@ def assemble(
 
 
 def _with_fix(result: RequirementResult) -> RequirementResult:
-    doc = DOCS.get(result.id) or PROBE_DOCS.get(result.id)
-    return result if doc is None else replace(result, fix=doc.fix)
+    """The documented fix: the registered check's, else a verb's own, else the live probe's."""
+    check = REGISTRY.get(result.id)
+    doc = (check.doc if check is not None else DOCS.get(result.id)) or PROBE_DOCS.get(result.id)
+    return result if doc is None or result.fix else replace(result, fix=doc.fix)
 
 
 def unchecked(rid: str, reason: str | None = None) -> RequirementResult:

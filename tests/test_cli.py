@@ -205,3 +205,11 @@ def test_check_writes_every_report_format_it_is_asked_for(tmp_path: Path, cli) -
     assert '"version": "2.1.0"' in files["sarif"].read_text()
     assert files["markdown"].read_text().startswith("#")
     assert "<html" in files["html"].read_text()
+
+
+def test_every_requirement_in_a_report_carries_its_documented_fix(cli) -> None:
+    export = Path(__file__).parent.parent / "fixtures" / "sample-supplier" / "uwlr-smalle-set.xml"
+    run = cli("check", "--profile", "uwlr-2.2", "--purpose", "smalle-set", export)
+    fixes = {r["id"]: r["fix"] for r in run.report["requirements"]}
+    assert fixes["NAW-001"] == IdentifyingField.doc.fix
+    assert all(fixes.values()), [rid for rid, fix in fixes.items() if not fix]
