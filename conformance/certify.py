@@ -173,8 +173,8 @@ def certify(
     results, inputs = dict(evaluation.results), list(evaluation.inputs)
     if config.probe is not None:
         probed = probe(config.probe, progress)
-        results.update({rid: _merge(results[rid], r) for rid, r in probed.items()})
-        inputs.append(_api_input(config.probe))
+        results.update({rid: _merge(results[rid], r) for rid, r in probed.results.items()})
+        inputs.append(_api_input(config.probe, probed.requests))
     applied = waivers.apply(
         results,
         waivers.load(config.waivers) if config.waivers else [],
@@ -205,7 +205,8 @@ def _merge(static: RequirementResult, probed: RequirementResult) -> RequirementR
     )
 
 
-def _api_input(config: ProbeConfig) -> InputInfo:
-    """The live API as an input: its URL, and the SHA-256 of the probe map that drove it."""
+def _api_input(config: ProbeConfig, requests: int) -> InputInfo:
+    """The live API as an input: its URL, the SHA-256 of the config that drove the probes, and
+    the requests sent (in the place of an export's records)."""
     digest = hashlib.sha256(Path(config.source).read_bytes()).hexdigest()
-    return InputInfo("api", config.base_url, digest, "probe-map", 0)
+    return InputInfo("api", config.base_url, digest, "live-api", requests)

@@ -188,7 +188,7 @@ def _probe(args: argparse.Namespace) -> int:
         subject=tuple(config.subject.items()),
         seed=config.seed,
     )
-    report = engine.probe_report(request, probe(config, _ProgressLines()))
+    report = engine.probe_report(request, probe(config, _ProgressLines()).results)
     _write_reports(report, args)
     sys.stderr.buffer.write(text.render(report))
     sys.stderr.flush()

@@ -5,6 +5,7 @@ written."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -80,6 +81,10 @@ def test_the_reference_supplier_certifies_with_every_format(
         assert verdicts[rid] == "pass", rid
     kinds = {i["kind"] for i in report["inputs"]}
     assert kinds == {"export", "spec", "database", "api"}
+    (api,) = [i for i in report["inputs"] if i["kind"] == "api"]
+    config_hash = hashlib.sha256((tmp_path / "conformance.toml").read_bytes()).hexdigest()
+    assert (api["format"], api["sha256"]) == ("live-api", config_hash)
+    assert 100 < api["records"] <= 400  # the requests sent, within max_requests
     assert report["reproduce"]["seed"] == 20261129
     assert report["reproduce"]["command"].startswith("conformance certify --config ")
     assert f"reports in {out}/" in run.err

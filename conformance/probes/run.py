@@ -11,6 +11,7 @@ the transport (transport: HTTPS, no plain HTTP beside it, TLS ≥ 1.2).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -44,7 +45,13 @@ _PUPILS = 4
 _MALFORMED = 12
 
 
-def probe(config: ProbeConfig, progress: Progress | None = None) -> dict[str, RequirementResult]:
+@dataclass(frozen=True, slots=True)
+class ProbeRun:
+    results: dict[str, RequirementResult]  # the probed requirements' verdicts
+    requests: int  # how many requests the run sent
+
+
+def probe(config: ProbeConfig, progress: Progress | None = None) -> ProbeRun:
     """The verdicts of the probed requirements (the engine turns them into a Report)."""
     client = Client(config)
     host = urlsplit(config.base_url).netloc
@@ -75,7 +82,7 @@ def probe(config: ProbeConfig, progress: Progress | None = None) -> dict[str, Re
             f"after {client.sent} requests, before every probe ran ({failed} failures so far); "
             "raise max_requests or max_seconds",
         ) from None
-    return {rid: _result(rid, results) for rid in PROBED}
+    return ProbeRun({rid: _result(rid, results) for rid in PROBED}, client.sent)
 
 
 def _draw(config: ProbeConfig) -> list[dict[str, str]]:

@@ -326,7 +326,8 @@ def _pseudonym(report: Report, t: _Words, purpose: PurposeText) -> str:
 
 
 def _input_line(info: InputInfo, t: _Words) -> str:
-    unit = "unit_tables" if info.kind in ("ddl", "database") else "unit_records"
+    units = {"ddl": "unit_tables", "database": "unit_tables", "api": "unit_requests"}
+    unit = units.get(info.kind, "unit_records")
     return t(
         "input_line",
         name=info.name,

@@ -20,9 +20,9 @@ def render(report: Report, show_unchecked: bool = False) -> bytes:
         f"conformance {report.tool_version} · profile {report.profile.id} "
         f"{report.profile.version} · purpose {report.profile.purpose} · {report.environment}",
     ]
+    units = {"ddl": "tables", "database": "tables", "api": "requests sent"}
     lines += [
-        f"  input {i.name} ({i.format}, {i.records:,} "
-        f"{'tables' if i.kind in ('ddl', 'database') else 'records'})"
+        f"  input {i.name} ({i.format}, {i.records:,} {units.get(i.kind, 'records')})"
         for i in report.inputs
     ]
     lines.append("")
