@@ -58,7 +58,9 @@ class CertifyConfig:
     probe: ProbeConfig | None
 
 
-def load(path: Path) -> CertifyConfig:
+def load(path: Path, with_probe: bool = True) -> CertifyConfig:
+    """The config at ``path``; without ``with_probe`` the [probe] table is not read (static
+    runs such as the pre-commit hook need no API credentials)."""
     name = str(path)
     raw = _toml(path)
     if path.name == "pyproject.toml":
@@ -82,7 +84,7 @@ def load(path: Path) -> CertifyConfig:
         subject={str(k): str(v) for k, v in (raw.get("subject") or {}).items()},
         inputs=inputs,
         waivers=waiver_file,
-        probe=load_config(path) if "probe" in raw else None,
+        probe=load_config(path) if with_probe and "probe" in raw else None,
     )
 
 

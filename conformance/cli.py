@@ -22,6 +22,7 @@ from conformance.output import write_all
 from conformance.probes.config import find_config, load_config
 from conformance.probes.run import probe
 from conformance.profiles import load_profile, shipped_profiles
+from conformance.readers.database import is_database_url
 from conformance.reporters import html, json, junit, markdown, sarif, text
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -95,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where the report's relative input paths are (default: the current folder)",
     )
+    hook = verbs.add_parser("hook", help="pre-commit: check the changed files the config names")
+    hook.add_argument("--config", type=Path, help="default: conformance.toml or pyproject.toml")
+    hook.add_argument("files", nargs="*", metavar="FILE", help="the changed files")
     verbs.add_parser("profiles", help="list the shipped profiles and their purposes")
     explain_verb = verbs.add_parser("explain", help="explain a requirement and how it is checked")
     explain_verb.add_argument("requirement", metavar="REQUIREMENT_ID")
@@ -253,6 +257,28 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_PASS
 
 
+def _hook(args: argparse.Namespace) -> int:
+    """The static checks on those changed files that the config names as inputs (exports,
+    storage, specs): fast enough for every commit, no API and no credentials involved."""
+    config = certify.load(find_config(args.config), with_probe=False)
+    named = {Path(i).resolve() for i in config.inputs if not is_database_url(i)}
+    changed = [f for f in args.files if Path(f).resolve() in named]
+    if not changed:
+        print("conformance: no changed file is a conformance input", file=sys.stderr)
+        return EXIT_PASS
+    request = engine.RunRequest(
+        profile=load_profile(config.profile),
+        purpose=config.purpose,
+        inputs=tuple(changed),
+        environment=config.environment,
+        command=args.command,
+    )
+    report = engine.run(request)
+    sys.stderr.buffer.write(text.render(report))
+    sys.stderr.flush()
+    return _exit_code(report)
+
+
 def _link(args: argparse.Namespace) -> int:
     request = engine.RunRequest(
         profile=load_profile(args.profile),
@@ -309,6 +335,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "certify": _certify,
+    "hook": _hook,
     "keygen": _keygen,
     "verify": _verify,
     "check": _check,

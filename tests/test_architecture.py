@@ -32,8 +32,10 @@ ALLOWED = {
     "docs": {"checks", "probes", "model"},
     "crosslink": {"engine", "checks", "readers", "model", "package"},
     "probes": {"detect", "readers", "model", "package"},
+    "pytest_plugin": {"certify", "probes", "model", "package"},
     "cli": {
         "certify",
+        "readers",
         "signing",
         "engine",
         "crosslink",
