@@ -29,13 +29,20 @@ import datetime
 import hashlib
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from conformance import engine, selfcheck, waivers
 from conformance.model.errors import UserError
-from conformance.model.report import Certification, InputInfo, Report, RequirementResult
+from conformance.model.report import (
+    Certification,
+    InputInfo,
+    Report,
+    RequirementResult,
+    WaiverRecord,
+)
+from conformance.model.selection import Selection
 from conformance.model.verdict import Verdict, summarise
 from conformance.probes.config import ProbeConfig, load_config
 from conformance.probes.run import probe
@@ -133,24 +140,47 @@ def _glob(base: Path, pattern: str) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Options:
+    """How a run narrows what it reports: never in a certification run (draft only)."""
+
+    selection: Selection = field(default_factory=Selection)
+    baseline: Path | None = None  # known findings: only new ones fail
+    update_baseline: bool = False  # write the baseline from this run instead of reading it
+
+    def narrowing(self) -> list[str]:
+        """Why a run with these options cannot certify."""
+        reasons = [f"a selection of requirements ({self.selection.describe()})"]
+        reasons = reasons if self.selection.active else []
+        if self.baseline is not None:
+            reasons.append(f"a baseline of known findings ({self.baseline})")
+        return reasons
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     report: Report
     problems: tuple[str, ...]  # waiver problems: each fails the run
+    notes: tuple[str, ...] = ()  # worth saying, failing nothing (fixed baseline entries …)
+    baseline: bytes | None = None  # the baseline to write (--update-baseline)
 
 
-def eligibility(config: CertifyConfig, draft: bool) -> Certification:
+def eligibility(
+    config: CertifyConfig, draft: bool, options: Options | None = None
+) -> Certification:
     """May this run certify? Refuses (exit 2) unless it is a draft."""
     profile = load_profile(config.profile)
     reasons = [*selfcheck.build_problems(), *selfcheck.profile_problems(profile)]
-    if reasons and not draft:
+    narrowing = options.narrowing() if options else []
+    if (reasons or narrowing) and not draft:
+        also = [f"{n} is never allowed in a certification run" for n in narrowing]
         raise UserError(
             str(config.source),
             None,
-            "refusing to certify: " + "; ".join(reasons) + " (--draft runs anyway, marked "
-            "not for certification)",
+            "refusing to certify: " + "; ".join(reasons + also) + " (--draft runs anyway, "
+            "marked not for certification)",
         )
     if draft:
-        reasons.append("a draft run (--draft)")
+        reasons += [*narrowing, "a draft run (--draft)"]
     return Certification(eligible=not reasons, reasons=tuple(reasons))
 
 
@@ -158,9 +188,13 @@ def certify(
     config: CertifyConfig,
     certification: Certification,
     command: str,
+    *,
     progress: Progress | None = None,
     today: datetime.date | None = None,
+    options: Options | None = None,
 ) -> Outcome:
+    options = options or Options()
+    today = today or datetime.datetime.now(datetime.UTC).date()
     request = engine.RunRequest(
         profile=load_profile(config.profile),
         purpose=config.purpose,
@@ -170,6 +204,7 @@ def certify(
         command=command,
         seed=config.probe.seed if config.probe else None,
         progress=progress,
+        selection=options.selection,
     )
     evaluation = engine.evaluate(request)
     results, inputs = dict(evaluation.results), list(evaluation.inputs)
@@ -177,17 +212,39 @@ def certify(
         probed = probe(config.probe, progress)
         results.update({rid: _merge(results[rid], r) for rid, r in probed.results.items()})
         inputs.append(_api_input(config.probe, probed.requests))
-    applied = waivers.apply(
-        results,
-        waivers.load(config.waivers) if config.waivers else [],
-        today or datetime.datetime.now(datetime.UTC).date(),
-        certification=certification.eligible,
-    )
-    report = engine.assemble(request, evaluation.purpose, inputs, applied.results)
-    report = replace(report, waivers=applied.records, certification=certification)
+    entries = waivers.load(config.waivers) if config.waivers else []
+    chosen = [w for w in entries if options.selection.wants(w.requirement)]
+    applied = waivers.apply(results, chosen, today, certification=certification.eligible)
+    results, records = applied.results, applied.records
+    notes: list[str] = []
+    written: bytes | None = None
+    if options.baseline is not None:
+        results, known, notes, written = _baseline(results, options, today)
+        records += known
+    report = engine.assemble(request, evaluation.purpose, inputs, results)
+    report = replace(report, waivers=records, certification=certification)
     if applied.problems and report.verdict is Verdict.PASS:
         report = replace(report, verdict=Verdict.FAIL)  # stale waivers fail the run
-    return Outcome(report, applied.problems)
+    return Outcome(report, applied.problems, tuple(notes), written)
+
+
+def _baseline(
+    results: dict[str, RequirementResult], options: Options, today: datetime.date
+) -> tuple[dict[str, RequirementResult], tuple[WaiverRecord, ...], list[str], bytes | None]:
+    """Apply the baseline (after the waivers: a waiver keeps its own record), or write it from
+    this run's remaining findings and apply that."""
+    assert options.baseline is not None
+    written = None
+    if options.update_baseline:
+        written = waivers.baseline_document(results, today)
+        known = waivers.baseline_keys(written)
+    else:
+        known = waivers.load_baseline(options.baseline)
+    results, records, fixed = waivers.apply_baseline(results, known, str(options.baseline))
+    notes = (
+        [f"{fixed} baseline entries no longer occur: --update-baseline shrinks it"] if fixed else []
+    )
+    return results, records, notes, written
 
 
 def _merge(static: RequirementResult, probed: RequirementResult) -> RequirementResult:

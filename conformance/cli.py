@@ -17,11 +17,13 @@ from conformance import __version__, certify, crosslink, engine, signing
 from conformance.docs import explain
 from conformance.model.errors import UserError
 from conformance.model.report import Report
+from conformance.model.selection import Selection
 from conformance.model.verdict import Verdict
 from conformance.output import write_all
 from conformance.probes.config import find_config, load_config
 from conformance.probes.run import probe
 from conformance.profiles import load_profile, shipped_profiles
+from conformance.progress import progress_for
 from conformance.readers.database import is_database_url
 from conformance.reporters import html, json, junit, markdown, sarif, text
 
@@ -50,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _report_options(check)
     check.add_argument("--all", action="store_true", help="also list requirements not examined")
+    _selection_options(check)
     check.add_argument(
         "--deep",
         type=float,
@@ -121,6 +124,18 @@ def _certify_parser(verbs: argparse._SubParsersAction[_Parser]) -> None:
     )
     run.add_argument("--lang", choices=("nl", "en"), default="nl", help="the HTML's language")
     run.add_argument("--sign-key", type=Path, metavar="FILE", help="Ed25519 private key (PEM)")
+    _selection_options(run)
+    run.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="known findings: fail only on new ones (never in a certification run: --draft)",
+    )
+    run.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="write the --baseline FILE from this run's findings",
+    )
     run.add_argument(
         "--draft",
         action="store_true",
@@ -160,26 +175,14 @@ def _check(args: argparse.Namespace) -> int:
         environment=args.environment,
         command=args.command,
         deep_seconds=args.deep,
-        progress=_ProgressLines(),
+        progress=progress_for(sys.stderr),
+        selection=Selection.parse(args.select, args.ignore),
     )
     report = engine.run(request)
     _write_reports(report, args)
     sys.stderr.buffer.write(text.render(report, show_unchecked=args.all))
     sys.stderr.flush()
     return _exit_code(report)
-
-
-class _ProgressLines:
-    """A plain progress line each tenth of the way: readable on a terminal and in CI logs."""
-
-    def __init__(self) -> None:
-        self.last = -1
-
-    def __call__(self, what: str, share: float, seconds: float) -> None:
-        tenth = int(share * 10)
-        if tenth != self.last:
-            self.last = tenth
-            print(f"conformance: {what}: {share:.0%} after {seconds:.0f} s", file=sys.stderr)
 
 
 def _probe(args: argparse.Namespace) -> int:
@@ -192,7 +195,7 @@ def _probe(args: argparse.Namespace) -> int:
         subject=tuple(config.subject.items()),
         seed=config.seed,
     )
-    report = engine.probe_report(request, probe(config, _ProgressLines()).results)
+    report = engine.probe_report(request, probe(config, progress_for(sys.stderr)).results)
     _write_reports(report, args)
     sys.stderr.buffer.write(text.render(report))
     sys.stderr.flush()
@@ -210,22 +213,44 @@ BUNDLE = {
 def _certify(args: argparse.Namespace) -> int:
     config = certify.load(find_config(args.config))
     key = signing.load_private_key(args.sign_key) if args.sign_key else None  # fail before a run
-    certification = certify.eligibility(config, args.draft)
-    outcome = certify.certify(config, certification, args.command, _ProgressLines())
+    options = _narrowing(args)
+    certification = certify.eligibility(config, args.draft, options)
+    outcome = certify.certify(
+        config,
+        certification,
+        args.command,
+        progress=progress_for(sys.stderr),
+        options=options,
+    )
     report = signing.sign(outcome.report, key) if key else outcome.report
     args.output.mkdir(parents=True, exist_ok=True)
     files = {args.output / name: render(report) for name, render in BUNDLE.items()}
     files[args.output / "report.html"] = html.render(report, args.lang)
+    if outcome.baseline is not None and options.baseline is not None:
+        files[options.baseline] = outcome.baseline
     write_all(files)
     sys.stderr.buffer.write(text.render(report))
-    for problem in outcome.problems:
-        print(f"conformance: {problem}", file=sys.stderr)
+    for line in (*outcome.problems, *outcome.notes):
+        print(f"conformance: {line}", file=sys.stderr)
     if not certification.eligible:
         reasons = "; ".join(certification.reasons)
         print(f"conformance: NOT FOR CERTIFICATION: {reasons}", file=sys.stderr)
     names = ", ".join(sorted(p.name for p in files))
     print(f"conformance: reports in {args.output}/ ({names})", file=sys.stderr)
     return _exit_code(report)
+
+
+def _narrowing(args: argparse.Namespace) -> certify.Options:
+    if args.update_baseline and args.baseline is None:
+        raise UserError("--update-baseline", None, "name the file with --baseline FILE")
+    if args.baseline is not None and not args.update_baseline and not args.baseline.is_file():
+        problem = "no such baseline; make it with --baseline FILE --update-baseline"
+        raise UserError(str(args.baseline), None, problem)
+    return certify.Options(
+        selection=Selection.parse(args.select, args.ignore),
+        baseline=args.baseline,
+        update_baseline=args.update_baseline,
+    )
 
 
 def _keygen(args: argparse.Namespace) -> int:
@@ -302,6 +327,15 @@ def _write_reports(report: Report, args: argparse.Namespace) -> None:
         args.markdown: markdown.render,
     }
     write_all({path: render(report) for path, render in renderers.items() if path})
+
+
+def _selection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--select",
+        metavar="IDS",
+        help="only these requirements: families or ID prefixes (NAW,PSN-002)",
+    )
+    parser.add_argument("--ignore", metavar="IDS", help="not these requirements (same form)")
 
 
 def _report_options(parser: argparse.ArgumentParser) -> None:

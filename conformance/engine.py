@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from conformance.model.findings import Finding
 from conformance.model.profile import Profile, Purpose
 from conformance.model.report import InputInfo, ProfileRef, Report, RequirementResult
 from conformance.model.requirements import CATALOGUE
+from conformance.model.selection import Selection
 from conformance.model.verdict import Severity, Verdict, overall
 from conformance.probes.docs import PROBE_DOCS
 from conformance.readers import input_kind, open_export, read_interface, read_storage
@@ -42,6 +43,7 @@ class RunRequest:
     deep_seconds: float | None = None  # check --deep: time budget for the slow searches
     seed: int | None = None  # probe: the hypothesis seed, for the replay
     progress: Progress | None = None
+    selection: Selection = field(default_factory=Selection)  # --select / --ignore
 
 
 @dataclass
@@ -82,7 +84,7 @@ def evaluate(request: RunRequest) -> Evaluation:
     """Run every applicable check over the inputs: a result per catalogue requirement."""
     purpose = resolve_purpose(request.profile, request.purpose)
     ctx = CheckContext(request.profile, purpose, request.environment)
-    outcomes = _instantiate(ctx)
+    outcomes = _instantiate(ctx, request.selection)
     active = [o for o in outcomes.values() if o.check is not None and o.skipped is None]
     inputs = [_read_any(name, request.profile, active) for name in request.inputs]
     if request.deep_seconds is not None:
@@ -103,7 +105,13 @@ def assemble(
 ) -> Report:
     """The Report: every catalogue requirement (those without a result as not examined), each
     with the documented fix."""
-    ordered = tuple(_with_fix(results.get(rid) or unchecked(rid)) for rid in CATALOGUE)
+    chosen = request.selection
+    ordered = tuple(
+        _with_fix(results.get(rid) or unchecked(rid))
+        if chosen.wants(rid)
+        else unchecked(rid, f"not selected ({chosen.describe()})")
+        for rid in CATALOGUE
+    )
     return Report(
         tool_version=__version__,
         generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -138,11 +146,11 @@ def unchecked(rid: str, reason: str | None = None) -> RequirementResult:
     return RequirementResult(rid, title, Verdict.NOT_APPLICABLE, (), 0, 0, why, checked=False)
 
 
-def _instantiate(ctx: CheckContext) -> dict[str, _Outcome]:
+def _instantiate(ctx: CheckContext, selection: Selection) -> dict[str, _Outcome]:
     load_plugins()
     outcomes: dict[str, _Outcome] = {}
     for rid, cls in REGISTRY.items():
-        if not cls.evidence & {"export", "ddl", "database", "spec"}:
+        if not cls.evidence & {"export", "ddl", "database", "spec"} or not selection.wants(rid):
             continue
         outcome = outcomes[rid] = _Outcome(None, [])
         try:

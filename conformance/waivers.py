@@ -14,7 +14,10 @@ certification run) one without approval is never applied and fails the run, sayi
 from __future__ import annotations
 
 import datetime
+import json
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePath
@@ -105,7 +108,7 @@ def apply(
     for number, waiver in enumerate(waivers, start=1):
         status, covered = _status(waiver, results, today, certification)
         if status == "applied":
-            results[waiver.requirement] = _waive(results[waiver.requirement], waiver)
+            results[waiver.requirement] = _waive(results[waiver.requirement], waiver.covers)
         else:
             problems.append(_problem(number, waiver, status))
         records.append(_record(waiver, status, covered))
@@ -127,9 +130,9 @@ def _status(
     return "applied", covered
 
 
-def _waive(result: RequirementResult, waiver: Waiver) -> RequirementResult:
-    kept = tuple(f for f in result.findings if not waiver.covers(f))
-    moved = tuple(f for f in result.findings if waiver.covers(f))
+def _waive(result: RequirementResult, covers: Callable[[Finding], bool]) -> RequirementResult:
+    kept = tuple(f for f in result.findings if not covers(f))
+    moved = tuple(f for f in result.findings if covers(f))
     waived = (*result.waived, *moved)
     # findings beyond the per-requirement cap were not seen here: they stay failures
     unseen = result.finding_count - len(result.findings) - len(result.waived)
@@ -159,5 +162,80 @@ def _record(waiver: Waiver, status: str, covered: int) -> WaiverRecord:
         expires=waiver.expires.isoformat(),
         approved_by=waiver.approved_by,
         status=status,
+        waived=covered,
+    )
+
+
+# --- baselines ---------------------------------------------------------------------------------
+# A supplier starting with known findings records them once (`certify --update-baseline FILE`)
+# and from then on fails only on new ones (`--baseline FILE`). Baselined findings stay visible
+# as waived, under a record whose status is "baseline"; a baseline run is never a certification
+# run. A finding is known by requirement, input and field (or its message with every number
+# masked): counts, lines and ports change between runs, what was found does not.
+
+BASELINE_VERSION = 1
+_NUMBER = re.compile(r"\d+")
+
+
+def baseline_key(finding: Finding) -> str:
+    detail = finding.field or _NUMBER.sub("#", finding.message)
+    return f"{finding.requirement} {_NUMBER.sub('#', finding.location.input)} {detail}"
+
+
+def baseline_document(results: dict[str, RequirementResult], today: datetime.date) -> bytes:
+    keys = sorted({baseline_key(f) for r in results.values() for f in (*r.findings, *r.waived)})
+    document = {
+        "baseline_version": BASELINE_VERSION,
+        "created": today.isoformat(),
+        "findings": keys,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def load_baseline(path: Path) -> frozenset[str]:
+    try:
+        return baseline_keys(path.read_bytes(), str(path))
+    except OSError as exc:
+        raise UserError(str(path), None, f"cannot read: {exc.strerror}") from None
+
+
+def baseline_keys(data: bytes, name: str = "baseline") -> frozenset[str]:
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except ValueError as exc:  # also UnicodeDecodeError
+        raise UserError(name, None, f"not a baseline (invalid JSON: {exc})") from None
+    keys = document.get("findings") if isinstance(document, dict) else None
+    if not isinstance(keys, list) or document.get("baseline_version") != BASELINE_VERSION:
+        raise UserError(name, None, "not a conformance baseline (make one with --update-baseline)")
+    return frozenset(map(str, keys))
+
+
+def apply_baseline(
+    results: dict[str, RequirementResult], known: frozenset[str], source: str
+) -> tuple[dict[str, RequirementResult], tuple[WaiverRecord, ...], int]:
+    """Known findings move out of the results; returns the results, a record per requirement
+    with baselined findings, and how many baseline entries no longer occur (fixed)."""
+    results = dict(results)
+    records = []
+    seen: set[str] = set()
+    for rid, result in results.items():
+        keys = {baseline_key(f) for f in result.findings}
+        seen |= keys
+        covered = sum(1 for f in result.findings if baseline_key(f) in known)
+        if covered:
+            results[rid] = _waive(result, lambda f: baseline_key(f) in known)
+            records.append(_baseline_record(rid, source, covered))
+    return results, tuple(records), len(known - seen)
+
+
+def _baseline_record(rid: str, source: str, covered: int) -> WaiverRecord:
+    return WaiverRecord(
+        requirement=rid,
+        scope=f"baseline {source}",
+        justification="known when the baseline was taken",
+        owner="baseline",
+        expires="",
+        approved_by=None,
+        status="baseline",
         waived=covered,
     )

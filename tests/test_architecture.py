@@ -33,7 +33,9 @@ ALLOWED = {
     "crosslink": {"engine", "checks", "readers", "model", "package"},
     "probes": {"detect", "readers", "model", "package"},
     "pytest_plugin": {"certify", "probes", "model", "package"},
+    "progress": set(),
     "cli": {
+        "progress",
         "certify",
         "readers",
         "signing",
