@@ -51,6 +51,8 @@ from conformance.readers.database import is_database_url
 
 Progress = Callable[[str, float, float], None]
 _INPUT_KEYS = ("specs", "storage", "exports")
+_TOP_KEYS = ("profile", "purpose", "environment", "waivers", "subject", "inputs", "probe")
+_SUBJECT_KEYS = ("supplier", "product", "version")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,7 @@ def load(path: Path, with_probe: bool = True) -> CertifyConfig:
     raw = _toml(path)
     if path.name == "pyproject.toml":
         raw = (raw.get("tool") or {}).get("conformance") or {}
+    known_keys(raw, _TOP_KEYS, "", name)
     profile = str(raw.get("profile") or "")
     if not profile:
         raise UserError(name, "profile", "name the profile (e.g. uwlr-2.2; `conformance profiles`)")
@@ -79,20 +82,38 @@ def load(path: Path, with_probe: bool = True) -> CertifyConfig:
     listed = raw.get("inputs") or {}
     if not isinstance(listed, dict):
         raise UserError(name, "inputs", "expected a table with exports, storage and specs")
+    known_keys(listed, _INPUT_KEYS, "inputs.", name)
+    subject = raw.get("subject") or {}
+    known_keys(subject, _SUBJECT_KEYS, "subject.", name)
+    environment = str(raw.get("environment") or "production")
+    if environment not in ("production", "test"):
+        raise UserError(name, "environment", f"{environment!r}: use production or test")
     inputs = tuple(i for key in _INPUT_KEYS for i in _expand(listed.get(key, []), key, base, name))
     waiver_file = base / str(raw["waivers"]) if raw.get("waivers") else None
     if not inputs and "probe" not in raw:
         raise UserError(name, "inputs", "nothing to certify: no inputs and no [probe]")
     return CertifyConfig(
         source=path,
-        profile=profile if is_database_url(profile) else _profile_ref(profile, base),
+        profile=_profile_ref(profile, base),
         purpose=str(raw["purpose"]) if raw.get("purpose") else None,
-        environment=str(raw.get("environment") or "production"),
-        subject={str(k): str(v) for k, v in (raw.get("subject") or {}).items()},
+        environment=environment,
+        subject={str(k): str(v) for k, v in subject.items()},
         inputs=inputs,
         waivers=waiver_file,
         probe=load_config(path) if with_probe and "probe" in raw else None,
     )
+
+
+def known_keys(table: Any, allowed: tuple[str, ...], where: str, name: str) -> None:
+    """A key the config does not know is a typo that would silently drop what it meant to say
+    (an input, a purpose): an error, never ignored."""
+    if not isinstance(table, dict):
+        raise UserError(name, where.rstrip(".") or None, "expected a table")
+    for key in table:
+        if key not in allowed:
+            raise UserError(
+                name, f"{where}{key}", f"unknown key; expected one of {', '.join(allowed)}"
+            )
 
 
 def _toml(path: Path) -> dict[str, Any]:
@@ -170,6 +191,8 @@ def eligibility(
     """May this run certify? Refuses (exit 2) unless it is a draft."""
     profile = load_profile(config.profile)
     reasons = [*selfcheck.build_problems(), *selfcheck.profile_problems(profile)]
+    if config.environment != "production":
+        reasons.append(f"environment {config.environment} (pilot ECK iDs are accepted)")
     narrowing = options.narrowing() if options else []
     if (reasons or narrowing) and not draft:
         also = [f"{n} is never allowed in a certification run" for n in narrowing]
@@ -214,7 +237,9 @@ def certify(
         inputs.append(_api_input(config.probe, probed.requests))
     entries = waivers.load(config.waivers) if config.waivers else []
     chosen = [w for w in entries if options.selection.wants(w.requirement)]
-    applied = waivers.apply(results, chosen, today, certification=certification.eligible)
+    applied = waivers.apply(
+        results, chosen, today, certification=certification.eligible, root=config.source.parent
+    )
     results, records = applied.results, applied.records
     notes: list[str] = []
     written: bytes | None = None

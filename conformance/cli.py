@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from conformance import __version__, certify, crosslink, engine, signing
+from conformance import __version__, certify, crosslink, engine, scaffold, signing
 from conformance.docs import explain
 from conformance.model.errors import UserError
 from conformance.model.report import Report
@@ -99,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where the report's relative input paths are (default: the current folder)",
     )
+    init = verbs.add_parser("init", help="write a starter conformance.toml and nox session")
+    init.add_argument("--yes", action="store_true", help="take what is detected, ask nothing")
     hook = verbs.add_parser("hook", help="pre-commit: check the changed files the config names")
     hook.add_argument("--config", type=Path, help="default: conformance.toml or pyproject.toml")
     hook.add_argument("files", nargs="*", metavar="FILE", help="the changed files")
@@ -214,6 +216,8 @@ def _certify(args: argparse.Namespace) -> int:
     config = certify.load(find_config(args.config))
     key = signing.load_private_key(args.sign_key) if args.sign_key else None  # fail before a run
     options = _narrowing(args)
+    if args.output.exists() and not args.output.is_dir():  # before minutes of probing
+        raise UserError(str(args.output), None, "--output must be a folder")
     certification = certify.eligibility(config, args.draft, options)
     outcome = certify.certify(
         config,
@@ -223,9 +227,12 @@ def _certify(args: argparse.Namespace) -> int:
         options=options,
     )
     report = signing.sign(outcome.report, key) if key else outcome.report
-    args.output.mkdir(parents=True, exist_ok=True)
     files = {args.output / name: render(report) for name, render in BUNDLE.items()}
     files[args.output / "report.html"] = html.render(report, args.lang)
+    try:  # only once everything is rendered: a failed run leaves no empty folder behind
+        args.output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(str(args.output), None, f"cannot create: {exc.strerror}") from None
     if outcome.baseline is not None and options.baseline is not None:
         files[options.baseline] = outcome.baseline
     write_all(files)
@@ -263,6 +270,8 @@ def _keygen(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    """Exit 0 only for an authentic report checked against the signer's own key: without
+    --key anyone could have re-signed a forged report with a key of their own."""
     key = signing.load_public_key(args.key) if args.key else None
     checked = signing.check_file(args.report, key, args.inputs_root)
     problems = [checked.signature.problem] if not checked.signature.valid else []
@@ -274,12 +283,46 @@ def _verify(args: argparse.Namespace) -> int:
     if problems:
         print(f"conformance: {args.report}: INVALID: " + "; ".join(problems), file=sys.stderr)
         return EXIT_FAIL
-    pinned = "" if key else " (the key inside the report: pass --key to pin the signer)"
     fingerprint = checked.signature.fingerprint
-    print(
-        f"conformance: {args.report}: valid, signed by key {fingerprint}{pinned}", file=sys.stderr
-    )
+    if key is None:
+        print(
+            f"conformance: {args.report}: unchanged since signed by key {fingerprint}, but the "
+            "signer is NOT verified: pass --key with the signer's public key",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
+    print(f"conformance: {args.report}: valid, signed by key {fingerprint}", file=sys.stderr)
+    print(f"conformance: {args.report}: {checked.standing}", file=sys.stderr)
     return EXIT_PASS
+
+
+def _init(args: argparse.Namespace) -> int:
+    """Propose a config from what the project holds; on a terminal, ask before writing."""
+    root = Path()
+    found = scaffold.detect(root)
+    interactive = sys.stdin.isatty() and not args.yes
+    if interactive:
+        found = scaffold.confirm(found, input)
+    scaffold.write_new(root / "conformance.toml", scaffold.config_text(found))
+    print(f"wrote conformance.toml (profile {found.profile}; {_counted(found)})")
+    noxfile = root / "noxfile.py"
+    if not noxfile.exists():
+        scaffold.write_new(noxfile, scaffold.nox_session(standalone=True))
+        print("wrote noxfile.py: `nox -s conformance` certifies into conformance-reports/")
+    elif "def conformance(" not in noxfile.read_text(encoding="utf-8"):
+        print("add this session to your noxfile.py:\n\n" + scaffold.nox_session(standalone=False))
+    return EXIT_PASS
+
+
+def _counted(found: scaffold.Found) -> str:
+    return ", ".join(
+        f"{len(items)} {label}"
+        for label, items in (
+            ("exports", found.exports),
+            ("storage", found.storage),
+            ("specs", found.specs),
+        )
+    )
 
 
 def _hook(args: argparse.Namespace) -> int:
@@ -370,6 +413,7 @@ def _explain(args: argparse.Namespace) -> int:
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "certify": _certify,
     "hook": _hook,
+    "init": _init,
     "keygen": _keygen,
     "verify": _verify,
     "check": _check,

@@ -13,7 +13,13 @@ import base64
 import hashlib
 import json
 import re
-from importlib.metadata import Distribution, PackageNotFoundError, PackagePath, distribution
+from importlib.metadata import (
+    Distribution,
+    PackageNotFoundError,
+    PackagePath,
+    distribution,
+    entry_points,
+)
 from pathlib import Path
 
 import conformance
@@ -35,7 +41,19 @@ def build_problems() -> list[str]:
     if _DEVELOPMENT_VERSION.search(dist.version):
         problems.append(f"a development version ({dist.version})")
     problems += _integrity(dist)
-    return problems
+    return problems + plugin_problems()
+
+
+def plugin_problems() -> list[str]:
+    """Third-party check plugins (entry point group ``conformance.checks``) run inside the
+    engine and can change any verdict — even drop a check — without touching our files: a
+    certified verdict must come from the toolkit's own checks alone."""
+    found = sorted(
+        f"{entry.name} ({entry.dist.name if entry.dist else 'unknown distribution'})"
+        for entry in entry_points(group="conformance.checks")
+        if entry.dist is None or entry.dist.name != "conformance"
+    )
+    return [f"third-party check plugins are installed: {', '.join(found)}"] if found else []
 
 
 def profile_problems(profile: Profile) -> list[str]:

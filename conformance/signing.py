@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -66,9 +67,9 @@ def generate(private_path: Path, public_path: Path) -> str:
     public_pem = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    try:
-        with private_path.open("xb") as handle:
-            private_path.chmod(0o600)
+    try:  # created owner-only: never readable by others, not even for a moment
+        descriptor = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
             handle.write(private_pem)
         public_path.write_bytes(public_pem)
     except OSError as exc:
@@ -118,6 +119,11 @@ def verify(document: dict[str, Any], public_key: Ed25519PublicKey | None) -> Ver
     key = public_key or embedded
     if public_key is not None and _raw(public_key) != _raw(embedded):
         return Verification(False, "signed with another key", fingerprint(key))
+    # the signature object itself is not signed: what it says about the key must be true
+    if signature.get("algorithm") != ALGORITHM or signature.get("key_fingerprint") != fingerprint(
+        embedded
+    ):
+        return Verification(False, "the signature's algorithm or fingerprint is wrong", "")
     try:
         key.verify(value, canonical(document))
     except InvalidSignature:
@@ -144,6 +150,7 @@ class FileCheck:
     exact: bool  # the bytes are those the toolkit wrote for this document
     changed_inputs: tuple[str, ...]  # inputs at hand whose SHA-256 differs from the report's
     absent_inputs: tuple[str, ...]  # inputs not at hand (or not files: databases, APIs)
+    standing: str = ""  # what the authentic report says: its verdict and whether it certifies
 
     @property
     def valid(self) -> bool:
@@ -155,21 +162,45 @@ def check_file(path: Path, public_key: Ed25519PublicKey | None, root: Path) -> F
     verification, not a usage error)."""
     data = _read(path)
     try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        return FileCheck(Verification(False, f"not a JSON report ({exc})", ""), False, (), ())
-    if not isinstance(document, dict) or "report_version" not in document:
-        return FileCheck(Verification(False, "not a conformance report", ""), False, (), ())
+        document = json.loads(data.decode("utf-8"), parse_constant=_no_constants)
+        if not isinstance(document, dict) or "report_version" not in document:
+            return _damaged("not a conformance report")
+        signature = verify(document, public_key)
+        exact = dumps(document) == data
+    except (UnicodeError, ValueError, TypeError) as exc:  # hostile JSON is a failed check
+        return _damaged(f"not a JSON report ({type(exc).__name__})")
+    if not signature.valid:  # nothing the file names is opened before it is authentic
+        return FileCheck(signature, exact, (), ())
     changed, absent = _inputs(document, root)
-    return FileCheck(
-        verify(document, public_key), dumps(document) == data, tuple(changed), tuple(absent)
-    )
+    return FileCheck(signature, exact, tuple(changed), tuple(absent), _standing(document))
+
+
+def _standing(document: dict[str, Any]) -> str:
+    """An authentic report is not a conformant one: say what it concluded."""
+    verdict = str(document.get("verdict"))
+    certification = document.get("certification")
+    if not isinstance(certification, dict):
+        return f"verdict {verdict}; not a certification run"
+    if certification.get("eligible") is True:
+        return f"verdict {verdict}; a certification run"
+    reasons = "; ".join(map(str, certification.get("reasons") or []))
+    return f"verdict {verdict}; NOT for certification ({reasons})"
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _damaged(problem: str) -> FileCheck:
+    return FileCheck(Verification(False, problem, ""), False, (), ())
 
 
 def _inputs(document: dict[str, Any], root: Path) -> tuple[list[str], list[str]]:
     changed: list[str] = []
     absent: list[str] = []
     for entry in document.get("inputs") or []:
+        if not isinstance(entry, dict):
+            continue
         name = str(entry.get("name", ""))
         path = Path(name) if Path(name).is_absolute() else root / name
         if entry.get("kind") not in ("export", "spec", "ddl") or not path.is_file():

@@ -15,21 +15,24 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
+from functools import partial
 from pathlib import Path, PurePath
 from typing import Any
 
 from conformance.model.errors import UserError
-from conformance.model.findings import Finding
+from conformance.model.findings import Finding, Location
 from conformance.model.report import RequirementResult, WaiverRecord
 from conformance.model.requirements import CATALOGUE
 from conformance.model.verdict import Verdict
 
 _REQUIRED = ("requirement", "scope", "justification", "owner", "expires")
+_OPTIONAL = ("location", "approved_by")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +45,27 @@ class Waiver:
     expires: datetime.date
     approved_by: str | None
 
-    def covers(self, finding: Finding) -> bool:
+    def covers(self, finding: Finding, root: Path | None = None) -> bool:
+        """Whether the waiver covers the finding; ``scope`` matches the input's name as
+        reported, its file name, or its path relative to ``root`` (the config's folder, so a
+        waiver means the same from whichever folder the run starts)."""
         if finding.requirement != self.requirement:
             return False
-        where = finding.location.input
-        if not (fnmatchcase(where, self.scope) or fnmatchcase(PurePath(where).name, self.scope)):
+        names = _names(finding.location.input, root)
+        if not any(fnmatchcase(name, self.scope) for name in names):
             return False
         if self.location is None:
             return True
         spots = (finding.location.path or "", finding.field or "")
         return any(fnmatchcase(spot, self.location) for spot in spots if spot)
+
+
+def _names(where: str, root: Path | None) -> list[str]:
+    names = [where, PurePath(where).name]
+    if root is not None and "://" not in where:
+        relative = os.path.relpath(Path(where).resolve(), root.resolve())
+        names.append(PurePath(relative).as_posix())
+    return names
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +84,18 @@ def load(path: Path) -> list[Waiver]:
     except tomllib.TOMLDecodeError as exc:
         raise UserError(name, None, f"invalid TOML: {exc}") from None
     entries = raw.get("waiver", [])
-    if not isinstance(entries, list):
-        raise UserError(name, "waiver", "expected [[waiver]] entries")
+    if not isinstance(entries, list) or set(raw) - {"waiver"}:
+        raise UserError(name, "waiver", "expected [[waiver]] entries only")
     return [_waiver(entry, f"waiver[{i}]", name) for i, entry in enumerate(entries)]
 
 
 def _waiver(entry: Any, where: str, name: str) -> Waiver:
     if not isinstance(entry, dict):
         raise UserError(name, where, "expected a table")
+    unknown = sorted(set(entry) - {*_REQUIRED, *_OPTIONAL})
+    if unknown:  # a misspelt `location` would widen the waiver to the whole requirement
+        known = ", ".join((*_REQUIRED, *_OPTIONAL))
+        raise UserError(name, f"{where}.{unknown[0]}", f"unknown key; expected one of {known}")
     missing = [key for key in _REQUIRED if not str(entry.get(key, "")).strip()]
     if missing:
         raise UserError(name, where, f"missing {', '.join(missing)}")
@@ -100,15 +118,20 @@ def apply(
     waivers: list[Waiver],
     today: datetime.date,
     certification: bool,
+    root: Path | None = None,
 ) -> Outcome:
-    """Move covered findings out of the results; report every waiver's status."""
+    """Move covered findings out of the results; report every waiver's status. ``root`` is
+    the folder scopes are relative to (the config's)."""
     results = dict(results)
     records: list[WaiverRecord] = []
     problems: list[str] = []
     for number, waiver in enumerate(waivers, start=1):
-        status, covered = _status(waiver, results, today, certification)
+        covers = partial(waiver.covers, root=root)
+        status, covered = _status(waiver, results.get(waiver.requirement), covers, today)
+        if status == "applied" and certification and waiver.approved_by is None:
+            status, covered = "unapproved", 0
         if status == "applied":
-            results[waiver.requirement] = _waive(results[waiver.requirement], waiver.covers)
+            results[waiver.requirement] = _waive(results[waiver.requirement], covers)
         else:
             problems.append(_problem(number, waiver, status))
         records.append(_record(waiver, status, covered))
@@ -116,15 +139,16 @@ def apply(
 
 
 def _status(
-    waiver: Waiver, results: dict[str, RequirementResult], today: datetime.date, certification: bool
+    waiver: Waiver,
+    result: RequirementResult | None,
+    covers: Callable[[Finding], bool],
+    today: datetime.date,
 ) -> tuple[str, int]:
-    result = results.get(waiver.requirement)
-    pool = (*result.findings, *result.waived) if result is not None else ()
-    covered = sum(1 for finding in pool if waiver.covers(finding))
+    """Only findings no earlier waiver took count: a waiver made redundant by another one is
+    unmatched, and said to be."""
+    covered = sum(1 for f in result.findings if covers(f)) if result is not None else 0
     if waiver.expires < today:
         return "expired", 0
-    if certification and waiver.approved_by is None:
-        return "unapproved", 0
     if covered == 0:
         return "unmatched", 0
     return "applied", covered
@@ -140,14 +164,26 @@ def _waive(result: RequirementResult, covers: Callable[[Finding], bool]) -> Requ
     verdict = result.verdict
     if result.verdict is Verdict.FAIL and remaining == 0:
         verdict = Verdict.WAIVED
+    if remaining and not kept:  # a failure must show a finding: say what was not reviewed
+        kept = (_beyond_cap(moved[0], remaining),)
     return replace(result, findings=kept, waived=waived, verdict=verdict)
+
+
+def _beyond_cap(example: Finding, unseen: int) -> Finding:
+    return Finding(
+        requirement=example.requirement,
+        message=f"{unseen} more finding(s) beyond the report's cap per requirement were not "
+        "reviewed by any waiver; they still fail",
+        location=Location(example.location.input),
+        severity=example.severity,
+    )
 
 
 def _problem(number: int, waiver: Waiver, status: str) -> str:
     what = f"waiver {number} ({waiver.requirement}, scope {waiver.scope}, owner {waiver.owner})"
     return {
         "expired": f"{what} expired on {waiver.expires.isoformat()}: renew or remove it",
-        "unmatched": f"{what} no longer matches any finding: remove it",
+        "unmatched": f"{what} matches no finding (fixed, or another waiver covers it): remove it",
         "unapproved": f"{what} has no certifier's approval (approved_by)",
     }[status]
 

@@ -34,7 +34,9 @@ ALLOWED = {
     "probes": {"detect", "readers", "model", "package"},
     "pytest_plugin": {"certify", "probes", "model", "package"},
     "progress": set(),
+    "scaffold": {"profiles", "readers", "model"},
     "cli": {
+        "scaffold",
         "progress",
         "certify",
         "readers",

@@ -196,6 +196,14 @@ def test_a_custom_profile_never_certifies(tmp_path: Path, cli, certifiable) -> N
         ),
         ('profile = "nl-generic"\n', "inputs: nothing to certify"),
         ('profile = "nl-generic"\n[inputs\n', "invalid TOML"),
+        ('profile = "nl-generic"\n[inputs]\nexport = ["x.xml"]\n', "inputs.export: unknown key"),
+        ('profile = "nl-generic"\npurpse = "x"\n', "purpse: unknown key; expected one of"),
+        ('profile = "nl-generic"\n[subject]\nname = "x"\n', "subject.name: unknown key"),
+        ('profile = "nl-generic"\nenvironment = "Productie"\n', "'Productie': use production or"),
+        (
+            'profile = "nl-generic"\n[probe]\nmax_request = 5\n',
+            "probe.max_request: unknown key",
+        ),
     ],
 )
 def test_bad_config_is_one_line_and_nothing_is_written(
@@ -270,3 +278,44 @@ def test_an_unreachable_api_is_exit_2_and_nothing_is_written(
     assert run.code == 2
     assert "cannot reach 127.0.0.1:9" in run.err
     assert not out.exists()
+
+
+def test_a_test_environment_never_certifies(tmp_path: Path, cli, certifiable) -> None:
+    config = tmp_path / "c.toml"
+    export = json.dumps(str(SAMPLE / "licenties.jsonl"))
+    config.write_text(
+        f'profile = "nl-generic"\nenvironment = "test"\n[inputs]\nexports = [{export}]\n'
+    )
+    run = cli("certify", "--config", config, "--output", tmp_path / "out")
+    assert run.code == 2
+    assert "environment test (pilot ECK iDs are accepted)" in run.err
+
+
+def test_an_output_that_is_a_file_is_refused_before_the_run(
+    tmp_path: Path, cli, certifiable
+) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("")
+    with supplier(tmp_path) as base:
+        run = cli("certify", "--config", _config(tmp_path, base), "--output", taken)
+    assert (run.code, run.err.strip()) == (
+        2,
+        f"conformance: error: {taken}: --output must be a folder",
+    )
+
+
+def test_verify_without_the_signers_key_is_not_a_pass(tmp_path: Path, cli, certifiable) -> None:
+    keys = tmp_path / "k"
+    cli("keygen", "--out", keys)
+    with _certified(tmp_path, cli, "", "--sign-key", f"{keys}.key", "--draft") as (run, out):
+        assert run.code == 0, run.err
+    unpinned = cli("verify", out / "report.json")
+    assert unpinned.code == 1
+    assert "the signer is NOT verified: pass --key" in unpinned.err
+    pinned = cli("verify", out / "report.json", "--key", f"{keys}.pub")
+    assert pinned.code == 0
+    assert "verdict pass; NOT for certification (a draft run (--draft))" in pinned.err
+    junit = (out / "report.junit.xml").read_text(encoding="utf-8")
+    assert 'name="certification" value="NOT FOR CERTIFICATION: a draft run (--draft)"' in junit
+    sarif = json.loads((out / "report.sarif").read_text(encoding="utf-8"))
+    assert sarif["runs"][0]["properties"]["certification"].startswith("NOT FOR CERTIFICATION")

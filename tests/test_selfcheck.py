@@ -93,3 +93,17 @@ def test_only_a_shipped_profile_certifies(tmp_path: Path) -> None:
     )
     (problem,) = selfcheck.profile_problems(load_profile(str(custom)))
     assert problem == f"profile nl-generic is not a shipped profile ({custom})"
+
+
+def test_third_party_check_plugins_are_named_and_stop_certification(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin runs inside the engine and could drop a check: a certified verdict comes from
+    the toolkit's own checks alone."""
+    info = tmp_path / "laxplug-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: laxplug\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[conformance.checks]\nlax = laxplug_checks\n")
+    assert selfcheck.plugin_problems() == []
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert selfcheck.plugin_problems() == ["third-party check plugins are installed: lax (laxplug)"]

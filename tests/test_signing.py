@@ -79,3 +79,33 @@ def test_a_file_that_is_not_a_key_is_a_clear_error(tmp_path: Path) -> None:
         signing.load_private_key(junk)
     with pytest.raises(UserError, match="not a PEM public key"):
         signing.load_public_key(junk)
+
+
+def test_the_signature_object_must_tell_the_truth_about_its_key() -> None:
+    key = Ed25519PrivateKey.generate()
+    for field, value in (("key_fingerprint", "0" * 64), ("algorithm", "RSA")):
+        document = _signed_document(key)
+        document["signature"][field] = value
+        outcome = signing.verify(document, key.public_key())
+        assert outcome.problem == "the signature's algorithm or fingerprint is wrong", field
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text.replace('"verdict": "pass"', '"verdict": NaN', 1),
+        lambda text: text.replace('"inputs": [', '"inputs": [1, ', 1),
+        lambda text: text.replace('"tool_version"', '"\\ud800"', 1),
+        lambda text: text[: len(text) // 2],
+        lambda text: "[]",
+    ],
+)
+def test_a_damaged_or_hostile_report_fails_verification_without_a_crash(
+    tmp_path: Path, damage
+) -> None:
+    key = Ed25519PrivateKey.generate()
+    path = tmp_path / "report.json"
+    path.write_text(damage(json.dumps(_signed_document(key), indent=2)), encoding="utf-8")
+    checked = signing.check_file(path, key.public_key(), tmp_path)
+    assert not checked.valid
+    assert checked.changed_inputs == ()  # nothing named by an unauthentic file was opened

@@ -5,6 +5,7 @@ a malformed waivers file is one clear error."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -74,8 +75,8 @@ def test_a_waiver_narrowed_to_some_fields_leaves_the_rest_failing(tmp_path: Path
     ("change", "status", "problem"),
     [
         (("2027-03-31", "2026-11-28"), "expired", "expired on 2026-11-28: renew or remove it"),
-        (('"NAW-001"', '"NAW-002"'), "unmatched", "no longer matches any finding: remove it"),
-        (('"fail_uwlr_*.xml"', '"other.xml"'), "unmatched", "no longer matches any finding"),
+        (('"NAW-001"', '"NAW-002"'), "unmatched", "matches no finding (fixed, or another waiver"),
+        (('"fail_uwlr_*.xml"', '"other.xml"'), "unmatched", "matches no finding"),
         (
             ('approved_by = "Ketenplatform, J. de Boer"', ""),
             "unapproved",
@@ -116,6 +117,8 @@ def test_expiry_is_inclusive_of_its_last_day(tmp_path: Path) -> None:
         (ENTRY.replace('"NAW-001"', '"NAW-999"'), "waiver[0].requirement: no requirement NAW-999"),
         (ENTRY.replace("2027-03-31", '"soon"'), "waiver[0].expires: expected a date"),
         ("[[waiver]\n", "invalid TOML"),
+        (ENTRY + 'loction = "bsn"\n', "waiver[0].loction: unknown key"),
+        ("[[waivers]]\n" + ENTRY, "waiver: expected [[waiver]] entries only"),
     ],
 )
 def test_a_malformed_waivers_file_is_one_clear_error(
@@ -125,3 +128,32 @@ def test_a_malformed_waivers_file_is_one_clear_error(
     path.write_text(text if text.startswith("[") else "[[waiver]]\n" + text)
     with pytest.raises(UserError, match=message.replace("[", r"\[").replace("]", r"\]")):
         waivers.load(path)
+
+
+def test_a_second_waiver_for_the_same_findings_is_unmatched_not_counted_twice(
+    tmp_path: Path,
+) -> None:
+    outcome = waivers.apply(_results(), _file(tmp_path, ENTRY, ENTRY), TODAY, certification=True)
+    first, second = outcome.records
+    assert (first.status, second.status, second.waived) == ("applied", "unmatched", 0)
+    (problem,) = outcome.problems
+    assert problem.startswith("waiver 2 (NAW-001")
+
+
+def test_a_scope_is_relative_to_the_config_folder_from_any_working_folder(tmp_path: Path) -> None:
+    entry = ENTRY.replace('"fail_uwlr_*.xml"', '"NAW-001/fail_uwlr_*.xml"')
+    fixtures = FAILING.parent.parent
+    results = _results()
+    assert waivers.apply(results, _file(tmp_path, entry), TODAY, True).problems  # no root
+    outcome = waivers.apply(results, _file(tmp_path, entry), TODAY, True, root=fixtures)
+    assert outcome.records[0].status == "applied"
+
+
+def test_findings_beyond_the_cap_keep_a_waived_requirement_failing(tmp_path: Path) -> None:
+    results = _results()
+    naw = results["NAW-001"]
+    results["NAW-001"] = replace(naw, finding_count=len(naw.findings) + 30)
+    after = waivers.apply(results, _file(tmp_path, ENTRY), TODAY, True).results["NAW-001"]
+    assert after.verdict is Verdict.FAIL
+    (shown,) = after.findings
+    assert shown.message.startswith("30 more finding(s) beyond the report's cap")

@@ -62,6 +62,11 @@ class Certification:
     eligible: bool
     reasons: tuple[str, ...] = ()
 
+    def describe(self) -> str:
+        if self.eligible:
+            return "for certification"
+        return "NOT FOR CERTIFICATION: " + "; ".join(self.reasons)
+
 
 @dataclass(frozen=True, slots=True)
 class Signature:

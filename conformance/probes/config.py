@@ -17,6 +17,19 @@ from conformance.readers.spec import load_document
 
 ROLES = ("provision", "read", "list", "delete", "access")
 OPTIONAL_ROLES = ("update",)  # probed when the map names it (PUT or PATCH of the item)
+_PROBE_KEYS = (
+    "base_url",
+    "openapi",
+    "max_requests",
+    "max_seconds",
+    "max_rate",
+    "seed",
+    "plain_http_port",
+    "credentials",
+    "endpoints",
+    "fields",
+    "payload",
+)
 PAYLOAD_KINDS = (
     "eckid",
     "given_name",
@@ -86,6 +99,7 @@ def load_config(path: Path) -> ProbeConfig:
     if path.name == "pyproject.toml":
         raw = (raw.get("tool") or {}).get("conformance") or {}
     probe = _table(raw, "probe", name)
+    _known_keys(probe, name)
     seeded = _seed(probe, path)
     endpoints = (seeded.endpoints if seeded else {}) | {
         str(role): (str(e["method"]).upper(), str(e["path"]))
@@ -136,6 +150,14 @@ def load_config(path: Path) -> ProbeConfig:
         subject={str(k): str(v) for k, v in (raw.get("subject") or {}).items()},
         plain_http_port=int(probe.get("plain_http_port", 80)),
     )
+
+
+def _known_keys(probe: dict[str, Any], name: str) -> None:
+    """A misspelt key (``max_request``) would silently fall back to a default: an error."""
+    for key in probe:
+        if key not in _PROBE_KEYS:
+            known = ", ".join(_PROBE_KEYS)
+            raise UserError(name, f"probe.{key}", f"unknown key; expected one of {known}")
 
 
 def _seed(probe: dict[str, Any], path: Path) -> SeededMap | None:

@@ -75,6 +75,8 @@ def _properties(report: Report) -> etree._Element:
     }
     if report.seed is not None:
         values["seed"] = str(report.seed)
+    if report.certification is not None:
+        values["certification"] = report.certification.describe()
     properties = etree.Element("properties")
     for name, value in values.items():
         etree.SubElement(properties, "property", name=_xml(name), value=_xml(value))

@@ -217,7 +217,9 @@ def _notification(result: RequirementResult, index: dict[str, int]) -> dict[str,
 
 def _run_properties(report: Report) -> dict[str, Any]:
     profile = report.profile
-    return {
+    certification = report.certification
+    marked = {} if certification is None else {"certification": certification.describe()}
+    return marked | {
         "verdict": report.verdict.value,
         "generatedAt": report.generated_at,
         "environment": report.environment,

@@ -51,7 +51,7 @@ def _requirement_lines(result: RequirementResult) -> list[str]:
             where += f":{finding.location.line}"
         evidence = f" [{finding.evidence}]" if finding.evidence else ""
         lines.append(f"          {where}: {finding.message}{evidence}")
-    more = result.finding_count - min(len(result.findings), FINDINGS_SHOWN)
+    more = result.finding_count - len(result.waived) - min(len(result.findings), FINDINGS_SHOWN)
     if more > 0:
         lines.append(f"          … and {more:,} more finding(s) in the report")
     return lines
