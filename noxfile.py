@@ -38,7 +38,13 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typing(session: nox.Session) -> None:
     session.install(
-        ".", "mypy>=1.10", "types-PyYAML", "types-jsonschema", "types-requests", "lxml-stubs"
+        ".",
+        "mypy>=1.10",
+        "types-PyYAML",
+        "types-jsonschema",
+        "types-requests",
+        "lxml-stubs",
+        "pytest>=8",  # the pytest plugin is typed against pytest's own annotations
     )
     session.run("mypy")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from conformance.model.errors import UserError
@@ -165,14 +164,11 @@ def write_new(path: Path, text: str) -> None:
 
 
 def templates_dir() -> Path:
-    """The CI templates: installed with the package, or the checkout's templates/."""
-    try:
-        installed = Path(str(resources.files("conformance.templates")))
-    except ModuleNotFoundError:
-        installed = None
-    if installed is not None and (installed / "noxfile.py").is_file():
-        return installed
-    return Path(__file__).resolve().parent.parent / "templates"
+    """The CI templates: installed with the package (conformance/templates, a data folder
+    without __init__, so located by path), or the checkout's templates/."""
+    package = Path(__file__).resolve().parent
+    installed = package / "templates"
+    return installed if (installed / "noxfile.py").is_file() else package.parent / "templates"
 
 
 def nox_session(standalone: bool) -> str:
