@@ -19,7 +19,7 @@ from conformance.model.errors import UserError
 from conformance.model.report import Report
 from conformance.model.selection import Selection
 from conformance.model.verdict import Verdict
-from conformance.output import write_all
+from conformance.output import write_all, write_bundle
 from conformance.probes.config import find_config, load_config
 from conformance.probes.run import probe
 from conformance.profiles import load_profile, shipped_profiles
@@ -227,22 +227,18 @@ def _certify(args: argparse.Namespace) -> int:
         options=options,
     )
     report = signing.sign(outcome.report, key) if key else outcome.report
-    files = {args.output / name: render(report) for name, render in BUNDLE.items()}
-    files[args.output / "report.html"] = html.render(report, args.lang)
-    try:  # only once everything is rendered: a failed run leaves no empty folder behind
-        args.output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(str(args.output), None, f"cannot create: {exc.strerror}") from None
+    bundle = {name: render(report) for name, render in BUNDLE.items()}
+    bundle["report.html"] = html.render(report, args.lang)
     if outcome.baseline is not None and options.baseline is not None:
-        files[options.baseline] = outcome.baseline
-    write_all(files)
+        write_all({options.baseline: outcome.baseline})
+    write_bundle(args.output, bundle)
     sys.stderr.buffer.write(text.render(report))
     for line in (*outcome.problems, *outcome.notes):
         print(f"conformance: {line}", file=sys.stderr)
     if not certification.eligible:
         reasons = "; ".join(certification.reasons)
         print(f"conformance: NOT FOR CERTIFICATION: {reasons}", file=sys.stderr)
-    names = ", ".join(sorted(p.name for p in files))
+    names = ", ".join(sorted(bundle))
     print(f"conformance: reports in {args.output}/ ({names})", file=sys.stderr)
     return _exit_code(report)
 
