@@ -24,12 +24,13 @@ class ShapeCache(Generic[T]):
         self._values: dict[Hashable, T] = {}
 
     def get(self, key: ShapeKey, record: Record) -> T:
-        value = self._values.get(key)
-        if value is None:
+        try:
+            return self._values[key]  # a cached None is a value too
+        except KeyError:
             value = self._compute(record)
             if len(self._values) < MAX_SHAPES:
                 self._values[key] = value
-        return value
+            return value
 
 
 class CheckContext:
@@ -44,6 +45,7 @@ class CheckContext:
         self._last_record: Record | None = None
         self._shared: dict[str, object] = {}
         self._last_key: ShapeKey = ()
+        self._key_paths: ShapeCache[str | None] = ShapeCache(self._key_path)
 
     def shape(self, record: Record) -> ShapeKey:
         """The record's shape key, built once per record however many checks ask."""
@@ -117,10 +119,16 @@ class CheckContext:
             values = record.fields.get(spec.identity_key)
             return values[0] if values else None
         if self.profile.classify_names:
-            for path, values in record.fields.items():
-                rule = self.rule(path)
-                if rule is not None and rule.cls is FieldClass.KEY:
-                    return values[0]
+            path = self._key_paths.get(self.shape(record), record)
+            return record.fields[path][0] if path is not None else None
+        return None
+
+    def _key_path(self, record: Record) -> str | None:
+        """The first field classified as a key, per shape (the loop ran for every record)."""
+        for path in record.fields:
+            rule = self.rule(path)
+            if rule is not None and rule.cls is FieldClass.KEY:
+                return path
         return None
 
     @property

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import chain
 
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.tally import times
 from conformance.detect.redact import redact
-from conformance.detect.scan import might_contain, scan
+from conformance.detect.scan import HINTED, candidates, scan
 from conformance.detect.spans import Hint
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass
@@ -137,22 +136,22 @@ class IdentifyingValue(Check):
             return
         self.examined += 1
         fields = record.fields
-        # Values shorter than the shortest thing recognised ("Bo Li", "1234AB") cannot hold
-        # personal data; the rest are searched once, joined (the common case ends here).
-        joined = "\x1f".join(
-            v for v in chain.from_iterable(fields[path] for path, _ in scanned) if len(v) > 4
-        )
-        if not joined or not might_contain(joined):
-            return
-        for path, hint in scanned:
-            for value in fields[path]:
-                for found in scan(value, hint):
-                    if (
-                        found.recogniser in _NAW_RECOGNISERS
-                        and _OWN.get(hint.category or "") != found.recogniser
-                    ):
-                        evidence = redact(value[found.start : found.end])
-                        self.tally.add((record.kind, path, found.recogniser), record, evidence)
+        values = [(path, hint, v) for path, hint in scanned for v in fields[path]]
+        # One search over the values joined picks the few that could hold personal data (the
+        # common record has none); a field whose name is the context is always scanned.
+        hits = candidates([v for _, _, v in values])
+        for index, (path, hint, value) in enumerate(values):
+            if index in hits or hint.category in HINTED:
+                self._scan(record, path, hint, value)
+
+    def _scan(self, record: Record, path: str, hint: Hint, value: str) -> None:
+        for found in scan(value, hint):
+            if (
+                found.recogniser in _NAW_RECOGNISERS
+                and _OWN.get(hint.category or "") != found.recogniser
+            ):
+                evidence = redact(value[found.start : found.end])
+                self.tally.add((record.kind, path, found.recogniser), record, evidence)
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
