@@ -204,7 +204,7 @@ def eligibility(
         )
     if draft:
         reasons += [*narrowing, "a draft run (--draft)"]
-    return Certification(eligible=not reasons, reasons=tuple(reasons))
+    return Certification(not reasons, tuple(reasons), selfcheck.build_digest())
 
 
 def certify(

@@ -44,6 +44,24 @@ def build_problems() -> list[str]:
     return problems + plugin_problems()
 
 
+def build_digest() -> str | None:
+    """SHA-256 of the installed build's RECORD (every file's own hash): the fingerprint a
+    certifier compares with the published release's, or None when not installed."""
+    try:
+        dist = distribution("conformance")
+    except PackageNotFoundError:
+        return None
+    listed = (f for f in dist.files or () if f.name == "RECORD" and f.parent.suffix == ".dist-info")
+    record = next(listed, None)
+    if record is None:
+        return None
+    try:  # the bytes as written (read_text would translate the CSV's line endings)
+        data = Path(str(dist.locate_file(record))).read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha256(data).hexdigest()
+
+
 def plugin_problems() -> list[str]:
     """Third-party check plugins (entry point group ``conformance.checks``) run inside the
     engine and can change any verdict — even drop a check — without touching our files: a

@@ -5,6 +5,7 @@ CONFORMANCE_TOOLKIT (this checkout) and certifies — and leaves the report bund
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -49,5 +50,13 @@ def test_nox_s_conformance_is_green_in_a_suppliers_project(tmp_path: Path) -> No
     assert report["verdict"] == "pass"
     assert report["subject"]["product"] == "Rekenroute licenties"
     # an installed release build: this run may certify
-    assert report["certification"] == {"eligible": True, "reasons": []}
+    certification = report["certification"]
+    assert (certification["eligible"], certification["reasons"]) == (True, [])
+    # the build's fingerprint, to compare with the release's: the RECORD nox installed
+    record = next(
+        (tmp_path / "envs" / "conformance").glob(
+            "lib/python*/site-packages/conformance-*.dist-info/RECORD"
+        )
+    )
+    assert certification["build"] == hashlib.sha256(record.read_bytes()).hexdigest()
     assert {i["kind"] for i in report["inputs"]} == {"export", "ddl"}

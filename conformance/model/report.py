@@ -61,6 +61,7 @@ class Certification:
 
     eligible: bool
     reasons: tuple[str, ...] = ()
+    build: str | None = None  # SHA-256 of the installed build's RECORD, to compare with a release
 
     def describe(self) -> str:
         if self.eligible:

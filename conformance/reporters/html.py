@@ -508,9 +508,10 @@ def _certification(report: Report, t: _Words) -> str:
     cert = report.certification
     if cert is None:
         return t("cert_none")
+    build = f" ({t('cert_build')} {_code(cert.build)})" if cert.build else ""
     if cert.eligible:
-        return t("cert_yes")
-    return t("cert_no", reasons="; ".join(cert.reasons))
+        return t("cert_yes") + build
+    return t("cert_no", reasons="; ".join(cert.reasons)) + build
 
 
 def _profile_facts(report: Report, t: _Words) -> list[tuple[str, str]]:

@@ -72,7 +72,11 @@ def _waiver(waiver: WaiverRecord) -> dict[str, Any]:
 def _certification(certification: Certification | None) -> dict[str, Any] | None:
     if certification is None:
         return None
-    return {"eligible": certification.eligible, "reasons": list(certification.reasons)}
+    return {
+        "eligible": certification.eligible,
+        "reasons": list(certification.reasons),
+        "build": certification.build,
+    }
 
 
 def _signature(signature: Signature | None) -> dict[str, Any] | None:
