@@ -17,6 +17,7 @@ import numpy as np
 
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
+from conformance.detect.safepath import safe_path
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass, FieldRule
 from conformance.model.records import Record
@@ -255,10 +256,11 @@ class SensitiveAttributeDisclosure(_ReidentificationCheck):
                         requirement=self.requirement,
                         message=f"{weak_classes:,} group{'s' if weak_classes > 1 else ''} of "
                         f"look-alike records ({weak_records:,} records) with fewer than {ell} "
-                        f"different values of '{path}': everyone in such a group shares it",
+                        f"different values of '{safe_path(path)}': everyone in such a group "
+                        "shares it",
                         location=self.where(),
                         rule="reidentification.l",
-                        field=path,
+                        field=safe_path(path),
                         occurrences=weak_records,
                     )
                 )

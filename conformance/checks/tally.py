@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from conformance.detect.safepath import safe_path
 from conformance.model.findings import Finding, Location
 from conformance.model.records import Record
 from conformance.model.verdict import Confidence, Severity
@@ -40,20 +41,30 @@ class Tally:
         rule: str | None = None,
         field_of: Callable[[tuple[str, ...]], str | None] = lambda _: None,
     ) -> list[Finding]:
-        return [
-            Finding(
-                requirement=self.requirement,
-                message=message(key, entry.count),
-                location=entry.location,
-                severity=severity,
-                confidence=confidence(key),
-                evidence=entry.evidence,
-                rule=rule,
-                field=field_of(key),
-                occurrences=entry.count,
+        findings = []
+        for key, entry in self.entries.items():
+            shown = tuple(safe_path(part) for part in key)  # field names may be pupil data
+            field = field_of(shown)
+            findings.append(
+                Finding(
+                    requirement=self.requirement,
+                    message=message(shown, entry.count),
+                    location=_safe_location(entry.location),
+                    severity=severity,
+                    confidence=confidence(key),
+                    evidence=entry.evidence,
+                    rule=rule,
+                    field=field,
+                    occurrences=entry.count,
+                )
             )
-            for key, entry in self.entries.items()
-        ]
+        return findings
+
+
+def _safe_location(location: Location) -> Location:
+    if location.path is None:
+        return location
+    return Location(location.input, location.line, safe_path(location.path))
 
 
 def times(count: int) -> str:
