@@ -11,12 +11,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 # Kennisnet's reference implementation hard-coded this first-level salt before environments
 # got their own (SchoolID Constants.java, .NET Constants.cs): anyone can recompute with it.
 PUBLIC_SCRYPT_SALT = base64.b64decode("rktYml0MIp9TC9u6Ny6uqw==")
-_DIGESTS = ("md5", "sha1", "sha256", "sha512")
+_DIGESTS = {"md5": 16, "sha1": 20, "sha256": 32, "sha512": 64}  # name -> digest bytes
 _MIN_TRUNCATION = 16
 _HEX_TAIL = re.compile(r"[0-9A-Fa-f]{16,}$")
 
@@ -29,15 +29,21 @@ def normalise(pseudonym: str) -> str:
     return value
 
 
-def forms(secret: str) -> Iterator[tuple[str, str]]:
+def forms(secret: str, fits: Callable[[int], bool] = lambda _: True) -> Iterator[tuple[str, str]]:
     """(derived form, how it was made) for one secret: the secret itself, its hex and base64
     encodings, and its unsalted digests in hex (both cases) and base64 (with and without
-    padding, standard and URL-safe)."""
+    padding, standard and URL-safe). Only forms whose length ``fits`` are made: a digest no
+    form of which could match is never computed (for a 128-hex ECK iD, only SHA-512 is)."""
     raw = secret.encode()
-    yield secret, "the value itself"
-    yield raw.hex(), "the value hex-encoded"
-    yield base64.b64encode(raw).decode(), "the value base64-encoded"
-    for name in _DIGESTS:
+    if fits(len(secret)):
+        yield secret, "the value itself"
+    if fits(2 * len(raw)):
+        yield raw.hex(), "the value hex-encoded"
+    if fits(_b64_length(len(raw))):
+        yield base64.b64encode(raw).decode(), "the value base64-encoded"
+    for name, size in _DIGESTS.items():
+        if not any(fits(n) for n in (2 * size, _b64_length(size), _b64_length(size, padded=False))):
+            continue
         digest = hashlib.new(name, raw).digest()
         hexed = digest.hex()
         yield hexed, f"unsalted {name.upper()} (hex)"
@@ -48,21 +54,26 @@ def forms(secret: str) -> Iterator[tuple[str, str]]:
             yield text.rstrip("="), f"unsalted {name.upper()} (base64)"
 
 
+def _b64_length(size: int, padded: bool = True) -> int:
+    return 4 * ((size + 2) // 3) if padded else (4 * size + 2) // 3
+
+
 def derivation_of(pseudonym: str, secrets: list[str]) -> str | None:
     """How the pseudonym derives from one of the secrets, or None."""
     value = normalise(pseudonym)
     if not value:
         return None
     lowered = value.lower()
+    truncatable = len(value) >= _MIN_TRUNCATION and _HEX_TAIL.match(value) is not None
+
+    def fits(length: int) -> bool:  # equal, or long enough to be cut to the value
+        return length == len(value) or (truncatable and length > len(value))
+
     for secret in _variants(secrets):
-        for form, how in forms(secret):
+        for form, how in forms(secret, fits):
             if value == form:
                 return how
-            if (
-                len(value) >= _MIN_TRUNCATION
-                and _HEX_TAIL.match(value)
-                and form.lower().startswith(lowered)
-            ):
+            if truncatable and form.lower().startswith(lowered):
                 return f"{how}, truncated to {len(value)} characters"
     return None
 
