@@ -12,6 +12,7 @@ import base64
 import hashlib
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 # Kennisnet's reference implementation hard-coded this first-level salt before environments
 # got their own (SchoolID Constants.java, .NET Constants.cs): anyone can recompute with it.
@@ -29,7 +30,11 @@ def normalise(pseudonym: str) -> str:
     return value
 
 
-def forms(secret: str, fits: Callable[[int], bool] = lambda _: True) -> Iterator[tuple[str, str]]:
+def forms(
+    secret: str,
+    fits: Callable[[int], bool] = lambda _: True,
+    digests: tuple[str, ...] | None = None,
+) -> Iterator[tuple[str, str]]:
     """(derived form, how it was made) for one secret: the secret itself, its hex and base64
     encodings, and its unsalted digests in hex (both cases) and base64 (with and without
     padding, standard and URL-safe). Only forms whose length ``fits`` are made: a digest no
@@ -41,9 +46,7 @@ def forms(secret: str, fits: Callable[[int], bool] = lambda _: True) -> Iterator
         yield raw.hex(), "the value hex-encoded"
     if fits(_b64_length(len(raw))):
         yield base64.b64encode(raw).decode(), "the value base64-encoded"
-    for name, size in _DIGESTS.items():
-        if not any(fits(n) for n in (2 * size, _b64_length(size), _b64_length(size, padded=False))):
-            continue
+    for name in digests if digests is not None else _useful_digests(fits):
         digest = hashlib.new(name, raw).digest()
         hexed = digest.hex()
         yield hexed, f"unsalted {name.upper()} (hex)"
@@ -52,6 +55,21 @@ def forms(secret: str, fits: Callable[[int], bool] = lambda _: True) -> Iterator
             text = encoded.decode()
             yield text, f"unsalted {name.upper()} (base64)"
             yield text.rstrip("="), f"unsalted {name.upper()} (base64)"
+
+
+def _useful_digests(fits: Callable[[int], bool]) -> tuple[str, ...]:
+    """The digests with a form (hex, base64 padded or not) whose length fits."""
+    return tuple(
+        name
+        for name, size in _DIGESTS.items()
+        if any(fits(n) for n in (2 * size, _b64_length(size), _b64_length(size, padded=False)))
+    )
+
+
+@lru_cache(maxsize=512)
+def _digest_plan(length: int, truncatable: bool) -> tuple[str, ...]:
+    """The useful digests for every pseudonym of this length: worked out once, not per record."""
+    return _useful_digests(lambda n: n == length or (truncatable and n > length))
 
 
 def _b64_length(size: int, padded: bool = True) -> int:
@@ -69,8 +87,9 @@ def derivation_of(pseudonym: str, secrets: list[str]) -> str | None:
     def fits(length: int) -> bool:  # equal, or long enough to be cut to the value
         return length == len(value) or (truncatable and length > len(value))
 
+    plan = _digest_plan(len(value), truncatable)
     for secret in _variants(secrets):
-        for form, how in forms(secret, fits):
+        for form, how in forms(secret, fits, plan):
             if value == form:
                 return how
             if truncatable and form.lower().startswith(lowered):
