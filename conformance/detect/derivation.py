@@ -48,13 +48,15 @@ def forms(
         yield base64.b64encode(raw).decode(), "the value base64-encoded"
     for name in digests if digests is not None else _useful_digests(fits):
         digest = hashlib.new(name, raw).digest()
-        hexed = digest.hex()
-        yield hexed, f"unsalted {name.upper()} (hex)"
-        yield hexed.upper(), f"unsalted {name.upper()} (hex)"
-        for encoded in (base64.b64encode(digest), base64.urlsafe_b64encode(digest)):
-            text = encoded.decode()
-            yield text, f"unsalted {name.upper()} (base64)"
-            yield text.rstrip("="), f"unsalted {name.upper()} (base64)"
+        if fits(2 * len(digest)):
+            hexed = digest.hex()
+            yield hexed, f"unsalted {name.upper()} (hex)"
+            yield hexed.upper(), f"unsalted {name.upper()} (hex)"
+        if fits(_b64_length(len(digest))) or fits(_b64_length(len(digest), padded=False)):
+            for encoded in (base64.b64encode(digest), base64.urlsafe_b64encode(digest)):
+                text = encoded.decode()
+                yield text, f"unsalted {name.upper()} (base64)"
+                yield text.rstrip("="), f"unsalted {name.upper()} (base64)"
 
 
 def _useful_digests(fits: Callable[[int], bool]) -> tuple[str, ...]:
