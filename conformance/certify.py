@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import tomllib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -44,7 +44,13 @@ from conformance.model.report import (
 )
 from conformance.model.selection import Selection
 from conformance.model.verdict import Verdict, summarise
-from conformance.probes.config import ProbeConfig, load_config
+from conformance.probes.config import (
+    ProbeConfig,
+    config_string,
+    load_config,
+    read_toml,
+    shown,
+)
 from conformance.probes.run import probe
 from conformance.profiles import load_profile
 from conformance.readers.database import is_database_url
@@ -69,13 +75,17 @@ class CertifyConfig:
 
 def load(path: Path, with_probe: bool = True) -> CertifyConfig:
     """The config at ``path``; without ``with_probe`` the [probe] table is not read (static
-    runs such as the pre-commit hook need no API credentials)."""
+    runs such as the pre-commit hook need no API credentials). Every value is checked for its
+    type before use: ``exports = 5`` or ``profile = {}`` is one clear line, never a crash."""
     name = str(path)
     raw = _toml(path)
     if path.name == "pyproject.toml":
-        raw = (raw.get("tool") or {}).get("conformance") or {}
+        tool = raw.get("tool") or {}
+        if not isinstance(tool, dict):
+            raise UserError(name, "tool", "expected a table")
+        raw = tool.get("conformance") or {}
     known_keys(raw, _TOP_KEYS, "", name)
-    profile = str(raw.get("profile") or "")
+    profile = config_string(raw, "profile", name)
     if not profile:
         raise UserError(name, "profile", "name the profile (e.g. uwlr-2.2; `conformance profiles`)")
     base = path.parent
@@ -85,21 +95,24 @@ def load(path: Path, with_probe: bool = True) -> CertifyConfig:
     known_keys(listed, _INPUT_KEYS, "inputs.", name)
     subject = raw.get("subject") or {}
     known_keys(subject, _SUBJECT_KEYS, "subject.", name)
-    environment = str(raw.get("environment") or "production")
+    for key, value in subject.items():
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise UserError(name, f"subject.{key}", "expected a string")
+    environment = config_string(raw, "environment", name) or "production"
     if environment not in ("production", "test"):
-        raise UserError(name, "environment", f"{environment!r}: use production or test")
+        raise UserError(name, "environment", f"{shown(environment)!r}: use production or test")
     inputs = tuple(i for key in _INPUT_KEYS for i in _expand(listed.get(key, []), key, base, name))
-    waiver_file = base / str(raw["waivers"]) if raw.get("waivers") else None
+    waiver_name = config_string(raw, "waivers", name)
     if not inputs and "probe" not in raw:
         raise UserError(name, "inputs", "nothing to certify: no inputs and no [probe]")
     return CertifyConfig(
         source=path,
         profile=_profile_ref(profile, base),
-        purpose=str(raw["purpose"]) if raw.get("purpose") else None,
+        purpose=config_string(raw, "purpose", name) or None,
         environment=environment,
         subject={str(k): str(v) for k, v in subject.items()},
         inputs=inputs,
-        waivers=waiver_file,
+        waivers=base / waiver_name if waiver_name else None,
         probe=load_config(path) if with_probe and "probe" in raw else None,
     )
 
@@ -112,17 +125,14 @@ def known_keys(table: Any, allowed: tuple[str, ...], where: str, name: str) -> N
     for key in table:
         if key not in allowed:
             raise UserError(
-                name, f"{where}{key}", f"unknown key; expected one of {', '.join(allowed)}"
+                name, f"{where}{shown(key)}", f"unknown key; expected one of {', '.join(allowed)}"
             )
 
 
 def _toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(str(path), None, "no such file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(str(path), None, f"invalid TOML: {exc}") from None
+    """Bounded, regular file only, UTF-8 (probes.config.read_toml: the probe map is the same
+    file, read the same way)."""
+    return read_toml(path)
 
 
 def _profile_ref(ref: str, base: Path) -> str:
@@ -136,28 +146,42 @@ def _expand(patterns: Any, key: str, base: Path, name: str) -> list[str]:
     cannot be read must never silently shrink what was certified)."""
     if isinstance(patterns, str):
         patterns = [patterns]
-    if not isinstance(patterns, list):
+    if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
         raise UserError(name, f"inputs.{key}", "expected a list of paths")
     found: list[str] = []
-    for pattern in map(str, patterns):
+    for pattern in patterns:
         if is_database_url(pattern):
             found.append(pattern)
             continue
-        matches = _glob(base, pattern)
+        matches = _glob(base, pattern, f"inputs.{key}", name)
         if not matches:
-            raise UserError(name, f"inputs.{key}", f"{pattern} matches no file")
+            raise UserError(name, f"inputs.{key}", f"{shown(pattern)} matches no file")
         found += matches
     return found
 
 
-def _glob(base: Path, pattern: str) -> list[str]:
+def _glob(base: Path, pattern: str, where: str = "inputs", name: str = "") -> list[str]:
+    """The files a pattern matches. A relative pattern without ``..`` stays inside the config's
+    folder: a match reached through a symbolic link to a folder elsewhere (``exports`` ->
+    ``/etc``) is refused, or a supplier's config could put a host file into the report."""
     path = Path(pattern)
     root, relative = (
         (Path(path.anchor), str(path.relative_to(path.anchor)))
         if path.is_absolute()
         else (base, pattern)
     )
-    return sorted(str(p) for p in root.glob(relative) if p.is_file())
+    try:
+        matches = sorted(str(p) for p in root.glob(relative) if p.is_file())
+    except (OSError, ValueError, NotImplementedError):  # a name too long, an odd pattern
+        raise UserError(name, where, f"{shown(pattern)} cannot be matched") from None
+    if path.is_absolute() or ".." in path.parts:
+        return matches  # the config names a place outside its folder itself
+    inside = os.path.realpath(base)
+    for match in matches:
+        if os.path.commonpath([inside, os.path.realpath(match)]) != inside:
+            problem = f"{shown(pattern)} leads out of the config's folder through a symbolic link"
+            raise UserError(name, where, problem)
+    return matches
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,10 @@ names record kinds that exist, ``extends`` only tightens). The result is an immu
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
+import stat
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -75,42 +78,52 @@ def _schema() -> dict[str, Any]:
 
 def _resolve(ref: str, base: Path | None) -> Path:
     candidate = Path(ref) if base is None else base.parent / ref
-    if candidate.suffix in {".yaml", ".yml"} or candidate.is_file():
-        if not candidate.is_file():
+    if candidate.suffix in {".yaml", ".yml"}:
+        if not os.path.lexists(candidate):  # what is there but no file, _read_bytes refuses
             raise ProfileError(str(candidate), None, "profile file not found")
         return candidate
+    if _is_file(candidate):
+        return candidate
     shipped = shipped_dir() / f"{ref}.yaml"
-    if shipped.is_file():
+    if _is_file(shipped):
         return shipped
     known = ", ".join(shipped_ids())
     raise ProfileError(ref, None, f"no such profile; shipped profiles: {known}")
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system is simply no such file
+        return False
+
+
 def _load_path(path: Path) -> Profile:
     chain = _read_chain(path)
     merged: Document = {}
-    for source, doc in chain:
+    for source, doc, _ in chain:
         merged = _merge(merged, doc, source) if merged else dict(doc)
     digest = hashlib.sha256()
-    for source, _ in chain:
-        digest.update(hashlib.sha256(Path(source).read_bytes()).digest())
-    shipped = path.resolve().parent == shipped_dir().resolve()
+    for _, _, file_digest in chain:  # of the bytes that were parsed, not a second read
+        digest.update(file_digest)
+    shipped = Path(os.path.realpath(path)).parent == Path(os.path.realpath(shipped_dir()))
     return _build(merged, f"shipped:{path.stem}" if shipped else str(path), digest.hexdigest())
 
 
-def _read_chain(path: Path) -> list[tuple[str, Document]]:
-    """The profile and its ancestors, root first."""
-    chain: list[tuple[str, Document]] = []
-    seen: set[Path] = set()
+def _read_chain(path: Path) -> list[tuple[str, Document, bytes]]:
+    """The profile and its ancestors, root first, each with the SHA-256 of its file."""
+    chain: list[tuple[str, Document, bytes]] = []
+    seen: set[str] = set()
     current: Path | None = path
     while current is not None:
-        resolved = current.resolve()
+        resolved = os.path.realpath(current)  # never raises on a symlink loop (Path.resolve does)
         if resolved in seen or len(chain) >= MAX_EXTENDS_DEPTH:
             raise ProfileError(str(current), "$.extends", "extends forms a cycle or is too deep")
         seen.add(resolved)
-        doc = read_document(current)
+        data = _read_bytes(current)
+        doc = parse_document(data, current)
         validate_document(doc, str(current))
-        chain.append((str(current), doc))
+        chain.append((str(current), doc, hashlib.sha256(data).digest()))
         parent = doc.get("extends")
         current = _resolve(parent, base=current) if isinstance(parent, str) else None
     chain.reverse()
@@ -131,12 +144,31 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 def read_document(path: Path) -> Document:
     """Read one YAML profile file into plain data, refusing what a profile never needs."""
+    return parse_document(_read_bytes(path), path)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """A profile file's bytes: a regular file (a FIFO would block, ``/dev/zero`` never end)
+    of at most ``MAX_PROFILE_BYTES``, checked before it is read."""
     try:
-        data = path.read_bytes()
+        # Opening a FIFO for reading blocks until a writer comes: never wait, refuse it below.
+        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NONBLOCK", 0))
+        with io.FileIO(descriptor, "rb") as raw:
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode):
+                raise ProfileError(str(path), None, "a profile must be a regular file")
+            if info.st_size > MAX_PROFILE_BYTES:
+                raise ProfileError(str(path), None, "profile is larger than 2 MiB")
+            data = raw.read(MAX_PROFILE_BYTES + 1)
     except OSError as exc:
         raise ProfileError(str(path), None, f"cannot read profile: {exc.strerror}") from None
-    if len(data) > MAX_PROFILE_BYTES:
+    if len(data) > MAX_PROFILE_BYTES:  # it grew while being read
         raise ProfileError(str(path), None, "profile is larger than 2 MiB")
+    return data
+
+
+def parse_document(data: bytes, path: Path) -> Document:
+    """One YAML profile's bytes as plain data, refusing what a profile never needs."""
     try:
         loader = _NoAliasLoader(data.decode("utf-8"))
         loader.name = str(path)
@@ -150,8 +182,10 @@ def read_document(path: Path) -> Document:
         mark = exc.problem_mark
         where = f"line {mark.line + 1} column {mark.column + 1}" if mark else None
         raise ProfileError(str(path), where, f"invalid YAML: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise ProfileError(str(path), None, f"invalid YAML: {exc}") from None
+    except yaml.YAMLError:
+        raise ProfileError(str(path), None, "invalid YAML") from None
+    except RecursionError:  # the pure-Python composer recurses once per nesting level
+        raise ProfileError(str(path), None, "invalid YAML: nested too deeply") from None
     if not isinstance(doc, dict):
         raise ProfileError(str(path), "$", "a profile must be a mapping of keys to values")
     return doc
@@ -166,11 +200,37 @@ def validate_document(doc: Document, source: str) -> None:
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
-    if error.validator == "additionalProperties":
-        return f"unknown key ({error.message.split('(')[-1].rstrip(')')})"
-    if error.validator in {"oneOf", "anyOf"}:
-        return "has the wrong form; see docs/profiles.md"
-    return error.message
+    """What the schema expects, in the schema's own terms. jsonschema's message quotes the
+    offending value (``'Jan Jansen' is not one of [...]``), and a value pasted into a profile
+    may be personal data: only key names (which a profile's author chose) and the schema's
+    own values are said."""
+    rule, expected = error.validator, error.validator_value
+    if rule == "additionalProperties":
+        message = f"unknown key ({error.message.split('(')[-1].rstrip(')')})"
+    elif rule in {"oneOf", "anyOf"}:
+        message = "has the wrong form; see docs/profiles.md"
+    elif rule == "required":
+        message = error.message  # names the missing key, which the schema lists
+    elif rule in _EXPECTATIONS:
+        message = _EXPECTATIONS[rule].format(expected)
+    else:
+        message = f"fails the schema's '{rule}' rule ({expected!r})"
+    return message if len(message) <= 200 else message[:197] + "..."
+
+
+_EXPECTATIONS = {
+    "type": "is not of type {0!r}",
+    "enum": "is not one of {0!r}",
+    "const": "is not {0!r}",
+    "pattern": "does not match the pattern {0}",
+    "propertyNames": "has a key of the wrong form",
+    "minProperties": "needs at least {0} entries",
+    "minItems": "needs at least {0} items",
+    "uniqueItems": "lists an item twice",
+    "minLength": "is shorter than {0} characters",
+    "minimum": "is less than {0}",
+    "maximum": "is more than {0}",
+}
 
 
 def _merge(parent: Document, child: Document, source: str) -> Document:

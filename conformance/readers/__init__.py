@@ -20,13 +20,14 @@ from conformance.model.spec import SpecModel
 from conformance.model.storage import StorageModel
 from conformance.readers.csv import detect_encoding, read_csv
 from conformance.readers.database import is_database_url, read_database
-from conformance.readers.ddl import read_ddl
+from conformance.readers.ddl import parse_ddl
 from conformance.readers.json import read_json, read_jsonl
-from conformance.readers.sniff import sniff_format
-from conformance.readers.source import HashingReader, buffered, open_input
-from conformance.readers.spec import is_spec, read_spec
+from conformance.readers.limits import MAX_SPEC_BYTES, MAX_SQL_BYTES
+from conformance.readers.sniff import SNIFF_BYTES, sniff_format
+from conformance.readers.source import HashingReader, buffered, open_input, read_limited
+from conformance.readers.spec import is_spec, spec_from_bytes
 from conformance.readers.xml import compile_rules, discover_rules, read_xml
-from conformance.readers.xsd import read_xsd
+from conformance.readers.xsd import xsd_from_bytes
 
 
 @dataclass
@@ -43,7 +44,7 @@ class ExportStream:
         name = str(self.path)
         stream = buffered(self._reader)
         try:
-            for record in _dispatch(self.format, stream, self.path, profile):
+            for record in _dispatch(self.format, stream, self._reader, self.path, profile):
                 self.records_read += 1
                 yield record
             self._reader.drain()
@@ -59,18 +60,23 @@ class ExportStream:
 def open_export(path: Path, profile: Profile) -> ExportStream:
     """Open an export for reading with the right reader; fail early with one clear line."""
     reader = open_input(path)
-    fmt = sniff_format(path, profile.format.kind)
+    try:
+        fmt = sniff_format(path, profile.format.kind, reader.head(SNIFF_BYTES))
+    except InputError:
+        reader.close()
+        raise
     return ExportStream(path, fmt, reader)
 
 
 def _dispatch(
-    fmt: str, stream: io.BufferedReader, path: Path, profile: Profile
+    fmt: str, stream: io.BufferedReader, reader: HashingReader, path: Path, profile: Profile
 ) -> Iterator[Record]:
+    """The format's reader; look-ahead passes read the same open file, never the path again."""
     name = str(path)
     if fmt == "xml":
         rules = compile_rules(profile.format.records, profile.format.namespaces)
         if not rules:
-            with path.open("rb") as probe:
+            with reader.peer() as probe:
                 rules = discover_rules(probe, name)
         return read_xml(stream, name, rules)
     records = profile.format.records
@@ -80,7 +86,9 @@ def _dispatch(
     kind = next(iter(records), "record")
     if fmt == "jsonl":
         return read_jsonl(stream, name, kind)
-    return read_csv(stream, name, detect_encoding(path), kind)
+    with reader.peer() as probe:
+        encoding = detect_encoding(probe, name)
+    return read_csv(stream, name, encoding, kind)
 
 
 def input_kind(name: str | Path) -> str:
@@ -106,12 +114,20 @@ def read_storage(name: str | Path) -> tuple[StorageModel, str]:
         )
         return model, hashlib.sha256(canonical.encode()).hexdigest()
     path = Path(name)
-    model = read_ddl(path)
-    return model, hashlib.sha256(path.read_bytes()).hexdigest()
+    data = read_limited(path, MAX_SQL_BYTES, "the SQL file")
+    return parse_ddl(data, str(path)), hashlib.sha256(data).hexdigest()
 
 
 def read_interface(path: Path, profile: Profile) -> tuple[SpecModel, str]:
-    """An interface spec and the SHA-256 of its file."""
+    """An interface spec and the SHA-256 of its file (of the bytes parsed, read once)."""
     kinds = frozenset(profile.format.records)
-    spec = read_xsd(path, kinds) if path.suffix.lower() == ".xsd" else read_spec(path, kinds)
-    return spec, hashlib.sha256(path.read_bytes()).hexdigest()
+    data = read_limited(path, MAX_SPEC_BYTES, "the spec")
+    if path.suffix.lower() == ".xsd":
+        spec = xsd_from_bytes(data, path, kinds)
+    else:
+        spec = spec_from_bytes(data, str(path), kinds)
+    if not any(r.fields for r in spec.records) and not spec.servers and not spec.url_fields:
+        # Nothing for any check to examine: said here, as for an export without records,
+        # rather than a report in which nothing was examined.
+        raise InputError(str(path), None, "no fields, servers or URL parameters to examine")
+    return spec, hashlib.sha256(data).hexdigest()

@@ -1,4 +1,9 @@
-"""CSV reader: encoding (UTF-8, UTF-8 with BOM, Windows-1252) and delimiter detected, streamed."""
+"""CSV reader: encoding (UTF-8, UTF-8 with BOM, UTF-16 with BOM, Windows-1252) and delimiter
+detected, streamed.
+
+Malformed quoting is an error, never a guess: a quote left open would otherwise swallow every
+later row into one cell, and those records would silently go unexamined.
+"""
 
 from __future__ import annotations
 
@@ -6,50 +11,75 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO
 
 from conformance.model.errors import InputError
 from conformance.model.records import Record
+from conformance.readers.limits import MAX_VALUE_BYTES, mib
 
 _DELIMITERS = ",;\t|"
 _CHUNK = 1 << 20
 # Bytes that Windows-1252 leaves undefined: a file with them is neither UTF-8 nor Windows-1252.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
-csv.field_size_limit(16 * 1024 * 1024)
+# Excel's "Unicode text" is UTF-16 with a BOM; UTF-32 BOMs are tested first (they start alike).
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+csv.field_size_limit(MAX_VALUE_BYTES)
 
 
-def detect_encoding(path: Path) -> str:
-    """``utf-8-sig`` with a BOM; ``utf-8`` if every byte decodes; else ``cp1252``.
+def detect_encoding(raw: IO[bytes], name: str) -> str:
+    """``utf-8-sig`` with a BOM, ``utf-16``/``utf-32`` with theirs; ``utf-8`` if every byte
+    decodes; else ``cp1252``.
 
     Reads until the first byte that is not UTF-8 (so a pure UTF-8 file is read once in full,
     at several GB/s): deciding on a sample alone would misjudge a file whose first accented
-    name is past the sample.
+    name is past the sample. A NUL byte is refused (binary data, or UTF-16 without its BOM).
     """
+    head = raw.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    wide = next((encoding for bom, encoding in _WIDE_BOMS if head.startswith(bom)), None)
+    if wide:
+        return wide
     decoder = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as raw:
-        head = raw.read(3)
-        if head == codecs.BOM_UTF8:
-            return "utf-8-sig"
-        raw.seek(0)
-        offset = 0
-        while chunk := raw.read(_CHUNK):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                return _cp1252_or_fail(path, chunk, offset + exc.start)
-            offset += len(chunk)
+    offset, chunk, ascii_so_far = 0, head, True
+    while chunk:
+        _refuse_nul(chunk, offset, name)
         try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return _cp1252_or_fail(path, b"", offset)
+            decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            start = max(exc.start, 0)  # the decoder may still hold the previous chunk's tail
+            ascii_before = ascii_so_far and chunk[:start].isascii()
+            return _cp1252_or_fail(name, chunk, offset + start, ascii_before)
+        ascii_so_far = ascii_so_far and chunk.isascii()
+        offset += len(chunk)
+        chunk = raw.read(_CHUNK)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return _cp1252_or_fail(name, b"", offset, ascii_so_far)
     return "utf-8"
 
 
-def _cp1252_or_fail(path: Path, chunk: bytes, offset: int) -> str:
+def _refuse_nul(chunk: bytes, offset: int, name: str) -> None:
+    at = chunk.find(b"\x00")
+    if at >= 0:
+        problem = "a NUL byte: not text (or UTF-16 without its byte order mark)"
+        raise InputError(name, f"byte {offset + at}", problem)
+
+
+def _cp1252_or_fail(name: str, chunk: bytes, offset: int, ascii_before: bool) -> str:
+    """Windows-1252, unless the file mixes it with UTF-8 or holds bytes it leaves undefined."""
+    if not ascii_before:  # UTF-8 letters earlier, now a byte that is not UTF-8
+        problem = "mixed encodings: UTF-8 text before this byte, then a byte that is not UTF-8"
+        raise InputError(name, f"byte {offset}", problem)
     undefined = next((i for i, b in enumerate(chunk) if b in _CP1252_UNDEFINED), None)
     if undefined is not None:
-        raise InputError(str(path), f"byte {offset}", "neither UTF-8 nor Windows-1252 text")
+        raise InputError(name, f"byte {offset}", "neither UTF-8 nor Windows-1252 text")
     return "cp1252"
 
 
@@ -62,31 +92,59 @@ def detect_delimiter(header: str) -> str:
 
 def read_csv(stream: IO[bytes], name: str, encoding: str, kind: str = "record") -> Iterator[Record]:
     text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
+    lines = _Lines(text, name)
     try:
-        header_line = text.readline()
+        header_line = lines.first()
         if not header_line.strip():
             raise InputError(name, "line 1", "empty CSV: no header row")
         delimiter = detect_delimiter(header_line)
-        header = _header(next(csv.reader([header_line], delimiter=delimiter)), name)
-        reader = csv.reader(text, delimiter=delimiter)
+        header = _header(next(csv.reader([header_line], delimiter=delimiter, strict=True)), name)
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         for row in reader:
             yield _record(row, header, name, reader.line_num + 1, kind)
     except csv.Error as exc:
-        raise InputError(name, None, f"malformed CSV: {exc}") from None
+        raise InputError(name, f"line {lines.number}", f"malformed CSV: {exc}") from None
     except UnicodeDecodeError as exc:
         raise InputError(name, None, f"invalid {encoding} text: {exc.reason}") from None
     finally:
         text.detach()  # the caller owns the byte stream (and still hashes what is left)
 
 
+class _Lines:
+    """The text's lines, none longer than a value may be (a file without line breaks is not
+    read into memory whole), counted for error positions."""
+
+    def __init__(self, text: io.TextIOWrapper, name: str) -> None:
+        self._text = text
+        self._name = name
+        self.number = 0
+
+    def first(self) -> str:
+        return next(self, "")
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = self._text.readline(MAX_VALUE_BYTES + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if len(line) > MAX_VALUE_BYTES:
+            longer = f"longer than {mib(MAX_VALUE_BYTES)}"
+            raise InputError(self._name, f"line {self.number}", longer)
+        return line
+
+
 def _header(cells: list[str], name: str) -> list[str]:
     """Column names; a blank one is named by its position, so its data is still examined."""
     header = [cell.strip().lstrip("\ufeff") or f"column {n}" for n, cell in enumerate(cells, 1)]
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for number, column in enumerate(header, start=1):
-        if column in seen:
-            raise InputError(name, f"line 1 column {number}", f"duplicate column name '{column}'")
-        seen.add(column)
+        if column in seen:  # not quoted: a file without its header row has data there
+            problem = f"duplicate column name (the same as column {seen[column]})"
+            raise InputError(name, f"line 1 column {number}", problem)
+        seen[column] = number
     return header
 
 

@@ -4,6 +4,8 @@
 Dialects: PostgreSQL, MySQL/MariaDB, SQL Server (T-SQL) and SQLite; the first that parses the
 whole file wins. Statements sqlglot keeps as raw commands (GRANT … ON ALL TABLES IN SCHEMA,
 CREATE ROLE … SUPERUSER) are read with two small patterns for exactly those forms.
+
+The file is read whole and bounded (``MAX_SQL_BYTES``): sqlglot holds it, and its tree, in memory.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from pathlib import Path
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError
+from sqlglot.errors import ParseError, SqlglotError
 
 from conformance.model.errors import InputError
 from conformance.model.storage import ForeignKey, Grant, StorageModel, Table
+from conformance.readers.limits import MAX_SQL_BYTES, parser_words
+from conformance.readers.source import read_limited
 
 DIALECTS = ("postgres", "mysql", "tsql", "sqlite")
 _DEFAULT_SCHEMA = {"postgres": "public", "tsql": "dbo", "mysql": "main", "sqlite": "main"}
@@ -31,14 +35,25 @@ logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its warnings quote the s
 
 
 def read_ddl(path: Path) -> StorageModel:
-    name = str(path)
+    return parse_ddl(read_limited(path, MAX_SQL_BYTES, "the SQL file"), str(path))
+
+
+def parse_ddl(data: bytes, name: str) -> StorageModel:
+    """The storage model of an SQL file's bytes."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(name, None, "no such file") from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(name, f"byte {exc.start}", "SQL file is not UTF-8") from None
+    if "\x00" in text:
+        raise InputError(name, f"byte {data.find(bytes(1))}", "a NUL byte: not an SQL text file")
     statements, dialect = _parse(text, name)
+    try:
+        return _model(statements, dialect, text, name)
+    except _MalformedError as exc:
+        raise InputError(name, None, f"malformed SQL: {exc}") from None
+
+
+def _model(statements: list[exp.Expr], dialect: str, text: str, name: str) -> StorageModel:
     tables: dict[tuple[str, str], Table] = {}
     grants: list[Grant] = []
     default = _DEFAULT_SCHEMA[dialect]
@@ -68,13 +83,13 @@ def read_ddl(path: Path) -> StorageModel:
 
 def _parse(text: str, name: str) -> tuple[list[exp.Expr], str]:
     """The dialect that understands most of the file (fewest statements left as raw commands)."""
-    first_error: ParseError | None = None
+    problems: list[InputError] = []
     best: tuple[int, list[exp.Expr], str] | None = None
     for dialect in DIALECTS:
         try:
-            parsed = [s for s in sqlglot.parse(text, read=dialect) if s is not None]
-        except ParseError as exc:
-            first_error = first_error or exc
+            parsed = _parse_as(text, dialect, name)
+        except InputError as exc:  # another dialect may read it
+            problems.append(exc)
             continue
         raw = sum(1 for s in parsed if isinstance(s, exp.Command))
         if best is None or raw < best[0]:
@@ -83,12 +98,25 @@ def _parse(text: str, name: str) -> tuple[list[exp.Expr], str]:
             break
     if best is not None:
         return best[1], best[2]
-    assert first_error is not None
-    detail = first_error.errors[0] if first_error.errors else {}
-    line = detail.get("line")
-    where = f"line {line} column {detail.get('col')}" if line else None
-    problem = str(detail.get("description", "cannot parse")).split(".")[0]
-    raise InputError(name, where, f"malformed SQL: {problem}")
+    raise problems[0]
+
+
+def _parse_as(text: str, dialect: str, name: str) -> list[exp.Expr]:
+    """sqlglot's statements, or the reason it cannot read them as one InputError: what it
+    cannot tokenise, or nests past Python's stack (it parses recursively), is malformed input,
+    never a crash. Only sqlglot's description is kept: its messages also quote the SQL."""
+    try:
+        return [s for s in sqlglot.parse(text, read=dialect) if s is not None]
+    except ParseError as exc:
+        detail = exc.errors[0] if exc.errors else {}
+        line = detail.get("line")
+        where = f"line {line} column {detail.get('col')}" if line else None
+        problem = parser_words(str(detail.get("description") or "cannot parse").split(". ")[0])
+        raise InputError(name, where, f"malformed SQL: {problem}") from None
+    except SqlglotError:
+        raise InputError(name, None, "malformed SQL: cannot split it into tokens") from None
+    except RecursionError:
+        raise InputError(name, None, "malformed SQL: nested too deeply to parse") from None
 
 
 def _table(statement: exp.Create, default: str, text: str) -> Table:
@@ -117,10 +145,15 @@ def _reference(columns: tuple[str, ...], ref: exp.Reference, default: str) -> Fo
     return ForeignKey(columns, table_expr.db or default, table_expr.name, ref_columns)
 
 
+class _MalformedError(Exception):
+    """A statement sqlglot accepts but no database would (its words are the message)."""
+
+
 def _foreign_key(item: exp.ForeignKey, default: str) -> ForeignKey:
     columns = tuple(c.name for c in item.expressions)
     reference = item.args.get("reference")
-    assert isinstance(reference, exp.Reference)
+    if not isinstance(reference, exp.Reference):  # FOREIGN KEY (a) with nothing it points to
+        raise _MalformedError("a FOREIGN KEY without REFERENCES")
     return _reference(columns, reference, default)
 
 

@@ -6,6 +6,7 @@ array directly under a top-level object (the array's key is the record kind); on
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO, Any
@@ -15,11 +16,23 @@ import orjson
 
 from conformance.model.errors import InputError
 from conformance.model.records import Record
+from conformance.readers.jsonguard import (
+    GuardedStream,
+    NestingError,
+    NumberLengthError,
+    StringLengthError,
+)
+from conformance.readers.limits import (
+    MAX_DEPTH,
+    MAX_NUMBER_DIGITS,
+    MAX_VALUE_BYTES,
+    mib,
+    parser_words,
+)
 
 _BOM = b"\xef\xbb\xbf"
-
-
-MAX_DEPTH = 256
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 (and UTF-32 LE) byte order marks
+_WIDE = "UTF-16 or UTF-32 text; JSON must be UTF-8"
 
 
 class _TooDeepError(Exception):
@@ -54,22 +67,30 @@ def _scalar(value: Any) -> str:
     return str(value).strip()
 
 
-def read_json(stream: IO[bytes], name: str, locations: dict[str, str]) -> Iterator[Record]:
+def read_json(stream: io.BufferedReader, name: str, locations: dict[str, str]) -> Iterator[Record]:
     """Records of a JSON document (array or object), streamed.
 
     ``locations`` maps a record kind to the JSON pointer of the array holding its records
     (``/`` for a top-level array). Without locations, records are found automatically.
     """
     first = _skip_bom_and_space(stream, name)
+    guarded: Any = GuardedStream(stream, MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS)
     try:
         if locations:
-            yield from _located(stream, name, locations)
+            yield from _located(guarded, name, locations)
         elif first == b"[":
-            yield from _array_items(stream, name, "item", "record", "")
+            yield from _array_items(guarded, name, "item", "record", "")
         elif first == b"{":
-            yield from _object_arrays(stream, name, None)
+            yield from _object_arrays(guarded, name, None)
         else:
             raise InputError(name, "byte 0", "JSON input must be an array or an object")
+    except NestingError:
+        raise InputError(name, None, f"values nested deeper than {MAX_DEPTH} levels") from None
+    except StringLengthError:
+        raise InputError(name, None, f"a string longer than {mib(MAX_VALUE_BYTES)}") from None
+    except NumberLengthError:
+        problem = f"a number of more than {MAX_NUMBER_DIGITS} digits"
+        raise InputError(name, None, problem) from None
     except ijson.IncompleteJSONError as exc:
         raise InputError(
             name, None, f"malformed or truncated JSON: {_ijson_problem(exc)}"
@@ -80,16 +101,21 @@ def read_json(stream: IO[bytes], name: str, locations: dict[str, str]) -> Iterat
         raise InputError(name, f"byte {exc.start}", "invalid UTF-8") from None
 
 
-def _skip_bom_and_space(stream: IO[bytes], name: str) -> bytes:
-    """Leave the stream at its start (after a BOM) and return the first significant byte."""
-    head = stream.peek(64) if hasattr(stream, "peek") else b""
+def _skip_bom_and_space(stream: io.BufferedReader, name: str) -> bytes:
+    """Leave the stream at its first significant byte (after a BOM and white space, however
+    much of it) and return that byte."""
+    head = stream.peek(4)[:4]
     if head.startswith(_BOM):
         stream.read(3)
-        head = head[3:]
-    stripped = head.lstrip()
-    if not stripped:
-        raise InputError(name, None, "empty JSON input")
-    return stripped[:1]
+    elif head.startswith(_WIDE_BOMS) or b"\x00" in head:
+        raise InputError(name, "byte 0", _WIDE)
+    while head := stream.peek(1 << 16):
+        stripped = head.lstrip()
+        if stripped:
+            stream.read(len(head) - len(stripped))
+            return stripped[:1]
+        stream.read(len(head))
+    raise InputError(name, None, "empty JSON input")
 
 
 def _array_items(
@@ -156,10 +182,12 @@ def _build(events: Iterator[tuple[str, str, Any]]) -> Any:
 
 def read_jsonl(stream: IO[bytes], name: str, kind: str = "record") -> Iterator[Record]:
     """Records of a JSON Lines file: one object per non-blank line."""
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in _lines(stream, name):
         line = raw[3:] if number == 1 and raw.startswith(_BOM) else raw
         if not line.strip():
             continue
+        if number == 1 and (line.startswith(_WIDE_BOMS) or b"\x00" in line[:4]):
+            raise InputError(name, "line 1", _WIDE)
         try:
             item = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
@@ -169,6 +197,17 @@ def read_jsonl(stream: IO[bytes], name: str, kind: str = "record") -> Iterator[R
         if not isinstance(item, dict):
             raise InputError(name, f"line {number}", "each JSON Lines line must be an object")
         yield _record(item, kind, name, number, "")
+
+
+def _lines(stream: IO[bytes], name: str) -> Iterator[tuple[int, bytes]]:
+    """Numbered lines, none longer than a value may be: a file without line breaks is not read
+    into memory whole."""
+    number = 0
+    while raw := stream.readline(MAX_VALUE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_VALUE_BYTES:
+            raise InputError(name, f"line {number}", f"longer than {mib(MAX_VALUE_BYTES)}")
+        yield number, raw
 
 
 def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> Record:
@@ -192,5 +231,4 @@ def _ijson_problem(exc: Exception) -> str:
     message = exc.args[0] if exc.args else ""
     if isinstance(message, bytes):
         message = message.decode("utf-8", "replace")
-    first = str(message).strip().splitlines()[0] if str(message).strip() else ""
-    return first[:120] or type(exc).__name__
+    return parser_words(str(message)) or type(exc).__name__

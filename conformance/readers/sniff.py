@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from conformance.model.errors import InputError
@@ -15,13 +16,24 @@ _BY_EXTENSION = {
     ".tsv": "csv",
     ".txt": "csv",
 }
-_HEAD_BYTES = 4096
+SNIFF_BYTES = 4096
+# Byte order marks, longest first (UTF-32 LE starts like UTF-16 LE): the head is decoded with
+# its own encoding, so a UTF-16 XML or JSON file is not taken for CSV.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
-def sniff_format(path: Path, declared: str) -> str:
-    """The input's format; a profile for XML given a CSV file is a usage error, not a guess."""
-    found = _BY_EXTENSION.get(path.suffix.lower()) or _from_content(path)
-    if found == "json" and _looks_like_lines(path):
+def sniff_format(path: Path, declared: str, head: bytes) -> str:
+    """The input's format, from its name and ``head`` (its first bytes); a profile for XML
+    given a CSV file is a usage error, not a guess."""
+    text = _decoded(head)
+    found = _BY_EXTENSION.get(path.suffix.lower()) or _from_content(path, text, len(head))
+    if found == "json" and _looks_like_lines(text):
         found = "jsonl"
     if declared not in ("auto", found) and not (declared in _JSONS and found in _JSONS):
         raise InputError(str(path), None, f"the profile expects {declared} input; this is {found}")
@@ -31,29 +43,36 @@ def sniff_format(path: Path, declared: str) -> str:
 _JSONS = frozenset({"json", "jsonl"})
 
 
-def _head(path: Path) -> bytes:
-    with path.open("rb") as raw:
-        return raw.read(_HEAD_BYTES)
+def _decoded(head: bytes) -> str:
+    """The head as text, after its BOM; bytes that do not decode are replaced, never fatal:
+    the reader itself says what is wrong with them."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return head[len(bom) :].decode(encoding, "replace")
+    return head.decode("utf-8", "replace")
 
 
-def _from_content(path: Path) -> str:
-    head = _head(path).removeprefix(b"\xef\xbb\xbf").lstrip()
-    if not head:
+def _from_content(path: Path, head: str, size: int) -> str:
+    stripped = head.lstrip()
+    if not stripped and size < SNIFF_BYTES:
         raise InputError(str(path), None, "the file is empty")
-    first = head[:1]
-    if first == b"<":
+    if not stripped:
+        problem = "no content in the first 4 KiB; name the file .xml, .json, .jsonl or .csv"
+        raise InputError(str(path), None, problem)
+    first = stripped[:1]
+    if first == "<":
         return "xml"
-    if first in (b"[", b"{"):
+    if first in ("[", "{"):
         return "json"
     return "csv"
 
 
-def _looks_like_lines(path: Path) -> bool:
+def _looks_like_lines(head: str) -> bool:
     """A ``{...}`` first line followed by another line starting with ``{`` is JSON Lines."""
-    lines = _head(path).removeprefix(b"\xef\xbb\xbf").lstrip().split(b"\n", 2)
+    lines = head.lstrip().split("\n", 2)
     return (
         len(lines) >= 2
-        and lines[0].rstrip().startswith(b"{")
-        and lines[0].rstrip().endswith(b"}")
-        and lines[1].lstrip().startswith(b"{")
+        and lines[0].rstrip().startswith("{")
+        and lines[0].rstrip().endswith("}")
+        and lines[1].lstrip().startswith("{")
     )

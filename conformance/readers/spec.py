@@ -5,6 +5,10 @@ its field paths are the schema's properties (``$ref`` resolved with ``referencin
 the declared types. The checks that accept spec evidence (NAW-001, MIN-001) judge them like an
 export; API-007 looks at servers and URL parameters. Locations are the file, the line and the
 JSON pointer of the operation.
+
+A spec is the supplier's own document, so its shape is never trusted: the file is bounded,
+YAML tags beyond plain data are refused, aliases are followed only up to a node budget (an
+alias "billion laughs" is a few lines), and the fields collected through $refs are bounded too.
 """
 
 from __future__ import annotations
@@ -21,6 +25,11 @@ from referencing.jsonschema import DRAFT202012
 from conformance.model.errors import InputError
 from conformance.model.records import Record
 from conformance.model.spec import SpecModel, UrlField
+from conformance.readers.limits import MAX_SPEC_BYTES, MAX_SPEC_FIELDS, MAX_SPEC_NODES
+from conformance.readers.source import peek_regular, read_limited
+
+# libyaml when present: fast, and it refuses nesting past 1,000 levels by itself.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _MAX_DEPTH = 12
@@ -31,23 +40,36 @@ def is_spec(path: Path) -> bool:
     """An OpenAPI document or a JSON Schema, by extension and first bytes."""
     if path.suffix.lower() not in (".yaml", ".yml", ".json"):
         return False
-    try:
-        with path.open("rb") as raw:
-            head = raw.read(4096).decode("utf-8", "replace")
-    except OSError:
+    head = peek_regular(path, 4096)  # a FIFO, device or link is left to the export reader
+    if head is None:
         return False
-    return any(marker in head for marker in ("openapi:", '"openapi"', '"$schema"', "$schema:"))
+    text = head.decode("utf-8", "replace")
+    return any(marker in text for marker in ("openapi:", '"openapi"', '"$schema"', "$schema:"))
 
 
 def read_spec(path: Path, kinds: frozenset[str]) -> SpecModel:
-    name = str(path)
-    document, lines = _load(path)
+    return spec_from_bytes(read_limited(path, MAX_SPEC_BYTES, "the spec"), str(path), kinds)
+
+
+def spec_from_bytes(data: bytes, name: str, kinds: frozenset[str]) -> SpecModel:
+    """The spec model of a spec file's bytes."""
+    document, lines = _load(data, name)
     if not isinstance(document, dict):
         raise InputError(name, "line 1", "a spec must be a mapping")
     walker = _Walker(name, lines, _resolver(document), kinds)
     if "openapi" in document:
         return walker.openapi(document)
     return SpecModel(name, (walker.record("schema", document, "", "record"),))
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    """The value if it is a mapping, else an empty one: a spec of the wrong shape has no fields
+    there, rather than crashing the reader."""
+    return value if isinstance(value, dict) else {}
+
+
+def _sequence(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 class _Walker:
@@ -58,24 +80,25 @@ class _Walker:
         self.lines = lines
         self.resolver = resolver
         self.kinds = kinds
+        self.fields_left = MAX_SPEC_FIELDS
 
     def openapi(self, document: dict[str, Any]) -> SpecModel:
         records: list[Record] = []
         url_fields: list[UrlField] = []
-        for route, item in (document.get("paths") or {}).items():
+        for route, item in _mapping(document.get("paths")).items():
             if not isinstance(item, dict):
                 continue
-            shared = item.get("parameters") or []
+            shared = _sequence(item.get("parameters"))
             for method in _METHODS:
                 operation = item.get(method)
                 if isinstance(operation, dict):
-                    pointer = f"/paths/{_escape(route)}/{method}"
+                    pointer = f"/paths/{_escape(str(route))}/{method}"
                     label = f"{method.upper()} {route}"
                     records += self._operation(label, operation, shared, pointer)
                     url_fields += self._url_fields(label, operation, shared, pointer)
         servers = tuple(
             (str(s.get("url", "")), self.lines.get(f"/servers/{i}"))
-            for i, s in enumerate(document.get("servers") or [])
+            for i, s in enumerate(_sequence(document.get("servers")))
             if isinstance(s, dict)
         )
         return SpecModel(self.name, tuple(records), servers, tuple(url_fields))
@@ -86,21 +109,20 @@ class _Walker:
         records = []
         request: dict[str, list[str]] = {}
         for param in self._parameters(operation, shared):
-            request[str(param.get("name"))] = [
-                str((param.get("schema") or {}).get("type", "parameter"))
-            ]
-        body = (operation.get("requestBody") or {}).get("content") or {}
+            declared = _mapping(param.get("schema")).get("type", "parameter")
+            request[str(param.get("name"))] = [str(declared)]
+        body = _mapping(_mapping(self._deref(operation.get("requestBody"))).get("content"))
         kind = "record"
         for media in body.values():
-            schema = (media or {}).get("schema") or {}
+            schema = _mapping(_mapping(media).get("schema"))
             kind = self._kind(schema, kind)
             request.update(dict(self._fields(schema, "", 0)))
         if request:
             records.append(self._record(f"{label} request", request, f"{pointer}", kind))
-        for status, response in (operation.get("responses") or {}).items():
-            content = self._deref(response).get("content") or {}
+        for status, response in _mapping(operation.get("responses")).items():
+            content = _mapping(_mapping(self._deref(response)).get("content"))
             for media in content.values():
-                schema = (media or {}).get("schema") or {}
+                schema = _mapping(_mapping(media).get("schema"))
                 fields = dict(self._fields(schema, "", 0))
                 if fields:
                     where = f"{pointer}/responses/{status}"
@@ -109,7 +131,7 @@ class _Walker:
         return records
 
     def _parameters(self, operation: dict[str, Any], shared: list[Any]) -> Iterator[dict[str, Any]]:
-        for param in [*shared, *(operation.get("parameters") or [])]:
+        for param in [*shared, *_sequence(operation.get("parameters"))]:
             resolved = self._deref(param)
             if isinstance(resolved, dict) and resolved.get("name"):
                 yield resolved
@@ -134,7 +156,7 @@ class _Walker:
 
     def _kind(self, schema: dict[str, Any], default: str) -> str:
         """A schema named like one of the profile's record kinds ("Leerling") is that kind."""
-        target = schema.get("$ref") or (schema.get("items") or {}).get("$ref") or ""
+        target = schema.get("$ref") or _mapping(schema.get("items")).get("$ref") or ""
         name = str(target).rsplit("/", 1)[-1].lower()
         return name if name in self.kinds else default
 
@@ -143,7 +165,9 @@ class _Walker:
 
     def _scalar_items(self, schema: Any) -> Any:
         """An array of scalars is the field itself (arrays are transparent, as in exports)."""
-        while isinstance(schema, dict) and set(schema) & {"items"} and not schema.get("properties"):
+        for _ in range(_MAX_DEPTH):  # items of items of … a $ref cycle would never end
+            if not (isinstance(schema, dict) and "items" in schema) or schema.get("properties"):
+                break
             item = self._deref(schema["items"])
             if _has_fields(item):
                 return schema
@@ -151,23 +175,31 @@ class _Walker:
         return schema
 
     def _fields(self, schema: Any, prefix: str, depth: int) -> Iterator[tuple[str, list[str]]]:
-        """(field path, [declared type]) for every property, arrays transparent."""
+        """(field path, [declared type]) for every property, arrays transparent; no more than
+        ``MAX_SPEC_FIELDS`` in all, however the $refs fan out."""
         schema = self._deref(schema)
         if not isinstance(schema, dict) or depth > _MAX_DEPTH:
             return
         for key in ("allOf", "anyOf", "oneOf"):
-            for part in schema.get(key) or []:
+            for part in _sequence(schema.get(key)):
                 yield from self._fields(part, prefix, depth + 1)
         if "items" in schema:
             yield from self._fields(schema["items"], prefix, depth + 1)
-        for name, sub in (schema.get("properties") or {}).items():
+        for name, sub in _mapping(schema.get("properties")).items():
             path = f"{prefix}{name}"
             resolved = self._scalar_items(self._deref(sub))
             if _has_fields(resolved):  # an object (or array of objects): its leaves are fields
                 yield from self._fields(resolved, f"{path}/", depth + 1)
             else:
+                self._count_field()
                 declared = resolved.get("type", "value") if isinstance(resolved, dict) else "value"
                 yield path, [str(declared)]
+
+    def _count_field(self) -> None:
+        self.fields_left -= 1
+        if self.fields_left < 0:
+            problem = f"its $refs expand to more than {MAX_SPEC_FIELDS:,} fields; refused"
+            raise InputError(self.name, None, problem)
 
 
 def _has_fields(schema: Any) -> bool:
@@ -183,9 +215,10 @@ def _escape(key: str) -> str:
 def load_document(path: Path) -> tuple[Any, Callable[[Any], Any]]:
     """The parsed YAML or JSON document and the function that follows its ``$ref``s (the
     same resolution the spec reader uses); malformed input is one InputError line."""
-    document = _load(path)[0]
+    name = str(path)
+    document = _load(read_limited(path, MAX_SPEC_BYTES, "the spec"), name)[0]
     resolver = _resolver(document if isinstance(document, dict) else {})
-    return document, lambda node: _deref(node, resolver, str(path))
+    return document, lambda node: _deref(node, resolver, name)
 
 
 def _resolver(document: dict[str, Any]) -> Any:
@@ -197,40 +230,63 @@ def _resolver(document: dict[str, Any]) -> Any:
 
 
 def _deref(node: Any, resolver: Any, name: str) -> Any:
+    """Follow ``$ref``s (a bounded number, cycles included); only references into the document
+    itself resolve: the registry has no retriever, so nothing is fetched."""
     seen = 0
     while isinstance(node, dict) and "$ref" in node and seen < _MAX_DEPTH:
+        target = node["$ref"]
+        if not isinstance(target, str):
+            raise InputError(name, None, "a $ref that is not a string")
         try:
-            node = resolver.lookup(node["$ref"]).contents
-        except Unresolvable:
-            raise InputError(name, None, f"unresolvable $ref {node['$ref']}") from None
+            node = resolver.lookup(target).contents
+        # referencing raises its own errors, and trips over a document of the wrong shape
+        # (a string where it expects a schema): both are this spec's mistake.
+        except (Unresolvable, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            raise InputError(name, None, f"unresolvable $ref {target[:200]}") from None
         seen += 1
     return node
 
 
-def _load(path: Path) -> tuple[Any, dict[str, int]]:
+def _load(data: bytes, name: str) -> tuple[Any, dict[str, int]]:
     """The document and the line of every JSON pointer in it (YAML nodes keep their marks)."""
-    name = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(name, f"byte {exc.start}", "spec is not UTF-8") from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        lines = _marks(node, name)
+        document = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1} column {mark.column + 1}" if mark else None
         raise InputError(name, where, f"malformed spec: {exc.problem}") from None
+    except yaml.YAMLError:
+        raise InputError(name, None, "malformed spec: not YAML or JSON") from None
+    except RecursionError:
+        raise InputError(name, None, "malformed spec: nested too deeply") from None
+    finally:
+        loader.dispose()
+    return document, lines
+
+
+def _marks(root: yaml.Node | None, name: str) -> dict[str, int]:
+    """The line of each JSON pointer, walked without recursion; aliases are followed (a node
+    may be reached twice), so the walk stops at ``MAX_SPEC_NODES``: past that, aliases are
+    multiplying a few lines into millions of nodes."""
     lines: dict[str, int] = {}
-    _marks(node, "", lines)
-    return yaml.safe_load(text), lines
-
-
-def _marks(node: yaml.Node | None, pointer: str, lines: dict[str, int]) -> None:
-    if node is None:
-        return
-    lines[pointer] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            _marks(value, f"{pointer}/{_escape(str(key.value))}", lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, value in enumerate(node.value):
-            _marks(value, f"{pointer}/{index}", lines)
+    stack: list[tuple[yaml.Node, str]] = [(root, "")] if root is not None else []
+    budget = MAX_SPEC_NODES
+    while stack:
+        node, pointer = stack.pop()
+        budget -= 1
+        if budget < 0:
+            problem = f"more than {MAX_SPEC_NODES:,} nodes once its aliases are expanded"
+            raise InputError(name, None, problem)
+        lines.setdefault(pointer, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            stack += [(v, f"{pointer}/{_escape(str(k.value))}") for k, v in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(v, f"{pointer}/{i}") for i, v in enumerate(node.value)]
+    return lines

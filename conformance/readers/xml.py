@@ -3,7 +3,12 @@
 ``lxml.etree.iterparse`` fires only for record elements (the ``tag`` filter keeps the per-element
 work in C); each record is flattened to field paths, then cleared, and everything already parsed
 before it is dropped, so memory stays flat whatever the file size. The parser never loads a DTD,
-never expands an entity, never touches the network, and keeps libxml2's default depth limit.
+never expands an entity, never touches the network, and keeps libxml2's default limits (depth
+256, text nodes of 10 MB, entity amplification).
+
+A document with a DTD of its own (entity declarations, or an external DTD) is refused before
+its first record: an unexpanded entity would hide its value from the checks (a false pass), and
+expanding one is XXE or an entity bomb. A bare ``<!DOCTYPE leerlingen>`` is harmless and read.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from lxml import etree
 
 from conformance.model.errors import InputError
 from conformance.model.records import Record
+from conformance.readers.limits import parser_words
 
 _PARSER_OPTIONS: dict[str, Any] = {
     "resolve_entities": False,
@@ -67,15 +73,21 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
         by_tag.setdefault(rule.tag, []).append(rule)
     builder = _RecordBuilder(name, _Flattener(frozenset(by_tag)))
     events = etree.iterparse(stream, events=("end",), tag=list(by_tag), **_PARSER_OPTIONS)
+    checked = False
     try:
         for _, element in events:
+            if not checked:
+                refuse_doctype(element.getroottree(), name)
+                checked = True
             found = next((r for r in by_tag[element.tag] if r.matches(element)), None)
             if found is not None:
                 yield builder.record(element, found.kind)
                 element.clear(keep_tail=True)
                 _prune_parsed(element, builder.flattener.record_tags)
+        if not checked and events.root is not None:  # no record: still say what is wrong
+            refuse_doctype(events.root.getroottree(), name)
     except etree.XMLSyntaxError as exc:
-        raise InputError(name, _position(exc), _syntax_problem(exc)) from None
+        raise InputError(name, _position(exc), syntax_problem(exc)) from None
 
 
 class _RecordBuilder:
@@ -190,12 +202,14 @@ def discover_rules(stream: IO[bytes], name: str) -> list[RecordRule]:
             for _, element in parser.read_events():
                 if not isinstance(element, etree._Element):
                     continue
+                if not counts:
+                    refuse_doctype(element.getroottree(), name)
                 if len(element) or element.attrib:
                     ancestors = tuple(a.tag for a in element.iterancestors())
                     key = (tuple(reversed(ancestors)), element.tag)
                     counts[key] = counts.get(key, 0) + 1
     except etree.XMLSyntaxError as exc:
-        raise InputError(name, _position(exc), _syntax_problem(exc)) from None
+        raise InputError(name, _position(exc), syntax_problem(exc)) from None
     repeated = [(n, -len(a), a, t) for (a, t), n in counts.items() if n > 1 and a]
     if not repeated:
         raise InputError(name, None, "no repeated record elements found; use a profile")
@@ -209,8 +223,29 @@ def _position(exc: etree.XMLSyntaxError) -> str:
     return f"line {line} column {column}"
 
 
-def _syntax_problem(exc: etree.XMLSyntaxError) -> str:
-    message = (exc.msg or "malformed XML").split(", line ")[0].strip()
+def refuse_doctype(tree: etree._ElementTree, name: str) -> None:
+    """Refuse a document whose DOCTYPE declares entities or names an external DTD (which may
+    declare them); element and attribute declarations alone change no value here."""
+    info = tree.docinfo
+    if info.system_url or info.public_id:  # type: ignore[attr-defined]  # not in lxml-stubs
+        problem = "refers to an external DTD, which is never loaded; remove the DOCTYPE"
+        raise InputError(name, "line 1", problem)
+    dtd = info.internalDTD
+    if dtd is not None and dtd.entities():  # type: ignore[attr-defined]  # not in lxml-stubs
+        problem = (
+            "declares entities, which are never expanded (XXE, entity bombs), so the values "
+            "behind them could not be checked; remove the DOCTYPE"
+        )
+        raise InputError(name, "line 1", problem)
+
+
+def syntax_problem(exc: etree.XMLSyntaxError, what: str = "XML") -> str:
+    """libxml2's message in our words where it names a limit; never the input itself."""
+    message = parser_words((exc.msg or "malformed").split(", line ")[0]) or "malformed"
     if message.startswith("Excessive depth"):
         return "elements nested deeper than 256 levels; refused to keep memory bounded"
-    return f"malformed XML: {message}"
+    if "huge text node" in message or "too long" in message.lower():
+        return "a text or attribute value longer than 10 MB; refused to keep memory bounded"
+    if "amplification" in message.lower():
+        return "entities expand to far more than the file holds (an entity bomb); refused"
+    return f"malformed {what}: {message}"
