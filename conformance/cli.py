@@ -110,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _printable(text: str) -> str:
+    """Control characters shown escaped: an error stays one line and sends no terminal codes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _certify_parser(verbs: argparse._SubParsersAction[_Parser]) -> None:
     run = verbs.add_parser("certify", help="everything in the config -> one report bundle")
     run.add_argument(
@@ -152,8 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(arguments)
         args.command = shlex.join(["conformance", *arguments])
         return _HANDLERS[args.verb](args)
-    except UserError as exc:
-        print(f"conformance: error: {exc}", file=sys.stderr)
+    except UserError as exc:  # one line, whatever a file name holds (newlines, escapes)
+        print(f"conformance: error: {_printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("conformance: interrupted; nothing was written", file=sys.stderr)

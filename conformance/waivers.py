@@ -30,9 +30,11 @@ from conformance.model.findings import Finding, Location
 from conformance.model.report import RequirementResult, WaiverRecord
 from conformance.model.requirements import CATALOGUE
 from conformance.model.verdict import Verdict
+from conformance.readers.source import read_limited
 
 _REQUIRED = ("requirement", "scope", "justification", "owner", "expires")
 _OPTIONAL = ("location", "approved_by")
+_MAX_BYTES = 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +79,15 @@ class Outcome:
 
 def load(path: Path) -> list[Waiver]:
     name = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UserError(name, None, f"cannot read: {exc.strerror}") from None
+    data = read_limited(path, _MAX_BYTES, "the waivers file", follow_link=True)
+    try:  # bounded and regular files only: a FIFO would block, /dev/zero never end
+        raw = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise UserError(name, f"byte {exc.start}", "the waivers file is not UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise UserError(name, None, f"invalid TOML: {exc}") from None
+    except RecursionError:
+        raise UserError(name, None, "invalid TOML: nested too deeply") from None
     entries = raw.get("waiver", [])
     if not isinstance(entries, list) or set(raw) - {"waiver"}:
         raise UserError(name, "waiver", "expected [[waiver]] entries only")

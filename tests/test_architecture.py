@@ -16,7 +16,7 @@ ALLOWED = {
     "reporters": {"model", "schemas"},
     "checks": {"detect", "model"},
     "engine": {"checks", "probes", "readers", "profiles", "model", "detect", "package"},
-    "waivers": {"model"},
+    "waivers": {"model", "readers"},
     "selfcheck": {"profiles", "model", "package"},
     "signing": {"reporters", "model"},
     "certify": {

@@ -213,3 +213,11 @@ def test_every_requirement_in_a_report_carries_its_documented_fix(cli) -> None:
     fixes = {r["id"]: r["fix"] for r in run.report["requirements"]}
     assert fixes["NAW-001"] == IdentifyingField.doc.fix
     assert all(fixes.values()), [rid for rid, fix in fixes.items() if not fix]
+
+
+def test_an_error_line_stays_one_line_whatever_the_file_name_holds(tmp_path: Path, cli) -> None:
+    odd = tmp_path / "leerlingen\n\x1b[31mrood.json"
+    run = cli("check", "--profile", "nl-generic", odd, report=False)
+    assert run.code == 2
+    assert len(run.err.strip().splitlines()) == 1
+    assert "\x1b" not in run.err and "\\n" in run.err

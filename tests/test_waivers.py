@@ -157,3 +157,12 @@ def test_findings_beyond_the_cap_keep_a_waived_requirement_failing(tmp_path: Pat
     assert after.verdict is Verdict.FAIL
     (shown,) = after.findings
     assert shown.message.startswith("30 more finding(s) beyond the report's cap")
+
+
+def test_a_waivers_file_that_is_not_utf8_or_not_a_file_is_one_clear_error(tmp_path: Path) -> None:
+    broken = tmp_path / "waivers.toml"
+    broken.write_bytes(b'[[waiver]]\nowner = "\xff"\n')
+    with pytest.raises(UserError, match="not UTF-8"):
+        waivers.load(broken)
+    with pytest.raises(UserError):
+        waivers.load(tmp_path)  # a folder
