@@ -131,3 +131,15 @@ def test_redact_pseudonym_keeps_only_the_public_prefix() -> None:
     assert shown == f"https://ketenid.nl/201703/{HEX128[0]}******** (128 chars)"
     assert HEX128[1:9] not in shown
     assert redact_pseudonym("111222333") == "1********"
+
+
+def test_long_free_text_is_scanned_in_linear_time() -> None:
+    """A long note full of names once took a minute (famous names looked up per candidate,
+    every detection compared with every other); four times the text may not take much more
+    than four times as long. Work is counted in detections, not timed."""
+    from conformance.detect.scan import scan
+
+    note = "Vandaag belde Jan de Vries over Sanne Bakker en Piet Jansen. "
+    small, large = scan(note * 500), scan(note * 2000)
+    assert len(large) == 4 * len(small) > 0
+    assert [d.recogniser for d in large[:3]] == ["name", "name", "name"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from importlib import import_module
 
 from conformance.detect import name_lists as lists
@@ -250,17 +250,29 @@ def _context_before(tokens: list[tuple[str, int, int]], i: int) -> bool:
 def _famous(lower: str, start: int, end: int) -> bool:
     """Whether a famous name stands in the text where the name was found ("M.G. Schmidt" in
     "Annie M.G. Schmidt"), as whole words."""
+    return any(at < end and start < after for at, after in _famous_spans(lower))
+
+
+@lru_cache(maxsize=64)
+def _famous_spans(lower: str) -> tuple[tuple[int, int], ...]:
+    """Where famous names stand in a text, found once per text: looking them up again for each
+    candidate made long free text quadratic (a 160 KB note took a minute)."""
+    spans = []
     for famous in lists.FAMOUS:
         at = lower.find(famous)
         while at >= 0:
             after = at + len(famous)
-            whole = (at == 0 or not lower[at - 1].isalnum()) and (
+            if (at == 0 or not lower[at - 1].isalnum()) and (
                 after == len(lower) or not lower[after].isalnum()
-            )
-            if whole and at < end and start < after:
-                return True
+            ):
+                spans.append((at, after))
             at = lower.find(famous, at + 1)
-    return False
+    return tuple(spans)
+
+
+@lru_cache(maxsize=64)
+def _lowered(text: str) -> str:
+    return text.lower()
 
 
 def _capitalised(word: str) -> bool:
@@ -268,7 +280,7 @@ def _capitalised(word: str) -> bool:
 
 
 def _excluded(text: str, tokens: list[tuple[str, int, int]], i: int, end: int) -> bool:
-    if _famous(text.lower(), tokens[i][1], tokens[end][2]):
+    if _famous(_lowered(text), tokens[i][1], tokens[end][2]):
         return True
     around = [
         t[0].lower().rstrip(".") for t in tokens[max(0, i - 2) : i] + tokens[end + 1 : end + 3]

@@ -141,17 +141,22 @@ def scan(value: str, hint: Hint = NO_HINT) -> list[Detection]:
 
 def _without_contained(found: list[Detection]) -> list[Detection]:
     """Drop a detection inside another one's span when it is the weaker reading of the same
-    characters (digits of an IBAN or ECK iD read as a BSN, a name inside an e-mail address)."""
+    characters (digits of an IBAN or ECK iD read as a BSN, a name inside an e-mail address).
+    One sweep in order of position: the kept detection reaching furthest is the container to
+    ask (comparing every pair made long free text quadratic)."""
     found.sort(key=lambda d: (d.start, -d.end))
     kept: list[Detection] = []
+    seen: set[Detection] = set()
+    widest: Detection | None = None
     for detection in found:
-        container = next(
-            (k for k in kept if k.start <= detection.start and detection.end <= k.end), None
-        )
-        if container is not None and not _may_nest(container.recogniser, detection.recogniser):
+        inside = widest is not None and detection.end <= widest.end
+        if inside and widest is not None and not _may_nest(widest.recogniser, detection.recogniser):
             continue
-        if detection not in kept:
+        if detection not in seen:
+            seen.add(detection)
             kept.append(detection)
+            if widest is None or detection.end > widest.end:
+                widest = detection
     return kept
 
 
