@@ -58,9 +58,12 @@ def detect_eval(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Speed and memory, measured (never asserted in a test): LNK-003 over 10 million records
-    and LNK-004 over two 1-million-record exports, beside DuckDB. Pass --records N to scale."""
+    """Speed and memory, measured (never asserted in a test): check on XML, JSON Lines, CSV and
+    a JSON array at 10k-1M records beside a bare parser pass over the same file (ratios to the
+    targets of PERFORMANCE.md), then LNK-003 over 10 million records and LNK-004 over two
+    1-million-record exports beside DuckDB. Pass --records N to scale the latter."""
     session.install(".", "duckdb")
+    session.run("python", "bench/bench_formats.py")  # check vs the bare parser, per format
     session.run("python", "bench/bench_linkage.py", *session.posargs)
 
 

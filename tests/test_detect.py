@@ -9,6 +9,7 @@ from conformance.detect.fieldnames import classify_path
 from conformance.detect.precision import precision_of
 from conformance.detect.pseudonyms import PseudonymKind, classify_pseudonym, malformation
 from conformance.detect.redact import redact, redact_pseudonym
+from conformance.detect.scan import scan
 from conformance.model.profile import FieldClass, Precision
 
 HEX128 = eckid("a")[-128:]
@@ -137,8 +138,6 @@ def test_long_free_text_finds_every_name_once() -> None:
     """The sweep that made long notes linear (they took a minute) must keep every name and
     drop none twice: four times the text, four times the detections (speed itself is measured
     in the benchmark, never asserted here)."""
-    from conformance.detect.scan import scan
-
     note = "Vandaag belde Jan de Vries over Sanne Bakker en Piet Jansen. "
     small, large = scan(note * 500), scan(note * 2000)
     assert len(large) == 4 * len(small) > 0
