@@ -98,3 +98,13 @@ def test_a_grant_to_public_reaches_every_role(tmp_path: Path, cli) -> None:
     run = cli("check", "--profile", "nl-generic", leaked)
     (finding,) = run.findings("SEP-002")
     assert "role app_reader may read both" in finding["message"]
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://u:secret@127.0.0.1:notaport/db", "postgresql://u:secret@[::1/db"]
+)
+def test_a_database_url_that_does_not_parse_is_one_clear_error(cli, url: str) -> None:
+    run = cli("check", "--profile", "nl-generic", url, report=False)
+    assert run.code == 2
+    assert "database URL: not a valid database URL" in run.err
+    assert "secret" not in run.err

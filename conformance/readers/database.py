@@ -68,7 +68,7 @@ def read_database(text: str) -> StorageModel:
 def _url(text: str) -> URL:
     try:
         url = make_url(text)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port or host that does not parse
         raise InputError("database URL", None, "not a valid database URL") from None
     if url.password is None and os.environ.get(PASSWORD_VARIABLE):
         url = url.set(password=os.environ[PASSWORD_VARIABLE])
