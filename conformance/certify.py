@@ -172,7 +172,7 @@ def _glob(base: Path, pattern: str, where: str = "inputs", name: str = "") -> li
     )
     try:
         matches = sorted(str(p) for p in root.glob(relative) if p.is_file())
-    except (OSError, ValueError, NotImplementedError):  # a name too long, an odd pattern
+    except (OSError, ValueError):  # a name too long for the file system; pathlib refusing it
         raise UserError(name, where, f"{shown(pattern)} cannot be matched") from None
     if path.is_absolute() or ".." in path.parts:
         return matches  # the config names a place outside its folder itself

@@ -93,12 +93,18 @@ def _looks_like_export(name: str) -> bool:
 
 def _profile(root: Path, exports: list[str]) -> str:
     """The shipped profile whose XML namespace the exports use, else nl-generic."""
-    heads = [(root / e).read_bytes()[:4096] for e in exports if e.lower().endswith(".xml")]
+    heads = [_head(root / e) for e in exports if e.lower().endswith(".xml")]
     for profile in shipped_profiles():
         spaces = [ns.encode() for ns in profile.format.namespaces.values()]
         if spaces and any(ns in head for head in heads for ns in spaces):
             return profile.id
     return "nl-generic"
+
+
+def _head(path: Path) -> bytes:
+    """The first 4 KiB, where the root element names its namespace (an export may be GBs)."""
+    with path.open("rb") as handle:
+        return handle.read(4096)
 
 
 def confirm(found: Found, ask: Ask) -> Found:
