@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conformance.detect.derivation import derivation_of, normalise, public_scrypt
+from conformance.detect.derivation import (
+    _variants,
+    derivation_of,
+    forms,
+    normalise,
+    public_scrypt,
+    sha512_derivation,
+)
 
 BSN = "111222333"
 
@@ -59,3 +69,77 @@ def test_normalise_takes_the_last_url_segment() -> None:
 def test_public_scrypt_matches_kennisnets_test_vector() -> None:
     expected = "9735dfd2235eaeb5f0300886bcc99c82ffc1d6420c4e0bde8de7218def2135fa"
     assert public_scrypt("063138219") == expected
+
+
+# --- the fast ways give what the plain enumeration of forms gives ------------------------------
+
+
+def _reference(pseudonym: str, secrets: list[str]) -> str | None:
+    """derivation_of written plainly: every form forms() makes, compared one by one."""
+    value = normalise(pseudonym)
+    if not value:
+        return None
+    lowered = value.lower()
+    truncatable = len(value) >= 16 and re.match(r"[0-9A-Fa-f]{16,}$", value) is not None
+
+    def fits(length: int) -> bool:
+        return length == len(value) or (truncatable and length > len(value))
+
+    for secret in _variants(secrets):
+        for form, how in forms(secret, fits):
+            if value == form:
+                return how
+            if truncatable and form.lower().startswith(lowered):
+                cut = len(form) > len(value)
+                return f"{how}, truncated to {len(value)} characters" if cut else how
+    return None
+
+
+_SECRETS = st.lists(
+    st.one_of(
+        st.sampled_from([BSN, " 111222333 ", "L00000017", "ll-0017", "a" * 70, "x" * 100]),
+        st.text(st.characters(codec="utf-8"), max_size=12),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@st.composite
+def _derived_or_not(draw: st.DrawFn) -> tuple[str, list[str]]:
+    secrets = draw(_SECRETS)
+    secret = draw(st.sampled_from(secrets)).strip()
+    raw = secret.encode()
+    candidates = [
+        secret,
+        raw.hex(),
+        base64.b64encode(raw).decode(),
+        hashlib.sha512(raw).hexdigest(),
+        hashlib.sha512(raw.lower()).hexdigest()[:40],
+        base64.urlsafe_b64encode(hashlib.sha256(raw).digest()).decode().rstrip("="),
+        hashlib.md5(raw).hexdigest().upper(),  # noqa: S324  (what we detect)
+        "https://ketenid.nl/201703/" + hashlib.sha512(raw).hexdigest(),
+        "https://ketenid.nl/201703/" + hashlib.sha512(b"other").hexdigest(),
+        draw(st.text(max_size=20)),
+    ]
+    return draw(st.sampled_from(candidates)), secrets
+
+
+@settings(max_examples=400, deadline=None)
+@given(case=_derived_or_not())
+def test_derivation_of_equals_the_plain_enumeration(case: tuple[str, list[str]]) -> None:
+    pseudonym, secrets = case
+    assert derivation_of(pseudonym, secrets) == _reference(pseudonym, secrets)
+
+
+@settings(max_examples=300, deadline=None)
+@given(secrets=_SECRETS, derived=st.booleans(), pick=st.integers(0, 2))
+def test_sha512_shortcut_equals_derivation_of(secrets: list[str], derived: bool, pick: int) -> None:
+    secret = secrets[pick % len(secrets)].strip()
+    tail = hashlib.sha512((secret if derived else secret + "!").encode()).hexdigest()
+    assert sha512_derivation(tail, secrets) == derivation_of(tail, secrets)
+
+
+def test_a_whole_digest_in_upper_case_is_not_called_truncated() -> None:
+    upper = hashlib.md5(BSN.encode()).hexdigest().upper()  # noqa: S324  (what we detect)
+    assert derivation_of(upper, [BSN]) == "unsalted MD5 (hex)"

@@ -604,25 +604,10 @@ def test_check_of_a_database_writes_no_canary(
     assert_no_leaks(captured(run, debug_logs, **written(tmp_path, before)))
 
 
-FIELD_NAME_LEAK = (
-    "leak: a field *name* that is a personal value is quoted raw — MIN-001 'unknown field "
-    "(not in the profile) '<name>'', NAW-002 'in field '<name>'' and the findings' field — in "
-    "every format and on stderr (conformance/checks/minimisation.py:62-65 and the NAW-002 "
-    "message at conformance/checks/naw.py:159; field paths reach messages unredacted)"
-)
-
-
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(
-            "zonder-kopregel.csv",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=FIELD_NAME_LEAK + ": a CSV without "
-                "its header row makes the first pupil's ECK iD, name and BSN the field names",
-            ),
-        ),
+        pytest.param("zonder-kopregel.csv"),  # refused: its first row holds data (exit 2)
         pytest.param("zonder-kopregel-dubbel.csv"),  # the duplicate is named by position
         pytest.param(
             "cijfers-per-bsn.json",  # JSON keyed by BSN: the keys are redacted (detect/safepath)

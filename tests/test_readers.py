@@ -211,6 +211,35 @@ def test_csv_tolerates_trailing_empty_cells_and_names_blank_columns(tmp_path: Pa
     assert read(path)[0].fields == {"eckId": ["E1"], "column 2": ["hidden"], "b": ["2"]}
 
 
+@pytest.mark.parametrize(
+    ("first_row", "column", "held"),
+    [
+        ("https://ketenid.nl/201703/" + "ab" * 64 + ";Zyqx;Qwert", 1, "a URL"),
+        ("L17;Zyqx;736492811", 3, "a long number"),
+        ("L17;zyqx@example.nl;Qwerty", 2, "email"),
+    ],
+    ids=["eck-id", "bsn", "e-mail"],
+)
+def test_csv_whose_first_row_is_data_is_refused_without_quoting_it(
+    tmp_path: Path, first_row: str, column: int, held: str
+) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text(first_row + "\n" + first_row + "\n")
+    with pytest.raises(InputError) as caught:
+        read(path)
+    message = str(caught.value)
+    assert f"line 1 column {column}" in message
+    assert "the first row holds data" in message and held in message
+    assert not any(cell in message for cell in first_row.split(";"))
+
+
+def test_csv_headers_that_only_mention_personal_data_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    header = "leerling_id;Naam ouder;e-mail;telefoon 2;geboortedatum (dd-mm-jjjj);cijfer 2024"
+    path.write_text(header + "\n1;x;y;z;w;7\n")
+    assert len(read(path)[0].fields) == 6
+
+
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         read(tmp_path / "absent.xml")

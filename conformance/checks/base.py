@@ -1,9 +1,10 @@
 """The check protocol and its registry.
 
 A check is a small class registered with ``@register``: the engine creates one per run, shows it
-every record (``visit``), then asks for its findings (``finish``). Checks abstain from records
-outside their scope, count what they ``examined`` (0 means not applicable), and never format
-personal data: evidence goes through :mod:`conformance.detect.redact` before it is stored.
+every record (``visit``, or ``visit_batch`` for a run of records of one shape), then asks for
+its findings (``finish``). Checks abstain from records outside their scope, count what they
+``examined`` (0 means not applicable), and never format personal data: evidence goes through
+:mod:`conformance.detect.redact` before it is stored.
 Third-party checks register through the same decorator (entry point group
 ``conformance.checks``).
 """
@@ -16,7 +17,7 @@ from typing import ClassVar, TypeVar
 from conformance.checks.context import CheckContext
 from conformance.checks.tally import Tally
 from conformance.model.findings import Finding
-from conformance.model.records import Record
+from conformance.model.records import Record, RecordBatch
 from conformance.model.requirements import CATALOGUE, CheckDoc
 from conformance.model.spec import SpecModel
 from conformance.model.storage import StorageModel
@@ -47,6 +48,12 @@ class Check:
 
     def visit(self, record: Record) -> None:
         """Look at one record; note what is wrong in ``self.tally``."""
+
+    def visit_batch(self, batch: RecordBatch) -> None:
+        """Look at consecutive records of one shape. Checks whose per-record work can be done
+        per shape and per column override this; the result must equal visiting each record."""
+        for record in batch.records:
+            self.visit(record)
 
     def inspect_spec(self, spec: SpecModel) -> None:
         """Look at an interface spec as a whole (servers, URL parameters)."""

@@ -9,7 +9,7 @@ from typing import Generic, TypeVar, cast
 
 from conformance.detect.fieldnames import classify_path
 from conformance.model.profile import FieldClass, FieldRule, Profile, Purpose
-from conformance.model.records import Record
+from conformance.model.records import Record, RecordBatch
 
 T = TypeVar("T")
 ShapeKey = tuple[str, ...]
@@ -46,6 +46,8 @@ class CheckContext:
         self._shared: dict[str, object] = {}
         self._last_key: ShapeKey = ()
         self._key_paths: ShapeCache[str | None] = ShapeCache(self._key_path)
+        self._pseudonym_paths: ShapeCache[str | None] = ShapeCache(self._pseudonym_path)
+        self._identity_paths: ShapeCache[str | None] = ShapeCache(self._identity_path)
 
     def shape(self, record: Record) -> ShapeKey:
         """The record's shape key, built once per record however many checks ask."""
@@ -109,6 +111,38 @@ class CheckContext:
                 rule = self.rule(path)
                 if rule is not None and rule.cls is FieldClass.PSEUDONYM:
                     return path, found
+        return None
+
+    def pseudonym_column(self, batch: RecordBatch) -> tuple[str, list[str]] | None:
+        """The batch's pseudonym field and its one value per record, when every record has
+        exactly one (the column a batch check reads); None otherwise, and then the check
+        visits the records one by one."""
+        path = self._pseudonym_paths.get(batch.shape, batch.first)
+        if path is None:
+            return None
+        values = batch.single(path)
+        return None if values is None else (path, values)
+
+    def identity_column(self, batch: RecordBatch) -> tuple[str, list[str]] | None:
+        """The batch's identity-key field and its first value per record (what
+        :meth:`identity` gives for each record), or None when the shape has no such field (or
+        a record holds no value in it: then the check visits the records one by one)."""
+        path = self._identity_paths.get(batch.shape, batch.first)
+        if path is None:
+            return None
+        columns = [record.fields[path] for record in batch.records]
+        return (path, [values[0] for values in columns]) if all(columns) else None
+
+    def _pseudonym_path(self, record: Record) -> str | None:
+        found = self.pseudonym(record)
+        return None if found is None else found[0]
+
+    def _identity_path(self, record: Record) -> str | None:
+        spec = self.profile.pseudonym
+        if spec is not None and spec.identity_key is not None:
+            return spec.identity_key if record.fields.get(spec.identity_key) else None
+        if self.profile.classify_names:
+            return self._key_paths.get(self.shape(record), record)
         return None
 
     def identity(self, record: Record) -> str | None:

@@ -5,22 +5,34 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from hashlib import blake2b
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 
 from conformance.checks.base import Check, Progress, document, register
 from conformance.checks.context import CheckContext, ShapeCache
+from conformance.checks.pseudonym import production_column
+from conformance.checks.spill import PartitionedRows
 from conformance.checks.tally import times
-from conformance.detect.derivation import derivation_of, normalise, public_scrypt
+from conformance.detect.derivation import (
+    derivation_of,
+    normalise,
+    public_scrypt,
+    sha512_derivation,
+)
 from conformance.detect.preimage import Hit, deep_search, digest_of
-from conformance.detect.pseudonyms import PseudonymKind, classify_pseudonym
+from conformance.detect.pseudonyms import (
+    ECKID_PRODUCTION_PREFIX,
+    PseudonymKind,
+    classify_pseudonym,
+)
 from conformance.detect.redact import redact
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass
-from conformance.model.records import Record
+from conformance.model.records import Record, RecordBatch
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence, Severity
 
@@ -103,6 +115,25 @@ class DerivablePseudonym(Check):
             raw = digest_of(tail) if len(self.digests) < _DEEP_TARGETS else None
             if raw is not None and classify_pseudonym(value) is not PseudonymKind.ECKID:
                 self.digests.setdefault(raw, Location(record.input, record.line, record.path))
+
+    def visit_batch(self, batch: RecordBatch) -> None:
+        """A column of production ECK iDs is neither short nor digest-shaped nor an HPgn (so
+        neither the scrypt nor --deep applies), and of the derived forms only a SHA-512 in hex
+        has an ECK iD's 128 characters: one digest per secret is what is left to compare."""
+        column = self.ctx.pseudonym_column(batch)
+        subject = self.ctx.profile.is_subject(batch.kind)
+        if column is None or not subject or not production_column(batch, column[0]):
+            super().visit_batch(batch)
+            return
+        field, values = column
+        self.examined += len(values)
+        tails = [value[len(ECKID_PRODUCTION_PREFIX) :] for value in values]
+        for path, _ in self.secret_fields.get(batch.shape, batch.first):
+            if path != field:
+                for record, tail in zip(batch.records, tails, strict=True):
+                    how = sha512_derivation(tail, record.fields[path])
+                    if how is not None:
+                        self.tally.add((field, path, how), record)
 
     def deepen(self, budget_seconds: float, progress: Progress | None) -> None:
         """Search all BSNs and onderwijsnummers for a preimage of a digest-shaped pseudonym."""
@@ -207,8 +238,8 @@ class KeyListPresent(Check):
         super().__init__(ctx)
         self.forbidden = ShapeCache(self._forbidden)
         self.inputs: list[str] = []
-        self.pseudonymous: list[array[int]] = []  # per input: key digests of pseudonym records
-        self.identified: list[array[int]] = []  # per input: key digests of identified records
+        self.pseudonymous = _KeysPerInput()  # key digests of pseudonym records, per input
+        self.identified = _KeysPerInput()  # key digests of identified records, per input
         self.identified_fields: list[set[str]] = []
 
     def not_applicable(self) -> str | None:
@@ -228,8 +259,8 @@ class KeyListPresent(Check):
 
     def start_input(self, name: str) -> None:
         self.inputs.append(name)
-        self.pseudonymous.append(array("Q"))
-        self.identified.append(array("Q"))
+        self.pseudonymous.start(len(self.inputs) - 1)
+        self.identified.start(len(self.inputs) - 1)
         self.identified_fields.append(set())
 
     def visit(self, record: Record) -> None:
@@ -245,10 +276,25 @@ class KeyListPresent(Check):
         if key is None:
             return
         if pseudonym is not None:
-            self.pseudonymous[-1].append(_key_digest(record.kind, key))
+            self.pseudonymous.add([_key_digest(record.kind, key)])
         elif direct:
-            self.identified[-1].append(_key_digest(record.kind, key))
+            self.identified.add([_key_digest(record.kind, key)])
             self.identified_fields[-1].update(direct)
+
+    def visit_batch(self, batch: RecordBatch) -> None:
+        pseudonym = self.ctx.pseudonym_column(batch)
+        keys = self.ctx.identity_column(batch)
+        if pseudonym is None or keys is None or not self.ctx.profile.is_subject(batch.kind):
+            super().visit_batch(batch)
+            return
+        self.examined += len(batch)
+        direct = self.forbidden.get(batch.shape, batch.first)
+        if direct:
+            self.tally.add_many(
+                ("record", pseudonym[0], ", ".join(direct)), batch.first, len(batch)
+            )
+        kind = batch.kind
+        self.pseudonymous.add([_key_digest(kind, key) for key in keys[1]])
 
     def finish(self) -> Iterable[Finding]:
         findings = self.tally.findings(
@@ -261,28 +307,73 @@ class KeyListPresent(Check):
         return findings + self._across_inputs()
 
     def _across_inputs(self) -> list[Finding]:
+        shared = _shared_keys(self.pseudonymous, self.identified, len(self.inputs))
         findings = []
-        for i, keys in enumerate(self.pseudonymous):
-            for j, identified in enumerate(self.identified):
-                if i == j or not keys or not identified:
-                    continue
-                shared = np.intersect1d(
-                    np.frombuffer(keys, dtype=np.uint64),
-                    np.frombuffer(identified, dtype=np.uint64),
+        for i, j in zip(*np.nonzero(shared), strict=True):
+            fields = ", ".join(sorted(self.identified_fields[j]))
+            findings.append(
+                Finding(
+                    requirement=self.requirement,
+                    message=f"{shared[i, j]:,} persons appear with their pseudonym in "
+                    f"{self.inputs[i]} and with direct identifiers ({fields}) in "
+                    f"{self.inputs[j]}, joined by the sender's key: together a code list",
+                    location=Location(self.inputs[j]),
+                    occurrences=int(shared[i, j]),
                 )
-                if len(shared):
-                    fields = ", ".join(sorted(self.identified_fields[j]))
-                    findings.append(
-                        Finding(
-                            requirement=self.requirement,
-                            message=f"{len(shared):,} persons appear with their pseudonym in "
-                            f"{self.inputs[i]} and with direct identifiers ({fields}) in "
-                            f"{self.inputs[j]}, joined by the sender's key: together a code list",
-                            location=Location(self.inputs[j]),
-                            occurrences=len(shared),
-                        )
-                    )
+            )
         return findings
+
+
+_KEY_ROW = np.dtype([("key", np.uint64), ("input", np.uint16)])
+_PENDING = 4096  # digests gathered in a plain array before they go to the partitioned store
+
+
+class _KeysPerInput:
+    """Key digests tagged with the input they came from, in partitioned rows that spill to
+    disk (checks/spill.py): memory stays flat however many records the inputs have."""
+
+    def __init__(self) -> None:
+        self.rows = PartitionedRows(_KEY_ROW, "key")
+        self.pending = array("Q")
+        self.input = 0
+
+    def start(self, index: int) -> None:
+        self._flush()
+        self.input = index
+
+    def add(self, digests: list[int]) -> None:
+        self.pending.extend(digests)
+        if len(self.pending) >= _PENDING:
+            self._flush()
+
+    def partitions(self) -> Iterator[np.ndarray[Any, Any]]:
+        self._flush()
+        return self.rows.partitions()
+
+    def _flush(self) -> None:
+        if self.pending:
+            keys = np.frombuffer(self.pending, dtype=np.uint64)
+            self.rows.extend(key=keys, input=np.full(len(keys), self.input, dtype=np.uint16))
+            self.pending = array("Q")
+
+
+def _shared_keys(pseudonymous: _KeysPerInput, identified: _KeysPerInput, inputs: int) -> Any:
+    """How many keys input i has on pseudonymous records and input j on identified ones, for
+    every pair i != j (a key never spans two partitions, so the counts add up exactly)."""
+    shared = np.zeros((inputs, inputs), dtype=np.int64)
+    if inputs < 2:
+        return shared
+    parts = zip(pseudonymous.partitions(), identified.partitions(), strict=True)
+    for with_pseudonym, with_identity in parts:
+        if not len(with_pseudonym) or not len(with_identity):
+            continue
+        for i in range(inputs):
+            keys = with_pseudonym["key"][with_pseudonym["input"] == i]
+            for j in range(inputs):
+                if i != j and len(keys):
+                    other = with_identity["key"][with_identity["input"] == j]
+                    shared[i, j] += len(np.intersect1d(keys, other))
+    return shared
 
 
 def _key_digest(kind: str, key: str) -> int:

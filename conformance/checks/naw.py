@@ -8,11 +8,11 @@ from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.tally import times
 from conformance.detect.redact import redact
-from conformance.detect.scan import HINTED, candidates, scan
-from conformance.detect.spans import Hint
+from conformance.detect.scan import HINTED, candidates, scan, scan_column
+from conformance.detect.spans import Detection, Hint
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass
-from conformance.model.records import Record
+from conformance.model.records import Record, RecordBatch
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence
 
@@ -54,6 +54,13 @@ class IdentifyingField(Check):
         for path, category in self.forbidden.get(self.ctx.shape(record), record):
             evidence = None if record.synthetic else redact(record.fields[path][0])
             self.tally.add((record.kind, path, category), record, evidence)
+
+    def visit_batch(self, batch: RecordBatch) -> None:
+        first = batch.first
+        self.examined += len(batch)
+        for path, category in self.forbidden.get(batch.shape, first):
+            evidence = None if first.synthetic else redact(first.fields[path][0])
+            self.tally.add_many((batch.kind, path, category), first, len(batch), evidence)
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
@@ -144,8 +151,30 @@ class IdentifyingValue(Check):
             if index in hits or hint.category in HINTED:
                 self._scan(record, path, hint, value)
 
+    def visit_batch(self, batch: RecordBatch) -> None:
+        """Per field, each distinct value is scanned once (see scan_column); the findings are
+        tallied in record order, so per (field, recogniser) the first record is the one kept,
+        as when visiting records one by one."""
+        scanned = self.scanned.get(batch.shape, batch.first)
+        if not scanned:
+            return
+        self.examined += len(batch)
+        records = batch.records
+        for path, hint in scanned:
+            values, rows = batch.values(path)
+            found = scan_column(values, hint)
+            for index, value in enumerate(values):
+                detections = found[value]
+                if detections:
+                    self._tally(records[rows[index]], path, hint, value, detections)
+
     def _scan(self, record: Record, path: str, hint: Hint, value: str) -> None:
-        for found in scan(value, hint):
+        self._tally(record, path, hint, value, scan(value, hint))
+
+    def _tally(
+        self, record: Record, path: str, hint: Hint, value: str, detections: list[Detection]
+    ) -> None:
+        for found in detections:
             if (
                 found.recogniser in _NAW_RECOGNISERS
                 and _OWN.get(hint.category or "") != found.recogniser

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from itertools import chain
 
@@ -11,6 +12,7 @@ from conformance.checks.tally import times
 from conformance.checks.uniqueness import UniquenessTracker
 from conformance.detect.fieldnames import classify_name
 from conformance.detect.pseudonyms import (
+    ECKID_PRODUCTION_PREFIX,
     PseudonymKind,
     classify_pseudonym,
     contains_stampseudoniem,
@@ -19,7 +21,7 @@ from conformance.detect.pseudonyms import (
 from conformance.detect.redact import redact, redact_pseudonym
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass
-from conformance.model.records import Record
+from conformance.model.records import Record, RecordBatch
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence
 
@@ -72,6 +74,14 @@ class PseudonymMissing(_PseudonymCheck):
         if self.ctx.pseudonym(record) is None:
             self.tally.add((record.kind,), record)
 
+    def visit_batch(self, batch: RecordBatch) -> None:
+        if not self.ctx.profile.is_subject(batch.kind):
+            return
+        if self.ctx.pseudonym_column(batch) is not None:
+            self.examined += len(batch)  # every record of the shape carries it
+        else:
+            super().visit_batch(batch)
+
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
             lambda key, n: (
@@ -115,6 +125,14 @@ class PseudonymMalformed(_PseudonymCheck):
                     self.tally.add(("pilot", field), record, redact_pseudonym(value))
             elif kind in (PseudonymKind.OTHER, PseudonymKind.LEGACY_IDSCHOOL):
                 self.tally.add((malformation(value), field), record, redact_pseudonym(value))
+
+    def visit_batch(self, batch: RecordBatch) -> None:
+        column = self.ctx.pseudonym_column(batch)
+        subject = self.ctx.profile.is_subject(batch.kind)
+        if column is not None and subject and production_column(batch, column[0]):
+            self.examined += len(column[1])
+            return
+        super().visit_batch(batch)
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
@@ -175,6 +193,16 @@ class PseudonymNotUnique(_PseudonymCheck):
             self.examined += 1
             self.tracker.add(value, identity, record)
 
+    def visit_batch(self, batch: RecordBatch) -> None:
+        column = self.ctx.pseudonym_column(batch)
+        keys = self.ctx.identity_column(batch)
+        if column is None or keys is None or not self.ctx.profile.is_subject(batch.kind):
+            super().visit_batch(batch)
+            return
+        identities = [f"{batch.kind}\x1f{key}" for key in keys[1]]
+        self.examined += len(identities)
+        self.tracker.add_many(column[1], identities, [r.line or 0 for r in batch.records])
+
     def finish(self) -> Iterable[Finding]:
         return self.tracker.findings(self.requirement, self.field)
 
@@ -230,6 +258,22 @@ class WrongPseudonymKind(Check):
                     if contains_stampseudoniem(value):
                         self.tally.add(("stampseudoniem", path), record, redact_pseudonym(value))
 
+    def visit_batch(self, batch: RecordBatch) -> None:
+        """The common batch has no real-id field, no HPgn-shaped value in a pseudonym field
+        and no "/sp" anywhere: then nothing can be found, and a few joins tell so."""
+        roles = self.roles.get(batch.shape, batch.first)
+        if (
+            all(role is _PSEUDONYM_FIELD for _, role in roles)
+            and not any(
+                not production_column(batch, path) and _HPGN_LINE.search(batch.joined(path))
+                for path, _ in roles
+            )
+            and not any("/sp" in batch.joined(path) for path in batch.paths)
+        ):
+            self.examined += len(batch)
+            return
+        super().visit_batch(batch)
+
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
             lambda key, n: _KIND_MESSAGES[key[0]].format(field=key[1], times=times(n)),
@@ -239,6 +283,25 @@ class WrongPseudonymKind(Check):
 
 
 _REAL_ID, _PSEUDONYM_FIELD = "real-id", "pseudonym"
+# A value classify_pseudonym could call an HPgn is 64 lower-case hex, alone on its line.
+_HPGN_LINE = re.compile(r"^[0-9a-f]{64}$", re.MULTILINE)
+# Production ECK iDs, one per line: a whole column of them passes PSN-002 in one match.
+_ECKID_LINES = re.compile(
+    rf"(?:{re.escape(ECKID_PRODUCTION_PREFIX)}[0-9a-f]{{128}}\n)*"
+    rf"{re.escape(ECKID_PRODUCTION_PREFIX)}[0-9a-f]{{128}}"
+)
+
+
+def all_production_eckids(values: list[str]) -> bool:
+    """Whether every value is a production ECK iD (what classify_pseudonym calls ECKID)."""
+    return bool(values) and _ECKID_LINES.fullmatch("\n".join(values)) is not None
+
+
+def production_column(batch: RecordBatch, path: str) -> bool:
+    """Whether every value of the batch's field is a production ECK iD (asked once a batch)."""
+    return batch.holds("production ECK iDs", path, all_production_eckids)
+
+
 _KIND_MESSAGES = {
     "real-id": "real-id attribute '{field}' present ({times}): expected only the ECK iD, "
     "found nlEduPersonRealId, the unencrypted user id",

@@ -2,25 +2,30 @@
 of look-alikes give away a sensitive attribute?
 
 Every subject record's quasi-identifier values become one 64-bit class key (BLAKE2b of the
-field/value pairs), kept in a compact array; classes are counted once, at the end, by sorting.
-Memory is 8 bytes a record (plus 8 per sensitive field for LNK-005), the cost one sort.
-Records that carry no quasi-identifier at all are not counted.
+field/value pairs), kept in rows that spill to disk partitioned by key
+(:mod:`conformance.checks.spill`); classes are counted once, at the end, by sorting each
+partition. Memory stays flat: a class never spans two partitions, so class sizes and distinct
+sensitive values per class are summed partition by partition. Records that carry no
+quasi-identifier at all are not counted.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from hashlib import blake2b
+from typing import Any
 
 import numpy as np
 
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
+from conformance.checks.spill import PartitionedRows
 from conformance.detect.safepath import safe_path
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass, FieldRule
-from conformance.model.records import Record
+from conformance.model.records import Record, RecordBatch
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence, Severity
 
@@ -34,40 +39,89 @@ _PERSONAL_CATEGORIES = frozenset(
 _CONTEXT_CATEGORIES = frozenset({"yeargroup", "school"})
 _NOT_AN_ATTRIBUTE = frozenset({"free-text", "other"})
 _SAMPLE = 20_000  # records kept to estimate which quasi-identifier causes the uniqueness
+_PENDING = 4096  # records gathered in plain arrays before they go to the partitioned stores
+_CLASS_ROW = np.dtype([("key", np.uint64)])
+_VALUE_ROW = np.dtype([("key", np.uint64), ("value", np.uint64)])  # class key, value digest
 
 
 def _digest(parts: Iterable[str]) -> int:
     return int.from_bytes(blake2b("\x1f".join(parts).encode(), digest_size=8).digest(), "little")
 
 
+class _Values:
+    """One sensitive field: (class key, value digest) for each record that carries it.
+
+    A record without the field is not stored; it counts as the value 0, "absent", its own
+    value (as does a value whose digest is 0)."""
+
+    def __init__(self, partitions: int) -> None:
+        self.keys = array("Q")  # pending, not yet in the store
+        self.values = array("Q")
+        # As many partitions as the classes: the two are walked in step.
+        self.rows = PartitionedRows(_VALUE_ROW, "key", partitions=partitions)
+
+    def flush(self) -> None:
+        if self.keys:
+            self.rows.extend(
+                key=np.frombuffer(self.keys, dtype=np.uint64),
+                value=np.frombuffer(self.values, dtype=np.uint64),
+            )
+            self.keys, self.values = array("Q"), array("Q")
+
+
 class _Collector:
     """Class keys per record, per-field keys for a sample, and sensitive values."""
 
     def __init__(self) -> None:
-        self.keys = array("Q")
+        self.keys = array("Q")  # pending class keys, not yet in ``classes``
+        self.classes = PartitionedRows(_CLASS_ROW, "key")
         self.sample: list[tuple[tuple[str, str], ...]] = []
-        self.sensitive: dict[str, array[int]] = {}
+        self.sensitive: dict[str, _Values] = {}
         self.fields: set[str] = set()
         self.first: Location | None = None
         self.last: Record | None = None
+        self.last_batch: RecordBatch | None = None
+
+    def add_batch(
+        self, batch: RecordBatch, quasi: tuple[str, ...], sensitive: tuple[str, ...]
+    ) -> None:
+        if batch is self.last_batch:
+            return  # the other check of the pair already added it
+        self.last_batch = batch
+        for record in batch.records:
+            self._add(record, quasi, sensitive)
 
     def add(self, record: Record, quasi: tuple[str, ...], sensitive: tuple[str, ...]) -> None:
         if record is self.last:
             return  # the other check of the pair already added it
         self.last = record
+        self._add(record, quasi, sensitive)
+
+    def _add(self, record: Record, quasi: tuple[str, ...], sensitive: tuple[str, ...]) -> None:
         pairs = tuple((path, record.fields[path][0]) for path in quasi)
-        self.keys.append(_digest(f"{p}\x1e{v}" for p, v in pairs))
+        key = _digest(f"{p}\x1e{v}" for p, v in pairs)
+        self.keys.append(key)
         self.fields.update(quasi)
         if len(self.sample) < _SAMPLE:
             self.sample.append(pairs)
         if self.first is None:
             self.first = Location(record.input, record.line, record.path)
         for path in sensitive:
-            column = self.sensitive.setdefault(path, array("Q", bytes(8 * (len(self.keys) - 1))))
-            column.append(_digest([record.fields[path][0]]))
-        for path, column in self.sensitive.items():
-            if path not in sensitive:
-                column.append(0)  # absent: its own "value"
+            column = self.sensitive.get(path)
+            if column is None:  # first seen now: earlier records lack it, the value 0
+                column = self.sensitive[path] = _Values(self.classes.partition_count)
+            column.keys.append(key)
+            column.values.append(_digest([record.fields[path][0]]))
+        if len(self.keys) >= _PENDING:
+            self.flush()
+
+    def flush(self) -> None:
+        """Move the pending keys and values into their stores."""
+        if self.keys:
+            self.classes.extend(key=np.frombuffer(self.keys, dtype=np.uint64))
+            self.keys = array("Q")
+        for column in self.sensitive.values():
+            column.flush()
 
 
 class _ReidentificationCheck(Check):
@@ -120,15 +174,26 @@ class _ReidentificationCheck(Check):
             self.examined += self.counts(sensitive)
             self.collected.add(record, quasi, sensitive)
 
+    def visit_batch(self, batch: RecordBatch) -> None:
+        if not self.ctx.profile.is_subject(batch.kind):
+            return
+        quasi, sensitive = self.roles.get(batch.shape, batch.first)
+        if quasi:
+            self.examined += len(batch) * self.counts(sensitive)
+            self.collected.add_batch(batch, quasi, sensitive)
+
     def counts(self, sensitive: tuple[str, ...]) -> bool:  # noqa: ARG002  (LNK-005 uses it)
         """Whether a record with quasi-identifiers (and these sensitive fields) is examined."""
         return True
 
-    def classes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Unique class keys, each record's class index, and each class's size."""
-        keys = np.frombuffer(self.collected.keys, dtype=np.uint64)
-        unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-        return unique, inverse, counts
+    def classes(self) -> Iterator[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]:
+        """Per partition of the key range, in order: its class keys (sorted) and class sizes.
+        A class never spans two partitions."""
+        self.collected.flush()
+        return (
+            np.unique(rows["key"], return_counts=True)
+            for rows in self.collected.classes.partitions()
+        )
 
     def where(self) -> Location:
         return self.collected.first or Location("(inputs)")
@@ -168,12 +233,11 @@ class SmallEquivalenceClass(_ReidentificationCheck):
     def finish(self) -> Iterable[Finding]:
         if not self.examined:
             return []
-        _, inverse, counts = self.classes()
-        sizes = counts[inverse]
-        total = len(sizes)
-        unique = int((sizes == 1).sum())
+        sizes = _class_sizes(counts for _, counts in self.classes())
+        total = sum(size * classes for size, classes in sizes.items())
+        unique = sizes[1]
         threshold = self.ctx.profile.reidentification
-        smallest = int(counts.min())
+        smallest = min(sizes)
         if smallest >= threshold.k and unique / total <= threshold.max_unique_share:
             return []
         fields = ", ".join(sorted(self.collected.fields))
@@ -191,18 +255,32 @@ class SmallEquivalenceClass(_ReidentificationCheck):
                 severity=Severity.HIGH,
                 confidence=Confidence.HIGH,
                 rule="reidentification.k",
-                occurrences=int((sizes < threshold.k).sum()),
+                occurrences=_records(sizes, 1, threshold.k - 1),
             )
         ]
 
 
-def _distribution(sizes: np.ndarray) -> str:
+def _class_sizes(partitions: Iterable[np.ndarray[Any, Any]]) -> Counter[int]:
+    """How many classes there are of each size, over every partition's class sizes."""
+    sizes: Counter[int] = Counter()
+    for counts in partitions:
+        found, classes = np.unique(counts, return_counts=True)
+        sizes.update(dict(zip(found.tolist(), classes.tolist(), strict=True)))
+    return sizes
+
+
+def _records(sizes: Counter[int], low: int, high: int | None) -> int:
+    """Records in classes of ``low`` to ``high`` (None: no limit) records."""
+    return sum(
+        size * classes
+        for size, classes in sizes.items()
+        if size >= low and (high is None or size <= high)
+    )
+
+
+def _distribution(sizes: Counter[int]) -> str:
     bands = ((1, 1, "1"), (2, 4, "2–4"), (5, 9, "5–9"), (10, None, "10 or more"))
-    parts = []
-    for low, high, label in bands:
-        inside = (sizes >= low) if high is None else ((sizes >= low) & (sizes <= high))
-        parts.append(f"{label}: {int(inside.sum()):,}")
-    return ", ".join(parts)
+    return ", ".join(f"{label}: {_records(sizes, low, high):,}" for low, high, label in bands)
 
 
 def _driver(sample: list[tuple[tuple[str, str], ...]]) -> str:
@@ -244,12 +322,18 @@ class SensitiveAttributeDisclosure(_ReidentificationCheck):
     def finish(self) -> Iterable[Finding]:
         if not self.examined:
             return []
-        _, inverse, counts = self.classes()
         ell = self.ctx.profile.reidentification.l
+        classes = self.classes()  # flushes the pending values too
+        paths = sorted(self.collected.sensitive)
+        weak = dict.fromkeys(paths, (0, 0))
+        carried = [self.collected.sensitive[path].rows.partitions() for path in paths]
+        # One walk over the partitions, every field's partition beside the classes' one.
+        for (keys, counts), *columns in zip(classes, *carried, strict=True):
+            for path, rows in zip(paths, columns, strict=True):
+                found = _low_diversity(keys, counts, rows, ell)
+                weak[path] = (weak[path][0] + found[0], weak[path][1] + found[1])
         findings = []
-        for path, column in sorted(self.collected.sensitive.items()):
-            values = np.frombuffer(column, dtype=np.uint64)
-            weak_classes, weak_records = _low_diversity(inverse, counts, values, ell)
+        for path, (weak_classes, weak_records) in weak.items():
             if weak_classes:
                 findings.append(
                     Finding(
@@ -268,10 +352,21 @@ class SensitiveAttributeDisclosure(_ReidentificationCheck):
 
 
 def _low_diversity(
-    inverse: np.ndarray, counts: np.ndarray, values: np.ndarray, ell: int
+    keys: np.ndarray[Any, Any], counts: np.ndarray[Any, Any], rows: np.ndarray[Any, Any], ell: int
 ) -> tuple[int, int]:
-    """Classes of two or more records with fewer than ℓ distinct values, and their records."""
-    pairs = np.unique(np.stack([inverse.astype(np.uint64), values]), axis=1)
-    distinct = np.bincount(pairs[0].astype(np.int64), minlength=len(counts))
+    """Classes of two or more records with fewer than ℓ distinct values, and their records.
+
+    ``keys`` and ``counts`` are one partition's classes (sorted) and sizes, ``rows`` the
+    (class key, value) rows of the same partition's records that carry the field. A record
+    without it has the value 0, so a class has one more distinct value where fewer of its
+    records carry a non-zero value than it has records."""
+    present = rows[rows["value"] != 0]
+    order = np.lexsort((present["value"], present["key"]))
+    classes, values = present["key"][order], present["value"][order]
+    new = np.ones(len(order), dtype=bool)  # the first row of each (class, value) pair
+    new[1:] = (classes[1:] != classes[:-1]) | (values[1:] != values[:-1])
+    index = np.searchsorted(keys, classes)
+    distinct = np.bincount(index[new], minlength=len(keys))
+    distinct += np.bincount(index, minlength=len(keys)) < counts
     weak = (counts >= 2) & (distinct < ell)
     return int(weak.sum()), int(counts[weak].sum())

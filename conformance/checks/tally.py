@@ -33,6 +33,18 @@ class Tally:
         else:
             entry.count += 1
 
+    def add_many(
+        self, key: tuple[str, ...], record: Record, count: int, evidence: str | None = None
+    ) -> None:
+        """``count`` occurrences at once, ``record`` the first of them (what ``count`` calls of
+        :meth:`add` in order would keep)."""
+        entry = self.entries.get(key)
+        if entry is None:
+            location = Location(record.input, record.line, record.path)
+            self.entries[key] = _Tallied(location, evidence, count)
+        else:
+            entry.count += count
+
     def findings(
         self,
         message: Callable[[tuple[str, ...], int], str],

@@ -1,110 +1,182 @@
-"""Exact-enough uniqueness over millions of pseudonyms in little memory (PSN-003).
+"""Exact-enough uniqueness over millions of pseudonyms in bounded memory (PSN-003).
 
-Each pseudonym and identity is kept as a 64-bit BLAKE2b digest in a compact array, not as a
-154-character string: 10 million records take about 200 MiB instead of several GiB. Duplicates
-are found by sorting once at the end. Two different values share a digest with probability
-about n²/2⁶⁵ (3·10⁻⁶ for ten million records), the price of bounded memory; the finding says
-where both records are, so a person can confirm it.
+Each pseudonym and identity is kept as a 64-bit BLAKE2b digest, not as a 154-character string,
+in rows that spill to disk partitioned by key (:mod:`conformance.checks.spill`): memory stays
+flat however many records there are. Duplicates are found by sorting each partition at the end.
+Two different values share a digest with probability about n²/2⁶⁵ (3·10⁻⁶ for ten million
+records), the price of digests; the finding says where both records are, so a person can
+confirm it.
 """
 
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from hashlib import blake2b
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from conformance.checks.spill import PartitionedRows
 from conformance.model.findings import Finding, Location
 from conformance.model.records import Record
 
 _MAX_EXAMPLES = 20
+_PENDING = 4096  # rows gathered in plain arrays before they go to the partitioned stores
+
+# One row per pseudonym seen: the grouping key, the other digest, the record's position among
+# all rows (file order across inputs) and its line (0: none).
+_ROW = np.dtype([("key", np.uint64), ("value", np.uint64), ("row", np.uint64), ("line", np.uint64)])
 
 
 def _digest(value: str) -> int:
     return int.from_bytes(blake2b(value.encode(), digest_size=8).digest(), "little")
 
 
+class _Seen(NamedTuple):
+    """Where a record of a group was: its row (for the input) and line."""
+
+    row: int
+    line: int
+
+
+class _Group(NamedTuple):
+    """A key seen with two or more values: its first two records in file order, and its size."""
+
+    first: _Seen
+    second: _Seen
+    size: int
+
+
 class UniquenessTracker:
     def __init__(self) -> None:
-        self._pseudonyms = array("Q")
-        self._identities = array("Q")
-        self._inputs = array("H")
-        self._lines = array("L")
         self._names: list[str] = []
+        self._starts: list[int] = []  # the row count when each input began
+        self._count = 0
+        self._pseudonyms = array("Q")  # pending rows, not yet in the stores
+        self._identities = array("Q")
+        self._lines = array("Q")
+        # "Shared" groups by pseudonym, "split" by identity: one store each, so every
+        # partition holds whole groups of its key.
+        self._shared = PartitionedRows(_ROW, "key")
+        self._split = PartitionedRows(_ROW, "key")
 
     def add_input(self, name: str) -> int:
         self._names.append(name)
+        self._starts.append(self._count + len(self._lines))
         return len(self._names) - 1
 
     def add(self, pseudonym: str, identity: str, record: Record) -> None:
         self._pseudonyms.append(_digest(pseudonym))
         self._identities.append(_digest(identity))
-        self._inputs.append(max(len(self._names) - 1, 0))
         self._lines.append(record.line or 0)
+        if len(self._lines) >= _PENDING:
+            self._flush()
+
+    def add_many(self, pseudonyms: list[str], identities: list[str], lines: list[int]) -> None:
+        """The same as ``add`` for each (pseudonym, identity, line); line 0 where there is none."""
+        if not len(pseudonyms) == len(identities) == len(lines):
+            raise ValueError("add_many needs lists of one length")
+        self._pseudonyms.extend([_digest(value) for value in pseudonyms])
+        self._identities.extend([_digest(value) for value in identities])
+        self._lines.extend(lines)
+        if len(self._lines) >= _PENDING:
+            self._flush()
 
     def findings(self, requirement: str, field: str) -> list[Finding]:
         """Shared pseudonyms (one pseudonym, two identities), then split identities (one
         identity, the sender's key, with two pseudonyms); at most 20 examples of each."""
-        if not self._pseudonyms:
+        self._flush()
+        if not self._count:
             return []
-        pseudonyms = np.frombuffer(self._pseudonyms, dtype=np.uint64)
-        identities = np.frombuffer(self._identities, dtype=np.uint64)
         findings = []
-        for how, keys, values in (
-            ("shared", pseudonyms, identities),
-            ("split", identities, pseudonyms),
-        ):
-            groups = _groups_with_two_distinct(keys, values)
-            findings += [
-                self._finding(requirement, field, rows, how, len(groups))
-                for rows in groups[:_MAX_EXAMPLES]
-            ]
+        for how, store in (("shared", self._shared), ("split", self._split)):
+            examples, total = _groups_with_two_distinct(store)
+            findings += [self._finding(requirement, field, group, how, total) for group in examples]
         return findings
 
+    def _flush(self) -> None:
+        """Move the pending rows into both stores."""
+        if not self._lines:
+            return
+        pseudonyms = np.frombuffer(self._pseudonyms, dtype=np.uint64)
+        identities = np.frombuffer(self._identities, dtype=np.uint64)
+        lines = np.frombuffer(self._lines, dtype=np.uint64)
+        rows = np.arange(self._count, self._count + len(lines), dtype=np.uint64)
+        self._shared.extend(key=pseudonyms, value=identities, row=rows, line=lines)
+        self._split.extend(key=identities, value=pseudonyms, row=rows, line=lines)
+        self._count += len(lines)
+        self._pseudonyms, self._identities, self._lines = array("Q"), array("Q"), array("Q")
+
     def _finding(
-        self, requirement: str, field: str, rows: np.ndarray, how: str, total: int
+        self, requirement: str, field: str, group: _Group, how: str, total: int
     ) -> Finding:
-        first, second = int(rows[0]), int(rows[1])
-        where = self._where(second)
+        where = self._where(group.second)
         if how == "shared":
             message = (
                 f"two persons share one pseudonym in '{field}': expected one ECK iD per person, "
-                f"found the same value on {len(rows)} records (also at {where})"
+                f"found the same value on {group.size} records (also at {where})"
             )
         else:
             message = (
-                f"one person (same key) has {len(rows)} different pseudonyms in '{field}': "
+                f"one person (same key) has {group.size} different pseudonyms in '{field}': "
                 f"expected one ECK iD per person (also at {where})"
             )
         if total > _MAX_EXAMPLES:
             message += f"; {total:,} such cases in all, the first {_MAX_EXAMPLES} reported"
-        line = int(self._lines[first]) or None
         return Finding(
             requirement=requirement,
             message=message,
-            location=Location(self._names[self._inputs[first]], line, None),
+            location=Location(self._input(group.first.row), group.first.line or None, None),
             rule="pseudonym.identity_key" if how == "split" else "pseudonym.field",
             field=field,
-            occurrences=len(rows),
+            occurrences=group.size,
         )
 
-    def _where(self, row: int) -> str:
-        name = self._names[self._inputs[row]]
-        line = self._lines[row]
-        return f"{name} line {line}" if line else name
+    def _input(self, row: int) -> str:
+        """The input a row came from: the last one started before it was added."""
+        return self._names[max(bisect_right(self._starts, row) - 1, 0)]
+
+    def _where(self, seen: _Seen) -> str:
+        name = self._input(seen.row)
+        return f"{name} line {seen.line}" if seen.line else name
 
 
-def _groups_with_two_distinct(keys: np.ndarray, values: np.ndarray) -> list[np.ndarray]:
-    """Row indices (in file order), grouped by key, of keys seen with two or more values."""
-    order = np.lexsort((values, keys))
-    sorted_keys = keys[order]
-    boundaries = np.flatnonzero(np.diff(sorted_keys)) + 1
+def _groups_with_two_distinct(store: PartitionedRows) -> tuple[list[_Group], int]:
+    """The first 20 keys (in key order) seen with two or more values, and how many there are.
+
+    Partitions come in key order, so walking them in turn finds the groups in the order one
+    global sort would."""
+    examples: list[_Group] = []
+    total = 0
+    for rows in store.partitions():
+        found, count = _partition_groups(rows, _MAX_EXAMPLES - len(examples))
+        examples += found
+        total += count
+    return examples, total
+
+
+def _partition_groups(rows: np.ndarray[Any, Any], wanted: int) -> tuple[list[_Group], int]:
+    """This partition's first ``wanted`` groups with two distinct values (in key order), and
+    how many it has."""
+    if len(rows) < 2:
+        return [], 0
+    order = np.lexsort((rows["value"], rows["key"]))
+    keys, values = rows["key"][order], rows["value"][order]
+    boundaries = np.flatnonzero(keys[1:] != keys[:-1]) + 1
     starts = np.concatenate(([0], boundaries))
     ends = np.concatenate((boundaries, [len(order)]))
-    multi = np.flatnonzero(ends - starts > 1)
-    groups = []
-    for i in multi:
-        rows = order[starts[i] : ends[i]]
-        if len(np.unique(values[rows])) > 1:
-            groups.append(np.sort(rows))
-    return groups
+    # Sorted by value inside a key, a group has two distinct values iff its ends differ.
+    mixed = np.flatnonzero((ends - starts > 1) & (values[starts] != values[ends - 1]))
+    groups = [_group(rows[order[starts[i] : ends[i]]]) for i in mixed[: max(wanted, 0)]]
+    return groups, len(mixed)
+
+
+def _group(members: np.ndarray[Any, Any]) -> _Group:
+    """A group's first two records in file order, and its size."""
+    first, second = np.argsort(members["row"], kind="stable")[:2].tolist()
+    return _Group(_seen(members[first]), _seen(members[second]), len(members))
+
+
+def _seen(row: np.void) -> _Seen:
+    return _Seen(int(row["row"]), int(row["line"]))

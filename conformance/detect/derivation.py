@@ -13,6 +13,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 # Kennisnet's reference implementation hard-coded this first-level salt before environments
 # got their own (SchoolID Constants.java, .NET Constants.cs): anyone can recompute with it.
@@ -20,6 +21,8 @@ PUBLIC_SCRYPT_SALT = base64.b64decode("rktYml0MIp9TC9u6Ny6uqw==")
 _DIGESTS = {"md5": 16, "sha1": 20, "sha256": 32, "sha512": 64}  # name -> digest bytes
 _MIN_TRUNCATION = 16
 _HEX_TAIL = re.compile(r"[0-9A-Fa-f]{16,}$")
+_NON_DIGITS = re.compile(r"\D")
+_HEX_SHA512_BYTES = 64  # a secret this long has a hex encoding of 128 characters or more
 
 
 def normalise(pseudonym: str) -> str:
@@ -79,23 +82,96 @@ def _b64_length(size: int, padded: bool = True) -> int:
 
 
 def derivation_of(pseudonym: str, secrets: list[str]) -> str | None:
-    """How the pseudonym derives from one of the secrets, or None."""
+    """How the pseudonym derives from one of the secrets, or None.
+
+    The forms are tried in the order :func:`forms` makes them, but only those whose length
+    could match are built, with no generator in between: LNK-001 asks this for every record.
+    """
     value = normalise(pseudonym)
     if not value:
         return None
-    lowered = value.lower()
     truncatable = len(value) >= _MIN_TRUNCATION and _HEX_TAIL.match(value) is not None
-
-    def fits(length: int) -> bool:  # equal, or long enough to be cut to the value
-        return length == len(value) or (truncatable and length > len(value))
-
+    target = _Target(value, value.lower(), len(value), truncatable)
     plan = _digest_plan(len(value), truncatable)
     for secret in _variants(secrets):
-        for form, how in forms(secret, fits, plan):
-            if value == form:
+        how = _derived_from(target, secret, plan)
+        if how is not None:
+            return how
+    return None
+
+
+def sha512_derivation(tail: str, secrets: list[str]) -> str | None:
+    """:func:`derivation_of` for a pseudonym whose value is 128 lower-case hex characters (an
+    ECK iD's): of all the forms only the SHA-512 in hex has that length, unless a secret is
+    long enough (64 bytes or more) for its own encodings to reach it — then the general way."""
+    for secret in _variants(secrets):
+        raw = secret.encode()
+        if len(raw) >= _HEX_SHA512_BYTES:
+            return derivation_of(tail, secrets)
+        if hashlib.sha512(raw).hexdigest() == tail:
+            return "unsalted SHA512 (hex)"
+    return None
+
+
+class _Target(NamedTuple):
+    value: str
+    lowered: str
+    length: int
+    truncatable: bool
+
+    def fits(self, length: int) -> bool:  # equal, or long enough to be cut to the value
+        return length == self.length or (self.truncatable and length > self.length)
+
+    def matches(self, form: str, how: str) -> str | None:
+        if form == self.value:
+            return how
+        if self.truncatable and form.lower().startswith(self.lowered):
+            if len(form) == self.length:  # the whole digest in the other case: not truncated
                 return how
-            if truncatable and form.lower().startswith(lowered):
-                return f"{how}, truncated to {len(value)} characters"
+            return f"{how}, truncated to {self.length} characters"
+        return None
+
+
+def _derived_from(target: _Target, secret: str, plan: tuple[str, ...]) -> str | None:
+    found = _plain_forms(target, secret)
+    if found is not None:
+        return found
+    raw = secret.encode()
+    for name in plan:
+        found = _digest_forms(target, hashlib.new(name, raw).digest(), name.upper())
+        if found is not None:
+            return found
+    return None
+
+
+def _plain_forms(target: _Target, secret: str) -> str | None:
+    """The secret itself, hex-encoded, base64-encoded: each made only if its length fits."""
+    raw = secret.encode()
+    found = None
+    if target.fits(len(secret)):
+        found = target.matches(secret, "the value itself")
+    if found is None and target.fits(2 * len(raw)):
+        found = target.matches(raw.hex(), "the value hex-encoded")
+    if found is None and target.fits(_b64_length(len(raw))):
+        found = target.matches(base64.b64encode(raw).decode(), "the value base64-encoded")
+    return found
+
+
+def _digest_forms(target: _Target, digest: bytes, name: str) -> str | None:
+    if target.fits(2 * len(digest)):
+        hexed = digest.hex()
+        how = f"unsalted {name} (hex)"
+        found = target.matches(hexed, how) or target.matches(hexed.upper(), how)
+        if found is not None:
+            return found
+    size = len(digest)
+    if target.fits(_b64_length(size)) or target.fits(_b64_length(size, padded=False)):
+        how = f"unsalted {name} (base64)"
+        for encoded in (base64.b64encode(digest), base64.urlsafe_b64encode(digest)):
+            text = encoded.decode()
+            found = target.matches(text, how) or target.matches(text.rstrip("="), how)
+            if found is not None:
+                return found
     return None
 
 
@@ -116,7 +192,7 @@ def _variants(secrets: list[str]) -> Iterator[str]:
     """Each secret as written, trimmed, lower-cased, and (for numbers) digits only and padded."""
     seen: set[str] = set()
     for secret in secrets:
-        digits = re.sub(r"\D", "", secret)
+        digits = _NON_DIGITS.sub("", secret)
         candidates = [secret, secret.strip(), secret.strip().lower()]
         if digits and len(digits) >= 8:
             candidates += [digits, digits.zfill(9)]

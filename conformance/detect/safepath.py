@@ -29,3 +29,19 @@ def _safe_segment(segment: str) -> str:
     if _LONG_NUMBER.search(bare) or _HEX.search(bare) or "://" in bare or scan(bare):
         return redact(segment)
     return segment
+
+
+def data_not_name(cell: str) -> str | None:
+    """What a would-be column name holds if it is plainly a value, not a name: a URL, a long
+    number, a hexadecimal code, or something a recogniser other than the name finder reads (an
+    ECK iD, a BSN, an e-mail address, a date of birth …); None for anything a header may say.
+    Person names are left out: a header such as "Naam ouder" may look like one."""
+    bare = cell.strip()
+    if "://" in bare:
+        return "a URL"
+    if _LONG_NUMBER.search(bare):
+        return "a long number"
+    if _HEX.search(bare):
+        return "a hexadecimal code"
+    kinds = sorted({d.recogniser for d in scan(bare)} - {"name"})
+    return f"a value a recogniser reads as {kinds[0]}" if kinds else None

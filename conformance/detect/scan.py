@@ -131,9 +131,86 @@ def candidates(values: list[str]) -> set[int]:
 
 def scan(value: str, hint: Hint = NO_HINT) -> list[Detection]:
     """Every detection in the value, in order of position."""
+    return _scan_with(value, hint, list(_GATES))
+
+
+_CACHE_LIMIT = 1 << 16
+
+
+class _Memory:
+    """What scan_column found per field hint and value, bounded: when full it is forgotten
+    whole rather than tracking recency per lookup."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.by_hint: dict[Hint, dict[str, list[Detection]]] = {}
+
+    def of(self, hint: Hint) -> dict[str, list[Detection]]:
+        return self.by_hint.setdefault(hint, {})
+
+    def room_for(self, hint: Hint, count: int) -> dict[str, list[Detection]]:
+        if self.size + count > self.limit:
+            self.by_hint.clear()
+            self.size = 0
+        self.size += count
+        return self.of(hint)
+
+
+_memory = _Memory(_CACHE_LIMIT)
+
+
+def scan_column(values: list[str], hint: Hint = NO_HINT) -> dict[str, list[Detection]]:
+    """:func:`scan` of every distinct value of one field, for a column at once: what each value
+    holds, empty for most. Values seen before are remembered (at most 65,536: a column of
+    product codes or EANs repeats a few values a million times). Of the rest, only those one
+    search over them all joined marks are scanned (unless the field's name is the context),
+    and a gate that holds for none of them joined is not asked again per value (a gate that
+    holds for a value holds for any text containing it). The lists may be shared: read them,
+    do not change them."""
+    known = _memory.of(hint)
+    found: dict[str, list[Detection]] = {}
+    unseen: list[str] = []
+    for value in dict.fromkeys(values):
+        seen = known.get(value)
+        if seen is None:
+            unseen.append(value)
+        else:
+            found[value] = seen
+    if not unseen:
+        return found
+    marked = unseen if hint.category in HINTED else _marked(unseen)
+    live = _live_gates(marked, hint) if marked else []
+    fresh = {value: _scan_with(value, hint, live) for value in marked}
+    known = _memory.room_for(hint, len(unseen))
+    for value in unseen:  # a value no recogniser could read finds nothing: scan() gives []
+        found[value] = known[value] = fresh.get(value, _NOTHING)
+    return found
+
+
+_NOTHING: list[Detection] = []
+
+
+def _marked(values: list[str]) -> list[str]:
+    return [values[i] for i in sorted(candidates(values))]
+
+
+def _live_gates(values: list[str], hint: Hint) -> list[tuple[Gate, frozenset[str], Finder]]:
+    joined = _SEPARATOR.join(values)
+    lower = joined.lower()
+    return [
+        (gate, categories, finder)
+        for gate, categories, finder in _GATES
+        if hint.category in categories or gate(joined, lower)
+    ]
+
+
+def _scan_with(
+    value: str, hint: Hint, gates: list[tuple[Gate, frozenset[str], Finder]]
+) -> list[Detection]:
     lower = value.lower()
     found: list[Detection] = []
-    for gate, categories, finder in _GATES:
+    for gate, categories, finder in gates:
         if hint.category in categories or gate(value, lower):
             found += finder(value, hint)
     return _without_contained(found)

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterator
 from typing import IO
 
+from conformance.detect.safepath import data_not_name
 from conformance.model.errors import InputError
 from conformance.model.records import Record
 from conformance.readers.limits import MAX_VALUE_BYTES, mib
@@ -141,6 +142,10 @@ def _header(cells: list[str], name: str) -> list[str]:
     header = [cell.strip().lstrip("\ufeff") or f"column {n}" for n, cell in enumerate(cells, 1)]
     seen: dict[str, int] = {}
     for number, column in enumerate(header, start=1):
+        held = data_not_name(column)
+        if held is not None:  # a file without its header row: say where, never what
+            problem = f"the first row holds data ({held}), not column names: add the header row"
+            raise InputError(name, f"line 1 column {number}", problem)
         if column in seen:  # not quoted: a file without its header row has data there
             problem = f"duplicate column name (the same as column {seen[column]})"
             raise InputError(name, f"line 1 column {number}", problem)
@@ -153,9 +158,6 @@ def _record(row: list[str], header: list[str], name: str, line: int, kind: str) 
         raise InputError(
             name, f"line {line}", f"row has {len(row)} cells but the header has {len(header)}"
         )
-    fields: dict[str, list[str]] = {}
-    for column, cell in zip(header, row, strict=False):
-        value = cell.strip()
-        if value:
-            fields[column] = [value]
+    cells = zip(header, row, strict=False)  # a short row: its missing cells are blank
+    fields = {column: [value] for column, cell in cells if (value := cell.strip())}
     return Record(kind, fields, name, line, f"row {line - 1}")

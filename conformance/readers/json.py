@@ -57,6 +57,22 @@ def flatten(value: Any, prefix: str, fields: dict[str, list[str]], depth: int = 
             fields.setdefault(prefix, []).append(text)
 
 
+def flatten_object(item: dict[str, Any], fields: dict[str, list[str]]) -> None:
+    """:func:`flatten` of a record object: its plain string members (most of them in a flat
+    export) go straight in, only nested or non-string members take the general way."""
+    for key, value in item.items():
+        if type(value) is str:
+            text = value.strip()
+            if text:
+                found = fields.get(key)
+                if found is None:
+                    fields[key] = [text]
+                else:  # "a/b" beside {"a": {"b": …}}: one path, both values, in order
+                    found.append(text)
+        else:
+            flatten(value, str(key), fields, 1)
+
+
 def _scalar(value: Any) -> str:
     if value is True:
         return "true"
@@ -215,7 +231,7 @@ def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> 
         raise InputError(name, pointer or None, "a record must be a JSON object")
     fields: dict[str, list[str]] = {}
     try:
-        flatten(item, "", fields)
+        flatten_object(item, fields)
     except _TooDeepError:
         where = f"line {line}" if line else pointer or None
         raise InputError(name, where, "values nested deeper than 256 levels") from None

@@ -1,0 +1,384 @@
+"""Rows spilled to disk by key partition: the same results as one in-memory sort, in bounded
+memory (conformance.checks.spill, and PSN-003 / LNK-003 / LNK-005 on top of it)."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import textwrap
+from array import array
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from conformance import engine
+from conformance.checks import spill
+from conformance.checks.spill import PartitionedRows
+from conformance.checks.uniqueness import UniquenessTracker, _digest
+from conformance.model.findings import Finding
+from conformance.model.records import Record
+from conformance.model.verdict import Verdict
+from conformance.profiles import load_profile
+
+ROW = np.dtype([("key", np.uint64), ("value", np.uint64), ("row", np.uint64)])
+
+
+def random_rows(count: int, seed: int) -> dict[str, np.ndarray[Any, Any]]:
+    rng = np.random.default_rng(seed)
+    keys = rng.integers(0, 2**64 - 1, count, dtype=np.uint64, endpoint=True)
+    keys[:3] = (0, 2**63, 2**64 - 1)  # the edges of the key range
+    keys[3:40] = keys[40:77]  # repeated keys, which must stay in one partition
+    return {
+        "key": keys,
+        "value": rng.integers(0, 5, count, dtype=np.uint64),
+        "row": np.arange(count, dtype=np.uint64),
+    }
+
+
+def filled(columns: dict[str, np.ndarray[Any, Any]], batch: int, **options: int) -> PartitionedRows:
+    rows = PartitionedRows(ROW, "key", **options)
+    for start in range(0, len(columns["key"]), batch):
+        rows.extend(**{name: values[start : start + batch] for name, values in columns.items()})
+    return rows
+
+
+@pytest.mark.parametrize("partitions", [1, 2, 64, 256])
+def test_partition_order_equals_one_global_sort(partitions: int) -> None:
+    columns = random_rows(5_000, seed=partitions)
+    with filled(columns, batch=333, partitions=partitions, buffer_rows=1_000) as rows:
+        parts = list(rows.partitions())
+        assert rows.spilled > 0
+    assert len(parts) == partitions
+    in_order = np.concatenate([np.sort(p["key"]) for p in parts])
+    assert np.array_equal(in_order, np.sort(columns["key"]))
+
+
+def test_rows_keep_insertion_order_inside_a_partition() -> None:
+    columns = random_rows(3_000, seed=7)
+    with filled(columns, batch=100, partitions=8, buffer_rows=250) as rows:
+        for part in rows.partitions():
+            assert np.all(np.diff(part["row"].astype(np.int64)) > 0)
+
+
+def test_spilled_and_never_spilled_give_identical_partitions() -> None:
+    columns = random_rows(20_000, seed=3)
+    with (
+        filled(columns, batch=1_000, partitions=16, buffer_rows=7) as small,
+        filled(columns, batch=1_000, partitions=16, buffer_rows=1 << 20) as large,
+    ):
+        assert small.spilled > 0
+        assert large.spilled == 0
+        assert large.directory is None  # never spilled: never touched the disk
+        assert len(small) == len(large) == 20_000
+        for a, b in zip(small.partitions(), large.partitions(), strict=True):
+            assert np.array_equal(a, b)
+
+
+def test_extend_takes_numpy_arrays_arrays_and_lists() -> None:
+    with PartitionedRows(ROW, "key", partitions=4, buffer_rows=2) as rows:
+        rows.extend(key=array("Q", [5, 2**64 - 1]), value=[1, 2], row=np.array([0, 1]))
+        rows.extend(key=[7], value=array("Q", [3]), row=[2])
+        (low, *_, high) = rows.partitions()
+    assert low.tolist() == [(5, 1, 0), (7, 3, 2)]
+    assert high.tolist() == [(2**64 - 1, 2, 1)]
+
+
+def test_extend_wants_every_field_once_and_columns_of_one_length() -> None:
+    with PartitionedRows(ROW, "key") as rows:
+        with pytest.raises(ValueError, match="exactly the fields"):
+            rows.extend(key=[1], value=[1])
+        with pytest.raises(ValueError, match="one length"):
+            rows.extend(key=[1, 2], value=[1], row=[0])
+
+
+def test_the_key_must_be_uint64_and_partitions_a_power_of_two() -> None:
+    with pytest.raises(ValueError, match="uint64"):
+        PartitionedRows(np.dtype([("key", np.uint32)]), "key")
+    with pytest.raises(ValueError, match="power of two"):
+        PartitionedRows(ROW, "key", partitions=48)
+
+
+def test_close_removes_the_temporary_directory(tmp_path: Path) -> None:
+    rows = filled(random_rows(2_000, seed=1), batch=500, buffer_rows=100, directory=tmp_path)
+    directory = rows.directory
+    assert directory is not None
+    assert any(directory.iterdir())
+    rows.close()
+    assert not directory.exists()
+    assert rows.directory is None
+    with pytest.raises(ValueError, match="closed"):
+        rows.extend(key=[1], value=[1], row=[1])
+
+
+def test_leaving_a_with_block_on_an_error_removes_the_directory(tmp_path: Path) -> None:
+    with (
+        pytest.raises(RuntimeError),
+        filled(random_rows(500, seed=2), batch=50, buffer_rows=10, directory=tmp_path) as rows,
+    ):
+        assert rows.spilled > 0
+        raise RuntimeError
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_raises_and_loses_nothing_silently(tmp_path: Path) -> None:
+    """A file-size limit makes the spill's write fail as a full disk would; the process ends
+    with the temporary directory gone."""
+    script = textwrap.dedent(
+        f"""
+        import resource, sys
+        import numpy as np
+        from conformance.checks.spill import PartitionedRows, SpillError
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, resource.RLIM_INFINITY))
+        dtype = np.dtype([("key", np.uint64), ("value", np.uint64), ("row", np.uint64)])
+        rows = PartitionedRows(
+            dtype, "key", partitions=1, buffer_rows=1000, directory={str(tmp_path)!r}
+        )
+        keys = np.arange(5000, dtype=np.uint64)
+        try:
+            rows.extend(key=keys, value=keys, row=keys)
+        except SpillError as exc:
+            print("spill failed:", exc)
+        else:
+            sys.exit("no error")
+        try:
+            list(rows.partitions())
+        except SpillError:
+            print("refused")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "spill failed: could not spill 1,000 rows" in done.stdout
+    assert "refused" in done.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- PSN-003 ---
+
+
+def pupils(seed: int, count: int) -> list[tuple[str, str, int]]:
+    """(pseudonym, identity, line): pupils listed more than once, some sharing a pseudonym
+    with another pupil, some with a second pseudonym of their own."""
+    rng = random.Random(seed)
+    rows = []
+    for line in range(1, count + 1):
+        pupil = rng.randrange(count // 3)
+        label = f"p{pupil}"
+        chance = rng.random()
+        if chance < 0.03:
+            label = f"p{rng.randrange(count // 3)}"  # shared with another pupil
+        elif chance < 0.06:
+            label = f"q{line}"  # a second pseudonym for this pupil
+        rows.append((label, f"record\x1fK{pupil}", line if line % 17 else 0))
+    return rows
+
+
+def track(rows: list[tuple[str, str, int]], many: bool) -> list[Finding]:
+    tracker = UniquenessTracker()
+    half = len(rows) // 2
+    for name, part in (("one.csv", rows[:half]), ("two.csv", rows[half:])):
+        tracker.add_input(name)
+        if many:
+            for start in range(0, len(part), 100):
+                chunk = part[start : start + 100]
+                tracker.add_many(
+                    [p for p, _, _ in chunk], [i for _, i, _ in chunk], [n for _, _, n in chunk]
+                )
+        else:
+            for pseudonym, identity, line in part:
+                record = Record("record", {}, name, line or None, "")
+                tracker.add(pseudonym, identity, record)
+    return tracker.findings("PSN-003", "eckId")
+
+
+def expected_groups(rows: list[tuple[str, str, int]], key: int) -> list[list[int]]:
+    """Row numbers of every key seen with two distinct values, in digest order: by dicts."""
+    members: dict[int, list[int]] = defaultdict(list)
+    values: dict[int, set[int]] = defaultdict(set)
+    for index, row in enumerate(rows):
+        digest = _digest(row[key])
+        members[digest].append(index)
+        values[digest].add(_digest(row[1 - key]))
+    return [members[d] for d in sorted(members) if len(values[d]) > 1]
+
+
+@pytest.fixture
+def small_buffers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every store made from now on spills every few rows; the list counts the spills."""
+    spills: list[int] = []
+    original = PartitionedRows._spill
+
+    def counted(self: PartitionedRows) -> None:
+        spills.append(len(self))
+        original(self)
+
+    monkeypatch.setattr(spill, "DEFAULT_BUFFER_ROWS", 3)
+    monkeypatch.setattr(spill, "DEFAULT_PARTITIONS", 4)
+    monkeypatch.setattr(PartitionedRows, "_spill", counted)
+    return spills
+
+
+def test_uniqueness_is_the_same_with_a_tiny_buffer(small_buffers: list[int]) -> None:
+    rows = pupils(seed=2026, count=6_000)
+    tiny = track(rows, many=False)
+    assert small_buffers, "the tiny buffer never spilled"
+    spill.DEFAULT_BUFFER_ROWS, spill.DEFAULT_PARTITIONS = 1 << 22, 256
+    huge = track(rows, many=False)
+    assert len(tiny) == 40  # 20 examples of each kind
+    assert tiny == huge
+
+
+def test_add_many_is_the_same_as_add() -> None:
+    rows = pupils(seed=11, count=3_000)
+    assert track(rows, many=True) == track(rows, many=False)
+
+
+def test_uniqueness_findings_match_a_plain_grouping() -> None:
+    rows = pupils(seed=5, count=4_000)
+    findings = track(rows, many=True)
+    half = len(rows) // 2
+    for how, key in (("pseudonym.field", 0), ("pseudonym.identity_key", 1)):
+        groups = expected_groups(rows, key)
+        reported = [f for f in findings if f.rule == how]
+        assert len(groups) > 20
+        assert len(reported) == 20
+        for finding, members in zip(reported, groups, strict=False):
+            first, second = members[0], members[1]
+            assert finding.occurrences == len(members)
+            assert finding.location.input == ("one.csv" if first < half else "two.csv")
+            assert finding.location.line == (rows[first][2] or None)
+            assert f"{len(groups):,} such cases in all" in finding.message
+            where = "one.csv" if second < half else "two.csv"
+            if rows[second][2]:
+                where += f" line {rows[second][2]}"
+            assert f"(also at {where})" in finding.message
+
+
+# --- LNK-003 / LNK-005 through the engine ---
+
+
+def export(path: Path, count: int, seed: int) -> Path:
+    """Look-alike classes of every size; support needs and care needs first appear midway, so
+    their columns start after records without them."""
+    rng = random.Random(seed)
+    with path.open("w") as out:
+        for i in range(count):
+            pupil = rng.randrange(count // 2)
+            record = {
+                "eckId": f"https://ketenid.nl/201703/{rng.getrandbits(512):0128x}",
+                "leerlingId": f"K{pupil}",
+                "geboortejaar": str(2010 + rng.randrange(7)),
+                "geslacht": str(1 + rng.randrange(2)),
+                "postcode4": str(3500 + rng.randrange(rng.choice((3, 40, 400)))),
+            }
+            if i > count // 3 and rng.random() < 0.8:
+                record["ondersteuningsbehoefte"] = rng.choice(["geen", "geen", "TLV", "OPP"])
+            if i > count // 2 and rng.random() < 0.5:
+                record["zorgbehoefte"] = rng.choice(["a", "b"])
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+def judged(paths: list[Path]) -> dict[str, Any]:
+    request = engine.RunRequest(
+        profile=load_profile("nl-generic"), purpose="analyse", inputs=tuple(paths)
+    )
+    report = engine.run(request)
+    return {
+        r.id: (r.verdict, r.reason, r.findings)
+        for r in report.requirements
+        if r.id in ("PSN-003", "LNK-003", "LNK-005")
+    }
+
+
+def test_reidentification_is_the_same_with_a_tiny_buffer(
+    tmp_path: Path, small_buffers: list[int]
+) -> None:
+    paths = [export(tmp_path / "a.jsonl", 3_000, 1), export(tmp_path / "b.jsonl", 500, 2)]
+    tiny = judged(paths)
+    assert small_buffers, "the tiny buffer never spilled"
+    spill.DEFAULT_BUFFER_ROWS, spill.DEFAULT_PARTITIONS = 1 << 22, 256
+    huge = judged(paths)
+    assert [verdict for verdict, _, _ in tiny.values()] == [Verdict.FAIL] * 3
+    (k_finding,) = tiny["LNK-003"][2]
+    assert "Records per class size: 1: " in k_finding.message
+    assert len(tiny["LNK-005"][2]) == 2  # both sensitive fields, though they start midway
+    assert tiny == huge
+
+
+def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
+    for i, record in enumerate(records):
+        record.setdefault("eckId", f"https://ketenid.nl/201703/{i:0128x}")
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+def test_class_sizes_are_summed_over_partitions(tmp_path: Path, small_buffers: list[int]) -> None:
+    """Classes of 1, 3, 6 and 12 records, spread over partitions and spilled."""
+    records = [
+        {"geboortejaar": str(year), "postcode4": "3511"}
+        for year, size in ((2010, 1), (2011, 3), (2012, 6), (2013, 12))
+        for _ in range(size)
+    ]
+    random.Random(4).shuffle(records)
+    (finding,) = judged([write_jsonl(tmp_path / "x.jsonl", records)])["LNK-003"][2]
+    assert small_buffers
+    assert "is 1, expected at least 5; 1 of 22 records (4.5%) are unique" in finding.message
+    assert "Records per class size: 1: 1, 2–4: 3, 5–9: 6, 10 or more: 12." in finding.message
+    assert finding.occurrences == 4
+
+
+def test_a_record_without_the_sensitive_field_has_a_value_of_its_own(
+    tmp_path: Path, small_buffers: list[int]
+) -> None:
+    """The field first appears midway: records before it, and records after it without it,
+    count as one more value ("absent") in their class."""
+    before = [{"geboortejaar": "2011", "postcode4": "3511"}] * 4  # class A, all absent
+    records = [dict(r) for r in before] + [
+        {"geboortejaar": "2012", "postcode4": "3511", "ondersteuningsbehoefte": "TLV"},
+        {"geboortejaar": "2012", "postcode4": "3511"},  # class B: TLV and absent
+        {"geboortejaar": "2013", "postcode4": "3511", "ondersteuningsbehoefte": "TLV"},
+        {"geboortejaar": "2013", "postcode4": "3511", "ondersteuningsbehoefte": "TLV"},
+        {"geboortejaar": "2013", "postcode4": "3511", "ondersteuningsbehoefte": "TLV"},
+        {"geboortejaar": "2014", "postcode4": "3511", "ondersteuningsbehoefte": "OPP"},
+        {"geboortejaar": "2014", "postcode4": "3511", "ondersteuningsbehoefte": "geen"},
+        {"geboortejaar": "2015", "postcode4": "3511", "ondersteuningsbehoefte": "TLV"},
+    ]
+    (finding,) = judged([write_jsonl(tmp_path / "x.jsonl", records)])["LNK-005"][2]
+    assert small_buffers
+    # Weak: A (4 records, all absent) and 2013 (3 records, all TLV); B and 2014 mix values,
+    # and 2015 is a class of one.
+    assert finding.message.startswith("2 groups of look-alike records (7 records)")
+    assert finding.field == "ondersteuningsbehoefte"
+
+
+def test_code_lists_across_inputs_are_the_same_with_a_tiny_buffer(
+    tmp_path: Path, small_buffers: list[int]
+) -> None:
+    """LNK-002 across inputs: 700 pupils with pseudonyms in A, names for 250 of them (and for
+    200 others) in B, and a third input with both for 50 — counted partition by partition."""
+    a = write_jsonl(tmp_path / "a.jsonl", [{"leerlingId": f"K{i}"} for i in range(700)])
+    names = [{"leerlingId": f"K{i}", "achternaam": "Qyxzwart"} for i in range(450, 900)]
+    b = tmp_path / "b.jsonl"
+    b.write_text("".join(json.dumps(r) + "\n" for r in names))
+    c = write_jsonl(tmp_path / "c.jsonl", [{"leerlingId": f"K{i}"} for i in range(850, 900)])
+
+    def code_lists() -> list[str]:
+        request = engine.RunRequest(load_profile("nl-generic"), "pseudoniem", (a, b, c))
+        (result,) = [r for r in engine.run(request).requirements if r.id == "LNK-002"]
+        return [f.message for f in result.findings]
+
+    tiny = code_lists()
+    assert small_buffers, "the tiny buffer never spilled"
+    spill.DEFAULT_BUFFER_ROWS, spill.DEFAULT_PARTITIONS = 1 << 22, 256
+    assert tiny == code_lists()
+    assert [m.split(" persons")[0] for m in tiny] == ["250", "50"]
+    assert "a.jsonl and with direct identifiers (achternaam) in" in tiny[0]
+    assert "c.jsonl and with direct identifiers (achternaam) in" in tiny[1]
