@@ -34,24 +34,19 @@ class RecordBatch:
     ``records`` keep their order; a check that has no column logic visits them one by one.
     """
 
-    __slots__ = ("_joined", "_memo", "_singles", "kind", "paths", "records")
+    __slots__ = ("_joined", "_memo", "_singles", "first", "kind", "paths", "records", "shape")
 
     def __init__(self, kind: str, paths: tuple[str, ...], records: list[Record]) -> None:
         self.kind = kind
         self.paths = paths
         self.records = records
+        self.shape = (kind, *paths)  # the key the per-shape caches use
+        self.first = records[0]
         self._singles: dict[str, list[str] | None] = {}
         self._joined: dict[str, str] = {}
         self._memo: dict[tuple[str, str], bool] = {}
 
-    @property
-    def shape(self) -> tuple[str, ...]:
-        """The shape key the per-shape caches use: ``(kind, *paths)``."""
-        return (self.kind, *self.paths)
 
-    @property
-    def first(self) -> Record:
-        return self.records[0]
 
     def __len__(self) -> int:
         return len(self.records)
