@@ -1,7 +1,7 @@
 """The engine: run every applicable check over the inputs and decide a verdict per requirement.
 
-One pass over each input; every record is shown to every active check, in runs of records of
-one shape (batches). A check that crashes
+One pass over each input; every record is shown to every active check, in windows of up to 1,024
+records of one kind, grouped by shape inside (batches). A check that crashes
 becomes an ``error`` verdict for its requirement (never a crash of the run), with only the
 exception's type in the reason, since an exception's text may quote a value.
 """
@@ -20,7 +20,7 @@ from conformance.checks.base import Progress
 from conformance.model.errors import InputError, UserError
 from conformance.model.findings import Finding
 from conformance.model.profile import Profile, Purpose
-from conformance.model.records import Record, RecordBatch
+from conformance.model.records import Record, RecordWindow
 from conformance.model.report import InputInfo, ProfileRef, Report, RequirementResult
 from conformance.model.requirements import CATALOGUE
 from conformance.model.selection import Selection
@@ -31,7 +31,7 @@ from conformance.readers import input_kind, open_export, read_interface, read_st
 log = logging.getLogger(__name__)
 
 MAX_FINDINGS_PER_REQUIREMENT = 100
-BATCH_SIZE = 1024  # records per batch: long enough to amortise, short enough to stay small
+BATCH_SIZE = 1024  # records per window: long enough to amortise, short enough to stay small
 _SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 
 
@@ -200,13 +200,13 @@ def _read_input(path: Path, profile: Profile, active: list[_Outcome]) -> InputIn
     export = open_export(path, profile)
     for outcome in active:
         _guard(outcome, lambda c: c.start_input(str(path)))
-    for batch in batches(export.records(profile)):
+    for window in windows(export.records(profile)):
         for outcome in active:
             check = outcome.check
             if check is None:
                 continue
             try:
-                check.visit_batch(batch)
+                check.visit_window(window)
             except Exception as exc:  # a bug in one check must not stop the others
                 _crashed(outcome, exc)
     if export.records_read == 0:
@@ -214,21 +214,19 @@ def _read_input(path: Path, profile: Profile, active: list[_Outcome]) -> InputIn
     return InputInfo("export", str(path), export.sha256, export.format, export.records_read)
 
 
-def batches(records: Iterable[Record], size: int = BATCH_SIZE) -> Iterator[RecordBatch]:
-    """Consecutive records of one shape, at most ``size`` at a time: each check decides per
-    shape once and searches a field's values as one column."""
+def windows(records: Iterable[Record], size: int = BATCH_SIZE) -> Iterator[RecordWindow]:
+    """Consecutive records of one kind, at most ``size`` at a time, grouped by shape inside:
+    each check decides per shape once and searches a field's values as one column."""
     kind: str | None = None
-    paths: tuple[str, ...] = ()
     run: list[Record] = []
     for record in records:
-        fields = tuple(record.fields)
-        if record.kind != kind or fields != paths or len(run) >= size:
+        if record.kind != kind or len(run) >= size:
             if run:
-                yield RecordBatch(kind or "", paths, run)
-            kind, paths, run = record.kind, fields, []
+                yield RecordWindow(kind or "", run)
+            kind, run = record.kind, []
         run.append(record)
     if run:
-        yield RecordBatch(kind or "", paths, run)
+        yield RecordWindow(kind or "", run)
 
 
 def _no_records_problem(profile: Profile, fmt: str) -> str:

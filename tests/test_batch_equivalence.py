@@ -1,9 +1,10 @@
-"""Checks that work per batch (a run of records of one shape, searched per column) must find
-exactly what they find visiting the same records one by one: the same findings (message,
-first location, evidence, count) and the same number examined. Hypothesis draws exports of
-mixed shapes whose values hit every fast path and every way out of it: production, pilot and
-malformed ECK iDs, HPgn-shaped and stampseudoniem values, pseudonyms that are the SHA-512 of
-the pupil's key, BSNs, phone numbers, names, blanks and repeated values."""
+"""Checks that work per window (a run of records of one kind, grouped by shape into batches
+searched per column) must find exactly what they find visiting the same records one by one:
+the same findings (message, first location, evidence, count) and the same number examined.
+Hypothesis draws exports whose shapes interleave and whose values hit every fast path and every
+way out of it: production, pilot and malformed ECK iDs, HPgn-shaped and stampseudoniem values,
+pseudonyms that are the SHA-512 of the pupil's key, BSNs, phone numbers, names, blanks and
+repeated values."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conformance.checks import REGISTRY, Check, CheckContext
-from conformance.engine import batches, resolve_purpose
+from conformance.engine import resolve_purpose, windows
 from conformance.model.findings import Finding
 from conformance.model.profile import Profile
 from conformance.model.records import Record
@@ -115,9 +116,9 @@ def _run(profile_id: str, purpose: str, rows: list[Record], batched: bool) -> di
     for check in checks:
         check.start_input("input.jsonl")
     if batched:
-        for batch in batches(rows, size=7):  # small batches: runs split mid-shape too
+        for window in windows(rows, size=7):  # small windows: runs split mid-shape too
             for check in checks:
-                check.visit_batch(batch)
+                check.visit_window(window)
     else:
         for record in rows:
             for check in checks:
@@ -141,7 +142,7 @@ def _comparable(findings: object) -> list[str]:
 )
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=records())
-def test_batches_find_what_records_find(profile_id: str, purpose: str, rows: list[Record]) -> None:
+def test_windows_find_what_records_find(profile_id: str, purpose: str, rows: list[Record]) -> None:
     # The public-salt scrypt takes 1.4 s a value; a cheap stand-in keeps its code path.
     with patch("conformance.checks.linkage.public_scrypt", _cheap_scrypt):
         one_by_one = _run(profile_id, purpose, rows, batched=False)
@@ -152,15 +153,27 @@ def test_batches_find_what_records_find(profile_id: str, purpose: str, rows: lis
         assert per_batch[rid] == one_by_one[rid], f"{rid} differs between batch and record visits"
 
 
-def test_batches_split_on_shape_and_size() -> None:
-    def row(line: int, *names: str) -> Record:
-        return Record("record", {n: ["x"] for n in names}, "in", line, "")
+def test_windows_split_on_kind_and_size_and_group_shapes_in_order() -> None:
+    def row(line: int, *names: str, kind: str = "record") -> Record:
+        return Record(kind, {n: ["x"] for n in names}, "in", line, "")
 
-    rows = [row(1, "a"), row(2, "a"), row(3, "a", "b"), row(4, "a"), row(5, "a"), row(6, "a")]
-    got = [(b.paths, [r.line for r in b.records]) for b in batches(rows, size=2)]
-    assert got == [
-        (("a",), [1, 2]),
-        (("a", "b"), [3]),
-        (("a",), [4, 5]),
-        (("a",), [6]),
+    rows = [
+        row(1, "a"),
+        row(2, "a", "b"),
+        row(3, "a"),
+        row(4, "a", "b"),
+        row(5, "a"),
+        row(6, "a", kind="other"),
+        row(7, "a", kind="other"),
     ]
+    got = [
+        [(b.paths, [r.line for r in b.records], b.rows) for b in w.batches]
+        for w in windows(rows, size=4)
+    ]
+    assert got == [
+        [(("a",), [1, 3], [0, 2]), (("a", "b"), [2, 4], [1, 3])],
+        [(("a",), [5], [0])],
+        [(("a",), [6, 7], [0, 1])],
+    ]
+    (first, *_) = windows(rows, size=4)
+    assert first.ordered([["one", "three"], ["two", "four"]]) == ["one", "two", "three", "four"]

@@ -157,7 +157,7 @@ def test_a_crashing_check_is_an_error_verdict_and_exit_3(
         raise KeyError("Jansen")
 
     monkeypatch.setattr(IdentifyingField, "visit", explode)
-    monkeypatch.setattr(IdentifyingField, "visit_batch", explode)  # what the engine calls
+    monkeypatch.setattr(IdentifyingField, "visit_window", explode)  # what the engine calls
     run = cli("check", "--profile", "uwlr-2.2", uwlr(tmp_path, pupil("L1")))
     assert run.code == 3
     assert run.verdict("NAW-001") == "error"

@@ -1,7 +1,7 @@
 """The check protocol and its registry.
 
 A check is a small class registered with ``@register``: the engine creates one per run, shows it
-every record (``visit``, or ``visit_batch`` for a run of records of one shape), then asks for
+every record (``visit``, or ``visit_window`` for a run of records of one kind), then asks for
 its findings (``finish``). Checks abstain from records outside their scope, count what they
 ``examined`` (0 means not applicable), and never format personal data: evidence goes through
 :mod:`conformance.detect.redact` before it is stored.
@@ -17,7 +17,7 @@ from typing import ClassVar, TypeVar
 from conformance.checks.context import CheckContext
 from conformance.checks.tally import Tally
 from conformance.model.findings import Finding
-from conformance.model.records import Record, RecordBatch
+from conformance.model.records import Record, RecordWindow
 from conformance.model.requirements import CATALOGUE, CheckDoc
 from conformance.model.spec import SpecModel
 from conformance.model.storage import StorageModel
@@ -49,10 +49,11 @@ class Check:
     def visit(self, record: Record) -> None:
         """Look at one record; note what is wrong in ``self.tally``."""
 
-    def visit_batch(self, batch: RecordBatch) -> None:
-        """Look at consecutive records of one shape. Checks whose per-record work can be done
-        per shape and per column override this; the result must equal visiting each record."""
-        for record in batch.records:
+    def visit_window(self, window: RecordWindow) -> None:
+        """Look at consecutive records of one kind (grouped by shape in ``window.batches``).
+        Checks whose per-record work can be done per shape and per column override this; the
+        result must equal visiting each record in order, which is what this default does."""
+        for record in window.records:
             self.visit(record)
 
     def inspect_spec(self, spec: SpecModel) -> None:

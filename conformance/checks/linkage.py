@@ -14,7 +14,7 @@ import numpy as np
 
 from conformance.checks.base import Check, Progress, document, register
 from conformance.checks.context import CheckContext, ShapeCache
-from conformance.checks.pseudonym import production_column
+from conformance.checks.pseudonym import production_pseudonyms
 from conformance.checks.spill import PartitionedRows
 from conformance.checks.tally import times
 from conformance.detect.derivation import (
@@ -32,7 +32,7 @@ from conformance.detect.pseudonyms import (
 from conformance.detect.redact import redact
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass
-from conformance.model.records import Record, RecordBatch
+from conformance.model.records import Record, RecordWindow
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence, Severity
 
@@ -116,21 +116,29 @@ class DerivablePseudonym(Check):
             if raw is not None and classify_pseudonym(value) is not PseudonymKind.ECKID:
                 self.digests.setdefault(raw, Location(record.input, record.line, record.path))
 
-    def visit_batch(self, batch: RecordBatch) -> None:
+    def visit_window(self, window: RecordWindow) -> None:
         """A column of production ECK iDs is neither short nor digest-shaped nor an HPgn (so
         neither the scrypt nor --deep applies), and of the derived forms only a SHA-512 in hex
-        has an ECK iD's 128 characters: one digest per secret is what is left to compare."""
-        column = self.ctx.pseudonym_column(batch)
-        subject = self.ctx.profile.is_subject(batch.kind)
-        if column is None or not subject or not production_column(batch, column[0]):
-            super().visit_batch(batch)
+        has an ECK iD's 128 characters: one digest per secret is what is left to compare, in
+        record order."""
+        columns = [production_pseudonyms(self.ctx, batch) for batch in window.batches]
+        if not self.ctx.profile.is_subject(window.kind) or None in columns:
+            super().visit_window(window)
             return
-        field, values = column
-        self.examined += len(values)
-        tails = [value[len(ECKID_PRODUCTION_PREFIX) :] for value in values]
-        for path, _ in self.secret_fields.get(batch.shape, batch.first):
-            if path != field:
-                for record, tail in zip(batch.records, tails, strict=True):
+        self.examined += len(window)
+        work = []
+        for batch, column in zip(window.batches, columns, strict=True):
+            assert column is not None
+            field, values = column
+            shape = self.secret_fields.get(batch.shape, batch.first)
+            secrets = [path for path, _ in shape if path != field]
+            work.append([(field, value, secrets) for value in values])
+        if any(items[0][2] for items in work):
+            for record, (field, value, secrets) in zip(
+                window.records, window.ordered(work), strict=True
+            ):
+                tail = value[len(ECKID_PRODUCTION_PREFIX) :]
+                for path in secrets:
                     how = sha512_derivation(tail, record.fields[path])
                     if how is not None:
                         self.tally.add((field, path, how), record)
@@ -281,20 +289,26 @@ class KeyListPresent(Check):
             self.identified.add([_key_digest(record.kind, key)])
             self.identified_fields[-1].update(direct)
 
-    def visit_batch(self, batch: RecordBatch) -> None:
-        pseudonym = self.ctx.pseudonym_column(batch)
-        keys = self.ctx.identity_column(batch)
-        if pseudonym is None or keys is None or not self.ctx.profile.is_subject(batch.kind):
-            super().visit_batch(batch)
+    def visit_window(self, window: RecordWindow) -> None:
+        """Per shape, in the order the shapes appear (what a shape pairs, it pairs in every
+        record of it); the key digests' order does not matter."""
+        found = [
+            (self.ctx.pseudonym_column(batch), self.ctx.identity_column(batch))
+            for batch in window.batches
+        ]
+        if not self.ctx.profile.is_subject(window.kind) or any(
+            pseudonym is None or keys is None for pseudonym, keys in found
+        ):
+            super().visit_window(window)
             return
-        self.examined += len(batch)
-        direct = self.forbidden.get(batch.shape, batch.first)
-        if direct:
-            self.tally.add_many(
-                ("record", pseudonym[0], ", ".join(direct)), batch.first, len(batch)
-            )
-        kind = batch.kind
-        self.pseudonymous.add([_key_digest(kind, key) for key in keys[1]])
+        self.examined += len(window)
+        for batch, (pseudonym, keys) in zip(window.batches, found, strict=True):
+            assert pseudonym is not None and keys is not None
+            direct = self.forbidden.get(batch.shape, batch.first)
+            if direct:
+                key = ("record", pseudonym[0], ", ".join(direct))
+                self.tally.add_many(key, batch.first, len(batch))
+            self.pseudonymous.add([_key_digest(window.kind, key) for key in keys[1]])
 
     def finish(self) -> Iterable[Finding]:
         findings = self.tally.findings(

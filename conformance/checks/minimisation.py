@@ -12,7 +12,7 @@ from conformance.detect.precision import precision_of
 from conformance.detect.redact import redact
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass, Precision
-from conformance.model.records import Record, RecordBatch
+from conformance.model.records import Record, RecordWindow
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence, Severity
 
@@ -45,10 +45,12 @@ class FieldNotAllowed(Check):
         for path in self.outside.get(self.ctx.shape(record), record):
             self.tally.add((record.kind, path), record)
 
-    def visit_batch(self, batch: RecordBatch) -> None:
-        self.examined += len(batch)
-        for path in self.outside.get(batch.shape, batch.first):
-            self.tally.add_many((batch.kind, path), batch.first, len(batch))
+    def visit_window(self, window: RecordWindow) -> None:
+        """Per shape, in the order the shapes appear (as NAW-001)."""
+        self.examined += len(window)
+        for batch in window.batches:
+            for path in self.outside.get(batch.shape, batch.first):
+                self.tally.add_many((batch.kind, path), batch.first, len(batch))
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import chain
+from operator import itemgetter
 
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
@@ -12,7 +14,7 @@ from conformance.detect.scan import HINTED, candidates, scan, scan_column
 from conformance.detect.spans import Detection, Hint
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass
-from conformance.model.records import Record, RecordBatch
+from conformance.model.records import Record, RecordWindow
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence
 
@@ -55,12 +57,15 @@ class IdentifyingField(Check):
             evidence = None if record.synthetic else redact(record.fields[path][0])
             self.tally.add((record.kind, path, category), record, evidence)
 
-    def visit_batch(self, batch: RecordBatch) -> None:
-        first = batch.first
-        self.examined += len(batch)
-        for path, category in self.forbidden.get(batch.shape, first):
-            evidence = None if first.synthetic else redact(first.fields[path][0])
-            self.tally.add_many((batch.kind, path, category), first, len(batch), evidence)
+    def visit_window(self, window: RecordWindow) -> None:
+        """Per shape, in the order the shapes appear: what a shape forbids, it forbids in every
+        record of it, and the shape that appears first has the first such record."""
+        self.examined += len(window)
+        for batch in window.batches:
+            first = batch.first
+            for path, category in self.forbidden.get(batch.shape, first):
+                evidence = None if first.synthetic else redact(first.fields[path][0])
+                self.tally.add_many((batch.kind, path, category), first, len(batch), evidence)
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
@@ -71,6 +76,17 @@ class IdentifyingField(Check):
             rule=self.ctx.purpose_rule,
             field_of=lambda key: key[1],
         )
+
+
+def _in_record_order(
+    parts: list[tuple[list[str], Sequence[int]]],
+) -> tuple[list[str], list[int]]:
+    """One field's values from several batches, merged into record order (stable: a record's
+    own values keep their order)."""
+    rows = chain.from_iterable(r for _, r in parts)
+    values = chain.from_iterable(v for v, _ in parts)
+    merged = sorted(zip(rows, values, strict=True), key=itemgetter(0))
+    return [value for _, value in merged], [row for row, _ in merged]
 
 
 # Chain identifiers are the PSN family's: in NAW-002 only data that identifies a person outright.
@@ -151,17 +167,23 @@ class IdentifyingValue(Check):
             if index in hits or hint.category in HINTED:
                 self._scan(record, path, hint, value)
 
-    def visit_batch(self, batch: RecordBatch) -> None:
+    def visit_window(self, window: RecordWindow) -> None:
         """Per field, each distinct value is scanned once (see scan_column); the findings are
         tallied in record order, so per (field, recogniser) the first record is the one kept,
         as when visiting records one by one."""
-        scanned = self.scanned.get(batch.shape, batch.first)
-        if not scanned:
-            return
-        self.examined += len(batch)
-        records = batch.records
-        for path, hint in scanned:
-            values, rows = batch.values(path)
+        columns: dict[str, tuple[Hint, list[tuple[list[str], Sequence[int]]]]] = {}
+        alone = len(window.batches) == 1  # then a batch's rows are the window's
+        for batch in window.batches:
+            scanned = self.scanned.get(batch.shape, batch.first)
+            if scanned:
+                self.examined += len(batch)
+            for path, hint in scanned:
+                values, rows = batch.values(path)
+                placed = rows if alone else [batch.rows[row] for row in rows]
+                columns.setdefault(path, (hint, []))[1].append((values, placed))
+        records = window.records
+        for path, (hint, parts) in columns.items():
+            values, rows = parts[0] if len(parts) == 1 else _in_record_order(parts)
             found = scan_column(values, hint)
             for index, value in enumerate(values):
                 detections = found[value]

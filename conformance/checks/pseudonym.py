@@ -21,7 +21,7 @@ from conformance.detect.pseudonyms import (
 from conformance.detect.redact import redact, redact_pseudonym
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass
-from conformance.model.records import Record, RecordBatch
+from conformance.model.records import Record, RecordBatch, RecordWindow
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence
 
@@ -74,13 +74,13 @@ class PseudonymMissing(_PseudonymCheck):
         if self.ctx.pseudonym(record) is None:
             self.tally.add((record.kind,), record)
 
-    def visit_batch(self, batch: RecordBatch) -> None:
-        if not self.ctx.profile.is_subject(batch.kind):
+    def visit_window(self, window: RecordWindow) -> None:
+        if not self.ctx.profile.is_subject(window.kind):
             return
-        if self.ctx.pseudonym_column(batch) is not None:
-            self.examined += len(batch)  # every record of the shape carries it
+        if all(self.ctx.pseudonym_column(batch) is not None for batch in window.batches):
+            self.examined += len(window)  # every record of every shape carries it
         else:
-            super().visit_batch(batch)
+            super().visit_window(window)
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
@@ -126,13 +126,13 @@ class PseudonymMalformed(_PseudonymCheck):
             elif kind in (PseudonymKind.OTHER, PseudonymKind.LEGACY_IDSCHOOL):
                 self.tally.add((malformation(value), field), record, redact_pseudonym(value))
 
-    def visit_batch(self, batch: RecordBatch) -> None:
-        column = self.ctx.pseudonym_column(batch)
-        subject = self.ctx.profile.is_subject(batch.kind)
-        if column is not None and subject and production_column(batch, column[0]):
-            self.examined += len(column[1])
+    def visit_window(self, window: RecordWindow) -> None:
+        if self.ctx.profile.is_subject(window.kind) and all(
+            production_pseudonyms(self.ctx, batch) for batch in window.batches
+        ):
+            self.examined += len(window)
             return
-        super().visit_batch(batch)
+        super().visit_window(window)
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
@@ -193,15 +193,19 @@ class PseudonymNotUnique(_PseudonymCheck):
             self.examined += 1
             self.tracker.add(value, identity, record)
 
-    def visit_batch(self, batch: RecordBatch) -> None:
-        column = self.ctx.pseudonym_column(batch)
-        keys = self.ctx.identity_column(batch)
-        if column is None or keys is None or not self.ctx.profile.is_subject(batch.kind):
-            super().visit_batch(batch)
+    def visit_window(self, window: RecordWindow) -> None:
+        """Every shape with the pseudonym and the sender's key, one each: the pairs go to the
+        tracker in record order (its examples name the first records of a group)."""
+        found = [keyed_columns(self.ctx, batch) for batch in window.batches]
+        if not self.ctx.profile.is_subject(window.kind) or None in found:
+            super().visit_window(window)
             return
-        identities = [f"{batch.kind}\x1f{key}" for key in keys[1]]
+        columns = [pair for pair in found if pair is not None]
+        pseudonyms = window.ordered([values for values, _ in columns])
+        keys = window.ordered([keys for _, keys in columns])
+        identities = [f"{window.kind}\x1f{key}" for key in keys]
         self.examined += len(identities)
-        self.tracker.add_many(column[1], identities, [r.line or 0 for r in batch.records])
+        self.tracker.add_many(pseudonyms, identities, [r.line or 0 for r in window.records])
 
     def finish(self) -> Iterable[Finding]:
         return self.tracker.findings(self.requirement, self.field)
@@ -258,21 +262,24 @@ class WrongPseudonymKind(Check):
                     if contains_stampseudoniem(value):
                         self.tally.add(("stampseudoniem", path), record, redact_pseudonym(value))
 
-    def visit_batch(self, batch: RecordBatch) -> None:
+    def visit_window(self, window: RecordWindow) -> None:
+        if all(self._nothing_in(batch) for batch in window.batches):
+            self.examined += len(window)
+            return
+        super().visit_window(window)
+
+    def _nothing_in(self, batch: RecordBatch) -> bool:
         """The common batch has no real-id field, no HPgn-shaped value in a pseudonym field
         and no "/sp" anywhere: then nothing can be found, and a few joins tell so."""
         roles = self.roles.get(batch.shape, batch.first)
-        if (
+        return (
             all(role is _PSEUDONYM_FIELD for _, role in roles)
             and not any(
                 not production_column(batch, path) and _HPGN_LINE.search(batch.joined(path))
                 for path, _ in roles
             )
             and not any("/sp" in batch.joined(path) for path in batch.paths)
-        ):
-            self.examined += len(batch)
-            return
-        super().visit_batch(batch)
+        )
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
@@ -300,6 +307,19 @@ def all_production_eckids(values: list[str]) -> bool:
 def production_column(batch: RecordBatch, path: str) -> bool:
     """Whether every value of the batch's field is a production ECK iD (asked once a batch)."""
     return batch.holds("production ECK iDs", path, all_production_eckids)
+
+
+def production_pseudonyms(ctx: CheckContext, batch: RecordBatch) -> tuple[str, list[str]] | None:
+    """The batch's pseudonym column when every record has one production ECK iD there."""
+    column = ctx.pseudonym_column(batch)
+    return column if column is not None and production_column(batch, column[0]) else None
+
+
+def keyed_columns(ctx: CheckContext, batch: RecordBatch) -> tuple[list[str], list[str]] | None:
+    """The batch's pseudonyms and the sender's keys, one each per record, or None."""
+    pseudonyms = ctx.pseudonym_column(batch)
+    keys = ctx.identity_column(batch)
+    return None if pseudonyms is None or keys is None else (pseudonyms[1], keys[1])
 
 
 _KIND_MESSAGES = {

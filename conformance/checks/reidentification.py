@@ -25,7 +25,7 @@ from conformance.checks.spill import PartitionedRows
 from conformance.detect.safepath import safe_path
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass, FieldRule
-from conformance.model.records import Record, RecordBatch
+from conformance.model.records import Record, RecordWindow
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence, Severity
 
@@ -38,6 +38,7 @@ _PERSONAL_CATEGORIES = frozenset(
 )
 _CONTEXT_CATEGORIES = frozenset({"yeargroup", "school"})
 _NOT_AN_ATTRIBUTE = frozenset({"free-text", "other"})
+_Roles = tuple[tuple[str, ...], tuple[str, ...]]  # a shape's quasi-identifiers, sensitive fields
 _SAMPLE = 20_000  # records kept to estimate which quasi-identifier causes the uniqueness
 _PENDING = 4096  # records gathered in plain arrays before they go to the partitioned stores
 _CLASS_ROW = np.dtype([("key", np.uint64)])
@@ -80,16 +81,20 @@ class _Collector:
         self.fields: set[str] = set()
         self.first: Location | None = None
         self.last: Record | None = None
-        self.last_batch: RecordBatch | None = None
+        self.last_window: RecordWindow | None = None
 
-    def add_batch(
-        self, batch: RecordBatch, quasi: tuple[str, ...], sensitive: tuple[str, ...]
-    ) -> None:
-        if batch is self.last_batch:
+    def add_window(self, window: RecordWindow, roles: list[_Roles]) -> None:
+        """The window's records in order (the sample and the first location are by order),
+        each with its shape's roles (``roles`` per batch)."""
+        if window is self.last_window:
             return  # the other check of the pair already added it
-        self.last_batch = batch
-        for record in batch.records:
-            self._add(record, quasi, sensitive)
+        self.last_window = window
+        per_record = window.ordered(
+            [[r] * len(b) for b, r in zip(window.batches, roles, strict=True)]
+        )
+        for record, (quasi, sensitive) in zip(window.records, per_record, strict=True):
+            if quasi:
+                self._add(record, quasi, sensitive)
 
     def add(self, record: Record, quasi: tuple[str, ...], sensitive: tuple[str, ...]) -> None:
         if record is self.last:
@@ -174,13 +179,15 @@ class _ReidentificationCheck(Check):
             self.examined += self.counts(sensitive)
             self.collected.add(record, quasi, sensitive)
 
-    def visit_batch(self, batch: RecordBatch) -> None:
-        if not self.ctx.profile.is_subject(batch.kind):
+    def visit_window(self, window: RecordWindow) -> None:
+        if not self.ctx.profile.is_subject(window.kind):
             return
-        quasi, sensitive = self.roles.get(batch.shape, batch.first)
-        if quasi:
-            self.examined += len(batch) * self.counts(sensitive)
-            self.collected.add_batch(batch, quasi, sensitive)
+        roles = [self.roles.get(batch.shape, batch.first) for batch in window.batches]
+        for batch, (quasi, sensitive) in zip(window.batches, roles, strict=True):
+            if quasi:
+                self.examined += len(batch) * self.counts(sensitive)
+        if any(quasi for quasi, _ in roles):
+            self.collected.add_window(window, roles)
 
     def counts(self, sensitive: tuple[str, ...]) -> bool:  # noqa: ARG002  (LNK-005 uses it)
         """Whether a record with quasi-identifiers (and these sensitive fields) is examined."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
+from typing import TypeVar
 
 
 @dataclass(slots=True)
@@ -34,19 +35,34 @@ class RecordBatch:
     ``records`` keep their order; a check that has no column logic visits them one by one.
     """
 
-    __slots__ = ("_joined", "_memo", "_singles", "first", "kind", "paths", "records", "shape")
+    __slots__ = (
+        "_joined",
+        "_memo",
+        "_singles",
+        "first",
+        "kind",
+        "paths",
+        "records",
+        "rows",
+        "shape",
+    )
 
-    def __init__(self, kind: str, paths: tuple[str, ...], records: list[Record]) -> None:
+    def __init__(
+        self,
+        kind: str,
+        paths: tuple[str, ...],
+        records: list[Record],
+        rows: list[int] | None = None,
+    ) -> None:
         self.kind = kind
         self.paths = paths
         self.records = records
+        self.rows = rows if rows is not None else list(range(len(records)))  # in the window
         self.shape = (kind, *paths)  # the key the per-shape caches use
         self.first = records[0]
         self._singles: dict[str, list[str] | None] = {}
         self._joined: dict[str, str] = {}
         self._memo: dict[tuple[str, str], bool] = {}
-
-
 
     def __len__(self) -> int:
         return len(self.records)
@@ -95,3 +111,46 @@ class RecordBatch:
             single = [c[0] for c in columns] if exactly_one else None
             self._singles[path] = single
             return single
+
+
+T = TypeVar("T")
+
+
+class RecordWindow:
+    """Consecutive records of one kind (at most 1,024), in order, and the same records grouped
+    by shape: one :class:`RecordBatch` per shape, in the order the shapes first appear.
+
+    Exports whose records alternate between shapes (UWLR pupils with and without a
+    voorvoegsel) still give each shape long batches. A check whose findings depend only on the
+    shape handles the batches in this order, which keeps every finding's first location: a
+    shape that appears first has the first record of everything it causes. A check whose
+    findings depend on the values brings them back into record order (:meth:`ordered`).
+    """
+
+    __slots__ = ("batches", "kind", "records")
+
+    def __init__(self, kind: str, records: list[Record]) -> None:
+        self.kind = kind
+        self.records = records
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for row, record in enumerate(records):
+            groups.setdefault(tuple(record.fields), []).append(row)
+        self.batches = [
+            RecordBatch(kind, paths, [records[row] for row in rows], rows)
+            for paths, rows in groups.items()
+        ]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def ordered(self, per_batch: Sequence[Sequence[T]]) -> list[T]:
+        """Items given per batch (one per record of the batch, in the batches' order), put in
+        the order of the window's records."""
+        if len(self.batches) == 1:
+            return list(per_batch[0])
+        placed: list[T | None] = [None] * len(self.records)
+        for batch, items in zip(self.batches, per_batch, strict=True):
+            for row, item in zip(batch.rows, items, strict=True):
+                placed[row] = item
+        # every row belongs to exactly one batch, so no slot is left None
+        return placed  # type: ignore[return-value]
