@@ -1,28 +1,32 @@
 """LNK-004, `conformance link`: are two exports linkable through shared pseudonyms?
 
-Each export is streamed once; every subject record's pseudonym becomes a 64-bit digest in a
-compact array, and the two sorted sets are intersected (numpy): linear time, 8 bytes a record.
+Each export is streamed once; every subject record's pseudonym becomes a 64-bit digest, kept in
+rows partitioned by the digest's top bits that spill to disk (checks/spill.py), and the two sets
+are intersected partition by partition (numpy): memory stays flat.
 The report gives the overlap's size and share, never a pseudonym.
 """
 
 from __future__ import annotations
 
-from array import array
 from hashlib import blake2b
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from conformance.checks import CheckContext
-from conformance.engine import RunRequest, assemble, resolve_purpose, unchecked
+from conformance.checks.spill import PartitionedRows
+from conformance.engine import RunRequest, assemble, resolve_purpose, unchecked, windows
 from conformance.model.errors import InputError
 from conformance.model.findings import Finding, Location
+from conformance.model.records import RecordWindow
 from conformance.model.report import InputInfo, Report, RequirementResult
 from conformance.model.requirements import CATALOGUE
 from conformance.model.verdict import Verdict
 from conformance.readers import open_export
 
 REQUIREMENT = "LNK-004"
+_ROW = np.dtype([("key", np.uint64)])
 
 
 def link(request: RunRequest) -> Report:
@@ -34,45 +38,78 @@ def link(request: RunRequest) -> Report:
     (info_a, digests_a), (info_b, digests_b) = (
         _pseudonyms(ctx, Path(path)) for path in request.inputs
     )
-    result = _result(info_a, digests_a, info_b, digests_b)
+    with digests_a, digests_b:
+        overlap = _overlap(digests_a, digests_b)
+    result = _result(info_a, info_b, overlap)
     others = {rid: unchecked(rid, "not examined by `conformance link`") for rid in CATALOGUE}
     return assemble(request, purpose, (info_a, info_b), {**others, REQUIREMENT: result})
 
 
-def _pseudonyms(ctx: CheckContext, path: Path) -> tuple[InputInfo, np.ndarray]:
+def _pseudonyms(ctx: CheckContext, path: Path) -> tuple[InputInfo, PartitionedRows]:
     export = open_export(path, ctx.profile)
-    digests = array("Q")
-    for record in export.records(ctx.profile):
-        if not ctx.profile.is_subject(record.kind):
-            continue
-        found = ctx.pseudonym(record)
-        for value in found[1] if found else ():
-            digests.append(
-                int.from_bytes(blake2b(value.encode(), digest_size=8).digest(), "little")
-            )
+    digests = PartitionedRows(_ROW, "key")
+    for window in windows(export.records(ctx.profile)):
+        if ctx.profile.is_subject(window.kind):
+            digests.extend(key=[_digest(value) for value in _values(ctx, window)])
     if export.records_read == 0:
+        digests.close()
         raise InputError(str(path), None, f"no records found for profile {ctx.profile.id}")
     info = InputInfo("export", str(path), export.sha256, export.format, export.records_read)
-    return info, np.unique(np.frombuffer(digests, dtype=np.uint64))
+    return info, digests
 
 
-def _result(
-    a: InputInfo, digests_a: np.ndarray, b: InputInfo, digests_b: np.ndarray
-) -> RequirementResult:
+def _values(ctx: CheckContext, window: RecordWindow) -> list[str]:
+    """The window's pseudonyms: a column per shape, record by record where a shape has none
+    or several values per record (their order does not matter here)."""
+    values: list[str] = []
+    for batch in window.batches:
+        column = ctx.pseudonym_column(batch)
+        if column is not None:
+            values += column[1]
+            continue
+        for record in batch.records:
+            found = ctx.pseudonym(record)
+            values += found[1] if found else ()
+    return values
+
+
+def _digest(value: str) -> int:
+    return int.from_bytes(blake2b(value.encode(), digest_size=8).digest(), "little")
+
+
+class _Overlap(NamedTuple):
+    distinct_a: int
+    distinct_b: int
+    shared: int
+
+
+def _overlap(a: PartitionedRows, b: PartitionedRows) -> _Overlap:
+    """Distinct pseudonyms in each export and in both, counted partition by partition (a
+    value never spans two partitions): memory stays flat however long the exports are."""
+    distinct_a = distinct_b = shared = 0
+    for part_a, part_b in zip(a.partitions(), b.partitions(), strict=True):
+        keys_a, keys_b = np.unique(part_a["key"]), np.unique(part_b["key"])
+        distinct_a += len(keys_a)
+        distinct_b += len(keys_b)
+        shared += len(np.intersect1d(keys_a, keys_b, assume_unique=True))
+    return _Overlap(distinct_a, distinct_b, shared)
+
+
+def _result(a: InputInfo, b: InputInfo, overlap: _Overlap) -> RequirementResult:
     req = CATALOGUE[REQUIREMENT]
     title = {"nl": req.title_nl, "en": req.title_en}
-    examined = len(digests_a) + len(digests_b)
-    if not len(digests_a) or not len(digests_b):
+    distinct_a, distinct_b, shared = overlap
+    examined = distinct_a + distinct_b
+    if not distinct_a or not distinct_b:
         reason = "one of the exports carries no pseudonym"
         return RequirementResult(REQUIREMENT, title, Verdict.NOT_APPLICABLE, (), 0, 0, reason)
-    shared = len(np.intersect1d(digests_a, digests_b, assume_unique=True))
     if not shared:
         return RequirementResult(REQUIREMENT, title, Verdict.PASS, (), 0, examined)
-    smaller = min(len(digests_a), len(digests_b))
+    smaller = min(distinct_a, distinct_b)
     finding = Finding(
         requirement=REQUIREMENT,
-        message=f"{shared:,} pseudonyms occur in both {a.name} ({len(digests_a):,} distinct) "
-        f"and {b.name} ({len(digests_b):,} distinct): {shared / smaller:.1%} of the smaller "
+        message=f"{shared:,} pseudonyms occur in both {a.name} ({distinct_a:,} distinct) "
+        f"and {b.name} ({distinct_b:,} distinct): {shared / smaller:.1%} of the smaller "
         "export can be linked to the other",
         location=Location(b.name),
         occurrences=shared,

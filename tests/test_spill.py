@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from conformance import engine
+from conformance import crosslink, engine
 from conformance.checks import spill
 from conformance.checks.spill import PartitionedRows
 from conformance.checks.uniqueness import UniquenessTracker, _digest
@@ -382,3 +382,24 @@ def test_code_lists_across_inputs_are_the_same_with_a_tiny_buffer(
     assert [m.split(" persons")[0] for m in tiny] == ["250", "50"]
     assert "a.jsonl and with direct identifiers (achternaam) in" in tiny[0]
     assert "c.jsonl and with direct identifiers (achternaam) in" in tiny[1]
+
+
+def test_link_counts_the_same_with_a_tiny_buffer(tmp_path: Path, small_buffers: list[int]) -> None:
+    """LNK-004: 900 and 500 distinct pseudonyms, 500 in both (B repeats 50 of its own)."""
+    a = write_jsonl(tmp_path / "a.jsonl", [{"n": str(i)} for i in range(900)])
+    b = tmp_path / "b.jsonl"
+    eckids = [f"https://ketenid.nl/201703/{i:0128x}" for i in range(400, 900)]
+    b.write_text("".join(json.dumps({"eckId": e}) + "\n" for e in eckids + eckids[:50]))
+
+    def linked() -> tuple[str, ...]:
+        request = engine.RunRequest(load_profile("nl-generic"), "pseudoniem", (a, b))
+        (result,) = [r for r in crosslink.link(request).requirements if r.id == "LNK-004"]
+        return tuple(f.message for f in result.findings)
+
+    tiny = linked()
+    assert small_buffers, "the tiny buffer never spilled"
+    spill.DEFAULT_BUFFER_ROWS, spill.DEFAULT_PARTITIONS = 1 << 22, 256
+    assert tiny == linked()
+    (message,) = tiny
+    assert message.startswith("500 pseudonyms occur in both")
+    assert "(900 distinct)" in message and "(500 distinct)" in message
