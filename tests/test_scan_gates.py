@@ -1,0 +1,68 @@
+"""The cheap conditions in front of the recognisers (detect.scan's gates, and the one search
+over a column that marks values worth scanning) may only skip work, never findings: every
+value on which a recogniser run unconditionally finds something passes them. Hypothesis builds
+values from the pieces personal data is made of (digits, separators, letters before digits,
+'+', '(', '@', lower-case IBANs) around real BSNs, phone numbers and IBANs."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conformance.detect.scan import _GATES, _without_contained, candidates, scan, scan_column
+from conformance.detect.spans import NO_HINT, Detection
+
+PIECES = st.sampled_from(
+    [
+        "111222333",
+        "111 222 333",
+        "1112.22.333",
+        "0612345678",
+        "06-12345678",
+        "06\t12345678",
+        "+31 6 12345678",
+        "(020) 1234567",
+        "0032 2 123 45 67",
+        "nl91abna0417164300",
+        "NL91 ABNA 0417 1643 00",
+        "3511 AB",
+        "Kerkstraat 12",
+        "J. de Vries",
+        "geb. 07-04-2013",
+        "a@b.nl",
+        "2013-04-07",
+        "ean 8712345678901",
+        "L00000017",
+        "tel.",
+        "L",
+        "ABC",
+        "-",
+        "+",
+        "(",
+        "/",
+        ".",
+        ",",
+        " ",
+        "0",
+        "9",
+        "x",
+    ]
+)
+VALUES = st.lists(PIECES, min_size=1, max_size=6).map("".join)
+
+
+def _every_recogniser(value: str) -> list[Detection]:
+    found: list[Detection] = []
+    for _, _, finder in _GATES:
+        found += finder(value, NO_HINT)
+    return _without_contained(found)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(value=VALUES)
+def test_gates_skip_no_finding(value: str) -> None:
+    everything = _every_recogniser(value)
+    assert scan(value) == everything
+    if everything:
+        assert candidates([value]) == {0}, "a value with personal data was not marked"
+        assert scan_column([value, "plain"], NO_HINT)[value] == everything
