@@ -339,7 +339,8 @@ def test_sarif_results_are_the_unwaived_findings(failing: Report) -> None:
     ] * 3
     first = run["results"][0]
     finding = result(failing, "NAW-001").findings[0]
-    key = json.dumps(["NAW-001", str(NAW_FAIL), "achternaam", finding.message])
+    masked = re.sub(r"\d[\d,.]*", "#", finding.message)
+    key = json.dumps(["NAW-001", str(NAW_FAIL), "achternaam", finding.rule, masked])
     assert first == {
         "ruleId": "NAW-001",
         "ruleIndex": 4,
@@ -359,7 +360,7 @@ def test_sarif_results_are_the_unwaived_findings(failing: Report) -> None:
                 ],
             }
         ],
-        "partialFingerprints": {"conformanceFinding/v1": hashlib.sha256(key.encode()).hexdigest()},
+        "partialFingerprints": {"conformanceFinding/v2": hashlib.sha256(key.encode()).hexdigest()},
         "properties": {
             "severity": "high",
             "confidence": "high",
@@ -380,7 +381,28 @@ def test_sarif_fingerprints_are_stable_across_runs(failing: Report) -> None:
     again = check(NAW_FAIL, "pseudoniem")
     prints = [r["partialFingerprints"] for r in log(failing)["runs"][0]["results"]]
     assert prints == [r["partialFingerprints"] for r in log(again)["runs"][0]["results"]]
-    assert len({p["conformanceFinding/v1"] for p in prints}) == len(prints)
+    assert len({p["conformanceFinding/v2"] for p in prints}) == len(prints)
+
+
+def test_sarif_fingerprints_ignore_counts_and_keep_examples_apart(failing: Report) -> None:
+    """A count that changes with the data keeps the alert; PSN-003-like examples that differ
+    only in their numbers stay separate alerts."""
+    naw = result(failing, "NAW-001").findings[0]
+    grown = replace(naw, message=naw.message.replace("4 records", "1,204 records"))
+    assert grown.message != naw.message
+    assert sarif.fingerprint(grown) == sarif.fingerprint(naw)
+    other_field = replace(naw, field="roepnaam")
+    assert sarif.fingerprint(other_field) != sarif.fingerprint(naw)
+    twins = [replace(naw, message=f"also at line {n}") for n in (12, 40, 12)]
+    capped = replace(result(failing, "NAW-001"), findings=tuple(twins))
+    report = replace(
+        failing,
+        requirements=tuple(capped if r.id == "NAW-001" else r for r in failing.requirements),
+    )
+    prints = [
+        r["partialFingerprints"]["conformanceFinding/v2"] for r in log(report)["runs"][0]["results"]
+    ]
+    assert len(set(prints[:3])) == 3
 
 
 def test_sarif_waived_findings_are_suppressed_results(failing: Report) -> None:

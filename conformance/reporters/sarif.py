@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from fnmatch import fnmatchcase
 from pathlib import PurePath, PurePosixPath
 from typing import Any
@@ -24,7 +25,8 @@ from conformance.model.verdict import Confidence, Severity, Verdict
 SCHEMA_URI = (  # the OASIS schema's own id (errata01), which validates these logs in the tests
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-FINGERPRINT = "conformanceFinding/v1"  # versioned: a new hash recipe gets a new key
+FINGERPRINT = "conformanceFinding/v2"  # versioned: a new hash recipe gets a new key
+_NUMBERS = re.compile(r"\d[\d,.]*")
 
 _LEVEL = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
 # GitHub's rule metadata: problem.severity and precision (how sure the rule's results are).
@@ -50,10 +52,12 @@ def _run(report: Report) -> dict[str, Any]:
         # GitHub keeps one set of alerts per category: one per profile and purpose.
         "automationDetails": {"id": f"conformance/{report.profile.id}/{report.profile.purpose}/"},
         "invocations": [_invocation(report, index)],
-        "results": [
-            *(_result(f, index) for r in report.requirements for f in r.findings),
-            *(_waived(report, f, index) for r in report.requirements for f in r.waived),
-        ],
+        "results": _fingerprinted(
+            [
+                *((f, _result(f, index)) for r in report.requirements for f in r.findings),
+                *((f, _waived(report, f, index)) for r in report.requirements for f in r.waived),
+            ]
+        ),
         "properties": _run_properties(report),
     }
 
@@ -127,7 +131,6 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "level": _LEVEL[finding.severity],
         "message": {"text": finding.message},
         "locations": [_location(finding)],
-        "partialFingerprints": {FINGERPRINT: fingerprint(finding)},
         "properties": _finding_properties(finding),
     }
     return result
@@ -179,9 +182,29 @@ def artifact_uri(name: str) -> str:
 
 
 def fingerprint(finding: Finding) -> str:
-    """Stable across runs for the same finding: a hash of its de-duplication key."""
-    key = json.dumps(list(finding.key), ensure_ascii=False)
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    """Stable across runs for the same problem: a hash of the requirement, input, field, rule
+    and message with its numbers masked, so a count, a line or a seed that changes with the
+    data does not make code scanning close the alert and open a new one."""
+    message = _NUMBERS.sub("#", finding.message)
+    key = [finding.requirement, finding.location.input, finding.field, finding.rule, message]
+    return _sha256(json.dumps(key, ensure_ascii=False))
+
+
+def _fingerprinted(pairs: list[tuple[Finding, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Each result with its fingerprint; findings that differ only in numbers (PSN-003's
+    examples) are told apart by their order: the n-th such gets its own hash."""
+    seen: Counter[str] = Counter()
+    results = []
+    for finding, result in pairs:
+        base = fingerprint(finding)
+        seen[base] += 1
+        unique = base if seen[base] == 1 else _sha256(f"{base}/{seen[base]}")
+        results.append(result | {"partialFingerprints": {FINGERPRINT: unique}})
+    return results
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _finding_properties(finding: Finding) -> dict[str, Any]:
