@@ -40,6 +40,8 @@ def _pseudonyms() -> st.SearchStrategy[str]:
         ),  # derived from a key
         st.sampled_from(
             [
+                _eckid(1) + "\n" + _eckid(2),  # two in one cell: malformed, not two ECK iDs
+                _eckid(3) + "\n" + PREFIX + hashlib.sha512(b"L00000001").hexdigest(),
                 "https://ketenid.nl/pilot/" + "ab" * 64,
                 PREFIX + "AB" * 64,  # upper case
                 PREFIX + "ab" * 60,  # short

@@ -300,8 +300,13 @@ _ECKID_LINES = re.compile(
 
 
 def all_production_eckids(values: list[str]) -> bool:
-    """Whether every value is a production ECK iD (what classify_pseudonym calls ECKID)."""
-    return bool(values) and _ECKID_LINES.fullmatch("\n".join(values)) is not None
+    """Whether every value is a production ECK iD (what classify_pseudonym calls ECKID). The
+    values are joined by line breaks, so a value holding a line break of its own (two ECK iDs
+    in one cell) must not pass as two: the joined text has exactly one break fewer than values."""
+    if not values:
+        return False
+    joined = "\n".join(values)
+    return joined.count("\n") == len(values) - 1 and _ECKID_LINES.fullmatch(joined) is not None
 
 
 def production_column(batch: RecordBatch, path: str) -> bool:
