@@ -8,14 +8,13 @@ The report gives the overlap's size and share, never a pseudonym.
 
 from __future__ import annotations
 
-from hashlib import blake2b
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from conformance.checks import CheckContext
-from conformance.checks.spill import PartitionedRows
+from conformance.checks.spill import PartitionedRows, digest64
 from conformance.engine import RunRequest, assemble, resolve_purpose, unchecked, windows
 from conformance.model.errors import InputError
 from conformance.model.findings import Finding, Location
@@ -74,7 +73,7 @@ def _values(ctx: CheckContext, window: RecordWindow) -> list[str]:
 
 
 def _digest(value: str) -> int:
-    return int.from_bytes(blake2b(value.encode(), digest_size=8).digest(), "little")
+    return digest64(value)
 
 
 class _Overlap(NamedTuple):

@@ -403,3 +403,18 @@ def test_link_counts_the_same_with_a_tiny_buffer(tmp_path: Path, small_buffers: 
     (message,) = tiny
     assert message.startswith("500 pseudonyms occur in both")
     assert "(900 distinct)" in message and "(500 distinct)" in message
+
+
+def test_digests_that_may_reach_the_disk_are_keyed_per_run() -> None:
+    """Equal within a run; another run (process) gets other digests for the same value, so a
+    spilled file cannot be reversed by hashing the few values a field takes."""
+    assert spill.digest64("ondersteuning: TLV") == spill.digest64("ondersteuning: TLV")
+    code = "from conformance.checks.spill import digest64; print(digest64('ondersteuning: TLV'))"
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    }
+    assert len(runs) == 2
+    assert str(spill.digest64("ondersteuning: TLV")) not in runs

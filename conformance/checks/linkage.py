@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections.abc import Iterable, Iterator
-from hashlib import blake2b
 from itertools import pairwise
 from typing import Any
 
@@ -15,7 +14,7 @@ import numpy as np
 from conformance.checks.base import Check, Progress, document, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.pseudonym import production_pseudonyms
-from conformance.checks.spill import PartitionedRows
+from conformance.checks.spill import PartitionedRows, digest64
 from conformance.checks.tally import times
 from conformance.detect.derivation import (
     derivation_of,
@@ -338,7 +337,7 @@ class KeyListPresent(Check):
         return findings
 
 
-_KEY_ROW = np.dtype([("key", np.uint64), ("input", np.uint16)])
+_KEY_ROW = np.dtype([("key", np.uint64), ("input", np.uint32)])
 _PENDING = 4096  # digests gathered in a plain array before they go to the partitioned store
 
 
@@ -367,7 +366,7 @@ class _KeysPerInput:
     def _flush(self) -> None:
         if self.pending:
             keys = np.frombuffer(self.pending, dtype=np.uint64)
-            self.rows.extend(key=keys, input=np.full(len(keys), self.input, dtype=np.uint16))
+            self.rows.extend(key=keys, input=np.full(len(keys), self.input, dtype=np.uint32))
             self.pending = array("Q")
 
 
@@ -391,8 +390,7 @@ def _shared_keys(pseudonymous: _KeysPerInput, identified: _KeysPerInput, inputs:
 
 
 def _key_digest(kind: str, key: str) -> int:
-    data = f"{kind}\x1f{key}".encode()
-    return int.from_bytes(blake2b(data, digest_size=8).digest(), "little")
+    return digest64(f"{kind}\x1f{key}")
 
 
 CROSS_CONTEXT = document(

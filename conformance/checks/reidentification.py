@@ -14,14 +14,13 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from hashlib import blake2b
 from typing import Any
 
 import numpy as np
 
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
-from conformance.checks.spill import PartitionedRows
+from conformance.checks.spill import PartitionedRows, digest64
 from conformance.detect.safepath import safe_path
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass, FieldRule
@@ -46,7 +45,7 @@ _VALUE_ROW = np.dtype([("key", np.uint64), ("value", np.uint64)])  # class key, 
 
 
 def _digest(parts: Iterable[str]) -> int:
-    return int.from_bytes(blake2b("\x1f".join(parts).encode(), digest_size=8).digest(), "little")
+    return digest64("\x1f".join(parts))
 
 
 class _Values:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from hashlib import blake2b
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from conformance.checks.spill import PartitionedRows
+from conformance.checks.spill import PartitionedRows, digest64
 from conformance.model.findings import Finding, Location
 from conformance.model.records import Record
 
@@ -30,7 +29,7 @@ _ROW = np.dtype([("key", np.uint64), ("value", np.uint64), ("row", np.uint64), (
 
 
 def _digest(value: str) -> int:
-    return int.from_bytes(blake2b(value.encode(), digest_size=8).digest(), "little")
+    return digest64(value)
 
 
 class _Seen(NamedTuple):
