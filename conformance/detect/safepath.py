@@ -31,17 +31,32 @@ def _safe_segment(segment: str) -> str:
     return segment
 
 
+# What a column name never is, whole: a header may *mention* a phone number or a postcode
+# ("Telefoon (bijv. 0612345678)"), and dates or codes ("20240902", "vak_100200") name columns
+# in real exports, but a header cell that is an ECK iD, a valid BSN or an e-mail address is the
+# first pupil's data.
+_VALUE_KINDS = frozenset(
+    {
+        "eckid",
+        "stampseudoniem",
+        "idschool",
+        "hpgn",
+        "bsn",
+        "onderwijsnummer",
+        "email",
+        "phone",
+        "iban",
+        "postcode",
+    }
+)
+
+
 def data_not_name(cell: str) -> str | None:
-    """What a would-be column name holds if it is plainly a value, not a name: a URL, a long
-    number, a hexadecimal code, or something a recogniser other than the name finder reads (an
-    ECK iD, a BSN, an e-mail address, a date of birth …); None for anything a header may say.
-    Person names are left out: a header such as "Naam ouder" may look like one."""
+    """What a would-be column name holds if the whole of it is a personal value — an ECK iD,
+    a BSN or onderwijsnummer (11-proef), an e-mail address, a phone number, an IBAN, a
+    postcode — and None for anything a header may say, including names of people (a header
+    such as "Naam ouder" may look like one) and text that only mentions such a value."""
     bare = cell.strip()
-    if "://" in bare:
-        return "a URL"
-    if _LONG_NUMBER.search(bare):
-        return "a long number"
-    if _HEX.search(bare):
-        return "a hexadecimal code"
-    kinds = sorted({d.recogniser for d in scan(bare)} - {"name"})
+    whole = {d.recogniser for d in scan(bare) if d.start == 0 and d.end == len(bare)}
+    kinds = sorted(whole & _VALUE_KINDS)
     return f"a value a recogniser reads as {kinds[0]}" if kinds else None
