@@ -95,7 +95,7 @@ _GATES: tuple[tuple[Gate, frozenset[str], Finder], ...] = (
 # alternation (those defeat the regex engine's scanning), looser than the gates themselves.
 _ANY = re.compile(
     r"@|://|(?<![\w.,/-])\d{3}[ .-]?\d{3}[ .-]?\d{2}|(?<![\w.,/-])\d{4}[ .]\d\d[ .]"
-    r"|[A-Za-z]{2}\d\d|\+3|\(0|(?<![\w+])0\d[\s./-]*\d\d"
+    r"|[A-Za-z]{2}\d\d|\+3|\(0|(?<![\w+])0\d"
     r"|[1-9]\d{3} ?[A-Za-z]{2}(?![A-Za-z])|[a-z] \d"
     r"|[A-Z][a-zà-ÿ'’]|[A-Z]\.|[Gg]eb|[Bb]orn|[Bb]irth|DOB|dob|[Jj]arig|[Vv]erjaardag"
 )
