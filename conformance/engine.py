@@ -296,9 +296,17 @@ def _unchecked_reason(rid: str) -> str:
 
 
 def _ordered(findings: Iterable[Finding]) -> list[Finding]:
+    """By severity, input and line; findings of one line by field and message, so the order
+    (and which findings a capped list keeps) does not depend on the order checks tallied in."""
     return sorted(
         findings,
-        key=lambda f: (_SEVERITY_ORDER[f.severity], f.location.input, f.location.line or 0),
+        key=lambda f: (
+            _SEVERITY_ORDER[f.severity],
+            f.location.input,
+            f.location.line or 0,
+            f.field or "",
+            f.message,
+        ),
     )
 
 

@@ -9,8 +9,10 @@ repeated values."""
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import astuple
 from functools import cache
+from pathlib import Path
 from unittest.mock import patch
 
 import pytest
@@ -18,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conformance.checks import REGISTRY, Check, CheckContext
-from conformance.engine import resolve_purpose, windows
+from conformance.engine import RunRequest, resolve_purpose, run, windows
 from conformance.model.findings import Finding
 from conformance.model.profile import Profile
 from conformance.model.records import Record
@@ -179,3 +181,18 @@ def test_windows_split_on_kind_and_size_and_group_shapes_in_order() -> None:
     ]
     (first, *_) = windows(rows, size=4)
     assert first.ordered([["one", "three"], ["two", "four"]]) == ["one", "two", "three", "four"]
+
+
+def test_findings_of_one_line_come_in_field_order(tmp_path: Path) -> None:
+    """Record by record, NAW-002 tallies a line's fields in the record's order; per window,
+    column by column. The report orders findings of one line by field, so both agree."""
+    eck = _eckid(7)
+    lines = [
+        {"eckId": eck, "opmerking": "prima", "notitie": "rustig"},
+        {"eckId": eck, "notitie": "mail q@example.nl", "opmerking": "belt 06-12345678 terug"},
+    ]
+    path = tmp_path / "x.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    report = run(RunRequest(_profile("nl-generic"), "pseudoniem", (path,)))
+    (naw,) = [r for r in report.requirements if r.id == "NAW-002"]
+    assert [f.field for f in naw.findings] == ["notitie", "opmerking"]
