@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conformance.checks import REGISTRY, Check, CheckContext
+from conformance.checks.naw import IdentifyingValue
 from conformance.engine import RunRequest, resolve_purpose, run, windows
 from conformance.model.findings import Finding
 from conformance.model.profile import Profile
@@ -196,3 +197,20 @@ def test_findings_of_one_line_come_in_field_order(tmp_path: Path) -> None:
     report = run(RunRequest(_profile("nl-generic"), "pseudoniem", (path,)))
     (naw,) = [r for r in report.requirements if r.id == "NAW-002"]
     assert [f.field for f in naw.findings] == ["notitie", "opmerking"]
+
+
+def test_a_subclass_that_changes_visit_is_visited_record_by_record() -> None:
+    seen: list[int | None] = []
+
+    class Refined(IdentifyingValue):
+        def visit(self, record: Record) -> None:
+            seen.append(record.line)
+            super().visit(record)
+
+    profile = _profile("nl-generic")
+    check = Refined(CheckContext(profile, resolve_purpose(profile, None), "production"))
+    rows = [Record("record", {"opmerking": ["x"]}, "in", line, "") for line in (1, 2, 3)]
+    for window in windows(rows):
+        check.visit_window(window)
+    assert seen == [1, 2, 3]
+    assert check.examined == 3

@@ -34,6 +34,13 @@ class Check:
     # Said when the inputs held nothing this check looks at.
     nothing_examined: ClassVar[str] = "the inputs hold no records this requirement applies to"
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "visit" in cls.__dict__ and "visit_window" not in cls.__dict__:
+            # A subclass that changes visit (a plugin refining a shipped check) must be
+            # visited record by record, not through the parent's column shortcut.
+            cls.visit_window = Check.visit_window  # type: ignore[method-assign]
+
     def __init__(self, ctx: CheckContext) -> None:
         self.ctx = ctx
         self.examined = 0
