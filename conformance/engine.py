@@ -31,7 +31,7 @@ from conformance.readers import input_kind, open_export, read_interface, read_st
 log = logging.getLogger(__name__)
 
 MAX_FINDINGS_PER_REQUIREMENT = 100
-BATCH_SIZE = 1024  # records per window: long enough to amortise, short enough to stay small
+WINDOW_SIZE = 1024  # records per window: long enough to amortise, short enough to stay small
 _SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 
 
@@ -214,7 +214,7 @@ def _read_input(path: Path, profile: Profile, active: list[_Outcome]) -> InputIn
     return InputInfo("export", str(path), export.sha256, export.format, export.records_read)
 
 
-def windows(records: Iterable[Record], size: int = BATCH_SIZE) -> Iterator[RecordWindow]:
+def windows(records: Iterable[Record], size: int = WINDOW_SIZE) -> Iterator[RecordWindow]:
     """Consecutive records of one kind, at most ``size`` at a time, grouped by shape inside:
     each check decides per shape once and searches a field's values as one column."""
     kind: str | None = None

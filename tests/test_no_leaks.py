@@ -33,6 +33,7 @@ import pytest
 from stdnum import iban as stdnum_iban
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import onderwijsnummer as stdnum_onderwijsnummer
+from test_probes import PROBE_TABLE
 from test_suppliers import SCHOOL_A, SCHOOL_B, supplier
 
 from conformance import selfcheck
@@ -832,31 +833,8 @@ def test_a_database_password_is_never_shown(
     assert_no_leaks(terminals(runs, debug_logs) | written(tmp_path, before))
 
 
-PROBE_MAP = """
-[probe]
-base_url = "{base}"
-max_requests = 400
-max_seconds = 60
-max_rate = 0
-seed = 20261129
-
-[probe.credentials]
-{credentials}
-
-[probe.endpoints]
-provision = {{method = "POST", path = "/v1/pupils"}}
-read = {{method = "GET", path = "/v1/pupils/{{id}}"}}
-list = {{method = "GET", path = "/v1/pupils"}}
-delete = {{method = "DELETE", path = "/v1/pupils/{{id}}"}}
-update = {{method = "PUT", path = "/v1/pupils/{{id}}"}}
-access = {{method = "GET", path = "/v1/pupils/{{id}}/inzage"}}
-
-[probe.fields]
-id = "id"
-pseudonym = "eckId"
-
-[probe.payload]
-eckId = "eckid"
+# Every identifying field the bundled suppliers take, so each canary is sent.
+PAYLOAD = """eckId = "eckid"
 firstName = "given_name"
 lastName = "surname"
 birthDate = "birthdate"
@@ -876,7 +854,8 @@ def _probe_map(path: Path, base: str, credentials: str = BEARER_AND_KEY, head: s
     path.write_text(
         head
         + '[subject]\nsupplier = "Voorbeeld Leermiddelen BV"\n'
-        + PROBE_MAP.format(base=base, credentials=credentials),
+        + "\n"
+        + PROBE_TABLE.format(base=base, credentials=credentials, payload=PAYLOAD),
         encoding="utf-8",
     )
     return path

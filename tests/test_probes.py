@@ -42,14 +42,8 @@ school_b = {token_url = "/oauth/token", client_id_env = "CLIENT_B", \
 client_secret_env = "PROBE_SCHOOL_B"}"""
 
 
-def _config(tmp_path: Path, base: str, credentials: str = BEARER) -> Path:
-    path = tmp_path / "conformance.toml"
-    path.write_text(
-        f"""[subject]
-supplier = "Voorbeeld Leermiddelen BV"
-product = "Rekenroute"
-
-[probe]
+# The probe map of the bundled suppliers (docs/probes.md); test_no_leaks fills it too.
+PROBE_TABLE = """[probe]
 base_url = "{base}"
 max_requests = 400
 max_seconds = 60
@@ -72,7 +66,9 @@ id = "id"
 pseudonym = "eckId"
 
 [probe.payload]
-eckId = "eckid"
+{payload}
+"""
+PAYLOAD = """eckId = "eckid"
 firstName = "given_name"
 lastName = "surname"
 bsn = "bsn"
@@ -80,6 +76,13 @@ onderwijsnummer = "onderwijsnummer"
 address = "address"
 group = "group"
 """
+
+
+def _config(tmp_path: Path, base: str, credentials: str = BEARER) -> Path:
+    path = tmp_path / "conformance.toml"
+    path.write_text(
+        '[subject]\nsupplier = "Voorbeeld Leermiddelen BV"\nproduct = "Rekenroute"\n\n'
+        + PROBE_TABLE.format(base=base, credentials=credentials, payload=PAYLOAD)
     )
     return path
 

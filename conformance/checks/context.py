@@ -130,8 +130,11 @@ class CheckContext:
         path = self._identity_paths.get(batch.shape, batch.first)
         if path is None:
             return None
-        columns = [record.fields[path] for record in batch.records]
-        return (path, [values[0] for values in columns]) if all(columns) else None
+        values = batch.single(path)  # shared with the other checks that ask (cached)
+        if values is None:
+            columns = [record.fields[path] for record in batch.records]
+            values = [found[0] for found in columns] if all(columns) else None
+        return None if values is None else (path, values)
 
     def _pseudonym_path(self, record: Record) -> str | None:
         found = self.pseudonym(record)

@@ -13,7 +13,7 @@ import numpy as np
 
 from conformance.checks.base import Check, Progress, document, register
 from conformance.checks.context import CheckContext, ShapeCache
-from conformance.checks.pseudonym import production_pseudonyms
+from conformance.checks.pseudonym import keyed_columns, production_pseudonyms
 from conformance.checks.spill import PartitionedRows, digest64
 from conformance.checks.tally import times
 from conformance.detect.derivation import (
@@ -125,22 +125,21 @@ class DerivablePseudonym(Check):
             super().visit_window(window)
             return
         self.examined += len(window)
-        work = []
-        for batch, column in zip(window.batches, columns, strict=True):
-            assert column is not None
-            field, values = column
-            shape = self.secret_fields.get(batch.shape, batch.first)
-            secrets = [path for path, _ in shape if path != field]
-            work.append([(field, value, secrets) for value in values])
-        if any(items[0][2] for items in work):
-            for record, (field, value, secrets) in zip(
-                window.records, window.ordered(work), strict=True
-            ):
-                tail = value[len(ECKID_PRODUCTION_PREFIX) :]
-                for path in secrets:
-                    how = sha512_derivation(tail, record.fields[path])
-                    if how is not None:
-                        self.tally.add((field, path, how), record)
+        present = [column for column in columns if column is not None]
+        plans = [  # per batch: its pseudonym field and the fields it could derive from
+            (field, [p for p, _ in self.secret_fields.get(b.shape, b.first) if p != field])
+            for b, (field, _) in zip(window.batches, present, strict=True)
+        ]
+        if not any(secrets for _, secrets in plans):
+            return
+        values = window.ordered([values for _, values in present])
+        rows = zip(window.records, values, window.spread(plans), strict=True)
+        for record, value, (field, secrets) in rows:
+            tail = value[len(ECKID_PRODUCTION_PREFIX) :]
+            for path in secrets:
+                how = sha512_derivation(tail, record.fields[path])
+                if how is not None:
+                    self.tally.add((field, path, how), record)
 
     def deepen(self, budget_seconds: float, progress: Progress | None) -> None:
         """Search all BSNs and onderwijsnummers for a preimage of a digest-shaped pseudonym."""
@@ -291,23 +290,18 @@ class KeyListPresent(Check):
     def visit_window(self, window: RecordWindow) -> None:
         """Per shape, in the order the shapes appear (what a shape pairs, it pairs in every
         record of it); the key digests' order does not matter."""
-        found = [
-            (self.ctx.pseudonym_column(batch), self.ctx.identity_column(batch))
-            for batch in window.batches
-        ]
-        if not self.ctx.profile.is_subject(window.kind) or any(
-            pseudonym is None or keys is None for pseudonym, keys in found
-        ):
+        found = [keyed_columns(self.ctx, batch) for batch in window.batches]
+        if not self.ctx.profile.is_subject(window.kind) or None in found:
             super().visit_window(window)
             return
         self.examined += len(window)
-        for batch, (pseudonym, keys) in zip(window.batches, found, strict=True):
-            assert pseudonym is not None and keys is not None
+        for batch, keyed in zip(window.batches, found, strict=True):
+            assert keyed is not None
+            field, _, keys = keyed
             direct = self.forbidden.get(batch.shape, batch.first)
             if direct:
-                key = ("record", pseudonym[0], ", ".join(direct))
-                self.tally.add_many(key, batch.first, len(batch))
-            self.pseudonymous.add([_key_digest(window.kind, key) for key in keys[1]])
+                self.tally.add_many(("record", field, ", ".join(direct)), batch.first, len(batch))
+            self.pseudonymous.add([_key_digest(window.kind, key) for key in keys])
 
     def finish(self) -> Iterable[Finding]:
         findings = self.tally.findings(

@@ -200,9 +200,9 @@ class PseudonymNotUnique(_PseudonymCheck):
         if not self.ctx.profile.is_subject(window.kind) or None in found:
             super().visit_window(window)
             return
-        columns = [pair for pair in found if pair is not None]
-        pseudonyms = window.ordered([values for values, _ in columns])
-        keys = window.ordered([keys for _, keys in columns])
+        columns = [keyed for keyed in found if keyed is not None]
+        pseudonyms = window.ordered([values for _, values, _ in columns])
+        keys = window.ordered([keys for _, _, keys in columns])
         identities = [f"{window.kind}\x1f{key}" for key in keys]
         self.examined += len(identities)
         self.tracker.add_many(pseudonyms, identities, [r.line or 0 for r in window.records])
@@ -320,11 +320,14 @@ def production_pseudonyms(ctx: CheckContext, batch: RecordBatch) -> tuple[str, l
     return column if column is not None and production_column(batch, column[0]) else None
 
 
-def keyed_columns(ctx: CheckContext, batch: RecordBatch) -> tuple[list[str], list[str]] | None:
-    """The batch's pseudonyms and the sender's keys, one each per record, or None."""
+def keyed_columns(ctx: CheckContext, batch: RecordBatch) -> tuple[str, list[str], list[str]] | None:
+    """The batch's pseudonym field, its pseudonyms and the sender's keys (one each per
+    record), or None: what PSN-003 and LNK-002 read per batch."""
     pseudonyms = ctx.pseudonym_column(batch)
     keys = ctx.identity_column(batch)
-    return None if pseudonyms is None or keys is None else (pseudonyms[1], keys[1])
+    if pseudonyms is None or keys is None:
+        return None
+    return pseudonyms[0], pseudonyms[1], keys[1]
 
 
 _KIND_MESSAGES = {

@@ -88,9 +88,7 @@ class _Collector:
         if window is self.last_window:
             return  # the other check of the pair already added it
         self.last_window = window
-        per_record = window.ordered(
-            [[r] * len(b) for b, r in zip(window.batches, roles, strict=True)]
-        )
+        per_record = window.spread(roles)
         for record, (quasi, sensitive) in zip(window.records, per_record, strict=True):
             if quasi:
                 self._add(record, quasi, sensitive)

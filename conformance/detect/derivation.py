@@ -33,35 +33,6 @@ def normalise(pseudonym: str) -> str:
     return value
 
 
-def forms(
-    secret: str,
-    fits: Callable[[int], bool] = lambda _: True,
-    digests: tuple[str, ...] | None = None,
-) -> Iterator[tuple[str, str]]:
-    """(derived form, how it was made) for one secret: the secret itself, its hex and base64
-    encodings, and its unsalted digests in hex (both cases) and base64 (with and without
-    padding, standard and URL-safe). Only forms whose length ``fits`` are made: a digest no
-    form of which could match is never computed (for a 128-hex ECK iD, only SHA-512 is)."""
-    raw = secret.encode()
-    if fits(len(secret)):
-        yield secret, "the value itself"
-    if fits(2 * len(raw)):
-        yield raw.hex(), "the value hex-encoded"
-    if fits(_b64_length(len(raw))):
-        yield base64.b64encode(raw).decode(), "the value base64-encoded"
-    for name in digests if digests is not None else _useful_digests(fits):
-        digest = hashlib.new(name, raw).digest()
-        if fits(2 * len(digest)):
-            hexed = digest.hex()
-            yield hexed, f"unsalted {name.upper()} (hex)"
-            yield hexed.upper(), f"unsalted {name.upper()} (hex)"
-        if fits(_b64_length(len(digest))) or fits(_b64_length(len(digest), padded=False)):
-            for encoded in (base64.b64encode(digest), base64.urlsafe_b64encode(digest)):
-                text = encoded.decode()
-                yield text, f"unsalted {name.upper()} (base64)"
-                yield text.rstrip("="), f"unsalted {name.upper()} (base64)"
-
-
 def _useful_digests(fits: Callable[[int], bool]) -> tuple[str, ...]:
     """The digests with a form (hex, base64 padded or not) whose length fits."""
     return tuple(
@@ -84,8 +55,9 @@ def _b64_length(size: int, padded: bool = True) -> int:
 def derivation_of(pseudonym: str, secrets: list[str]) -> str | None:
     """How the pseudonym derives from one of the secrets, or None.
 
-    The forms are tried in the order :func:`forms` makes them, but only those whose length
-    could match are built, with no generator in between: LNK-001 asks this for every record.
+    The forms, in this order: the secret itself, hex- and base64-encoded, then each unsalted
+    digest in hex (both cases) and base64 (padded or not, standard and URL-safe). Only those
+    whose length could match are built: LNK-001 asks this for every record.
     """
     value = normalise(pseudonym)
     if not value:

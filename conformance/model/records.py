@@ -28,11 +28,11 @@ class Record:
 
 
 class RecordBatch:
-    """Consecutive records of one shape — the same kind and the same field paths in the same
-    order — so a check can decide per shape once and work on a field's values as one column
-    (one regex pass over a column joined instead of one per value).
+    """The records of a window that share one shape — the same kind and the same field paths
+    in the same order — so a check can decide per shape once and work on a field's values as
+    one column (one regex pass over a column joined instead of one per value).
 
-    ``records`` keep their order; a check that has no column logic visits them one by one.
+    ``records`` keep their order; ``rows`` are their positions in the window.
     """
 
     __slots__ = (
@@ -52,12 +52,12 @@ class RecordBatch:
         kind: str,
         paths: tuple[str, ...],
         records: list[Record],
-        rows: list[int] | None = None,
+        rows: list[int],
     ) -> None:
         self.kind = kind
         self.paths = paths
         self.records = records
-        self.rows = rows if rows is not None else list(range(len(records)))  # in the window
+        self.rows = rows
         self.shape = (kind, *paths)  # the key the per-shape caches use
         self.first = records[0]
         self._singles: dict[str, list[str] | None] = {}
@@ -154,3 +154,10 @@ class RecordWindow:
                 placed[row] = item
         # every row belongs to exactly one batch, so no slot is left None
         return placed  # type: ignore[return-value]
+
+    def spread(self, per_batch: Sequence[T]) -> list[T]:
+        """One item per batch (its shape's roles, say), given to each of the batch's records,
+        in the order of the window's records."""
+        return self.ordered(
+            [[item] * len(batch) for batch, item in zip(self.batches, per_batch, strict=True)]
+        )
