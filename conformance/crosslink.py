@@ -14,8 +14,8 @@ from typing import NamedTuple
 import numpy as np
 
 from conformance.checks import CheckContext
-from conformance.checks.spill import PartitionedRows, digest64
-from conformance.engine import RunRequest, assemble, resolve_purpose, unchecked, windows
+from conformance.checks.spill import PartitionedRows, digests64
+from conformance.engine import RunRequest, assemble, resolve_purpose, unchecked
 from conformance.model.errors import InputError
 from conformance.model.findings import Finding, Location
 from conformance.model.records import RecordWindow
@@ -47,9 +47,9 @@ def link(request: RunRequest) -> Report:
 def _pseudonyms(ctx: CheckContext, path: Path) -> tuple[InputInfo, PartitionedRows]:
     export = open_export(path, ctx.profile)
     digests = PartitionedRows(_ROW, "key")
-    for window in windows(export.records(ctx.profile)):
+    for window in export.windows(ctx.profile):
         if ctx.profile.is_subject(window.kind):
-            digests.extend(key=[_digest(value) for value in _values(ctx, window)])
+            digests.extend(key=digests64(_values(ctx, window)))
     if export.records_read == 0:
         digests.close()
         raise InputError(str(path), None, f"no records found for profile {ctx.profile.id}")
@@ -70,10 +70,6 @@ def _values(ctx: CheckContext, window: RecordWindow) -> list[str]:
             found = ctx.pseudonym(record)
             values += found[1] if found else ()
     return values
-
-
-def _digest(value: str) -> int:
-    return digest64(value)
 
 
 class _Overlap(NamedTuple):

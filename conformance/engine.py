@@ -9,7 +9,7 @@ exception's type in the reason, since an exception's text may quote a value.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +20,6 @@ from conformance.checks.base import Progress
 from conformance.model.errors import InputError, UserError
 from conformance.model.findings import Finding
 from conformance.model.profile import Profile, Purpose
-from conformance.model.records import Record, RecordWindow
 from conformance.model.report import InputInfo, ProfileRef, Report, RequirementResult
 from conformance.model.requirements import CATALOGUE
 from conformance.model.selection import Selection
@@ -31,7 +30,6 @@ from conformance.readers import input_kind, open_export, read_interface, read_st
 log = logging.getLogger(__name__)
 
 MAX_FINDINGS_PER_REQUIREMENT = 100
-WINDOW_SIZE = 1024  # records per window: long enough to amortise, short enough to stay small
 _SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 
 
@@ -200,7 +198,7 @@ def _read_input(path: Path, profile: Profile, active: list[_Outcome]) -> InputIn
     export = open_export(path, profile)
     for outcome in active:
         _guard(outcome, lambda c: c.start_input(str(path)))
-    for window in windows(export.records(profile)):
+    for window in export.windows(profile):
         for outcome in active:
             check = outcome.check
             if check is None:
@@ -212,21 +210,6 @@ def _read_input(path: Path, profile: Profile, active: list[_Outcome]) -> InputIn
     if export.records_read == 0:
         raise InputError(str(path), None, _no_records_problem(profile, export.format))
     return InputInfo("export", str(path), export.sha256, export.format, export.records_read)
-
-
-def windows(records: Iterable[Record], size: int = WINDOW_SIZE) -> Iterator[RecordWindow]:
-    """Consecutive records of one kind, at most ``size`` at a time, grouped by shape inside:
-    each check decides per shape once and searches a field's values as one column."""
-    kind: str | None = None
-    run: list[Record] = []
-    for record in records:
-        if record.kind != kind or len(run) >= size:
-            if run:
-                yield RecordWindow(kind or "", run)
-            kind, run = record.kind, []
-        run.append(record)
-    if run:
-        yield RecordWindow(kind or "", run)
 
 
 def _no_records_problem(profile: Profile, fmt: str) -> str:

@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 
 from conformance.checks import REGISTRY, Check, CheckContext
 from conformance.checks.naw import IdentifyingValue
-from conformance.engine import RunRequest, resolve_purpose, run, windows
+from conformance.engine import RunRequest, resolve_purpose, run
 from conformance.model.findings import Finding
 from conformance.model.profile import Profile
-from conformance.model.records import Record
+from conformance.model.records import Record, RecordWindow, windows
 from conformance.profiles import load_profile
 
 PREFIX = "https://ketenid.nl/201703/"
@@ -109,7 +109,15 @@ def _profile(profile_id: str) -> Profile:
     return load_profile(profile_id)
 
 
-def _run(profile_id: str, purpose: str, rows: list[Record], batched: bool) -> dict[str, tuple]:
+def _run(
+    profile_id: str,
+    purpose: str,
+    rows: list[Record],
+    batched: bool,
+    given: list[RecordWindow] | None = None,
+) -> dict[str, tuple]:
+    """The checks' findings over the rows: record by record, or per window (``given``, else
+    windows of 7 records cut from the rows)."""
     profile = _profile(profile_id)
     ctx = CheckContext(profile, resolve_purpose(profile, purpose), "production")
     checks: list[Check] = []
@@ -121,7 +129,8 @@ def _run(profile_id: str, purpose: str, rows: list[Record], batched: bool) -> di
     for check in checks:
         check.start_input("input.jsonl")
     if batched:
-        for window in windows(rows, size=7):  # small windows: runs split mid-shape too
+        # small windows: runs split mid-shape too
+        for window in windows(rows, size=7) if given is None else given:
             for check in checks:
                 check.visit_window(window)
     else:
@@ -156,6 +165,50 @@ def test_windows_find_what_records_find(profile_id: str, purpose: str, rows: lis
         # Only the requirement and the counts in the message: the values are test data, but a
         # failure message should not print more than it needs.
         assert per_batch[rid] == one_by_one[rid], f"{rid} differs between batch and record visits"
+
+
+def _tabular(rows: list[Record], size: int = 7) -> tuple[list[Record], list[RecordWindow]]:
+    """The rows as a CSV export gives them (one value a field, the fields in the header's
+    order), and as its reader's windows: built column by column, records made on demand."""
+    flat = [
+        Record(
+            r.kind, {f: r.fields[f][:1] for f in FIELDS if f in r.fields}, r.input, r.line, r.path
+        )
+        for r in rows
+    ]
+    built = []
+    for start in range(0, len(flat), size):
+        part = flat[start : start + size]
+        columns = [[r.fields[f][0] if f in r.fields else "" for r in part] for f in FIELDS]
+        lines = [r.line for r in part]
+        built.append(
+            RecordWindow.from_columns(
+                "record",
+                "input.jsonl",
+                FIELDS,
+                columns,
+                lines=lines,
+                pointer=lambda row, part=part: part[row].path,
+            )
+        )
+    return flat, built
+
+
+@pytest.mark.parametrize(
+    ("profile_id", "purpose"), [("nl-generic", "pseudoniem"), ("nl-generic", "analyse")]
+)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=records())
+def test_tabular_windows_find_what_records_find(
+    profile_id: str, purpose: str, rows: list[Record]
+) -> None:
+    flat, tabular = _tabular(rows)
+    assert [r for w in tabular for r in w.records] == flat
+    with patch("conformance.checks.linkage.public_scrypt", _cheap_scrypt):
+        one_by_one = _run(profile_id, purpose, flat, batched=False)
+        per_window = _run(profile_id, purpose, flat, batched=True, given=_tabular(rows)[1])
+    for rid in one_by_one:
+        assert per_window[rid] == one_by_one[rid], f"{rid} differs between tabular and records"
 
 
 def test_windows_split_on_kind_and_size_and_group_shapes_in_order() -> None:

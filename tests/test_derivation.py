@@ -17,6 +17,7 @@ from conformance.detect.derivation import (
     normalise,
     public_scrypt,
     sha512_derivation,
+    sha512_hexes,
 )
 
 BSN = "111222333"
@@ -158,6 +159,27 @@ def test_sha512_shortcut_equals_derivation_of(secrets: list[str], derived: bool,
     secret = secrets[pick % len(secrets)].strip()
     tail = hashlib.sha512((secret if derived else secret + "!").encode()).hexdigest()
     assert sha512_derivation(tail, secrets) == derivation_of(tail, secrets)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    column=st.lists(_SECRETS, min_size=1, max_size=4),
+    variant=st.sampled_from([str.strip, str.lower, lambda s: s.strip().lower(), lambda s: s]),
+    pick=st.integers(0, 20),
+)
+def test_a_columns_sha512_hexes_hold_every_derivation_of_its_records(
+    column: list[list[str]], variant: object, pick: int
+) -> None:
+    """LNK-001 skips a batch whose ECK iD tails are none of its keys' sha512_hexes: so every
+    tail that sha512_derivation finds for a record must be among them."""
+    assert callable(variant)
+    secrets = column[pick % len(column)]
+    tail = hashlib.sha512(variant(secrets[pick % len(secrets)]).encode()).hexdigest()
+    hexes = sha512_hexes([value for values in column for value in values])
+    if sha512_derivation(tail, secrets) is not None and hexes is not None:
+        assert tail in hexes
+    if hexes is None:  # only for a secret long enough for the general way
+        assert any(len(s.encode()) >= 64 for values in column for s in values)
 
 
 def test_a_whole_digest_in_upper_case_is_not_called_truncated() -> None:

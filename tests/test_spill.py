@@ -4,6 +4,7 @@ memory (conformance.checks.spill, and PSN-003 / LNK-003 / LNK-005 on top of it).
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -418,3 +419,27 @@ def test_digests_that_may_reach_the_disk_are_keyed_per_run() -> None:
     }
     assert len(runs) == 2
     assert str(spill.digest64("ondersteuning: TLV")) not in runs
+
+
+@pytest.mark.parametrize("seed", ["0", "12345"])
+def test_digests_stay_keyed_per_run_when_pythonhashseed_fixes_the_string_hash(seed: str) -> None:
+    """Python's string hash is keyed per process unless PYTHONHASHSEED fixes its key: then the
+    digests must come from the run's own key, or a spilled file could be reversed."""
+    code = (
+        "from conformance.checks.spill import digest64, digests64; "
+        "v = 'ondersteuning: TLV'; assert list(digests64([v])) == [digest64(v)]; print(digest64(v))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        ).stdout.strip()
+        for _ in range(2)
+    }
+    assert len(runs) == 2
+
+
+def test_a_column_of_digests_is_the_digest_of_each_value() -> None:
+    values = ["", "a", "ondersteuning: TLV", "é" * 40, "x\x1fy"]
+    assert list(spill.digests64(values)) == [spill.digest64(v) for v in values]
+    assert all(0 <= d < 1 << 64 for d in spill.digests64(values))

@@ -181,14 +181,13 @@ class IdentifyingValue(Check):
                 values, rows = batch.values(path)
                 placed = rows if alone else [batch.rows[row] for row in rows]
                 columns.setdefault(path, (hint, []))[1].append((values, placed))
-        records = window.records
         for path, (hint, parts) in columns.items():
             values, rows = parts[0] if len(parts) == 1 else _in_record_order(parts)
             found = scan_column(values, hint)
             for index, value in enumerate(values):
                 detections = found[value]
                 if detections:
-                    self._tally(records[rows[index]], path, hint, value, detections)
+                    self._tally(window.record(rows[index]), path, hint, value, detections)
 
     def _scan(self, record: Record, path: str, hint: Hint, value: str) -> None:
         self._tally(record, path, hint, value, scan(value, hint))

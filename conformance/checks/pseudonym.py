@@ -205,7 +205,7 @@ class PseudonymNotUnique(_PseudonymCheck):
         keys = window.ordered([keys for _, _, keys in columns])
         identities = [f"{window.kind}\x1f{key}" for key in keys]
         self.examined += len(identities)
-        self.tracker.add_many(pseudonyms, identities, [r.line or 0 for r in window.records])
+        self.tracker.add_many(pseudonyms, identities, [line or 0 for line in window.lines])
 
     def finish(self) -> Iterable[Finding]:
         return self.tracker.findings(self.requirement, self.field)

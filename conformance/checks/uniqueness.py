@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from conformance.checks.spill import PartitionedRows, digest64
+from conformance.checks.spill import PartitionedRows, digest64, digests64
 from conformance.model.findings import Finding, Location
 from conformance.model.records import Record
 
@@ -76,8 +76,8 @@ class UniquenessTracker:
         """The same as ``add`` for each (pseudonym, identity, line); line 0 where there is none."""
         if not len(pseudonyms) == len(identities) == len(lines):
             raise ValueError("add_many needs lists of one length")
-        self._pseudonyms.extend([_digest(value) for value in pseudonyms])
-        self._identities.extend([_digest(value) for value in identities])
+        self._pseudonyms.extend(digests64(pseudonyms))
+        self._identities.extend(digests64(identities))
         self._lines.extend(lines)
         if len(self._lines) >= _PENDING:
             self._flush()

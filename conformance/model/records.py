@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from typing import TypeVar
+
+WINDOW_SIZE = 1024  # records per window: long enough to amortise, short enough to stay small
 
 
 @dataclass(slots=True)
@@ -32,40 +34,45 @@ class RecordBatch:
     in the same order — so a check can decide per shape once and work on a field's values as
     one column (one regex pass over a column joined instead of one per value).
 
-    ``records`` keep their order; ``rows`` are their positions in the window.
+    ``rows`` are the batch's records' positions in the window, in order; the records
+    themselves are the window's (:attr:`records`, :attr:`first`), which a tabular reader
+    builds only when a check asks for one.
     """
 
-    __slots__ = (
-        "_joined",
-        "_memo",
-        "_singles",
-        "first",
-        "kind",
-        "paths",
-        "records",
-        "rows",
-        "shape",
-    )
+    __slots__ = ("_joined", "_memo", "_singles", "_window", "kind", "paths", "rows", "shape")
 
     def __init__(
         self,
-        kind: str,
+        window: RecordWindow,
         paths: tuple[str, ...],
-        records: list[Record],
         rows: list[int],
+        columns: dict[str, list[str]] | None = None,
     ) -> None:
-        self.kind = kind
+        self._window = window
+        self.kind = window.kind
         self.paths = paths
-        self.records = records
         self.rows = rows
-        self.shape = (kind, *paths)  # the key the per-shape caches use
-        self.first = records[0]
-        self._singles: dict[str, list[str] | None] = {}
+        self.shape = (self.kind, *paths)  # the key the per-shape caches use
+        self._singles: dict[str, list[str] | None] = dict(columns or {})
         self._joined: dict[str, str] = {}
         self._memo: dict[tuple[str, str], bool] = {}
 
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self.rows)
+
+    @property
+    def first(self) -> Record:
+        """The batch's first record (what a per-shape decision is made on and located at)."""
+        return self._window.record(self.rows[0])
+
+    @property
+    def records(self) -> list[Record]:
+        record = self._window.record
+        return [record(row) for row in self.rows]
+
+    def record(self, index: int) -> Record:
+        """The batch's ``index``-th record."""
+        return self._window.record(self.rows[index])
 
     def values(self, path: str) -> tuple[list[str], Sequence[int]]:
         """Every value of the field, in order, and the index of the record each belongs to."""
@@ -117,38 +124,80 @@ T = TypeVar("T")
 
 
 class RecordWindow:
-    """Consecutive records of one kind (at most 1,024), in order, and the same records grouped
-    by shape: one :class:`RecordBatch` per shape, in the order the shapes first appear.
+    """Consecutive records of one kind (at most :data:`WINDOW_SIZE`), in order, and the same
+    records grouped by shape: one :class:`RecordBatch` per shape, in the order the shapes first
+    appear.
 
     Exports whose records alternate between shapes (UWLR pupils with and without a
     voorvoegsel) still give each shape long batches. A check whose findings depend only on the
     shape handles the batches in this order, which keeps every finding's first location: a
     shape that appears first has the first record of everything it causes. A check whose
     findings depend on the values brings them back into record order (:meth:`ordered`).
+
+    A window of tabular rows (:meth:`from_columns`) is built column by column and makes a
+    :class:`Record` only for a row a check asks about: most windows of a CSV or JSON Lines
+    export never need one.
     """
 
-    __slots__ = ("batches", "kind", "records")
+    __slots__ = ("_built", "_make", "batches", "kind", "lines")
 
     def __init__(self, kind: str, records: list[Record]) -> None:
         self.kind = kind
-        self.records = records
+        self._built: list[Record | None] = list(records)
+        self._make: Callable[[int], Record] | None = None
+        self.lines: list[int | None] = [record.line for record in records]
         groups: dict[tuple[str, ...], list[int]] = {}
         for row, record in enumerate(records):
             groups.setdefault(tuple(record.fields), []).append(row)
-        self.batches = [
-            RecordBatch(kind, paths, [records[row] for row in rows], rows)
-            for paths, rows in groups.items()
-        ]
+        self.batches = [RecordBatch(self, paths, rows) for paths, rows in groups.items()]
+
+    @classmethod
+    def from_columns(
+        cls,
+        kind: str,
+        source: str,
+        paths: Sequence[str],
+        columns: Sequence[Sequence[str]],
+        *,
+        lines: Sequence[int | None],
+        pointer: Callable[[int], str],
+    ) -> RecordWindow:
+        """A window of tabular rows: ``columns[i][row]`` is the value of ``paths[i]`` in a row,
+        stripped, ``""`` where the row has none (the field is then absent from its record, as
+        readers leave blank values out). ``lines`` are the rows' lines, ``pointer`` gives a
+        row's path from its position in the window. The records, shapes and columns are those
+        the same rows read one record at a time would give."""
+        window = cls.__new__(cls)
+        window.kind = kind
+        window.lines = list(lines)
+        window._built = [None] * len(lines)
+        window._make = _Rows(kind, source, paths, columns, lines, pointer).record
+        window.batches = _batches_of_columns(window, paths, columns, len(lines))
+        return window
 
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self._built)
+
+    def record(self, row: int) -> Record:
+        """The window's ``row``-th record (made on first use in a tabular window)."""
+        found = self._built[row]
+        if found is None:
+            assert self._make is not None  # only tabular windows leave records unmade
+            found = self._built[row] = self._make(row)
+        return found
+
+    @property
+    def records(self) -> list[Record]:
+        if self._make is None:
+            return self._built  # type: ignore[return-value]  # every record given
+        return [self.record(row) for row in range(len(self._built))]
 
     def ordered(self, per_batch: Sequence[Sequence[T]]) -> list[T]:
         """Items given per batch (one per record of the batch, in the batches' order), put in
         the order of the window's records."""
         if len(self.batches) == 1:
             return list(per_batch[0])
-        placed: list[T | None] = [None] * len(self.records)
+        placed: list[T | None] = [None] * len(self)
         for batch, items in zip(self.batches, per_batch, strict=True):
             for row, item in zip(batch.rows, items, strict=True):
                 placed[row] = item
@@ -161,3 +210,60 @@ class RecordWindow:
         return self.ordered(
             [[item] * len(batch) for batch, item in zip(self.batches, per_batch, strict=True)]
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """What a tabular window makes a row's record of, when a check asks for it."""
+
+    kind: str
+    source: str
+    paths: Sequence[str]
+    columns: Sequence[Sequence[str]]
+    lines: Sequence[int | None]
+    pointer: Callable[[int], str]
+
+    def record(self, row: int) -> Record:
+        cells = zip(self.paths, (column[row] for column in self.columns), strict=True)
+        fields = {path: [value] for path, value in cells if value}
+        return Record(self.kind, fields, self.source, self.lines[row], self.pointer(row))
+
+
+def _batches_of_columns(
+    window: RecordWindow, paths: Sequence[str], columns: Sequence[Sequence[str]], size: int
+) -> list[RecordBatch]:
+    """One batch per pattern of blank cells, in the order the patterns first appear; a row's
+    shape is its non-blank columns, in order. Without blanks (the common case) one batch, and
+    no work per row."""
+    gappy = [index for index, column in enumerate(columns) if not all(column)]
+    if not gappy:
+        full = {path: list(column) for path, column in zip(paths, columns, strict=True)}
+        return [RecordBatch(window, tuple(paths), list(range(size)), full)]
+    groups: dict[tuple[bool, ...], list[int]] = {}
+    present = zip(*(map(bool, columns[index]) for index in gappy), strict=True)
+    for row, pattern in enumerate(present):
+        groups.setdefault(pattern, []).append(row)
+    batches = []
+    for pattern, rows in groups.items():
+        blank = {index for index, there in zip(gappy, pattern, strict=True) if not there}
+        kept = [index for index in range(len(paths)) if index not in blank]
+        pick = itemgetter(*rows) if len(rows) > 1 else lambda column, r=rows[0]: (column[r],)
+        shape = tuple(paths[index] for index in kept)
+        own = {paths[index]: list(pick(columns[index])) for index in kept}
+        batches.append(RecordBatch(window, shape, rows, own))
+    return batches
+
+
+def windows(records: Iterable[Record], size: int = WINDOW_SIZE) -> Iterator[RecordWindow]:
+    """Consecutive records of one kind, at most ``size`` at a time, grouped by shape inside:
+    each check decides per shape once and searches a field's values as one column."""
+    kind: str | None = None
+    run: list[Record] = []
+    for record in records:
+        if record.kind != kind or len(run) >= size:
+            if run:
+                yield RecordWindow(kind or "", run)
+            kind, run = record.kind, []
+        run.append(record)
+    if run:
+        yield RecordWindow(kind or "", run)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from conformance.model.errors import InputError
 from conformance.model.profile import Profile
-from conformance.model.records import Record
+from conformance.model.records import Record, RecordWindow, windows
 from conformance.model.spec import SpecModel
 from conformance.model.storage import StorageModel
 from conformance.readers.csv import detect_encoding, read_csv
@@ -40,13 +40,14 @@ class ExportStream:
     records_read: int = 0
     sha256: str = field(default="")
 
-    def records(self, profile: Profile) -> Iterator[Record]:
+    def windows(self, profile: Profile) -> Iterator[RecordWindow]:
+        """The records in windows (consecutive records of one kind, grouped by shape)."""
         name = str(self.path)
         stream = buffered(self._reader)
         try:
-            for record in _dispatch(self.format, stream, self._reader, self.path, profile):
-                self.records_read += 1
-                yield record
+            for window in _dispatch(self.format, stream, self._reader, self.path, profile):
+                self.records_read += len(window)
+                yield window
             self._reader.drain()
             self.sha256 = self._reader.sha256.hexdigest()
         except InputError as exc:
@@ -55,6 +56,11 @@ class ExportStream:
             raise
         finally:
             self._reader.close()
+
+    def records(self, profile: Profile) -> Iterator[Record]:
+        """The records one by one."""
+        for window in self.windows(profile):
+            yield from window.records
 
 
 def open_export(path: Path, profile: Profile) -> ExportStream:
@@ -70,7 +76,7 @@ def open_export(path: Path, profile: Profile) -> ExportStream:
 
 def _dispatch(
     fmt: str, stream: io.BufferedReader, reader: HashingReader, path: Path, profile: Profile
-) -> Iterator[Record]:
+) -> Iterator[RecordWindow]:
     """The format's reader; look-ahead passes read the same open file, never the path again."""
     name = str(path)
     if fmt == "xml":
@@ -78,10 +84,10 @@ def _dispatch(
         if not rules:
             with reader.peer() as probe:
                 rules = discover_rules(probe, name)
-        return read_xml(stream, name, rules)
+        return windows(read_xml(stream, name, rules))
     records = profile.format.records
     if fmt == "json":
-        return read_json(stream, name, records)
+        return windows(read_json(stream, name, records))
     # One record per line or row: a profile may name its kind (the location is the whole file).
     kind = next(iter(records), "record")
     if fmt == "jsonl":

@@ -15,7 +15,7 @@ import ijson
 import orjson
 
 from conformance.model.errors import InputError
-from conformance.model.records import Record
+from conformance.model.records import WINDOW_SIZE, Record, RecordWindow
 from conformance.readers.jsonguard import (
     GuardedStream,
     NestingError,
@@ -196,8 +196,12 @@ def _build(events: Iterator[tuple[str, str, Any]]) -> Any:
     raise ijson.IncompleteJSONError("truncated object")
 
 
-def read_jsonl(stream: IO[bytes], name: str, kind: str = "record") -> Iterator[Record]:
-    """Records of a JSON Lines file: one object per non-blank line."""
+def read_jsonl(
+    stream: IO[bytes], name: str, kind: str = "record", size: int = WINDOW_SIZE
+) -> Iterator[RecordWindow]:
+    """Records of a JSON Lines file, one object per non-blank line, ``size`` at a time."""
+    items: list[dict[str, Any]] = []
+    numbers: list[int] = []
     for number, raw in _lines(stream, name):
         line = raw[3:] if number == 1 and raw.startswith(_BOM) else raw
         if not line.strip():
@@ -212,7 +216,40 @@ def read_jsonl(stream: IO[bytes], name: str, kind: str = "record") -> Iterator[R
             ) from None
         if not isinstance(item, dict):
             raise InputError(name, f"line {number}", "each JSON Lines line must be an object")
-        yield _record(item, kind, name, number, "")
+        items.append(item)
+        numbers.append(number)
+        if len(items) >= size:
+            yield _window(items, numbers, name, kind)
+            items, numbers = [], []
+    if items:
+        yield _window(items, numbers, name, kind)
+
+
+def _window(items: list[dict[str, Any]], numbers: list[int], name: str, kind: str) -> RecordWindow:
+    """Flat objects with the same members in the same order, every value a string (the common
+    export), become a window column by column; any other mix record by record."""
+    columns = _string_columns(items)
+    if columns is None:
+        return RecordWindow(
+            kind, [_record(i, kind, name, n, "") for i, n in zip(items, numbers, strict=True)]
+        )
+    paths = list(items[0])
+    return RecordWindow.from_columns(
+        kind, name, paths, columns, lines=numbers, pointer=lambda _: ""
+    )
+
+
+def _string_columns(items: list[dict[str, Any]]) -> list[list[str]] | None:
+    """The members' values as stripped columns, or None unless every object has the same
+    members in the same order and every value is a string."""
+    first = tuple(items[0])
+    if any(tuple(item) != first for item in items):
+        return None
+    # dict.values and zip(*…): the transposition to columns runs in C
+    columns = list(zip(*map(dict.values, items), strict=True)) if first else []
+    if any(set(map(type, column)) != {str} for column in columns):
+        return None
+    return [list(map(str.strip, column)) for column in columns]
 
 
 def _lines(stream: IO[bytes], name: str) -> Iterator[tuple[int, bytes]]:

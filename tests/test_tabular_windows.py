@@ -1,0 +1,104 @@
+"""CSV and JSON Lines exports are read into windows column by column: a record is made only for
+a row a check asks about. The windows must be exactly those of reading the same rows record by
+record — the same records (fields, line, path), the same shapes in the same order, the same
+columns — and the checks must find in them what they find record by record."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conformance.model.records import Record, RecordWindow
+from conformance.readers.csv import read_csv
+from conformance.readers.json import read_jsonl
+
+HEADER = ("eckId", "leerlingId", "groep", "opmerking", "Kolom 5")
+CELLS = st.sampled_from(["", " ", "x", " y ", "Groep 7C", "L00000001", "a\nb", ';"', "é"])
+SIZES = st.integers(1, 5)  # windows of a few rows: splits fall everywhere
+
+
+def _comparable(window: RecordWindow) -> tuple[object, ...]:
+    """A window as the checks see it: its records, then per batch its shape, rows and
+    columns (what ``single`` gives for each of its fields)."""
+    batches = tuple(
+        (b.shape, tuple(b.rows), tuple((p, tuple(b.single(p) or ())) for p in b.paths))
+        for b in window.batches
+    )
+    return tuple(window.records), batches, tuple(window.lines)
+
+
+def _by_records(window: RecordWindow) -> tuple[object, ...]:
+    """The same window built the record-by-record way, from its own records."""
+    return _comparable(RecordWindow(window.kind, list(window.records)))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(CELLS, min_size=0, max_size=len(HEADER)), max_size=14), size=SIZES)
+def test_csv_windows_are_the_records_the_rows_hold(rows: list[list[str]], size: int) -> None:
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";", lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    data = text.getvalue().encode()
+    got = list(read_csv(io.BytesIO(data), "in.csv", "utf-8", "leerling", size=size))
+
+    # The oracle: the csv module row by row, line numbers counted from the text itself.
+    expected = []
+    line = 1
+    for row in rows:
+        encoded = io.StringIO()
+        csv.writer(encoded, delimiter=";", lineterminator="\n").writerow(row)
+        line += encoded.getvalue().count("\n")
+        fields = {
+            name: [cell.strip()] for name, cell in zip(HEADER, row, strict=False) if cell.strip()
+        }
+        expected.append(Record("leerling", fields, "in.csv", line, f"row {line - 1}"))
+    assert [r for w in got for r in w.records] == expected
+    assert [len(w) for w in got] == [min(size, len(rows) - at) for at in range(0, len(rows), size)]
+    for window in got:
+        assert _comparable(window) == _by_records(window)
+
+
+JSON_VALUES = st.one_of(
+    CELLS,
+    st.sampled_from([None, 7, 2.5, True, ["a", "b"], {"x": "y"}, [], {}]),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    objects=st.lists(
+        st.dictionaries(st.sampled_from(HEADER), JSON_VALUES, max_size=len(HEADER)), max_size=14
+    ),
+    size=SIZES,
+)
+def test_jsonl_windows_are_the_records_the_lines_hold(objects: list[dict], size: int) -> None:
+    """Flat all-string objects of one member order go column by column; any other mix (nested
+    values, numbers, other orders) record by record: both give the records a line holds."""
+    data = "".join(json.dumps(o) + "\n" for o in objects).encode()
+    got = list(read_jsonl(io.BytesIO(data), "in.jsonl", "leerling", size=size))
+    for window in got:
+        assert _comparable(window) == _by_records(window)
+    flat = [r for w in got for r in w.records]
+    assert [r.line for r in flat] == list(range(1, len(objects) + 1))
+    for record, item in zip(flat, objects, strict=True):
+        if all(type(v) is str for v in item.values()):
+            assert record.fields == {k: [v.strip()] for k, v in item.items() if v.strip()}
+
+
+def test_a_tabular_window_makes_records_only_when_asked(tmp_path: Path) -> None:
+    data = b"eckId;groep\n" + b"".join(b"e%d;Groep 7C\n" % n for n in range(10))
+    (window,) = read_csv(io.BytesIO(data), "in.csv", "utf-8")
+    (batch,) = window.batches
+    assert batch.single("groep") == ["Groep 7C"] * 10
+    assert window._built == [None] * 10  # columns and shapes, no record yet
+    assert batch.record(3) == Record(
+        "record", {"eckId": ["e3"], "groep": ["Groep 7C"]}, "in.csv", 5, "row 4"
+    )
+    assert window._built.count(None) == 9
+    assert window.record(3) is batch.record(3)  # made once
