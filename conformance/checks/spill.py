@@ -21,6 +21,7 @@ import tempfile
 import weakref
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from hashlib import blake2b
 from pathlib import Path
 from types import TracebackType
@@ -109,6 +110,8 @@ class PartitionedRows:
         self._buffer: Rows = np.empty(min(bound, _FIRST_CAPACITY), dtype)
         self._buffered = 0
         self._spilled = 0
+        # per spill: the rows spilled before it, and where its partitions start and end
+        self._runs: list[tuple[int, np.ndarray[Any, Any]]] = []
         self._tempdir: Path | None = None
         self._cleanup: weakref.finalize[[str], PartitionedRows] | None = None
         self._closed = False
@@ -162,14 +165,15 @@ class PartitionedRows:
         buffered = self._buffer[: self._buffered]
         order, ends = self._by_partition(buffered)
         start = 0
-        for index, end in enumerate(ends.tolist()):
-            in_memory = buffered[order[start:end]]
-            start = end
-            on_disk = self._read(index)
-            if on_disk is None:
-                yield in_memory
-            else:
-                yield np.concatenate((on_disk, in_memory))
+        with self._spilled_rows() as spilled:
+            for index, end in enumerate(ends.tolist()):
+                in_memory = buffered[order[start:end]]
+                start = end
+                on_disk = self._read(spilled, index)
+                if on_disk is None:
+                    yield in_memory
+                else:
+                    yield np.concatenate((*on_disk, in_memory))
 
     def close(self) -> None:
         """Drop the buffer and remove the temporary files; the object is unusable after."""
@@ -222,23 +226,23 @@ class PartitionedRows:
         return order, ends
 
     def _spill(self) -> None:
-        """Append every partition's buffered rows to its file, then empty the buffer."""
+        """Append the buffered rows, ordered by partition, to the one file as a run, note
+        where each partition's rows of the run end, then empty the buffer. One file opened
+        per spill, written in one go: a file per partition cost an open (and a seek on disk)
+        for each of them at every spill."""
         buffered = self._buffer[: self._buffered]
         order, ends = self._by_partition(buffered)
-        directory = self._directory()
-        start = 0
+        path = self._directory() / "rows"
         try:
-            for index, end in enumerate(ends.tolist()):
-                if end > start:
-                    with (directory / f"{index}.rows").open("ab") as out:
-                        buffered[order[start:end]].tofile(out)
-                start = end
+            with path.open("ab") as out:
+                buffered[order].tofile(out)
         except OSError as exc:
             self._failed = True
             raise SpillError(
                 f"could not spill {len(buffered):,} rows to the temporary directory "
-                f"{directory} ({exc.strerror or type(exc).__name__}); is the disk full?"
+                f"{path.parent} ({exc.strerror or type(exc).__name__}); is the disk full?"
             ) from exc
+        self._runs.append((self._spilled, np.concatenate(([0], ends))))
         self._spilled += len(buffered)
         self._buffered = 0
 
@@ -251,15 +255,38 @@ class PartitionedRows:
             self._tempdir = Path(made)
         return self._tempdir
 
-    def _read(self, index: int) -> Rows | None:
-        if self._tempdir is None:
-            return None
-        path = self._tempdir / f"{index}.rows"
+    @contextmanager
+    def _spilled_rows(self) -> Iterator[int | None]:
+        """The spilled rows' file, open for reading (None if nothing was spilled)."""
+        if self._tempdir is None or not self._runs:
+            yield None
+            return
+        path = self._tempdir / "rows"
         try:
-            return np.fromfile(path, dtype=self.dtype) if path.exists() else None
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         except OSError as exc:
             self._failed = True
             raise SpillError(f"could not read back spilled rows from {path}") from exc
+        try:
+            yield descriptor
+        finally:
+            os.close(descriptor)
+
+    def _read(self, spilled: int | None, index: int) -> list[Rows] | None:
+        """The partition's spilled rows, run by run (None if nothing was spilled)."""
+        if spilled is None:
+            return None
+        size = self.dtype.itemsize
+        parts = []
+        for first, ends in self._runs:
+            start, end = int(ends[index]), int(ends[index + 1])
+            if end > start:
+                data = os.pread(spilled, (end - start) * size, (first + start) * size)
+                if len(data) != (end - start) * size:
+                    self._failed = True
+                    raise SpillError("spilled rows were cut short in the temporary directory")
+                parts.append(np.frombuffer(data, dtype=self.dtype))
+        return parts
 
 
 def _remove(directory: str) -> None:
