@@ -158,7 +158,10 @@ def _comparable(findings: object) -> list[str]:
 @given(rows=records())
 def test_windows_find_what_records_find(profile_id: str, purpose: str, rows: list[Record]) -> None:
     # The public-salt scrypt takes 1.4 s a value; a cheap stand-in keeps its code path.
-    with patch("conformance.checks.linkage.public_scrypt", _cheap_scrypt):
+    with (
+        patch("conformance.checks.linkage.public_scrypt", _cheap_scrypt),
+        patch("conformance.checks.reidentification._SAMPLE", 5),  # the column path too
+    ):
         one_by_one = _run(profile_id, purpose, rows, batched=False)
         per_batch = _run(profile_id, purpose, rows, batched=True)
     for rid in one_by_one:
@@ -204,7 +207,10 @@ def test_tabular_windows_find_what_records_find(
 ) -> None:
     flat, tabular = _tabular(rows)
     assert [r for w in tabular for r in w.records] == flat
-    with patch("conformance.checks.linkage.public_scrypt", _cheap_scrypt):
+    with (
+        patch("conformance.checks.linkage.public_scrypt", _cheap_scrypt),
+        patch("conformance.checks.reidentification._SAMPLE", 5),  # the column path too
+    ):
         one_by_one = _run(profile_id, purpose, flat, batched=False)
         per_window = _run(profile_id, purpose, flat, batched=True, given=_tabular(rows)[1])
     for rid in one_by_one:

@@ -20,7 +20,7 @@ import numpy as np
 
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
-from conformance.checks.spill import PartitionedRows, digest64
+from conformance.checks.spill import PartitionedRows, digest64, digests64
 from conformance.detect.safepath import safe_path
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass, FieldRule
@@ -88,10 +88,39 @@ class _Collector:
         if window is self.last_window:
             return  # the other check of the pair already added it
         self.last_window = window
+        if len(self.sample) >= _SAMPLE and self._add_columns(window, roles):
+            return
         per_record = window.spread(roles)
-        for record, (quasi, sensitive) in zip(window.records, per_record, strict=True):
+        for row, (quasi, sensitive) in enumerate(per_record):
             if quasi:
-                self._add(record, quasi, sensitive)
+                self._add(window.record(row), quasi, sensitive)
+
+    def _add_columns(self, window: RecordWindow, roles: list[_Roles]) -> bool:
+        """Once the sample is full (and the first location known), what ``_add`` does per
+        record, per batch and column: the class keys and value digests in C, no record made.
+        Their order does not matter (they are grouped by key). False, having added nothing,
+        when a field does not hold one value a record (then record by record)."""
+        plans = []
+        for batch, (quasi, sensitive) in zip(window.batches, roles, strict=True):
+            if quasi:
+                columns = {path: batch.single(path) for path in (*quasi, *sensitive)}
+                if any(column is None for column in columns.values()):
+                    return False
+                plans.append((quasi, sensitive, columns))
+        for quasi, sensitive, columns in plans:
+            labelled = [map(f"{path}\x1e".__add__, columns[path] or ()) for path in quasi]
+            keys = digests64(map("\x1f".join, zip(*labelled, strict=True)))
+            self.keys.extend(keys)
+            self.fields.update(quasi)
+            for path in sensitive:
+                column = self.sensitive.get(path)
+                if column is None:
+                    column = self.sensitive[path] = _Values(self.classes.partition_count)
+                column.keys.extend(keys)
+                column.values.extend(digests64(columns[path] or ()))
+        if len(self.keys) >= _PENDING:
+            self.flush()
+        return True
 
     def add(self, record: Record, quasi: tuple[str, ...], sensitive: tuple[str, ...]) -> None:
         if record is self.last:
