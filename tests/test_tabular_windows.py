@@ -6,6 +6,7 @@ columns — and the checks must find in them what they find record by record."""
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 from pathlib import Path
@@ -96,9 +97,26 @@ def test_a_tabular_window_makes_records_only_when_asked(tmp_path: Path) -> None:
     (window,) = read_csv(io.BytesIO(data), "in.csv", "utf-8")
     (batch,) = window.batches
     assert batch.single("groep") == ["Groep 7C"] * 10
-    assert window._built == [None] * 10  # columns and shapes, no record yet
+    assert window._made.built == [None] * 10  # columns and shapes, no record yet
     assert batch.record(3) == Record(
         "record", {"eckId": ["e3"], "groep": ["Groep 7C"]}, "in.csv", 5, "row 4"
     )
-    assert window._built.count(None) == 9
+    assert window._made.built.count(None) == 9
     assert window.record(3) is batch.record(3)  # made once
+
+
+def test_windows_are_freed_without_the_cyclic_collector() -> None:
+    """A window and its batches must not refer to each other: a cycle waits for the cyclic
+    collector, which runs by object counts, not bytes — columns of strings then piled up
+    (a 1M-record JSON Lines check peaked at 494 MiB instead of ~130)."""
+    data = b"eckId;groep\n" + b"".join(b"e%d;%s\n" % (n, b"G" * (n % 2)) for n in range(50))
+    gc.collect()
+    gc.disable()
+    try:
+        for window in read_csv(io.BytesIO(data), "in.csv", "utf-8", size=8):
+            for batch in window.batches:
+                assert batch.first.fields["eckId"]
+        del window, batch
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

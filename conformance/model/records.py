@@ -39,17 +39,20 @@ class RecordBatch:
     builds only when a check asks for one.
     """
 
-    __slots__ = ("_joined", "_memo", "_singles", "_window", "kind", "paths", "rows", "shape")
+    __slots__ = ("_joined", "_made", "_memo", "_singles", "kind", "paths", "rows", "shape")
 
     def __init__(
         self,
-        window: RecordWindow,
+        made: _Made,
+        kind: str,
         paths: tuple[str, ...],
         rows: list[int],
         columns: dict[str, list[str]] | None = None,
     ) -> None:
-        self._window = window
-        self.kind = window.kind
+        # the window's records, not the window: a window holding its batches and each batch
+        # its window would be a cycle, left for the cyclic collector with its columns
+        self._made = made
+        self.kind = kind
         self.paths = paths
         self.rows = rows
         self.shape = (self.kind, *paths)  # the key the per-shape caches use
@@ -63,16 +66,16 @@ class RecordBatch:
     @property
     def first(self) -> Record:
         """The batch's first record (what a per-shape decision is made on and located at)."""
-        return self._window.record(self.rows[0])
+        return self._made.record(self.rows[0])
 
     @property
     def records(self) -> list[Record]:
-        record = self._window.record
+        record = self._made.record
         return [record(row) for row in self.rows]
 
     def record(self, index: int) -> Record:
         """The batch's ``index``-th record."""
-        return self._window.record(self.rows[index])
+        return self._made.record(self.rows[index])
 
     def values(self, path: str) -> tuple[list[str], Sequence[int]]:
         """Every value of the field, in order, and the index of the record each belongs to."""
@@ -139,17 +142,17 @@ class RecordWindow:
     export never need one.
     """
 
-    __slots__ = ("_built", "_make", "batches", "kind", "lines")
+    __slots__ = ("_made", "batches", "kind", "lines")
 
     def __init__(self, kind: str, records: list[Record]) -> None:
         self.kind = kind
-        self._built: list[Record | None] = list(records)
-        self._make: Callable[[int], Record] | None = None
+        self._made = _Made(list(records), None)
         self.lines: list[int | None] = [record.line for record in records]
         groups: dict[tuple[str, ...], list[int]] = {}
         for row, record in enumerate(records):
             groups.setdefault(tuple(record.fields), []).append(row)
-        self.batches = [RecordBatch(self, paths, rows) for paths, rows in groups.items()]
+        made, kind = self._made, self.kind
+        self.batches = [RecordBatch(made, kind, paths, rows) for paths, rows in groups.items()]
 
     @classmethod
     def from_columns(
@@ -170,27 +173,21 @@ class RecordWindow:
         window = cls.__new__(cls)
         window.kind = kind
         window.lines = list(lines)
-        window._built = [None] * len(lines)
-        window._make = _Rows(kind, source, paths, columns, lines, pointer).record
-        window.batches = _batches_of_columns(window, paths, columns, len(lines))
+        rows = _Rows(kind, source, paths, columns, lines, pointer)
+        window._made = _Made([None] * len(lines), rows.record)
+        window.batches = _batches_of_columns(window._made, kind, paths, columns)
         return window
 
     def __len__(self) -> int:
-        return len(self._built)
+        return len(self._made.built)
 
     def record(self, row: int) -> Record:
         """The window's ``row``-th record (made on first use in a tabular window)."""
-        found = self._built[row]
-        if found is None:
-            assert self._make is not None  # only tabular windows leave records unmade
-            found = self._built[row] = self._make(row)
-        return found
+        return self._made.record(row)
 
     @property
     def records(self) -> list[Record]:
-        if self._make is None:
-            return self._built  # type: ignore[return-value]  # every record given
-        return [self.record(row) for row in range(len(self._built))]
+        return self._made.all()
 
     def ordered(self, per_batch: Sequence[Sequence[T]]) -> list[T]:
         """Items given per batch (one per record of the batch, in the batches' order), put in
@@ -212,6 +209,28 @@ class RecordWindow:
         )
 
 
+class _Made:
+    """A window's records: given, or made from its rows on first use (then kept)."""
+
+    __slots__ = ("built", "make")
+
+    def __init__(self, built: list[Record | None], make: Callable[[int], Record] | None) -> None:
+        self.built = built
+        self.make = make
+
+    def record(self, row: int) -> Record:
+        found = self.built[row]
+        if found is None:
+            assert self.make is not None  # only tabular windows leave records unmade
+            found = self.built[row] = self.make(row)
+        return found
+
+    def all(self) -> list[Record]:
+        if self.make is None:
+            return self.built  # type: ignore[return-value]  # every record given
+        return [self.record(row) for row in range(len(self.built))]
+
+
 @dataclass(frozen=True, slots=True)
 class _Rows:
     """What a tabular window makes a row's record of, when a check asks for it."""
@@ -230,7 +249,7 @@ class _Rows:
 
 
 def _batches_of_columns(
-    window: RecordWindow, paths: Sequence[str], columns: Sequence[Sequence[str]], size: int
+    made: _Made, kind: str, paths: Sequence[str], columns: Sequence[Sequence[str]]
 ) -> list[RecordBatch]:
     """One batch per pattern of blank cells, in the order the patterns first appear; a row's
     shape is its non-blank columns, in order. Without blanks (the common case) one batch, and
@@ -238,7 +257,7 @@ def _batches_of_columns(
     gappy = [index for index, column in enumerate(columns) if not all(column)]
     if not gappy:
         full = {path: list(column) for path, column in zip(paths, columns, strict=True)}
-        return [RecordBatch(window, tuple(paths), list(range(size)), full)]
+        return [RecordBatch(made, kind, tuple(paths), list(range(len(made.built))), full)]
     groups: dict[tuple[bool, ...], list[int]] = {}
     present = zip(*(map(bool, columns[index]) for index in gappy), strict=True)
     for row, pattern in enumerate(present):
@@ -250,7 +269,7 @@ def _batches_of_columns(
         pick = itemgetter(*rows) if len(rows) > 1 else lambda column, r=rows[0]: (column[r],)
         shape = tuple(paths[index] for index in kept)
         own = {paths[index]: list(pick(columns[index])) for index in kept}
-        batches.append(RecordBatch(window, shape, rows, own))
+        batches.append(RecordBatch(made, kind, shape, rows, own))
     return batches
 
 
