@@ -10,13 +10,14 @@ import gc
 import io
 import json
 from pathlib import Path
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conformance.model.records import Record, RecordWindow
 from conformance.readers.csv import read_csv
-from conformance.readers.json import read_jsonl
+from conformance.readers.json import read_json, read_jsonl
 
 HEADER = ("eckId", "leerlingId", "groep", "opmerking", "Kolom 5")
 CELLS = st.sampled_from(["", " ", "x", " y ", "Groep 7C", "L00000001", "a\nb", ';"', "é"])
@@ -87,6 +88,27 @@ def test_jsonl_windows_are_the_records_the_lines_hold(objects: list[dict], size:
         assert _comparable(window) == _by_records(window)
     flat = [r for w in got for r in w.records]
     assert [r.line for r in flat] == list(range(1, len(objects) + 1))
+    for record, item in zip(flat, objects, strict=True):
+        if all(type(v) is str for v in item.values()):
+            assert record.fields == {k: [v.strip()] for k, v in item.items() if v.strip()}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    objects=st.lists(
+        st.dictionaries(st.sampled_from(HEADER), JSON_VALUES, max_size=len(HEADER)), max_size=14
+    ),
+    size=SIZES,
+)
+def test_json_array_windows_are_the_records_the_items_hold(objects: list[dict], size: int) -> None:
+    data = json.dumps(objects).encode()
+    with patch("conformance.readers.json.WINDOW_SIZE", size):
+        got = list(read_json(io.BufferedReader(io.BytesIO(data)), "in.json", {}))
+    for window in got:
+        assert _comparable(window) == _by_records(window)
+    flat = [r for w in got for r in w.records]
+    assert [r.path for r in flat] == [f"/{index}" for index in range(len(objects))]
+    assert all(r.line is None and r.kind == "record" for r in flat)
     for record, item in zip(flat, objects, strict=True):
         if all(type(v) is str for v in item.values()):
             assert record.fields == {k: [v.strip()] for k, v in item.items() if v.strip()}

@@ -87,7 +87,7 @@ def _dispatch(
         return windows(read_xml(stream, name, rules))
     records = profile.format.records
     if fmt == "json":
-        return windows(read_json(stream, name, records))
+        return read_json(stream, name, records)
     # One record per line or row: a profile may name its kind (the location is the whole file).
     kind = next(iter(records), "record")
     if fmt == "jsonl":

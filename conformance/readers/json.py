@@ -15,7 +15,7 @@ import ijson
 import orjson
 
 from conformance.model.errors import InputError
-from conformance.model.records import WINDOW_SIZE, Record, RecordWindow
+from conformance.model.records import WINDOW_SIZE, Record, RecordWindow, windows
 from conformance.readers.jsonguard import (
     GuardedStream,
     NestingError,
@@ -83,7 +83,9 @@ def _scalar(value: Any) -> str:
     return str(value).strip()
 
 
-def read_json(stream: io.BufferedReader, name: str, locations: dict[str, str]) -> Iterator[Record]:
+def read_json(
+    stream: io.BufferedReader, name: str, locations: dict[str, str]
+) -> Iterator[RecordWindow]:
     """Records of a JSON document (array or object), streamed.
 
     ``locations`` maps a record kind to the JSON pointer of the array holding its records
@@ -97,7 +99,7 @@ def read_json(stream: io.BufferedReader, name: str, locations: dict[str, str]) -
         elif first == b"[":
             yield from _array_items(guarded, name, "item", "record", "")
         elif first == b"{":
-            yield from _object_arrays(guarded, name, None)
+            yield from windows(_object_arrays(guarded, name, None))
         else:
             raise InputError(name, "byte 0", "JSON input must be an array or an object")
     except NestingError:
@@ -136,12 +138,41 @@ def _skip_bom_and_space(stream: io.BufferedReader, name: str) -> bytes:
 
 def _array_items(
     stream: IO[bytes], name: str, prefix: str, kind: str, pointer: str
-) -> Iterator[Record]:
-    for index, item in enumerate(ijson.items(stream, prefix, use_float=False)):
-        yield _record(item, kind, name, None, f"{pointer}/{index}")
+) -> Iterator[RecordWindow]:
+    """The items of one array, a window at a time (its records all of one kind)."""
+    items: list[Any] = []
+    start = 0
+    for item in ijson.items(stream, prefix, use_float=False):
+        items.append(item)
+        if len(items) >= WINDOW_SIZE:
+            yield _array_window(items, start, name, kind, pointer)
+            start += len(items)
+            items = []
+    if items:
+        yield _array_window(items, start, name, kind, pointer)
 
 
-def _located(stream: IO[bytes], name: str, locations: dict[str, str]) -> Iterator[Record]:
+def _array_window(items: list[Any], start: int, name: str, kind: str, pointer: str) -> RecordWindow:
+    """Items ``start``… of the array: column by column where they are flat objects of strings
+    in one member order (see :func:`_window`), else record by record."""
+    columns = _string_columns(items) if all(type(i) is dict for i in items) else None
+    if columns is None:
+        records = [
+            _record(item, kind, name, None, f"{pointer}/{start + row}")
+            for row, item in enumerate(items)
+        ]
+        return RecordWindow(kind, records)
+    return RecordWindow.from_columns(
+        kind,
+        name,
+        list(items[0]),
+        columns,
+        lines=[None] * len(items),
+        pointer=lambda row: f"{pointer}/{start + row}",
+    )
+
+
+def _located(stream: IO[bytes], name: str, locations: dict[str, str]) -> Iterator[RecordWindow]:
     """Records at the profile's JSON pointers: one array directly, several from events."""
     wanted = {_ijson_prefix(pointer): kind for kind, pointer in locations.items()}
     if len(wanted) == 1:
@@ -149,7 +180,7 @@ def _located(stream: IO[bytes], name: str, locations: dict[str, str]) -> Iterato
         pointer = locations[kind].rstrip("/")
         yield from _array_items(stream, name, prefix, kind, pointer)
     else:
-        yield from _object_arrays(stream, name, wanted)
+        yield from windows(_object_arrays(stream, name, wanted))
 
 
 def _ijson_prefix(pointer: str) -> str:
