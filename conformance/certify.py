@@ -51,9 +51,8 @@ from conformance.probes.config import (
     read_toml,
     shown,
 )
-from conformance.probes.run import probe
 from conformance.profiles import load_profile
-from conformance.readers.database import is_database_url
+from conformance.readers.sniff import is_database_url
 
 Progress = Callable[[str, float, float], None]
 _INPUT_KEYS = ("specs", "storage", "exports")
@@ -256,6 +255,8 @@ def certify(
     evaluation = engine.evaluate(request)
     results, inputs = dict(evaluation.results), list(evaluation.inputs)
     if config.probe is not None:
+        from conformance.probes.run import probe  # noqa: PLC0415  (hypothesis, requests: probes only)
+
         probed = probe(config.probe, progress)
         results.update({rid: _merge(results[rid], r) for rid, r in probed.results.items()})
         inputs.append(_api_input(config.probe, probed.requests))

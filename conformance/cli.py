@@ -21,10 +21,9 @@ from conformance.model.selection import Selection
 from conformance.model.verdict import Verdict
 from conformance.output import write_all, write_bundle
 from conformance.probes.config import find_config, load_config
-from conformance.probes.run import probe
 from conformance.profiles import load_profile, shipped_profiles
 from conformance.progress import progress_for
-from conformance.readers.database import is_database_url
+from conformance.readers.sniff import is_database_url
 from conformance.reporters import html, json, junit, markdown, sarif, text
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -202,6 +201,8 @@ def _probe(args: argparse.Namespace) -> int:
         subject=tuple(config.subject.items()),
         seed=config.seed,
     )
+    from conformance.probes.run import probe  # noqa: PLC0415  (hypothesis, requests: probes only)
+
     report = engine.probe_report(request, probe(config, progress_for(sys.stderr)).results)
     _write_reports(report, args)
     sys.stderr.buffer.write(text.render(report))

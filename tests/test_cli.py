@@ -222,3 +222,19 @@ def test_an_error_line_stays_one_line_whatever_the_file_name_holds(tmp_path: Pat
     assert run.code == 2
     assert len(run.err.strip().splitlines()) == 1
     assert "\x1b" not in run.err and "\\n" in run.err
+
+
+def test_checking_an_export_loads_no_database_sql_or_probe_libraries(tmp_path: Path) -> None:
+    """Suppliers run `conformance check` on every change: SQLAlchemy, sqlglot, hypothesis and
+    requests (a third of the start-up) are loaded only for databases, SQL files and probes."""
+    export = tmp_path / "x.jsonl"
+    export.write_text(json.dumps({"eckId": eckid("one"), "groep": "7C"}) + "\n")
+    code = (
+        "import sys\n"
+        "from conformance.cli import main\n"
+        f"code = main(['check', '--profile', 'nl-generic', {str(export)!r}])\n"
+        "heavy = ('sqlalchemy', 'sqlglot', 'hypothesis', 'requests')\n"
+        "print(code, sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "0 []"

@@ -19,11 +19,9 @@ from conformance.model.records import Record, RecordWindow, windows
 from conformance.model.spec import SpecModel
 from conformance.model.storage import StorageModel
 from conformance.readers.csv import detect_encoding, read_csv
-from conformance.readers.database import is_database_url, read_database
-from conformance.readers.ddl import parse_ddl
 from conformance.readers.json import read_json, read_jsonl
 from conformance.readers.limits import MAX_SPEC_BYTES, MAX_SQL_BYTES
-from conformance.readers.sniff import SNIFF_BYTES, sniff_format
+from conformance.readers.sniff import SNIFF_BYTES, is_database_url, sniff_format
 from conformance.readers.source import HashingReader, buffered, open_input, read_limited
 from conformance.readers.spec import is_spec, spec_from_bytes
 from conformance.readers.xml import compile_rules, discover_rules, read_xml
@@ -113,6 +111,8 @@ def input_kind(name: str | Path) -> str:
 def read_storage(name: str | Path) -> tuple[StorageModel, str]:
     """The schema of an SQL file or a database, and the SHA-256 of what was read."""
     if input_kind(name) == "database":
+        from conformance.readers.database import read_database  # noqa: PLC0415  (SQLAlchemy: only for a URL)
+
         model = read_database(str(name))
         canonical = jsonlib.dumps(
             [[t.qualified, t.columns, [fk.table for fk in t.foreign_keys]] for t in model.tables],
@@ -121,6 +121,8 @@ def read_storage(name: str | Path) -> tuple[StorageModel, str]:
         return model, hashlib.sha256(canonical.encode()).hexdigest()
     path = Path(name)
     data = read_limited(path, MAX_SQL_BYTES, "the SQL file")
+    from conformance.readers.ddl import parse_ddl  # noqa: PLC0415  (sqlglot: only for SQL)
+
     return parse_ddl(data, str(path)), hashlib.sha256(data).hexdigest()
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from conformance.model.errors import InputError
 from conformance.model.storage import ForeignKey, Grant, StorageModel, Table
+from conformance.readers.sniff import is_database_url  # noqa: F401  (where it was)
 
 PASSWORD_VARIABLE = "CONFORMANCE_DATABASE_PASSWORD"  # noqa: S105  (a variable's name)
 _SYSTEM_SCHEMAS = frozenset({"information_schema", "pg_catalog", "pg_toast"})
@@ -28,10 +29,6 @@ _MEMBERS = sqlalchemy.text(
     "SELECT m.rolname, r.rolname FROM pg_auth_members a "
     "JOIN pg_roles m ON m.oid = a.member JOIN pg_roles r ON r.oid = a.roleid"
 )
-
-
-def is_database_url(text: str) -> bool:
-    return "://" in text and text.split("://", 1)[0].replace("+", "").isalnum()
 
 
 def shown(url: URL) -> str:

@@ -76,3 +76,9 @@ def _looks_like_lines(head: str) -> bool:
         and lines[0].rstrip().endswith("}")
         and lines[1].lstrip().startswith("{")
     )
+
+
+def is_database_url(text: str) -> bool:
+    """``scheme://…`` with a plain scheme (``postgresql+psycopg``): a database, not a file.
+    Here, not beside the database reader, so telling inputs apart needs no SQLAlchemy."""
+    return "://" in text and text.split("://", 1)[0].replace("+", "").isalnum()
