@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 
 from conformance.checks import REGISTRY, Check, CheckContext
 from conformance.checks.naw import IdentifyingValue
+from conformance.checks.pseudonym import all_production_eckids
+from conformance.detect.pseudonyms import PseudonymKind, classify_pseudonym
 from conformance.engine import RunRequest, resolve_purpose, run
 from conformance.model.findings import Finding
 from conformance.model.profile import Profile
@@ -273,3 +275,31 @@ def test_a_subclass_that_changes_visit_is_visited_record_by_record() -> None:
         check.visit_window(window)
     assert seen == [1, 2, 3]
     assert check.examined == 3
+
+
+ECKID_LIKE = st.one_of(
+    st.integers(0, 9).map(_eckid),
+    st.sampled_from(
+        [
+            _eckid(1).upper(),
+            _eckid(2)[:-1] + "G",
+            _eckid(3)[:-1] + "\n",
+            _eckid(4) + "\n",
+            " " + _eckid(5)[1:],
+            _eckid(6).replace("https", "http_"),
+            "https://ketenid.nl/pilot/" + "ab" * 64,
+            PREFIX + "ab" * 63 + "a\u0660",  # an Arabic-Indic zero: a digit, not hex
+            PREFIX + "ab" * 63 + "  ",  # white space, which bytes.fromhex skips
+            PREFIX + "ab" * 31 + " \t" + "ab" * 32,
+            PREFIX + "AB" + "ab" * 63,
+            _eckid(7)[:-2],
+        ]
+    ),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(values=st.lists(ECKID_LIKE, max_size=6))
+def test_a_column_is_all_production_eckids_exactly_when_each_value_is(values: list[str]) -> None:
+    each = bool(values) and all(classify_pseudonym(v) is PseudonymKind.ECKID for v in values)
+    assert all_production_eckids(values) == each

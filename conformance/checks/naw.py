@@ -184,8 +184,10 @@ class IdentifyingValue(Check):
         for path, (hint, parts) in columns.items():
             values, rows = parts[0] if len(parts) == 1 else _in_record_order(parts)
             found = scan_column(values, hint)
+            if not found:
+                continue  # the common column: nothing in any of its values
             for index, value in enumerate(values):
-                detections = found[value]
+                detections = found.get(value)
                 if detections:
                     self._tally(window.record(rows[index]), path, hint, value, detections)
 

@@ -19,7 +19,7 @@ from conformance.model.verdict import Confidence
 # Nine digits as written: plain, 4.2.3 dotted, 3-3-3 with spaces/dots/hyphens; or eight digits
 # (a BSN whose leading zero was dropped, only believed with context). Not inside longer numbers,
 # decimals, dates or codes.
-_NUMBER = re.compile(
+PERSONAL_NUMBER = re.compile(
     r"(?<![\w.,/-])"
     r"(\d{4}[ .]\d{2}[ .]\d{3}|\d{3}[ .-]\d{3}[ .-]\d{3}|\d{9}|\d{8})"
     r"(?![\w/]|[.,:-]\d)"
@@ -43,7 +43,7 @@ _IBAN = re.compile(
 
 
 def find_personal_numbers(text: str, hint: Hint) -> Iterator[Detection]:
-    for match in _NUMBER.finditer(text):
+    for match in PERSONAL_NUMBER.finditer(text):
         digits = re.sub(r"\D", "", match.group(1))
         if not digits.strip("0"):
             continue

@@ -16,7 +16,7 @@ from conformance.detect.contact import find_emails, find_phones
 from conformance.detect.dates import find_birthdates
 from conformance.detect.name_lists import NAME_CONTEXT
 from conformance.detect.names import find_names
-from conformance.detect.numbers import find_ibans, find_personal_numbers
+from conformance.detect.numbers import PERSONAL_NUMBER, find_ibans, find_personal_numbers
 from conformance.detect.places import find_addresses, find_postcodes
 from conformance.detect.pseudonyms import find_chain_ids
 from conformance.detect.spans import NO_HINT, Detection, Hint
@@ -48,7 +48,9 @@ Gate = Callable[[str, str], bool]  # (value, value in lower case) -> may match
 
 # The personal-number and phone finders only match where no letter (or the like) comes just
 # before the digits; their gates say the same, so "L00000017" or "ABC0612" cost one search.
-_NUMBER_RUN = re.compile(r"(?<![\w.,/-])(?:\d{3}[ .-]?\d{3}[ .-]?\d{2}|\d{4}[ .]\d\d[ .])")
+# The personal-number gate is the finder's own pattern: eight or nine digits as written, not
+# inside a longer number, so a column of EANs or order numbers is not scanned value by value.
+_NUMBER_RUN = PERSONAL_NUMBER
 _IBAN_START = re.compile(r"[A-Za-z]{2}\d\d")
 _PHONE_START = re.compile(r"\+3|\(0|(?<![\w+])0\d")
 _POSTCODE_LIKE = re.compile(r"[1-9]\d{3} ?[A-Za-z]{2}(?![A-Za-z])")
@@ -94,8 +96,7 @@ _GATES: tuple[tuple[Gate, frozenset[str], Finder], ...] = (
 # The union of the gates' quick forms, for whole records: a single search with no large
 # alternation (those defeat the regex engine's scanning), looser than the gates themselves.
 _ANY = re.compile(
-    r"@|://|(?<![\w.,/-])\d{3}[ .-]?\d{3}[ .-]?\d{2}|(?<![\w.,/-])\d{4}[ .]\d\d[ .]"
-    r"|[A-Za-z]{2}\d\d|\+3|\(0|(?<![\w+])0\d"
+    r"@|://|" + PERSONAL_NUMBER.pattern + r"|[A-Za-z]{2}\d\d|\+3|\(0|(?<![\w+])0\d"
     r"|[1-9]\d{3} ?[A-Za-z]{2}(?![A-Za-z])|[a-z] \d"
     r"|[A-Z][a-zà-ÿ'’]|[A-Z]\.|[Gg]eb|[Bb]orn|[Bb]irth|DOB|dob|[Jj]arig|[Vv]erjaardag"
 )
@@ -141,18 +142,19 @@ _CACHE_LIMIT = 1 << 16
 
 
 class _Memory:
-    """What scan_column found per field hint and value, bounded: when full it is forgotten
+    """What scan_column found per field hint, bounded: the values that hold nothing (a set)
+    and what the others hold. When full (more than ``limit`` values in all) it is forgotten
     whole rather than tracking recency per lookup."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.size = 0
-        self.by_hint: dict[Hint, dict[str, list[Detection]]] = {}
+        self.by_hint: dict[Hint, tuple[set[str], dict[str, list[Detection]]]] = {}
 
-    def of(self, hint: Hint) -> dict[str, list[Detection]]:
-        return self.by_hint.setdefault(hint, {})
+    def of(self, hint: Hint) -> tuple[set[str], dict[str, list[Detection]]]:
+        return self.by_hint.setdefault(hint, (set(), {}))
 
-    def room_for(self, hint: Hint, count: int) -> dict[str, list[Detection]]:
+    def room_for(self, hint: Hint, count: int) -> tuple[set[str], dict[str, list[Detection]]]:
         if self.size + count > self.limit:
             self.by_hint.clear()
             self.size = 0
@@ -164,34 +166,29 @@ _memory = _Memory(_CACHE_LIMIT)
 
 
 def scan_column(values: list[str], hint: Hint = NO_HINT) -> dict[str, list[Detection]]:
-    """:func:`scan` of every distinct value of one field, for a column at once: what each value
-    holds, empty for most. Values seen before are remembered (at most 65,536: a column of
-    product codes or EANs repeats a few values a million times). Of the rest, only those one
-    search over them all joined marks are scanned (unless the field's name is the context),
-    and a gate that holds for none of them joined is not asked again per value (a gate that
-    holds for a value holds for any text containing it). The lists may be shared: read them,
-    do not change them."""
-    known = _memory.of(hint)
-    found: dict[str, list[Detection]] = {}
-    unseen: list[str] = []
-    for value in dict.fromkeys(values):
-        seen = known.get(value)
-        if seen is None:
-            unseen.append(value)
-        else:
-            found[value] = seen
+    """:func:`scan` of every distinct value of one field, for a column at once: the values
+    that hold something, each with what it holds (most columns: none). Values seen before are
+    remembered (at most 65,536: a column of product codes or EANs repeats a few values a
+    million times); the column is compared with them as sets, in C. Of the rest, only those
+    one search over them all joined marks are scanned (unless the field's name is the
+    context), and a gate that holds for none of them joined is not asked again per value (a
+    gate that holds for a value holds for any text containing it). The lists may be shared:
+    read them, do not change them."""
+    clean, held = _memory.of(hint)
+    distinct = dict.fromkeys(values).keys()
+    found = {value: held[value] for value in distinct & held.keys()}
+    unseen = list(distinct - clean - held.keys())
     if not unseen:
         return found
     marked = unseen if hint.category in HINTED else _marked(unseen)
     live = _live_gates(marked, hint) if marked else []
-    fresh = {value: _scan_with(value, hint, live) for value in marked}
-    known = _memory.room_for(hint, len(unseen))
-    for value in unseen:  # a value no recogniser could read finds nothing: scan() gives []
-        found[value] = known[value] = fresh.get(value, _NOTHING)
+    fresh = {value: hit for value in marked if (hit := _scan_with(value, hint, live))}
+    clean, held = _memory.room_for(hint, len(unseen))
+    clean.update(unseen)  # a value no recogniser could read finds nothing: scan() gives []
+    clean.difference_update(fresh)
+    held.update(fresh)
+    found.update(fresh)
     return found
-
-
-_NOTHING: list[Detection] = []
 
 
 def _marked(values: list[str]) -> list[str]:
