@@ -303,3 +303,19 @@ ECKID_LIKE = st.one_of(
 def test_a_column_is_all_production_eckids_exactly_when_each_value_is(values: list[str]) -> None:
     each = bool(values) and all(classify_pseudonym(v) is PseudonymKind.ECKID for v in values)
     assert all_production_eckids(values) == each
+
+
+def test_derived_pseudonyms_in_two_shapes_are_tallied_in_record_order(tmp_path: Path) -> None:
+    """LNK-001 finds derived ECK iDs per batch; the first location must still be the first
+    record, whichever shape (batch) it is in."""
+    derived = {key: PREFIX + hashlib.sha512(key.encode()).hexdigest() for key in ("L2", "L3")}
+    path = tmp_path / "x.csv"
+    path.write_text(
+        "eckId;leerlingId;groep\n"
+        f"{_eckid(1)};L1;7C\n"  # line 2, shape with groep: not derived
+        f"{derived['L2']};L2;\n"  # line 3, shape without groep: derived
+        f"{derived['L3']};L3;7C\n"  # line 4, shape with groep: derived
+    )
+    report = run(RunRequest(_profile("nl-generic"), "pseudoniem", (path,)))
+    (lnk,) = [r for r in report.requirements if r.id == "LNK-001"]
+    assert [(f.location.line, f.message.count("2 records")) for f in lnk.findings] == [(3, 1)]

@@ -164,7 +164,16 @@ def test_sha512_shortcut_equals_derivation_of(secrets: list[str], derived: bool,
 @settings(max_examples=300, deadline=None)
 @given(
     column=st.lists(_SECRETS, min_size=1, max_size=4),
-    variant=st.sampled_from([str.strip, str.lower, lambda s: s.strip().lower(), lambda s: s]),
+    variant=st.sampled_from(
+        [
+            str.strip,
+            str.lower,
+            lambda s: s.strip().lower(),
+            lambda s: s,
+            lambda s: re.sub(r"\D", "", s),  # digits only: "L00000017" -> "00000017"
+            lambda s: re.sub(r"\D", "", s).zfill(9),  # and padded: "000000017"
+        ]
+    ),
     pick=st.integers(0, 20),
 )
 def test_a_columns_sha512_hexes_hold_every_derivation_of_its_records(

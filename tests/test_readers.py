@@ -309,3 +309,25 @@ def test_json_top_level_array_and_named_row_kinds(tmp_path: Path) -> None:
     assert [r.kind for r in read(rows, _json_profile(tmp_path, '{leerling: "/"}', "csv"))] == [
         "leerling"
     ]
+
+
+def test_the_first_problem_in_a_json_lines_file_is_the_one_reported(tmp_path: Path) -> None:
+    """Lines are read a window at a time: a problem of an earlier line (nested too deep) must
+    still come before a later line's malformed JSON, as when each line was read alone."""
+    deep = "[" * 300 + "]" * 300
+    path = tmp_path / "x.jsonl"
+    path.write_text(f'{{"a": "b"}}\n{{"a": {deep}}}\n{{"a": "c"}}\n{{"naam": bad}}\n')
+    with pytest.raises(InputError) as caught:
+        read(path)
+    assert (caught.value.position, caught.value.problem) == (
+        "line 2",
+        "values nested deeper than 256 levels",
+    )
+
+
+def test_the_first_problem_in_a_json_array_is_the_one_reported(tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_text('[{"naam": "Jan"}, "oops", {"naam": "Piet"}, {"naam": bad}]')
+    with pytest.raises(InputError) as caught:
+        read(path)
+    assert (caught.value.position, caught.value.problem) == ("/1", "a record must be a JSON object")

@@ -19,7 +19,7 @@ import pytest
 
 from conformance import crosslink, engine
 from conformance.checks import spill
-from conformance.checks.spill import PartitionedRows
+from conformance.checks.spill import PartitionedRows, SpillError
 from conformance.checks.uniqueness import UniquenessTracker, _digest
 from conformance.model.findings import Finding
 from conformance.model.records import Record
@@ -453,3 +453,29 @@ def test_a_column_of_digests_is_the_digest_of_each_value() -> None:
     values = ["", "a", "ondersteuning: TLV", "é" * 40, "x\x1fy"]
     assert list(spill.digests64(values)) == [spill.digest64(v) for v in values]
     assert all(0 <= d < 1 << 64 for d in spill.digests64(values))
+
+
+def test_values_whose_code_units_agree_get_different_digests() -> None:
+    """A str hash covers the string's internal code units: "0123…" and the same bytes read
+    as UTF-16 ("㄰㌲…") hash alike under any key, which made two pupils share a pseudonym
+    (PSN-003) and two exports link (LNK-004). The digests cover the UTF-8 bytes."""
+    plain = "0123456789abcdef"
+    twin = plain.encode().decode("utf-16-le")
+    assert twin != plain
+    assert spill.digest64(plain) != spill.digest64(twin)
+    one, other = spill.digests64([plain, twin])
+    assert one != other
+
+
+def test_spilled_rows_cut_short_are_a_spill_error_and_the_store_refuses_after(
+    tmp_path: Path,
+) -> None:
+    rows = filled(random_rows(1_000, seed=5), batch=100, buffer_rows=100, directory=tmp_path)
+    assert rows.directory is not None
+    spilled = rows.directory / "rows"
+    spilled.write_bytes(spilled.read_bytes()[: -ROW.itemsize * 10])
+    with pytest.raises(SpillError, match="read back"):
+        list(rows.partitions())
+    with pytest.raises(SpillError):
+        list(rows.partitions())  # the rows are incomplete: no answer from part of them
+    rows.close()

@@ -12,12 +12,15 @@ import json
 from pathlib import Path
 from unittest.mock import patch
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conformance.model.records import Record, RecordWindow
+from conformance.profiles import load_profile
+from conformance.readers import open_export
 from conformance.readers.csv import read_csv
-from conformance.readers.json import read_json, read_jsonl
+from conformance.readers.json import _record, read_json, read_jsonl
 
 HEADER = ("eckId", "leerlingId", "groep", "opmerking", "Kolom 5")
 CELLS = st.sampled_from(["", " ", "x", " y ", "Groep 7C", "L00000001", "a\nb", ';"', "é"])
@@ -88,6 +91,8 @@ def test_jsonl_windows_are_the_records_the_lines_hold(objects: list[dict], size:
         assert _comparable(window) == _by_records(window)
     flat = [r for w in got for r in w.records]
     assert [r.line for r in flat] == list(range(1, len(objects) + 1))
+    # the reader's own record-at-a-time function, which windows of other items still use
+    assert flat == [_record(o, "leerling", "in.jsonl", n, "") for n, o in enumerate(objects, 1)]
     for record, item in zip(flat, objects, strict=True):
         if all(type(v) is str for v in item.values()):
             assert record.fields == {k: [v.strip()] for k, v in item.items() if v.strip()}
@@ -108,6 +113,7 @@ def test_json_array_windows_are_the_records_the_items_hold(objects: list[dict], 
         assert _comparable(window) == _by_records(window)
     flat = [r for w in got for r in w.records]
     assert [r.path for r in flat] == [f"/{index}" for index in range(len(objects))]
+    assert flat == [_record(o, "record", "in.json", None, f"/{n}") for n, o in enumerate(objects)]
     assert all(r.line is None and r.kind == "record" for r in flat)
     for record, item in zip(flat, objects, strict=True):
         if all(type(v) is str for v in item.values()):
@@ -142,3 +148,25 @@ def test_windows_are_freed_without_the_cyclic_collector() -> None:
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json"])
+def test_a_window_holds_a_bounded_amount_of_input(tmp_path: Path, fmt: str) -> None:
+    """A line may be 16 MiB: a window is cut at WINDOW_BYTES of input as well as at 1,024
+    records, or 1,024 long lines would be held at once (lowered here to 256 KiB)."""
+    note = "x" * 20_000  # 20 kB a record
+    rows = [{"eckId": f"e{n}", "opmerking": note} for n in range(100)]
+    path = tmp_path / f"x.{fmt}"
+    if fmt == "csv":
+        path.write_text("eckId;opmerking\n" + "".join(f"e{n};{note}\n" for n in range(100)))
+    elif fmt == "jsonl":
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    else:
+        path.write_text(json.dumps(rows))
+    profile = load_profile("nl-generic")
+    with patch("conformance.model.records.WINDOW_BYTES", 256 << 10):
+        sizes = [len(w) for w in open_export(path, profile).windows(profile)]
+    assert sum(sizes) == 100
+    # 256 KiB, plus what the readers' buffers read ahead (64 KiB each), over 20 kB a record
+    assert len(sizes) > 1
+    assert max(sizes) <= (256 + 3 * 64) * 1024 // 20_000 + 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import sys
 import tempfile
 import weakref
 from array import array
@@ -25,7 +26,7 @@ from contextlib import contextmanager
 from hashlib import blake2b
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeAlias
+from typing import Any, BinaryIO, TypeAlias
 
 import numpy as np
 
@@ -35,17 +36,21 @@ import numpy as np
 _RUN_KEY = secrets.token_bytes(32)
 
 
-# Python's own string hash is SipHash-1-3 under 128 random bits drawn per process (PEP 456):
+# Python's own hash of bytes is SipHash-1-3 under 128 random bits drawn per process (PEP 456):
 # the same keyed 64-bit digest, computed in C (and a whole column at once with map), unless
-# PYTHONHASHSEED fixes its key for every process — then BLAKE2b under this run's key.
-_HASH_IS_KEYED = os.environ.get("PYTHONHASHSEED", "random") == "random"
+# PYTHONHASHSEED fixes its key for every process — then BLAKE2b under this run's key. The
+# UTF-8 bytes are hashed, not the string: a string's hash covers its internal 1-, 2- or 4-byte
+# code units, so "ab12" and "扡㈱" (the same four bytes read as UTF-16) would share one.
+_HASH_IS_KEYED = (
+    sys.flags.hash_randomization == 1 and os.environ.get("PYTHONHASHSEED", "random") == "random"
+)
 _UNSIGNED = (1 << 64) - 1
 
 
 def digest64(text: str) -> int:
     """A 64-bit digest of the text, keyed for this run."""
     if _HASH_IS_KEYED:
-        return hash(text) & _UNSIGNED
+        return hash(text.encode()) & _UNSIGNED
     return _blake64(text)
 
 
@@ -54,7 +59,8 @@ def digests64(texts: Iterable[str]) -> array[int]:
     if not _HASH_IS_KEYED:
         return array("Q", map(_blake64, texts))
     unsigned = array("Q")
-    unsigned.frombytes(array("q", map(hash, texts)).tobytes())  # two's complement: & _UNSIGNED
+    signed = array("q", map(hash, map(str.encode, texts)))
+    unsigned.frombytes(signed.tobytes())  # two's complement: the same as & _UNSIGNED
     return unsigned
 
 
@@ -256,36 +262,38 @@ class PartitionedRows:
         return self._tempdir
 
     @contextmanager
-    def _spilled_rows(self) -> Iterator[int | None]:
+    def _spilled_rows(self) -> Iterator[BinaryIO | None]:
         """The spilled rows' file, open for reading (None if nothing was spilled)."""
         if self._tempdir is None or not self._runs:
             yield None
             return
         path = self._tempdir / "rows"
         try:
-            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            spilled = path.open("rb")
         except OSError as exc:
             self._failed = True
             raise SpillError(f"could not read back spilled rows from {path}") from exc
-        try:
-            yield descriptor
-        finally:
-            os.close(descriptor)
+        with spilled:
+            yield spilled
 
-    def _read(self, spilled: int | None, index: int) -> list[Rows] | None:
+    def _read(self, spilled: BinaryIO | None, index: int) -> list[Rows] | None:
         """The partition's spilled rows, run by run (None if nothing was spilled)."""
         if spilled is None:
             return None
         size = self.dtype.itemsize
         parts = []
-        for first, ends in self._runs:
-            start, end = int(ends[index]), int(ends[index + 1])
-            if end > start:
-                data = os.pread(spilled, (end - start) * size, (first + start) * size)
-                if len(data) != (end - start) * size:
-                    self._failed = True
-                    raise SpillError("spilled rows were cut short in the temporary directory")
-                parts.append(np.frombuffer(data, dtype=self.dtype))
+        try:
+            for first, ends in self._runs:
+                start, end = int(ends[index]), int(ends[index + 1])
+                if end > start:
+                    spilled.seek((first + start) * size)
+                    data = spilled.read((end - start) * size)
+                    if len(data) != (end - start) * size:
+                        raise OSError("spilled rows were cut short")
+                    parts.append(np.frombuffer(data, dtype=self.dtype))
+        except OSError as exc:
+            self._failed = True
+            raise SpillError(f"could not read back spilled rows ({exc})") from exc
         return parts
 
 

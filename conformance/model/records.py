@@ -8,6 +8,9 @@ from operator import attrgetter, itemgetter
 from typing import TypeVar
 
 WINDOW_SIZE = 1024  # records per window: long enough to amortise, short enough to stay small
+# ... and at most this much input: a value (a line) may be 16 MiB, and 1,024 of those would be
+# 16 GiB held at once.
+WINDOW_BYTES = 32 << 20
 
 
 @dataclass(slots=True)
@@ -273,15 +276,41 @@ def _batches_of_columns(
     return batches
 
 
-def windows(records: Iterable[Record], size: int = WINDOW_SIZE) -> Iterator[RecordWindow]:
-    """Consecutive records of one kind, at most ``size`` at a time, grouped by shape inside:
-    each check decides per shape once and searches a field's values as one column."""
+class WindowBound:
+    """When a window is full: ``size`` records, or :data:`WINDOW_BYTES` of input read since it
+    began (``consumed`` tells how many bytes of input have been read so far)."""
+
+    __slots__ = ("_consumed", "_start", "size")
+
+    def __init__(self, size: int = WINDOW_SIZE, consumed: Callable[[], int] | None = None) -> None:
+        self.size = size
+        self._consumed = consumed
+        self._start = consumed() if consumed is not None else 0
+
+    def full(self, count: int) -> bool:
+        if count >= self.size:
+            return True
+        return self._consumed is not None and self._consumed() - self._start >= WINDOW_BYTES
+
+    def restart(self) -> None:
+        if self._consumed is not None:
+            self._start = self._consumed()
+
+
+def windows(
+    records: Iterable[Record], size: int = WINDOW_SIZE, consumed: Callable[[], int] | None = None
+) -> Iterator[RecordWindow]:
+    """Consecutive records of one kind, at most ``size`` at a time (and at most
+    :data:`WINDOW_BYTES` of input), grouped by shape inside: each check decides per shape once
+    and searches a field's values as one column."""
+    bound = WindowBound(size, consumed)
     kind: str | None = None
     run: list[Record] = []
     for record in records:
-        if record.kind != kind or len(run) >= size:
+        if record.kind != kind or bound.full(len(run)):
             if run:
                 yield RecordWindow(kind or "", run)
+                bound.restart()
             kind, run = record.kind, []
         run.append(record)
     if run:

@@ -77,22 +77,23 @@ def _dispatch(
 ) -> Iterator[RecordWindow]:
     """The format's reader; look-ahead passes read the same open file, never the path again."""
     name = str(path)
+    consumed = reader.consumed  # the bytes read so far: a window holds at most WINDOW_BYTES
     if fmt == "xml":
         rules = compile_rules(profile.format.records, profile.format.namespaces)
         if not rules:
             with reader.peer() as probe:
                 rules = discover_rules(probe, name)
-        return windows(read_xml(stream, name, rules))
+        return windows(read_xml(stream, name, rules), consumed=consumed)
     records = profile.format.records
     if fmt == "json":
-        return read_json(stream, name, records)
+        return read_json(stream, name, records, consumed)
     # One record per line or row: a profile may name its kind (the location is the whole file).
     kind = next(iter(records), "record")
     if fmt == "jsonl":
-        return read_jsonl(stream, name, kind)
+        return read_jsonl(stream, name, kind, consumed=consumed)
     with reader.peer() as probe:
         encoding = detect_encoding(probe, name)
-    return read_csv(stream, name, encoding, kind)
+    return read_csv(stream, name, encoding, kind, consumed=consumed)
 
 
 def input_kind(name: str | Path) -> str:

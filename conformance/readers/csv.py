@@ -10,12 +10,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from conformance.detect.safepath import data_not_name
 from conformance.model.errors import InputError
-from conformance.model.records import WINDOW_SIZE, RecordWindow
+from conformance.model.records import WINDOW_SIZE, RecordWindow, WindowBound
 from conformance.readers.limits import MAX_VALUE_BYTES, mib
 
 _DELIMITERS = ",;\t|"
@@ -92,7 +92,13 @@ def detect_delimiter(header: str) -> str:
 
 
 def read_csv(
-    stream: IO[bytes], name: str, encoding: str, kind: str = "record", size: int = WINDOW_SIZE
+    stream: IO[bytes],
+    name: str,
+    encoding: str,
+    kind: str = "record",
+    *,
+    size: int = WINDOW_SIZE,
+    consumed: Callable[[], int] | None = None,
 ) -> Iterator[RecordWindow]:
     """The rows, ``size`` at a time, as windows built column by column (records are made only
     for the rows a check asks about)."""
@@ -106,15 +112,17 @@ def read_csv(
         header = _header(next(csv.reader([header_line], delimiter=delimiter, strict=True)), name)
         reader = csv.reader(lines, delimiter=delimiter, strict=True)
         width = len(header)
+        bound = WindowBound(size, consumed)
         rows: list[list[str]] = []
         ends: list[int] = []
         for row in reader:
             line = reader.line_num + 1  # the header line was read before this reader began
             rows.append(row if len(row) == width else _fitted(row, width, name, line))
             ends.append(line)
-            if len(rows) >= size:
+            if bound.full(len(rows)):
                 yield _window(rows, ends, header, name, kind)
                 rows, ends = [], []
+                bound.restart()
         if rows:
             yield _window(rows, ends, header, name, kind)
     except csv.Error as exc:

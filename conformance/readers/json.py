@@ -7,7 +7,7 @@ array directly under a top-level object (the array's key is the record kind); on
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
@@ -15,7 +15,7 @@ import ijson
 import orjson
 
 from conformance.model.errors import InputError
-from conformance.model.records import WINDOW_SIZE, Record, RecordWindow, windows
+from conformance.model.records import WINDOW_SIZE, Record, RecordWindow, WindowBound, windows
 from conformance.readers.jsonguard import (
     GuardedStream,
     NestingError,
@@ -84,7 +84,10 @@ def _scalar(value: Any) -> str:
 
 
 def read_json(
-    stream: io.BufferedReader, name: str, locations: dict[str, str]
+    stream: io.BufferedReader,
+    name: str,
+    locations: dict[str, str],
+    consumed: Callable[[], int] | None = None,
 ) -> Iterator[RecordWindow]:
     """Records of a JSON document (array or object), streamed.
 
@@ -95,11 +98,11 @@ def read_json(
     guarded: Any = GuardedStream(stream, MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS)
     try:
         if locations:
-            yield from _located(guarded, name, locations)
+            yield from _located(guarded, name, locations, consumed)
         elif first == b"[":
-            yield from _array_items(guarded, name, "item", "record", "")
+            yield from _array_items(guarded, name, "item", "record", "", consumed=consumed)
         elif first == b"{":
-            yield from windows(_object_arrays(guarded, name, None))
+            yield from windows(_object_arrays(guarded, name, None), consumed=consumed)
         else:
             raise InputError(name, "byte 0", "JSON input must be an array or an object")
     except NestingError:
@@ -137,17 +140,29 @@ def _skip_bom_and_space(stream: io.BufferedReader, name: str) -> bytes:
 
 
 def _array_items(
-    stream: IO[bytes], name: str, prefix: str, kind: str, pointer: str
+    stream: IO[bytes],
+    name: str,
+    prefix: str,
+    kind: str,
+    pointer: str,
+    *,
+    consumed: Callable[[], int] | None,
 ) -> Iterator[RecordWindow]:
     """The items of one array, a window at a time (its records all of one kind)."""
+    bound = WindowBound(WINDOW_SIZE, consumed)
     items: list[Any] = []
     start = 0
-    for item in ijson.items(stream, prefix, use_float=False):
-        items.append(item)
-        if len(items) >= WINDOW_SIZE:
-            yield _array_window(items, start, name, kind, pointer)
-            start += len(items)
-            items = []
+    try:
+        for item in ijson.items(stream, prefix, use_float=False):
+            items.append(item)
+            if bound.full(len(items)):
+                yield _array_window(items, start, name, kind, pointer)
+                start += len(items)
+                items = []
+                bound.restart()
+    except Exception:
+        _first_problem_first(lambda: _array_window(items, start, name, kind, pointer), items)
+        raise
     if items:
         yield _array_window(items, start, name, kind, pointer)
 
@@ -172,15 +187,20 @@ def _array_window(items: list[Any], start: int, name: str, kind: str, pointer: s
     )
 
 
-def _located(stream: IO[bytes], name: str, locations: dict[str, str]) -> Iterator[RecordWindow]:
+def _located(
+    stream: IO[bytes],
+    name: str,
+    locations: dict[str, str],
+    consumed: Callable[[], int] | None,
+) -> Iterator[RecordWindow]:
     """Records at the profile's JSON pointers: one array directly, several from events."""
     wanted = {_ijson_prefix(pointer): kind for kind, pointer in locations.items()}
     if len(wanted) == 1:
         ((prefix, kind),) = wanted.items()
         pointer = locations[kind].rstrip("/")
-        yield from _array_items(stream, name, prefix, kind, pointer)
+        yield from _array_items(stream, name, prefix, kind, pointer, consumed=consumed)
     else:
-        yield from windows(_object_arrays(stream, name, wanted))
+        yield from windows(_object_arrays(stream, name, wanted), consumed=consumed)
 
 
 def _ijson_prefix(pointer: str) -> str:
@@ -228,11 +248,42 @@ def _build(events: Iterator[tuple[str, str, Any]]) -> Any:
 
 
 def read_jsonl(
-    stream: IO[bytes], name: str, kind: str = "record", size: int = WINDOW_SIZE
+    stream: IO[bytes],
+    name: str,
+    kind: str = "record",
+    *,
+    size: int = WINDOW_SIZE,
+    consumed: Callable[[], int] | None = None,
 ) -> Iterator[RecordWindow]:
     """Records of a JSON Lines file, one object per non-blank line, ``size`` at a time."""
+    bound = WindowBound(size, consumed)
     items: list[dict[str, Any]] = []
     numbers: list[int] = []
+    try:
+        for number, item in _objects(stream, name):
+            items.append(item)
+            numbers.append(number)
+            if bound.full(len(items)):
+                yield _window(items, numbers, name, kind)
+                items, numbers = [], []
+                bound.restart()
+    except Exception:
+        _first_problem_first(lambda: _window(items, numbers, name, kind), items)
+        raise
+    if items:
+        yield _window(items, numbers, name, kind)
+
+
+def _first_problem_first(build: Callable[[], RecordWindow], items: list[Any]) -> None:
+    """Before a problem further on is reported, the items already read (but not yet made
+    records) are: one of them may have a problem of its own (nested too deep, not an object),
+    which comes first in the file, as when each item became a record as it was read."""
+    if items:
+        build()
+
+
+def _objects(stream: IO[bytes], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank line's object, with its line number."""
     for number, raw in _lines(stream, name):
         line = raw[3:] if number == 1 and raw.startswith(_BOM) else raw
         if not line.strip():
@@ -247,13 +298,7 @@ def read_jsonl(
             ) from None
         if not isinstance(item, dict):
             raise InputError(name, f"line {number}", "each JSON Lines line must be an object")
-        items.append(item)
-        numbers.append(number)
-        if len(items) >= size:
-            yield _window(items, numbers, name, kind)
-            items, numbers = [], []
-    if items:
-        yield _window(items, numbers, name, kind)
+        yield number, item
 
 
 def _window(items: list[dict[str, Any]], numbers: list[int], name: str, kind: str) -> RecordWindow:

@@ -43,6 +43,10 @@ class HashingReader(io.RawIOBase):
             self.bytes_read += n
         return n or 0
 
+    def consumed(self) -> int:
+        """Bytes read so far."""
+        return self.bytes_read
+
     def drain(self) -> None:
         """Read to the end, so the hash covers the whole file even if the parser stopped early."""
         while chunk := self._raw.read(_DRAIN_CHUNK):
