@@ -42,7 +42,9 @@ _RUN_KEY = secrets.token_bytes(32)
 # UTF-8 bytes are hashed, not the string: a string's hash covers its internal 1-, 2- or 4-byte
 # code units, so "ab12" and "扡㈱" (the same four bytes read as UTF-16) would share one.
 _HASH_IS_KEYED = (
-    sys.flags.hash_randomization == 1 and os.environ.get("PYTHONHASHSEED", "random") == "random"
+    sys.hash_info.width == 64  # a 32-bit build's hashes are 32 bits: too few for millions
+    and sys.flags.hash_randomization == 1
+    and os.environ.get("PYTHONHASHSEED", "random") == "random"
 )
 _UNSIGNED = (1 << 64) - 1
 

@@ -142,22 +142,22 @@ class UniquenessTracker:
 
 
 def _groups_with_two_distinct(store: PartitionedRows) -> tuple[list[_Group], int]:
-    """The first 20 keys (in key order) seen with two or more values, and how many there are.
-
-    Partitions come in key order, so walking them in turn finds the groups in the order one
-    global sort would."""
+    """The 20 keys seen with two or more values whose first record comes first in the file,
+    in file order, and how many such keys there are. By file order, not key order: the
+    digests are keyed per run, so the first keys in key order would be other examples in
+    every run, and a report must come out the same each time."""
     examples: list[_Group] = []
     total = 0
     for rows in store.partitions():
-        found, count = _partition_groups(rows, _MAX_EXAMPLES - len(examples))
-        examples += found
+        found, count = _partition_groups(rows, _MAX_EXAMPLES)
+        examples = sorted(examples + found, key=lambda group: group.first.row)[:_MAX_EXAMPLES]
         total += count
     return examples, total
 
 
 def _partition_groups(rows: np.ndarray[Any, Any], wanted: int) -> tuple[list[_Group], int]:
-    """This partition's first ``wanted`` groups with two distinct values (in key order), and
-    how many it has."""
+    """This partition's ``wanted`` groups with two distinct values that come first in the
+    file, and how many it has."""
     if len(rows) < 2:
         return [], 0
     order = np.lexsort((rows["value"], rows["key"]))
@@ -167,7 +167,11 @@ def _partition_groups(rows: np.ndarray[Any, Any], wanted: int) -> tuple[list[_Gr
     ends = np.concatenate((boundaries, [len(order)]))
     # Sorted by value inside a key, a group has two distinct values iff its ends differ.
     mixed = np.flatnonzero((ends - starts > 1) & (values[starts] != values[ends - 1]))
-    groups = [_group(rows[order[starts[i] : ends[i]]]) for i in mixed[: max(wanted, 0)]]
+    if not len(mixed):
+        return [], 0
+    first_rows = np.minimum.reduceat(rows["row"][order], starts)[mixed]
+    earliest = mixed[np.argsort(first_rows, kind="stable")[:wanted]]
+    groups = [_group(rows[order[starts[i] : ends[i]]]) for i in earliest]
     return groups, len(mixed)
 
 
