@@ -113,6 +113,16 @@ class CheckContext:
                     return path, found
         return None
 
+    def pseudonym_path(self, batch: RecordBatch) -> str | None:
+        """The batch's pseudonym field (what :meth:`pseudonym` finds in each of its records:
+        it depends on the shape alone), or None."""
+        return self._pseudonym_paths.get(batch.shape, batch.first)
+
+    def identity_path(self, batch: RecordBatch) -> str | None:
+        """The batch's identity-key field (where :meth:`identity` reads each of its records:
+        it depends on the shape alone), or None."""
+        return self._identity_paths.get(batch.shape, batch.first)
+
     def pseudonym_column(self, batch: RecordBatch) -> tuple[str, list[str]] | None:
         """The batch's pseudonym field and its one value per record, when every record has
         exactly one (the column a batch check reads); None otherwise, and then the check

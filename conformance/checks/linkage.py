@@ -14,7 +14,7 @@ import numpy as np
 
 from conformance.checks.base import Check, Progress, document, register
 from conformance.checks.context import CheckContext, ShapeCache
-from conformance.checks.pseudonym import keyed_columns, production_pseudonyms
+from conformance.checks.pseudonym import production_pseudonyms
 from conformance.checks.spill import PartitionedRows, digest64, digests64
 from conformance.checks.tally import times
 from conformance.detect.derivation import (
@@ -312,18 +312,25 @@ class KeyListPresent(Check):
     def visit_window(self, window: RecordWindow) -> None:
         """Per shape, in the order the shapes appear (what a shape pairs, it pairs in every
         record of it); the key digests' order does not matter."""
-        found = [keyed_columns(self.ctx, batch) for batch in window.batches]
-        if not self.ctx.profile.is_subject(window.kind) or None in found:
-            super().visit_window(window)
+        if not self.ctx.profile.is_subject(window.kind):
             return
-        self.examined += len(window)
-        for batch, keyed in zip(window.batches, found, strict=True):
-            assert keyed is not None
-            field, _, keys = keyed
+        for batch in window.batches:
+            field = self.ctx.pseudonym_path(batch)
             direct = self.forbidden.get(batch.shape, batch.first)
-            if direct:
-                self.tally.add_many(("record", field, ", ".join(direct)), batch.first, len(batch))
-            self.pseudonymous.add(digests64([f"{window.kind}\x1f{key}" for key in keys]))
+            if field is not None:
+                self.examined += len(batch)
+                if direct:
+                    where = ("record", field, ", ".join(direct))
+                    self.tally.add_many(where, batch.first, len(batch))
+            keyed = self.ctx.identity_column(batch)
+            if keyed is None or (field is None and not direct):
+                continue  # no key, or a record with neither pseudonym nor identifiers
+            digests = digests64([f"{window.kind}\x1f{key}" for key in keyed[1]])
+            if field is not None:
+                self.pseudonymous.add(digests)
+            else:
+                self.identified.add(digests)
+                self.identified_fields[-1].update(direct)
 
     def finish(self) -> Iterable[Finding]:
         findings = self.tally.findings(

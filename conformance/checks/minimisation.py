@@ -12,7 +12,7 @@ from conformance.detect.precision import precision_of
 from conformance.detect.redact import redact
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass, Precision
-from conformance.model.records import Record, RecordWindow
+from conformance.model.records import Record, RecordBatch, RecordWindow
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence, Severity
 
@@ -111,6 +111,35 @@ class ExcessPrecision(Check):
                 found = precision_of(value, limit.family)
                 if found is not None and found.rank > limit.rank:
                     self.tally.add((path, limit.value, found.value), record, redact(value))
+
+    def visit_window(self, window: RecordWindow) -> None:
+        """Per shape, each limited field's distinct values measured once; a key's count and
+        its first record (the earliest row, then field, then value: the order of visiting
+        record by record) go to the tally, window by window."""
+        first: dict[tuple[str, ...], tuple[tuple[int, int, int], RecordBatch, int, str]] = {}
+        counts: dict[tuple[str, ...], int] = {}
+        for batch in window.batches:
+            limited = self.limited.get(batch.shape, batch.first)
+            for order, (path, limit) in enumerate(limited):
+                values, rows = batch.values(path)
+                self.examined += len(values)
+                finer: dict[str, tuple[str, ...]] = {}
+                for value in dict.fromkeys(values):
+                    found = precision_of(value, limit.family)
+                    if found is not None and found.rank > limit.rank:
+                        finer[value] = (path, limit.value, found.value)
+                if not finer:
+                    continue
+                for index, value in enumerate(values):
+                    hit = finer.get(value)
+                    if hit is None:
+                        continue
+                    counts[hit] = counts.get(hit, 0) + 1
+                    place = (batch.rows[rows[index]], order, index)
+                    if hit not in first or place < first[hit][0]:
+                        first[hit] = (place, batch, rows[index], value)
+        for hit, (_, batch, row, value) in sorted(first.items(), key=lambda item: item[1][0]):
+            self.tally.add_many(hit, batch.record(row), counts[hit], redact(value))
 
     def _limit(self, path: str) -> Precision | None:
         """The purpose's limit for this field: by path; by field name or category only where

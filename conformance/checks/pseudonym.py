@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import chain
+from itertools import chain, compress
 from operator import itemgetter, methodcaller
 
 from conformance.checks.base import Check, register
@@ -196,17 +196,38 @@ class PseudonymNotUnique(_PseudonymCheck):
 
     def visit_window(self, window: RecordWindow) -> None:
         """Every shape with the pseudonym and the sender's key, one each: the pairs go to the
-        tracker in record order (its examples name the first records of a group)."""
-        found = [keyed_columns(self.ctx, batch) for batch in window.batches]
-        if not self.ctx.profile.is_subject(window.kind) or None in found:
-            super().visit_window(window)
+        tracker in record order (its examples name the first records of a group). A shape
+        without either field pairs nothing (its records are not judged)."""
+        if not self.ctx.profile.is_subject(window.kind):
             return
-        columns = [keyed for keyed in found if keyed is not None]
-        pseudonyms = window.ordered([values for _, values, _ in columns])
-        keys = window.ordered([keys for _, _, keys in columns])
+        batches = window.batches
+        paired = [
+            self.ctx.pseudonym_path(b) is not None and self.ctx.identity_path(b) is not None
+            for b in batches
+        ]
+        if not any(paired):
+            return
+        found = [
+            keyed_columns(self.ctx, b) if p else None for b, p in zip(batches, paired, strict=True)
+        ]
+        if any(p and keyed is None for p, keyed in zip(paired, found, strict=True)):
+            super().visit_window(window)  # a record with no or several values: one by one
+            return
+        # shapes that pair nothing hold a place ("") until their records are left out
+        pseudonyms = window.ordered(
+            [k[1] if k else [""] * len(b) for b, k in zip(batches, found, strict=True)]
+        )
+        keys = window.ordered(
+            [k[2] if k else [""] * len(b) for b, k in zip(batches, found, strict=True)]
+        )
+        lines = [line or 0 for line in window.lines]
+        if not all(paired):
+            kept = window.spread(paired)
+            pseudonyms, keys = list(compress(pseudonyms, kept)), list(compress(keys, kept))
+            lines = list(compress(lines, kept))
         identities = [f"{window.kind}\x1f{key}" for key in keys]
         self.examined += len(identities)
-        self.tracker.add_many(pseudonyms, identities, [line or 0 for line in window.lines])
+        self.tracker.add_many(pseudonyms, identities, lines)
 
     def finish(self) -> Iterable[Finding]:
         return self.tracker.findings(self.requirement, self.field)
