@@ -9,7 +9,15 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conformance.detect.scan import _GATES, _without_contained, candidates, scan, scan_column
+from conformance.detect.scan import (
+    _ANY,
+    _GATES,
+    _search_for,
+    _without_contained,
+    candidates,
+    scan,
+    scan_column,
+)
 from conformance.detect.spans import NO_HINT, Detection
 
 PIECES = st.sampled_from(
@@ -68,3 +76,17 @@ def test_gates_skip_no_finding(value: str) -> None:
     if everything:
         assert candidates([value]) == {0}, "a value with personal data was not marked"
         assert scan_column([value, "plain"], NO_HINT)[value] == everything
+
+
+@settings(max_examples=1500, deadline=None)
+@given(value=VALUES, other=VALUES)
+def test_a_column_search_narrowed_to_its_characters_marks_what_the_full_one_marks(
+    value: str, other: str
+) -> None:
+    """The column search drops the alternatives a text's kinds of character cannot match
+    (no letters, no lower case …): it must mark exactly the values the full search marks."""
+    values = [value, other, "9789939494821", "L00000017"]
+    joined = "\x1f".join(values)
+    full = {i for i, v in enumerate(values) if _ANY.search(v)}
+    assert candidates(values) >= full
+    assert (_search_for(joined).search(joined) is None) == (_ANY.search(joined) is None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from itertools import accumulate
 
 from conformance.detect.contact import find_emails, find_phones
@@ -95,11 +96,42 @@ _GATES: tuple[tuple[Gate, frozenset[str], Finder], ...] = (
 
 # The union of the gates' quick forms, for whole records: a single search with no large
 # alternation (those defeat the regex engine's scanning), looser than the gates themselves.
-_ANY = re.compile(
-    r"@|://|" + PERSONAL_NUMBER.pattern + r"|[A-Za-z]{2}\d\d|\+3|\(0|(?<![\w+])0\d"
-    r"|[1-9]\d{3} ?[A-Za-z]{2}(?![A-Za-z])|[a-z] \d"
-    r"|[A-Z][a-zà-ÿ'’]|[A-Z]\.|[Gg]eb|[Bb]orn|[Bb]irth|DOB|dob|[Jj]arig|[Vv]erjaardag"
+# Each alternative with the kinds of character it cannot match without: a column with no
+# letters (EANs, dates) or no lower case (pupil numbers) is searched with only those that
+# could match it, two or three times faster.
+_ALTERNATIVES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("@", frozenset()),
+    ("://", frozenset()),
+    (PERSONAL_NUMBER.pattern, frozenset({"digit"})),
+    (r"[A-Za-z]{2}\d\d", frozenset({"letter", "digit"})),
+    (r"\+3|\(0|(?<![\w+])0\d", frozenset({"digit"})),
+    (r"[1-9]\d{3} ?[A-Za-z]{2}(?![A-Za-z])", frozenset({"letter", "digit"})),
+    (r"[a-z] \d", frozenset({"lower", "digit"})),
+    (r"[A-Z][a-zà-ÿ'’]|[A-Z]\.|DOB", frozenset({"upper"})),
+    (r"[Gg]eb|[Bb]orn|[Bb]irth|dob|[Jj]arig|[Vv]erjaardag", frozenset({"lower"})),
 )
+# \d, not [0-9]: the number patterns' \d matches every script's digits too
+_PRESENT = (
+    ("digit", re.compile(r"\d")),
+    ("upper", re.compile("[A-Z]")),
+    ("lower", re.compile("[a-z]")),
+)
+
+
+@lru_cache(maxsize=16)
+def _search_with(present: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("|".join(p for p, needs in _ALTERNATIVES if needs <= present))
+
+
+def _search_for(text: str) -> re.Pattern[str]:
+    """The column search for this text: the alternatives its kinds of character allow."""
+    present = {name for name, pattern in _PRESENT if pattern.search(text)}
+    if "upper" in present or "lower" in present:
+        present.add("letter")
+    return _search_with(frozenset(present))
+
+
+_ANY = _search_with(frozenset({"digit", "upper", "lower", "letter"}))
 
 
 def might_contain(text: str) -> bool:
@@ -120,14 +152,15 @@ def candidates(values: list[str]) -> set[int]:
     costs one regex pass and only the values that hit are scanned."""
     joined = _SEPARATOR.join(values)
     hits: set[int] = set()
-    found = _ANY.search(joined)
+    search = _search_for(joined).search
+    found = search(joined)
     if found is not None:  # the common record stops here, after one search
         starts = list(accumulate((len(v) + 1 for v in values[:-1]), initial=0))
         while found is not None:  # a hit marks its value; the search resumes at the next one
             index = bisect_right(starts, found.start()) - 1
             hits.add(index)
             following = index + 1
-            found = _ANY.search(joined, starts[following]) if following < len(starts) else None
+            found = search(joined, starts[following]) if following < len(starts) else None
     if any(len(v) >= 64 for v in values):
         hits |= {i for i, v in enumerate(values) if len(v) >= 64 and _HEX64.search(v)}
     return hits
