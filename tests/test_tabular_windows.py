@@ -73,15 +73,13 @@ JSON_VALUES = st.one_of(
     CELLS,
     st.sampled_from([None, 7, 2.5, True, ["a", "b"], {"x": "y"}, [], {}]),
 )
+OBJECTS = st.lists(
+    st.dictionaries(st.sampled_from(HEADER), JSON_VALUES, max_size=len(HEADER)), max_size=14
+)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    objects=st.lists(
-        st.dictionaries(st.sampled_from(HEADER), JSON_VALUES, max_size=len(HEADER)), max_size=14
-    ),
-    size=SIZES,
-)
+@given(objects=OBJECTS, size=SIZES)
 def test_jsonl_windows_are_the_records_the_lines_hold(objects: list[dict], size: int) -> None:
     """Flat all-string objects of one member order go column by column; any other mix (nested
     values, numbers, other orders) record by record: both give the records a line holds."""
@@ -99,12 +97,7 @@ def test_jsonl_windows_are_the_records_the_lines_hold(objects: list[dict], size:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    objects=st.lists(
-        st.dictionaries(st.sampled_from(HEADER), JSON_VALUES, max_size=len(HEADER)), max_size=14
-    ),
-    size=SIZES,
-)
+@given(objects=OBJECTS, size=SIZES)
 def test_json_array_windows_are_the_records_the_items_hold(objects: list[dict], size: int) -> None:
     data = json.dumps(objects).encode()
     with patch("conformance.readers.json.WINDOW_SIZE", size):
