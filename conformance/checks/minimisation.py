@@ -123,11 +123,7 @@ class ExcessPrecision(Check):
             for order, (path, limit) in enumerate(limited):
                 values, rows = batch.values(path)
                 self.examined += len(values)
-                finer: dict[str, tuple[str, ...]] = {}
-                for value in dict.fromkeys(values):
-                    found = precision_of(value, limit.family)
-                    if found is not None and found.rank > limit.rank:
-                        finer[value] = (path, limit.value, found.value)
+                finer = _finer_than(limit, path, values)
                 if not finer:
                     continue
                 for index, value in enumerate(values):
@@ -165,6 +161,16 @@ class ExcessPrecision(Check):
             rule=f"purposes.{self.ctx.purpose.name}.precision",
             field_of=lambda key: key[0],
         )
+
+
+def _finer_than(limit: Precision, path: str, values: list[str]) -> dict[str, tuple[str, ...]]:
+    """Each distinct value more precise than the limit, with its tally key (measured once)."""
+    finer: dict[str, tuple[str, ...]] = {}
+    for value in dict.fromkeys(values):
+        found = precision_of(value, limit.family)
+        if found is not None and found.rank > limit.rank:
+            finer[value] = (path, limit.value, found.value)
+    return finer
 
 
 _WITHHELD = frozenset({"VERBODEN", "OPT-UIT"})

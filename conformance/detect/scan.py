@@ -49,9 +49,6 @@ Gate = Callable[[str, str], bool]  # (value, value in lower case) -> may match
 
 # The personal-number and phone finders only match where no letter (or the like) comes just
 # before the digits; their gates say the same, so "L00000017" or "ABC0612" cost one search.
-# The personal-number gate is the finder's own pattern: eight or nine digits as written, not
-# inside a longer number, so a column of EANs or order numbers is not scanned value by value.
-_NUMBER_RUN = PERSONAL_NUMBER
 _IBAN_START = re.compile(r"[A-Za-z]{2}\d\d")
 _PHONE_START = re.compile(r"\+3|\(0|(?<![\w+])0\d")
 _POSTCODE_LIKE = re.compile(r"[1-9]\d{3} ?[A-Za-z]{2}(?![A-Za-z])")
@@ -77,7 +74,9 @@ _GATES: tuple[tuple[Gate, frozenset[str], Finder], ...] = (
         find_chain_ids,
     ),
     (
-        lambda v, _: _NUMBER_RUN.search(v) is not None,
+        # the finder's own pattern: eight or nine digits as written, not inside a longer
+        # number, so a column of EANs or order numbers is not scanned value by value
+        lambda v, _: PERSONAL_NUMBER.search(v) is not None,
         frozenset({"bsn", "onderwijsnummer", "sofinummer", "national-id"}),
         find_personal_numbers,
     ),
@@ -103,11 +102,11 @@ _ALTERNATIVES: tuple[tuple[str, frozenset[str]], ...] = (
     ("@", frozenset()),
     ("://", frozenset()),
     (PERSONAL_NUMBER.pattern, frozenset({"digit"})),
-    (r"[A-Za-z]{2}\d\d", frozenset({"letter", "digit"})),
-    (r"\+3|\(0|(?<![\w+])0\d", frozenset({"digit"})),
-    (r"[1-9]\d{3} ?[A-Za-z]{2}(?![A-Za-z])", frozenset({"letter", "digit"})),
-    (r"[a-z] \d", frozenset({"lower", "digit"})),
-    (r"[A-Z][a-zà-ÿ'’]|[A-Z]\.|DOB", frozenset({"upper"})),
+    (_IBAN_START.pattern, frozenset({"letter", "digit"})),
+    (_PHONE_START.pattern, frozenset({"digit"})),
+    (_POSTCODE_LIKE.pattern, frozenset({"letter", "digit"})),
+    (_WORD_THEN_NUMBER.pattern, frozenset({"lower", "digit"})),
+    (rf"{_CAPITALISED.pattern}|[A-Z]\.|DOB", frozenset({"upper"})),
     (r"[Gg]eb|[Bb]orn|[Bb]irth|dob|[Jj]arig|[Vv]erjaardag", frozenset({"lower"})),
 )
 # \d, not [0-9]: the number patterns' \d matches every script's digits too

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import TypeVar
 
@@ -297,6 +298,31 @@ class WindowBound:
             self._start = self._consumed()
 
 
+def runs(
+    items: Iterable[T],
+    bound: WindowBound,
+    before_error: Callable[[list[T]], object] | None = None,
+) -> Iterator[list[T]]:
+    """The items in consecutive runs, each cut where ``bound`` says a window is full: how every
+    reader gathers its windows. If reading the items fails, ``before_error`` first gets the
+    run gathered so far (a reader makes its records, whose own problems come earlier in the
+    file and are reported first, as when each item became a record as it was read)."""
+    run: list[T] = []
+    try:
+        for item in items:
+            run.append(item)
+            if bound.full(len(run)):
+                yield run
+                run = []
+                bound.restart()
+    except Exception:
+        if run and before_error is not None:
+            before_error(run)
+        raise
+    if run:
+        yield run
+
+
 def windows(
     records: Iterable[Record], size: int = WINDOW_SIZE, consumed: Callable[[], int] | None = None
 ) -> Iterator[RecordWindow]:
@@ -304,14 +330,6 @@ def windows(
     :data:`WINDOW_BYTES` of input), grouped by shape inside: each check decides per shape once
     and searches a field's values as one column."""
     bound = WindowBound(size, consumed)
-    kind: str | None = None
-    run: list[Record] = []
-    for record in records:
-        if record.kind != kind or bound.full(len(run)):
-            if run:
-                yield RecordWindow(kind or "", run)
-                bound.restart()
-            kind, run = record.kind, []
-        run.append(record)
-    if run:
-        yield RecordWindow(kind or "", run)
+    for kind, same_kind in groupby(records, key=attrgetter("kind")):
+        for run in runs(same_kind, bound):
+            yield RecordWindow(kind, run)

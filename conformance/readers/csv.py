@@ -7,6 +7,7 @@ later row into one cell, and those records would silently go unexamined.
 
 from __future__ import annotations
 
+import _csv
 import codecs
 import csv
 import io
@@ -15,7 +16,7 @@ from typing import IO
 
 from conformance.detect.safepath import data_not_name
 from conformance.model.errors import InputError
-from conformance.model.records import WINDOW_SIZE, RecordWindow, WindowBound
+from conformance.model.records import WINDOW_SIZE, RecordWindow, WindowBound, runs
 from conformance.readers.limits import MAX_VALUE_BYTES, mib
 
 _DELIMITERS = ",;\t|"
@@ -111,20 +112,8 @@ def read_csv(
         delimiter = detect_delimiter(header_line)
         header = _header(next(csv.reader([header_line], delimiter=delimiter, strict=True)), name)
         reader = csv.reader(lines, delimiter=delimiter, strict=True)
-        width = len(header)
-        bound = WindowBound(size, consumed)
-        rows: list[list[str]] = []
-        ends: list[int] = []
-        for row in reader:
-            line = reader.line_num + 1  # the header line was read before this reader began
-            rows.append(row if len(row) == width else _fitted(row, width, name, line))
-            ends.append(line)
-            if bound.full(len(rows)):
-                yield _window(rows, ends, header, name, kind)
-                rows, ends = [], []
-                bound.restart()
-        if rows:
-            yield _window(rows, ends, header, name, kind)
+        for run in runs(_rows(reader, len(header), name), WindowBound(size, consumed)):
+            yield _window(run, header, name, kind)
     except csv.Error as exc:
         raise InputError(name, f"line {lines.number}", f"malformed CSV: {exc}") from None
     except UnicodeDecodeError as exc:
@@ -175,6 +164,13 @@ def _header(cells: list[str], name: str) -> list[str]:
     return header
 
 
+def _rows(reader: _csv.Reader, width: int, name: str) -> Iterator[tuple[list[str], int]]:
+    """Each row, as wide as the header, with its line (where the row ends)."""
+    for row in reader:
+        line = reader.line_num + 1  # the header line was read before this reader began
+        yield (row if len(row) == width else _fitted(row, width, name, line)), line
+
+
 def _fitted(row: list[str], width: int, name: str, line: int) -> list[str]:
     """A row as wide as the header: a short row's missing cells are blank; a long row is
     refused unless its extra cells are blank (a trailing delimiter)."""
@@ -186,8 +182,10 @@ def _fitted(row: list[str], width: int, name: str, line: int) -> list[str]:
 
 
 def _window(
-    rows: list[list[str]], lines: list[int], header: list[str], name: str, kind: str
+    run: list[tuple[list[str], int]], header: list[str], name: str, kind: str
 ) -> RecordWindow:
+    rows, ends = zip(*run, strict=True)
+    lines = list(ends)
     # zip(*rows): the transposition to columns, and the stripping, run in C
     columns = [list(map(str.strip, column)) for column in zip(*rows, strict=True)]
     return RecordWindow.from_columns(

@@ -16,7 +16,6 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from conformance.model.errors import InputError
 from conformance.model.storage import ForeignKey, Grant, StorageModel, Table
-from conformance.readers.sniff import is_database_url  # noqa: F401  (where it was)
 
 PASSWORD_VARIABLE = "CONFORMANCE_DATABASE_PASSWORD"  # noqa: S105  (a variable's name)
 _SYSTEM_SCHEMAS = frozenset({"information_schema", "pg_catalog", "pg_toast"})

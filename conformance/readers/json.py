@@ -7,7 +7,7 @@ array directly under a top-level object (the array's key is the record kind); on
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
@@ -15,7 +15,14 @@ import ijson
 import orjson
 
 from conformance.model.errors import InputError
-from conformance.model.records import WINDOW_SIZE, Record, RecordWindow, WindowBound, windows
+from conformance.model.records import (
+    WINDOW_SIZE,
+    Record,
+    RecordWindow,
+    WindowBound,
+    runs,
+    windows,
+)
 from conformance.readers.jsonguard import (
     GuardedStream,
     NestingError,
@@ -149,42 +156,16 @@ def _array_items(
     consumed: Callable[[], int] | None,
 ) -> Iterator[RecordWindow]:
     """The items of one array, a window at a time (its records all of one kind)."""
-    bound = WindowBound(WINDOW_SIZE, consumed)
-    items: list[Any] = []
-    start = 0
-    try:
-        for item in ijson.items(stream, prefix, use_float=False):
-            items.append(item)
-            if bound.full(len(items)):
-                yield _array_window(items, start, name, kind, pointer)
-                start += len(items)
-                items = []
-                bound.restart()
-    except Exception:
-        _first_problem_first(lambda: _array_window(items, start, name, kind, pointer), items)
-        raise
-    if items:
-        yield _array_window(items, start, name, kind, pointer)
+    start = 0  # the index of the run's first item
 
+    def window(items: list[Any]) -> RecordWindow:
+        lines = [None] * len(items)
+        return _objects_window(items, kind, name, lines, pointer=f"{pointer}/", first=start)
 
-def _array_window(items: list[Any], start: int, name: str, kind: str, pointer: str) -> RecordWindow:
-    """Items ``start``… of the array: column by column where they are flat objects of strings
-    in one member order (see :func:`_window`), else record by record."""
-    columns = _string_columns(items) if all(type(i) is dict for i in items) else None
-    if columns is None:
-        records = [
-            _record(item, kind, name, None, f"{pointer}/{start + row}")
-            for row, item in enumerate(items)
-        ]
-        return RecordWindow(kind, records)
-    return RecordWindow.from_columns(
-        kind,
-        name,
-        list(items[0]),
-        columns,
-        lines=[None] * len(items),
-        pointer=lambda row: f"{pointer}/{start + row}",
-    )
+    items = ijson.items(stream, prefix, use_float=False)
+    for run in runs(items, WindowBound(WINDOW_SIZE, consumed), before_error=window):
+        yield window(run)
+        start += len(run)
 
 
 def _located(
@@ -256,30 +237,14 @@ def read_jsonl(
     consumed: Callable[[], int] | None = None,
 ) -> Iterator[RecordWindow]:
     """Records of a JSON Lines file, one object per non-blank line, ``size`` at a time."""
+
+    def window(run: list[tuple[int, dict[str, Any]]]) -> RecordWindow:
+        numbers, items = zip(*run, strict=True)  # the unzipping in C
+        return _objects_window(list(items), kind, name, numbers)
+
     bound = WindowBound(size, consumed)
-    items: list[dict[str, Any]] = []
-    numbers: list[int] = []
-    try:
-        for number, item in _objects(stream, name):
-            items.append(item)
-            numbers.append(number)
-            if bound.full(len(items)):
-                yield _window(items, numbers, name, kind)
-                items, numbers = [], []
-                bound.restart()
-    except Exception:
-        _first_problem_first(lambda: _window(items, numbers, name, kind), items)
-        raise
-    if items:
-        yield _window(items, numbers, name, kind)
-
-
-def _first_problem_first(build: Callable[[], RecordWindow], items: list[Any]) -> None:
-    """Before a problem further on is reported, the items already read (but not yet made
-    records) are: one of them may have a problem of its own (nested too deep, not an object),
-    which comes first in the file, as when each item became a record as it was read."""
-    if items:
-        build()
+    for run in runs(_objects(stream, name), bound, before_error=window):
+        yield window(run)
 
 
 def _objects(stream: IO[bytes], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -301,23 +266,37 @@ def _objects(stream: IO[bytes], name: str) -> Iterator[tuple[int, dict[str, Any]
         yield number, item
 
 
-def _window(items: list[dict[str, Any]], numbers: list[int], name: str, kind: str) -> RecordWindow:
-    """Flat objects with the same members in the same order, every value a string (the common
-    export), become a window column by column; any other mix record by record."""
+def _objects_window(
+    items: list[Any],
+    kind: str,
+    name: str,
+    lines: Sequence[int | None],
+    *,
+    pointer: str | None = None,
+    first: int = 0,
+) -> RecordWindow:
+    """A window of JSON items (lines of a JSON Lines file, or items of an array: then each
+    record's path is ``pointer`` and its index, ``first`` the index of the first). Flat objects
+    with the same members in the same order, every value a string (the common export), make
+    it column by column; any other mix record by record."""
+
+    def path(row: int) -> str:
+        return "" if pointer is None else f"{pointer}{first + row}"
+
     columns = _string_columns(items)
     if columns is None:
-        return RecordWindow(
-            kind, [_record(i, kind, name, n, "") for i, n in zip(items, numbers, strict=True)]
-        )
-    paths = list(items[0])
-    return RecordWindow.from_columns(
-        kind, name, paths, columns, lines=numbers, pointer=lambda _: ""
-    )
+        records = [
+            _record(item, kind, name, lines[row], path(row)) for row, item in enumerate(items)
+        ]
+        return RecordWindow(kind, records)
+    return RecordWindow.from_columns(kind, name, list(items[0]), columns, lines=lines, pointer=path)
 
 
 def _string_columns(items: list[dict[str, Any]]) -> list[list[str]] | None:
-    """The members' values as stripped columns, or None unless every object has the same
-    members in the same order and every value is a string."""
+    """The members' values as stripped columns, or None unless every item is an object, all
+    with the same members in the same order, and every value is a string."""
+    if set(map(type, items)) != {dict}:
+        return None
     first = tuple(items[0])
     if any(tuple(item) != first for item in items):
         return None
