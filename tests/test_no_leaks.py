@@ -1169,3 +1169,22 @@ def test_the_pytest_plugin_quotes_no_canary_from_a_bad_config(
     texts = {"stdout": "\n".join(result.outlines), "stderr": "\n".join(result.errlines)}
     assert "invalid TOML" in texts["stderr"]
     assert_no_leaks(texts | {"log": _logged(debug_logs)})
+
+
+def test_pupils_named_in_column_names_are_not_quoted(
+    tmp_path: Path, cli, debug_logs: pytest.LogCaptureFixture
+) -> None:
+    """A table with a column per pupil ("Reinhart", "Roswita"), and the same pupils written
+    without a header row: the names are field names in the first and data in the second."""
+    pupils = {"column 1": "Reinhart", "column 2": "Roswita", "column 3": "Isaline Brouwer"}
+    pivot = tmp_path / "cijfers.csv"
+    pivot.write_text("vak;Reinhart;Roswita;Isaline Brouwer\nrekenen;7,5;6;8\ntaal;5,5;8;7\n")
+    headerless = tmp_path / "namen.csv"
+    headerless.write_text("Reinhart;groep 5\nRoswita;groep 6\nIsaline;groep 5\n")
+    for source, code in ((pivot, 1), (headerless, 2)):
+        before = _snapshot(tmp_path)
+        out = tmp_path / f"out-{source.stem}"
+        run = cli("check", "--profile", "nl-generic", *formats(out), "--all", source)
+        assert run.code == code, run.err
+        texts = captured(run, debug_logs, **written(tmp_path, before))
+        assert_no_leaks(texts, extra=pupils)

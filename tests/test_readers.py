@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
 
 import pytest
+from faker.providers.person.nl_NL import Provider as NlNames
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conformance.model.errors import InputError
 from conformance.profiles import load_profile
@@ -244,6 +248,88 @@ def test_csv_headers_that_only_mention_personal_data_are_accepted(tmp_path: Path
     cells = header.count(";") + 1
     path.write_text(header + "\n" + ";".join(["x"] * cells) + "\n")
     assert len(read(path)[0].fields) == cells
+
+
+HEADERLESS_ROWS = {
+    # Sanne and Daan are on the given-name lists; the dates are birth dates: either kind of
+    # column says the first row is a pupil when the rows below hold the same kind.
+    "given names": ("Sanne;de Vries;groep 5", "Daan;Jansen;groep 6", "Emma;Bakker;groep 5"),
+    "full names": ("Sanne de Vries;groep 5", "Daan Jansen;groep 6", "Emma Bakker;groep 5"),
+    "birth dates": ("L17;02-03-2014;groep 5", "L18;09-01-2013;groep 6", "L19;21-07-2014;5"),
+}
+REAL_HEADERS = {
+    "given names": "Roepnaam;Achternaam;Groep",
+    "full names": "Naam Leerling;Groep",
+    "birth dates": "leerlingnummer;Geboortedatum;Groep",
+}
+
+
+@pytest.mark.parametrize("table", sorted(HEADERLESS_ROWS))
+def test_csv_without_its_header_row_is_refused_by_comparing_with_the_rows_below(
+    tmp_path: Path, table: str
+) -> None:
+    rows = HEADERLESS_ROWS[table]
+    path = tmp_path / "x.csv"
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(InputError) as caught:
+        read(path)
+    message = str(caught.value)
+    kind = {"given names": "given name", "full names": "full name", "birth dates": "date"}[table]
+    column = 2 if table == "birth dates" else 1
+    assert f"line 1 column {column}: the first row holds data (a {kind}," in message
+    assert not any(cell in message for cell in rows[0].split(";"))
+    # the same rows under a header row are read, every pupil a record
+    path.write_text(REAL_HEADERS[table] + "\n" + "\n".join(rows) + "\n")
+    assert len(read(path)) == len(rows)
+
+
+def test_csv_a_name_or_date_alone_in_the_first_row_is_still_a_column_name(tmp_path: Path) -> None:
+    """A first-row cell that could be a name or a date is data only above cells of its kind:
+    a column named after a date above marks, a column per pupil above grades, stay names."""
+    path = tmp_path / "x.csv"
+    path.write_text("leerling;2024-09-02;Sanne;Daan\nL17;aanwezig;7,5;6\nL18;afwezig;8;5,5\n")
+    assert len(read(path)) == 2
+
+
+def test_csv_without_header_is_reported_before_a_later_row_problem(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("Sanne;de Vries\nDaan;Jansen\nEmma;Bakker;groep 5;extra\n")
+    with pytest.raises(InputError, match="line 1 column 1: the first row holds data"):
+        read(path)
+    path.write_text("Roepnaam;Achternaam\nDaan;Jansen\nEmma;Bakker;groep 5;extra\n")
+    with pytest.raises(InputError, match="line 3: row has 4 cells"):
+        read(path)
+
+
+def _faker_given_names() -> list[str]:
+    names = NlNames.first_names
+    return [n for n in (names.keys() if isinstance(names, dict) else names) if n.isalpha()]
+
+
+@given(
+    pupils=st.lists(
+        st.tuples(
+            st.sampled_from(sorted(_faker_given_names())),
+            st.dates(min_value=date(2005, 1, 1), max_value=date(2020, 12, 31)),
+        ),
+        min_size=2,
+        max_size=40,
+    ),
+    header=st.sampled_from(
+        ["Voornaam;Geboortedatum", "roepnaam;geboortedatum", "Name;Date of birth"]
+    ),
+)
+@settings(max_examples=40, deadline=None)
+def test_csv_of_pupils_is_refused_without_its_header_and_read_with_it(
+    tmp_path_factory: pytest.TempPathFactory, pupils: list[tuple[str, date]], header: str
+) -> None:
+    path = tmp_path_factory.mktemp("csv") / "x.csv"
+    rows = [f"{name};{born:%d-%m-%Y}" for name, born in pupils]
+    path.write_text(header + "\n" + "\n".join(rows) + "\n")
+    assert len(read(path)) == len(rows)
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(InputError, match=r"line 1 column [12]: the first row holds data"):
+        read(path)
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:

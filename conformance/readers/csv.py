@@ -12,8 +12,10 @@ import codecs
 import csv
 import io
 from collections.abc import Callable, Iterator
+from itertools import chain, islice
 from typing import IO
 
+from conformance.detect.headerless import first_row_is_data
 from conformance.detect.safepath import data_not_name
 from conformance.model.errors import InputError
 from conformance.model.records import WINDOW_SIZE, RecordWindow, WindowBound, runs
@@ -21,6 +23,8 @@ from conformance.readers.limits import MAX_VALUE_BYTES, mib
 
 _DELIMITERS = ",;\t|"
 _CHUNK = 1 << 20
+# Rows read ahead to tell a header row from a pupil's row (see detect.headerless).
+_HEADER_SAMPLE = 64
 # Bytes that Windows-1252 leaves undefined: a file with them is neither UTF-8 nor Windows-1252.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 # Excel's "Unicode text" is UTF-16 with a BOM; UTF-32 BOMs are tested first (they start alike).
@@ -112,7 +116,9 @@ def read_csv(
         delimiter = detect_delimiter(header_line)
         header = _header(next(csv.reader([header_line], delimiter=delimiter, strict=True)), name)
         reader = csv.reader(lines, delimiter=delimiter, strict=True)
-        for run in runs(_rows(reader, len(header), name), WindowBound(size, consumed)):
+        rows = _rows(reader, len(header), name)
+        sample = _sample_below(rows, header, name)
+        for run in runs(chain(sample, rows), WindowBound(size, consumed)):
             yield _window(run, header, name, kind)
     except csv.Error as exc:
         raise InputError(name, f"line {lines.number}", f"malformed CSV: {exc}") from None
@@ -162,6 +168,30 @@ def _header(cells: list[str], name: str) -> list[str]:
             raise InputError(name, f"line 1 column {number}", problem)
         seen[column] = number
     return header
+
+
+def _sample_below(
+    rows: Iterator[tuple[list[str], int]], header: list[str], name: str
+) -> list[tuple[list[str], int]]:
+    """The first rows below the header, read ahead once the header is known to be one: a
+    column whose first cell is the same kind of personal value as the cells below it means the
+    file lacks its header row. A problem in those rows is reported after the header's own."""
+    sample: list[tuple[list[str], int]] = []
+    try:
+        sample.extend(islice(rows, _HEADER_SAMPLE))
+    except (InputError, csv.Error):
+        _refuse_data_header(header, sample, name)
+        raise
+    _refuse_data_header(header, sample, name)
+    return sample
+
+
+def _refuse_data_header(header: list[str], sample: list[tuple[list[str], int]], name: str) -> None:
+    held = first_row_is_data(header, [row for row, _ in sample])
+    if held is not None:  # say where and what kind, never the value
+        number, kind = held
+        problem = f"the first row holds data (a {kind}, as in the rows below), not column names"
+        raise InputError(name, f"line 1 column {number}", f"{problem}: add the header row")
 
 
 def _rows(reader: _csv.Reader, width: int, name: str) -> Iterator[tuple[list[str], int]]:
