@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conformance.model.errors import InputError
 from conformance.model.records import Record, RecordWindow
 from conformance.profiles import load_profile
 from conformance.readers import open_export
@@ -163,3 +164,40 @@ def test_a_window_holds_a_bounded_amount_of_input(tmp_path: Path, fmt: str) -> N
     # 256 KiB, plus what the readers' buffers read ahead (64 KiB each), over 20 kB a record
     assert len(sizes) > 1
     assert max(sizes) <= (256 + 3 * 64) * 1024 // 20_000 + 1
+
+
+RAW_PIECES = st.sampled_from(
+    ["a", " b ", ";", '"', '""', "\n", "\r\n", "\r", "\x0c", "\x1e", "\x85", "\u2028", "é", ""]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.lists(RAW_PIECES, max_size=60).map("".join), chunk=st.integers(1, 9))
+def test_csv_lines_split_as_a_file_opened_with_newline_blank(body: str, chunk: int) -> None:
+    """The reader splits the text into lines itself, a chunk at a time: its rows and their line
+    numbers (or its first problem's line) are those of the csv module reading the file opened
+    with ``newline=""`` — line breaks "\\n", "\\r\\n" and "\\r", also split across chunks; form
+    feeds, "\\x1e", "\\x85" and "\\u2028" are not line breaks, though ``str.splitlines`` says so."""
+    text = "h1;h2;h3\n" + body
+    oracle = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
+    next(oracle)
+    expected, problem = [], None
+    try:
+        for row in oracle:
+            if len(row) > 3 and any(cell.strip() for cell in row[3:]):
+                problem = oracle.line_num
+                break
+            fields = {
+                h: [c.strip()] for h, c in zip(("h1", "h2", "h3"), row, strict=False) if c.strip()
+            }
+            expected.append((oracle.line_num, fields))
+    except csv.Error:
+        problem = oracle.line_num
+    with patch("conformance.readers.csv._TEXT_CHUNK", chunk):
+        windows = read_csv(io.BytesIO(text.encode()), "in.csv", "utf-8", size=3)
+        if problem is None:
+            got = [(r.line, r.fields) for w in windows for r in w.records]
+            assert got == expected
+        else:
+            with pytest.raises(InputError, match=f"^in.csv:line {problem}: "):
+                list(windows)

@@ -93,7 +93,7 @@ def _dispatch(
         return read_jsonl(stream, name, kind, consumed=consumed)
     with reader.peer() as probe:
         encoding = detect_encoding(probe, name)
-    return read_csv(stream, name, encoding, kind, consumed=consumed)
+    return read_csv(stream, name, encoding, kind)
 
 
 def input_kind(name: str | Path) -> str:

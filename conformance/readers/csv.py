@@ -11,18 +11,22 @@ import _csv
 import codecs
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
-from itertools import chain, islice
+from itertools import chain
 from typing import IO
 
 from conformance.detect.headerless import first_row_is_data
 from conformance.detect.safepath import data_not_name
+from conformance.model import records
 from conformance.model.errors import InputError
-from conformance.model.records import WINDOW_SIZE, RecordWindow, WindowBound, runs
+from conformance.model.records import WINDOW_SIZE, RecordWindow
 from conformance.readers.limits import MAX_VALUE_BYTES, mib
 
 _DELIMITERS = ",;\t|"
 _CHUNK = 1 << 20
+_TEXT_CHUNK = 64 << 10  # text read at a time: what a window may hold beyond its bound
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")
 # Rows read ahead to tell a header row from a pupil's row (see detect.headerless).
 _HEADER_SAMPLE = 64
 # Bytes that Windows-1252 leaves undefined: a file with them is neither UTF-8 nor Windows-1252.
@@ -97,31 +101,26 @@ def detect_delimiter(header: str) -> str:
 
 
 def read_csv(
-    stream: IO[bytes],
-    name: str,
-    encoding: str,
-    kind: str = "record",
-    *,
-    size: int = WINDOW_SIZE,
-    consumed: Callable[[], int] | None = None,
+    stream: IO[bytes], name: str, encoding: str, kind: str = "record", *, size: int = WINDOW_SIZE
 ) -> Iterator[RecordWindow]:
-    """The rows, ``size`` at a time, as windows built column by column (records are made only
-    for the rows a check asks about)."""
+    """The rows, ``size`` at a time (and at most about :data:`WINDOW_BYTES` of text), as windows
+    built column by column (records are made only for the rows a check asks about)."""
     text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
     lines = _Lines(text, name)
+    reader: _csv.Reader | None = None
     try:
         header_line = lines.first()
         if not header_line.strip():
             raise InputError(name, "line 1", "empty CSV: no header row")
         delimiter = detect_delimiter(header_line)
         header = _header(next(csv.reader([header_line], delimiter=delimiter, strict=True)), name)
-        reader = csv.reader(lines, delimiter=delimiter, strict=True)
-        rows = _rows(reader, len(header), name)
-        sample = _sample_below(rows, header, name)
-        for run in runs(chain(sample, rows), WindowBound(size, consumed)):
-            yield _window(run, header, name, kind)
+        reader = csv.reader(lines.rest(), delimiter=delimiter, strict=True)
+        table = _Table(header, name)
+        for rows in _gathered(reader, lines, size, table.before_error):
+            yield _window(table.checked(rows, reader.line_num + 1), header, name, kind)
     except csv.Error as exc:
-        raise InputError(name, f"line {lines.number}", f"malformed CSV: {exc}") from None
+        line = reader.line_num + 1 if reader is not None else 1  # + 1: the header line
+        raise InputError(name, f"line {line}", f"malformed CSV: {exc}") from None
     except UnicodeDecodeError as exc:
         raise InputError(name, None, f"invalid {encoding} text: {exc.reason}") from None
     finally:
@@ -129,29 +128,133 @@ def read_csv(
 
 
 class _Lines:
-    """The text's lines, none longer than a value may be (a file without line breaks is not
-    read into memory whole), counted for error positions."""
+    """The text's lines (each with its line break, as the csv module needs them), split a chunk
+    at a time so that the csv module takes them one by one in C; none longer than a value may
+    be (a file without line breaks is not read into memory whole). ``handed`` counts the
+    characters handed on, which bounds a window's text."""
 
     def __init__(self, text: io.TextIOWrapper, name: str) -> None:
         self._text = text
         self._name = name
-        self.number = 0
+        self._chunks = self._split()
+        self._first: list[str] = []
+        self.number = 0  # lines split off so far
+        self.handed = 0
 
     def first(self) -> str:
-        return next(self, "")
+        for lines in self._chunks:
+            if lines:
+                self._first = lines[1:]
+                return lines[0]
+        return ""
 
-    def __iter__(self) -> Iterator[str]:
-        return self
+    def rest(self) -> Iterator[str]:
+        """Every line after the first."""
+        return chain(self._first, chain.from_iterable(self._chunks))
 
-    def __next__(self) -> str:
-        line = self._text.readline(MAX_VALUE_BYTES + 1)
-        if not line:
-            raise StopIteration
-        self.number += 1
-        if len(line) > MAX_VALUE_BYTES:
-            longer = f"longer than {mib(MAX_VALUE_BYTES)}"
-            raise InputError(self._name, f"line {self.number}", longer)
-        return line
+    def _split(self) -> Iterator[list[str]]:
+        pending = ""
+        while chunk := self._text.read(_TEXT_CHUNK):
+            text = pending + chunk if pending else chunk
+            whole = _whole_lines(text)
+            lines = _line_split(text[:whole])
+            if pending and lines and len(lines[0]) > MAX_VALUE_BYTES:
+                self._too_long(self.number + 1)
+            pending = text[whole:]
+            self.number += len(lines)
+            if len(pending) > MAX_VALUE_BYTES:
+                self._too_long(self.number + 1)
+            self.handed += whole
+            yield lines
+        if pending:
+            self.number += 1
+            self.handed += len(pending)
+            yield [pending]
+
+    def _too_long(self, line: int) -> None:
+        raise InputError(self._name, f"line {line}", f"longer than {mib(MAX_VALUE_BYTES)}")
+
+
+def _whole_lines(text: str) -> int:
+    """How much of the text is whole lines: up to its last line break, a final "\r" left out
+    (a "\n" may follow it in the next chunk)."""
+    end = len(text) - 1 if text.endswith("\r") else len(text)
+    return max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
+
+
+def _line_split(text: str) -> list[str]:
+    """Lines as the csv module reads a file opened with ``newline=""``: ended by "\n", "\r\n"
+    or "\r". ``splitlines`` also splits at form feeds, "\x1c" … "\u2029": used when the count
+    of lines shows the text has none of those."""
+    lines = text.splitlines(keepends=True)
+    breaks = _breaks(text) if "\r" in text else text.count("\n")
+    return lines if len(lines) == breaks else _LINE.findall(text)
+
+
+def _gathered(
+    reader: _csv.Reader, lines: _Lines, size: int, before_error: Callable[[list[list[str]]], None]
+) -> Iterator[list[list[str]]]:
+    """The rows in runs of ``size``, or fewer once the run's lines hold about
+    :data:`WINDOW_BYTES` of text (a line may be 16 MiB). One loop, no call per row: this is the
+    reader's inner loop (:func:`conformance.model.records.runs` does the same for records)."""
+    run: list[list[str]] = []
+    limit = lines.handed + records.WINDOW_BYTES
+    try:
+        for row in reader:
+            run.append(row)
+            if len(run) >= size or lines.handed >= limit:
+                yield run
+                run = []
+                limit = lines.handed + records.WINDOW_BYTES
+    except Exception:
+        before_error(run)  # a problem in the rows before the failing one comes first
+        raise
+    if run:
+        yield run
+
+
+class _Table:
+    """Rows checked against the header: as wide as it (a short row padded, a long one refused),
+    the first ones compared with it (a header row that holds data), each with its line."""
+
+    def __init__(self, header: list[str], name: str) -> None:
+        self.header = header
+        self.name = name
+        self.end = 1  # the line the last row checked ends on
+        self.first = True
+
+    def checked(self, rows: list[list[str]], end: int) -> tuple[list[list[str]], list[int]]:
+        """The rows as wide as the header, with the lines they end on; ``end`` is where the
+        last of them ends."""
+        if self.first:
+            _refuse_data_header(self.header, rows[:_HEADER_SAMPLE], self.name)
+            self.first = False
+        if end - self.end == len(rows):  # one line a row: no value holds a line break
+            ends = list(range(self.end + 1, end + 1))
+        else:
+            ends = _row_ends(rows, self.end)
+        width = len(self.header)
+        if set(map(len, rows)) != {width}:
+            rows = [_fitted(row, width, self.name, at) for row, at in zip(rows, ends, strict=True)]
+        self.end = end
+        return rows, ends
+
+    def before_error(self, rows: list[list[str]]) -> None:
+        if rows or self.first:
+            self.checked(rows, _row_ends(rows, self.end)[-1] if rows else self.end)
+
+
+def _row_ends(rows: list[list[str]], end: int) -> list[int]:
+    """The line each row ends on, from the line breaks its quoted values hold."""
+    ends = []
+    for row in rows:
+        end += 1 + sum(_breaks(cell) for cell in row if "\n" in cell or "\r" in cell)
+        ends.append(end)
+    return ends
+
+
+def _breaks(cell: str) -> int:
+    return cell.count("\n") + cell.count("\r") - cell.count("\r\n")
 
 
 def _header(cells: list[str], name: str) -> list[str]:
@@ -170,35 +273,14 @@ def _header(cells: list[str], name: str) -> list[str]:
     return header
 
 
-def _sample_below(
-    rows: Iterator[tuple[list[str], int]], header: list[str], name: str
-) -> list[tuple[list[str], int]]:
-    """The first rows below the header, read ahead once the header is known to be one: a
-    column whose first cell is the same kind of personal value as the cells below it means the
-    file lacks its header row. A problem in those rows is reported after the header's own."""
-    sample: list[tuple[list[str], int]] = []
-    try:
-        sample.extend(islice(rows, _HEADER_SAMPLE))
-    except (InputError, csv.Error):
-        _refuse_data_header(header, sample, name)
-        raise
-    _refuse_data_header(header, sample, name)
-    return sample
-
-
-def _refuse_data_header(header: list[str], sample: list[tuple[list[str], int]], name: str) -> None:
-    held = first_row_is_data(header, [row for row, _ in sample])
+def _refuse_data_header(header: list[str], sample: list[list[str]], name: str) -> None:
+    """A column whose first cell is the same kind of personal value as the cells below it means
+    the file lacks its header row (see :mod:`conformance.detect.headerless`)."""
+    held = first_row_is_data(header, sample)
     if held is not None:  # say where and what kind, never the value
         number, kind = held
         problem = f"the first row holds data (a {kind}, as in the rows below), not column names"
         raise InputError(name, f"line 1 column {number}", f"{problem}: add the header row")
-
-
-def _rows(reader: _csv.Reader, width: int, name: str) -> Iterator[tuple[list[str], int]]:
-    """Each row, as wide as the header, with its line (where the row ends)."""
-    for row in reader:
-        line = reader.line_num + 1  # the header line was read before this reader began
-        yield (row if len(row) == width else _fitted(row, width, name, line)), line
 
 
 def _fitted(row: list[str], width: int, name: str, line: int) -> list[str]:
@@ -212,10 +294,9 @@ def _fitted(row: list[str], width: int, name: str, line: int) -> list[str]:
 
 
 def _window(
-    run: list[tuple[list[str], int]], header: list[str], name: str, kind: str
+    checked: tuple[list[list[str]], list[int]], header: list[str], name: str, kind: str
 ) -> RecordWindow:
-    rows, ends = zip(*run, strict=True)
-    lines = list(ends)
+    rows, lines = checked
     # zip(*rows): the transposition to columns, and the stripping, run in C
     columns = [list(map(str.strip, column)) for column in zip(*rows, strict=True)]
     return RecordWindow.from_columns(
