@@ -4,7 +4,8 @@ XML (UWLR 2.2), JSON Lines, CSV and a JSON array, at 10k, 100k and 1M pupil reco
 PERFORMANCE.md sets the targets as ratios to the bare parse, because absolute figures drift
 ±30 % on shared machines while two passes measured side by side in one run drift together. So
 each file is generated once, then the bare pass and the check run alternately, each in a fresh
-process, and the medians are compared. Peak memory is the child's maximum resident set size.
+process, and the medians are compared. Peak memory is that of the child's process tree (the
+check may hash on a worker process), sampled every 50 ms (bench/timed.py).
 
 Run with ``nox -s bench`` or ``python bench/bench_formats.py [--quick | --records 10000 ...]
 [--max] [--repeat 3]``. Prints the machine and one Markdown table per format.
@@ -167,13 +168,9 @@ BARE: dict[str, Callable[[Path], int]] = {
 
 # --- measuring fresh processes ----------------------------------------------------------------
 
-# Run by a fresh interpreter: times its only child and reports the child's peak RSS (KiB) and
-# exit status (the check exits 1 on a fail verdict, which is a result, not an error).
-_TIMED_CHILD = (
-    "import resource, subprocess, sys, time; t = time.perf_counter(); "
-    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode; "
-    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)"
-)
+# Run by a fresh interpreter: times its only child and reports the peak memory of the child's
+# process tree (KiB) and its exit status (the check exits 1 on a fail verdict, a result).
+_TIMED = Path(__file__).with_name("timed.py")
 
 
 class MeasureError(RuntimeError):
@@ -184,7 +181,7 @@ def measure(command: Sequence[str], ok: Callable[[int], bool] = lambda code: cod
     """Wall seconds and peak MiB of one command in a fresh process. The timer runs in the
     wrapper around the command, so the wrapper's own start-up is not counted."""
     done = subprocess.run(
-        [sys.executable, "-c", _TIMED_CHILD, *command], check=True, capture_output=True, text=True
+        [sys.executable, str(_TIMED), *command], check=True, capture_output=True, text=True
     )
     seconds, peak_kib, code = done.stdout.split()
     if not ok(int(code)):

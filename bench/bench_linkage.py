@@ -47,21 +47,18 @@ def write_pseudonyms(path: Path, records: int, offset: int) -> None:
             out.write(f'{{"eckId": "https://ketenid.nl/201703/{eck}", "jaargroep": "5"}}\n')
 
 
-_PEAK_OF_CHILD = (
-    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-)
+_TIMED = Path(__file__).with_name("timed.py")  # peak memory of the child's process tree
 
 
 def measure(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak MiB of one command, run by a fresh process that reports its only
-    child's maximum resident set size."""
+    """Wall seconds and peak MiB of one command, run by a fresh process that reports the peak
+    resident memory of its child's process tree (bench/timed.py)."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", _PEAK_OF_CHILD, *command], check=True, capture_output=True, text=True
+        [sys.executable, str(_TIMED), *command], check=True, capture_output=True, text=True
     )
     seconds = time.perf_counter() - started
-    return seconds, int(done.stdout.split()[-1]) / 1024
+    return seconds, int(done.stdout.split()[1]) / 1024
 
 
 def duckdb_seconds(sql: str) -> float | None:

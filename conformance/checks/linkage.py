@@ -8,12 +8,13 @@ from array import array
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from conformance.checks.base import Check, Progress, document, register
 from conformance.checks.context import CheckContext, ShapeCache
+from conformance.checks.offload import Offload
 from conformance.checks.pseudonym import production_pseudonyms
 from conformance.checks.spill import PartitionedRows, digest64, digests64
 from conformance.checks.tally import times
@@ -22,7 +23,7 @@ from conformance.detect.derivation import (
     normalise,
     public_scrypt,
     sha512_derivation,
-    sha512_hexes,
+    sha512_disjoint,
 )
 from conformance.detect.preimage import Hit, deep_search, digest_of
 from conformance.detect.pseudonyms import (
@@ -76,6 +77,9 @@ class DerivablePseudonym(Check):
         self.sample: list[tuple[str, Location]] = []
         self.digests: dict[bytes, Location] = {}  # digest-shaped pseudonyms, for --deep
         self.deep_findings: list[Finding] = []
+        # SHA-512 of every key's variants, column by column, on a second core when there is one
+        self.offload: Offload[list[_Part], list[tuple[list[str], str, int]], list[bool | None]]
+        self.offload = Offload(sha512_disjoint)
 
     def not_applicable(self) -> str | None:
         if self.ctx.profile.pseudonym is None:
@@ -124,6 +128,7 @@ class DerivablePseudonym(Check):
         record order."""
         columns = [production_pseudonyms(self.ctx, batch) for batch in window.batches]
         if not self.ctx.profile.is_subject(window.kind) or None in columns:
+            self._settle()  # findings in record order: the windows before this one first
             super().visit_window(window)
             return
         self.examined += len(window)
@@ -134,34 +139,27 @@ class DerivablePseudonym(Check):
         ]
         if not any(secrets for _, secrets in plans):
             return
+        parts = [
+            _Part(batch, field, values, order, path)
+            for batch, (field, values), (_, secrets) in zip(
+                window.batches, present, plans, strict=True
+            )
+            for order, path in enumerate(secrets)
+        ]
+        prefix = len(ECKID_PRODUCTION_PREFIX)
+        work = [(p.batch.values(p.path)[0], "\n".join(p.values), prefix) for p in parts]
+        for done, answers in self.offload.submit(parts, work):
+            self._tally_window(done, answers)
+
+    def _tally_window(self, parts: list[_Part], disjoint: list[bool | None]) -> None:
+        """The window's derivations, in record order (row, then the field's order): only in
+        batches whose ECK iDs may be among their keys' digests, one record at a time."""
         hits: list[tuple[int, int, str, str, str, Record]] = []
-        for batch, (field, values), (_, secrets) in zip(
-            window.batches, present, plans, strict=True
-        ):
-            for order, path in enumerate(secrets):
-                hits += self._batch_derivations(batch, field, values, order, path)
+        for part, apart in zip(parts, disjoint, strict=True):
+            if apart is not True:
+                hits += _batch_derivations(part)
         for *_, field, path, how, record in sorted(hits, key=itemgetter(0, 1)):
             self.tally.add((field, path, how), record)
-
-    @staticmethod
-    def _batch_derivations(
-        batch: RecordBatch, field: str, values: list[str], order: int, path: str
-    ) -> list[tuple[int, int, str, str, str, Record]]:
-        """The batch's records whose ECK iD is the SHA-512 of the field's value, each with its
-        place in the window (row, then the field's order) so the window tallies in record
-        order. A batch none of whose ECK iDs is among its keys' digests has none: the common
-        case, decided without a Python step per record."""
-        tails = set(map(itemgetter(slice(len(ECKID_PRODUCTION_PREFIX), None)), values))
-        hexes = sha512_hexes(batch.values(path)[0])
-        if hexes is not None and hexes.isdisjoint(tails):
-            return []
-        hits = []
-        for index, value in enumerate(values):
-            record = batch.record(index)
-            how = sha512_derivation(value[len(ECKID_PRODUCTION_PREFIX) :], record.fields[path])
-            if how is not None:
-                hits.append((batch.rows[index], order, field, path, how, record))
-        return hits
 
     def deepen(self, budget_seconds: float, progress: Progress | None) -> None:
         """Search all BSNs and onderwijsnummers for a preimage of a digest-shaped pseudonym."""
@@ -196,7 +194,12 @@ class DerivablePseudonym(Check):
         if how is not None:
             self.tally.add((field, path, how), record)
 
+    def _settle(self) -> None:
+        for parts, answers in self.offload.drain():
+            self._tally_window(parts, answers)
+
     def finish(self) -> Iterable[Finding]:
+        self._settle()
         findings = self.tally.findings(
             lambda key, n: (
                 f"pseudonym '{key[0]}' is {key[2]} of '{key[1]}' ({times(n)}): "
@@ -206,6 +209,29 @@ class DerivablePseudonym(Check):
         )
         guessable = _guessable(self.requirement, self.sample, self.examined)
         return findings + guessable + self.deep_findings
+
+
+class _Part(NamedTuple):
+    """One batch's pseudonym column and one of the fields it could be derived from."""
+
+    batch: RecordBatch
+    field: str
+    values: list[str]
+    order: int  # the field's place among the batch's secret fields
+    path: str
+
+
+def _batch_derivations(part: _Part) -> list[tuple[int, int, str, str, str, Record]]:
+    """The batch's records whose ECK iD is the SHA-512 of the field's value, each with its place
+    in the window (row, then the field's order)."""
+    hits = []
+    for index, value in enumerate(part.values):
+        record = part.batch.record(index)
+        secrets = record.fields[part.path]
+        how = sha512_derivation(value[len(ECKID_PRODUCTION_PREFIX) :], secrets)
+        if how is not None:
+            hits.append((part.batch.rows[index], part.order, part.field, part.path, how, record))
+    return hits
 
 
 def _guessable(requirement: str, short: list[tuple[str, Location]], total: int) -> list[Finding]:

@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache, partial
-from operator import methodcaller
+from operator import itemgetter, methodcaller
 from typing import NamedTuple
 
 # Kennisnet's reference implementation hard-coded this first-level salt before environments
@@ -103,6 +103,19 @@ def sha512_hexes(secrets: list[str]) -> set[str] | None:
     if raw and max(map(len, raw)) >= _HEX_SHA512_BYTES:
         return None
     return set(map(methodcaller("hexdigest"), map(hashlib.sha512, raw)))
+
+
+def sha512_disjoint(columns: list[tuple[list[str], str, int]]) -> list[bool | None]:
+    """For each (keys, pseudonyms joined by newlines, length of their common prefix): True when
+    no pseudonym ends in the SHA-512 hex digest of a variant of any of the keys, False when one
+    may, None when :func:`sha512_hexes` cannot tell column-wise. Whole columns in, one answer
+    each out: what a worker process is handed (see ``conformance.checks.offload``)."""
+    answers: list[bool | None] = []
+    for keys, joined, prefix in columns:
+        hexes = sha512_hexes(keys)
+        tails = set(map(itemgetter(slice(prefix, None)), joined.split("\n")))
+        answers.append(None if hexes is None else hexes.isdisjoint(tails))
+    return answers
 
 
 class _Target(NamedTuple):

@@ -1,0 +1,147 @@
+"""Work a check can hand to a second core, its results taken back in the order it was handed.
+
+LNK-001 hashes four variants of every pupil's key with SHA-512 (``L00000017``, ``l00000017``,
+``00000017``, ``000000017``): about 2 s per million records in CPython, where the call into
+hashlib, not the hash, is the cost, and the largest single cost of checking an export. The
+digests depend on nothing else a check does, so on a machine with a second core a worker
+process computes them while the main process reads on.
+
+The worker is started only once an input has proved large (small exports never pay for a
+process), with ``spawn`` (no fork of a process that may hold threads), one per run of the
+toolkit, shared by every check that offloads. Results come back in submission order, so the
+findings, their order and their first locations are those of computing in process — which is
+what happens, transparently, on one core, before the worker starts, and if it breaks.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import types
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Generic, TypeVar
+
+log = logging.getLogger(__name__)
+
+P = TypeVar("P")  # what the caller keeps to use the results with
+A = TypeVar("A")  # the work handed over (picklable)
+R = TypeVar("R")  # its result (picklable)
+
+START_AFTER = 16  # submissions computed in process before a worker is worth starting
+_IN_FLIGHT = 8  # submissions out at once: bounds what the caller keeps for them
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (not those of the machine: containers limit them)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no affinity call
+        return os.cpu_count() or 1
+
+
+class _Worker:
+    """The one worker process of this run of the toolkit, once started."""
+
+    pool: ProcessPoolExecutor | None = None
+
+
+def _worker() -> ProcessPoolExecutor:
+    if _Worker.pool is None:
+        _Worker.pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_ignore_interrupts,
+        )
+    return _Worker.pool
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches the whole process group: the main process reports it and stops the
+    worker; the worker itself must not print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _discard_worker() -> None:
+    """Forget a broken worker: a later run in this process (a test session, the pytest plugin)
+    starts a fresh one."""
+    pool, _Worker.pool = _Worker.pool, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+@contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    """While the worker is spawned, no main script: ``spawn`` re-runs the parent's main script
+    in the child (for functions defined there), and the ``conformance`` script imports the
+    whole CLI (+45 MiB, 0.4 s); what the worker runs is imported by its module's name."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+class Offload(Generic[P, A, R]):
+    """``function(work)`` for each submission, on a worker process once there have been
+    ``start_after`` submissions and a second core exists; each result with its payload, in
+    submission order."""
+
+    def __init__(self, function: Callable[[A], R], start_after: int | None = None) -> None:
+        self._function = function
+        self._start_after = START_AFTER if start_after is None else start_after
+        self._submitted = 0
+        self._pending: deque[tuple[P, A, Future[R] | None]] = deque()
+        self._broken = usable_cores() < 2
+
+    def submit(self, payload: P, work: A) -> Iterator[tuple[P, R]]:
+        """Hand ``work`` over; the submissions whose results are in by now (this one too
+        when computed in process), oldest first."""
+        self._submitted += 1
+        future = self._send(work) if self._submitted > self._start_after else None
+        self._pending.append((payload, work, future))
+        if future is None:
+            return self.drain()
+        return self._settled(len(self._pending) > _IN_FLIGHT)
+
+    def drain(self) -> Iterator[tuple[P, R]]:
+        """Every submission's result, oldest first, waiting for those still out."""
+        while self._pending:
+            yield self._take()
+
+    def _settled(self, must_wait: bool) -> Iterator[tuple[P, R]]:
+        while self._pending:
+            future = self._pending[0][2]
+            if future is not None and not future.done() and not must_wait:
+                return
+            must_wait = False
+            yield self._take()
+
+    def _take(self) -> tuple[P, R]:
+        payload, work, future = self._pending.popleft()
+        if future is not None:
+            try:
+                return payload, future.result()
+            except Exception as exc:  # a worker that died: compute here from now on
+                log.debug("offloaded work failed (%s): computing in process", type(exc).__name__)
+                self._broken = True
+                _discard_worker()
+        return payload, self._function(work)
+
+    def _send(self, work: A) -> Future[R] | None:
+        if self._broken:
+            return None
+        try:
+            with _main_script_hidden():  # the worker starts with the first submission
+                return _worker().submit(self._function, work)
+        except Exception as exc:  # no process could be started, or the pool broke
+            log.debug("cannot offload (%s): computing in process", type(exc).__name__)
+            self._broken = True
+            _discard_worker()
+            return None

@@ -1,0 +1,110 @@
+"""LNK-001's digests on a worker process (conformance.checks.offload): the same findings, in the
+same order, with the same first locations as computed in process; a worker that dies, or cannot
+start, costs speed, never a finding; small inputs never start one."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+from pathlib import Path
+from unittest.mock import patch
+
+import pytest
+
+from conformance.checks import offload
+from conformance.checks.offload import Offload, usable_cores
+from conformance.engine import RunRequest, run
+from conformance.profiles import load_profile
+
+PREFIX = "https://ketenid.nl/201703/"
+needs_two_cores = pytest.mark.skipif(
+    usable_cores() < 2, reason="this machine gives the process one core: nothing to offload to"
+)
+
+
+def _square(work: int) -> int:
+    return work * work
+
+
+def _dies_in_a_worker(work: tuple[int, int]) -> int:
+    """Kills the worker process it runs in (the process given computes it normally)."""
+    number, parent = work
+    if os.getpid() != parent:
+        os._exit(3)
+    return number * number
+
+
+def _export(path: Path, count: int, derived: set[int]) -> None:
+    """``count`` pupils, those in ``derived`` with an ECK iD that is the SHA-512 of their key
+    (alternately of the key as written and of its digits), the rest with an issued one."""
+    lines = ["eckId;leerlingId;groep"]
+    for n in range(count):
+        key = f"L{n:08d}"
+        if n in derived:
+            secret = key if n % 2 else key[1:]
+            tail = hashlib.sha512(secret.encode()).hexdigest()
+        else:
+            tail = hashlib.sha512(f"issued {n}".encode()).hexdigest()
+        lines.append(f"{PREFIX}{tail};{key};{'7C' if n % 3 else ''}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def _lnk001(path: Path) -> list[tuple[str, int | None, int | None]]:
+    report = run(RunRequest(load_profile("nl-generic"), "pseudoniem", (path,)))
+    (result,) = [r for r in report.requirements if r.id == "LNK-001"]
+    return [(f.message, f.location.line, f.occurrences) for f in result.findings]
+
+
+@needs_two_cores
+def test_findings_are_those_of_computing_in_process(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    derived = set(random.Random(7).sample(range(6000), 40))
+    _export(path, 6000, derived)  # six windows: the first in process, five offloaded
+    in_process = _lnk001(path)
+    sent = []
+    send = Offload._send
+    with (
+        patch.object(offload, "START_AFTER", 1),
+        patch.object(offload, "_IN_FLIGHT", 2),
+        patch.object(Offload, "_send", lambda self, work: sent.append(1) or send(self, work)),
+    ):
+        offloaded = _lnk001(path)
+    assert len(sent) == 5
+    assert in_process == offloaded
+    assert sum(count for *_, count in in_process) == len(derived)
+    assert in_process[0][1] == min(derived) + 2  # the first derived pupil's line
+
+
+@needs_two_cores
+def test_results_come_back_in_submission_order() -> None:
+    done = Offload(_square, start_after=1)
+    results = []
+    for n in range(40):
+        results += done.submit(f"payload {n}", n)
+    results += done.drain()
+    assert results == [(f"payload {n}", n * n) for n in range(40)]
+
+
+@needs_two_cores
+def test_a_worker_that_dies_costs_speed_not_results() -> None:
+    done = Offload(_dies_in_a_worker, start_after=0)
+    results = []
+    for n in range(12):
+        results += done.submit(n, (n, os.getpid()))
+    results += done.drain()
+    assert results == [(n, n * n) for n in range(12)]
+    assert offload._Worker.pool is None  # the broken pool was let go
+    again = Offload(_square, start_after=0)  # and a later run starts a fresh one
+    assert [*again.submit("x", 3), *again.drain()] == [("x", 9)]
+
+
+def test_no_worker_for_small_inputs_or_when_none_can_start() -> None:
+    started = []
+    with patch.object(offload, "_worker", side_effect=lambda: started.append(1) or 1 / 0):
+        small = Offload(_square, start_after=5)
+        assert [r for n in range(5) for r in small.submit(n, n)] == [(n, n * n) for n in range(5)]
+        assert not started
+        unstartable = Offload(_square, start_after=0)
+        assert [*unstartable.submit(1, 4), *unstartable.submit(2, 5)] == [(1, 16), (2, 25)]
+    assert started  # it was tried once, then computed in process
