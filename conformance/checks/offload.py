@@ -56,15 +56,13 @@ def _worker() -> ProcessPoolExecutor:
         _Worker.pool = ProcessPoolExecutor(
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_ignore_interrupts,
+            # Ctrl-C reaches the whole process group: the main process reports it and stops
+            # the worker, which must not print a traceback. (signal.signal itself, not a
+            # function of this module: the worker would import the checks to find that.)
+            initializer=signal.signal,
+            initargs=(signal.SIGINT, signal.SIG_IGN),
         )
     return _Worker.pool
-
-
-def _ignore_interrupts() -> None:
-    """Ctrl-C reaches the whole process group: the main process reports it and stops the
-    worker; the worker itself must not print a traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _discard_worker() -> None:
