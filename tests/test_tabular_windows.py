@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from unittest.mock import patch
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -201,3 +202,69 @@ def test_csv_lines_split_as_a_file_opened_with_newline_blank(body: str, chunk: i
         else:
             with pytest.raises(InputError, match=f"^in.csv:line {problem}: "):
                 list(windows)
+
+
+JSONL_PIECES = st.sampled_from(
+    [
+        '{"eckId": "e1", "groep": " 7C "}',
+        '{"eckId": "e2", "groep": ""}',
+        '{"groep": "7C", "eckId": "e3"}',
+        '{"eckId": "e4", "n": 7, "x": {"y": "z"}}',
+        '{"eckId": "e5",\r "groep": "8A"}',  # a lone CR is whitespace, not a line break
+        '{"a": ' * 300 + "1" + "}" * 300,  # deeper than 256 levels
+        '{"eckId": ',  # malformed
+        "[1, 2]",  # not an object
+        "",
+        "   ",
+        "\r",
+        "\n",
+        "\n",
+        "\n",
+    ]
+)
+
+
+def _jsonl_oracle(data: bytes) -> tuple[list[Record], str | None]:
+    """What reading line by line gives (as the reader did before it read in chunks): the
+    records, or the first problem's message."""
+    found: list[Record] = []
+    raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    for number, line in enumerate(io.BytesIO(raw).readlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            return found, f"in.jsonl:line {number} column {exc.colno}: malformed JSON"
+        if not isinstance(item, dict):
+            return found, f"in.jsonl:line {number}: each JSON Lines line must be an object"
+        try:
+            found.append(_record(item, "record", "in.jsonl", number, ""))
+        except InputError as exc:
+            return found, str(exc)
+    return found, None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    pieces=st.lists(JSONL_PIECES, max_size=14),
+    bom=st.booleans(),
+    chunk=st.integers(1, 9),
+    size=SIZES,
+)
+def test_jsonl_read_in_chunks_is_jsonl_read_line_by_line(
+    pieces: list[str], bom: bool, chunk: int, size: int
+) -> None:
+    """The reader reads 64 KiB at a time and parses a window's lines with one map of orjson,
+    line by line only where that fails: the records, or the first problem (which line, which
+    column), are those of reading line by line — with chunks of 1-9 bytes here."""
+    data = (b"\xef\xbb\xbf" if bom else b"") + "\n".join(pieces).encode()
+    expected, problem = _jsonl_oracle(data)
+    with patch("conformance.readers.json._JSONL_CHUNK", chunk):
+        windows = read_jsonl(io.BytesIO(data), "in.jsonl", size=size)
+        if problem is None:
+            assert [r for w in windows for r in w.records] == expected
+        else:
+            with pytest.raises(InputError) as caught:
+                list(windows)
+            assert str(caught.value).startswith(problem)

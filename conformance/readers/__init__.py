@@ -90,7 +90,7 @@ def _dispatch(
     # One record per line or row: a profile may name its kind (the location is the whole file).
     kind = next(iter(records), "record")
     if fmt == "jsonl":
-        return read_jsonl(stream, name, kind, consumed=consumed)
+        return read_jsonl(stream, name, kind)
     with reader.peer() as probe:
         encoding = detect_encoding(probe, name)
     return read_csv(stream, name, encoding, kind)

@@ -14,6 +14,7 @@ from typing import IO, Any
 import ijson
 import orjson
 
+from conformance.model import records
 from conformance.model.errors import InputError
 from conformance.model.records import (
     WINDOW_SIZE,
@@ -40,6 +41,7 @@ from conformance.readers.limits import (
 _BOM = b"\xef\xbb\xbf"
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 (and UTF-32 LE) byte order marks
 _WIDE = "UTF-16 or UTF-32 text; JSON must be UTF-8"
+_JSONL_CHUNK = 64 << 10  # bytes read at a time: what a window may hold beyond its bound
 
 
 class _TooDeepError(Exception):
@@ -229,41 +231,117 @@ def _build(events: Iterator[tuple[str, str, Any]]) -> Any:
 
 
 def read_jsonl(
-    stream: IO[bytes],
-    name: str,
-    kind: str = "record",
-    *,
-    size: int = WINDOW_SIZE,
-    consumed: Callable[[], int] | None = None,
+    stream: IO[bytes], name: str, kind: str = "record", *, size: int = WINDOW_SIZE
 ) -> Iterator[RecordWindow]:
-    """Records of a JSON Lines file, one object per non-blank line, ``size`` at a time."""
-
-    def window(run: list[tuple[int, dict[str, Any]]]) -> RecordWindow:
-        numbers, items = zip(*run, strict=True)  # the unzipping in C
-        return _objects_window(list(items), kind, name, numbers)
-
-    bound = WindowBound(size, consumed)
-    for run in runs(_objects(stream, name), bound, before_error=window):
-        yield window(run)
-
-
-def _objects(stream: IO[bytes], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Each non-blank line's object, with its line number."""
-    for number, raw in _lines(stream, name):
-        line = raw[3:] if number == 1 and raw.startswith(_BOM) else raw
-        if not line.strip():
-            continue
-        if number == 1 and (line.startswith(_WIDE_BOMS) or b"\x00" in line[:4]):
-            raise InputError(name, "line 1", _WIDE)
+    """Records of a JSON Lines file, one object per non-blank line, ``size`` lines at a time
+    (and at most about :data:`WINDOW_BYTES`). A window's lines are parsed with one ``map`` of
+    orjson over them (in C); only a window where that fails — a blank or malformed line, an
+    item that is not an object — is parsed again line by line, to say which line and why."""
+    for first, lines in _line_batches(_line_chunks(stream, name), size):
         try:
-            item = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(
-                name, f"line {number} column {exc.colno}", f"malformed JSON: {exc.msg}"
-            ) from None
-        if not isinstance(item, dict):
-            raise InputError(name, f"line {number}", "each JSON Lines line must be an object")
-        yield number, item
+            items = list(map(orjson.loads, lines))
+        except orjson.JSONDecodeError:
+            items = []
+        if len(items) == len(lines) and set(map(type, items)) == {dict}:
+            yield _objects_window(items, kind, name, range(first, first + len(items)))
+        else:
+            yield _checked_lines(first, lines, kind, name)
+
+
+def _checked_lines(first: int, lines: list[bytes], kind: str, name: str) -> RecordWindow:
+    """The window of these lines, read one by one: blank lines skipped, the first problem
+    reported — after the problems of the items before it (their records are made first)."""
+    numbers: list[int] = []
+    items: list[dict[str, Any]] = []
+    try:
+        for number, line in enumerate(lines, first):
+            item = _object(number, line, name)
+            if item is not None:
+                numbers.append(number)
+                items.append(item)
+    except InputError:
+        if items:
+            _objects_window(items, kind, name, numbers)
+        raise
+    return _objects_window(items, kind, name, numbers)
+
+
+def _object(number: int, line: bytes, name: str) -> dict[str, Any] | None:
+    """The object on a line; None for a blank line."""
+    if not line.strip():
+        return None
+    try:
+        item = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        where = f"line {number} column {exc.colno}"
+        raise InputError(name, where, f"malformed JSON: {exc.msg}") from None
+    if not isinstance(item, dict):
+        raise InputError(name, f"line {number}", "each JSON Lines line must be an object")
+    return item
+
+
+def _line_chunks(stream: IO[bytes], name: str) -> Iterator[tuple[int, list[bytes]]]:
+    """The lines (each with its "\n", but the last if the file does not end in one), a 64 KiB
+    chunk at a time, each list with the number of its first line; none longer than a value
+    may be (a file without line breaks is not read into memory whole). The file loses a UTF-8
+    BOM; UTF-16 and UTF-32 are refused."""
+    pending = _without_bom(stream.read(4), name)
+    number = 1  # of the next line
+    while chunk := stream.read(_JSONL_CHUNK):
+        data = pending + chunk if pending else chunk
+        whole = data.rfind(b"\n") + 1
+        lines = _split_lines(data[:whole])
+        if pending and lines and len(lines[0]) > MAX_VALUE_BYTES:
+            raise InputError(name, f"line {number}", f"longer than {mib(MAX_VALUE_BYTES)}")
+        pending = data[whole:]
+        if len(pending) > MAX_VALUE_BYTES:
+            line = number + len(lines)
+            raise InputError(name, f"line {line}", f"longer than {mib(MAX_VALUE_BYTES)}")
+        if lines:
+            yield number, lines
+            number += len(lines)
+    if pending:
+        yield number, [pending]
+
+
+def _split_lines(text: bytes) -> list[bytes]:
+    """Lines as ``readline`` gives them: each with its "\n", split at "\n" only (a lone "\r"
+    is within a line; ``bytes.splitlines``, in C, is used where there is none)."""
+    if b"\r" not in text:
+        return text.splitlines(keepends=True)
+    return [line + b"\n" for line in text[:-1].split(b"\n")] if text else []
+
+
+def _without_bom(head: bytes, name: str) -> bytes:
+    if head.startswith(_BOM):
+        return head[len(_BOM) :]
+    if head.startswith(_WIDE_BOMS) or b"\x00" in head[:4]:
+        raise InputError(name, "line 1", _WIDE)
+    return head
+
+
+def _line_batches(
+    chunks: Iterator[tuple[int, list[bytes]]], size: int
+) -> Iterator[tuple[int, list[bytes]]]:
+    """The lines in windows of ``size``, or fewer once they hold :data:`WINDOW_BYTES` (a line
+    may be 16 MiB), each with the number of its first line."""
+    batch: list[bytes] = []
+    held = 0
+    first = 1
+    for start, lines in chunks:
+        at = 0
+        while at < len(lines):
+            if not batch:
+                first = start + at
+            taken = lines[at : at + size - len(batch)]
+            batch += taken
+            at += len(taken)
+            held += sum(map(len, taken))
+            if len(batch) >= size or held >= records.WINDOW_BYTES:
+                yield first, batch
+                batch, held = [], 0
+    if batch:
+        yield first, batch
 
 
 def _objects_window(
@@ -305,17 +383,6 @@ def _string_columns(items: list[dict[str, Any]]) -> list[list[str]] | None:
     if any(set(map(type, column)) != {str} for column in columns):
         return None
     return [list(map(str.strip, column)) for column in columns]
-
-
-def _lines(stream: IO[bytes], name: str) -> Iterator[tuple[int, bytes]]:
-    """Numbered lines, none longer than a value may be: a file without line breaks is not read
-    into memory whole."""
-    number = 0
-    while raw := stream.readline(MAX_VALUE_BYTES + 1):
-        number += 1
-        if len(raw) > MAX_VALUE_BYTES:
-            raise InputError(name, f"line {number}", f"longer than {mib(MAX_VALUE_BYTES)}")
-        yield number, raw
 
 
 def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> Record:
