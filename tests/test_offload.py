@@ -27,6 +27,11 @@ def _square(work: int) -> int:
     return work * work
 
 
+def _square_where(work: int) -> tuple[int, int]:
+    """The square, and the process that computed it."""
+    return work * work, os.getpid()
+
+
 def _dies_in_a_worker(work: tuple[int, int]) -> int:
     """Kills the worker process it runs in (the process given computes it normally)."""
     number, parent = work
@@ -62,15 +67,17 @@ def test_findings_are_those_of_computing_in_process(tmp_path: Path) -> None:
     derived = set(random.Random(7).sample(range(6000), 40))
     _export(path, 6000, derived)  # six windows: the first in process, five offloaded
     in_process = _lnk001(path)
-    sent = []
+    sent, discarded = [], []
     send = Offload._send
     with (
         patch.object(offload, "START_AFTER", 1),
         patch.object(offload, "_IN_FLIGHT", 2),
         patch.object(Offload, "_send", lambda self, work: sent.append(1) or send(self, work)),
+        patch.object(offload, "_discard_worker", lambda: discarded.append(1)),
     ):
         offloaded = _lnk001(path)
     assert len(sent) == 5
+    assert not discarded, "the worker failed: everything was computed in process"
     assert in_process == offloaded
     assert sum(count for *_, count in in_process) == len(derived)
     assert in_process[0][1] == min(derived) + 2  # the first derived pupil's line
@@ -78,12 +85,26 @@ def test_findings_are_those_of_computing_in_process(tmp_path: Path) -> None:
 
 @needs_two_cores
 def test_results_come_back_in_submission_order() -> None:
-    done = Offload(_square, start_after=1)
+    done = Offload(_square_where, start_after=1)
     results = []
     for n in range(40):
         results += done.submit(f"payload {n}", n)
     results += done.drain()
-    assert results == [(f"payload {n}", n * n) for n in range(40)]
+    assert [(p, square) for p, (square, _) in results] == [
+        (f"payload {n}", n * n) for n in range(40)
+    ]
+    assert {pid for _, (_, pid) in results[1:]} - {os.getpid()}, "nothing ran on the worker"
+
+
+@needs_two_cores
+def test_work_standing_for_much_input_is_not_left_out() -> None:
+    """What the caller keeps per submission is bounded in bytes too: a submission standing for
+    more input than may be out at once comes back before submit returns."""
+    done = Offload(_square, start_after=0)
+    assert list(done.submit(1, 3, weight=offload._IN_FLIGHT_BYTES + 1)) == [(1, 9)]
+    small = [*done.submit(2, 4, weight=1)]
+    assert small in ([], [(2, 16)])
+    assert [*small, *done.drain()] == [(2, 16)]
 
 
 @needs_two_cores

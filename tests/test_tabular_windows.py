@@ -268,3 +268,41 @@ def test_jsonl_read_in_chunks_is_jsonl_read_line_by_line(
             with pytest.raises(InputError) as caught:
                 list(windows)
             assert str(caught.value).startswith(problem)
+
+
+LONG = "L" * 2100  # longer than the limit patched in below
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        ['{"a": "x"}', '{"a": ', LONG],  # malformed, then too long: malformed first
+        ['{"a": "x"}', '{"a": ' * 300 + "1" + "}" * 300, LONG],  # nesting first
+        ['{"a": "x"}', LONG, '{"a": '],  # too long, then malformed: too long first
+        ['{"a": "x"}', LONG],  # an unended line too long at the end of the file
+    ],
+    ids=["malformed", "nested", "long", "long-unended"],
+)
+@pytest.mark.parametrize("chunk", [3, 16])
+def test_jsonl_line_too_long_is_reported_after_earlier_problems(
+    pieces: list[str], chunk: int
+) -> None:
+    data = "\n".join(pieces).encode()
+    lines = io.BytesIO(data).readlines()
+    too_long = next(n for n, line in enumerate(lines, 1) if len(line) > 2000)
+    _, problem = _jsonl_oracle(b"".join(lines[: too_long - 1]))
+    with (
+        patch("conformance.readers.json._JSONL_CHUNK", chunk),
+        patch("conformance.readers.json.MAX_VALUE_BYTES", 2000),
+        pytest.raises(InputError) as caught,
+    ):
+        list(read_jsonl(io.BytesIO(data), "in.jsonl", size=4))
+    assert str(caught.value).startswith(problem or f"in.jsonl:line {too_long}: longer than")
+
+
+def test_csv_an_encoding_error_is_reported_after_earlier_row_problems() -> None:
+    """The text is decoded 8 KiB at a time: a byte that is not UTF-8 further on does not hide
+    a row problem before it."""
+    data = b"a;b\nx;y\n1;2;3\n" + b"p;q\n" * 5000 + b"\xff\n"
+    with pytest.raises(InputError, match="line 3: row has 3 cells"):
+        list(read_csv(io.BytesIO(data), "in.csv", "utf-8-sig"))

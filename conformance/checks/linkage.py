@@ -148,7 +148,7 @@ class DerivablePseudonym(Check):
         ]
         prefix = len(ECKID_PRODUCTION_PREFIX)
         work = [(p.batch.values(p.path)[0], "\n".join(p.values), prefix) for p in parts]
-        for done, answers in self.offload.submit(parts, work):
+        for done, answers in self.offload.submit(parts, work, window.input_bytes):
             self._tally_window(done, answers)
 
     def _tally_window(self, parts: list[_Part], disjoint: list[bool | None]) -> None:

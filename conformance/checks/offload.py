@@ -34,7 +34,11 @@ A = TypeVar("A")  # the work handed over (picklable)
 R = TypeVar("R")  # its result (picklable)
 
 START_AFTER = 16  # submissions computed in process before a worker is worth starting
-_IN_FLIGHT = 8  # submissions out at once: bounds what the caller keeps for them
+# Out at once, at most: the caller keeps what it needs to use each result (for LNK-001 a
+# window), so the count is bounded, and the input those windows were read from (a window may
+# hold 32 MiB of input: files of large records keep one out, not eight).
+_IN_FLIGHT = 8
+_IN_FLIGHT_BYTES = 32 << 20
 
 
 def usable_cores() -> int:
@@ -95,34 +99,39 @@ class Offload(Generic[P, A, R]):
         self._function = function
         self._start_after = START_AFTER if start_after is None else start_after
         self._submitted = 0
-        self._pending: deque[tuple[P, A, Future[R] | None]] = deque()
+        self._pending: deque[tuple[P, A, Future[R] | None, int]] = deque()
+        self._weight = 0  # of the submissions out
         self._broken = usable_cores() < 2
 
-    def submit(self, payload: P, work: A) -> Iterator[tuple[P, R]]:
-        """Hand ``work`` over; the submissions whose results are in by now (this one too
-        when computed in process), oldest first."""
+    def submit(self, payload: P, work: A, weight: int = 0) -> Iterator[tuple[P, R]]:
+        """Hand ``work`` over (``weight``: the bytes of input the payload stands for); the
+        submissions whose results are in by now (this one too when computed in process),
+        oldest first."""
         self._submitted += 1
         future = self._send(work) if self._submitted > self._start_after else None
-        self._pending.append((payload, work, future))
+        self._pending.append((payload, work, future, weight))
+        self._weight += weight
         if future is None:
             return self.drain()
-        return self._settled(len(self._pending) > _IN_FLIGHT)
+        return self._settled()
 
     def drain(self) -> Iterator[tuple[P, R]]:
         """Every submission's result, oldest first, waiting for those still out."""
         while self._pending:
             yield self._take()
 
-    def _settled(self, must_wait: bool) -> Iterator[tuple[P, R]]:
+    def _settled(self) -> Iterator[tuple[P, R]]:
+        """The results in by now, oldest first, waiting while too many are out."""
         while self._pending:
             future = self._pending[0][2]
-            if future is not None and not future.done() and not must_wait:
+            too_many = len(self._pending) > _IN_FLIGHT or self._weight > _IN_FLIGHT_BYTES
+            if future is not None and not future.done() and not too_many:
                 return
-            must_wait = False
             yield self._take()
 
     def _take(self) -> tuple[P, R]:
-        payload, work, future = self._pending.popleft()
+        payload, work, future, weight = self._pending.popleft()
+        self._weight -= weight
         if future is not None:
             try:
                 return payload, future.result()

@@ -6,7 +6,8 @@ unexamined. Values a recogniser reads whole as personal data (an ECK iD, a BSN, 
 address) are never column names (:func:`conformance.detect.safepath.data_not_name`); names and
 dates can be ("Naam ouder", "20240902"), so for those the first row is compared with the rows
 below it: a first cell that is the same kind of personal value as the cells under it — a given
-name above given names, a date above dates — is data, not a name.
+name above given names, a full name above full names, a date above dates — is data, not a
+name. (A surname alone is not enough: the surname lists hold ordinary words.)
 """
 
 from __future__ import annotations
@@ -16,11 +17,20 @@ from collections.abc import Sequence
 
 from conformance.detect.names import name_kinds
 
-# Full dates as exports write them; compact 20240902 is left out (columns are named so).
-_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
+# Full dates as exports write them, a time of day allowed after; compact 20240902 is left out
+# (columns are named so).
+_DATE = re.compile(
+    r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
 # A column is of a kind when at least this share of its non-blank cells below the first row
-# are: the name lists do not know every pupil's name, so not all of them need to be.
+# are (the name lists do not know every pupil's name, so not all of them need to be), and at
+# least _AT_LEAST of them (all, in a shorter column): one cell proves little.
 _SHARE = 0.5
+_AT_LEAST = 3
+# Surnames alone are not a kind here: the surname lists hold words that name columns and fill
+# them ("Wijk" above "West", "House" above "Tudor", "Doctor" above "Jansen").
+_KINDS = frozenset({"given name", "full name"})
 
 
 def kinds_of(cell: str) -> frozenset[str]:
@@ -29,7 +39,7 @@ def kinds_of(cell: str) -> frozenset[str]:
     bare = cell.strip()
     if _DATE.fullmatch(bare):
         return frozenset({"date"})
-    return name_kinds(bare)
+    return name_kinds(bare) & _KINDS
 
 
 def first_row_is_data(
@@ -56,6 +66,6 @@ def _column_kind(column: list[str], kinds: frozenset[str]) -> str | None:
         for kind in kinds_of(cell) & kinds:
             counts[kind] += 1
     for kind, count in counts.items():
-        if cells and count >= _SHARE * len(cells):
+        if cells and count >= _SHARE * len(cells) and count >= min(_AT_LEAST, len(cells)):
             return kind
     return None

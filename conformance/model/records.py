@@ -146,10 +146,11 @@ class RecordWindow:
     export never need one.
     """
 
-    __slots__ = ("_made", "batches", "kind", "lines")
+    __slots__ = ("_made", "batches", "input_bytes", "kind", "lines")
 
     def __init__(self, kind: str, records: list[Record]) -> None:
         self.kind = kind
+        self.input_bytes = 0  # how much input the window was read from, where a reader says
         self._made = _Made(list(records), None)
         self.lines: list[int | None] = [record.line for record in records]
         groups: dict[tuple[str, ...], list[int]] = {}
@@ -176,6 +177,7 @@ class RecordWindow:
         the same rows read one record at a time would give."""
         window = cls.__new__(cls)
         window.kind = kind
+        window.input_bytes = 0
         window.lines = list(lines)
         rows = _Rows(kind, source, paths, columns, lines, pointer)
         window._made = _Made([None] * len(lines), rows.record)
@@ -297,6 +299,10 @@ class WindowBound:
         if self._consumed is not None:
             self._start = self._consumed()
 
+    def taken(self) -> int:
+        """The input read since the window began (0 when the bound does not count bytes)."""
+        return self._consumed() - self._start if self._consumed is not None else 0
+
 
 def runs(
     items: Iterable[T],
@@ -332,4 +338,6 @@ def windows(
     bound = WindowBound(size, consumed)
     for kind, same_kind in groupby(records, key=attrgetter("kind")):
         for run in runs(same_kind, bound):
-            yield RecordWindow(kind, run)
+            window = RecordWindow(kind, run)
+            window.input_bytes = bound.taken()
+            yield window

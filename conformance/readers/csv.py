@@ -25,7 +25,9 @@ from conformance.readers.limits import MAX_VALUE_BYTES, mib
 
 _DELIMITERS = ",;\t|"
 _CHUNK = 1 << 20
-_TEXT_CHUNK = 64 << 10  # text read at a time: what a window may hold beyond its bound
+# Text decoded at a time (as TextIOWrapper does): what a window may hold beyond its bound,
+# and the most an encoding error can hide of the lines before it.
+_TEXT_CHUNK = 8 << 10
 _LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")
 # Rows read ahead to tell a header row from a pupil's row (see detect.headerless).
 _HEADER_SAMPLE = 64
@@ -116,8 +118,11 @@ def read_csv(
         header = _header(next(csv.reader([header_line], delimiter=delimiter, strict=True)), name)
         reader = csv.reader(lines.rest(), delimiter=delimiter, strict=True)
         table = _Table(header, name)
+        handed = lines.handed
         for rows in _gathered(reader, lines, size, table.before_error):
-            yield _window(table.checked(rows, reader.line_num + 1), header, name, kind)
+            window = _window(table.checked(rows, reader.line_num + 1), header, name, kind)
+            window.input_bytes, handed = lines.handed - handed, lines.handed
+            yield window
     except csv.Error as exc:
         line = reader.line_num + 1 if reader is not None else 1  # + 1: the header line
         raise InputError(name, f"line {line}", f"malformed CSV: {exc}") from None
@@ -153,23 +158,36 @@ class _Lines:
         return chain(self._first, chain.from_iterable(self._chunks))
 
     def _split(self) -> Iterator[list[str]]:
-        pending = ""
+        pending: list[str] = []  # a line not yet ended, in pieces (joined once it ends)
+        held = 0
         while chunk := self._text.read(_TEXT_CHUNK):
-            text = pending + chunk if pending else chunk
-            whole = _whole_lines(text)
-            lines = _line_split(text[:whole])
-            if pending and lines and len(lines[0]) > MAX_VALUE_BYTES:
+            if pending and pending[-1].endswith("\r") and not chunk.startswith("\n"):
+                yield self._ended(pending)  # that "\r" was a whole line break after all
+                pending, held = [], 0
+            whole = _whole_lines(chunk)
+            if not whole:  # only a break tells where the line ends: search each part once
+                pending.append(chunk)
+                held += len(chunk)
+                if held > MAX_VALUE_BYTES:
+                    self._too_long(self.number + 1)
+                continue
+            text = "".join([*pending, chunk[:whole]]) if pending else chunk[:whole]
+            lines = _line_split(text)
+            if pending and len(lines[0]) > MAX_VALUE_BYTES:
                 self._too_long(self.number + 1)
-            pending = text[whole:]
+            rest = chunk[whole:]
+            pending, held = ([rest] if rest else []), len(rest)
             self.number += len(lines)
-            if len(pending) > MAX_VALUE_BYTES:
-                self._too_long(self.number + 1)
-            self.handed += whole
+            self.handed += len(text)
             yield lines
         if pending:
-            self.number += 1
-            self.handed += len(pending)
-            yield [pending]
+            yield self._ended(pending)
+
+    def _ended(self, pending: list[str]) -> list[str]:
+        line = "".join(pending)
+        self.number += 1
+        self.handed += len(line)
+        return [line]
 
     def _too_long(self, line: int) -> None:
         raise InputError(self._name, f"line {line}", f"longer than {mib(MAX_VALUE_BYTES)}")

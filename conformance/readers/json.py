@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from functools import partial
+from itertools import chain
 from typing import IO, Any
 
 import ijson
@@ -165,8 +167,11 @@ def _array_items(
         return _objects_window(items, kind, name, lines, pointer=f"{pointer}/", first=start)
 
     items = ijson.items(stream, prefix, use_float=False)
-    for run in runs(items, WindowBound(WINDOW_SIZE, consumed), before_error=window):
-        yield window(run)
+    bound = WindowBound(WINDOW_SIZE, consumed)
+    for run in runs(items, bound, before_error=window):
+        made = window(run)
+        made.input_bytes = bound.taken()
+        yield made
         start += len(run)
 
 
@@ -237,15 +242,25 @@ def read_jsonl(
     (and at most about :data:`WINDOW_BYTES`). A window's lines are parsed with one ``map`` of
     orjson over them (in C); only a window where that fails — a blank or malformed line, an
     item that is not an object — is parsed again line by line, to say which line and why."""
-    for first, lines in _line_batches(_line_chunks(stream, name), size):
+    batches = _line_batches(_line_chunks(stream, name), size)
+    while True:
+        try:
+            first, lines = next(batches)
+        except StopIteration:
+            return
+        except _ReadFailedError as failed:  # the lines before it first, then the line too long
+            _checked_lines(failed.first, failed.lines, kind, name)
+            raise failed.error from None
         try:
             items = list(map(orjson.loads, lines))
         except orjson.JSONDecodeError:
             items = []
         if len(items) == len(lines) and set(map(type, items)) == {dict}:
-            yield _objects_window(items, kind, name, range(first, first + len(items)))
+            window = _objects_window(items, kind, name, range(first, first + len(items)))
         else:
-            yield _checked_lines(first, lines, kind, name)
+            window = _checked_lines(first, lines, kind, name)
+        window.input_bytes = sum(map(len, lines))
+        yield window
 
 
 def _checked_lines(first: int, lines: list[bytes], kind: str, name: str) -> RecordWindow:
@@ -285,23 +300,27 @@ def _line_chunks(stream: IO[bytes], name: str) -> Iterator[tuple[int, list[bytes
     chunk at a time, each list with the number of its first line; none longer than a value
     may be (a file without line breaks is not read into memory whole). The file loses a UTF-8
     BOM; UTF-16 and UTF-32 are refused."""
-    pending = _without_bom(stream.read(4), name)
+    head = _without_bom(stream.read(4), name)
+    pending: list[bytes] = []  # a line not yet ended, in pieces (joined once it ends)
+    held = 0
     number = 1  # of the next line
-    while chunk := stream.read(_JSONL_CHUNK):
-        data = pending + chunk if pending else chunk
-        whole = data.rfind(b"\n") + 1
-        lines = _split_lines(data[:whole])
-        if pending and lines and len(lines[0]) > MAX_VALUE_BYTES:
+    for chunk in chain([head], iter(partial(stream.read, _JSONL_CHUNK), b"")):
+        whole = chunk.rfind(b"\n") + 1
+        if not whole:  # only the break tells where the line ends: search each byte once
+            pending.append(chunk)
+            held += len(chunk)
+            if held > MAX_VALUE_BYTES:
+                raise InputError(name, f"line {number}", f"longer than {mib(MAX_VALUE_BYTES)}")
+            continue
+        lines = _split_lines(b"".join([*pending, chunk[:whole]]) if pending else chunk[:whole])
+        if pending and len(lines[0]) > MAX_VALUE_BYTES:
             raise InputError(name, f"line {number}", f"longer than {mib(MAX_VALUE_BYTES)}")
-        pending = data[whole:]
-        if len(pending) > MAX_VALUE_BYTES:
-            line = number + len(lines)
-            raise InputError(name, f"line {line}", f"longer than {mib(MAX_VALUE_BYTES)}")
-        if lines:
-            yield number, lines
-            number += len(lines)
+        rest = chunk[whole:]
+        pending, held = ([rest] if rest else []), len(rest)
+        yield number, lines
+        number += len(lines)
     if pending:
-        yield number, [pending]
+        yield number, [b"".join(pending)]
 
 
 def _split_lines(text: bytes) -> list[bytes]:
@@ -320,26 +339,40 @@ def _without_bom(head: bytes, name: str) -> bytes:
     return head
 
 
+class _ReadFailedError(Exception):
+    """Reading failed (``error``) after these lines, numbered from ``first``."""
+
+    def __init__(self, first: int, lines: list[bytes], error: InputError) -> None:
+        super().__init__(first, lines, error)
+        self.first = first
+        self.lines = lines
+        self.error = error
+
+
 def _line_batches(
     chunks: Iterator[tuple[int, list[bytes]]], size: int
 ) -> Iterator[tuple[int, list[bytes]]]:
     """The lines in windows of ``size``, or fewer once they hold :data:`WINDOW_BYTES` (a line
-    may be 16 MiB), each with the number of its first line."""
+    may be 16 MiB), each with the number of its first line. A line too long to read raises
+    :class:`_ReadFailedError` with the lines gathered before it, whose problems come first."""
     batch: list[bytes] = []
     held = 0
     first = 1
-    for start, lines in chunks:
-        at = 0
-        while at < len(lines):
-            if not batch:
-                first = start + at
-            taken = lines[at : at + size - len(batch)]
-            batch += taken
-            at += len(taken)
-            held += sum(map(len, taken))
-            if len(batch) >= size or held >= records.WINDOW_BYTES:
-                yield first, batch
-                batch, held = [], 0
+    try:
+        for start, lines in chunks:
+            at = 0
+            while at < len(lines):
+                if not batch:
+                    first = start + at
+                taken = lines[at : at + size - len(batch)]
+                batch += taken
+                at += len(taken)
+                held += sum(map(len, taken))
+                if len(batch) >= size or held >= records.WINDOW_BYTES:
+                    yield first, batch
+                    batch, held = [], 0
+    except InputError as exc:
+        raise _ReadFailedError(first, batch, exc) from None
     if batch:
         yield first, batch
 
