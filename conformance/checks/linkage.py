@@ -163,6 +163,7 @@ class DerivablePseudonym(Check):
 
     def deepen(self, budget_seconds: float, progress: Progress | None) -> None:
         """Search all BSNs and onderwijsnummers for a preimage of a digest-shaped pseudonym."""
+        self._settle()  # the offload worker idle before the search forks its processes
         if not self.digests:
             return
         report = None
