@@ -15,6 +15,7 @@ from conformance.detect.scan import (
     _SKELETON,
     _clean_skeletons,
     _marked,
+    _memory,
     _search_for,
     _without_contained,
     candidates,
@@ -115,3 +116,15 @@ def test_what_skeletons_remember_changes_no_marking(values: list[str], seen: lis
     _clean_skeletons.clear()
     _marked(seen)  # the skeletons of other values, some of them the same, remembered
     assert _marked(values) == [values[i] for i in sorted(candidates(values))]
+
+
+def test_long_values_are_not_remembered() -> None:
+    """What scan_column remembers is bounded in bytes: a file of distinct 16 MiB values kept
+    65,536 of them (1.3 GB for forty of 15 MiB). Values of more than 256 characters, and their
+    skeletons, are scanned each time instead."""
+    short, long = "Groep 7C", "x" * 257
+    _clean_skeletons.clear()
+    assert scan_column([short, long], NO_HINT) == {}
+    clean, held = _memory.of(NO_HINT)
+    assert short in clean and long not in clean and long not in held
+    assert long.translate(_SKELETON) not in _clean_skeletons

@@ -36,9 +36,9 @@ R = TypeVar("R")  # its result (picklable)
 START_AFTER = 16  # submissions computed in process before a worker is worth starting
 # Out at once, at most: the caller keeps what it needs to use each result (for LNK-001 a
 # window), so the count is bounded, and the input those windows were read from (a window may
-# hold 32 MiB of input: files of large records keep one out, not eight).
+# hold 8 MiB of input: files of large records keep one or two out, not eight).
 _IN_FLIGHT = 8
-_IN_FLIGHT_BYTES = 32 << 20
+_IN_FLIGHT_BYTES = 16 << 20
 
 
 def usable_cores() -> int:

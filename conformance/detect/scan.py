@@ -200,8 +200,9 @@ _memory = _Memory(_CACHE_LIMIT)
 def scan_column(values: list[str], hint: Hint = NO_HINT) -> dict[str, list[Detection]]:
     """:func:`scan` of every distinct value of one field, for a column at once: the values
     that hold something, each with what it holds (most columns: none). Values seen before are
-    remembered (at most 65,536: a column of product codes or EANs repeats a few values a
-    million times); the column is compared with them as sets, in C. Of the rest, only those
+    remembered (at most 65,536, none longer than 256 characters: a column of product codes or
+    EANs repeats a few values a million times); the column is compared with them as sets, in
+    C. Of the rest, only those
     one search over them all joined marks are scanned (unless the field's name is the
     context), and a gate that holds for none of them joined is not asked again per value (a
     gate that holds for a value holds for any text containing it). The lists may be shared:
@@ -215,12 +216,19 @@ def scan_column(values: list[str], hint: Hint = NO_HINT) -> dict[str, list[Detec
     marked = unseen if hint.category in HINTED else _marked(unseen)
     live = _live_gates(marked, hint) if marked else []
     fresh = {value: hit for value in marked if (hit := _scan_with(value, hint, live))}
-    clean, held = _memory.room_for(hint, len(unseen))
-    clean.update(unseen)  # a value no recogniser could read finds nothing: scan() gives []
+    short = [value for value in unseen if len(value) <= _MEMORABLE]
+    clean, held = _memory.room_for(hint, len(short))
+    clean.update(short)  # a value no recogniser could read finds nothing: scan() gives []
     clean.difference_update(fresh)
-    held.update(fresh)
+    held.update((value, hit) for value, hit in fresh.items() if len(value) <= _MEMORABLE)
     found.update(fresh)
     return found
+
+
+# Only values this short are remembered (and their skeletons): the ones that repeat are codes,
+# dates and names, and the memory is bounded in bytes, not only in count — a file of distinct
+# 16 MiB values would otherwise keep 65,536 of them.
+_MEMORABLE = 256
 
 
 def _marked(values: list[str]) -> list[str]:
@@ -235,7 +243,8 @@ def _marked(values: list[str]) -> list[str]:
     marked = [searched[i] for i in sorted(candidates(searched))]
     if len(_clean_skeletons) + len(unknown) > _CACHE_LIMIT:
         _clean_skeletons.clear()
-    _clean_skeletons.update(unknown.difference(v.translate(_SKELETON) for v in marked))
+    unmarked = unknown.difference(v.translate(_SKELETON) for v in marked)
+    _clean_skeletons.update(skeleton for skeleton in unmarked if len(skeleton) <= _MEMORABLE)
     return marked
 
 

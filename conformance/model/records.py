@@ -10,8 +10,9 @@ from typing import TypeVar
 
 WINDOW_SIZE = 1024  # records per window: long enough to amortise, short enough to stay small
 # ... and at most this much input: a value (a line) may be 16 MiB, and 1,024 of those would be
-# 16 GiB held at once.
-WINDOW_BYTES = 32 << 20
+# 16 GiB held at once. The checks copy a window's values a few times over (joined, lower case,
+# skeletons), so a window of long values stops at one or two of them.
+WINDOW_BYTES = 8 << 20
 
 
 @dataclass(slots=True)
