@@ -6,6 +6,8 @@ values from the pieces personal data is made of (digits, separators, letters bef
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -128,3 +130,14 @@ def test_long_values_are_not_remembered() -> None:
     clean, held = _memory.of(NO_HINT)
     assert short in clean and long not in clean and long not in held
     assert long.translate(_SKELETON) not in _clean_skeletons
+
+
+def test_long_values_seen_clean_are_known_by_their_digest() -> None:
+    """A long text repeated in every record is scanned once (remembered by a 16-byte digest,
+    not as itself); one that holds personal data is found every time."""
+    clean, dirty = "Standaardtekst " * 40, "Standaardtekst " * 40 + " mail a@b.nl"
+    assert scan_column([clean], NO_HINT) == {}
+    with patch("conformance.detect.scan._marked", side_effect=AssertionError("scanned again")):
+        assert scan_column([clean], NO_HINT) == {}
+    for _ in range(2):
+        assert [d.recogniser for d in scan_column([dirty], NO_HINT)[dirty]] == ["email"]

@@ -7,6 +7,7 @@ words cost almost nothing.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
@@ -211,6 +212,10 @@ def scan_column(values: list[str], hint: Hint = NO_HINT) -> dict[str, list[Detec
     distinct = set(values)
     found = {value: held[value] for value in distinct & held.keys()}
     unseen = list(distinct - clean - held.keys())
+    digests = _long_digests(unseen)
+    if digests:  # long values seen clean are known by their digest
+        known = _long_clean.setdefault(hint, set())
+        unseen = [v for v in unseen if len(v) <= _MEMORABLE or digests[v] not in known]
     if not unseen:
         return found
     marked = unseen if hint.category in HINTED else _marked(unseen)
@@ -222,13 +227,43 @@ def scan_column(values: list[str], hint: Hint = NO_HINT) -> dict[str, list[Detec
     clean.difference_update(fresh)
     held.update((value, hit) for value, hit in fresh.items() if len(value) <= _MEMORABLE)
     found.update(fresh)
+    if digests:
+        _remember_long(hint, [digests[v] for v in unseen if v in digests and v not in fresh])
     return found
 
 
-# Only values this short are remembered (and their skeletons): the ones that repeat are codes,
-# dates and names, and the memory is bounded in bytes, not only in count — a file of distinct
-# 16 MiB values would otherwise keep 65,536 of them.
+def _long_digests(values: list[str]) -> dict[str, bytes]:
+    """The values too long to remember, each with a 128-bit BLAKE2b digest of its UTF-8."""
+    return {value: _digest(value) for value in values if len(value) > _MEMORABLE}
+
+
+def _digest(value: str) -> bytes:
+    """BLAKE2b of the UTF-8, encoded 64 K characters at a time (a 16 MiB value is not copied
+    whole). Not Python's own str hash: it covers code units, so two different strings can share
+    it whatever the key."""
+    digest = hashlib.blake2b(digest_size=16)
+    for start in range(0, len(value), _PIECE):
+        digest.update(value[start : start + _PIECE].encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+_PIECE = 1 << 16
+
+
+def _remember_long(hint: Hint, digests: list[bytes]) -> None:
+    known = _long_clean.setdefault(hint, set())
+    if sum(map(len, _long_clean.values())) + len(digests) > _CACHE_LIMIT:
+        _long_clean.clear()
+        known = _long_clean.setdefault(hint, set())
+    known.update(digests)
+
+
+# Only values this short are remembered as they are (and their skeletons): the memory is
+# bounded in bytes, not only in count — a file of distinct 16 MiB values would otherwise keep
+# 65,536 of them. A longer value seen clean is remembered by its digest (16 bytes), so a long
+# text repeated in every record is still scanned once.
 _MEMORABLE = 256
+_long_clean: dict[Hint, set[bytes]] = {}
 
 
 def _marked(values: list[str]) -> list[str]:
