@@ -11,7 +11,7 @@ from faker.providers.person.nl_NL import Provider as NlNames
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conformance.detect.names import name_kinds
+from conformance.detect.names import person_name
 from conformance.model.errors import InputError
 from conformance.profiles import load_profile
 from conformance.readers import open_export
@@ -326,7 +326,7 @@ def _faker_given_names() -> list[str]:
     """Faker's Dutch given names that the recognisers' lists hold (a few are left out there)."""
     names = NlNames.first_names
     listed = names.keys() if isinstance(names, dict) else names
-    return [n for n in listed if n.isalpha() and "given name" in name_kinds(n)]
+    return [n for n in listed if n.isalpha() and person_name(n) == "given name"]
 
 
 @given(

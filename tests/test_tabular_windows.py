@@ -293,7 +293,7 @@ def test_jsonl_line_too_long_is_reported_after_earlier_problems(
     _, problem = _jsonl_oracle(b"".join(lines[: too_long - 1]))
     with (
         patch("conformance.readers.json._JSONL_CHUNK", chunk),
-        patch("conformance.readers.json.MAX_VALUE_BYTES", 2000),
+        patch("conformance.readers.lines.MAX_VALUE_BYTES", 2000),
         pytest.raises(InputError) as caught,
     ):
         list(read_jsonl(io.BytesIO(data), "in.jsonl", size=4))
@@ -306,3 +306,14 @@ def test_csv_an_encoding_error_is_reported_after_earlier_row_problems() -> None:
     data = b"a;b\nx;y\n1;2;3\n" + b"p;q\n" * 5000 + b"\xff\n"
     with pytest.raises(InputError, match="line 3: row has 3 cells"):
         list(read_csv(io.BytesIO(data), "in.csv", "utf-8-sig"))
+
+
+def test_a_failed_read_says_nothing_of_the_lines_it_carries() -> None:
+    """The JSON Lines reader carries the lines read before a too-long one in an exception: its
+    words are the problem's, never the lines (pupils' data)."""
+    from conformance.readers.json import _ReadFailedError  # noqa: PLC0415  (internal)
+
+    error = InputError("in.jsonl", "line 3", "longer than 16 MiB")
+    failed = _ReadFailedError(2, [b'{"naam": "Qwaxzindre"}\n'], error)
+    assert "Qwaxzindre" not in str(failed) + repr(failed)
+    assert str(failed) == str(error)

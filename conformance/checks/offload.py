@@ -101,7 +101,7 @@ class Offload(Generic[P, A, R]):
         self._submitted = 0
         self._pending: deque[tuple[P, A, Future[R] | None, int]] = deque()
         self._weight = 0  # of the submissions out
-        self._broken = usable_cores() < 2
+        self._in_process_only = usable_cores() < 2  # no second core, or no worker
 
     def submit(self, payload: P, work: A, weight: int = 0) -> Iterator[tuple[P, R]]:
         """Hand ``work`` over (``weight``: the bytes of input the payload stands for); the
@@ -137,18 +137,18 @@ class Offload(Generic[P, A, R]):
                 return payload, future.result()
             except Exception as exc:  # a worker that died: compute here from now on
                 log.debug("offloaded work failed (%s): computing in process", type(exc).__name__)
-                self._broken = True
+                self._in_process_only = True
                 _discard_worker()
         return payload, self._function(work)
 
     def _send(self, work: A) -> Future[R] | None:
-        if self._broken:
+        if self._in_process_only:
             return None
         try:
             with _main_script_hidden():  # the worker starts with the first submission
                 return _worker().submit(self._function, work)
         except Exception as exc:  # no process could be started, or the pool broke
             log.debug("cannot offload (%s): computing in process", type(exc).__name__)
-            self._broken = True
+            self._in_process_only = True
             _discard_worker()
             return None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from conformance.detect.names import name_kinds
+from conformance.detect.names import person_name
 
 # Full dates as exports write them, a time of day allowed after; compact 20240902 is left out
 # (columns are named so).
@@ -28,18 +28,13 @@ _DATE = re.compile(
 # least _AT_LEAST of them (all, in a shorter column): one cell proves little.
 _SHARE = 0.5
 _AT_LEAST = 3
-# Surnames alone are not a kind here: the surname lists hold words that name columns and fill
-# them ("Wijk" above "West", "House" above "Tudor", "Doctor" above "Jansen").
-_KINDS = frozenset({"given name", "full name"})
 
 
-def kinds_of(cell: str) -> frozenset[str]:
-    """The kinds of personal value a whole cell is (possibly several: "Roos" is a given name and
-    a surname)."""
+def kind_of(cell: str) -> str | None:
+    """The kind of personal value a whole cell is — "date", "given name" or "full name" — if
+    any (see :func:`conformance.detect.names.person_name` for why surnames alone are not)."""
     bare = cell.strip()
-    if _DATE.fullmatch(bare):
-        return frozenset({"date"})
-    return name_kinds(bare) & _KINDS
+    return "date" if _DATE.fullmatch(bare) else person_name(bare)
 
 
 def first_row_is_data(
@@ -48,24 +43,11 @@ def first_row_is_data(
     """The first column (1-based) whose first-row cell is the same kind of personal value as
     most of the cells below it, with that kind; None when every first-row cell may be a name."""
     for number, cell in enumerate(first, start=1):
-        kinds = kinds_of(cell)
-        if not kinds:
+        kind = kind_of(cell)
+        if kind is None:
             continue
-        column = [row[number - 1] for row in below if number <= len(row)]
-        shared = _column_kind(column, kinds)
-        if shared is not None:
-            return number, shared
-    return None
-
-
-def _column_kind(column: list[str], kinds: frozenset[str]) -> str | None:
-    """The one of ``kinds`` that at least half of the column's non-blank cells are."""
-    cells = [cell for cell in column if cell.strip()]
-    counts = dict.fromkeys(sorted(kinds), 0)
-    for cell in cells:
-        for kind in kinds_of(cell) & kinds:
-            counts[kind] += 1
-    for kind, count in counts.items():
-        if cells and count >= _SHARE * len(cells) and count >= min(_AT_LEAST, len(cells)):
-            return kind
+        cells = [row[number - 1] for row in below if number <= len(row) and row[number - 1].strip()]
+        alike = sum(kind_of(other) == kind for other in cells)
+        if cells and alike >= _SHARE * len(cells) and alike >= min(_AT_LEAST, len(cells)):
+            return number, kind
     return None

@@ -288,24 +288,22 @@ def _excluded(text: str, tokens: list[tuple[str, int, int]], i: int, end: int) -
     return any(w in lists.SCHOOL_WORDS or w.endswith("school") for w in around)
 
 
-def name_kinds(cell: str) -> frozenset[str]:
-    """What a whole cell is, if it is a name on its own: "given name" ("Sanne", "Jan-Willem"),
-    "surname" ("Bakker", "de Vries") or "full name" (a known given name, then capitalised
-    words: "Sanne de Vries"). Only the word lists decide: no context, no guessing."""
+def person_name(cell: str) -> str | None:
+    """What a whole cell is if it is a person's name on its own: "given name" ("Sanne",
+    "Jan-Willem") or "full name" (a known given name, then capitalised words: "Sanne de
+    Vries"). Only the word lists decide: no context, no guessing. A surname alone is never
+    enough: the surname lists hold words that name and fill columns ("Date", "Key", "Wijk",
+    "House", "Doctor")."""
     words = cell.split()
-    if not any(word[:1].isupper() for word in words):  # every listed name is capitalised
-        return frozenset()
-    given, surnames = _names()
-    kinds: set[str] = set()
-    if len(words) == 1 and _given(words[0], given):
-        kinds.add("given name")
-    core = [w for w in words if w.lower() not in lists.PARTICLES]
-    if core and len(core) <= 2 and all(w in surnames for w in core):
-        kinds.add("surname")
+    if not words or not words[0][:1].isupper():  # a listed given name is capitalised
+        return None
+    given, _ = _names()
+    if not _given(words[0], given):
+        return None
+    if len(words) == 1:
+        return "given name"
     rest = [w for w in words[1:] if w.lower() not in lists.PARTICLES]
-    if _given(words[0], given) and 0 < len(rest) <= 3 and all(_capitalised(w) for w in rest):
-        kinds.add("full name")
-    return frozenset(kinds)
+    return "full name" if 0 < len(rest) <= 3 and all(_capitalised(w) for w in rest) else None
 
 
 def _given(word: str, given: frozenset[str]) -> bool:

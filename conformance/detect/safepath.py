@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from conformance.detect.names import name_kinds
+from conformance.detect.names import person_name
 from conformance.detect.redact import redact
 from conformance.detect.scan import scan
 
@@ -29,13 +29,9 @@ def _safe_segment(segment: str) -> str:
         return segment
     if _LONG_NUMBER.search(bare) or _HEX.search(bare) or "://" in bare or scan(bare):
         return redact(segment)
-    if name_kinds(bare) & _PERSON_NAMES:  # a table with a column per pupil ("Sanne", …)
+    if person_name(bare):  # a table with a column per pupil ("Sanne", …)
         return redact(segment)
     return segment
-
-
-# A surname alone is left: the surname lists hold words that name fields ("Date", "Key").
-_PERSON_NAMES = frozenset({"given name", "full name"})
 
 
 # What a column name never is, whole: a header may *mention* a phone number or a postcode

@@ -175,19 +175,21 @@ _CACHE_LIMIT = 1 << 16
 
 
 class _Memory:
-    """What scan_column found per field hint, bounded: the values that hold nothing (a set)
-    and what the others hold. When full (more than ``limit`` values in all) it is forgotten
-    whole rather than tracking recency per lookup."""
+    """What scan_column found per field hint, bounded: the values that hold nothing (a set; a
+    long one as its digest) and what the others hold. When full (more than ``limit`` values in
+    all) it is forgotten whole rather than tracking recency per lookup."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.size = 0
-        self.by_hint: dict[Hint, tuple[set[str], dict[str, list[Detection]]]] = {}
+        self.by_hint: dict[Hint, tuple[set[str | bytes], dict[str, list[Detection]]]] = {}
 
-    def of(self, hint: Hint) -> tuple[set[str], dict[str, list[Detection]]]:
+    def of(self, hint: Hint) -> tuple[set[str | bytes], dict[str, list[Detection]]]:
         return self.by_hint.setdefault(hint, (set(), {}))
 
-    def room_for(self, hint: Hint, count: int) -> tuple[set[str], dict[str, list[Detection]]]:
+    def room_for(
+        self, hint: Hint, count: int
+    ) -> tuple[set[str | bytes], dict[str, list[Detection]]]:
         if self.size + count > self.limit:
             self.by_hint.clear()
             self.size = 0
@@ -201,10 +203,10 @@ _memory = _Memory(_CACHE_LIMIT)
 def scan_column(values: list[str], hint: Hint = NO_HINT) -> dict[str, list[Detection]]:
     """:func:`scan` of every distinct value of one field, for a column at once: the values
     that hold something, each with what it holds (most columns: none). Values seen before are
-    remembered (at most 65,536, none longer than 256 characters: a column of product codes or
-    EANs repeats a few values a million times); the column is compared with them as sets, in
-    C. Of the rest, only those
-    one search over them all joined marks are scanned (unless the field's name is the
+    remembered (at most 65,536: a column of product codes or EANs repeats a few values a
+    million times; one longer than 256 characters by a 16-byte digest, so that memory is
+    bounded in bytes too); the column is compared with them as sets, in C. Of the rest, only
+    those one search over them all joined marks are scanned (unless the field's name is the
     context), and a gate that holds for none of them joined is not asked again per value (a
     gate that holds for a value holds for any text containing it). The lists may be shared:
     read them, do not change them."""
@@ -212,35 +214,36 @@ def scan_column(values: list[str], hint: Hint = NO_HINT) -> dict[str, list[Detec
     distinct = set(values)
     found = {value: held[value] for value in distinct & held.keys()}
     unseen = list(distinct - clean - held.keys())
-    digests = _long_digests(unseen)
-    if digests:  # long values seen clean are known by their digest
-        known = _long_clean.setdefault(hint, set())
-        unseen = [v for v in unseen if len(v) <= _MEMORABLE or digests[v] not in known]
+    digests = {value: _digest(value) for value in unseen if len(value) > _MEMORABLE}
+    if digests:  # a long value seen clean is in the memory as its digest
+        unseen = [value for value in unseen if digests.get(value) not in clean]
     if not unseen:
         return found
     marked = unseen if hint.category in HINTED else _marked(unseen)
     live = _live_gates(marked, hint) if marked else []
     fresh = {value: hit for value in marked if (hit := _scan_with(value, hint, live))}
-    short = [value for value in unseen if len(value) <= _MEMORABLE]
-    clean, held = _memory.room_for(hint, len(short))
-    clean.update(short)  # a value no recogniser could read finds nothing: scan() gives []
-    clean.difference_update(fresh)
-    held.update((value, hit) for value, hit in fresh.items() if len(value) <= _MEMORABLE)
     found.update(fresh)
+    clean, held = _memory.room_for(hint, len(unseen))
     if digests:
-        _remember_long(hint, [digests[v] for v in unseen if v in digests and v not in fresh])
+        clean.update(digests.get(value, value) for value in unseen if value not in fresh)
+        held.update((value, hit) for value, hit in fresh.items() if value not in digests)
+    else:  # the common column: in C
+        clean.update(unseen)  # a value no recogniser could read finds nothing: scan() gives []
+        clean.difference_update(fresh)
+        held.update(fresh)
     return found
 
 
-def _long_digests(values: list[str]) -> dict[str, bytes]:
-    """The values too long to remember, each with a 128-bit BLAKE2b digest of its UTF-8."""
-    return {value: _digest(value) for value in values if len(value) > _MEMORABLE}
+# Values longer than this are remembered by their digest (and their skeletons not at all): a
+# file of distinct 16 MiB values would otherwise keep 65,536 of them; a long text repeated in
+# every record is still scanned once.
+_MEMORABLE = 256
 
 
 def _digest(value: str) -> bytes:
     """BLAKE2b of the UTF-8, encoded 64 K characters at a time (a 16 MiB value is not copied
     whole). Not Python's own str hash: it covers code units, so two different strings can share
-    it whatever the key."""
+    it whatever the key. (Bytes never equal a str, so digests and values share one set.)"""
     digest = hashlib.blake2b(digest_size=16)
     for start in range(0, len(value), _PIECE):
         digest.update(value[start : start + _PIECE].encode("utf-8", "surrogatepass"))
@@ -248,22 +251,6 @@ def _digest(value: str) -> bytes:
 
 
 _PIECE = 1 << 16
-
-
-def _remember_long(hint: Hint, digests: list[bytes]) -> None:
-    known = _long_clean.setdefault(hint, set())
-    if sum(map(len, _long_clean.values())) + len(digests) > _CACHE_LIMIT:
-        _long_clean.clear()
-        known = _long_clean.setdefault(hint, set())
-    known.update(digests)
-
-
-# Only values this short are remembered as they are (and their skeletons): the memory is
-# bounded in bytes, not only in count — a file of distinct 16 MiB values would otherwise keep
-# 65,536 of them. A longer value seen clean is remembered by its digest (16 bytes), so a long
-# text repeated in every record is still scanned once.
-_MEMORABLE = 256
-_long_clean: dict[Hint, set[bytes]] = {}
 
 
 def _marked(values: list[str]) -> list[str]:

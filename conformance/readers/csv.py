@@ -13,6 +13,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import chain
 from typing import IO
 
@@ -21,7 +22,8 @@ from conformance.detect.safepath import data_not_name
 from conformance.model import records
 from conformance.model.errors import InputError
 from conformance.model.records import WINDOW_SIZE, RecordWindow
-from conformance.readers.limits import MAX_VALUE_BYTES, mib
+from conformance.readers.limits import MAX_VALUE_BYTES
+from conformance.readers.lines import LineChunks
 
 _DELIMITERS = ",;\t|"
 _CHUNK = 1 << 20
@@ -133,18 +135,19 @@ def read_csv(
 
 
 class _Lines:
-    """The text's lines (each with its line break, as the csv module needs them), split a chunk
-    at a time so that the csv module takes them one by one in C; none longer than a value may
-    be (a file without line breaks is not read into memory whole). ``handed`` counts the
-    characters handed on, which bounds a window's text."""
+    """The text's lines (each with its line break, as the csv module needs them), a list at a
+    time (:class:`LineChunks`), so that the csv module takes them one by one in C. ``handed``
+    counts the characters handed on, which bounds a window's text."""
 
     def __init__(self, text: io.TextIOWrapper, name: str) -> None:
-        self._text = text
-        self._name = name
-        self._chunks = self._split()
+        pieces = iter(partial(text.read, _TEXT_CHUNK), "")
+        self._split = LineChunks(pieces, name, _whole_lines, _line_split, _ends_in_cr)
+        self._chunks = iter(self._split)
         self._first: list[str] = []
-        self.number = 0  # lines split off so far
-        self.handed = 0
+
+    @property
+    def handed(self) -> int:
+        return self._split.handed
 
     def first(self) -> str:
         for lines in self._chunks:
@@ -157,40 +160,10 @@ class _Lines:
         """Every line after the first."""
         return chain(self._first, chain.from_iterable(self._chunks))
 
-    def _split(self) -> Iterator[list[str]]:
-        pending: list[str] = []  # a line not yet ended, in pieces (joined once it ends)
-        held = 0
-        while chunk := self._text.read(_TEXT_CHUNK):
-            if pending and pending[-1].endswith("\r") and not chunk.startswith("\n"):
-                yield self._ended(pending)  # that "\r" was a whole line break after all
-                pending, held = [], 0
-            whole = _whole_lines(chunk)
-            if not whole:  # only a break tells where the line ends: search each part once
-                pending.append(chunk)
-                held += len(chunk)
-                if held > MAX_VALUE_BYTES:
-                    self._too_long(self.number + 1)
-                continue
-            text = "".join([*pending, chunk[:whole]]) if pending else chunk[:whole]
-            lines = _line_split(text)
-            if pending and len(lines[0]) > MAX_VALUE_BYTES:
-                self._too_long(self.number + 1)
-            rest = chunk[whole:]
-            pending, held = ([rest] if rest else []), len(rest)
-            self.number += len(lines)
-            self.handed += len(text)
-            yield lines
-        if pending:
-            yield self._ended(pending)
 
-    def _ended(self, pending: list[str]) -> list[str]:
-        line = "".join(pending)
-        self.number += 1
-        self.handed += len(line)
-        return [line]
-
-    def _too_long(self, line: int) -> None:
-        raise InputError(self._name, f"line {line}", f"longer than {mib(MAX_VALUE_BYTES)}")
+def _ends_in_cr(last: str, chunk: str) -> bool:
+    """A line waiting on a final "\r" is whole unless the next chunk starts with "\n"."""
+    return last.endswith("\r") and not chunk.startswith("\n")
 
 
 def _whole_lines(text: str) -> int:

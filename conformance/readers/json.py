@@ -39,6 +39,7 @@ from conformance.readers.limits import (
     mib,
     parser_words,
 )
+from conformance.readers.lines import LineChunks
 
 _BOM = b"\xef\xbb\xbf"
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 (and UTF-32 LE) byte order marks
@@ -136,11 +137,7 @@ def read_json(
 def _skip_bom_and_space(stream: io.BufferedReader, name: str) -> bytes:
     """Leave the stream at its first significant byte (after a BOM and white space, however
     much of it) and return that byte."""
-    head = stream.peek(4)[:4]
-    if head.startswith(_BOM):
-        stream.read(3)
-    elif head.startswith(_WIDE_BOMS) or b"\x00" in head:
-        raise InputError(name, "byte 0", _WIDE)
+    stream.read(_bom_length(stream.peek(4)[:4], name, "byte 0"))
     while head := stream.peek(1 << 16):
         stripped = head.lstrip()
         if stripped:
@@ -245,7 +242,7 @@ def read_jsonl(
     batches = _line_batches(_line_chunks(stream, name), size)
     while True:
         try:
-            first, lines = next(batches)
+            first, lines, held = next(batches)
         except StopIteration:
             return
         except _ReadFailedError as failed:  # the lines before it first, then the line too long
@@ -259,7 +256,7 @@ def read_jsonl(
             window = _objects_window(items, kind, name, range(first, first + len(items)))
         else:
             window = _checked_lines(first, lines, kind, name)
-        window.input_bytes = sum(map(len, lines))
+        window.input_bytes = held
         yield window
 
 
@@ -297,30 +294,18 @@ def _object(number: int, line: bytes, name: str) -> dict[str, Any] | None:
 
 def _line_chunks(stream: IO[bytes], name: str) -> Iterator[tuple[int, list[bytes]]]:
     """The lines (each with its "\n", but the last if the file does not end in one), a 64 KiB
-    chunk at a time, each list with the number of its first line; none longer than a value
-    may be (a file without line breaks is not read into memory whole). The file loses a UTF-8
-    BOM; UTF-16 and UTF-32 are refused."""
-    head = _without_bom(stream.read(4), name)
-    pending: list[bytes] = []  # a line not yet ended, in pieces (joined once it ends)
-    held = 0
-    number = 1  # of the next line
-    for chunk in chain([head], iter(partial(stream.read, _JSONL_CHUNK), b"")):
-        whole = chunk.rfind(b"\n") + 1
-        if not whole:  # only the break tells where the line ends: search each byte once
-            pending.append(chunk)
-            held += len(chunk)
-            if held > MAX_VALUE_BYTES:
-                raise InputError(name, f"line {number}", f"longer than {mib(MAX_VALUE_BYTES)}")
-            continue
-        lines = _split_lines(b"".join([*pending, chunk[:whole]]) if pending else chunk[:whole])
-        if pending and len(lines[0]) > MAX_VALUE_BYTES:
-            raise InputError(name, f"line {number}", f"longer than {mib(MAX_VALUE_BYTES)}")
-        rest = chunk[whole:]
-        pending, held = ([rest] if rest else []), len(rest)
-        yield number, lines
-        number += len(lines)
-    if pending:
-        yield number, [b"".join(pending)]
+    chunk at a time (:class:`LineChunks`), each list with the number of its first line. The
+    file loses a UTF-8 BOM; UTF-16 and UTF-32 are refused."""
+    head = stream.read(4)
+    head = head[_bom_length(head, name, "line 1") :]
+    pieces = chain([head], iter(partial(stream.read, _JSONL_CHUNK), b""))
+    lines = LineChunks(pieces, name, _whole_lines, _split_lines)
+    for chunk in lines:
+        yield lines.number - len(chunk) + 1, chunk
+
+
+def _whole_lines(chunk: bytes) -> int:
+    return chunk.rfind(b"\n") + 1
 
 
 def _split_lines(text: bytes) -> list[bytes]:
@@ -331,19 +316,21 @@ def _split_lines(text: bytes) -> list[bytes]:
     return [line + b"\n" for line in text[:-1].split(b"\n")] if text else []
 
 
-def _without_bom(head: bytes, name: str) -> bytes:
+def _bom_length(head: bytes, name: str, where: str) -> int:
+    """The length of a UTF-8 BOM at the start of the input (0 without one); UTF-16 and UTF-32
+    (their BOMs, or a NUL in the first four bytes) are refused."""
     if head.startswith(_BOM):
-        return head[len(_BOM) :]
+        return len(_BOM)
     if head.startswith(_WIDE_BOMS) or b"\x00" in head[:4]:
-        raise InputError(name, "line 1", _WIDE)
-    return head
+        raise InputError(name, where, _WIDE)
+    return 0
 
 
 class _ReadFailedError(Exception):
     """Reading failed (``error``) after these lines, numbered from ``first``."""
 
     def __init__(self, first: int, lines: list[bytes], error: InputError) -> None:
-        super().__init__(first, lines, error)
+        super().__init__(str(error))  # the error's words only: the lines are pupils' data
         self.first = first
         self.lines = lines
         self.error = error
@@ -351,10 +338,11 @@ class _ReadFailedError(Exception):
 
 def _line_batches(
     chunks: Iterator[tuple[int, list[bytes]]], size: int
-) -> Iterator[tuple[int, list[bytes]]]:
+) -> Iterator[tuple[int, list[bytes], int]]:
     """The lines in windows of ``size``, or fewer once they hold :data:`WINDOW_BYTES` (a line
-    may be 16 MiB), each with the number of its first line. A line too long to read raises
-    :class:`_ReadFailedError` with the lines gathered before it, whose problems come first."""
+    may be 16 MiB), each with the number of its first line and their bytes. A line too long to
+    read raises :class:`_ReadFailedError` with the lines gathered before it, whose problems
+    come first."""
     batch: list[bytes] = []
     held = 0
     first = 1
@@ -369,12 +357,12 @@ def _line_batches(
                 at += len(taken)
                 held += sum(map(len, taken))
                 if len(batch) >= size or held >= records.WINDOW_BYTES:
-                    yield first, batch
+                    yield first, batch, held
                     batch, held = [], 0
     except InputError as exc:
         raise _ReadFailedError(first, batch, exc) from None
     if batch:
-        yield first, batch
+        yield first, batch, held
 
 
 def _objects_window(
