@@ -10,11 +10,13 @@ import pytest
 from faker.providers.person.nl_NL import Provider as NlNames
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from conformance.detect.names import person_name
 from conformance.model.errors import InputError
 from conformance.profiles import load_profile
 from conformance.readers import open_export
+from conformance.readers.xml import _Flattener, _RecordBuilder
 
 UWLR_NS = "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
 
@@ -446,3 +448,41 @@ def test_the_first_problem_in_a_json_array_is_the_one_reported(tmp_path: Path) -
     with pytest.raises(InputError) as caught:
         read(path)
     assert (caught.value.position, caught.value.problem) == ("/1", "a record must be a JSON object")
+
+
+def test_xml_reader_drops_everything_parsed_before_each_record() -> None:
+    """What keeps memory flat: after a record is read, nothing before it is left in the tree —
+    not the records before it, not other elements between them, not what precedes its
+    ancestors, also when records move to another parent — except inside an enclosing record,
+    which still needs its children."""
+    ns = "urn:x"
+    root = etree.fromstring(
+        f'<r xmlns="{ns}"><head><a>1</a></head><list>'
+        '<p k="1"/><note>n</note><p k="2"/><p k="3"/></list><between/><list>'
+        '<p k="4"/><extra/><extra/><p k="5"/></list>'
+        '<p k="6"><p k="7"/></p></r>'
+    )
+    tag = f"{{{ns}}}p"
+    builder = _RecordBuilder("x.xml", _Flattener(frozenset({tag})))
+    # iterparse's order: a nested record ends (and is read) before its enclosing one
+    order = [e for e in root.iter(tag) if e.get("k") != "6"] + [root[-1]]
+    read = []
+    for element in order:
+        record = builder.record(element, "p")
+        read.append((record.fields.get("@k"), record.path))
+        builder.drop(element)
+        node = element
+        while (parent := node.getparent()) is not None:
+            if parent.tag == tag:
+                break  # inside a record: its earlier children are kept
+            assert node.getprevious() is None, etree.tostring(root)
+            node = parent
+    assert read == [
+        (["1"], "/r/list/p[1]"),
+        (["2"], "/r/list/p[2]"),
+        (["3"], "/r/list/p[3]"),
+        (["4"], "/r/list/p[4]"),
+        (["5"], "/r/list/p[5]"),
+        (["7"], "/r/p/p[1]"),
+        (["6"], "/r/p[1]"),
+    ]

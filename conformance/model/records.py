@@ -44,7 +44,17 @@ class RecordBatch:
     builds only when a check asks for one.
     """
 
-    __slots__ = ("_joined", "_made", "_memo", "_singles", "kind", "paths", "rows", "shape")
+    __slots__ = (
+        "_fields",
+        "_joined",
+        "_made",
+        "_memo",
+        "_singles",
+        "kind",
+        "paths",
+        "rows",
+        "shape",
+    )
 
     def __init__(
         self,
@@ -64,6 +74,7 @@ class RecordBatch:
         self._singles: dict[str, list[str] | None] = dict(columns or {})
         self._joined: dict[str, str] = {}
         self._memo: dict[tuple[str, str], bool] = {}
+        self._fields: list[dict[str, list[str]]] | None = None  # each record's, once asked
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -119,11 +130,14 @@ class RecordBatch:
         try:
             return self._singles[path]
         except KeyError:
+            fields = self._fields
+            if fields is None:  # the records' fields once for every path asked (XML: all)
+                fields = self._fields = list(map(attrgetter("fields"), self.records))
             # map/itemgetter: the transposition from rows to a column runs in C
-            columns = list(map(itemgetter(path), map(attrgetter("fields"), self.records)))
+            columns = list(map(itemgetter(path), fields))
             # none empty and as many values as records: exactly one each
             exactly_one = all(columns) and sum(map(len, columns)) == len(columns)
-            single = [c[0] for c in columns] if exactly_one else None
+            single = list(map(itemgetter(0), columns)) if exactly_one else None
             self._singles[path] = single
             return single
 

@@ -71,6 +71,8 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
     by_tag: dict[str, list[RecordRule]] = {}
     for rule in rules:
         by_tag.setdefault(rule.tag, []).append(rule)
+    # The common rule, ``//name``, matches every element with its tag: no per-record test.
+    anywhere = {tag: found[0].kind for tag, found in by_tag.items() if found[0].ancestors is None}
     builder = _RecordBuilder(name, _Flattener(frozenset(by_tag)))
     events = etree.iterparse(stream, events=("end",), tag=list(by_tag), **_PARSER_OPTIONS)
     checked = False
@@ -79,15 +81,18 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
             if not checked:
                 refuse_doctype(element.getroottree(), name)
                 checked = True
-            found = next((r for r in by_tag[element.tag] if r.matches(element)), None)
-            if found is not None:
-                yield builder.record(element, found.kind)
-                element.clear(keep_tail=True)
-                _prune_parsed(element, builder.flattener.record_tags)
+            kind = anywhere.get(element.tag) or _first_match(by_tag[element.tag], element)
+            if kind is not None:
+                yield builder.record(element, kind)
+                builder.drop(element)
         if not checked and events.root is not None:  # no record: still say what is wrong
             refuse_doctype(events.root.getroottree(), name)
     except etree.XMLSyntaxError as exc:
         raise InputError(name, _position(exc), syntax_problem(exc)) from None
+
+
+def _first_match(rules: list[RecordRule], element: etree._Element) -> str | None:
+    return next((rule.kind for rule in rules if rule.matches(element)), None)
 
 
 class _RecordBuilder:
@@ -98,12 +103,37 @@ class _RecordBuilder:
         self.flattener = flattener
         self.ordinals: dict[str, int] = {}
         # One slot, not a dict: records come in runs under one parent, and a dict of every
-        # parent ever seen would keep them all alive.
+        # parent ever seen would keep them all alive. The records' path (without the ordinal)
+        # per tag, under that parent.
         self.last_parent: etree._Element | None = None
-        self.last_parent_path = ""
+        self.last_keys: dict[str, str] = {}
+        self.last_parent_pruned = False  # its ancestors' earlier siblings dropped: a plain parent
+
+    def drop(self, element: etree._Element) -> None:
+        """Clear a record that was read, and drop what was parsed before it. Under the same
+        parent as the record before, only that record (cleared) precedes it: the ancestors'
+        earlier siblings were dropped when the first record under this parent was."""
+        element.clear(keep_tail=True)  # type: ignore[call-arg]  # not in lxml-stubs
+        parent = self.last_parent  # set by record(): this element's parent
+        if self.last_parent_pruned and parent is not None:
+            while element.getprevious() is not None:
+                del parent[0]
+            return
+        record_tags = self.flattener.record_tags
+        _prune_parsed(element, record_tags)
+        # Under an enclosing record nothing is dropped: it still needs its children.
+        self.last_parent_pruned = parent is not None and parent.tag not in record_tags
 
     def record(self, element: etree._Element, kind: str) -> Record:
-        key = f"{self._parent_path(element)}/{self.flattener.local(element.tag)}"
+        tag = element.tag
+        parent = element.getparent()
+        if parent is not self.last_parent:
+            self.last_parent = parent
+            self.last_keys = {}
+            self.last_parent_pruned = False
+        key = self.last_keys.get(tag)
+        if key is None:
+            key = self.last_keys[tag] = f"{self._parent_path(element)}/{self.flattener.local(tag)}"
         ordinal = self.ordinals[key] = self.ordinals.get(key, 0) + 1
         fields: dict[str, list[str]] = {}
         self.flattener.flatten(element, "", fields)
@@ -113,15 +143,9 @@ class _RecordBuilder:
         )
 
     def _parent_path(self, element: etree._Element) -> str:
-        """Computed once per run of records under the same parent element."""
-        parent = element.getparent()
-        if parent is None:
-            return ""
-        if parent is not self.last_parent:
-            ancestors = reversed(list(element.iterancestors()))
-            self.last_parent = parent
-            self.last_parent_path = "".join(f"/{self.flattener.local(a.tag)}" for a in ancestors)
-        return self.last_parent_path
+        """The path of the element's parent, from the root (once per parent and tag)."""
+        ancestors = reversed(list(element.iterancestors()))
+        return "".join(f"/{self.flattener.local(a.tag)}" for a in ancestors)
 
 
 def _prune_parsed(element: etree._Element, record_tags: frozenset[str]) -> None:
@@ -171,17 +195,27 @@ class _Flattener:
             if text:
                 key = str(attr)
                 path = paths.get("@" + key) or self._path(paths, prefix, key, attribute=True)
-                fields.setdefault(path, []).append(text)
+                found = fields.get(path)
+                if found is None:
+                    fields[path] = [text]
+                else:
+                    found.append(text)
         record_tags = self.record_tags
-        for child in element:
+        # Elements only (no comments, PIs or entity nodes), selected in C.
+        for child in element.iterchildren(etree.Element):
             tag = child.tag
-            if not isinstance(tag, str) or (tag in record_tags and len(child) == 0):
-                continue  # a nested record (already read and cleared), or an entity node
             path = paths.get(tag) or self._path(paths, prefix, tag, attribute=False)
             content = child.text
-            if content is not None and (content := content.strip()):
-                fields.setdefault(path, []).append(content)
-            if len(child) or child.keys():
+            if content and (content := content.strip()):
+                found = fields.get(path)
+                if found is None:
+                    fields[path] = [content]
+                else:
+                    found.append(content)
+            if len(child):
+                self.flatten(child, path + "/", fields)
+            elif child.keys() and tag not in record_tags:
+                # (a nested record was read and cleared before its enclosing one ends)
                 self.flatten(child, path + "/", fields)
 
 
