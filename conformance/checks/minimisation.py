@@ -93,6 +93,7 @@ class ExcessPrecision(Check):
         super().__init__(ctx)
         self.limits = ctx.purpose.precision
         self.limited = ShapeCache(self._limited)
+        self.measured: dict[tuple[str, Precision], _Measured] = {}
 
     def not_applicable(self) -> str | None:
         if not self.limits:
@@ -123,7 +124,10 @@ class ExcessPrecision(Check):
             for order, (path, limit) in enumerate(limited):
                 values, rows = batch.values(path)
                 self.examined += len(values)
-                finer = _finer_than(limit, path, values)
+                measured = self.measured.get((path, limit))
+                if measured is None:
+                    measured = self.measured[(path, limit)] = _Measured(path, limit)
+                finer = measured.finer_than(values)
                 if not finer:
                     continue
                 for index, value in enumerate(values):
@@ -163,14 +167,42 @@ class ExcessPrecision(Check):
         )
 
 
-def _finer_than(limit: Precision, path: str, values: list[str]) -> dict[str, tuple[str, ...]]:
-    """Each distinct value more precise than the limit, with its tally key (measured once)."""
-    finer: dict[str, tuple[str, ...]] = {}
-    for value in dict.fromkeys(values):
-        found = precision_of(value, limit.family)
-        if found is not None and found.rank > limit.rank:
-            finer[value] = (path, limit.value, found.value)
-    return finer
+class _Measured:
+    """A limited field's distinct values, each measured once per run: a field with a precision
+    limit holds dates and postcodes, a few thousand distinct values however many records, so
+    after the first windows a window's values are set lookups in C, not regex matches."""
+
+    _MAX_VALUES = 1 << 16  # remembered per field (~5 MiB); beyond, measured window by window
+    _MAX_LENGTH = 64  # longer values are not dates or postcodes worth remembering
+
+    def __init__(self, path: str, limit: Precision) -> None:
+        self.path = path
+        self.limit = limit
+        self.family = limit.family
+        self.rank = limit.rank
+        self.seen: set[str] = set()
+        self.finer: dict[str, tuple[str, ...]] = {}  # the seen values too precise, with key
+
+    def finer_than(self, values: list[str]) -> dict[str, tuple[str, ...]]:
+        """Each distinct value of ``values`` more precise than the limit, with its tally key."""
+        distinct = set(values)
+        finer = self.finer
+        found = {value: finer[value] for value in distinct if value in finer} if finer else {}
+        for value in distinct.difference(self.seen):  # never seen: measured now
+            hit = self._measure(value)
+            if hit is not None:
+                found[value] = hit
+            if len(self.seen) < self._MAX_VALUES and len(value) <= self._MAX_LENGTH:
+                self.seen.add(value)
+                if hit is not None:
+                    self.finer[value] = hit
+        return found
+
+    def _measure(self, value: str) -> tuple[str, ...] | None:
+        precision = precision_of(value, self.family)
+        if precision is None or precision.rank <= self.rank:
+            return None
+        return (self.path, self.limit.value, precision.value)
 
 
 _WITHHELD = frozenset({"VERBODEN", "OPT-UIT"})
