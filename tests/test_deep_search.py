@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conformance.checks import offload
 from conformance.detect import preimage
 from conformance.detect.preimage import Hit, deep_search, digest_of, numbers
 
@@ -55,9 +56,26 @@ def test_check_deep_reports_the_bsn_redacted(
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     shallow = cli("check", "--profile", "nl-generic", path)
     assert not any("trying every" in f["message"] for f in shallow.findings("LNK-001"))
+    started = []
+    real_context = offload.multiprocessing.get_context
+
+    def context(method: str | None = None):
+        started.append(method)
+        return real_context(method)
+
+    monkeypatch.setattr(offload.multiprocessing, "get_context", context)
     deep = cli("check", "--profile", "nl-generic", "--deep", "60", path)
+    # The search's processes are spawned, never forked: the run may hold threads by then
+    # (the LNK-001 worker's pool has two), and a fork copies their locks as they are.
+    assert started == ["spawn"]
     (finding,) = [f for f in deep.findings("LNK-001") if "trying every" in f["message"]]
     assert "unsalted SHA256 of the BSN 1********" in finding["message"]
     assert finding["location"]["line"] == 1
     assert "111222333" not in deep.err + json.dumps(deep.report)
     assert "LNK-001 deep search: 0% after 0 s" in deep.err
+
+
+def test_a_spawned_pool_searches_as_the_default_one_does() -> None:
+    target = hashlib.sha1(b"111222333").digest()  # noqa: S324
+    hit = deep_search([target], 60, prefixes=range(11100000, 11200000), pool=offload.SpawnPool)
+    assert hit == Hit("BSN", "111222333", "sha1")

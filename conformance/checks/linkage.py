@@ -14,7 +14,7 @@ import numpy as np
 
 from conformance.checks.base import Check, Progress, document, register
 from conformance.checks.context import CheckContext, ShapeCache
-from conformance.checks.offload import Offload
+from conformance.checks.offload import Offload, SpawnPool
 from conformance.checks.pseudonym import production_pseudonyms
 from conformance.checks.spill import PartitionedRows, digest64, digests64
 from conformance.checks.tally import times
@@ -163,13 +163,13 @@ class DerivablePseudonym(Check):
 
     def deepen(self, budget_seconds: float, progress: Progress | None) -> None:
         """Search all BSNs and onderwijsnummers for a preimage of a digest-shaped pseudonym."""
-        self._settle()  # the offload worker idle before the search forks its processes
+        self._settle()  # the offload worker idle before the search starts its processes
         if not self.digests:
             return
         report = None
         if progress is not None:
             report = lambda share, seconds: progress("LNK-001 deep search", share, seconds)  # noqa: E731
-        hit = deep_search(self.digests, budget_seconds, report)
+        hit = deep_search(self.digests, budget_seconds, report, pool=SpawnPool)
         if hit is None:
             return
         where = next(loc for raw, loc in self.digests.items() if _digest_matches(raw, hit))

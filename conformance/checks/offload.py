@@ -57,16 +57,29 @@ class _Worker:
 
 def _worker() -> ProcessPoolExecutor:
     if _Worker.pool is None:
-        _Worker.pool = ProcessPoolExecutor(
-            max_workers=1,
+        _Worker.pool = SpawnPool(max_workers=1)
+    return _Worker.pool
+
+
+class SpawnPool(ProcessPoolExecutor):
+    """A process pool that never forks. ``fork`` copies a process that may hold threads (this
+    module's pool has two) in whatever state their locks are, which can hang the child; so
+    workers are spawned, import only what they run (no main script), and ignore Ctrl-C, which
+    reaches the whole process group: the main process reports it and stops them, and they
+    must not print a traceback. (signal.signal itself, not a function of this module: the
+    worker would import the checks to find that.)"""
+
+    def __init__(self, max_workers: int) -> None:
+        super().__init__(
+            max_workers=max_workers,
             mp_context=multiprocessing.get_context("spawn"),
-            # Ctrl-C reaches the whole process group: the main process reports it and stops
-            # the worker, which must not print a traceback. (signal.signal itself, not a
-            # function of this module: the worker would import the checks to find that.)
             initializer=signal.signal,
             initargs=(signal.SIGINT, signal.SIG_IGN),
         )
-    return _Worker.pool
+
+    def submit(self, fn: Callable[..., R], /, *args: object, **kwargs: object) -> Future[R]:
+        with _main_script_hidden():  # a worker is started by a submission
+            return super().submit(fn, *args, **kwargs)
 
 
 def _discard_worker() -> None:
@@ -145,8 +158,7 @@ class Offload(Generic[P, A, R]):
         if self._in_process_only:
             return None
         try:
-            with _main_script_hidden():  # the worker starts with the first submission
-                return _worker().submit(self._function, work)
+            return _worker().submit(self._function, work)
         except Exception as exc:  # no process could be started, or the pool broke
             log.debug("cannot offload (%s): computing in process", type(exc).__name__)
             self._in_process_only = True

@@ -15,7 +15,7 @@ import hashlib
 import re
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,10 +83,13 @@ def deep_search(
     targets: Iterable[bytes],
     budget_seconds: float,
     progress: Callable[[float, float], None] | None = None,
+    *,
     prefixes: range | None = None,
     workers: int = 2,
+    pool: Callable[[int], Executor] = ProcessPoolExecutor,
 ) -> Hit | None:
-    """Search the prefix range (default: all) on ``workers`` processes; the first hit, or None."""
+    """Search the prefix range (default: all) on ``workers`` processes; the first hit, or None.
+    ``pool`` makes the processes (the check's never forks: it may hold threads)."""
     prefixes = prefixes or PREFIXES
     wanted = frozenset(targets)
     if not wanted:
@@ -98,13 +101,13 @@ def deep_search(
     done = 0
     if progress is not None:
         progress(0.0, 0.0)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with pool(workers) as executor:
         pending: set[Future[Hit | None]] = set()
         queue = iter(chunks)
         try:
             while True:
                 while len(pending) < workers * 2 and (chunk := next(queue, None)) is not None:
-                    pending.add(pool.submit(search_chunk, chunk[0], chunk[1], wanted))
+                    pending.add(executor.submit(search_chunk, chunk[0], chunk[1], wanted))
                 if not pending:
                     return None
                 finished, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
