@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 from conformance.detect.scan import (
     _ANY,
     _GATES,
+    _SEPARATOR,
     _SKELETON,
     _clean_skeletons,
     _marked,
     _memory,
     _search_for,
+    _skeletons,
     _without_contained,
     candidates,
     scan,
@@ -141,3 +143,9 @@ def test_long_values_seen_clean_are_known_by_their_digest() -> None:
         assert scan_column([clean], NO_HINT) == {}
     for _ in range(2):
         assert [d.recogniser for d in scan_column([dirty], NO_HINT)[dirty]] == ["email"]
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(["1", "7", "0", "3", "a", _SEPARATOR, "é"]))))
+def test_skeletons_of_a_column_are_each_values_own(values: list[str]) -> None:
+    """One translate over the column joined, also when a value holds the separator."""
+    assert _skeletons(values) == [value.translate(_SKELETON) for value in values]

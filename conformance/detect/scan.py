@@ -214,7 +214,8 @@ def scan_column(values: list[str], hint: Hint = NO_HINT) -> dict[str, list[Detec
     distinct = set(values)
     found = {value: held[value] for value in distinct & held.keys()}
     unseen = list(distinct - clean - held.keys())
-    digests = {value: _digest(value) for value in unseen if len(value) > _MEMORABLE}
+    long_ones = unseen and max(map(len, unseen)) > _MEMORABLE  # most columns: none, in C
+    digests = {v: _digest(v) for v in unseen if len(v) > _MEMORABLE} if long_ones else {}
     if digests:  # a long value seen clean is in the memory as its digest
         unseen = [value for value in unseen if digests.get(value) not in clean]
     if not unseen:
@@ -257,7 +258,7 @@ def _marked(values: list[str]) -> list[str]:
     """The values :func:`candidates` marks; those of a skeleton known to be unmarked are not
     searched again (a column of pupil numbers has a million values but some 800
     skeletons)."""
-    skeletons = [value.translate(_SKELETON) for value in values]
+    skeletons = _skeletons(values)
     unknown = dict.fromkeys(skeletons).keys() - _clean_skeletons
     if not unknown:
         return []
@@ -268,6 +269,15 @@ def _marked(values: list[str]) -> list[str]:
     unmarked = unknown.difference(v.translate(_SKELETON) for v in marked)
     _clean_skeletons.update(skeleton for skeleton in unmarked if len(skeleton) <= _MEMORABLE)
     return marked
+
+
+def _skeletons(values: list[str]) -> list[str]:
+    """Each value's skeleton: one translate of them all joined, split again (a value holding
+    the separator splits into more parts than there are values: then one at a time)."""
+    skeletons = _SEPARATOR.join(values).translate(_SKELETON).split(_SEPARATOR)
+    if len(skeletons) != len(values):
+        skeletons = [value.translate(_SKELETON) for value in values]
+    return skeletons
 
 
 # A value's skeleton: its digits other than 0 and 3 written as 1. No pattern of the column
