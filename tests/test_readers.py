@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from conformance.detect.names import person_name
 from conformance.model.errors import InputError
 from conformance.profiles import load_profile
 from conformance.readers import open_export
-from conformance.readers.xml import _Flattener, _RecordBuilder
+from conformance.readers.xml import RecordRule, _Flattener, _RecordBuilder, read_xml
 
 UWLR_NS = "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
 
@@ -481,8 +482,45 @@ def test_xml_reader_drops_everything_parsed_before_each_record() -> None:
         (["1"], "/r/list/p[1]"),
         (["2"], "/r/list/p[2]"),
         (["3"], "/r/list/p[3]"),
-        (["4"], "/r/list/p[4]"),
-        (["5"], "/r/list/p[5]"),
+        (["4"], "/r/list[2]/p[1]"),
+        (["5"], "/r/list[2]/p[2]"),
         (["7"], "/r/p/p[1]"),
         (["6"], "/r/p[1]"),
     ]
+
+
+_TREE = st.recursive(
+    st.sampled_from(["a", "b", "rec"]).map(lambda tag: (tag, [])),
+    lambda children: st.tuples(st.sampled_from(["a", "b", "rec"]), st.lists(children, max_size=4)),
+    max_leaves=40,
+)
+
+
+def _build(parent: etree._Element, node: tuple, ids: list[int]) -> None:
+    tag, children = node
+    element = etree.SubElement(parent, tag)
+    if tag == "rec":
+        ids.append(len(ids))
+        element.set("id", str(ids[-1]))
+    for child in children:
+        _build(element, child, ids)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TREE, min_size=1, max_size=5))
+def test_an_xml_records_path_selects_that_record(forest: list[tuple]) -> None:
+    """Whatever the nesting, repeated parents and elements between records: the XPath a record
+    is reported at finds that record in the document (its first match, in document order,
+    where an unnumbered step stands for the first element of its name), though the reader
+    dropped everything before it."""
+    root = etree.Element("root")
+    ids: list[int] = []
+    for node in forest:
+        _build(root, node, ids)
+    data = etree.tostring(root)
+    records = list(read_xml(io.BytesIO(data), "t.xml", [RecordRule("rec", "rec", None)]))
+    assert len(records) == len(ids)
+    for record in records:
+        found = root.xpath(record.path)
+        assert found, record.path
+        assert found[0].get("id") == record.fields["@id"][0], record.path

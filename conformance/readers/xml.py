@@ -96,44 +96,37 @@ def _first_match(rules: list[RecordRule], element: etree._Element) -> str | None
 
 
 class _RecordBuilder:
-    """Turns a record element into a :class:`Record` with its line and XPath."""
+    """Turns a record element into a :class:`Record` with its line and XPath.
+
+    The XPath is exact: a step is numbered where its element is not the first of its name
+    under its parent (``/school/klas[2]/leerling[1]``); a record step always is. What was
+    parsed before a record is dropped to keep memory flat, so the elements dropped are counted
+    by name per parent, for the positions of the siblings that come after them.
+    """
 
     def __init__(self, name: str, flattener: _Flattener) -> None:
         self.name = name
         self.flattener = flattener
-        self.ordinals: dict[str, int] = {}
-        # One slot, not a dict: records come in runs under one parent, and a dict of every
-        # parent ever seen would keep them all alive. The records' path (without the ordinal)
-        # per tag, under that parent.
+        # The open elements above the records being read (the current parent and its
+        # ancestors), each with its exact path. Only those: records come in runs under one
+        # parent, and a dict of every parent ever seen would keep them all alive.
+        self.chain: dict[etree._Element, str] = {}
+        self.ordinals: dict[str, int] = {}  # a record step's path -> records there so far
+        self.dropped: dict[str, dict[str, int]] = {}  # parent's path -> name -> dropped
+        self.here: dict[str, int] = {}  # those of the current parent
         self.last_parent: etree._Element | None = None
-        self.last_keys: dict[str, str] = {}
+        self.last_keys: dict[str, str] = {}  # record tag -> its path under the current parent
         self.last_parent_pruned = False  # its ancestors' earlier siblings dropped: a plain parent
-
-    def drop(self, element: etree._Element) -> None:
-        """Clear a record that was read, and drop what was parsed before it. Under the same
-        parent as the record before, only that record (cleared) precedes it: the ancestors'
-        earlier siblings were dropped when the first record under this parent was."""
-        element.clear(keep_tail=True)  # type: ignore[call-arg]  # not in lxml-stubs
-        parent = self.last_parent  # set by record(): this element's parent
-        if self.last_parent_pruned and parent is not None:
-            while element.getprevious() is not None:
-                del parent[0]
-            return
-        record_tags = self.flattener.record_tags
-        _prune_parsed(element, record_tags)
-        # Under an enclosing record nothing is dropped: it still needs its children.
-        self.last_parent_pruned = parent is not None and parent.tag not in record_tags
 
     def record(self, element: etree._Element, kind: str) -> Record:
         tag = element.tag
         parent = element.getparent()
         if parent is not self.last_parent:
-            self.last_parent = parent
-            self.last_keys = {}
-            self.last_parent_pruned = False
+            self._enter(parent)
         key = self.last_keys.get(tag)
         if key is None:
-            key = self.last_keys[tag] = f"{self._parent_path(element)}/{self.flattener.local(tag)}"
+            parent_path = self.chain[parent] if parent is not None else ""
+            key = self.last_keys[tag] = f"{parent_path}/{self.flattener.local(tag)}"
         ordinal = self.ordinals[key] = self.ordinals.get(key, 0) + 1
         fields: dict[str, list[str]] = {}
         self.flattener.flatten(element, "", fields)
@@ -142,22 +135,68 @@ class _RecordBuilder:
             kind, fields, self.name, line if isinstance(line, int) else None, f"{key}[{ordinal}]"
         )
 
-    def _parent_path(self, element: etree._Element) -> str:
-        """The path of the element's parent, from the root (once per parent and tag)."""
-        ancestors = reversed(list(element.iterancestors()))
-        return "".join(f"/{self.flattener.local(a.tag)}" for a in ancestors)
+    def drop(self, element: etree._Element) -> None:
+        """Clear a record that was read, and drop what was parsed before it. Under the same
+        parent as the record before, only that record (cleared) precedes it: the ancestors'
+        earlier siblings were dropped when the first record under this parent was. Under an
+        enclosing record nothing is dropped: it still needs its children."""
+        element.clear(keep_tail=True)  # type: ignore[call-arg]  # not in lxml-stubs
+        parent = self.last_parent  # set by record(): this element's parent
+        if self.last_parent_pruned and parent is not None:
+            _drop_before(element, parent, self.here)
+            return
+        record_tags = self.flattener.record_tags
+        node = element
+        while (above := node.getparent()) is not None and above.tag not in record_tags:
+            _drop_before(node, above, self.dropped.setdefault(self.chain[above], {}))
+            node = above
+        self.last_parent_pruned = parent is not None and parent.tag not in record_tags
+
+    def _enter(self, parent: etree._Element | None) -> None:
+        """Records under another parent: the exact paths of it and its ancestors (those known
+        kept), and the counts of elements closed since forgotten."""
+        self.last_parent = parent
+        self.last_keys = {}
+        self.last_parent_pruned = False
+        fresh: list[etree._Element] = []  # the elements above not known yet, bottom up
+        known = parent
+        while known is not None and known not in self.chain:
+            fresh.append(known)
+            known = known.getparent()
+        chain: dict[etree._Element, str] = {}
+        if known is not None:  # the known chain from the root down to it (in that order)
+            for node, node_path in self.chain.items():
+                chain[node] = node_path
+                if node is known:
+                    break
+        path = chain[known] if known is not None else ""
+        for node in reversed(fresh):
+            path = chain[node] = (
+                f"{path}/{self.flattener.local(node.tag)}{self._position(node, path)}"
+            )
+        self.chain = chain
+        still_open = {"", *chain.values()}
+        self.ordinals = {
+            key: n for key, n in self.ordinals.items() if key.rpartition("/")[0] in still_open
+        }
+        self.dropped = {key: n for key, n in self.dropped.items() if key in still_open}
+        self.here = self.dropped.setdefault(path, {})
+
+    def _position(self, node: etree._Element, parent_path: str) -> str:
+        """``[n]`` when the node is the n-th element of its name under its parent, n > 1: those
+        dropped before it, and those still there."""
+        name = node.tag
+        before = self.dropped.get(parent_path, {}).get(name, 0)
+        before += sum(1 for _ in node.itersiblings(name, preceding=True))
+        return f"[{before + 1}]" if before else ""
 
 
-def _prune_parsed(element: etree._Element, record_tags: frozenset[str]) -> None:
-    """Drop what was parsed before this record, up to the nearest enclosing record."""
-    node = element
-    while True:
-        parent = node.getparent()
-        if parent is None or parent.tag in record_tags:
-            return  # an enclosing record still needs its own earlier children
-        while node.getprevious() is not None:
-            del parent[0]
-        node = parent
+def _drop_before(node: etree._Element, parent: etree._Element, counts: dict[str, int]) -> None:
+    """Delete the node's earlier siblings, each counted by name (``counts``: its parent's)."""
+    while (first := parent[0]) is not node:
+        name = first.tag
+        counts[name] = counts.get(name, 0) + 1
+        del parent[0]
 
 
 class _Flattener:
