@@ -17,7 +17,13 @@ from conformance.detect.names import person_name
 from conformance.model.errors import InputError
 from conformance.profiles import load_profile
 from conformance.readers import open_export
-from conformance.readers.xml import RecordRule, _Flattener, _RecordBuilder, read_xml
+from conformance.readers.xml import (
+    RecordRule,
+    _Flattener,
+    _RecordBuilder,
+    compile_rules,
+    read_xml,
+)
 
 UWLR_NS = "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
 
@@ -502,6 +508,8 @@ def _build(parent: etree._Element, node: tuple, ids: list[int]) -> None:
     if tag == "rec":
         ids.append(len(ids))
         element.set("id", str(ids[-1]))
+    else:
+        element.text = f"{tag}{len(ids)}"
     for child in children:
         _build(element, child, ids)
 
@@ -512,7 +520,8 @@ def test_an_xml_records_path_selects_that_record(forest: list[tuple]) -> None:
     """Whatever the nesting, repeated parents and elements between records: the XPath a record
     is reported at finds that record in the document (its first match, in document order,
     where an unnumbered step stands for the first element of its name), though the reader
-    dropped everything before it."""
+    dropped everything before it; and the record has all its fields, those beside or above a
+    nested record too, and none of the nested record's."""
     root = etree.Element("root")
     ids: list[int] = []
     for node in forest:
@@ -524,3 +533,86 @@ def test_an_xml_records_path_selects_that_record(forest: list[tuple]) -> None:
         found = root.xpath(record.path)
         assert found, record.path
         assert found[0].get("id") == record.fields["@id"][0], record.path
+        expected: dict[str, list[str]] = {"@id": [found[0].get("id")]}
+        _own_fields(found[0], "", expected)
+        assert record.fields == expected, record.path
+
+
+def _own_fields(element: etree._Element, prefix: str, fields: dict[str, list[str]]) -> None:
+    for child in element:
+        if child.tag != "rec":  # a nested record is a record of its own
+            fields.setdefault(prefix + child.tag, []).append(child.text)
+            _own_fields(child, f"{prefix}{child.tag}/", fields)
+
+
+def _records(data: bytes, rules: list[RecordRule]) -> list[tuple[str, dict, str]]:
+    return [(r.kind, r.fields, r.path) for r in read_xml(io.BytesIO(data), "t.xml", rules)]
+
+
+def test_an_element_named_like_a_record_but_not_one_is_a_field_with_its_attributes() -> None:
+    """A <leerling> under <groep> is no record where the profile places them under <school>:
+    its text and its attributes belong to the groep record, or a BSN there goes unseen."""
+    data = (
+        b'<school><groep><naam>G1</naam><leerling bsn="123456782">Jan Jansen</leerling></groep>'
+        b"<leerling><naam>Piet</naam></leerling></school>"
+    )
+    rules = compile_rules({"groep": "/school/groep", "leerling": "/school/leerling"}, {})
+    assert _records(data, rules) == [
+        (
+            "groep",
+            {"naam": ["G1"], "leerling": ["Jan Jansen"], "leerling/@bsn": ["123456782"]},
+            "/school/groep[1]",
+        ),
+        ("leerling", {"naam": ["Piet"]}, "/school/leerling[1]"),
+    ]
+
+
+def test_an_enclosing_record_keeps_its_fields_beside_a_nested_record_further_down() -> None:
+    """Reading the nested <adres> must not drop what precedes it inside <adressen>: those are
+    the enclosing leerling's fields, read when it ends."""
+    data = (
+        b"<school><leerling><adressen><soort>woon</soort><naam>Jan Jansen</naam>"
+        b'<adres s="x"/><plaats>Ede</plaats></adressen></leerling></school>'
+    )
+    rules = [RecordRule("leerling", "leerling", None), RecordRule("adres", "adres", None)]
+    assert _records(data, rules) == [
+        ("adres", {"@s": ["x"]}, "/school/leerling/adressen/adres[1]"),
+        (
+            "leerling",
+            {
+                "adressen/soort": ["woon"],
+                "adressen/naam": ["Jan Jansen"],
+                "adressen/plaats": ["Ede"],
+            },
+            "/school/leerling[1]",
+        ),
+    ]
+
+
+def test_positions_count_elements_by_local_name_as_the_steps_are_written() -> None:
+    """Steps are written by local name, so <p:g> and <q:g> under one parent are g[1] and g[2],
+    whether the first was dropped already or is still in the tree."""
+    data = (
+        b'<root xmlns:p="urn:p" xmlns:q="urn:q"><p:g><rec id="1"/><rec id="2"/></p:g>'
+        b'<q:g><rec id="3"/></q:g><g><rec id="4"/></g></root>'
+    )
+    paths = [path for _, _, path in _records(data, [RecordRule("rec", "rec", None)])]
+    assert paths == ["/root/g/rec[1]", "/root/g/rec[2]", "/root/g[2]/rec[1]", "/root/g[3]/rec[1]"]
+
+
+def test_the_counts_behind_positions_are_forgotten_with_their_parents() -> None:
+    """Memory stays flat over many parents: the record ordinals and dropped-element counts of
+    a parent that has closed are not kept once records move on to another."""
+    groups = b"".join(b"<klas><x/><rec/><rec/></klas>" for _ in range(500))
+    data = b"<root><school>" + groups + b"</school><school>" + groups + b"</school></root>"
+    tag = "rec"
+    builder = _RecordBuilder("t.xml", _Flattener(frozenset({tag})))
+    largest = 0
+    paths = []
+    for _, element in etree.iterparse(io.BytesIO(data), events=("end",), tag=tag):
+        paths.append(builder.record(element, "rec").path)
+        builder.drop(element)
+        largest = max(largest, len(builder.ordinals), len(builder.dropped), len(builder.here))
+    assert largest <= 4
+    assert paths[-1] == "/root/school[2]/klas[500]/rec[2]"
+    assert paths[1001] == "/root/school[2]/klas/rec[2]"

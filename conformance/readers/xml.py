@@ -139,18 +139,19 @@ class _RecordBuilder:
         """Clear a record that was read, and drop what was parsed before it. Under the same
         parent as the record before, only that record (cleared) precedes it: the ancestors'
         earlier siblings were dropped when the first record under this parent was. Under an
-        enclosing record nothing is dropped: it still needs its children."""
+        enclosing record (at any depth) nothing is dropped: it still needs its children."""
         element.clear(keep_tail=True)  # type: ignore[call-arg]  # not in lxml-stubs
         parent = self.last_parent  # set by record(): this element's parent
         if self.last_parent_pruned and parent is not None:
             _drop_before(element, parent, self.here)
             return
-        record_tags = self.flattener.record_tags
+        if next(element.iterancestors(*self.flattener.record_tags), None) is not None:
+            return  # inside an enclosing record: all of it, to its last field, is still to read
         node = element
-        while (above := node.getparent()) is not None and above.tag not in record_tags:
+        while (above := node.getparent()) is not None:
             _drop_before(node, above, self.dropped.setdefault(self.chain[above], {}))
             node = above
-        self.last_parent_pruned = parent is not None and parent.tag not in record_tags
+        self.last_parent_pruned = parent is not None
 
     def _enter(self, parent: etree._Element | None) -> None:
         """Records under another parent: the exact paths of it and its ancestors (those known
@@ -185,9 +186,17 @@ class _RecordBuilder:
     def _position(self, node: etree._Element, parent_path: str) -> str:
         """``[n]`` when the node is the n-th element of its name under its parent, n > 1: those
         dropped before it, and those still there."""
-        name = node.tag
-        before = self.dropped.get(parent_path, {}).get(name, 0)
-        before += sum(1 for _ in node.itersiblings(name, preceding=True))
+        local = self.flattener.local
+        name = local(node.tag)
+        # By local name, as the steps are written and record ordinals counted: in a document
+        # mixing namespaces, p:g and q:g are both steps "g".
+        counts = self.dropped.get(parent_path, {})
+        before = sum(n for tag, n in counts.items() if local(tag) == name)
+        before += sum(
+            1
+            for sibling in node.itersiblings(etree.Element, preceding=True)
+            if local(sibling.tag) == name
+        )
         return f"[{before + 1}]" if before else ""
 
 
@@ -239,7 +248,6 @@ class _Flattener:
                     fields[path] = [text]
                 else:
                     found.append(text)
-        record_tags = self.record_tags
         # Elements only (no comments, PIs or entity nodes), selected in C.
         for child in element.iterchildren(etree.Element):
             tag = child.tag
@@ -251,10 +259,9 @@ class _Flattener:
                     fields[path] = [content]
                 else:
                     found.append(content)
-            if len(child):
-                self.flatten(child, path + "/", fields)
-            elif child.keys() and tag not in record_tags:
-                # (a nested record was read and cleared before its enclosing one ends)
+            # (a nested record, read before its enclosing one ends, was cleared: no children,
+            # no attributes, nothing to add here)
+            if len(child) or child.keys():
                 self.flatten(child, path + "/", fields)
 
 
