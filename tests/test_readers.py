@@ -15,6 +15,7 @@ from lxml import etree
 
 from conformance.detect.names import person_name
 from conformance.model.errors import InputError
+from conformance.model.records import Record
 from conformance.profiles import load_profile
 from conformance.readers import open_export
 from conformance.readers.xml import (
@@ -601,8 +602,8 @@ def test_positions_count_elements_by_local_name_as_the_steps_are_written() -> No
 
 
 def test_the_counts_behind_positions_are_forgotten_with_their_parents() -> None:
-    """Memory stays flat over many parents: the record ordinals and dropped-element counts of
-    a parent that has closed are not kept once records move on to another."""
+    """Memory stays flat over many parents: the dropped-element counts and paths of a parent
+    that has closed are not kept once records move on to another."""
     groups = b"".join(b"<klas><x/><rec/><rec/></klas>" for _ in range(500))
     data = b"<root><school>" + groups + b"</school><school>" + groups + b"</school></root>"
     tag = "rec"
@@ -612,7 +613,40 @@ def test_the_counts_behind_positions_are_forgotten_with_their_parents() -> None:
     for _, element in etree.iterparse(io.BytesIO(data), events=("end",), tag=tag):
         paths.append(builder.record(element, "rec").path)
         builder.drop(element)
-        largest = max(largest, len(builder.ordinals), len(builder.dropped), len(builder.here))
+        largest = max(largest, len(builder.dropped), len(builder.here), len(builder.chain))
     assert largest <= 4
     assert paths[-1] == "/root/school[2]/klas[500]/rec[2]"
     assert paths[1001] == "/root/school[2]/klas/rec[2]"
+
+
+def test_a_record_step_counts_every_element_of_its_name() -> None:
+    """``rec[1]`` selects the first element named rec under its parent, so a <p:rec> that is no
+    record still counts, dropped already or not."""
+    data = (
+        b'<root xmlns:p="urn:p"><p:rec/><rec id="1"/><p:g><rec id="2"/></p:g>'
+        b'<g><p:rec/><rec id="3"/><p:rec/><rec id="4"/></g></root>'
+    )
+    paths = [path for _, _, path in _records(data, [RecordRule("rec", "rec", None)])]
+    assert paths == ["/root/rec[2]", "/root/g/rec[1]", "/root/g[2]/rec[2]", "/root/g[2]/rec[4]"]
+
+
+def test_records_inside_an_enclosing_record_are_dropped_once_read() -> None:
+    """An enclosing record keeps its own fields until it ends, but not the records inside it:
+    in a <groep> of 2,000 pupils no pupil read stays in the tree."""
+    pupils = b"".join(b'<leerling key="%d"><naam>N</naam></leerling>' % i for i in range(2000))
+    data = b"<root><groep><naam>G</naam><leerlingen>" + pupils + b"</leerlingen></groep></root>"
+    tags = frozenset({"groep", "leerling"})
+    builder = _RecordBuilder("t.xml", _Flattener(tags))
+    largest = 0
+    read: list[Record] = []
+    for _, element in etree.iterparse(io.BytesIO(data), events=("end",), tag=list(tags)):
+        if element.tag == "leerling":  # what is left before it: the groep's <naam> alone
+            largest = max(largest, int(element.xpath("count(preceding::*)")))
+        read.append(builder.record(element, str(element.tag)))
+        builder.drop(element)
+    assert largest == 1
+    assert [r.path for r in read[-2:]] == [
+        "/root/groep/leerlingen/leerling[2000]",
+        "/root/groep[1]",
+    ]
+    assert read[-1].fields == {"naam": ["G"]}

@@ -99,9 +99,11 @@ class _RecordBuilder:
     """Turns a record element into a :class:`Record` with its line and XPath.
 
     The XPath is exact: a step is numbered where its element is not the first of its name
-    under its parent (``/school/klas[2]/leerling[1]``); a record step always is. What was
-    parsed before a record is dropped to keep memory flat, so the elements dropped are counted
-    by name per parent, for the positions of the siblings that come after them.
+    under its parent (``/school/klas[2]/leerling[1]``); a record step always is. Names are
+    local names, as the steps are written: in a document mixing namespaces, ``p:g`` and
+    ``q:g`` are both steps ``g``. What was parsed before a record is dropped to keep memory
+    flat, so the elements dropped are counted by tag per parent, for the positions of the
+    siblings that come after them.
     """
 
     def __init__(self, name: str, flattener: _Flattener) -> None:
@@ -111,11 +113,12 @@ class _RecordBuilder:
         # ancestors), each with its exact path. Only those: records come in runs under one
         # parent, and a dict of every parent ever seen would keep them all alive.
         self.chain: dict[etree._Element, str] = {}
-        self.ordinals: dict[str, int] = {}  # a record step's path -> records there so far
-        self.dropped: dict[str, dict[str, int]] = {}  # parent's path -> name -> dropped
+        self.dropped: dict[str, dict[str, int]] = {}  # parent's path -> tag -> dropped
         self.here: dict[str, int] = {}  # those of the current parent
+        self.here_tags = 0  # how many tags `here` had when `alike` was made
+        self.alike: dict[str, list[str]] = {}  # record tag -> the tags in `here` of its name
         self.last_parent: etree._Element | None = None
-        self.last_keys: dict[str, str] = {}  # record tag -> its path under the current parent
+        self.last_steps: dict[str, str] = {}  # record tag -> its unnumbered step's path
         self.last_parent_pruned = False  # its ancestors' earlier siblings dropped: a plain parent
 
     def record(self, element: etree._Element, kind: str) -> Record:
@@ -123,41 +126,56 @@ class _RecordBuilder:
         parent = element.getparent()
         if parent is not self.last_parent:
             self._enter(parent)
-        key = self.last_keys.get(tag)
-        if key is None:
+        step = self.last_steps.get(tag)
+        if step is None:
             parent_path = self.chain[parent] if parent is not None else ""
-            key = self.last_keys[tag] = f"{parent_path}/{self.flattener.local(tag)}"
-        ordinal = self.ordinals[key] = self.ordinals.get(key, 0) + 1
+            step = self.last_steps[tag] = f"{parent_path}/{self.flattener.local(tag)}"
+        if self.last_parent_pruned and parent is not None:
+            # Under this parent only the record before (cleared) and what came after it
+            # precede this one: drop them, and the count of those dropped is its position.
+            _drop_before(element, parent, self.here)
+            before = self._dropped_alike(tag)
+        else:
+            before = self._count_before(element, step.rpartition("/")[0])
         fields: dict[str, list[str]] = {}
         self.flattener.flatten(element, "", fields)
         line = element.sourceline  # lxml-stubs type it as Ellipsis; it is an int or None
         return Record(
-            kind, fields, self.name, line if isinstance(line, int) else None, f"{key}[{ordinal}]"
+            kind,
+            fields,
+            self.name,
+            line if isinstance(line, int) else None,
+            f"{step}[{before + 1}]",
         )
 
     def drop(self, element: etree._Element) -> None:
         """Clear a record that was read, and drop what was parsed before it. Under the same
-        parent as the record before, only that record (cleared) precedes it: the ancestors'
-        earlier siblings were dropped when the first record under this parent was. Under an
-        enclosing record (at any depth) nothing is dropped: it still needs its children."""
+        parent as the record before, that was done when it was read: the ancestors' earlier
+        siblings went with the first record under this parent. Under an enclosing record (at
+        any depth) only the record itself goes: the enclosing one still needs its other
+        children."""
         element.clear(keep_tail=True)  # type: ignore[call-arg]  # not in lxml-stubs
         parent = self.last_parent  # set by record(): this element's parent
-        if self.last_parent_pruned and parent is not None:
-            _drop_before(element, parent, self.here)
+        if self.last_parent_pruned or parent is None:
             return
         if next(element.iterancestors(*self.flattener.record_tags), None) is not None:
-            return  # inside an enclosing record: all of it, to its last field, is still to read
+            # Inside an enclosing record, which needs its other children, but not this one:
+            # cleared, it holds none of its fields. It has ended, so the parser is done with it.
+            parent.remove(element)
+            tag = element.tag
+            self.here[tag] = self.here.get(tag, 0) + 1
+            return
         node = element
         while (above := node.getparent()) is not None:
             _drop_before(node, above, self.dropped.setdefault(self.chain[above], {}))
             node = above
-        self.last_parent_pruned = parent is not None
+        self.last_parent_pruned = True
 
     def _enter(self, parent: etree._Element | None) -> None:
         """Records under another parent: the exact paths of it and its ancestors (those known
         kept), and the counts of elements closed since forgotten."""
         self.last_parent = parent
-        self.last_keys = {}
+        self.last_steps = {}
         self.last_parent_pruned = False
         fresh: list[etree._Element] = []  # the elements above not known yet, bottom up
         known = parent
@@ -172,32 +190,38 @@ class _RecordBuilder:
                     break
         path = chain[known] if known is not None else ""
         for node in reversed(fresh):
-            path = chain[node] = (
-                f"{path}/{self.flattener.local(node.tag)}{self._position(node, path)}"
-            )
+            before = self._count_before(node, path)
+            step = f"{path}/{self.flattener.local(node.tag)}"
+            path = chain[node] = f"{step}[{before + 1}]" if before else step
         self.chain = chain
         still_open = {"", *chain.values()}
-        self.ordinals = {
-            key: n for key, n in self.ordinals.items() if key.rpartition("/")[0] in still_open
-        }
         self.dropped = {key: n for key, n in self.dropped.items() if key in still_open}
         self.here = self.dropped.setdefault(path, {})
+        self.here_tags = -1  # `alike` to be made again
 
-    def _position(self, node: etree._Element, parent_path: str) -> str:
-        """``[n]`` when the node is the n-th element of its name under its parent, n > 1: those
-        dropped before it, and those still there."""
+    def _count_before(self, node: etree._Element, parent_path: str) -> int:
+        """How many elements of the node's name precede it under its parent: those dropped,
+        and those still there."""
         local = self.flattener.local
         name = local(node.tag)
-        # By local name, as the steps are written and record ordinals counted: in a document
-        # mixing namespaces, p:g and q:g are both steps "g".
         counts = self.dropped.get(parent_path, {})
         before = sum(n for tag, n in counts.items() if local(tag) == name)
-        before += sum(
-            1
-            for sibling in node.itersiblings(etree.Element, preceding=True)
-            if local(sibling.tag) == name
-        )
-        return f"[{before + 1}]" if before else ""
+        # "{*}name": that local name in any namespace or none, filtered in C
+        return before + sum(1 for _ in node.itersiblings("{*}" + name, preceding=True))
+
+    def _dropped_alike(self, tag: str) -> int:
+        """How many elements of the tag's local name were dropped under the current parent
+        (the tags of that name looked up again only when a new tag was dropped there)."""
+        here = self.here
+        if len(here) != self.here_tags:
+            self.here_tags = len(here)
+            self.alike = {}
+        tags = self.alike.get(tag)
+        if tags is None:
+            local = self.flattener.local
+            name = local(tag)
+            tags = self.alike[tag] = [known for known in here if local(known) == name]
+        return here[tags[0]] if len(tags) == 1 else sum(here[known] for known in tags)
 
 
 def _drop_before(node: etree._Element, parent: etree._Element, counts: dict[str, int]) -> None:
