@@ -650,3 +650,29 @@ def test_records_inside_an_enclosing_record_are_dropped_once_read() -> None:
         "/root/groep[1]",
     ]
     assert read[-1].fields == {"naam": ["G"]}
+
+
+def test_an_element_named_like_a_record_but_not_one_does_not_keep_what_is_under_it() -> None:
+    """<leerling> under <groep> is no record where the profile places them under <school>, so
+    it encloses nothing: the <adres> records in it are read with everything before them
+    dropped, as anywhere else."""
+    groups = b"".join(
+        b'<groep><leerling><naam>x</naam><adres s="%d"/></leerling></groep>' % i
+        for i in range(1000)
+    )
+    data = b"<school>" + groups + b"</school>"
+    rules = [RecordRule("leerling", "leerling", ("school",)), RecordRule("adres", "adres", None)]
+    assert len(list(read_xml(io.BytesIO(data), "t.xml", rules))) == 1000
+    builder = _RecordBuilder(
+        "t.xml",
+        _Flattener(frozenset({"leerling", "adres"})),
+        lambda e: next((r.kind for r in rules if r.tag == e.tag and r.matches(e)), None),
+    )
+    kept = 0
+    for _, element in etree.iterparse(io.BytesIO(data), events=("end",), tag=["adres"]):
+        kept = max(kept, int(element.xpath("count(preceding::*)")))
+        builder.record(element, "adres")
+        builder.drop(element)
+    # the <naam> beside it, and the groep before with what is left of it: <leerling>, the
+    # cleared <adres>; not the 999 groeps before
+    assert kept == 4

@@ -13,7 +13,7 @@ expanding one is XXE or an entity bomb. A bare ``<!DOCTYPE leerlingen>`` is harm
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -73,7 +73,11 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
         by_tag.setdefault(rule.tag, []).append(rule)
     # The common rule, ``//name``, matches every element with its tag: no per-record test.
     anywhere = {tag: found[0].kind for tag, found in by_tag.items() if found[0].ancestors is None}
-    builder = _RecordBuilder(name, _Flattener(frozenset(by_tag)))
+
+    def kind_of(element: etree._Element) -> str | None:
+        return anywhere.get(element.tag) or _first_match(by_tag[element.tag], element)
+
+    builder = _RecordBuilder(name, _Flattener(frozenset(by_tag)), kind_of)
     events = etree.iterparse(stream, events=("end",), tag=list(by_tag), **_PARSER_OPTIONS)
     checked = False
     try:
@@ -81,7 +85,7 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
             if not checked:
                 refuse_doctype(element.getroottree(), name)
                 checked = True
-            kind = anywhere.get(element.tag) or _first_match(by_tag[element.tag], element)
+            kind = kind_of(element)
             if kind is not None:
                 yield builder.record(element, kind)
                 builder.drop(element)
@@ -106,9 +110,17 @@ class _RecordBuilder:
     siblings that come after them.
     """
 
-    def __init__(self, name: str, flattener: _Flattener) -> None:
+    def __init__(
+        self,
+        name: str,
+        flattener: _Flattener,
+        kind_of: Callable[[etree._Element], str | None] | None = None,
+    ) -> None:
         self.name = name
         self.flattener = flattener
+        # Which elements with a record's tag are records (a rule may name their ancestors);
+        # without rules, all of them.
+        self.kind_of = kind_of or (lambda _: "record")
         # The open elements above the records being read (the current parent and its
         # ancestors), each with its exact path. Only those: records come in runs under one
         # parent, and a dict of every parent ever seen would keep them all alive.
@@ -158,7 +170,8 @@ class _RecordBuilder:
         parent = self.last_parent  # set by record(): this element's parent
         if self.last_parent_pruned or parent is None:
             return
-        if next(element.iterancestors(*self.flattener.record_tags), None) is not None:
+        enclosing = element.iterancestors(*self.flattener.record_tags)
+        if any(self.kind_of(above) is not None for above in enclosing):
             # Inside an enclosing record, which needs its other children, but not this one:
             # cleared, it holds none of its fields. It has ended, so the parser is done with it.
             parent.remove(element)
