@@ -590,15 +590,29 @@ def test_an_enclosing_record_keeps_its_fields_beside_a_nested_record_further_dow
     ]
 
 
-def test_positions_count_elements_by_local_name_as_the_steps_are_written() -> None:
-    """Steps are written by local name, so <p:g> and <q:g> under one parent are g[1] and g[2],
-    whether the first was dropped already or is still in the tree."""
-    data = (
-        b'<root xmlns:p="urn:p" xmlns:q="urn:q"><p:g><rec id="1"/><rec id="2"/></p:g>'
-        b'<q:g><rec id="3"/></q:g><g><rec id="4"/></g></root>'
-    )
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param(  # parents: p:g and q:g under one parent are g[1] and g[2]
+            b'<root xmlns:p="urn:p" xmlns:q="urn:q"><p:g><rec id="1"/><rec id="2"/></p:g>'
+            b'<q:g><rec id="3"/></q:g><g><rec id="4"/></g></root>',
+            ["/root/g/rec[1]", "/root/g/rec[2]", "/root/g[2]/rec[1]", "/root/g[3]/rec[1]"],
+            id="parent-steps",
+        ),
+        pytest.param(  # records: a <p:rec> that is no record still counts
+            b'<root xmlns:p="urn:p"><p:rec/><rec id="1"/><p:g><rec id="2"/></p:g>'
+            b'<g><p:rec/><rec id="3"/><p:rec/><rec id="4"/></g></root>',
+            ["/root/rec[2]", "/root/g/rec[1]", "/root/g[2]/rec[2]", "/root/g[2]/rec[4]"],
+            id="record-steps",
+        ),
+    ],
+)
+def test_steps_count_the_elements_of_their_local_name(data: bytes, expected: list[str]) -> None:
+    """Steps are written by local name, so ``rec[n]`` is the n-th element of that local name
+    under its parent, whatever its namespace, whether a record or not, and whether those
+    before it were dropped already or are still in the tree."""
     paths = [path for _, _, path in _records(data, [RecordRule("rec", "rec", None)])]
-    assert paths == ["/root/g/rec[1]", "/root/g/rec[2]", "/root/g[2]/rec[1]", "/root/g[3]/rec[1]"]
+    assert paths == expected
 
 
 def test_the_counts_behind_positions_are_forgotten_with_their_parents() -> None:
@@ -617,17 +631,6 @@ def test_the_counts_behind_positions_are_forgotten_with_their_parents() -> None:
     assert largest <= 4
     assert paths[-1] == "/root/school[2]/klas[500]/rec[2]"
     assert paths[1001] == "/root/school[2]/klas/rec[2]"
-
-
-def test_a_record_step_counts_every_element_of_its_name() -> None:
-    """``rec[1]`` selects the first element named rec under its parent, so a <p:rec> that is no
-    record still counts, dropped already or not."""
-    data = (
-        b'<root xmlns:p="urn:p"><p:rec/><rec id="1"/><p:g><rec id="2"/></p:g>'
-        b'<g><p:rec/><rec id="3"/><p:rec/><rec id="4"/></g></root>'
-    )
-    paths = [path for _, _, path in _records(data, [RecordRule("rec", "rec", None)])]
-    assert paths == ["/root/rec[2]", "/root/g/rec[1]", "/root/g[2]/rec[2]", "/root/g[2]/rec[4]"]
 
 
 def test_records_inside_an_enclosing_record_are_dropped_once_read() -> None:
