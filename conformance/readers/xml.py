@@ -85,9 +85,10 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
             if not checked:
                 refuse_doctype(element.getroottree(), name)
                 checked = True
-            kind = kind_of(element)
+            tag = element.tag  # (kind_of, inlined: a call a record costs more than it does)
+            kind = anywhere.get(tag) or _first_match(by_tag[tag], element)
             if kind is not None:
-                yield builder.record(element, kind)
+                yield builder.record(element, kind, tag)
                 builder.drop(element)
         if not checked and events.root is not None:  # no record: still say what is wrong
             refuse_doctype(events.root.getroottree(), name)
@@ -133,8 +134,8 @@ class _RecordBuilder:
         self.last_steps: dict[str, str] = {}  # record tag -> its unnumbered step's path
         self.last_parent_pruned = False  # its ancestors' earlier siblings dropped: a plain parent
 
-    def record(self, element: etree._Element, kind: str) -> Record:
-        tag = element.tag
+    def record(self, element: etree._Element, kind: str, tag: str | None = None) -> Record:
+        tag = element.tag if tag is None else tag
         parent = element.getparent()
         if parent is not self.last_parent:
             self._enter(parent)
