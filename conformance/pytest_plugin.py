@@ -32,11 +32,10 @@ import pytest
 from conformance import certify
 from conformance.model.errors import UserError
 from conformance.model.findings import Finding
-from conformance.model.report import Certification, Report, RequirementResult
+from conformance.model.report import NO_INPUT, Certification, Report, RequirementResult
 from conformance.model.requirements import CATALOGUE
 from conformance.model.verdict import Verdict
 
-NO_INPUT = "—"  # the input of a requirement no check examined (and of an input-less run)
 OPTION = "--conformance-config"
 INI = "conformance_config"
 MARKER = "conformance"
@@ -239,20 +238,10 @@ class ConformanceItem(pytest.Item):
 # --- which items, with which outcome -------------------------------------------------------
 
 
-def input_names(report: Report) -> list[str]:
-    """The inputs read, then any other input a finding names (a probe's base URL)."""
-    names = [info.name for info in report.inputs]
-    for result in report.requirements:
-        for finding in (*result.findings, *result.waived):
-            if finding.location.input not in names:
-                names.append(finding.location.input)
-    return names or [NO_INPUT]
-
-
 def cases(report: Report) -> Iterator[tuple[RequirementResult, str, Expected]]:
     """Every requirement × input with what its item does; a requirement no check examined is
     one skipped item at ``—`` (it has nothing to say about any input)."""
-    names = input_names(report)
+    names = report.input_names()
     for result in report.requirements:
         if not result.checked:
             why = result.reason or "not examined"

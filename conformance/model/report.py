@@ -79,6 +79,9 @@ class Signature:
     value: str  # base64
 
 
+NO_INPUT = "—"  # the input of a requirement no check examined (and of an input-less run)
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     tool_version: str
@@ -94,3 +97,14 @@ class Report:
     waivers: tuple[WaiverRecord, ...] = field(default=())
     certification: Certification | None = None  # None: not a `certify` run
     signature: Signature | None = None
+
+    def input_names(self) -> list[str]:
+        """The inputs read, then any other input a finding names (a probe's base URL); for a
+        run without either, :data:`NO_INPUT`. What the JUnit report and the pytest plugin each
+        give a case per requirement for."""
+        names = [info.name for info in self.inputs]
+        for result in self.requirements:
+            for finding in (*result.findings, *result.waived):
+                if finding.location.input not in names:
+                    names.append(finding.location.input)
+        return names or [NO_INPUT]

@@ -18,11 +18,9 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from conformance.model.findings import Finding
-from conformance.model.report import Report, RequirementResult
+from conformance.model.report import NO_INPUT, Report, RequirementResult
 from conformance.model.requirements import CATALOGUE
 from conformance.model.verdict import Verdict
-
-NO_INPUT = "—"  # the input of a requirement no check examined (and of an input-less run)
 
 # Characters XML 1.0 cannot carry; lxml refuses them, so they become U+FFFD instead.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -87,23 +85,13 @@ def _reproduce(report: Report) -> str:
     return f"reproduce: {report.command}" if report.command else ""
 
 
-def input_names(report: Report) -> list[str]:
-    """The inputs read, then any other input a finding names (a probe's base URL)."""
-    names = [info.name for info in report.inputs]
-    for result in report.requirements:
-        for finding in (*result.findings, *result.waived):
-            if finding.location.input not in names:
-                names.append(finding.location.input)
-    return names or [NO_INPUT]
-
-
 def _cases(report: Report, result: RequirementResult) -> Iterator[etree._Element]:
     if not result.checked:
         case = _case(result, NO_INPUT)
         _child(case, "skipped", result.reason or "not examined by these inputs")
         yield case
         return
-    names = input_names(report)
+    names = report.input_names()
     unlisted = _fails_without_listed_findings(result)
     for index, name in enumerate(names):
         case = _case(result, name)
