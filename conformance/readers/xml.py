@@ -133,6 +133,11 @@ class _RecordBuilder:
         self.last_parent: etree._Element | None = None
         self.last_steps: dict[str, str] = {}  # record tag -> its unnumbered step's path
         self.last_parent_pruned = False  # its ancestors' earlier siblings dropped: a plain parent
+        # Records read inside an enclosing record and not dropped yet: one per open parent.
+        self.nested: set[etree._Element] = set()
+        # open parent -> local name -> the last element counted there and its count before
+        # it: the next one's count goes on from it, not from the parent's first child
+        self.counted: dict[etree._Element, dict[str, tuple[etree._Element, int]]] = {}
 
     def record(self, element: etree._Element, kind: str, tag: str | None = None) -> Record:
         tag = element.tag if tag is None else tag
@@ -173,17 +178,33 @@ class _RecordBuilder:
             return
         enclosing = element.iterancestors(*self.flattener.record_tags)
         if any(self.kind_of(above) is not None for above in enclosing):
-            # Inside an enclosing record, which needs its other children, but not this one:
-            # cleared, it holds none of its fields. It has ended, so the parser is done with it.
-            parent.remove(element)
-            tag = element.tag
-            self.here[tag] = self.here.get(tag, 0) + 1
+            self._drop_nested(element, parent)
             return
+        self.nested.clear()  # no enclosing record open: those read inside one went with it
         node = element
         while (above := node.getparent()) is not None:
             _drop_before(node, above, self.dropped.setdefault(self.chain[above], {}))
             node = above
         self.last_parent_pruned = True
+
+    def _drop_nested(self, element: etree._Element, parent: etree._Element) -> None:
+        """Inside an enclosing record, which needs its other children, drop the records read
+        before this one under the same parent: cleared, they hold none of its fields. Not
+        this one: its tail may not be parsed yet, and libxml2 would go on writing it into
+        whatever precedes it (a wrong field, or a corrupted heap); theirs are complete, as
+        is all of those under a parent that has ended since."""
+        for earlier in list(self.nested):
+            above = earlier.getparent()
+            if above is not parent and above in self.chain:
+                continue  # under a parent still open, where more may come after it
+            self.nested.discard(earlier)
+            if above is None:
+                continue  # cleared with a record read since
+            above.remove(earlier)  # its parent is this one's, or has ended: all parsed
+            if above is parent:  # counted for the positions of those after it
+                tag = earlier.tag
+                self.here[tag] = self.here.get(tag, 0) + 1
+        self.nested.add(element)
 
     def _enter(self, parent: etree._Element | None) -> None:
         """Records under another parent: the exact paths of it and its ancestors (those known
@@ -212,16 +233,28 @@ class _RecordBuilder:
         self.dropped = {key: n for key, n in self.dropped.items() if key in still_open}
         self.here = self.dropped.setdefault(path, {})
         self.here_tags = -1  # `alike` to be made again
+        self.counted = {node: memo for node, memo in self.counted.items() if node in chain}
 
     def _count_before(self, node: etree._Element, parent_path: str) -> int:
         """How many elements of the node's name precede it under its parent: those dropped,
-        and those still there."""
+        and those still there — or, where an earlier one of its name was counted and is still
+        there, its count and those since (under an enclosing record nothing is pruned, and
+        counting from the first child each time would take the square of its length)."""
         local = self.flattener.local
         name = local(node.tag)
-        counts = self.dropped.get(parent_path, {})
-        before = sum(n for tag, n in counts.items() if local(tag) == name)
-        # "{*}name": that local name in any namespace or none, filtered in C
-        return before + sum(1 for _ in node.itersiblings("{*}" + name, preceding=True))
+        parent = node.getparent()
+        memo = self.counted.setdefault(parent, {}) if parent is not None else {}
+        last, last_before = memo.get(name, (None, 0))
+        before = None if last is None else _count_back_to(node, last, name, local)
+        if before is not None:
+            before += last_before
+        else:
+            counts = self.dropped.get(parent_path, {})
+            before = sum(n for tag, n in counts.items() if local(tag) == name)
+            # "{*}name": that local name in any namespace or none, filtered in C
+            before += sum(1 for _ in node.itersiblings("{*}" + name, preceding=True))
+        memo[name] = (node, before)
+        return before
 
     def _dropped_alike(self, tag: str) -> int:
         """How many elements of the tag's local name were dropped under the current parent
@@ -236,6 +269,24 @@ class _RecordBuilder:
             name = local(tag)
             tags = self.alike[tag] = [known for known in here if local(known) == name]
         return here[tags[0]] if len(tags) == 1 else sum(here[known] for known in tags)
+
+
+def _count_back_to(
+    node: etree._Element, last: etree._Element, name: str, local: Callable[[str], str]
+) -> int | None:
+    """How many elements of the local name from ``last`` (itself included) up to the node,
+    or None when ``last`` is no longer before it. Stepping back by ``getprevious``: lxml's
+    filtered sibling iterator takes time growing with the parent's children while parsing."""
+    seen = 0
+    sibling = node.getprevious()
+    while sibling is not None:
+        tag = sibling.tag
+        if isinstance(tag, str) and local(tag) == name:
+            seen += 1
+            if sibling is last:
+                return seen
+        sibling = sibling.getprevious()
+    return None
 
 
 def _drop_before(node: etree._Element, parent: etree._Element, counts: dict[str, int]) -> None:
