@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from faker.providers.person.nl_NL import Provider as NlNames
@@ -20,6 +21,7 @@ from conformance.model.errors import InputError
 from conformance.model.records import Record
 from conformance.profiles import load_profile
 from conformance.readers import open_export
+from conformance.readers import xml as xml_reader
 from conformance.readers.xml import (
     RecordRule,
     _Flattener,
@@ -749,3 +751,59 @@ def test_an_enclosing_records_nested_ones_are_not_all_held(body: bytes) -> None:
         builder.drop(element)
         waiting = max(waiting, len(builder.nested))
     assert waiting <= 2
+
+
+@pytest.mark.parametrize(
+    ("body", "rules"),
+    [
+        pytest.param(
+            b"<x/><o/><y/>",
+            [
+                RecordRule("rec", "rec", None),
+                RecordRule("x", "x", None),
+                RecordRule("y", "y", None),
+            ],
+            id="two-names-alternating",
+        ),
+        pytest.param(b"<o/><rec><rec/></rec>", [RecordRule("rec", "rec", None)], id="two-deep"),
+        pytest.param(b"<item><o/><rec/></item>", [RecordRule("rec", "rec", None)], id="wrapped"),
+    ],
+)
+def test_positions_inside_an_enclosing_record_go_on_from_the_last_counted(
+    body: bytes, rules: list[RecordRule], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside an enclosing record nothing is pruned, so a position counted from the parent's
+    first child each time takes the square of its length: it goes on from the last element
+    of its name counted there, which is kept until the next one is (and is found again)."""
+    found: list[int | None] = []
+    count_back_to = xml_reader._count_back_to
+
+    def counting(*args: Any) -> int | None:
+        found.append(count_back_to(*args))
+        return found[-1]
+
+    monkeypatch.setattr(xml_reader, "_count_back_to", counting)
+    data = b"<root><rec><a>1</a>" + body * 500 + b"</rec></root>"
+    root = etree.fromstring(data)
+    records = list(read_xml(io.BytesIO(data), "t.xml", rules))
+    selected = {root.xpath(r.path)[0] for r in records}  # each path finds its own element
+    assert selected == set(root.iter(*{r.tag for r in rules}))
+    assert len(records) == len(selected)
+    assert found.count(None) <= 3  # counted from the first child: only where nothing was
+
+
+def test_wrappers_dropped_under_a_parent_are_not_remembered_for_counting() -> None:
+    """Each record in a wrapper of its own name: the wrappers before are dropped, and the
+    counts remembered under their parent must not keep them (and all under them) alive."""
+    data = (
+        b"<root>"
+        + b"".join(b"<w%d><rec/><junk>%s</junk></w%d>" % (i, b"j" * 100, i) for i in range(2000))
+        + b"</root>"
+    )
+    builder = _RecordBuilder("t.xml", _Flattener(frozenset({"rec"})))
+    remembered = 0
+    for _, element in etree.iterparse(io.BytesIO(data), events=("end",), tag="rec"):
+        builder.record(element, "rec")
+        builder.drop(element)
+        remembered = max(remembered, sum(map(len, builder.counted.values())))
+    assert remembered <= 3

@@ -34,6 +34,9 @@ _PARSER_OPTIONS: dict[str, Any] = {
 }
 _DISCOVERY_BYTES = 1 << 20
 _ANY_DEPTH = "//"
+# Names and field paths remembered at most: a hostile file of ever new element names must not
+# grow the caches without end (they are rebuilt as needed).
+_CACHED_NAMES = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +110,7 @@ class _RecordBuilder:
     under its parent (``/school/klas[2]/leerling[1]``); a record step always is. Names are
     local names, as the steps are written: in a document mixing namespaces, ``p:g`` and
     ``q:g`` are both steps ``g``. What was parsed before a record is dropped to keep memory
-    flat, so the elements dropped are counted by tag per parent, for the positions of the
+    flat, so the elements dropped are counted by local name per parent, for the positions of the
     siblings that come after them.
     """
 
@@ -126,10 +129,8 @@ class _RecordBuilder:
         # ancestors), each with its exact path. Only those: records come in runs under one
         # parent, and a dict of every parent ever seen would keep them all alive.
         self.chain: dict[etree._Element, str] = {}
-        self.dropped: dict[str, dict[str, int]] = {}  # parent's path -> tag -> dropped
+        self.dropped: dict[str, dict[str, int]] = {}  # parent's path -> local name -> dropped
         self.here: dict[str, int] = {}  # those of the current parent
-        self.here_tags = 0  # how many tags `here` had when `alike` was made
-        self.alike: dict[str, list[str]] = {}  # record tag -> the tags in `here` of its name
         self.last_parent: etree._Element | None = None
         self.last_steps: dict[str, str] = {}  # record tag -> its unnumbered step's path
         self.last_parent_pruned = False  # its ancestors' earlier siblings dropped: a plain parent
@@ -151,8 +152,8 @@ class _RecordBuilder:
         if self.last_parent_pruned and parent is not None:
             # Under this parent only the record before (cleared) and what came after it
             # precede this one: drop them, and the count of those dropped is its position.
-            _drop_before(element, parent, self.here)
-            before = self._dropped_alike(tag)
+            _drop_before(element, parent, self.here, self.flattener)
+            before = self.here.get(self.flattener.local(tag), 0)
         else:
             before = self._count_before(element, step.rpartition("/")[0])
         fields: dict[str, list[str]] = {}
@@ -183,7 +184,11 @@ class _RecordBuilder:
         self.nested.clear()  # no enclosing record open: those read inside one went with it
         node = element
         while (above := node.getparent()) is not None:
-            _drop_before(node, above, self.dropped.setdefault(self.chain[above], {}))
+            counts = self.dropped.setdefault(self.chain[above], {})
+            _drop_before(node, above, counts, self.flattener)
+            # what was counted there is gone: the counts carry on from `dropped`, and a
+            # remembered element would keep its whole dropped subtree alive
+            self.counted.pop(above, None)
             node = above
         self.last_parent_pruned = True
 
@@ -197,13 +202,15 @@ class _RecordBuilder:
             above = earlier.getparent()
             if above is not parent and above in self.chain:
                 continue  # under a parent still open, where more may come after it
+            name = self.flattener.local(earlier.tag)
+            if above is parent and self.counted.get(parent, {}).get(name, (None,))[0] is earlier:
+                continue  # where the next count of its name goes on from
             self.nested.discard(earlier)
             if above is None:
                 continue  # cleared with a record read since
             above.remove(earlier)  # its parent is this one's, or has ended: all parsed
             if above is parent:  # counted for the positions of those after it
-                tag = earlier.tag
-                self.here[tag] = self.here.get(tag, 0) + 1
+                self.here[name] = self.here.get(name, 0) + 1
         self.nested.add(element)
 
     def _enter(self, parent: etree._Element | None) -> None:
@@ -232,7 +239,6 @@ class _RecordBuilder:
         still_open = {"", *chain.values()}
         self.dropped = {key: n for key, n in self.dropped.items() if key in still_open}
         self.here = self.dropped.setdefault(path, {})
-        self.here_tags = -1  # `alike` to be made again
         self.counted = {node: memo for node, memo in self.counted.items() if node in chain}
 
     def _count_before(self, node: etree._Element, parent_path: str) -> int:
@@ -245,30 +251,18 @@ class _RecordBuilder:
         parent = node.getparent()
         memo = self.counted.setdefault(parent, {}) if parent is not None else {}
         last, last_before = memo.get(name, (None, 0))
+        if last is node:  # counted already, as the parent of records read inside it
+            return last_before
         before = None if last is None else _count_back_to(node, last, name, local)
         if before is not None:
             before += last_before
         else:
             counts = self.dropped.get(parent_path, {})
-            before = sum(n for tag, n in counts.items() if local(tag) == name)
+            before = counts.get(name, 0)
             # "{*}name": that local name in any namespace or none, filtered in C
             before += sum(1 for _ in node.itersiblings("{*}" + name, preceding=True))
         memo[name] = (node, before)
         return before
-
-    def _dropped_alike(self, tag: str) -> int:
-        """How many elements of the tag's local name were dropped under the current parent
-        (the tags of that name looked up again only when a new tag was dropped there)."""
-        here = self.here
-        if len(here) != self.here_tags:
-            self.here_tags = len(here)
-            self.alike = {}
-        tags = self.alike.get(tag)
-        if tags is None:
-            local = self.flattener.local
-            name = local(tag)
-            tags = self.alike[tag] = [known for known in here if local(known) == name]
-        return here[tags[0]] if len(tags) == 1 else sum(here[known] for known in tags)
 
 
 def _count_back_to(
@@ -289,10 +283,15 @@ def _count_back_to(
     return None
 
 
-def _drop_before(node: etree._Element, parent: etree._Element, counts: dict[str, int]) -> None:
-    """Delete the node's earlier siblings, each counted by name (``counts``: its parent's)."""
+def _drop_before(
+    node: etree._Element, parent: etree._Element, counts: dict[str, int], flattener: _Flattener
+) -> None:
+    """Delete the node's earlier siblings, each counted by local name (``counts``: its
+    parent's)."""
+    names = flattener.local_names
     while (first := parent[0]) is not node:
-        name = first.tag
+        tag = first.tag
+        name = names.get(tag) or flattener.local(tag)
         counts[name] = counts.get(name, 0) + 1
         del parent[0]
 
@@ -302,15 +301,17 @@ class _Flattener:
 
     def __init__(self, record_tags: frozenset[str]) -> None:
         self.record_tags = record_tags
-        self._local: dict[str, str] = {}
+        self.local_names: dict[str, str] = {}  # Clark tag -> local name
         # prefix -> (tag or attribute name -> field path): one lookup per node in the hot loop
         self._paths: dict[str, dict[str, str]] = {}
 
     def local(self, tag: str) -> str:
-        name = self._local.get(tag)
+        name = self.local_names.get(tag)
         if name is None:
-            name = tag.rpartition("}")[2]
-            self._local[tag] = name
+            if len(self.local_names) >= _CACHED_NAMES:  # a file of ever new names: start over
+                self.local_names.clear()
+            name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+            self.local_names[tag] = name
         return name
 
     def _path(self, paths: dict[str, str], prefix: str, name: str, attribute: bool) -> str:
@@ -326,6 +327,8 @@ class _Flattener:
     def flatten(self, element: etree._Element, prefix: str, fields: dict[str, list[str]]) -> None:
         paths = self._paths.get(prefix)
         if paths is None:
+            if len(self._paths) >= _CACHED_NAMES:
+                self._paths.clear()
             paths = self._paths[prefix] = {}
         for attr, value in element.items():
             text = str(value).strip()
