@@ -807,3 +807,33 @@ def test_wrappers_dropped_under_a_parent_are_not_remembered_for_counting() -> No
         builder.drop(element)
         remembered = max(remembered, sum(map(len, builder.counted.values())))
     assert remembered <= 3
+
+
+def test_the_name_and_path_caches_stay_bounded_and_right_when_they_start_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A hostile file of ever new element names must not grow the reader's caches without
+    end; starting them over changes no field."""
+    monkeypatch.setattr(xml_reader, "_CACHED_NAMES", 16)
+    data = (
+        b"<root>"
+        + b"".join(b'<w%d><rec a%d="x"><f%d>v</f%d></rec></w%d>' % ((i,) * 5) for i in range(100))
+        + b"</root>"
+    )
+    flattener = _Flattener(frozenset({"rec"}))
+    builder = _RecordBuilder("t.xml", flattener)
+    largest = 0
+    for i, (_, element) in enumerate(etree.iterparse(io.BytesIO(data), events=("end",), tag="rec")):
+        record = builder.record(element, "rec")
+        builder.drop(element)
+        assert (record.fields, record.path) == (
+            {f"@a{i}": ["x"], f"f{i}": ["v"]},
+            f"/root/w{i}/rec[1]",
+        )
+        sizes = [
+            len(flattener.local_names),
+            len(flattener._paths),
+            *map(len, flattener._paths.values()),
+        ]
+        largest = max(largest, *sizes)
+    assert largest <= 16

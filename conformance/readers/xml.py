@@ -318,6 +318,8 @@ class _Flattener:
         """The field path of a child element or attribute; cached under the name as looked up
         (attributes with a leading '@', so an attribute and an element never share an entry)."""
         local = self.local(name)
+        if len(paths) >= _CACHED_NAMES:  # ever new field names under one prefix: start over
+            paths.clear()
         if attribute:
             path = paths["@" + name] = f"{prefix}@{local}"
         else:
