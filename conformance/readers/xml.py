@@ -88,10 +88,9 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
             if not checked:
                 refuse_doctype(element.getroottree(), name)
                 checked = True
-            tag = element.tag  # (kind_of, inlined: a call a record costs more than it does)
-            kind = anywhere.get(tag) or _first_match(by_tag[tag], element)
+            kind = kind_of(element)
             if kind is not None:
-                yield builder.record(element, kind, tag)
+                yield builder.record(element, kind)
                 builder.drop(element)
         if not checked and events.root is not None:  # no record: still say what is wrong
             refuse_doctype(events.root.getroottree(), name)
@@ -115,16 +114,12 @@ class _RecordBuilder:
     """
 
     def __init__(
-        self,
-        name: str,
-        flattener: _Flattener,
-        kind_of: Callable[[etree._Element], str | None] | None = None,
+        self, name: str, flattener: _Flattener, kind_of: Callable[[etree._Element], str | None]
     ) -> None:
         self.name = name
         self.flattener = flattener
-        # Which elements with a record's tag are records (a rule may name their ancestors);
-        # without rules, all of them.
-        self.kind_of = kind_of or (lambda _: "record")
+        # which elements with a record's tag are records (a rule may name their ancestors)
+        self.kind_of = kind_of
         # The open elements above the records being read (the current parent and its
         # ancestors), each with its exact path. Only those: records come in runs under one
         # parent, and a dict of every parent ever seen would keep them all alive.
@@ -132,28 +127,32 @@ class _RecordBuilder:
         self.dropped: dict[str, dict[str, int]] = {}  # parent's path -> local name -> dropped
         self.here: dict[str, int] = {}  # those of the current parent
         self.last_parent: etree._Element | None = None
-        self.last_steps: dict[str, str] = {}  # record tag -> its unnumbered step's path
+        # record tag -> its unnumbered step's path under the current parent, and its local name
+        self.last_steps: dict[str, tuple[str, str]] = {}
         self.last_parent_pruned = False  # its ancestors' earlier siblings dropped: a plain parent
-        # Records read inside an enclosing record and not dropped yet: one per open parent.
+        # Records read inside an enclosing record and not dropped yet: at most one per open
+        # parent and name.
         self.nested: set[etree._Element] = set()
         # open parent -> local name -> the last element counted there and its count before
         # it: the next one's count goes on from it, not from the parent's first child
         self.counted: dict[etree._Element, dict[str, tuple[etree._Element, int]]] = {}
 
-    def record(self, element: etree._Element, kind: str, tag: str | None = None) -> Record:
-        tag = element.tag if tag is None else tag
+    def record(self, element: etree._Element, kind: str) -> Record:
+        tag = element.tag
         parent = element.getparent()
         if parent is not self.last_parent:
             self._enter(parent)
-        step = self.last_steps.get(tag)
-        if step is None:
+        known = self.last_steps.get(tag)
+        if known is None:
             parent_path = self.chain[parent] if parent is not None else ""
-            step = self.last_steps[tag] = f"{parent_path}/{self.flattener.local(tag)}"
+            local = self.flattener.local(tag)
+            known = self.last_steps[tag] = (f"{parent_path}/{local}", local)
+        step, local = known
         if self.last_parent_pruned and parent is not None:
             # Under this parent only the record before (cleared) and what came after it
             # precede this one: drop them, and the count of those dropped is its position.
-            _drop_before(element, parent, self.here, self.flattener)
-            before = self.here.get(self.flattener.local(tag), 0)
+            _drop_before(element, parent, self.here, self.flattener.local)
+            before = self.here.get(local, 0)
         else:
             before = self._count_before(element, step.rpartition("/")[0])
         fields: dict[str, list[str]] = {}
@@ -185,7 +184,7 @@ class _RecordBuilder:
         node = element
         while (above := node.getparent()) is not None:
             counts = self.dropped.setdefault(self.chain[above], {})
-            _drop_before(node, above, counts, self.flattener)
+            _drop_before(node, above, counts, self.flattener.local)
             # what was counted there is gone: the counts carry on from `dropped`, and a
             # remembered element would keep its whole dropped subtree alive
             self.counted.pop(above, None)
@@ -284,14 +283,15 @@ def _count_back_to(
 
 
 def _drop_before(
-    node: etree._Element, parent: etree._Element, counts: dict[str, int], flattener: _Flattener
+    node: etree._Element,
+    parent: etree._Element,
+    counts: dict[str, int],
+    local: Callable[[str], str],
 ) -> None:
     """Delete the node's earlier siblings, each counted by local name (``counts``: its
     parent's)."""
-    names = flattener.local_names
     while (first := parent[0]) is not node:
-        tag = first.tag
-        name = names.get(tag) or flattener.local(tag)
+        name = local(first.tag)
         counts[name] = counts.get(name, 0) + 1
         del parent[0]
 
