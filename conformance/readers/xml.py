@@ -133,9 +133,9 @@ class _RecordBuilder:
         # Records read inside an enclosing record and not dropped yet: at most one per open
         # parent and name.
         self.nested: set[etree._Element] = set()
-        # open parent -> local name -> the last element counted there and its count before
-        # it: the next one's count goes on from it, not from the parent's first child
-        self.counted: dict[etree._Element, dict[str, tuple[etree._Element, int]]] = {}
+        # open parent -> its children counted by local name up to the last one asked about:
+        # the next count goes on from there, not from the parent's first child
+        self.counted: dict[etree._Element, _ChildCounts] = {}
 
     def record(self, element: etree._Element, kind: str) -> Record:
         tag = element.tag
@@ -201,14 +201,15 @@ class _RecordBuilder:
             above = earlier.getparent()
             if above is not parent and above in self.chain:
                 continue  # under a parent still open, where more may come after it
-            name = self.flattener.local(earlier.tag)
-            if above is parent and self.counted.get(parent, {}).get(name, (None,))[0] is earlier:
-                continue  # where the next count of its name goes on from
+            counts = self.counted.get(parent)
+            if above is parent and counts is not None and counts.last is earlier:
+                continue  # where the next count under its parent goes on from
             self.nested.discard(earlier)
             if above is None:
                 continue  # cleared with a record read since
             above.remove(earlier)  # its parent is this one's, or has ended: all parsed
             if above is parent:  # counted for the positions of those after it
+                name = self.flattener.local(earlier.tag)
                 self.here[name] = self.here.get(name, 0) + 1
         self.nested.add(element)
 
@@ -241,45 +242,53 @@ class _RecordBuilder:
         self.counted = {node: memo for node, memo in self.counted.items() if node in chain}
 
     def _count_before(self, node: etree._Element, parent_path: str) -> int:
-        """How many elements of the node's name precede it under its parent: those dropped,
-        and those still there — or, where an earlier one of its name was counted and is still
-        there, its count and those since (under an enclosing record nothing is pruned, and
-        counting from the first child each time would take the square of its length)."""
-        local = self.flattener.local
-        name = local(node.tag)
+        """How many elements of the node's local name precede it under its parent: those
+        dropped, and those still there. Its parent's children are counted by name once, on
+        from the last one asked about: under an enclosing record nothing is pruned, and
+        counting from the first child each time — for each record, or each wrapper of a new
+        name — would take the square of the parent's length."""
         parent = node.getparent()
-        memo = self.counted.setdefault(parent, {}) if parent is not None else {}
-        last, last_before = memo.get(name, (None, 0))
-        if last is node:  # counted already, as the parent of records read inside it
-            return last_before
-        before = None if last is None else _count_back_to(node, last, name, local)
-        if before is not None:
-            before += last_before
-        else:
-            counts = self.dropped.get(parent_path, {})
-            before = counts.get(name, 0)
-            # "{*}name": that local name in any namespace or none, filtered in C
-            before += sum(1 for _ in node.itersiblings("{*}" + name, preceding=True))
-        memo[name] = (node, before)
-        return before
+        if parent is None:
+            return 0  # the root
+        local = self.flattener.local
+        counts = self.counted.get(parent)
+        before = None if counts is None else counts.before(node, local)
+        if before is None:  # first asked here, or the last one counted is gone: from the start
+            counts = self.counted[parent] = _ChildCounts(parent, self.dropped.get(parent_path))
+            before = counts.before(node, local)
+        return before or 0
 
 
-def _count_back_to(
-    node: etree._Element, last: etree._Element, name: str, local: Callable[[str], str]
-) -> int | None:
-    """How many elements of the local name from ``last`` (itself included) up to the node,
-    or None when ``last`` is no longer before it. Stepping back by ``getprevious``: lxml's
-    filtered sibling iterator takes time growing with the parent's children while parsing."""
-    seen = 0
-    sibling = node.getprevious()
-    while sibling is not None:
-        tag = sibling.tag
-        if isinstance(tag, str) and local(tag) == name:
-            seen += 1
-            if sibling is last:
+class _ChildCounts:
+    """The children of one open parent counted by local name, from its first (those dropped
+    before it included) up to the last one asked about."""
+
+    __slots__ = ("last", "last_before", "names", "parent")
+
+    def __init__(self, parent: etree._Element, dropped: dict[str, int] | None) -> None:
+        self.parent = parent
+        self.last: etree._Element | None = None
+        self.last_before = 0
+        self.names = dict(dropped or {})
+
+    def before(self, node: etree._Element, local: Callable[[str], str]) -> int | None:
+        """How many of the node's local name precede it; None where it does not come after
+        the last one counted (that one was removed since). Steps by ``getnext``: lxml's
+        filtered sibling iterator takes time growing with the parent's children while
+        parsing."""
+        if node is self.last:  # asked again: a parent of records, itself a record
+            return self.last_before
+        names = self.names
+        sibling = self.parent[0] if self.last is None else self.last.getnext()
+        while sibling is not None:
+            name = local(sibling.tag)  # "" for a comment or PI: no element's name
+            seen = names.get(name, 0)
+            names[name] = seen + 1
+            if sibling is node:
+                self.last, self.last_before = node, seen
                 return seen
-        sibling = sibling.getprevious()
-    return None
+            sibling = sibling.getnext()
+        return None
 
 
 def _drop_before(
