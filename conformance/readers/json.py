@@ -1,4 +1,5 @@
-"""Streaming JSON readers: arrays and objects (ijson), and JSON Lines (orjson per line).
+"""Streaming JSON readers: arrays and objects (ijson; a top-level array of flat objects of
+strings in orjson slices), and JSON Lines (orjson per line).
 
 Records are found without a profile: the items of a top-level array; the object items of each
 array directly under a top-level object (the array's key is the record kind); one object per line.
@@ -10,8 +11,8 @@ import io
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from functools import partial
-from itertools import chain
-from typing import IO, Any
+from itertools import chain, islice
+from typing import IO, Any, cast
 
 import ijson
 import orjson
@@ -45,6 +46,11 @@ _BOM = b"\xef\xbb\xbf"
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 (and UTF-32 LE) byte order marks
 _WIDE = "UTF-16 or UTF-32 text; JSON must be UTF-8"
 _JSONL_CHUNK = 64 << 10  # bytes read at a time: what a window may hold beyond its bound
+# A top-level array is parsed by orjson in slices of about this much input; where no item
+# ends within _SLICE_LIMIT (a long value), the rest goes the general way.
+_SLICE_READ = 256 << 10
+_SLICE_LIMIT = 4 << 20
+_CUT_TRIES = 4  # "}," tried from the last back, before the rest goes the general way
 
 
 class _TooDeepError(Exception):
@@ -109,10 +115,11 @@ def read_json(
     first = _skip_bom_and_space(stream, name)
     guarded: Any = GuardedStream(stream, MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS)
     try:
-        if locations:
+        top_kind = _top_level_kind(locations) if first == b"[" else None
+        if top_kind is not None:
+            yield from _top_array_items(stream, name, top_kind, consumed)
+        elif locations:
             yield from _located(guarded, name, locations, consumed)
-        elif first == b"[":
-            yield from _array_items(guarded, name, "item", "record", "", consumed=consumed)
         elif first == b"{":
             yield from windows(_object_arrays(guarded, name, None), consumed=consumed)
         else:
@@ -155,21 +162,133 @@ def _array_items(
     pointer: str,
     *,
     consumed: Callable[[], int] | None,
+    start: int = 0,
+    skip: int = 0,
 ) -> Iterator[RecordWindow]:
-    """The items of one array, a window at a time (its records all of one kind)."""
-    start = 0  # the index of the run's first item
+    """The items of one array, a window at a time (its records all of one kind), the first
+    numbered ``start``, after ``skip`` items that stand in for those read already."""
 
     def window(items: list[Any]) -> RecordWindow:
         lines = [None] * len(items)
         return _objects_window(items, kind, name, lines, pointer=f"{pointer}/", first=start)
 
-    items = ijson.items(stream, prefix, use_float=False)
+    items = islice(ijson.items(stream, prefix, use_float=False), skip, None)
     bound = WindowBound(WINDOW_SIZE, consumed)
     for run in runs(items, bound, before_error=window):
         made = window(run)
         made.input_bytes = bound.taken()
         yield made
         start += len(run)
+
+
+def _top_level_kind(locations: dict[str, str]) -> str | None:
+    """The record kind of a top-level array: "record" without a profile's locations, or the
+    one kind a profile places at ``/``; None where records are elsewhere."""
+    if not locations:
+        return "record"
+    if len(locations) == 1:
+        ((kind, pointer),) = locations.items()
+        return kind if _ijson_prefix(pointer) == "item" else None
+    return None
+
+
+def _top_array_items(
+    stream: io.BufferedReader, name: str, kind: str, consumed: Callable[[], int] | None
+) -> Iterator[RecordWindow]:
+    """The items of a top-level array. While they are flat objects of strings (the common
+    export) they are parsed by orjson a slice at a time, each slice cut after a "}" followed
+    by "," (were the cut inside a string or a nested object, the slice would not parse); from
+    the first slice that does not parse or holds anything else, the rest is read by
+    :func:`_array_items` as any array is (ijson, its limits, its errors), so every record,
+    value and error is what that reader gives."""
+    stream.read(1)  # the "["
+    held = b""  # after the first slice, each "held" starts with the "," after an item
+    start = 0  # the index of the next item
+    while chunk := stream.read(_SLICE_READ):
+        held += chunk
+        parsed = _parsed_slice(held, 1 if start else 0)
+        if parsed is None:
+            if len(held) > _SLICE_LIMIT:
+                break  # no item ends here: a long value, or items written otherwise
+            continue
+        end, items = parsed
+        made = _flat_windows(items, kind, name, start) if end >= 0 else None
+        if made is None:
+            break
+        held = held[end + 1 :]
+        for window in made:
+            window.input_bytes = (end + 1) * len(window) // len(items)
+            yield window
+            start += len(window)
+    # the rest as any array: a stand-in item where "held" starts with the "," after one
+    rest = _Prefixed((b"[null" if start else b"[") + held, stream)
+    guarded: Any = GuardedStream(
+        cast(IO[bytes], rest), MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS
+    )
+    yield from _array_items(
+        guarded, name, "item", kind, "", consumed=consumed, start=start, skip=1 if start else 0
+    )
+
+
+def _parsed_slice(held: bytes, skip: int) -> tuple[int, list[Any]] | None:
+    """The items before the last "}," in ``held`` (past its first ``skip`` bytes) that ends a
+    slice orjson parses, and where that "}" is; None where there is no "}," yet, and -1 where
+    none of the last :data:`_CUT_TRIES` does (a value holding "}," may; a malformed item)."""
+    end = len(held)
+    for tried in range(_CUT_TRIES):
+        end = held.rfind(b"},", skip, end)
+        if end < 0:
+            return None if tried == 0 else (-1, [])
+        try:
+            return end, orjson.loads(b"[" + held[skip : end + 1] + b"]")
+        except orjson.JSONDecodeError:
+            continue
+    return -1, []
+
+
+def _flat_windows(items: list[Any], kind: str, name: str, start: int) -> list[RecordWindow] | None:
+    """The windows of items parsed from a slice, numbered from ``start``; None unless every
+    item is a flat object of strings (numbers would lose their written form, which ijson
+    keeps: ``1.10``)."""
+    made: list[RecordWindow] = []
+    for at in range(0, len(items), WINDOW_SIZE):
+        part = items[at : at + WINDOW_SIZE]
+        columns = _string_columns(part)
+        if columns is None:
+            return None
+        first = start + at
+        made.append(
+            RecordWindow.from_columns(
+                kind,
+                name,
+                list(part[0]),
+                columns,
+                lines=[None] * len(part),
+                pointer=partial(_item_pointer, first),
+            )
+        )
+    return made
+
+
+def _item_pointer(first: int, row: int) -> str:
+    return f"/{first + row}"
+
+
+class _Prefixed:
+    """A readable stream: ``head``, then the rest of ``stream``."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        self._head = head
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._head:
+            return self._stream.read(size)
+        if size < 0:
+            head, self._head = self._head, b""
+            return head + self._stream.read()
+        head, self._head = self._head[:size], self._head[size:]
+        return head
 
 
 def _located(

@@ -1,0 +1,149 @@
+"""The top-level JSON array read in orjson slices gives what ijson alone gives: the same
+records (kinds, fields, pointers) in the same order, or the same error — however the slices
+fall, whatever the items hold (numbers, nesting, "}," inside strings, escapes, lone
+surrogates, invalid UTF-8) and whatever follows the array."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from conformance.model.errors import InputError
+from conformance.model.records import RecordWindow
+from conformance.readers import json as json_reader
+from conformance.readers.jsonguard import GuardedStream
+from conformance.readers.limits import MAX_DEPTH, MAX_NUMBER_DIGITS, MAX_VALUE_BYTES
+
+_TEXT = st.text(
+    st.sampled_from(["a", "é", " ", '"', "\\", "}", ",", "{", "]", "\n", "\u20ac", "\U0001f600"]),
+    max_size=8,
+)
+_SCALAR = st.one_of(
+    _TEXT,
+    st.sampled_from(["1.10", "0", "-2e3", "true", "false", "null", "12345678901234567890123"]),
+)
+
+
+def _string(text: str, ascii_only: bool) -> str:
+    return json.dumps(text, ensure_ascii=ascii_only)
+
+
+@st.composite
+def _item(draw: st.DrawFn) -> str:
+    """An item as written: mostly a flat object of strings, now and then something else."""
+    shape = draw(st.sampled_from(["flat"] * 6 + ["scalar", "nested", "number", "odd"]))
+    ascii_only = draw(st.booleans())
+    keys = draw(st.lists(st.sampled_from(["eckId", "naam", "a}", 'q"', "x"]), max_size=4))
+    if shape == "flat":
+        values = [_string(draw(_TEXT), ascii_only) for _ in keys]
+    elif shape == "number":
+        values = [draw(_SCALAR) if draw(st.booleans()) else '"v"' for _ in keys]
+    elif shape == "nested":
+        values = ['{"b": ' + _string(draw(_TEXT), ascii_only) + "}" for _ in keys]
+    elif shape == "scalar":
+        return draw(st.sampled_from(['"oops"', "1", "null", "[]", "[{}]"]))
+    else:  # text the parser may refuse: a lone surrogate, a raw control byte, a bad escape
+        return draw(st.sampled_from(['{"a": "\\ud800"}', '{"a": "\x01"}', '{"a": "\\x"}']))
+    members = [f"{_string(k, ascii_only)}: {v}" for k, v in zip(keys, values, strict=True)]
+    return "{" + ", ".join(members) + "}"
+
+
+@st.composite
+def _document(draw: st.DrawFn) -> bytes:
+    items = draw(st.lists(_item(), max_size=12))
+    separators = [draw(st.sampled_from([",", ", ", ",\n", "\n,", " , "])) for _ in items]
+    body = "".join(item + sep for item, sep in zip(items, separators, strict=True))
+    ending = draw(st.sampled_from(["strip", "strip", "trailing-comma", "garbage", "cut", "space"]))
+    if ending != "trailing-comma" and items:
+        body = body[: -len(separators[-1])]
+    text = "[" + draw(st.sampled_from(["", " ", "\n"])) + body + "]"
+    if ending == "garbage":
+        text += draw(st.sampled_from([" x", "[]", ",", "}"]))
+    elif ending == "space":
+        text += "\n  "
+    data = text.encode()
+    if ending == "cut" and data:
+        data = data[: draw(st.integers(1, len(data)))]
+    if draw(st.integers(0, 9)) == 0 and len(data) > 2:  # a byte that is not UTF-8
+        at = draw(st.integers(1, len(data) - 1))
+        data = data[:at] + b"\xff" + data[at:]
+    return data
+
+
+def _ijson_only(
+    stream: io.BufferedReader, name: str, kind: str, consumed: Callable[[], int] | None
+) -> Iterator[RecordWindow]:
+    """The reader before the slices: the whole array through ijson."""
+    guarded: Any = GuardedStream(stream, MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS)
+    return json_reader._array_items(guarded, name, "item", kind, "", consumed=consumed)
+
+
+def _outcome(data: bytes, locations: dict[str, str]) -> tuple[Any, ...]:
+    """The records read, or the error (what is read before an error is never reported)."""
+    stream = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+    try:
+        windows = list(json_reader.read_json(stream, "x.json", locations))
+    except InputError as exc:
+        return ("error", exc.position, exc.problem)
+    return tuple(
+        (record.kind, record.path, record.line, record.fields)
+        for window in windows
+        for record in window.records
+    )
+
+
+_FLAT = b'[{"a": "x"},{"b": "y"}'
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(data=_FLAT + b",]", read=8, limit=500, located=False)  # a trailing comma
+@example(data=_FLAT + b"] []", read=8, limit=500, located=True)  # more after the array
+@example(data=_FLAT + b",\xff]", read=8, limit=500, located=False)  # not UTF-8 after a slice
+@example(data=b'[{"a": "},},},},"}, {"b": "y"}]', read=64, limit=500, located=False)
+@given(
+    data=_document(),
+    read=st.integers(1, 80),
+    limit=st.integers(8, 600),
+    located=st.booleans(),
+)
+def test_sliced_reading_gives_what_ijson_gives(
+    data: bytes, read: int, limit: int, located: bool
+) -> None:
+    locations = {"leerling": "/"} if located else {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(json_reader, "_SLICE_READ", read)
+        patch.setattr(json_reader, "_SLICE_LIMIT", limit)
+        sliced = _outcome(data, locations)
+        patch.setattr(json_reader, "_top_array_items", _ijson_only)
+        whole = _outcome(data, locations)
+    assert sliced == whole
+
+
+def test_flat_items_are_read_by_slices(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast way is taken (the test of equal outcomes passes without it too): of fifty flat
+    objects of strings, ijson reads only what follows the last slice — the last item, after
+    the stand-in for those before — and the records are numbered on across the slices."""
+    monkeypatch.setattr(json_reader, "_SLICE_READ", 64)
+    items_by_ijson: list[Any] = []
+    ijson_items = json_reader.ijson.items
+
+    def counted(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for item in ijson_items(*args, **kwargs):
+            items_by_ijson.append(item)
+            yield item
+
+    monkeypatch.setattr(json_reader.ijson, "items", counted)
+    items = [{"eckId": f"e{i}", "naam": "a},{b"} for i in range(50)]
+    data = json.dumps(items).encode()
+    windows = list(json_reader.read_json(io.BufferedReader(io.BytesIO(data)), "x.json", {}))
+    records = [record for window in windows for record in window.records]
+    assert [(r.path, r.fields) for r in records] == [
+        (f"/{i}", {"eckId": [f"e{i}"], "naam": ["a},{b"]}) for i in range(50)
+    ]
+    assert items_by_ijson == [None, items[-1]]
