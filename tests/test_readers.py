@@ -839,6 +839,30 @@ def test_wrappers_dropped_under_a_parent_are_not_remembered_for_counting() -> No
     assert remembered <= 2  # the root's and the current wrapper's children
 
 
+@pytest.mark.parametrize(
+    "unit",
+    [
+        pytest.param(b"<p%d><rec/></p%d>", id="parents-of-new-names"),
+        pytest.param(b"<o%d/><p><rec/></p>", id="new-names-between-parents"),
+    ],
+)
+def test_counts_under_a_pruned_parent_do_not_copy_every_name_dropped(unit: bytes) -> None:
+    """Outside an enclosing record, each new parent's position is counted under its own
+    parent, whose earlier children are dropped: their counts by name are looked up, not
+    copied for each new parent (80,000 parents of distinct names took 14 s)."""
+    data = b"<root>" + b"".join(unit.replace(b"%d", b"%d" % i) for i in range(2000)) + b"</root>"
+    root = etree.fromstring(data)
+    builder = _RecordBuilder("t.xml", _Flattener(frozenset({"rec"})), _by_tag)
+    held = 0
+    paths = []
+    for _, element in etree.iterparse(io.BytesIO(data), events=("end",), tag="rec"):
+        paths.append(builder.record(element, "rec").path)
+        held = max(held, sum(len(counts.names) for counts in builder.counted.values()))
+        builder.drop(element)
+    assert [root.xpath(path)[0] for path in paths] == list(root.iter("rec"))
+    assert held <= 4
+
+
 def test_the_name_and_path_caches_stay_bounded_and_right_when_they_start_over(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

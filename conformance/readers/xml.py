@@ -263,13 +263,18 @@ class _ChildCounts:
     """The children of one open parent counted by local name, from its first (those dropped
     before it included) up to the last one asked about."""
 
-    __slots__ = ("last", "last_before", "names", "parent")
+    __slots__ = ("dropped", "last", "last_before", "names", "parent")
 
     def __init__(self, parent: etree._Element, dropped: dict[str, int] | None) -> None:
         self.parent = parent
         self.last: etree._Element | None = None
         self.last_before = 0
-        self.names = dict(dropped or {})
+        # Those dropped before its first child still there, by name: looked up as a name is
+        # first met, not copied (a parent whose records each sat in a wrapper of a new name
+        # has as many names as records, and a copy for each would take the square of them).
+        # What is dropped later was counted here already.
+        self.dropped = dropped or {}
+        self.names: dict[str, int] = {}
 
     def before(self, node: etree._Element, local: Callable[[str], str]) -> int | None:
         """How many of the node's local name precede it; None where it does not come after
@@ -282,7 +287,9 @@ class _ChildCounts:
         sibling = self.parent[0] if self.last is None else self.last.getnext()
         while sibling is not None:
             name = local(sibling.tag)  # "" for a comment or PI: no element's name
-            seen = names.get(name, 0)
+            seen = names.get(name)
+            if seen is None:
+                seen = self.dropped.get(name, 0)
             names[name] = seen + 1
             if sibling is node:
                 self.last, self.last_before = node, seen
