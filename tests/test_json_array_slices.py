@@ -10,13 +10,15 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conformance.model.errors import InputError
-from conformance.model.records import RecordWindow
+from conformance.model.records import RecordWindow, windows
 from conformance.readers import json as json_reader
+from conformance.readers import jsonslices
 from conformance.readers.jsonguard import GuardedStream
 from conformance.readers.limits import MAX_DEPTH, MAX_NUMBER_DIGITS, MAX_VALUE_BYTES
 
@@ -76,6 +78,36 @@ def _document(draw: st.DrawFn) -> bytes:
     return data
 
 
+@st.composite
+def _object_document(draw: st.DrawFn) -> bytes:
+    """A top-level object: arrays of such items under keys (one repeated, one with a "."
+    or an escape), and members that are no array; now and then something malformed."""
+    members = []
+    for _ in range(draw(st.integers(0, 4))):
+        key = draw(st.sampled_from(["leerlingen", "leerlingen", "a.b", "k\\u00e9y", "", "x"]))
+        if draw(st.integers(0, 4)) == 0:
+            value = draw(st.sampled_from(['"s"', "1.10", '{"a": [{"b": "c"}]}', "null", "[1, 2]"]))
+        else:
+            items = draw(st.lists(_item(), max_size=8))
+            value = "[" + draw(st.sampled_from([",", ", ", ",\n"])).join(items) + "]"
+        members.append(f'"{key}"' + draw(st.sampled_from([":", " : ", ":\n"])) + value)
+    text = "{" + draw(st.sampled_from([",", ", ", "\n,"])).join(members)
+    text += draw(st.sampled_from(["}", "}", "}\n", ",}", "} x", ""]))
+    data = text.encode()
+    if draw(st.integers(0, 9)) == 0 and len(data) > 2:
+        at = draw(st.integers(1, len(data) - 1))
+        data = data[:at] + draw(st.sampled_from([b"\xff", b"", b"]"])) + data[at:]
+    return data
+
+
+def _events_only(
+    stream: io.BufferedReader, name: str, consumed: Callable[[], int] | None
+) -> Iterator[RecordWindow]:
+    """The reader before the slices: the whole object through ijson's events."""
+    guarded: Any = GuardedStream(stream, MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS)
+    return windows(json_reader._object_arrays(guarded, name, None), consumed=consumed)
+
+
 def _ijson_only(
     stream: io.BufferedReader, name: str, kind: str, consumed: Callable[[], int] | None
 ) -> Iterator[RecordWindow]:
@@ -117,8 +149,8 @@ def test_sliced_reading_gives_what_ijson_gives(
 ) -> None:
     locations = {"leerling": "/"} if located else {}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(json_reader, "_SLICE_READ", read)
-        patch.setattr(json_reader, "_SLICE_LIMIT", limit)
+        patch.setattr(jsonslices, "SLICE_READ", read)
+        patch.setattr(jsonslices, "SLICE_LIMIT", limit)
         sliced = _outcome(data, locations)
         patch.setattr(json_reader, "_top_array_items", _ijson_only)
         whole = _outcome(data, locations)
@@ -129,7 +161,7 @@ def test_flat_items_are_read_by_slices(monkeypatch: pytest.MonkeyPatch) -> None:
     """The fast way is taken (the test of equal outcomes passes without it too): of fifty flat
     objects of strings, ijson reads only what follows the last slice — the last item, after
     the stand-in for those before — and the records are numbered on across the slices."""
-    monkeypatch.setattr(json_reader, "_SLICE_READ", 64)
+    monkeypatch.setattr(jsonslices, "SLICE_READ", 64)
     items_by_ijson: list[Any] = []
     ijson_items = json_reader.ijson.items
 
@@ -147,3 +179,46 @@ def test_flat_items_are_read_by_slices(monkeypatch: pytest.MonkeyPatch) -> None:
         (f"/{i}", {"eckId": [f"e{i}"], "naam": ["a},{b"]}) for i in range(50)
     ]
     assert items_by_ijson == [None, items[-1]]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(data=b'{"a": [{"b": "c"},{"b": "d"}], "a": [{"b": "e"}]}', read=8, limit=500)
+@example(data=b'{"a": [{"b": "c"},{"b": "d"}],}', read=8, limit=500)
+@example(data=b'{"a": [{"b": "c"}, 1, {"b": "d"}]}', read=64, limit=500)
+@example(data=b'{"a": [], "m": {"a": [{"b": "c"}]}, "b": [{"c": "d"}]} ', read=5, limit=500)
+@given(data=_object_document(), read=st.integers(1, 80), limit=st.integers(8, 600))
+def test_sliced_object_arrays_give_what_ijson_events_give(
+    data: bytes, read: int, limit: int
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jsonslices, "SLICE_READ", read)
+        patch.setattr(jsonslices, "SLICE_LIMIT", limit)
+        sliced = _outcome(data, {})
+        patch.setattr(json_reader, "_object_members", _events_only)
+        whole = _outcome(data, {})
+    assert sliced == whole
+
+
+def test_arrays_under_an_object_are_read_by_slices(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast way is taken for {"key": [...]} too: ijson reads only the end of the object,
+    and the items of a key met twice are numbered on."""
+    monkeypatch.setattr(jsonslices, "SLICE_READ", 64)
+    events: list[Any] = []
+    parse = json_reader.ijson.parse
+
+    def counted(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for event in parse(*args, **kwargs):
+            events.append(event)
+            yield event
+
+    monkeypatch.setattr(json_reader.ijson, "parse", counted)
+    items = [{"eckId": f"e{i}", "naam": "a},{b]"} for i in range(30)]
+    data = orjson.dumps({"leerlingen": items[:20], "leerkrachten": [], "x": items[20:]})
+    data = data.replace(b'"x"', b'"leerlingen"')
+    read = list(json_reader.read_json(io.BufferedReader(io.BytesIO(data)), "x.json", {}))
+    records = [record for window in read for record in window.records]
+    assert [(r.kind, r.path, r.fields) for r in records] == [
+        ("leerlingen", f"/leerlingen/{i}", {"eckId": [f"e{i}"], "naam": ["a},{b]"]})
+        for i in range(30)
+    ]
+    assert len(events) <= 5  # the stand-in member and the object's end

@@ -1,5 +1,5 @@
-"""Streaming JSON readers: arrays and objects (ijson; a top-level array of flat objects of
-strings in orjson slices), and JSON Lines (orjson per line).
+"""Streaming JSON readers: arrays and objects (ijson; arrays of flat objects of strings in
+orjson slices, :mod:`jsonslices`), and JSON Lines (orjson per line).
 
 Records are found without a profile: the items of a top-level array; the object items of each
 array directly under a top-level object (the array's key is the record kind); one object per line.
@@ -27,6 +27,7 @@ from conformance.model.records import (
     runs,
     windows,
 )
+from conformance.readers import jsonslices
 from conformance.readers.jsonguard import (
     GuardedStream,
     NestingError,
@@ -46,11 +47,6 @@ _BOM = b"\xef\xbb\xbf"
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 (and UTF-32 LE) byte order marks
 _WIDE = "UTF-16 or UTF-32 text; JSON must be UTF-8"
 _JSONL_CHUNK = 64 << 10  # bytes read at a time: what a window may hold beyond its bound
-# A top-level array is parsed by orjson in slices of about this much input; where no item
-# ends within _SLICE_LIMIT (a long value), the rest goes the general way.
-_SLICE_READ = 256 << 10
-_SLICE_LIMIT = 4 << 20
-_CUT_TRIES = 4  # "}," tried from the last back, before the rest goes the general way
 
 
 class _TooDeepError(Exception):
@@ -121,7 +117,7 @@ def read_json(
         elif locations:
             yield from _located(guarded, name, locations, consumed)
         elif first == b"{":
-            yield from windows(_object_arrays(guarded, name, None), consumed=consumed)
+            yield from _object_members(stream, name, consumed)
         else:
             raise InputError(name, "byte 0", "JSON input must be an array or an object")
     except NestingError:
@@ -204,15 +200,15 @@ def _top_array_items(
     stream.read(1)  # the "["
     held = b""  # after the first slice, each "held" starts with the "," after an item
     start = 0  # the index of the next item
-    while chunk := stream.read(_SLICE_READ):
+    while chunk := stream.read(jsonslices.SLICE_READ):
         held += chunk
-        parsed = _parsed_slice(held, 1 if start else 0)
+        parsed = jsonslices.parsed_slice(held, 1 if start else 0)
         if parsed is None:
-            if len(held) > _SLICE_LIMIT:
+            if len(held) > jsonslices.SLICE_LIMIT:
                 break  # no item ends here: a long value, or items written otherwise
             continue
         end, items = parsed
-        made = _flat_windows(items, kind, name, start) if end >= 0 else None
+        made = jsonslices.flat_windows(items, kind, name, "", start) if end >= 0 else None
         if made is None:
             break
         held = held[end + 1 :]
@@ -221,74 +217,54 @@ def _top_array_items(
             yield window
             start += len(window)
     # the rest as any array: a stand-in item where "held" starts with the "," after one
-    rest = _Prefixed((b"[null" if start else b"[") + held, stream)
-    guarded: Any = GuardedStream(
-        cast(IO[bytes], rest), MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS
-    )
+    guarded = _guarded(jsonslices.Prefixed((b"[null" if start else b"[") + held, stream))
     yield from _array_items(
         guarded, name, "item", kind, "", consumed=consumed, start=start, skip=1 if start else 0
     )
 
 
-def _parsed_slice(held: bytes, skip: int) -> tuple[int, list[Any]] | None:
-    """The items before the last "}," in ``held`` (past its first ``skip`` bytes) that ends a
-    slice orjson parses, and where that "}" is; None where there is no "}," yet, and -1 where
-    none of the last :data:`_CUT_TRIES` does (a value holding "}," may; a malformed item)."""
-    end = len(held)
-    for tried in range(_CUT_TRIES):
-        end = held.rfind(b"},", skip, end)
-        if end < 0:
-            return None if tried == 0 else (-1, [])
-        try:
-            return end, orjson.loads(b"[" + held[skip : end + 1] + b"]")
-        except orjson.JSONDecodeError:
-            continue
-    return -1, []
+def _object_members(
+    stream: io.BufferedReader, name: str, consumed: Callable[[], int] | None
+) -> Iterator[RecordWindow]:
+    """The records of a top-level object found without a profile: the object items of each
+    array directly under it, the array's key their kind. Arrays of flat objects of strings
+    under plain keys are read in orjson slices (:mod:`jsonslices`); from the first member,
+    item or separator that is anything else, :func:`_object_arrays` reads the rest after a
+    stand-in for what was read (an object opened, a key and its array opened, or a member
+    before the separator), the items counted so far carried over."""
+    stream.read(1)  # the "{"
+    held = jsonslices.Held(stream)
+    counters: dict[str, int] = {}
+    stand_in = b"{"
+    while True:
+        if stand_in != b"{":  # after a member: a "," and the next key, or the end
+            stand_in = b'{"":0'
+            if held.first() != b",":
+                break  # the "}" (the rest says whether anything follows it) or not JSON
+        found = jsonslices.member_key(held, 1 if stand_in != b"{" else 0)
+        if found is None:
+            break
+        written, key = found
+        stand_in = b"{" + written + b":"
+        if not key or "." in key or held.first() != b"[":
+            break  # a key that names no kind of record, or a value that is no array
+        held.data = held.data[1:]
+        prefix = f"{key}.item"
+        base = "/" + _escape(key)
+        start = counters.get(prefix, 0)
+        reading = jsonslices.ArrayReader(held, key, name, base, start)
+        yield from reading.windows()
+        counters[prefix] = reading.start
+        if not reading.ended:
+            stand_in += b"[null" if reading.start > start else b"["
+            break
+        stand_in = b'{"":0'
+    rest = _guarded(jsonslices.Prefixed(stand_in + held.data, stream))
+    yield from windows(_object_arrays(rest, name, None, counters), consumed=consumed)
 
 
-def _flat_windows(items: list[Any], kind: str, name: str, start: int) -> list[RecordWindow] | None:
-    """The windows of items parsed from a slice, numbered from ``start``; None unless every
-    item is a flat object of strings (numbers would lose their written form, which ijson
-    keeps: ``1.10``)."""
-    made: list[RecordWindow] = []
-    for at in range(0, len(items), WINDOW_SIZE):
-        part = items[at : at + WINDOW_SIZE]
-        columns = _string_columns(part)
-        if columns is None:
-            return None
-        first = start + at
-        made.append(
-            RecordWindow.from_columns(
-                kind,
-                name,
-                list(part[0]),
-                columns,
-                lines=[None] * len(part),
-                pointer=partial(_item_pointer, first),
-            )
-        )
-    return made
-
-
-def _item_pointer(first: int, row: int) -> str:
-    return f"/{first + row}"
-
-
-class _Prefixed:
-    """A readable stream: ``head``, then the rest of ``stream``."""
-
-    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
-        self._head = head
-        self._stream = stream
-
-    def read(self, size: int = -1) -> bytes:
-        if not self._head:
-            return self._stream.read(size)
-        if size < 0:
-            head, self._head = self._head, b""
-            return head + self._stream.read()
-        head, self._head = self._head[:size], self._head[size:]
-        return head
+def _guarded(stream: jsonslices.Prefixed) -> Any:
+    return GuardedStream(cast(IO[bytes], stream), MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS)
 
 
 def _located(
@@ -313,11 +289,17 @@ def _ijson_prefix(pointer: str) -> str:
     return ".".join([*keys, "item"])
 
 
-def _object_arrays(stream: IO[bytes], name: str, wanted: dict[str, str] | None) -> Iterator[Record]:
+def _object_arrays(
+    stream: IO[bytes],
+    name: str,
+    wanted: dict[str, str] | None,
+    counters: dict[str, int] | None = None,
+) -> Iterator[Record]:
     """Objects in arrays, built from parser events: the arrays ``wanted`` names (prefix ->
-    kind), or without it every array directly under the top-level object."""
+    kind), or without it every array directly under the top-level object; ``counters``: the
+    objects read already, by prefix (they number the pointers on)."""
     events = ijson.parse(stream, use_float=False)
-    counters: dict[str, int] = {}
+    counters = {} if counters is None else counters
     for prefix, event, _value in events:
         if event != "start_map":
             continue
@@ -501,28 +483,13 @@ def _objects_window(
     def path(row: int) -> str:
         return "" if pointer is None else f"{pointer}{first + row}"
 
-    columns = _string_columns(items)
+    columns = jsonslices.string_columns(items)
     if columns is None:
         records = [
             _record(item, kind, name, lines[row], path(row)) for row, item in enumerate(items)
         ]
         return RecordWindow(kind, records)
     return RecordWindow.from_columns(kind, name, list(items[0]), columns, lines=lines, pointer=path)
-
-
-def _string_columns(items: list[dict[str, Any]]) -> list[list[str]] | None:
-    """The members' values as stripped columns, or None unless every item is an object, all
-    with the same members in the same order, and every value is a string."""
-    if set(map(type, items)) != {dict}:
-        return None
-    first = tuple(items[0])
-    if any(tuple(item) != first for item in items):
-        return None
-    # dict.values and zip(*…): the transposition to columns runs in C
-    columns = list(zip(*map(dict.values, items), strict=True)) if first else []
-    if any(set(map(type, column)) != {str} for column in columns):
-        return None
-    return [list(map(str.strip, column)) for column in columns]
 
 
 def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> Record:
