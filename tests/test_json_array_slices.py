@@ -222,3 +222,37 @@ def test_arrays_under_an_object_are_read_by_slices(monkeypatch: pytest.MonkeyPat
         for i in range(30)
     ]
     assert len(events) <= 5  # the stand-in member and the object's end
+
+
+@pytest.mark.parametrize("sliced", [True, False], ids=["sliced", "events"])
+def test_records_under_any_key_are_found_and_pointed_at_by_their_index(
+    sliced: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key with a "." (ijson's prefixes join keys with one) or no name at all still holds
+    records — they went unexamined — and an object's pointer counts the scalars before it in
+    its array (it said /k/0 for the object at /k/1)."""
+    if not sliced:
+        monkeypatch.setattr(json_reader, "_object_members", _events_only)
+    data = b'{"a.b": [{"bsn": "1"}], "": [{"c": "2"}], "k": [1, {"x": "y"}, [], {"x": "z"}]}'
+    read = list(json_reader.read_json(io.BufferedReader(io.BytesIO(data)), "x.json", {}))
+    records = [(r.kind, r.path, r.fields) for window in read for r in window.records]
+    assert records == [
+        ("a.b", "/a.b/0", {"bsn": ["1"]}),
+        ("record", "//0", {"c": ["2"]}),
+        ("k", "/k/1", {"x": ["y"]}),
+        ("k", "/k/3", {"x": ["z"]}),
+    ]
+
+
+def test_located_records_are_pointed_at_by_their_index_among_all_items() -> None:
+    """With a profile's locations too, an object's pointer counts the items before it that
+    are not objects."""
+    data = b'{"leerlingen": [1, {"a": "b"}, null, {"a": "c"}], "leerkrachten": [[], {"c": "d"}]}'
+    locations = {"leerling": "/leerlingen", "leerkracht": "/leerkrachten"}
+    stream = io.BufferedReader(io.BytesIO(data))
+    read = list(json_reader.read_json(stream, "x.json", locations))
+    assert [(r.kind, r.path) for window in read for r in window.records] == [
+        ("leerling", "/leerlingen/1"),
+        ("leerling", "/leerlingen/3"),
+        ("leerkracht", "/leerkrachten/1"),
+    ]

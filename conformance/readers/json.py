@@ -246,17 +246,19 @@ def _object_members(
             break
         written, key = found
         stand_in = b"{" + written + b":"
-        if not key or "." in key or held.first() != b"[":
-            break  # a key that names no kind of record, or a value that is no array
+        if held.first() != b"[":
+            break  # a value that is no array
         held.data = held.data[1:]
-        prefix = f"{key}.item"
-        base = "/" + _escape(key)
-        start = counters.get(prefix, 0)
-        reading = jsonslices.ArrayReader(held, key, name, base, start)
+        start = counters.get(key, 0)
+        reading = jsonslices.ArrayReader(held, key or "record", name, "/" + _escape(key), start)
         yield from reading.windows()
-        counters[prefix] = reading.start
+        counters[key] = reading.start
         if not reading.ended:
-            stand_in += b"[null" if reading.start > start else b"["
+            if reading.start > start:  # a null for the "," read: it takes the last one's place
+                stand_in += b"[null"
+                counters[key] -= 1
+            else:
+                stand_in += b"["
             break
         stand_in = b'{"":0'
     rest = _guarded(jsonslices.Prefixed(stand_in + held.data, stream))
@@ -296,26 +298,56 @@ def _object_arrays(
     counters: dict[str, int] | None = None,
 ) -> Iterator[Record]:
     """Objects in arrays, built from parser events: the arrays ``wanted`` names (prefix ->
-    kind), or without it every array directly under the top-level object; ``counters``: the
-    objects read already, by prefix (they number the pointers on)."""
-    events = ijson.parse(stream, use_float=False)
+    kind), or without it every array directly under the top-level object. An object's
+    pointer has its index among all its array's items; ``counters``: the items read already,
+    by prefix (by key without ``wanted``)."""
     counters = {} if counters is None else counters
+    if wanted is None:
+        yield from _top_level_arrays(stream, name, counters)
+        return
+    events = ijson.parse(stream, use_float=False)
     for prefix, event, _value in events:
-        if event != "start_map":
+        kind = wanted.get(prefix)
+        if kind is None or event not in _ITEM_STARTS:
             continue
-        if wanted is not None:
-            kind = wanted.get(prefix)
-        elif prefix.endswith(".item") and prefix.count(".") == 1:
-            kind = prefix[: -len(".item")]
-        else:
-            kind = None
-        if kind is None:
-            continue
-        item = _build(events)
         index = counters.get(prefix, 0)
         counters[prefix] = index + 1
-        pointer = "/".join(_escape(k) for k in prefix.split(".")[:-1])
-        yield _record(item, kind, name, None, f"/{pointer}/{index}" if pointer else f"/{index}")
+        if event == "start_map":
+            item = _build(events)
+            pointer = "/".join(_escape(k) for k in prefix.split(".")[:-1])
+            where = f"/{pointer}/{index}" if pointer else f"/{index}"
+            yield _record(item, kind, name, None, where)
+
+
+# The events an item of an array starts with (a map or an array item ends with an event of
+# the array's prefix too, which is no item).
+_ITEM_STARTS = frozenset({"start_map", "start_array", "string", "number", "boolean", "null"})
+
+
+def _top_level_arrays(stream: IO[bytes], name: str, counters: dict[str, int]) -> Iterator[Record]:
+    """The objects in the arrays directly under the top-level object, each array's key their
+    kind ("record" for the empty key). Told by depth, not by ijson's prefix, which joins keys
+    with "." and so cannot tell the key "a.b" from "b" inside "a": records under such a key
+    went unexamined."""
+    events = ijson.parse(stream, use_float=False)
+    depth = 0  # the containers open around the event
+    key = ""  # the top-level member being read
+    in_array = False  # that member's value is an array
+    for _prefix, event, value in events:
+        if depth == 2 and in_array and event in _ITEM_STARTS:
+            index = counters.get(key, 0)
+            counters[key] = index + 1
+            if event == "start_map":
+                item = _build(events)  # up to its end_map: the depth is unchanged
+                yield _record(item, key or "record", name, None, f"/{_escape(key)}/{index}")
+                continue
+        if depth == 1 and event == "map_key":
+            key = str(value)
+        elif event in ("start_map", "start_array"):
+            depth += 1
+            in_array = event == "start_array" if depth == 2 else in_array
+        elif event in ("end_map", "end_array"):
+            depth -= 1
 
 
 def _build(events: Iterator[tuple[str, str, Any]]) -> Any:
