@@ -157,20 +157,26 @@ def test_sliced_reading_gives_what_ijson_gives(
     assert sliced == whole
 
 
+def _given_by_ijson(function: str, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """What ijson's ``function`` (items or parse) gives the reader from now on."""
+    given: list[Any] = []
+    original = getattr(json_reader.ijson, function)
+
+    def counted(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for made in original(*args, **kwargs):
+            given.append(made)
+            yield made
+
+    monkeypatch.setattr(json_reader.ijson, function, counted)
+    return given
+
+
 def test_flat_items_are_read_by_slices(monkeypatch: pytest.MonkeyPatch) -> None:
     """The fast way is taken (the test of equal outcomes passes without it too): of fifty flat
     objects of strings, ijson reads only what follows the last slice — the last item, after
     the stand-in for those before — and the records are numbered on across the slices."""
     monkeypatch.setattr(jsonslices, "SLICE_READ", 64)
-    items_by_ijson: list[Any] = []
-    ijson_items = json_reader.ijson.items
-
-    def counted(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        for item in ijson_items(*args, **kwargs):
-            items_by_ijson.append(item)
-            yield item
-
-    monkeypatch.setattr(json_reader.ijson, "items", counted)
+    items_by_ijson = _given_by_ijson("items", monkeypatch)
     items = [{"eckId": f"e{i}", "naam": "a},{b"} for i in range(50)]
     data = json.dumps(items).encode()
     windows = list(json_reader.read_json(io.BufferedReader(io.BytesIO(data)), "x.json", {}))
@@ -203,15 +209,7 @@ def test_arrays_under_an_object_are_read_by_slices(monkeypatch: pytest.MonkeyPat
     """The fast way is taken for {"key": [...]} too: ijson reads only the end of the object,
     and the items of a key met twice are numbered on."""
     monkeypatch.setattr(jsonslices, "SLICE_READ", 64)
-    events: list[Any] = []
-    parse = json_reader.ijson.parse
-
-    def counted(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        for event in parse(*args, **kwargs):
-            events.append(event)
-            yield event
-
-    monkeypatch.setattr(json_reader.ijson, "parse", counted)
+    events = _given_by_ijson("parse", monkeypatch)
     items = [{"eckId": f"e{i}", "naam": "a},{b]"} for i in range(30)]
     data = orjson.dumps({"leerlingen": items[:20], "leerkrachten": [], "x": items[20:]})
     data = data.replace(b'"x"', b'"leerlingen"')
