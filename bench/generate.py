@@ -1,12 +1,13 @@
 """Seeded synthetic exports of N pupil records, for the format benchmark (bench_formats.py).
 
-Every format is written from the same seeded stream of pupils, so the four files carry the same
+Every format is written from the same seeded stream of pupils, so the files carry the same
 pupils (ECK iD, key, year group, group) and differ only in what their profile lets them carry:
 
 - ``xml``: UWLR 2.2 leerlinggegevens as the Smalle set delivers it (checked with
   ``--profile uwlr-2.2 --purpose smalle-set``): names and birth date are allowed there, so the
   NAW checks have real values to look at. Valid against the Smalle set XSD.
-- ``jsonl``, ``json``, ``csv``: a licence export of 11 pseudonymous and operational fields
+- ``jsonl``, ``json``, ``json-object`` (``{"leerlingen": [...]}``), ``csv``: a licence
+  export of 11 pseudonymous and operational fields
   (checked with ``--profile nl-generic``): the verdict is pass, so every check runs to the end
   instead of stopping at a finding.
 
@@ -29,8 +30,14 @@ from xml.sax.saxutils import escape
 
 import orjson
 
-FORMATS = ("xml", "jsonl", "json", "csv")
-SUFFIX = {"xml": ".xml", "jsonl": ".jsonl", "json": ".json", "csv": ".csv"}
+FORMATS = ("xml", "jsonl", "json", "json-object", "csv")
+SUFFIX = {
+    "xml": ".xml",
+    "jsonl": ".jsonl",
+    "json": ".json",
+    "json-object": "-object.json",
+    "csv": ".csv",
+}
 ECK_PREFIX = "https://ketenid.nl/201703/"
 NAMESPACE = "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
 SCHOOL_YEAR = "2024-2025"
@@ -192,6 +199,14 @@ def write_json(out: IO[bytes], stream: Iterable[Pupil]) -> None:
     out.write(b"\n]\n")
 
 
+def write_json_object(out: IO[bytes], stream: Iterable[Pupil]) -> None:
+    """The same array under a key of a top-level object, {"leerlingen": [...]}: how many APIs
+    wrap a dump."""
+    out.write(b'{"leerlingen": ')
+    write_json(out, stream)
+    out.write(b"}\n")
+
+
 def csv_line(pupil: Pupil) -> str:
     """One CSV row; no value holds the delimiter or a quote, so none needs quoting."""
     return ";".join(flat_record(pupil).values()) + "\n"
@@ -280,6 +295,7 @@ WRITERS: dict[str, Callable[[IO[bytes], Iterable[Pupil]], None]] = {
     "xml": write_xml,
     "jsonl": write_jsonl,
     "json": write_json,
+    "json-object": write_json_object,
     "csv": write_csv,
 }
 
