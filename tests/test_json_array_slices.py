@@ -192,6 +192,7 @@ def test_flat_items_are_read_by_slices(monkeypatch: pytest.MonkeyPatch) -> None:
 @example(data=b'{"a": [{"b": "c"},{"b": "d"}],}', read=8, limit=500)
 @example(data=b'{"a": [{"b": "c"}, 1, {"b": "d"}]}', read=64, limit=500)
 @example(data=b'{"a": [], "m": {"a": [{"b": "c"}]}, "b": [{"c": "d"}]} ', read=5, limit=500)
+@example(data=b'{\x0c"a":\x0b[{"b": "c"}\x0c]}', read=64, limit=500)  # \f, \v: no JSON space
 @given(data=_object_document(), read=st.integers(1, 80), limit=st.integers(8, 600))
 def test_sliced_object_arrays_give_what_ijson_events_give(
     data: bytes, read: int, limit: int

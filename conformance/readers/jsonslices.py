@@ -29,9 +29,10 @@ from conformance.model.records import WINDOW_SIZE, RecordWindow
 SLICE_READ = 256 << 10  # input read at a time
 SLICE_LIMIT = 4 << 20  # held without an item's end (or a key's): the rest goes the general way
 CUT_TRIES = 4  # item ends tried from the last back, before the rest goes the general way
-# A key of the top-level object: a string token (escapes and all), then the colon.
-_KEY = re.compile(rb'\s*("(?:[^"\\]|\\.)*")\s*:\s*', re.DOTALL)
-_ARRAY_END = re.compile(rb"\}\s*\]")
+# A key of the top-level object: a string token (escapes and all), then the colon. White
+# space is JSON's four characters, not the regex \s (which takes \f and \v too).
+_KEY = re.compile(rb'[ \t\n\r]*("(?:[^"\\]|\\.)*")[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
+_ARRAY_END = re.compile(rb"\}[ \t\n\r]*\]")
 _SPACE = b" \t\n\r"
 
 
