@@ -93,3 +93,18 @@ def test_plain_lines_never_reach_the_csv_module(monkeypatch: pytest.MonkeyPatch)
     assert [len(window) for window in windows] == [1024, 1024, 952]
     assert 'e2000;"n2000"\r\n' in fed
     assert len(fed) <= 8  # the lines of the quoted one's 64 characters of text
+
+
+def test_a_rows_problem_comes_before_an_encoding_error_in_a_quoted_value_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rows read before reading fails are checked first, also when the failure comes
+    while the csv module reads on for a quoted value (here: a byte that is not UTF-8 in it)."""
+    monkeypatch.setattr(csv_reader, "_TEXT_CHUNK", 64)
+    data = b'a,b\n1,2,3\n"x\n' + b"y" * 20_000 + b'\xff"\n'  # past the 8 KiB decoded at once
+    with pytest.raises(InputError) as caught:
+        list(csv_reader.read_csv(io.BytesIO(data), "x.csv", "utf-8"))
+    assert (caught.value.position, caught.value.problem) == (
+        "line 2",
+        "row has 3 cells but the header has 2",
+    )

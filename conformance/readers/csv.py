@@ -196,7 +196,7 @@ class _RowSource:
                 while feed.left():
                     rows.append(next(self._reader))
                     ends.append(self.line_num + 1)
-            except csv.Error:
+            except Exception:  # the csv module's error, or reading the next list failed
                 self.partial = (rows, ends)
                 raise
             yield rows, ends
