@@ -709,17 +709,41 @@ class _CutStream(io.BytesIO):
         return super().read(size)
 
 
-def test_text_after_a_nested_record_is_no_field_wherever_a_chunk_ends() -> None:
+@pytest.mark.parametrize("cut", [0, 20, 36, 40, 41, 44, 50])
+def test_text_after_a_nested_record_is_its_parents_wherever_a_chunk_ends(cut: int) -> None:
     """The parser may not have read the text after a nested record when the record is handed
-    over: taking the record out of the tree then made that text the next field's (here
-    "TAIL" became <sub>'s)."""
+    over; wherever the read ends, that text is the content of the nested record's parent
+    (here <sub>, a field of the enclosing record), examined as such — once."""
     head = b"<root><rec><f>F</f><sub><rec><n>x</n></rec>"
-    stream = _CutStream(head + b"TAIL</sub></rec></root>", len(head))
+    data = head + b"TAIL</sub></rec></root>"
+    stream = _CutStream(data, cut or len(head))
     records = list(read_xml(stream, "t.xml", [RecordRule("rec", "rec", None)]))
     assert [(r.path, r.fields) for r in records] == [
         ("/root/rec/sub/rec[1]", {"n": ["x"]}),
-        ("/root/rec[1]", {"f": ["F"]}),
+        ("/root/rec[1]", {"f": ["F"], "sub": ["TAIL"]}),
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        pytest.param(b"<j>5</j>B", {"j": ["5"], "text()": ["B"]}, id="after-a-child"),
+        pytest.param(b"B<j>5</j>", {"text()": ["B"], "j": ["5"]}, id="before-a-child"),
+        pytest.param(b"B", {"text()": ["B"]}, id="text-only"),
+        pytest.param(b"<j>5<x/>B</j>", {"j": ["5", "B"]}, id="mixed-in-a-child"),
+        pytest.param(
+            b'<g k="1"><n>a</n>B</g>', {"g/@k": ["1"], "g/n": ["a"], "g": ["B"]}, id="deeper"
+        ),
+        pytest.param(b"<j>5</j><![CDATA[B]]>", {"j": ["5"], "text()": ["B"]}, id="cdata-after"),
+        pytest.param(b"<j>5</j>\n  <k>6</k>\n", {"j": ["5"], "k": ["6"]}, id="white-space"),
+    ],
+)
+def test_text_between_elements_is_a_value_too(body: bytes, fields: dict[str, list[str]]) -> None:
+    """Mixed content — a record's own text, text after a child, text between a child's
+    children — is examined like any value (a BSN written there passed unseen)."""
+    data = b"<root><rec>" + body + b"</rec></root>"
+    records = list(read_xml(io.BytesIO(data), "t.xml", [RecordRule("rec", "rec", None)]))
+    assert [r.fields for r in records] == [fields]
 
 
 # A child process reads such files, the read ending right after an entity in the text after

@@ -33,6 +33,9 @@ _PARSER_OPTIONS: dict[str, Any] = {
     "remove_pis": True,
 }
 _DISCOVERY_BYTES = 1 << 20
+# The field of a record's own text, outside its child elements (mixed content): a value
+# written there is examined as any other.
+RECORD_TEXT = "text()"
 _ANY_DEPTH = "//"
 # Names and field paths remembered at most: a hostile file of ever new element names must not
 # grow the caches without end (they are rebuilt as needed).
@@ -342,7 +345,19 @@ class _Flattener:
             path = paths[name] = f"{prefix}{local}"
         return path
 
-    def flatten(self, element: etree._Element, prefix: str, fields: dict[str, list[str]]) -> None:
+    def flatten(
+        self,
+        element: etree._Element,
+        prefix: str,
+        fields: dict[str, list[str]],
+        own: str = RECORD_TEXT,
+    ) -> None:
+        """Add the element's attributes and children to ``fields`` under ``prefix`` ("" for the
+        record itself); ``own`` is the path of the element's own text between its children
+        (mixed content: ``<a>5<b/>B</a>`` gives ``a`` both 5 and B) — for the record, its text
+        anywhere, before its first child too, under :data:`RECORD_TEXT`."""
+        if not prefix:
+            _add(fields, own, element.text)
         paths = self._paths.get(prefix)
         if paths is None:
             if len(self._paths) >= _CACHED_NAMES:
@@ -370,9 +385,20 @@ class _Flattener:
                 else:
                     found.append(content)
             # (a nested record, read before its enclosing one ends, was cleared: no children,
-            # no attributes, nothing to add here)
+            # no attributes, nothing to add here; the text after it is its parent's)
             if len(child) or child.keys():
-                self.flatten(child, path + "/", fields)
+                self.flatten(child, path + "/", fields, path)
+            _add(fields, own, child.tail)
+
+
+def _add(fields: dict[str, list[str]], path: str, text: str | None) -> None:
+    """The text, stripped, as a value of the path (none for white space)."""
+    if text and (text := text.strip()):
+        found = fields.get(path)
+        if found is None:
+            fields[path] = [text]
+        else:
+            found.append(text)
 
 
 def discover_rules(stream: IO[bytes], name: str) -> list[RecordRule]:
