@@ -243,15 +243,22 @@ def test_records_under_any_key_are_found_and_pointed_at_by_their_index(
     ]
 
 
-def test_located_records_are_pointed_at_by_their_index_among_all_items() -> None:
-    """With a profile's locations too, an object's pointer counts the items before it that
-    are not objects."""
-    data = b'{"leerlingen": [1, {"a": "b"}, null, {"a": "c"}], "leerkrachten": [[], {"c": "d"}]}'
-    locations = {"leerling": "/leerlingen", "leerkracht": "/leerkrachten"}
-    stream = io.BufferedReader(io.BytesIO(data))
-    read = list(json_reader.read_json(stream, "x.json", locations))
-    assert [(r.kind, r.path) for window in read for r in window.records] == [
-        ("leerling", "/leerlingen/1"),
-        ("leerling", "/leerlingen/3"),
-        ("leerkracht", "/leerkrachten/1"),
-    ]
+@pytest.mark.parametrize(
+    "locations",
+    [
+        pytest.param({"leerling": "/leerlingen"}, id="one"),
+        pytest.param({"leerling": "/leerlingen", "leerkracht": "/leerkrachten"}, id="two"),
+    ],
+)
+def test_an_item_at_a_profiles_location_that_is_no_object_is_refused(
+    locations: dict[str, str],
+) -> None:
+    """With two locations a scalar item was skipped, its value unexamined (with one it was
+    refused); both now name it by its index among all items."""
+    data = b'{"leerlingen": [{"a": "b"}, "111222333"], "leerkrachten": [{"c": "d"}]}'
+    with pytest.raises(InputError) as caught:
+        list(json_reader.read_json(io.BufferedReader(io.BytesIO(data)), "x.json", locations))
+    assert (caught.value.position, caught.value.problem) == (
+        "/leerlingen/1",
+        "a record must be a JSON object",
+    )

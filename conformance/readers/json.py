@@ -312,11 +312,11 @@ def _object_arrays(
             continue
         index = counters.get(prefix, 0)
         counters[prefix] = index + 1
-        if event == "start_map":
-            item = _build(events)
-            pointer = "/".join(_escape(k) for k in prefix.split(".")[:-1])
-            where = f"/{pointer}/{index}" if pointer else f"/{index}"
-            yield _record(item, kind, name, None, where)
+        pointer = "/".join(_escape(k) for k in prefix.split(".")[:-1])
+        where = f"/{pointer}/{index}" if pointer else f"/{index}"
+        if event != "start_map":  # as with one location: not skipped unexamined
+            raise InputError(name, where, "a record must be a JSON object")
+        yield _record(_build(events), kind, name, None, where)
 
 
 # The events an item of an array starts with (a map or an array item ends with an event of
