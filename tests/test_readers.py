@@ -915,3 +915,26 @@ def test_the_name_and_path_caches_stay_bounded_and_right_when_they_start_over(
         ]
         largest = max(largest, *sizes)
     assert largest <= 16
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"<root><rec><_111222333>x</_111222334></rec></root>", id="tag-mismatch"),
+        pytest.param(b'<root><rec><jan.jansen:x a="1"/></rec></root>', id="undeclared-prefix"),
+        pytest.param(b'<root><rec a111222333="1" a111222333="2"/></root>', id="attribute-twice"),
+        pytest.param(
+            b'<root xmlns:p="mailto:jan@example.nl"><rec><p:x>1</p:y></rec></root>',
+            id="prefixed-mismatch",
+        ),
+    ],
+)
+def test_xml_syntax_errors_never_quote_the_names_they_read(data: bytes) -> None:
+    """libxml2 quotes the names it read (a tag, an attribute, a namespace prefix): the file's
+    own words, which may hold a BSN or an e-mail address; the error line shows them redacted."""
+    with pytest.raises(InputError) as caught:
+        list(read_xml(io.BytesIO(data), "t.xml", [RecordRule("rec", "rec", None)]))
+    problem = caught.value.problem
+    assert problem.startswith("malformed XML: ")
+    for value in ("111222333", "111222334", "jansen", "jan@example"):
+        assert value not in problem, "a name the file holds is quoted"

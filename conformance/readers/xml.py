@@ -13,12 +13,15 @@ expanding one is XXE or an entity bomb. A bare ``<!DOCTYPE leerlingen>`` is harm
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import cycle
 from typing import IO, Any
 
 from lxml import etree
 
+from conformance.detect.redact import redact
 from conformance.model.errors import InputError
 from conformance.model.records import Record
 from conformance.readers.limits import parser_words
@@ -456,8 +459,10 @@ def refuse_doctype(tree: etree._ElementTree, name: str) -> None:
 
 
 def syntax_problem(exc: etree.XMLSyntaxError, what: str = "XML") -> str:
-    """libxml2's message in our words where it names a limit; never the input itself."""
+    """libxml2's message in our words where it names a limit; never the input itself (the
+    names it quotes redacted)."""
     message = parser_words((exc.msg or "malformed").split(", line ")[0]) or "malformed"
+    message = _names_redacted(message)
     if message.startswith("Excessive depth"):
         return "elements nested deeper than 256 levels; refused to keep memory bounded"
     if "huge text node" in message or "too long" in message.lower():
@@ -465,3 +470,36 @@ def syntax_problem(exc: etree.XMLSyntaxError, what: str = "XML") -> str:
     if "amplification" in message.lower():
         return "entities expand to far more than the file holds (an entity bomb); refused"
     return f"malformed {what}: {message}"
+
+
+# libxml2 quotes names it read — of an element, attribute, namespace prefix or entity, a
+# namespace URI — and those are the file's own words: a hostile or careless file may put a
+# BSN or an e-mail address there. They are shown redacted, as any value is; so is any other
+# word that looks like data (five digits in a row, or an "@").
+_NAMED = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"(tag mismatch: )(\S+)( line \d+ and )(\S+)",
+        r"(Namespace prefix )(\S+)( for )(\S+)( on )(\S+)",
+        r"(Namespace prefix )(\S+)( on )(\S+)",
+        r"(Attribute )(\S+)( redefined)",
+        r"(Entity ')([^']*)(')",
+        r"(in tag )(\S+)",
+        r"(Start Tag )(\S+)",
+        r"(for attribute )(\S+)",
+        r"(xmlns(?::\S+)?: ')([^']*)(')",
+    )
+)
+_DATA_LIKE = re.compile(r"\S*(?:\d{5}|@)\S*")
+
+
+def _names_redacted(message: str) -> str:
+    for pattern in _NAMED:  # groups alternate: the message's own words, then a name
+        message = pattern.sub(
+            lambda found: "".join(
+                redact(part) if odd else part
+                for odd, part in zip(cycle((False, True)), found.groups(), strict=False)
+            ),
+            message,
+        )
+    return _DATA_LIKE.sub(lambda found: redact(found.group()), message)
