@@ -139,13 +139,17 @@ class IdentifyingValue(Check):
 
     def _scanned(self, record: Record) -> tuple[tuple[str, Hint], ...]:
         """The fields of this shape to scan: all but direct identifiers (NAW-001's), the
-        pseudonym (the PSN checks') and typed quasi-identifiers such as a birth date or a gender
-        code (MIN-001 and MIN-002 judge those)."""
+        record's pseudonym (the PSN checks') and typed quasi-identifiers such as a birth date or
+        a gender code (MIN-001 and MIN-002 judge those). A second field named like a pseudonym
+        is scanned: no PSN check reads it (a BSN in `ketenId` beside `eckId` passed unseen)."""
+        found = self.ctx.pseudonym(record)
+        pseudonym = found[0] if found else None
         fields = []
         for path in record.fields:
             rule = self.ctx.rule(path)
             if rule is not None and (
-                rule.cls in (FieldClass.DIRECT, FieldClass.PSEUDONYM)
+                rule.cls is FieldClass.DIRECT
+                or (rule.cls is FieldClass.PSEUDONYM and path == pseudonym)
                 or (rule.cls is FieldClass.QUASI and rule.category is not None)
             ):
                 continue
