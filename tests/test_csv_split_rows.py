@@ -108,3 +108,14 @@ def test_a_rows_problem_comes_before_an_encoding_error_in_a_quoted_value_after_i
         "line 2",
         "row has 3 cells but the header has 2",
     )
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["split", "csv-module"])
+def test_a_blank_line_is_no_record(quoted: bool) -> None:
+    """A blank line holds no pupil: it was a record without a pseudonym (PSN-001 failed on a
+    file with an empty line at its end or between rows)."""
+    value = '"1"' if quoted else "1"
+    data = f"eckId;x\ne1;{value}\n\ne2;2\r\n\r\n".encode()
+    windows = list(csv_reader.read_csv(io.BytesIO(data), "x.csv", "utf-8"))
+    records = [(r.line, r.fields) for window in windows for r in window.records]
+    assert records == [(2, {"eckId": ["e1"], "x": ["1"]}), (4, {"eckId": ["e2"], "x": ["2"]})]

@@ -184,29 +184,47 @@ class _RowSource:
     def rows(self) -> Iterator[tuple[list[list[str]], list[int]]]:
         feed = self._feed
         for chunk in feed.chunks:  # the csv reader may take lists from it too, mid-row
+            if not chunk:
+                continue
             if _plain(chunk):
                 first = self.line_num + 2  # the line after the last read, the header counted
                 self._split_lines += len(chunk)
-                yield self._split_rows(chunk), list(range(first, first + len(chunk)))
+                split = self._split_rows(chunk)
+                ends = list(range(first, first + len(chunk)))
+                if [""] not in split:
+                    yield split, ends
+                else:  # a blank line is no row (as csv.DictReader has it): no pupil to check
+                    kept = [
+                        (cells, end)
+                        for cells, end in zip(split, ends, strict=True)
+                        if cells != [""]
+                    ]
+                    yield [cells for cells, _ in kept], [end for _, end in kept]
                 continue
             feed.give(chunk)
             rows: list[list[str]] = []
-            ends: list[int] = []
+            row_ends: list[int] = []
             try:
                 while feed.left():
-                    rows.append(next(self._reader))
-                    ends.append(self.line_num + 1)
+                    row = next(self._reader)
+                    if row:  # [] is a blank line: no row
+                        rows.append(row)
+                        row_ends.append(self.line_num + 1)
             except Exception:  # the csv module's error, or reading the next list failed
-                self.partial = (rows, ends)
+                self.partial = (rows, row_ends)
                 raise
-            yield rows, ends
+            yield rows, row_ends
 
     def _split_rows(self, chunk: list[str]) -> list[list[str]]:
-        """The cells of lines without quotes (a blank line is one blank cell, where the csv
-        module gives none: the row is made as wide as the header either way)."""
-        parts = "".join(chunk).splitlines()
-        if len(parts) != len(chunk):  # a line holds a break of splitlines' own (\x1c, \u2028)
+        """The cells of lines without quotes (a blank line one blank cell, where the csv module
+        gives none)."""
+        text = "".join(chunk)
+        if "\r" in text:
             parts = [line.rstrip("\r\n") for line in chunk]
+        else:  # lines end in "\n" alone (splitlines would also split at \x0c, \x1c, \u2028)
+            parts = text.split("\n")
+            if text.endswith("\n"):
+                parts.pop()
         return list(map(self._split, parts))
 
 
