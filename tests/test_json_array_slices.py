@@ -262,3 +262,26 @@ def test_an_item_at_a_profiles_location_that_is_no_object_is_refused(
         "/leerlingen/1",
         "a record must be a JSON object",
     )
+
+
+@pytest.mark.parametrize("wrapped", [False, True], ids=["array", "under-a-key"])
+def test_items_written_comma_first_are_cut_into_slices_too(
+    wrapped: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Items written "}\\n," (the comma starting the next line) have no "},": the slice grew to
+    its limit and was parsed at once (4 MiB of small items took 180 MiB); such ends are found
+    too, so a slice stays about a read long."""
+    monkeypatch.setattr(jsonslices, "SLICE_READ", 1024)
+    parsed: list[int] = []
+    flat_windows = jsonslices.flat_windows
+
+    def counted(items: list[Any], *args: Any) -> Any:
+        parsed.append(len(items))
+        return flat_windows(items, *args)
+
+    monkeypatch.setattr(jsonslices, "flat_windows", counted)
+    array = b"[" + b"\n,".join(b'{"a": "b%d"}' % i for i in range(5000)) + b"\n]"
+    data = b'{"leerlingen": ' + array + b"}" if wrapped else array
+    windows = list(json_reader.read_json(io.BufferedReader(io.BytesIO(data)), "x.json", {}))
+    assert sum(map(len, windows)) == 5000
+    assert max(parsed) <= 120  # a read of 1,024 bytes holds ~80 items of 13

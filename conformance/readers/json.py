@@ -211,7 +211,7 @@ def _top_array_items(
         made = jsonslices.flat_windows(items, kind, name, "", start) if end >= 0 else None
         if made is None:
             break
-        held = held[end + 1 :]
+        held = jsonslices.after_item(held, end)
         for window in made:
             window.input_bytes = (end + 1) * len(window) // len(items)
             yield window

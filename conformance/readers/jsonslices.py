@@ -18,6 +18,7 @@ records, limits and errors are those of the general reader.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterator
 from functools import partial
 from typing import IO, Any
@@ -27,12 +28,14 @@ import orjson
 from conformance.model.records import WINDOW_SIZE, RecordWindow
 
 SLICE_READ = 256 << 10  # input read at a time
-SLICE_LIMIT = 4 << 20  # held without an item's end (or a key's): the rest goes the general way
+SLICE_LIMIT = 1 << 20  # held without an item's end (or a key's): the rest goes the general way
 CUT_TRIES = 4  # item ends tried from the last back, before the rest goes the general way
 # A key of the top-level object: a string token (escapes and all), then the colon. White
 # space is JSON's four characters, not the regex \s (which takes \f and \v too).
 _KEY = re.compile(rb'[ \t\n\r]*("(?:[^"\\]|\\.)*")[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
 _ARRAY_END = re.compile(rb"\}[ \t\n\r]*\]")
+_SPACED_ITEM_END = re.compile(rb"\}[ \t\n\r]+,")  # "}\n," where a "," starts the line
+_SPACE_BYTES = b" \t\n\r"
 _SPACE = b" \t\n\r"
 
 
@@ -120,7 +123,7 @@ class ArrayReader:
                 made = self._made(items, end + 1) if end >= 0 else None
                 if made is None:
                     return
-                held.data = held.data[end + 1 :]
+                held.data = after_item(held.data, end)
                 skip = 1
                 yield from made
             elif not held.fill():
@@ -143,7 +146,7 @@ def parsed_slice(held: bytes, skip: int) -> tuple[int, list[Any]] | None:
     :data:`CUT_TRIES` does (values holding "}," may; a malformed item)."""
     end = len(held)
     for _ in range(CUT_TRIES):
-        end = held.rfind(b"},", skip, end)
+        end = _item_end(held, skip, end)
         if end < 0:
             return None
         try:
@@ -151,6 +154,22 @@ def parsed_slice(held: bytes, skip: int) -> tuple[int, list[Any]] | None:
         except orjson.JSONDecodeError:
             continue
     return -1, []
+
+
+def _item_end(held: bytes, skip: int, before: int) -> int:
+    """Where the last "}" followed by a "," before ``before`` is; -1 where there is none. White
+    space between the two is looked for only where no "}," is (a file writing the comma at the
+    start of the next line): that search makes a match object an item."""
+    end = held.rfind(b"},", skip, before)
+    if end >= 0:
+        return end
+    last = deque(_SPACED_ITEM_END.finditer(held, skip, before), maxlen=1)
+    return last[0].start() if last else -1
+
+
+def after_item(held: bytes, end: int) -> bytes:
+    """What follows the item whose "}" is at ``end``: from the "," on (white space dropped)."""
+    return held[end + 1 :].lstrip(_SPACE_BYTES)
 
 
 def array_end(held: bytes, skip: int) -> tuple[int, list[Any]] | None:
