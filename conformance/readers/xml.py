@@ -367,26 +367,14 @@ class _Flattener:
                 self._paths.clear()
             paths = self._paths[prefix] = {}
         for attr, value in element.items():
-            text = str(value).strip()
-            if text:
-                key = str(attr)
-                path = paths.get("@" + key) or self._path(paths, prefix, key, attribute=True)
-                found = fields.get(path)
-                if found is None:
-                    fields[path] = [text]
-                else:
-                    found.append(text)
+            key = str(attr)
+            path = paths.get("@" + key) or self._path(paths, prefix, key, attribute=True)
+            _add(fields, path, str(value))
         # Elements only (no comments, PIs or entity nodes), selected in C.
         for child in element.iterchildren(etree.Element):
             tag = child.tag
             path = paths.get(tag) or self._path(paths, prefix, tag, attribute=False)
-            content = child.text
-            if content and (content := content.strip()):
-                found = fields.get(path)
-                if found is None:
-                    fields[path] = [content]
-                else:
-                    found.append(content)
+            _add(fields, path, child.text)
             # (a nested record, read before its enclosing one ends, was cleared: no children,
             # no attributes, nothing to add here; the text after it is its parent's)
             if len(child) or child.keys():
