@@ -938,3 +938,37 @@ def test_xml_syntax_errors_never_quote_the_names_they_read(data: bytes) -> None:
     assert problem.startswith("malformed XML: ")
     for value in ("111222333", "111222334", "jansen", "jan@example"):
         assert value not in problem, "a name the file holds is quoted"
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        pytest.param(b"<!-- 111222333 -->", {"comment()": ["111222333"]}, id="comment"),
+        pytest.param(b"<?note B M?>", {"processing-instruction()": ["B M"]}, id="pi"),
+        pytest.param(b"<j>5<!--x--></j>", {"j": ["5"], "j/comment()": ["x"]}, id="in-a-child"),
+        pytest.param(
+            b"111<!--c-->222333", {"text()": ["111222333"], "comment()": ["c"]}, id="splits-text"
+        ),
+        pytest.param(
+            b"<j>111<?p q?>222333</j>",
+            {"j": ["111222333"], "j/processing-instruction()": ["q"]},
+            id="splits-a-childs-text",
+        ),
+        pytest.param(
+            b"Jan <!--x--> Jansen", {"text()": ["Jan Jansen"], "comment()": ["x"]}, id="spaces"
+        ),
+        pytest.param(
+            b"<j>5</j><!--c-->7",
+            {"j": ["5"], "comment()": ["c"], "text()": ["7"]},
+            id="after-a-child",
+        ),
+    ],
+)
+def test_comments_and_processing_instructions_are_values(
+    body: bytes, fields: dict[str, list[str]]
+) -> None:
+    """A comment or processing instruction in a record leaves the school with it: what it holds
+    is examined (the parser dropped them); text a comment interrupts is still one value."""
+    data = b"<root><!--before--><rec>" + body + b"</rec><!--between--><rec/></root>"
+    records = list(read_xml(io.BytesIO(data), "t.xml", [RecordRule("rec", "rec", None)]))
+    assert [(r.path, r.fields) for r in records] == [("/root/rec[1]", fields), ("/root/rec[2]", {})]

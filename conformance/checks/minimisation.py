@@ -12,7 +12,7 @@ from conformance.detect.precision import precision_of
 from conformance.detect.redact import redact
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass, Precision
-from conformance.model.records import Record, RecordBatch, RecordWindow
+from conformance.model.records import Record, RecordBatch, RecordWindow, is_note
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence, Severity
 
@@ -37,8 +37,11 @@ class FieldNotAllowed(Check):
         self.outside = ShapeCache(self._outside)
 
     def _outside(self, record: Record) -> tuple[str, ...]:
-        """This shape's fields that are not on the purpose's allow-list."""
-        return tuple(p for p in record.fields if not self.ctx.allowed(record.kind, p))
+        """This shape's fields that are not on the purpose's allow-list (an XML comment is a
+        note, not a field: NAW-002 reads what it says)."""
+        return tuple(
+            p for p in record.fields if not is_note(p) and not self.ctx.allowed(record.kind, p)
+        )
 
     def visit(self, record: Record) -> None:
         self.examined += 1

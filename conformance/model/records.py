@@ -13,6 +13,14 @@ WINDOW_SIZE = 1024  # records per window: long enough to amortise, short enough 
 # 16 GiB held at once. The checks copy a window's values a few times over (joined, lower case,
 # skeletons), so a window of long values stops at one or two of them.
 WINDOW_BYTES = 8 << 20
+# The fields of an XML record's comments and processing instructions: what they say is examined
+# for personal data, but they are notes, not fields a purpose allows or forbids.
+NOTE_FIELDS = ("comment()", "processing-instruction()")
+
+
+def is_note(path: str) -> bool:
+    """Whether the field path is a comment's or processing instruction's text."""
+    return path.endswith(NOTE_FIELDS)
 
 
 @dataclass(slots=True)

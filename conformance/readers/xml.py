@@ -23,7 +23,7 @@ from lxml import etree
 
 from conformance.detect.redact import redact
 from conformance.model.errors import InputError
-from conformance.model.records import Record
+from conformance.model.records import NOTE_FIELDS, Record
 from conformance.readers.limits import parser_words
 
 _PARSER_OPTIONS: dict[str, Any] = {
@@ -32,13 +32,19 @@ _PARSER_OPTIONS: dict[str, Any] = {
     "load_dtd": False,
     "dtd_validation": False,
     "huge_tree": False,
-    "remove_comments": True,
-    "remove_pis": True,
+    # Comments and processing instructions are kept: what they hold leaves the school too
+    # (<!-- leerling 111222333 -->), so it is examined (:data:`NOTE_PATHS`).
+    "remove_comments": False,
+    "remove_pis": False,
 }
 _DISCOVERY_BYTES = 1 << 20
 # The field of a record's own text, outside its child elements (mixed content): a value
 # written there is examined as any other.
 RECORD_TEXT = "text()"
+# The fields of a comment's and a processing instruction's text, under the element they are in.
+NOTE_PATHS: dict[object, str] = dict(
+    zip((etree.Comment, etree.ProcessingInstruction), NOTE_FIELDS, strict=True)
+)
 _ANY_DEPTH = "//"
 # Names and field paths remembered at most: a hostile file of ever new element names must not
 # grow the caches without end (they are rebuilt as needed).
@@ -354,13 +360,17 @@ class _Flattener:
         prefix: str,
         fields: dict[str, list[str]],
         own: str = RECORD_TEXT,
+        run: bool = False,
     ) -> None:
         """Add the element's attributes and children to ``fields`` under ``prefix`` ("" for the
         record itself); ``own`` is the path of the element's own text between its children
         (mixed content: ``<a>5<b/>B</a>`` gives ``a`` both 5 and B) — for the record, its text
-        anywhere, before its first child too, under :data:`RECORD_TEXT`."""
+        anywhere, before its first child too, under :data:`RECORD_TEXT`. Comments and
+        processing instructions are values of their own (:data:`NOTE_PATHS`), and the text
+        around one is one value, as if it were not there (``111<!--x-->222333``); ``run`` says
+        whether the last value of ``own`` is the text just before the first child."""
         if not prefix:
-            _add(fields, own, element.text)
+            run = _add(fields, own, element.text)
         paths = self._paths.get(prefix)
         if paths is None:
             if len(self._paths) >= _CACHED_NAMES:
@@ -370,26 +380,42 @@ class _Flattener:
             key = str(attr)
             path = paths.get("@" + key) or self._path(paths, prefix, key, attribute=True)
             _add(fields, path, str(value))
-        # Elements only (no comments, PIs or entity nodes), selected in C.
-        for child in element.iterchildren(etree.Element):
+        for child in element:  # elements, comments and processing instructions
             tag = child.tag
+            if not isinstance(tag, str):
+                note = NOTE_PATHS.get(tag)
+                if note is not None:
+                    _add(fields, prefix + note, child.text)
+                if run:
+                    _go_on(fields, own, child.tail)
+                else:
+                    run = _add(fields, own, child.tail)
+                continue
             path = paths.get(tag) or self._path(paths, prefix, tag, attribute=False)
-            _add(fields, path, child.text)
+            text_added = _add(fields, path, child.text)
             # (a nested record, read before its enclosing one ends, was cleared: no children,
             # no attributes, nothing to add here; the text after it is its parent's)
             if len(child) or child.keys():
-                self.flatten(child, path + "/", fields, path)
-            _add(fields, own, child.tail)
+                self.flatten(child, path + "/", fields, path, text_added)
+            run = _add(fields, own, child.tail)
 
 
-def _add(fields: dict[str, list[str]], path: str, text: str | None) -> None:
-    """The text, stripped, as a value of the path (none for white space)."""
+def _add(fields: dict[str, list[str]], path: str, text: str | None) -> bool:
+    """The text, stripped, as a value of the path (none for white space); whether it was."""
     if text and (text := text.strip()):
         found = fields.get(path)
         if found is None:
             fields[path] = [text]
         else:
             found.append(text)
+        return True
+    return False
+
+
+def _go_on(fields: dict[str, list[str]], path: str, text: str | None) -> None:
+    """Text that goes on from the path's last value, a comment or PI between the two."""
+    if text and not text.isspace():
+        fields[path][-1] += text.rstrip()
 
 
 def discover_rules(stream: IO[bytes], name: str) -> list[RecordRule]:
