@@ -969,6 +969,18 @@ def test_comments_and_processing_instructions_are_values(
 ) -> None:
     """A comment or processing instruction in a record leaves the school with it: what it holds
     is examined (the parser dropped them); text a comment interrupts is still one value."""
-    data = b"<root><!--before--><rec>" + body + b"</rec><!--between--><rec/></root>"
+    data = (
+        b"<!--p--><?pi x?><root><!--before--><rec>" + body + b"</rec><!--x--><rec/></root><!--e-->"
+    )
     records = list(read_xml(io.BytesIO(data), "t.xml", [RecordRule("rec", "rec", None)]))
     assert [(r.path, r.fields) for r in records] == [("/root/rec[1]", fields), ("/root/rec[2]", {})]
+
+
+def test_comments_outside_the_root_are_bounded() -> None:
+    """Nothing frees a comment before or after the root element (16 MB of them took 351 MiB):
+    past 1,000 of them the file is refused."""
+    data = b"<!--c-->" * 1001 + b"<root><rec/></root>"
+    with pytest.raises(InputError, match="outside the root element"):
+        list(read_xml(io.BytesIO(data), "t.xml", [RecordRule("rec", "rec", None)]))
+    fine = b"<!--c-->" * 1000 + b"<root><rec/></root>"
+    assert len(list(read_xml(io.BytesIO(fine), "t.xml", [RecordRule("rec", "rec", None)]))) == 1

@@ -93,10 +93,20 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
         return anywhere.get(element.tag) or _first_match(by_tag[element.tag], element)
 
     builder = _RecordBuilder(name, _Flattener(frozenset(by_tag)), kind_of)
-    events = etree.iterparse(stream, events=("end",), tag=list(by_tag), **_PARSER_OPTIONS)
+    # Comments and PIs are reported too, to count those outside the root element: nothing
+    # frees them, so a file of ever more of them would fill memory.
+    watched = [*by_tag, etree.Comment, etree.PI]
+    events = etree.iterparse(stream, events=_EVENTS, tag=watched, **_PARSER_OPTIONS)
     checked = False
+    outside = 0
     try:
-        for _, element in events:
+        for event, element in events:
+            if event != "end":  # a comment or PI: a record's are read with it
+                if element.getparent() is None:
+                    outside += 1
+                    if outside > _OUTSIDE_NOTES:
+                        raise InputError(name, _line(element), _TOO_MANY_NOTES)
+                continue
             if not checked:
                 refuse_doctype(element.getroottree(), name)
                 checked = True
@@ -108,6 +118,19 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
             refuse_doctype(events.root.getroottree(), name)
     except etree.XMLSyntaxError as exc:
         raise InputError(name, _position(exc), syntax_problem(exc)) from None
+
+
+_EVENTS = ("end", "comment", "pi")
+_OUTSIDE_NOTES = 1000
+_TOO_MANY_NOTES = (
+    f"more than {_OUTSIDE_NOTES:,} comments or processing instructions outside the root "
+    "element; refused to keep memory bounded"
+)
+
+
+def _line(element: etree._Element) -> str | None:
+    line = element.sourceline  # lxml-stubs type it as Ellipsis; it is an int or None
+    return f"line {line}" if isinstance(line, int) else None
 
 
 def _first_match(rules: list[RecordRule], element: etree._Element) -> str | None:
