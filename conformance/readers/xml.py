@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import cycle
 from typing import IO, Any
 
 from lxml import etree
@@ -128,9 +127,14 @@ _TOO_MANY_NOTES = (
 )
 
 
-def _line(element: etree._Element) -> str | None:
+def _sourceline(element: etree._Element) -> int | None:
     line = element.sourceline  # lxml-stubs type it as Ellipsis; it is an int or None
-    return f"line {line}" if isinstance(line, int) else None
+    return line if isinstance(line, int) else None
+
+
+def _line(element: etree._Element) -> str | None:
+    line = _sourceline(element)
+    return None if line is None else f"line {line}"
 
 
 def _first_match(rules: list[RecordRule], element: etree._Element) -> str | None:
@@ -192,14 +196,7 @@ class _RecordBuilder:
             before = self._count_before(element, step.rpartition("/")[0])
         fields: dict[str, list[str]] = {}
         self.flattener.flatten(element, "", fields)
-        line = element.sourceline  # lxml-stubs type it as Ellipsis; it is an int or None
-        return Record(
-            kind,
-            fields,
-            self.name,
-            line if isinstance(line, int) else None,
-            f"{step}[{before + 1}]",
-        )
+        return Record(kind, fields, self.name, _sourceline(element), f"{step}[{before + 1}]")
 
     def drop(self, element: etree._Element) -> None:
         """Clear a record that was read, and drop what was parsed before it. Under the same
@@ -511,32 +508,16 @@ def syntax_problem(exc: etree.XMLSyntaxError, what: str = "XML") -> str:
 
 # libxml2 quotes names it read — of an element, attribute, namespace prefix or entity, a
 # namespace URI — and those are the file's own words: a hostile or careless file may put a
-# BSN or an e-mail address there. They are shown redacted, as any value is; so is any other
-# word that looks like data (five digits in a row, or an "@").
-_NAMED = tuple(
-    re.compile(pattern)
-    for pattern in (
-        r"(tag mismatch: )(\S+)( line \d+ and )(\S+)",
-        r"(Namespace prefix )(\S+)( for )(\S+)( on )(\S+)",
-        r"(Namespace prefix )(\S+)( on )(\S+)",
-        r"(Attribute )(\S+)( redefined)",
-        r"(Entity ')([^']*)(')",
-        r"(in tag )(\S+)",
-        r"(Start Tag )(\S+)",
-        r"(for attribute )(\S+)",
-        r"(xmlns(?::\S+)?: ')([^']*)(')",
-    )
+# BSN or an e-mail address there. Each follows one of these words in its messages and is shown
+# redacted, as any value is; so is any other word that looks like data (five digits in a row,
+# or an "@").
+_NAMED = re.compile(
+    r"(tag mismatch: |line \d+ and |Namespace prefix | for attribute | for | on |Attribute "
+    r"|Entity |in tag |Start Tag |xmlns(?::\S+)?: )('[^']*'|[^\s,]+)"
 )
 _DATA_LIKE = re.compile(r"\S*(?:\d{5}|@)\S*")
 
 
 def _names_redacted(message: str) -> str:
-    for pattern in _NAMED:  # groups alternate: the message's own words, then a name
-        message = pattern.sub(
-            lambda found: "".join(
-                redact(part) if odd else part
-                for odd, part in zip(cycle((False, True)), found.groups(), strict=False)
-            ),
-            message,
-        )
+    message = _NAMED.sub(lambda found: found.group(1) + redact(found.group(2)), message)
     return _DATA_LIKE.sub(lambda found: redact(found.group()), message)
