@@ -191,36 +191,29 @@ def _top_level_kind(locations: dict[str, str]) -> str | None:
 def _top_array_items(
     stream: io.BufferedReader, name: str, kind: str, consumed: Callable[[], int] | None
 ) -> Iterator[RecordWindow]:
-    """The items of a top-level array. While they are flat objects of strings (the common
-    export) they are parsed by orjson a slice at a time, each slice cut after a "}" followed
-    by "," (were the cut inside a string or a nested object, the slice would not parse); from
-    the first slice that does not parse or holds anything else, the rest is read by
-    :func:`_array_items` as any array is (ijson, its limits, its errors), so every record,
-    value and error is what that reader gives."""
+    """The items of a top-level array: in orjson slices while they are flat objects of
+    strings (:class:`jsonslices.ArrayReader`); from the first slice that is anything else,
+    and after the array for what may follow it, :func:`_array_items` reads on (ijson, its
+    limits, its errors) after a stand-in for what was read."""
     stream.read(1)  # the "["
-    held = b""  # after the first slice, each "held" starts with the "," after an item
-    start = 0  # the index of the next item
-    while chunk := stream.read(jsonslices.SLICE_READ):
-        held += chunk
-        parsed = jsonslices.parsed_slice(held, 1 if start else 0)
-        if parsed is None:
-            if len(held) > jsonslices.SLICE_LIMIT:
-                break  # no item ends here: a long value, or items written otherwise
-            continue
-        end, items = parsed
-        made = jsonslices.flat_windows(items, kind, name, "", start) if end >= 0 else None
-        if made is None:
-            break
-        held = jsonslices.after_item(held, end)
-        for window in made:
-            window.input_bytes = (end + 1) * len(window) // len(items)
-            yield window
-            start += len(window)
-    # the rest as any array: a stand-in item where "held" starts with the "," after one
-    guarded = _guarded(jsonslices.Prefixed((b"[null" if start else b"[") + held, stream))
+    held = jsonslices.Held(stream)
+    reading = jsonslices.ArrayReader(held, kind, name, "", 0)
+    yield from reading.windows()
+    start = reading.start
+    null = start > 0 and not reading.ended  # a null stands in for the last item read
+    rest = jsonslices.Prefixed(_array_stand_in(reading.ended, start > 0) + held.data, stream)
     yield from _array_items(
-        guarded, name, "item", kind, "", consumed=consumed, start=start, skip=1 if start else 0
+        _guarded(rest), name, "item", kind, "", consumed=consumed, start=start, skip=int(null)
     )
+
+
+def _array_stand_in(ended: bool, read: bool) -> bytes:
+    """What stands in, for ijson, for an array read up to where ``held`` goes on: all of it
+    (an empty array), or its "[" and, where items were read, a null for the last of them
+    ("held" then starts with the "," after it)."""
+    if ended:
+        return b"[]"
+    return b"[null" if read else b"["
 
 
 def _object_members(
@@ -228,20 +221,21 @@ def _object_members(
 ) -> Iterator[RecordWindow]:
     """The records of a top-level object found without a profile: the object items of each
     array directly under it, the array's key their kind. Arrays of flat objects of strings
-    under plain keys are read in orjson slices (:mod:`jsonslices`); from the first member,
-    item or separator that is anything else, :func:`_object_arrays` reads the rest after a
-    stand-in for what was read (an object opened, a key and its array opened, or a member
+    are read in orjson slices (:class:`jsonslices.ArrayReader`); from the first member, item
+    or separator that is anything else, :func:`_object_arrays` reads the rest after a
+    stand-in for what was read (an object opened; a key and its array, opened; or a member
     before the separator), the items counted so far carried over."""
     stream.read(1)  # the "{"
     held = jsonslices.Held(stream)
     counters: dict[str, int] = {}
     stand_in = b"{"
+    after_member = False
     while True:
-        if stand_in != b"{":  # after a member: a "," and the next key, or the end
-            stand_in = b'{"":0'
+        if after_member:
+            stand_in = b'{"":0'  # a member ijson passes over, before the separator
             if held.first() != b",":
                 break  # the "}" (the rest says whether anything follows it) or not JSON
-        found = jsonslices.member_key(held, 1 if stand_in != b"{" else 0)
+        found = jsonslices.member_key(held, 1 if after_member else 0)
         if found is None:
             break
         written, key = found
@@ -252,15 +246,12 @@ def _object_members(
         start = counters.get(key, 0)
         reading = jsonslices.ArrayReader(held, key or "record", name, "/" + _escape(key), start)
         yield from reading.windows()
-        counters[key] = reading.start
+        read = reading.start > start
+        counters[key] = reading.start - (read and not reading.ended)  # the null takes a place
         if not reading.ended:
-            if reading.start > start:  # a null for the "," read: it takes the last one's place
-                stand_in += b"[null"
-                counters[key] -= 1
-            else:
-                stand_in += b"["
+            stand_in += _array_stand_in(False, read)
             break
-        stand_in = b'{"":0'
+        after_member = True
     rest = _guarded(jsonslices.Prefixed(stand_in + held.data, stream))
     yield from windows(_object_arrays(rest, name, None, counters), consumed=consumed)
 

@@ -35,7 +35,6 @@ CUT_TRIES = 4  # item ends tried from the last back, before the rest goes the ge
 _KEY = re.compile(rb'[ \t\n\r]*("(?:[^"\\]|\\.)*")[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
 _ARRAY_END = re.compile(rb"\}[ \t\n\r]*\]")
 _SPACED_ITEM_END = re.compile(rb"\}[ \t\n\r]+,")  # "}\n," where a "," starts the line
-_SPACE_BYTES = b" \t\n\r"
 _SPACE = b" \t\n\r"
 
 
@@ -169,7 +168,7 @@ def _item_end(held: bytes, skip: int, before: int) -> int:
 
 def after_item(held: bytes, end: int) -> bytes:
     """What follows the item whose "}" is at ``end``: from the "," on (white space dropped)."""
-    return held[end + 1 :].lstrip(_SPACE_BYTES)
+    return held[end + 1 :].lstrip(_SPACE)
 
 
 def array_end(held: bytes, skip: int) -> tuple[int, list[Any]] | None:
