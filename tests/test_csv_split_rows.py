@@ -65,7 +65,7 @@ def test_split_lines_give_what_the_csv_module_gives(document: tuple[str, str], c
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(csv_reader, "_TEXT_CHUNK", chunk)
         split = _outcome(data)
-        patch.setattr(csv_reader, "_plain", lambda lines: False)
+        patch.setattr(csv_reader, "_plain", lambda text: False)
         whole = _outcome(data)
     assert split == whole
 

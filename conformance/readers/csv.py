@@ -186,20 +186,9 @@ class _RowSource:
         for chunk in feed.chunks:  # the csv reader may take lists from it too, mid-row
             if not chunk:
                 continue
-            if _plain(chunk):
-                first = self.line_num + 2  # the line after the last read, the header counted
-                self._split_lines += len(chunk)
-                split = self._split_rows(chunk)
-                ends = list(range(first, first + len(chunk)))
-                if [""] not in split:
-                    yield split, ends
-                else:  # a blank line is no row (as csv.DictReader has it): no pupil to check
-                    kept = [
-                        (cells, end)
-                        for cells, end in zip(split, ends, strict=True)
-                        if cells != [""]
-                    ]
-                    yield [cells for cells, _ in kept], [end for _, end in kept]
+            text = "".join(chunk)
+            if _plain(text):
+                yield self._split_rows(chunk, text)
                 continue
             feed.give(chunk)
             rows: list[list[str]] = []
@@ -215,22 +204,26 @@ class _RowSource:
                 raise
             yield rows, row_ends
 
-    def _split_rows(self, chunk: list[str]) -> list[list[str]]:
-        """The cells of lines without quotes (a blank line one blank cell, where the csv module
-        gives none)."""
-        text = "".join(chunk)
+    def _split_rows(self, chunk: list[str], text: str) -> tuple[list[list[str]], list[int]]:
+        """The cells of lines without quotes (``text``: the lines joined), each row with its
+        line; a blank line is no row (as csv.DictReader has it): no pupil to check."""
+        first = self.line_num + 2  # the line after the last read, the header counted
+        self._split_lines += len(chunk)
         if "\r" in text:
             parts = [line.rstrip("\r\n") for line in chunk]
         else:  # lines end in "\n" alone (splitlines would also split at \x0c, \x1c, \u2028)
             parts = text.split("\n")
             if text.endswith("\n"):
                 parts.pop()
-        return list(map(self._split, parts))
+        ends = list(range(first, first + len(parts)))
+        if "" in parts:
+            ends = [end for end, part in zip(ends, parts, strict=True) if part]
+            parts = [part for part in parts if part]
+        return list(map(self._split, parts)), ends
 
 
-def _plain(chunk: list[str]) -> bool:
-    """Lines the csv module would read as plain cells between delimiters."""
-    text = "".join(chunk)
+def _plain(text: str) -> bool:
+    """Lines (joined) the csv module would read as plain cells between delimiters."""
     return '"' not in text and "\x00" not in text
 
 
