@@ -105,7 +105,7 @@ def _events_only(
 ) -> Iterator[RecordWindow]:
     """The reader before the slices: the whole object through ijson's events."""
     guarded: Any = GuardedStream(stream, MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS)
-    return windows(json_reader._object_arrays(guarded, name, None), consumed=consumed)
+    return windows(json_reader._walk(guarded, name, None), consumed=consumed)
 
 
 def _ijson_only(
@@ -240,6 +240,7 @@ def test_records_under_any_key_are_found_and_pointed_at_by_their_index(
         ("record", "//0", {"c": ["2"]}),
         ("k", "/k/1", {"x": ["y"]}),
         ("k", "/k/3", {"x": ["z"]}),
+        ("", "", {"k": ["1"]}),  # the scalar among them: a value outside the records
     ]
 
 

@@ -170,6 +170,7 @@ def test_json_array_and_object_of_arrays(tmp_path: Path) -> None:
     assert [(r.kind, r.path, r.fields) for r in records] == [
         ("leerlingen", "/leerlingen/0", {"id": ["1"]}),
         ("docenten", "/docenten/0", {"id": ["2"], "tags/a": ["1"]}),
+        ("", "", {"school": ["X"]}),  # outside the records, examined all the same
     ]
 
 
@@ -424,9 +425,14 @@ def test_json_records_at_the_profiles_pointers(tmp_path: Path) -> None:
         ("leerling", "/leerlingen/0", {"eckId": ["E1"]}),
         ("leerling", "/leerlingen/1", {"eckId": ["E2"]}),
         ("docent", "/docenten/0", {"eckId": ["D1"]}),
+        ("", "", {"meta/items/x": ["1"]}),  # what no pointer names is still examined
     ]
     one = _json_profile(tmp_path, "{leerling: /leerlingen}")
-    assert [r.path for r in read(path, one)] == ["/leerlingen/0", "/leerlingen/1"]
+    assert [(r.path, r.fields) for r in read(path, one)] == [
+        ("/leerlingen/0", {"eckId": ["E1"]}),
+        ("/leerlingen/1", {"eckId": ["E2"]}),
+        ("", {"meta/items/x": ["1"], "school/klassen/naam": ["7b"], "docenten/eckId": ["D1"]}),
+    ]
 
 
 def test_json_top_level_array_and_named_row_kinds(tmp_path: Path) -> None:

@@ -12,7 +12,14 @@ from conformance.detect.precision import precision_of
 from conformance.detect.redact import redact
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass, Precision
-from conformance.model.records import Record, RecordBatch, RecordWindow, is_note
+from conformance.model.records import (
+    OUTSIDE,
+    Record,
+    RecordBatch,
+    RecordWindow,
+    is_note,
+    kind_words,
+)
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence, Severity
 
@@ -38,9 +45,16 @@ class FieldNotAllowed(Check):
 
     def _outside(self, record: Record) -> tuple[str, ...]:
         """This shape's fields that are not on the purpose's allow-list (an XML comment is a
-        note, not a field: NAW-002 reads what it says)."""
+        note, not a field: NAW-002 reads what it says). Outside the records the world is open:
+        a document's version or date is no field of a record, so only the fields whose names
+        say what they hold count there (a birth date beside the records is still one)."""
+        kind = record.kind
         return tuple(
-            p for p in record.fields if not is_note(p) and not self.ctx.allowed(record.kind, p)
+            p
+            for p in record.fields
+            if not is_note(p)
+            and not self.ctx.allowed(kind, p)
+            and (kind != OUTSIDE or self.ctx.rule(p) is not None)
         )
 
     def visit(self, record: Record) -> None:
@@ -71,7 +85,7 @@ class FieldNotAllowed(Check):
         rule = self.ctx.rule(path)
         what = f"{rule.cls.value} field" if rule else "unknown field (not in the profile)"
         return (
-            f"{what} '{path}' in {kind} records ({times(count)}): not on the allow-list of "
+            f"{what} '{path}' {kind_words(kind)} ({times(count)}): not on the allow-list of "
             f"purpose '{self.ctx.purpose.name}'"
         )
 

@@ -14,7 +14,7 @@ from conformance.detect.scan import HINTED, candidates, scan, scan_column
 from conformance.detect.spans import Detection, Hint
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass
-from conformance.model.records import Record, RecordWindow
+from conformance.model.records import Record, RecordWindow, kind_words
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence
 
@@ -70,7 +70,7 @@ class IdentifyingField(Check):
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
             lambda key, n: (
-                f"direct identifier '{key[1]}' ({key[2]}) in {key[0]} records "
+                f"direct identifier '{key[1]}' ({key[2]}) {kind_words(key[0])} "
                 f"({times(n)}): purpose '{self.ctx.purpose.name}' does not allow it"
             ),
             rule=self.ctx.purpose_rule,
@@ -212,7 +212,7 @@ class IdentifyingValue(Check):
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
             lambda key, n: (
-                f"{_LABELS[key[2]]} in field '{key[1]}' of {key[0]} records "
+                f"{_LABELS[key[2]]} in field '{key[1]}' {kind_words(key[0], 'of')} "
                 f"({times(n)}): expected no personal data in a field that is not an identifier"
             ),
             confidence=lambda key: Confidence.MEDIUM if key[2] == "name" else Confidence.HIGH,

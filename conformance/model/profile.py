@@ -117,8 +117,9 @@ class Profile:
 
     def is_subject(self, kind: str) -> bool:
         """Whether records of this kind describe a person. Without declared record kinds
-        (records found automatically) every record is taken to be one."""
-        return not self.subjects or kind in self.subjects
+        (records found automatically) every record is taken to be one; the values outside
+        the records (kind ``""``, :data:`conformance.model.records.OUTSIDE`) never are."""
+        return bool(kind) and (not self.subjects or kind in self.subjects)
 
     def rule_for(self, path: str) -> FieldRule | None:
         """The most specific rule for a field path: its own, else its nearest ancestor's."""

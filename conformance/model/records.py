@@ -23,6 +23,20 @@ def is_note(path: str) -> bool:
     return path.endswith(NOTE_FIELDS)
 
 
+# The kind of the records that carry what an export holds outside its records — a JSON
+# document's other members, an array's strings and numbers — by path, so that no value passes
+# unexamined for not being in a record. No record kind is empty (an empty JSON key names the
+# kind "record"; a profile's kinds are names), so none can pass for it. These values describe
+# no one record: NAW-001 and NAW-002 read them, the pseudonym and linkage checks do not, and
+# MIN-001 holds only the fields its names classify against the purpose.
+OUTSIDE = ""
+
+
+def kind_words(kind: str, preposition: str = "in") -> str:
+    """Where a message places a field: "in leerling records", or "outside the records"."""
+    return "outside the records" if kind == OUTSIDE else f"{preposition} {kind} records"
+
+
 @dataclass(slots=True)
 class Record:
     """One record of an export, flattened to field paths.

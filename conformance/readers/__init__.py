@@ -15,7 +15,7 @@ from pathlib import Path
 
 from conformance.model.errors import InputError
 from conformance.model.profile import Profile
-from conformance.model.records import Record, RecordWindow, windows
+from conformance.model.records import OUTSIDE, Record, RecordWindow, windows
 from conformance.model.spec import SpecModel
 from conformance.model.storage import StorageModel
 from conformance.readers.csv import detect_encoding, read_csv
@@ -44,7 +44,8 @@ class ExportStream:
         stream = buffered(self._reader)
         try:
             for window in _dispatch(self.format, stream, self._reader, self.path, profile):
-                self.records_read += len(window)
+                if window.kind != OUTSIDE:  # values outside the records are no records
+                    self.records_read += len(window)
                 yield window
             self._reader.drain()
             self.sha256 = self._reader.sha256.hexdigest()

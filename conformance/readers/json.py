@@ -3,12 +3,14 @@ orjson slices, :mod:`jsonslices`), and JSON Lines (orjson per line).
 
 Records are found without a profile: the items of a top-level array; the object items of each
 array directly under a top-level object (the array's key is the record kind); one object per line.
+What a document holds outside its records is read too, as values of kind ``OUTSIDE`` (``_walk``).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from decimal import Decimal
 from functools import partial
 from itertools import chain, islice
@@ -20,6 +22,7 @@ import orjson
 from conformance.model import records
 from conformance.model.errors import InputError
 from conformance.model.records import (
+    OUTSIDE,
     WINDOW_SIZE,
     Record,
     RecordWindow,
@@ -27,7 +30,7 @@ from conformance.model.records import (
     runs,
     windows,
 )
-from conformance.readers import jsonslices
+from conformance.readers import jsonslices, repeats
 from conformance.readers.jsonguard import (
     GuardedStream,
     NestingError,
@@ -168,7 +171,8 @@ def _array_items(
         lines = [None] * len(items)
         return _objects_window(items, kind, name, lines, pointer=f"{pointer}/", first=start)
 
-    items = islice(ijson.items(stream, prefix, use_float=False), skip, None)
+    parsed = ijson.items(stream, prefix, use_float=False, map_type=repeats.RepeatMap)
+    items = islice(parsed, skip, None)
     bound = WindowBound(WINDOW_SIZE, consumed)
     for run in runs(items, bound, before_error=window):
         made = window(run)
@@ -222,7 +226,7 @@ def _object_members(
     """The records of a top-level object found without a profile: the object items of each
     array directly under it, the array's key their kind. Arrays of flat objects of strings
     are read in orjson slices (:class:`jsonslices.ArrayReader`); from the first member, item
-    or separator that is anything else, :func:`_object_arrays` reads the rest after a
+    or separator that is anything else, :func:`_walk` reads the rest after a
     stand-in for what was read (an object opened; a key and its array, opened; or a member
     before the separator), the items counted so far carried over."""
     stream.read(1)  # the "{"
@@ -232,7 +236,7 @@ def _object_members(
     after_member = False
     while True:
         if after_member:
-            stand_in = b'{"":0'  # a member ijson passes over, before the separator
+            stand_in = b'{"":null'  # a member with no value to examine, before the separator
             if held.first() != b",":
                 break  # the "}" (the rest says whether anything follows it) or not JSON
         found = jsonslices.member_key(held, 1 if after_member else 0)
@@ -253,7 +257,7 @@ def _object_members(
             break
         after_member = True
     rest = _guarded(jsonslices.Prefixed(stand_in + held.data, stream))
-    yield from windows(_object_arrays(rest, name, None, counters), consumed=consumed)
+    yield from windows(_walk(rest, name, None, counters), consumed=consumed)
 
 
 def _guarded(stream: jsonslices.Prefixed) -> Any:
@@ -266,14 +270,9 @@ def _located(
     locations: dict[str, str],
     consumed: Callable[[], int] | None,
 ) -> Iterator[RecordWindow]:
-    """Records at the profile's JSON pointers: one array directly, several from events."""
+    """Records at the profile's JSON pointers, and the values outside them, from events."""
     wanted = {_ijson_prefix(pointer): kind for kind, pointer in locations.items()}
-    if len(wanted) == 1:
-        ((prefix, kind),) = wanted.items()
-        pointer = locations[kind].rstrip("/")
-        yield from _array_items(stream, name, prefix, kind, pointer, consumed=consumed)
-    else:
-        yield from windows(_object_arrays(stream, name, wanted), consumed=consumed)
+    yield from windows(_walk(stream, name, wanted), consumed=consumed)
 
 
 def _ijson_prefix(pointer: str) -> str:
@@ -282,67 +281,114 @@ def _ijson_prefix(pointer: str) -> str:
     return ".".join([*keys, "item"])
 
 
-def _object_arrays(
-    stream: IO[bytes],
-    name: str,
-    wanted: dict[str, str] | None,
-    counters: dict[str, int] | None = None,
-) -> Iterator[Record]:
-    """Objects in arrays, built from parser events: the arrays ``wanted`` names (prefix ->
-    kind), or without it every array directly under the top-level object. An object's
-    pointer has its index among all its array's items; ``counters``: the items read already,
-    by prefix (by key without ``wanted``)."""
-    counters = {} if counters is None else counters
-    if wanted is None:
-        yield from _top_level_arrays(stream, name, counters)
-        return
-    events = ijson.parse(stream, use_float=False)
-    for prefix, event, _value in events:
-        kind = wanted.get(prefix)
-        if kind is None or event not in _ITEM_STARTS:
-            continue
-        index = counters.get(prefix, 0)
-        counters[prefix] = index + 1
-        pointer = "/".join(_escape(k) for k in prefix.split(".")[:-1])
-        where = f"/{pointer}/{index}" if pointer else f"/{index}"
-        if event != "start_map":  # as with one location: not skipped unexamined
-            raise InputError(name, where, "a record must be a JSON object")
-        yield _record(_build(events), kind, name, None, where)
-
-
 # The events an item of an array starts with (a map or an array item ends with an event of
 # the array's prefix too, which is no item).
 _ITEM_STARTS = frozenset({"start_map", "start_array", "string", "number", "boolean", "null"})
 
 
-def _top_level_arrays(stream: IO[bytes], name: str, counters: dict[str, int]) -> Iterator[Record]:
-    """The objects in the arrays directly under the top-level object, each array's key their
-    kind ("record" for the empty key). Told by depth, not by ijson's prefix, which joins keys
-    with "." and so cannot tell the key "a.b" from "b" inside "a": records under such a key
-    went unexamined."""
+def _walk(
+    stream: IO[bytes],
+    name: str,
+    wanted: dict[str, str] | None,
+    counters: dict[str, int] | None = None,
+) -> Iterator[Record]:
+    """The records of a JSON document, and every value outside them, from parser events.
+
+    Records are the objects in the arrays ``wanted`` names (ijson prefix -> kind: anything
+    else there is refused), or without it the objects in the arrays directly under the
+    top-level object, each array's key their kind ("record" for the empty key). A record's
+    pointer has its index among all its array's items; ``counters``: the items read already,
+    by prefix (by key without ``wanted``). Every other string, number or boolean — the
+    document's other members, an array's strings, arrays in arrays — is a value of a record of
+    kind :data:`OUTSIDE`, under its path of keys: a BSN beside the records passed unexamined.
+    Keys are told by depth, not by ijson's prefix, which joins them with "." and so cannot tell
+    the key "a.b" from "b" inside "a"."""
+    counters = {} if counters is None else counters
     events = ijson.parse(stream, use_float=False)
-    depth = 0  # the containers open around the event
-    key = ""  # the top-level member being read
-    in_array = False  # that member's value is an array
-    for _prefix, event, value in events:
-        if depth == 2 and in_array and event in _ITEM_STARTS:
-            index = counters.get(key, 0)
-            counters[key] = index + 1
-            if event == "start_map":
-                item = _build(events)  # up to its end_map: the depth is unchanged
-                yield _record(item, key or "record", name, None, f"/{_escape(key)}/{index}")
-                continue
-        if depth == 1 and event == "map_key":
-            key = str(value)
-        elif event in ("start_map", "start_array"):
-            depth += 1
-            in_array = event == "start_array" if depth == 2 else in_array
+    keys: list[str] = []  # per open object, outermost first: the key of the member being read
+    arrays: list[bool] = []  # per open container: whether it is an array
+    outside = _Outside(name)
+    for prefix, event, value in events:
+        if arrays and arrays[-1] and event in _ITEM_STARTS:
+            found = _records_here(wanted, prefix, keys, arrays)
+            if found is not None:
+                kind, counter, pointer = found
+                index = counters.get(counter, 0)
+                counters[counter] = index + 1
+                if event == "start_map":  # built up to its end: the containers are unchanged
+                    yield _record(_build(events), kind, name, None, f"{pointer}/{index}")
+                    continue
+                if wanted is not None:  # as with one location: not skipped unexamined
+                    raise InputError(name, f"{pointer}/{index}", "a record must be a JSON object")
+        if event == "map_key":
+            keys[-1] = value
+        elif event == "start_map":
+            keys.append("")
+            arrays.append(False)
+        elif event == "start_array":
+            arrays.append(True)
         elif event in ("end_map", "end_array"):
-            depth -= 1
+            if not arrays.pop():
+                keys.pop()
+        elif (full := outside.add(keys, value)) is not None:
+            yield full
+    if (rest := outside.take()) is not None:
+        yield rest
+
+
+def _records_here(
+    wanted: dict[str, str] | None, prefix: str, keys: list[str], arrays: list[bool]
+) -> tuple[str, str, str] | None:
+    """For an item of an array: the kind of record it is, its counter, and its array's
+    pointer; None where the array holds no records."""
+    if wanted is not None:
+        kind = wanted.get(prefix)
+        if kind is None:
+            return None
+        pointer = "/".join(_escape(k) for k in prefix.split(".")[:-1])
+        return kind, prefix, f"/{pointer}" if pointer else ""
+    if len(arrays) == 2 and not arrays[0]:  # an array directly under the top-level object
+        key = keys[0]
+        return key or "record", key, "/" + _escape(key)
+    return None
+
+
+class _Outside:
+    """The values outside the records, by path, gathered into records of kind
+    :data:`OUTSIDE` of at most :data:`WINDOW_SIZE` values or :data:`WINDOW_BYTES`: however many
+    a document has, only so many are held."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._fields: dict[str, list[str]] = {}
+        self._values = 0
+        self._bytes = 0
+
+    def add(self, keys: list[str], value: Any) -> Record | None:
+        """Take a value (a null is none); a record once full."""
+        if value is None:
+            return None
+        text = _scalar(value)
+        if not text:
+            return None
+        self._fields.setdefault("/".join(keys), []).append(text)
+        self._values += 1
+        self._bytes += len(text)
+        if self._values >= WINDOW_SIZE or self._bytes >= records.WINDOW_BYTES:
+            return self.take()
+        return None
+
+    def take(self) -> Record | None:
+        """The values gathered, as one record; None if there are none."""
+        if not self._fields:
+            return None
+        record = Record(OUTSIDE, self._fields, self._name, None, "")
+        self._fields, self._values, self._bytes = {}, 0, 0
+        return record
 
 
 def _build(events: Iterator[tuple[str, str, Any]]) -> Any:
-    builder = ijson.ObjectBuilder()
+    builder = ijson.ObjectBuilder(map_type=repeats.RepeatMap)  # a repeated key keeps both
     builder.event("start_map", None)
     depth = 1
     for _, event, value in events:
@@ -376,9 +422,12 @@ def read_jsonl(
             items = list(map(orjson.loads, lines))
         except orjson.JSONDecodeError:
             items = []
+        window = None
         if len(items) == len(lines) and set(map(type, items)) == {dict}:
-            window = _objects_window(items, kind, name, range(first, first + len(items)))
-        else:
+            numbers = range(first, first + len(items))
+            with suppress(_WrittenTwiceError):  # then line by line, every value kept
+                window = _objects_window(items, kind, name, numbers, text=b"".join(lines))
+        if window is None:
             window = _checked_lines(first, lines, kind, name)
         window.input_bytes = held
         yield window
@@ -407,7 +456,7 @@ def _object(number: int, line: bytes, name: str) -> dict[str, Any] | None:
     if not line.strip():
         return None
     try:
-        item = orjson.loads(line)
+        item = repeats.loads(line)
     except orjson.JSONDecodeError as exc:
         where = f"line {number} column {exc.colno}"
         raise InputError(name, where, f"malformed JSON: {exc.msg}") from None
@@ -497,22 +546,35 @@ def _objects_window(
     *,
     pointer: str | None = None,
     first: int = 0,
+    text: bytes | None = None,
 ) -> RecordWindow:
     """A window of JSON items (lines of a JSON Lines file, or items of an array: then each
     record's path is ``pointer`` and its index, ``first`` the index of the first). Flat objects
     with the same members in the same order, every value a string (the common export), make
-    it column by column; any other mix record by record."""
+    it column by column; any other mix record by record. Where the items were parsed by orjson
+    from ``text``, which keeps only the last value of a key written twice, such a key raises
+    :class:`_WrittenTwiceError` (:mod:`repeats`)."""
 
     def path(row: int) -> str:
         return "" if pointer is None else f"{pointer}{first + row}"
 
     columns = jsonslices.string_columns(items)
+    if text is not None and (
+        repeats.flat_written_twice(text, items)
+        if columns is not None
+        else repeats.may_repeat(text, repeats.key_count(items))
+    ):
+        raise _WrittenTwiceError
     if columns is None:
         records = [
             _record(item, kind, name, lines[row], path(row)) for row, item in enumerate(items)
         ]
         return RecordWindow(kind, records)
     return RecordWindow.from_columns(kind, name, list(items[0]), columns, lines=lines, pointer=path)
+
+
+class _WrittenTwiceError(Exception):
+    """A key may be written twice in one of the objects parsed at once."""
 
 
 def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> Record:

@@ -26,6 +26,7 @@ from typing import IO, Any
 import orjson
 
 from conformance.model.records import WINDOW_SIZE, RecordWindow
+from conformance.readers import repeats
 
 SLICE_READ = 256 << 10  # input read at a time
 SLICE_LIMIT = 1 << 20  # held without an item's end (or a key's): the rest goes the general way
@@ -109,8 +110,8 @@ class ArrayReader:
         while True:
             found = array_end(held.data, skip)
             if found is not None:
-                after, items = found
-                made = self._made(items, after)
+                after, items, text = found
+                made = self._made(items, after, text)
                 if made is not None:
                     held.data = held.data[after:]
                     self.ended = True
@@ -118,8 +119,8 @@ class ArrayReader:
                 return
             parsed = parsed_slice(held.data, skip)
             if parsed is not None:
-                end, items = parsed
-                made = self._made(items, end + 1) if end >= 0 else None
+                end, items, text = parsed
+                made = self._made(items, end + 1, text) if end >= 0 else None
                 if made is None:
                     return
                 held.data = after_item(held.data, end)
@@ -128,9 +129,13 @@ class ArrayReader:
             elif not held.fill():
                 return
 
-    def _made(self, items: list[Any], read: int) -> list[RecordWindow] | None:
-        """The windows of a slice's items (``read`` bytes of input), or None."""
+    def _made(self, items: list[Any], read: int, text: bytes) -> list[RecordWindow] | None:
+        """The windows of a slice's items (``read`` bytes of input, parsed from ``text``), or
+        None — also where a key of an item was written twice: ijson reads on and keeps both
+        values (:mod:`repeats`)."""
         made = flat_windows(items, self.kind, self.name, self.base, self.start)
+        if made is not None and repeats.flat_written_twice(text, items):
+            return None
         if made is not None:
             self.start += len(items)
             for window in made:
@@ -138,21 +143,22 @@ class ArrayReader:
         return made
 
 
-def parsed_slice(held: bytes, skip: int) -> tuple[int, list[Any]] | None:
+def parsed_slice(held: bytes, skip: int) -> tuple[int, list[Any], bytes] | None:
     """The items before the last "}," in ``held`` (past its first ``skip`` bytes) that ends a
-    slice orjson parses, and where that "}" is; None where no "}," does yet (more input may
-    end the item a "}," inside a string left open), and -1 where none of the last
-    :data:`CUT_TRIES` does (values holding "}," may; a malformed item)."""
+    slice orjson parses, where that "}" is, and the text parsed; None where no "}," does yet
+    (more input may end the item a "}," inside a string left open), and -1 where none of the
+    last :data:`CUT_TRIES` does (values holding "}," may; a malformed item)."""
     end = len(held)
     for _ in range(CUT_TRIES):
         end = _item_end(held, skip, end)
         if end < 0:
             return None
+        text = b"[" + held[skip : end + 1] + b"]"
         try:
-            return end, orjson.loads(b"[" + held[skip : end + 1] + b"]")
+            return end, orjson.loads(text), text
         except orjson.JSONDecodeError:
             continue
-    return -1, []
+    return -1, [], b""
 
 
 def _item_end(held: bytes, skip: int, before: int) -> int:
@@ -171,17 +177,19 @@ def after_item(held: bytes, end: int) -> bytes:
     return held[end + 1 :].lstrip(_SPACE)
 
 
-def array_end(held: bytes, skip: int) -> tuple[int, list[Any]] | None:
-    """Where the array ends — just after its "]" — and the items before it, where one of
-    the first :data:`CUT_TRIES` "}" followed by "]" in ``held`` ends a slice that parses."""
+def array_end(held: bytes, skip: int) -> tuple[int, list[Any], bytes] | None:
+    """Where the array ends — just after its "]" — the items before it and the text parsed,
+    where one of the first :data:`CUT_TRIES` "}" followed by "]" in ``held`` ends a slice
+    that parses."""
     for tried, found in enumerate(_ARRAY_END.finditer(held, skip)):
         if tried == CUT_TRIES:
             break
+        text = b"[" + held[skip : found.start() + 1] + b"]"
         try:
-            items = orjson.loads(b"[" + held[skip : found.start() + 1] + b"]")
+            items = orjson.loads(text)
         except orjson.JSONDecodeError:
             continue
-        return found.end(), items
+        return found.end(), items, text
     return None
 
 

@@ -1,0 +1,184 @@
+"""Nothing in a JSON export passes unexamined for where it is: values outside the records
+(a document's other members, an array's strings) are read as values of kind OUTSIDE, and a key
+written twice in one object keeps both values (every parser kept only the last)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conformance.model.records import OUTSIDE, WINDOW_SIZE
+from conformance.readers import json as json_reader
+from conformance.readers import repeats
+from tests.conftest import eckid
+
+BSN = "111222333"  # valid 11-proef
+BSN_2 = "123456782"
+
+
+def _envelope(tmp_path: Path, **outside: Any) -> Path:
+    """A document of three records under "leerlingen" and ``outside`` beside them."""
+    path = tmp_path / "export.json"
+    records = [{"eckId": eckid(f"p{i}"), "groep": str(i % 8 + 1)} for i in range(3)]
+    path.write_text(json.dumps({**outside, "leerlingen": records}))
+    return path
+
+
+def _messages(run: Any, rid: str) -> list[str]:
+    return [f["message"] for f in run.findings(rid)]
+
+
+@pytest.mark.parametrize(
+    ("outside", "field"),
+    [
+        ({"contact": BSN}, "contact"),  # a member beside the records
+        ({"school": {"beheerder": {"ref": BSN}}}, "school/beheerder/ref"),  # deeper
+        ({"notities": ["bel ouder", f"leerling {BSN}"]}, "notities"),  # an array's strings
+        ({"rijen": [[BSN]]}, "rijen"),  # arrays in an array
+    ],
+)
+def test_a_bsn_outside_the_records_fails_naw_002(
+    tmp_path: Path, cli: Any, outside: dict[str, Any], field: str
+) -> None:
+    run = cli("check", "--profile", "nl-generic", _envelope(tmp_path, **outside))
+    assert run.code == 1
+    assert run.verdict("NAW-002") == "fail"
+    messages = _messages(run, "NAW-002")
+    assert any(f"in field '{field}' outside the records" in m for m in messages), messages
+    assert BSN not in run.out + run.err + json.dumps(run.report)
+    assert run.report is not None
+    assert run.report["inputs"][0]["records"] == 3  # the values outside are no records
+    assert run.verdict("PSN-001") == "pass"  # nor persons without a pseudonym
+
+
+def test_metadata_beside_the_records_is_no_false_alarm(tmp_path: Path, cli: Any) -> None:
+    """A document's version, date, source and counts: no field a purpose forbids (outside the
+    records the world is open: only names that say what they hold count for MIN-001)."""
+    meta = {
+        "versie": "2.1",
+        "aangemaakt": "2026-11-01T10:00:00Z",
+        "bron": "ParnasSys",
+        "brin": "12AB",
+        "schooljaar": "2026-2027",
+        "aantal": 3,
+        "compleet": True,
+    }
+    run = cli("check", "--profile", "nl-generic", _envelope(tmp_path, **meta))
+    assert run.code == 0, run.out
+    assert run.verdict("MIN-001") == "pass"
+
+
+def test_a_named_identifier_outside_the_records_fails_naw_001(tmp_path: Path, cli: Any) -> None:
+    run = cli("check", "--profile", "nl-generic", _envelope(tmp_path, contact={"email": "x"}))
+    assert run.verdict("NAW-001") == "fail"
+    messages = _messages(run, "NAW-001")
+    assert any("'contact/email' (email) outside the records" in m for m in messages)
+
+
+def test_outside_the_profiles_pointer_is_examined_too(tmp_path: Path, cli: Any) -> None:
+    profile = tmp_path / "supplier.yaml"
+    profile.write_text(
+        'id: supplier\nversion: "1.0.0"\ntitle: {nl: L, en: L}\nextends: nl-generic\n'
+        "format: {kind: json, records: {leerling: /leerlingen}}\n"
+    )
+    path = _envelope(tmp_path, klassen=[{"mentor": {"opmerking": "bel 06-12345678"}}])
+    run = cli("check", "--profile", profile, path)
+    assert run.verdict("NAW-002") == "fail"
+    assert any("outside the records" in m for m in _messages(run, "NAW-002"))
+    assert run.report is not None and run.report["inputs"][0]["records"] == 3
+
+
+def test_values_outside_are_held_a_window_at_a_time() -> None:
+    """However many values a document has outside its records, a record of them holds at
+    most WINDOW_SIZE: memory stays bounded."""
+    data = json.dumps({"waarden": [str(i) for i in range(WINDOW_SIZE * 2 + 5)], "r": [{}]})
+    read = list(json_reader.read_json(io.BufferedReader(io.BytesIO(data.encode())), "x", {}))
+    outside = [r for w in read if w.kind == OUTSIDE for r in w.records]
+    assert [len(r.fields["waarden"]) for r in outside] == [WINDOW_SIZE, WINDOW_SIZE, 5]
+    assert [v for r in outside for v in r.fields["waarden"]] == [
+        str(i) for i in range(WINDOW_SIZE * 2 + 5)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("array", '[{{"eckId": "{e}", "groep": "{bsn}", "groep": "7"}}]'),
+        ("under a key", '{{"l": [{{"eckId": "{e}", "groep": "{bsn}", "groep": "7"}}]}}'),
+        ("spaced", '[{{"eckId": "{e}", "groep"\n : "{bsn}", "groep" : "7"}}]'),
+        ("nested", '[{{"eckId": "{e}", "g": {{"n": "{bsn}", "n": "7"}}}}]'),
+        ("lines", '{{"eckId": "{e}", "groep": "{bsn}", "groep": "7"}}\n'),
+    ],
+)
+def test_a_bsn_in_the_first_of_two_equal_keys_fails_naw_002(
+    tmp_path: Path, cli: Any, name: str, text: str
+) -> None:
+    path = tmp_path / ("export.jsonl" if name == "lines" else "export.json")
+    path.write_text(text.format(e=eckid("p"), bsn=BSN))
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.verdict("NAW-002") == "fail", run.out
+
+
+def test_many_lines_with_one_repeated_key_among_them(tmp_path: Path, cli: Any) -> None:
+    """A JSON Lines window is parsed at once; one repeated key in it is still found."""
+    lines = [json.dumps({"eckId": eckid(f"p{i}"), "groep": "7"}) for i in range(3000)]
+    lines[2500] = '{"groep": "' + BSN_2 + '", ' + lines[2500][1:]
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.verdict("NAW-002") == "fail"
+    assert run.findings("NAW-002")[0]["location"]["line"] == 2501
+
+
+_KEYS = st.sampled_from(["a", "b", 'c"', "d:", ""])
+_VALUES = st.one_of(
+    st.text(st.sampled_from(['"', ":", " ", "x", "\\", "\n"]), max_size=6),
+    st.integers(-5, 5),
+    st.booleans(),
+    st.none(),
+)
+_SPACES = st.sampled_from(["", " ", "\n", "\t ", "\r\n  "])
+
+
+@st.composite
+def _written(draw: st.DrawFn) -> tuple[bytes, list[tuple[str, Any]]]:
+    """An object written with its pairs as drawn (a key may come back), the white space
+    around its colons drawn too, and the pairs."""
+    pairs = draw(st.lists(st.tuples(_KEYS, _VALUES), max_size=6))
+    members = [
+        json.dumps(key) + draw(_SPACES) + ":" + draw(_SPACES) + json.dumps(value)
+        for key, value in pairs
+    ]
+    return ("[{" + ",".join(members) + "}]").encode(), pairs
+
+
+@given(_written())
+@settings(max_examples=300, deadline=None)
+def test_every_value_of_a_repeated_key_is_kept(
+    written: tuple[bytes, list[tuple[str, Any]]],
+) -> None:
+    text, pairs = written
+    (parsed,) = repeats.loads(text)
+    expected: dict[str, list[Any]] = {}
+    for key, value in pairs:
+        expected.setdefault(key, []).append(value)
+    assert list(parsed) == list(expected)
+    for key, values in expected.items():
+        kept = parsed[key]
+        if len(values) == 1:
+            assert kept == values[0] and type(kept) is not repeats.Repeated
+        else:
+            assert type(kept) is repeats.Repeated and list(kept) == values
+
+
+def test_the_check_passes_orjsons_parse_through_when_no_key_repeats() -> None:
+    text = b'[{"a": "x", "b": {"c": [1, {"d": "\\":"}]}}]'
+    assert not repeats.may_repeat(b'[{"a":"x"},{"a":"y"}]', 2)
+    assert repeats.key_count(json.loads(text)) == 4
+    assert repeats.loads(text) == json.loads(text)
