@@ -20,7 +20,7 @@ from lxml import etree
 
 from conformance.detect.names import person_name
 from conformance.model.errors import InputError
-from conformance.model.records import Record
+from conformance.model.records import OUTSIDE, Record
 from conformance.profiles import load_profile
 from conformance.readers import open_export
 from conformance.readers import xml as xml_reader
@@ -35,9 +35,11 @@ from conformance.readers.xml import (
 UWLR_NS = "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
 
 
-def read(path: Path, profile: str = "nl-generic") -> list:
+def read(path: Path, profile: str = "nl-generic", *, outside: bool = False) -> list:
+    """The records read; with ``outside``, the values outside them too (kind OUTSIDE)."""
     loaded = load_profile(profile)
-    return list(open_export(path, loaded).records(loaded))
+    found = open_export(path, loaded).records(loaded)
+    return [r for r in found if outside or r.kind != OUTSIDE]
 
 
 def test_uwlr_records_are_flattened_with_attributes_and_nested_paths(tmp_path: Path) -> None:
@@ -166,7 +168,7 @@ def test_json_array_and_object_of_arrays(tmp_path: Path) -> None:
     obj.write_text(
         '{"school": "X", "leerlingen": [{"id": 1}], "docenten": [{"id": 2, "tags": [{"a": 1}]}]}'
     )
-    records = read(obj)
+    records = read(obj, outside=True)
     assert [(r.kind, r.path, r.fields) for r in records] == [
         ("leerlingen", "/leerlingen/0", {"id": ["1"]}),
         ("docenten", "/docenten/0", {"id": ["2"], "tags/a": ["1"]}),
@@ -419,7 +421,7 @@ def test_json_records_at_the_profiles_pointers(tmp_path: Path) -> None:
     profile = _json_profile(
         tmp_path, '{leerling: /leerlingen, docent: /docenten, klas: "/school/klassen"}'
     )
-    records = read(path, profile)
+    records = read(path, profile, outside=True)
     assert [(r.kind, r.path, r.fields) for r in records] == [
         ("klas", "/school/klassen/0", {"naam": ["7b"]}),
         ("leerling", "/leerlingen/0", {"eckId": ["E1"]}),
@@ -428,7 +430,7 @@ def test_json_records_at_the_profiles_pointers(tmp_path: Path) -> None:
         ("", "", {"meta/items/x": ["1"]}),  # what no pointer names is still examined
     ]
     one = _json_profile(tmp_path, "{leerling: /leerlingen}")
-    assert [(r.path, r.fields) for r in read(path, one)] == [
+    assert [(r.path, r.fields) for r in read(path, one, outside=True)] == [
         ("/leerlingen/0", {"eckId": ["E1"]}),
         ("/leerlingen/1", {"eckId": ["E2"]}),
         ("", {"meta/items/x": ["1"], "school/klassen/naam": ["7b"], "docenten/eckId": ["D1"]}),
@@ -546,7 +548,8 @@ def test_an_xml_records_path_selects_that_record(forest: list[tuple]) -> None:
     for node in forest:
         _build(root, node, ids)
     data = etree.tostring(root)
-    records = list(read_xml(io.BytesIO(data), "t.xml", [RecordRule("rec", "rec", None)]))
+    found = read_xml(io.BytesIO(data), "t.xml", [RecordRule("rec", "rec", None)])
+    records = [r for r in found if r.kind != OUTSIDE]
     assert len(records) == len(ids)
     for record in records:
         found = root.xpath(record.path)
@@ -694,7 +697,12 @@ def test_an_element_named_like_a_record_but_not_one_does_not_keep_what_is_under_
         return record(builder, element, kind)
 
     monkeypatch.setattr(_RecordBuilder, "record", measured)
-    assert len(list(read_xml(io.BytesIO(data), "t.xml", rules))) == 1000
+    read = list(read_xml(io.BytesIO(data), "t.xml", rules))
+    assert len([r for r in read if r.kind != OUTSIDE]) == 1000
+    # what is under it is no record's, and examined all the same
+    assert [r.fields for r in read if r.kind == OUTSIDE] == [
+        {"school/groep/leerling/naam": ["x"] * 1000}
+    ]
     # the <naam> beside it, and the groep before with what is left of it: <leerling>, the
     # cleared <adres>; not the 999 groeps before
     assert max(kept) == 4
@@ -978,7 +986,16 @@ def test_comments_and_processing_instructions_are_values(
         b"<!--p--><?pi x?><root><!--before--><rec>" + body + b"</rec><!--x--><rec/></root><!--e-->"
     )
     records = list(read_xml(io.BytesIO(data), "t.xml", [RecordRule("rec", "rec", None)]))
-    assert [(r.path, r.fields) for r in records] == [("/root/rec[1]", fields), ("/root/rec[2]", {})]
+    outside = {  # those outside the records, there examined
+        "comment()": ["p", "e"],
+        "processing-instruction()": ["x"],
+        "root/comment()": ["before", "x"],
+    }
+    assert [(r.path, r.fields) for r in records] == [
+        ("/root/rec[1]", fields),
+        ("/root/rec[2]", {}),
+        ("", outside),
+    ]
 
 
 def test_comments_outside_the_root_are_bounded() -> None:
@@ -988,4 +1005,5 @@ def test_comments_outside_the_root_are_bounded() -> None:
     with pytest.raises(InputError, match="outside the root element"):
         list(read_xml(io.BytesIO(data), "t.xml", [RecordRule("rec", "rec", None)]))
     fine = b"<!--c-->" * 1000 + b"<root><rec/></root>"
-    assert len(list(read_xml(io.BytesIO(fine), "t.xml", [RecordRule("rec", "rec", None)]))) == 1
+    read = list(read_xml(io.BytesIO(fine), "t.xml", [RecordRule("rec", "rec", None)]))
+    assert [r.kind for r in read] == ["rec", OUTSIDE]

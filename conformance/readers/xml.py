@@ -2,7 +2,8 @@
 
 ``lxml.etree.iterparse`` fires only for record elements (the ``tag`` filter keeps the per-element
 work in C); each record is flattened to field paths, then cleared, and everything already parsed
-before it is dropped, so memory stays flat whatever the file size. The parser never loads a DTD,
+before it is dropped, so memory stays flat whatever the file size; what is dropped that is no
+record is read first, as values outside the records (``_Outside``). The parser never loads a DTD,
 never expands an entity, never touches the network, and keeps libxml2's default limits (depth
 256, text nodes of 10 MB, entity amplification).
 
@@ -21,8 +22,9 @@ from typing import IO, Any
 from lxml import etree
 
 from conformance.detect.redact import redact
+from conformance.model import records
 from conformance.model.errors import InputError
-from conformance.model.records import NOTE_FIELDS, Record
+from conformance.model.records import NOTE_FIELDS, OUTSIDE, WINDOW_SIZE, Record
 from conformance.readers.limits import parser_words
 
 _PARSER_OPTIONS: dict[str, Any] = {
@@ -91,20 +93,23 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
     def kind_of(element: etree._Element) -> str | None:
         return anywhere.get(element.tag) or _first_match(by_tag[element.tag], element)
 
-    builder = _RecordBuilder(name, _Flattener(frozenset(by_tag)), kind_of)
+    flattener = _Flattener(frozenset(by_tag))
+    outside = _Outside(name, flattener)
+    builder = _RecordBuilder(name, flattener, kind_of, outside)
     # Comments and PIs are reported too, to count those outside the root element: nothing
     # frees them, so a file of ever more of them would fill memory.
     watched = [*by_tag, etree.Comment, etree.PI]
     events = etree.iterparse(stream, events=_EVENTS, tag=watched, **_PARSER_OPTIONS)
     checked = False
-    outside = 0
+    notes = 0  # comments and PIs outside the root element
     try:
         for event, element in events:
             if event != "end":  # a comment or PI: a record's are read with it
                 if element.getparent() is None:
-                    outside += 1
-                    if outside > _OUTSIDE_NOTES:
+                    notes += 1
+                    if notes > _OUTSIDE_NOTES:
                         raise InputError(name, _line(element), _TOO_MANY_NOTES)
+                    outside.note(element)
                 continue
             if not checked:
                 refuse_doctype(element.getroottree(), name)
@@ -113,8 +118,14 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
             if kind is not None:
                 yield builder.record(element, kind)
                 builder.drop(element)
+                if outside.full():
+                    yield outside.take()
         if not checked and events.root is not None:  # no record: still say what is wrong
             refuse_doctype(events.root.getroottree(), name)
+        if events.root is not None:
+            outside.rest(events.root)
+        if outside.held():
+            yield outside.take()
     except etree.XMLSyntaxError as exc:
         raise InputError(name, _position(exc), syntax_problem(exc)) from None
 
@@ -153,10 +164,16 @@ class _RecordBuilder:
     """
 
     def __init__(
-        self, name: str, flattener: _Flattener, kind_of: Callable[[etree._Element], str | None]
+        self,
+        name: str,
+        flattener: _Flattener,
+        kind_of: Callable[[etree._Element], str | None],
+        outside: _Outside | None = None,
     ) -> None:
         self.name = name
         self.flattener = flattener
+        # reads what is dropped that is no record
+        self.outside = outside if outside is not None else _Outside(name, flattener)
         # which elements with a record's tag are records (a rule may name their ancestors)
         self.kind_of = kind_of
         # The open elements above the records being read (the current parent and its
@@ -190,7 +207,7 @@ class _RecordBuilder:
         if self.last_parent_pruned and parent is not None:
             # Under this parent only the record before (cleared) and what came after it
             # precede this one: drop them, and the count of those dropped is its position.
-            _drop_before(element, parent, self.here, self.flattener.local)
+            _drop_before(element, parent, self.here, self.outside)
             before = self.here.get(local, 0)
         else:
             before = self._count_before(element, step.rpartition("/")[0])
@@ -216,7 +233,7 @@ class _RecordBuilder:
         node = element
         while (above := node.getparent()) is not None:
             counts = self.dropped.setdefault(self.chain[above], {})
-            _drop_before(node, above, counts, self.flattener.local)
+            _drop_before(node, above, counts, self.outside)
             # what was counted there is gone: the counts carry on from `dropped`, and a
             # remembered element would keep its whole dropped subtree alive
             self.counted.pop(above, None)
@@ -331,17 +348,98 @@ class _ChildCounts:
 
 
 def _drop_before(
-    node: etree._Element,
-    parent: etree._Element,
-    counts: dict[str, int],
-    local: Callable[[str], str],
+    node: etree._Element, parent: etree._Element, counts: dict[str, int], outside: _Outside
 ) -> None:
     """Delete the node's earlier siblings, each counted by local name (``counts``: its
-    parent's)."""
+    parent's) and read first if it holds anything outside the records."""
+    local = outside.flattener.local
     while (first := parent[0]) is not node:
         name = local(first.tag)
         counts[name] = counts.get(name, 0) + 1
+        outside.dropped(first, parent)
         del parent[0]
+
+
+class _Outside:
+    """What a document holds outside its records — the elements, text and comments around
+    them, their ancestors' attributes — read as it is dropped (and what is left at the end),
+    by path of local names from the root (``school/groepen/groep/naam``), into records of kind
+    :data:`OUTSIDE` of about :data:`WINDOW_SIZE` values or :data:`WINDOW_BYTES` each. A BSN in
+    a group's name or a school's contact passed unexamined."""
+
+    def __init__(self, name: str, flattener: _Flattener) -> None:
+        self.name = name
+        self.flattener = flattener
+        self.fields: dict[str, list[str]] = {}
+        self.values = 0
+        self.bytes = 0
+
+    def dropped(self, element: etree._Element, parent: etree._Element) -> None:
+        """Read an element, comment or PI about to be deleted from ``parent``, and the text
+        after it (its parent's own); at once for a cleared record with blank text after it."""
+        tail = element.tail
+        if (
+            element.text is None
+            and not len(element)
+            and (tail is None or tail.isspace())
+            and not element.keys()
+        ):
+            return
+        path = self._path(parent)
+        fresh: dict[str, list[str]] = {}
+        self._element(element, path, fresh)
+        _add(fresh, path, tail)
+        self._merge(fresh)
+
+    def note(self, element: etree._Element) -> None:
+        """A comment or PI outside the root element."""
+        fresh: dict[str, list[str]] = {}
+        _add(fresh, NOTE_PATHS.get(element.tag, NOTE_FIELDS[0]), element.text)
+        self._merge(fresh)
+
+    def rest(self, root: etree._Element) -> None:
+        """What is left of the document once read: the root and the elements above the last
+        records (their attributes and text), and what came after those records."""
+        fresh: dict[str, list[str]] = {}
+        self._element(root, "", fresh)
+        self._merge(fresh)
+
+    def full(self) -> bool:
+        return self.values >= WINDOW_SIZE or self.bytes >= records.WINDOW_BYTES
+
+    def held(self) -> bool:
+        return bool(self.fields)
+
+    def take(self) -> Record:
+        """The values read, as one record; none held after."""
+        record = Record(OUTSIDE, self.fields, self.name, None, "")
+        self.fields, self.values, self.bytes = {}, 0, 0
+        return record
+
+    def _element(self, element: etree._Element, above: str, fresh: dict[str, list[str]]) -> None:
+        tag = element.tag
+        if not isinstance(tag, str):  # a comment or PI
+            note = NOTE_PATHS.get(tag)
+            if note is not None:
+                _add(fresh, f"{above}/{note}" if above else note, element.text)
+            return
+        local = self.flattener.local(tag)
+        own = f"{above}/{local}" if above else local
+        added = _add(fresh, own, element.text)
+        if len(element) or element.keys():
+            self.flattener.flatten(element, own + "/", fresh, own, added)
+
+    def _path(self, parent: etree._Element) -> str:
+        """The parent's path of local names (not remembered: a dropped element kept alive
+        would keep all it held)."""
+        steps = [parent, *parent.iterancestors()]
+        return "/".join(self.flattener.local(a.tag) for a in reversed(steps))
+
+    def _merge(self, fresh: dict[str, list[str]]) -> None:
+        for path, values in fresh.items():
+            self.fields.setdefault(path, []).extend(values)
+            self.values += len(values)
+            self.bytes += sum(map(len, values))
 
 
 class _Flattener:

@@ -1,0 +1,101 @@
+"""What an XML export holds outside its records — a school's contact, a group's name, text
+between records, the root's attributes, comments outside the root, what follows the last record,
+elements named like a record that are none — is examined as values outside the records: a BSN
+there gave CONFORMANT."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.model.records import OUTSIDE, WINDOW_SIZE
+from conformance.readers.xml import RecordRule, read_xml
+from tests.conftest import eckid
+
+UWLR_NS = "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
+BSN = "111222333"  # valid 11-proef
+
+
+def _uwlr(around: dict[str, str]) -> str:
+    """A Smalle-set-like UWLR message of two pupils, with ``around`` put in its places."""
+    pupils = "".join(
+        f'<leerling key="L{i}" eckid="{eckid(f"p{i}")}"><jaargroep>5</jaargroep></leerling>'
+        + around.get("between", "")
+        for i in (1, 2)
+    )
+    return (
+        f'{around.get("prolog", "")}<leerlinggegevens_antwoord xmlns="{UWLR_NS}"'
+        f"{around.get('root', '')}><school><brincode>99ZZ</brincode>{around.get('school', '')}"
+        f'</school><groepen><groep key="G1"><naam>{around.get("groep", "5a")}</naam></groep>'
+        f"</groepen><leerlingen>{pupils}</leerlingen>{around.get('after', '')}"
+        "</leerlinggegevens_antwoord>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("around", "field"),
+    [
+        ({"school": f"<contact>{BSN}</contact>"}, "leerlinggegevens_antwoord/school/contact"),
+        ({"groep": f"5a ({BSN})"}, "leerlinggegevens_antwoord/groepen/groep/naam"),
+        ({"between": f" los {BSN} "}, "leerlinggegevens_antwoord/leerlingen"),
+        ({"root": f' ref="{BSN}"'}, "leerlinggegevens_antwoord/@ref"),
+        ({"prolog": f"<!-- voor {BSN} -->"}, "comment()"),
+        ({"after": f"<opmerking>{BSN}</opmerking>"}, "leerlinggegevens_antwoord/opmerking"),
+    ],
+    ids=["school", "group", "between-records", "root-attribute", "prolog-comment", "after"],
+)
+def test_a_bsn_outside_the_records_fails_naw_002(
+    tmp_path: Path, cli: Any, around: dict[str, str], field: str
+) -> None:
+    path = tmp_path / "uwlr.xml"
+    path.write_text(_uwlr(around))
+    run = cli("check", "--profile", "uwlr-2.2", "--purpose", "smalle-set", path)
+    assert run.verdict("NAW-002") == "fail", run.out
+    messages = [f["message"] for f in run.findings("NAW-002")]
+    assert any(f"in field '{field}' outside the records" in m for m in messages), messages
+    assert BSN not in run.out + run.err + json.dumps(run.report)
+    assert run.report is not None and run.report["inputs"][0]["records"] == 2
+
+
+def test_the_same_message_without_a_bsn_around_is_conformant(tmp_path: Path, cli: Any) -> None:
+    """The school's BRIN, a group's name, the schema's own elements: no false alarm."""
+    path = tmp_path / "uwlr.xml"
+    path.write_text(_uwlr({}))
+    run = cli("check", "--profile", "uwlr-2.2", "--purpose", "smalle-set", path)
+    assert run.code == 0, run.out
+
+
+def test_a_second_repeated_structure_beside_the_discovered_records_is_examined(
+    tmp_path: Path, cli: Any
+) -> None:
+    """Without a profile the most repeated element is the record: the others were unread."""
+    pupils = "".join(
+        f'<leerling eckId="{eckid(f"p{i}")}"><groep>5</groep></leerling>' for i in range(5)
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(
+        f"<export><leerlingen>{pupils}</leerlingen><ouders>"
+        f"<ouder><telefoon_werk>x</telefoon_werk><notitie>bel 06-12345678</notitie></ouder>"
+        f"<ouder><notitie>-</notitie></ouder></ouders></export>"
+    )
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.verdict("NAW-002") == "fail", run.out
+    assert any(
+        "'export/ouders/ouder/notitie' outside the records" in f["message"]
+        for f in run.findings("NAW-002")
+    )
+
+
+def test_values_outside_are_held_about_a_window_at_a_time() -> None:
+    """However much lies between the records, a record of it holds about WINDOW_SIZE values."""
+    between = b"<x>v</x>" * (WINDOW_SIZE * 3)
+    data = b"<root>" + b"".join(b"<rec a='1'/>" + between for _ in range(3)) + b"</root>"
+    read = list(read_xml(io.BytesIO(data), "t.xml", [RecordRule("rec", "rec", None)]))
+    assert [r.kind for r in read if r.kind != OUTSIDE] == ["rec"] * 3
+    sizes = [len(r.fields["root/x"]) for r in read if r.kind == OUTSIDE]
+    assert sum(sizes) == WINDOW_SIZE * 9
+    assert max(sizes) <= WINDOW_SIZE * 4  # one run between two records, and what was held
