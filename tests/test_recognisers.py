@@ -18,6 +18,15 @@ def found(text: str, hint: Hint | None = None) -> list[tuple[str, str]]:
         ("111222333", [("bsn", "111222333")]),
         ("BSN: 1112.22.333", [("bsn", "1112.22.333")]),
         ("bsn 111 222 333 bekend", [("bsn", "111 222 333")]),
+        # a spreadsheet's grouping: no-break spaces (they hid the BSN)
+        ("111\u00a0222\u00a0333", [("bsn", "111\u00a0222\u00a0333")]),
+        ("1112\u202f22\u202f333", [("bsn", "1112\u202f22\u202f333")]),
+        # a list in one cell, joined by commas alone: each number is one (both were missed)
+        ("111222333,123456782", [("bsn", "111222333"), ("bsn", "123456782")]),
+        (
+            "broers: 111222333,123456782,101222331",
+            [("bsn", "111222333"), ("bsn", "123456782"), ("onderwijsnummer", "101222331")],
+        ),
         ("ref 123456782", [("bsn", "123456782")]),
         ("onderwijsnummer 101222331", [("onderwijsnummer", "101222331")]),
         ("IBAN NL91 ABNA 0417 1643 00", [("iban", "NL91 ABNA 0417 1643 00")]),
@@ -29,6 +38,7 @@ def found(text: str, hint: Hint | None = None) -> list[tuple[str, str]]:
         ("0031612345678", [("phone", "0031612345678")]),
         ("+32 470 12 34 56", [("phone", "+32 470 12 34 56")]),
         ("1234 AB", [("postcode", "1234 AB")]),
+        ("1234\u00a0AB", [("postcode", "1234\u00a0AB")]),
         ("Kerkstraat 12a, 1234AB Utrecht", [("address", "Kerkstraat 12a"), ("postcode", "1234AB")]),
         ("Laan van Meerdervoort 1024", [("address", "Laan van Meerdervoort 1024")]),
         ("Van der Helststraat 3-II", [("address", "Van der Helststraat 3-II")]),
@@ -73,6 +83,9 @@ def test_positives(text: str, expected: list[tuple[str, str]]) -> None:
         "Malmberg, Noordhoff en ThiemeMeulenhoff",
         "Kerkstraat",
         "cijfer 7,5 en 85%",
+        "bedrag 111222333,50",  # decimals, however their digits add up
+        "0,111222333",
+        "111222333,1234567820",
         "https://ketenid.nl/201703/00000000",
     ],
 )

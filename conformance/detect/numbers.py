@@ -16,13 +16,15 @@ from stdnum.nl import bsn as stdnum_bsn
 from conformance.detect.spans import Detection, Hint, near
 from conformance.model.verdict import Confidence
 
-# Nine digits as written: plain, 4.2.3 dotted, 3-3-3 with spaces/dots/hyphens; or eight digits
-# (a BSN whose leading zero was dropped, only believed with context). Not inside longer numbers,
-# decimals, dates or codes.
+# Nine digits as written: plain, 4.2.3 dotted, 3-3-3 with spaces/dots/hyphens — a space may be
+# a no-break one, as spreadsheets group digits; or eight digits (a BSN whose leading zero was
+# dropped, only believed with context). Not inside longer numbers, decimals, dates or codes;
+# but in a list of such numbers joined by commas alone ("111222333,123456782"), each is one.
 PERSONAL_NUMBER = re.compile(
-    r"(?<![\w.,/-])"
-    r"(\d{4}[ .]\d{2}[ .]\d{3}|\d{3}[ .-]\d{3}[ .-]\d{3}|\d{9}|\d{8})"
-    r"(?![\w/]|[.,:-]\d)"
+    r"(?<![\w./-])(?<!(?<!\d{8}),)"
+    r"(\d{4}[ .\xa0\u202f]\d{2}[ .\xa0\u202f]\d{3}|\d{3}[ .\xa0\u202f-]\d{3}[ .\xa0\u202f-]\d{3}"
+    r"|\d{9}|\d{8})"
+    r"(?![\w/]|[.:-]\d|,(?!\d{8,9}(?!\d))\d)"
 )
 _NUMBER_WORDS = (
     "bsn",

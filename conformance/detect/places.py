@@ -9,8 +9,9 @@ from conformance.detect.spans import Detection, Hint, near
 from conformance.model.verdict import Confidence
 
 # Four digits (no leading zero) and two capitals; SA, SD and SS are never issued.
-_POSTCODE = re.compile(r"(?<![\w-])([1-9]\d{3}) ?(?!SA|SD|SS)([A-Z]{2})(?![\w-])")
-_POSTCODE_LOWER = re.compile(r"(?<![\w-])[1-9]\d{3} ?(?!sa|sd|ss)[a-z]{2}(?![\w-])")
+# The space may be a no-break one (a spreadsheet's, a word processor's).
+_POSTCODE = re.compile(r"(?<![\w-])([1-9]\d{3})[ \xa0\u202f]?(?!SA|SD|SS)([A-Z]{2})(?![\w-])")
+_POSTCODE_LOWER = re.compile(r"(?<![\w-])[1-9]\d{3}[ \xa0\u202f]?(?!sa|sd|ss)[a-z]{2}(?![\w-])")
 # "in het jaar 2000 AD", "rond 1500 BC": years, not postcodes.
 _YEAR_WORDS = ("jaar", "year", "rond ", "circa", "ca.", "anno", "eeuw", "century")
 _ERA = re.compile(r"\s?(?:AD|BC|NC)\b")

@@ -52,7 +52,7 @@ Gate = Callable[[str, str], bool]  # (value, value in lower case) -> may match
 # before the digits; their gates say the same, so "L00000017" or "ABC0612" cost one search.
 _IBAN_START = re.compile(r"[A-Za-z]{2}\d\d")
 _PHONE_START = re.compile(r"\+3|\(0|(?<![\w+])0\d")
-_POSTCODE_LIKE = re.compile(r"[1-9]\d{3} ?[A-Za-z]{2}(?![A-Za-z])")
+_POSTCODE_LIKE = re.compile(r"[1-9]\d{3}[ \xa0\u202f]?[A-Za-z]{2}(?![A-Za-z])")
 _WORD_THEN_NUMBER = re.compile(r"[a-z] \d")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _TWO_CAPITALISED = re.compile(r"[A-Z][a-zà-ÿ'’]+[ \t]+(?:[a-z'’]+[ \t]+){0,4}[A-Z]|[A-Z]\.")
