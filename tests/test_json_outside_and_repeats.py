@@ -182,3 +182,24 @@ def test_the_check_passes_orjsons_parse_through_when_no_key_repeats() -> None:
     assert not repeats.may_repeat(b'[{"a":"x"},{"a":"y"}]', 2)
     assert repeats.key_count(json.loads(text)) == 4
     assert repeats.loads(text) == json.loads(text)
+
+
+def test_personal_data_used_as_a_key_fails_naw_002(tmp_path: Path, cli: Any) -> None:
+    """A map keyed by BSN or e-mail address inside a record, or beside the records: the
+    names of fields were never examined, only their values."""
+    path = tmp_path / "export.json"
+    records = [
+        {"eckId": eckid("p1"), "resultaten": {BSN: "7,5", "2026-01-05": "8", "12345": "6"}},
+        {"eckId": eckid("p2"), "groep": "7"},
+    ]
+    path.write_text(json.dumps({"ouders": {"jan@example.nl": "vader"}, "leerlingen": records}))
+    run = cli("check", "--profile", "nl-generic", path)
+    messages = _messages(run, "NAW-002")
+    assert any(
+        m.startswith("BSN (valid 11-proef) used as a name in field 'resultaten/1********' of")
+        for m in messages
+    ), messages
+    assert any("e-mail address used as a name in field 'ouders/" in m for m in messages)
+    assert len(messages) == 2  # a date or a short number as a key is no finding
+    assert BSN not in run.out + json.dumps(run.report)
+    assert "jan@example.nl" not in run.out + json.dumps(run.report)

@@ -131,6 +131,7 @@ class IdentifyingValue(Check):
     def __init__(self, ctx: CheckContext) -> None:
         super().__init__(ctx)
         self.scanned = ShapeCache(self._scanned)
+        self.named = ShapeCache(_data_in_names)
 
     def not_applicable(self) -> str | None:
         if self.ctx.profile.pseudonym is None:
@@ -158,7 +159,10 @@ class IdentifyingValue(Check):
         return tuple(fields)
 
     def visit(self, record: Record) -> None:
-        scanned = self.scanned.get(self.ctx.shape(record), record)
+        shape = self.ctx.shape(record)
+        for path, recogniser, evidence in self.named.get(shape, record):
+            self.tally.add((record.kind, path, recogniser, _AS_NAME), record, evidence)
+        scanned = self.scanned.get(shape, record)
         if not scanned:
             return
         self.examined += 1
@@ -178,6 +182,9 @@ class IdentifyingValue(Check):
         columns: dict[str, tuple[Hint, list[tuple[list[str], Sequence[int]]]]] = {}
         alone = len(window.batches) == 1  # then a batch's rows are the window's
         for batch in window.batches:
+            for path, recogniser, evidence in self.named.get(batch.shape, batch.first):
+                key = (batch.kind, path, recogniser, _AS_NAME)
+                self.tally.add_many(key, batch.first, len(batch), evidence)
             scanned = self.scanned.get(batch.shape, batch.first)
             if scanned:
                 self.examined += len(batch)
@@ -211,10 +218,53 @@ class IdentifyingValue(Check):
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
-            lambda key, n: (
-                f"{_LABELS[key[2]]} in field '{key[1]}' {kind_words(key[0], 'of')} "
-                f"({times(n)}): expected no personal data in a field that is not an identifier"
-            ),
+            _value_message,
             confidence=lambda key: Confidence.MEDIUM if key[2] == "name" else Confidence.HIGH,
             field_of=lambda key: key[1],
         )
+
+
+def _value_message(key: tuple[str, ...], n: int) -> str:
+    kind, path, recogniser = key[:3]
+    where = kind_words(kind, "of")
+    if key[3:] == (_AS_NAME,):
+        return (
+            f"{_LABELS[recogniser]} used as a name in field '{path}' {where} ({times(n)}): "
+            "expected no personal data in a field's name either (data made a key)"
+        )
+    return (
+        f"{_LABELS[recogniser]} in field '{path}' {where} ({times(n)}): expected no personal "
+        "data in a field that is not an identifier"
+    )
+
+
+# Values that a field's name never is, whole, unless data became names — JSON keyed by BSN, a
+# map of pupils by e-mail address: personal data whatever they name. Dates, postcodes and names
+# are left out: maps keyed by date or region are common and harmless, and a column may be
+# named like a person ("Naam ouder").
+_NAME_KINDS = frozenset({"bsn", "onderwijsnummer", "email", "phone", "iban"})
+_AS_NAME = "as-name"
+
+
+def _data_in_names(record: Record) -> tuple[tuple[str, str, str], ...]:
+    """Per field of this shape whose path has a name that is wholly such a value: the path,
+    the recogniser and the name redacted."""
+    found = []
+    for path in record.fields:
+        for segment in path.split("/"):
+            hit = _whole_value(segment.lstrip("@").strip())
+            if hit is not None:
+                found.append((path, hit, redact(segment)))
+    return tuple(found)
+
+
+def _whole_value(name: str) -> str | None:
+    if not any(c.isdigit() or c == "@" for c in name):  # every such value has one
+        return None
+    for detection in scan(name):
+        if detection.recogniser in _NAME_KINDS and (detection.start, detection.end) == (
+            0,
+            len(name),
+        ):
+            return detection.recogniser
+    return None
