@@ -116,7 +116,9 @@ class IdentifyingValue(Check):
         what="No value recognised as personal data — a BSN or onderwijsnummer (11-proef), "
         "an e-mail address, a Dutch or Belgian phone number, an IBAN, a postcode, a street "
         "address, a date of birth, a person's name — appears in a field that is not a direct "
-        "identifier: free text, notes, extension blocks, codes, misnamed fields.",
+        "identifier: free text, notes, extension blocks, codes, misnamed fields, values outside "
+        "the records; nor is a BSN, e-mail address, phone number or IBAN a field's name (JSON "
+        "keyed by pupil).",
         why="A field's name is no guarantee of its content: a BSN in 'ref', a parent's phone "
         "number in a teacher's note or a name in a group description identifies the pupil as "
         "surely as a name field (AVG art. 5(1)(c); Privacyconvenant).",
