@@ -203,3 +203,17 @@ def test_personal_data_used_as_a_key_fails_naw_002(tmp_path: Path, cli: Any) -> 
     assert len(messages) == 2  # a date or a short number as a key is no finding
     assert BSN not in run.out + json.dumps(run.report)
     assert "jan@example.nl" not in run.out + json.dumps(run.report)
+
+
+def test_a_key_that_is_data_is_redacted_in_an_errors_position(tmp_path: Path, cli: Any) -> None:
+    profile = tmp_path / "supplier.yaml"
+    profile.write_text(
+        'id: supplier\nversion: "1.0.0"\ntitle: {nl: L, en: L}\nextends: nl-generic\n'
+        f"format: {{kind: json, records: {{leerling: /{BSN}}}}}\n"
+    )
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({BSN: [1]}))
+    run = cli("check", "--profile", profile, path)
+    assert run.code == 2
+    assert "/1********/0: a record must be a JSON object" in run.err
+    assert BSN not in run.out + run.err

@@ -19,6 +19,7 @@ from typing import IO, Any, cast
 import ijson
 import orjson
 
+from conformance.detect.safepath import safe_path  # keys may be pupils' data
 from conformance.model import records
 from conformance.model.errors import InputError
 from conformance.model.records import (
@@ -319,7 +320,8 @@ def _walk(
                     yield _record(_build(events), kind, name, None, f"{pointer}/{index}")
                     continue
                 if wanted is not None:  # as with one location: not skipped unexamined
-                    raise InputError(name, f"{pointer}/{index}", "a record must be a JSON object")
+                    where = safe_path(f"{pointer}/{index}")
+                    raise InputError(name, where, "a record must be a JSON object")
         if event == "map_key":
             keys[-1] = value
         elif event == "start_map":
@@ -579,12 +581,12 @@ class _WrittenTwiceError(Exception):
 
 def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> Record:
     if not isinstance(item, dict):
-        raise InputError(name, pointer or None, "a record must be a JSON object")
+        raise InputError(name, safe_path(pointer) or None, "a record must be a JSON object")
     fields: dict[str, list[str]] = {}
     try:
         flatten_object(item, fields)
     except _TooDeepError:
-        where = f"line {line}" if line else pointer or None
+        where = f"line {line}" if line else safe_path(pointer) or None
         raise InputError(name, where, "values nested deeper than 256 levels") from None
     return Record(kind, fields, name, line, pointer)
 
