@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
 
@@ -118,7 +119,7 @@ class IdentifyingValue(Check):
         "address, a date of birth, a person's name — appears in a field that is not a direct "
         "identifier: free text, notes, extension blocks, codes, misnamed fields, values outside "
         "the records; nor is a BSN, e-mail address, phone number or IBAN a field's name (JSON "
-        "keyed by pupil).",
+        "keyed by pupil), or the content of a name or a birth date the purpose allows.",
         why="A field's name is no guarantee of its content: a BSN in 'ref', a parent's phone "
         "number in a teacher's note or a name in a group description identifies the pupil as "
         "surely as a name field (AVG art. 5(1)(c); Privacyconvenant).",
@@ -140,24 +141,33 @@ class IdentifyingValue(Check):
             return "the exchange is not pseudonymous (e.g. a school-to-school dossier)"
         return None
 
-    def _scanned(self, record: Record) -> tuple[tuple[str, Hint], ...]:
-        """The fields of this shape to scan: all but direct identifiers (NAW-001's), the
-        record's pseudonym (the PSN checks') and typed quasi-identifiers such as a birth date or
-        a gender code (MIN-001 and MIN-002 judge those). A second field named like a pseudonym
-        is scanned: no PSN check reads it (a BSN in `ketenId` beside `eckId` passed unseen)."""
+    def _scanned(self, record: Record) -> tuple[_Scanned, ...]:
+        """The fields of this shape to scan, each with what to look for: all but the direct
+        identifiers the purpose forbids (NAW-001's) and the record's pseudonym (the PSN
+        checks'). A direct identifier the purpose allows (a name under the Smalle set) and a
+        typed quasi-identifier (a birth date, a gender code: MIN-001 and MIN-002 judge their
+        content) are searched only for the identifiers that are never their own content — a
+        BSN in `roepnaam` passed unseen. A second field named like a pseudonym is scanned: no
+        PSN check reads it (a BSN in `ketenId` beside `eckId` passed unseen)."""
         found = self.ctx.pseudonym(record)
         pseudonym = found[0] if found else None
         fields = []
         for path in record.fields:
             rule = self.ctx.rule(path)
-            if rule is not None and (
+            name = path.rsplit("/", 1)[-1].lstrip("@")
+            category = rule.category if rule else None
+            if rule is None or not (
                 rule.cls is FieldClass.DIRECT
                 or (rule.cls is FieldClass.PSEUDONYM and path == pseudonym)
-                or (rule.cls is FieldClass.QUASI and rule.category is not None)
+                or (rule.cls is FieldClass.QUASI and category is not None)
             ):
-                continue
-            name = path.rsplit("/", 1)[-1].lstrip("@")
-            fields.append((path, Hint(name, rule.category if rule else None)))
+                kinds = _NAW_RECOGNISERS - {_OWN.get(category or "")}
+                fields.append(_Scanned(path, Hint(name, category), kinds, typed=False))
+            elif rule.cls is not FieldClass.PSEUDONYM and (
+                rule.cls is FieldClass.QUASI or self.ctx.allowed(record.kind, path)
+            ):
+                kinds = _HARD - _OWN_HARD.get(category or "", frozenset())
+                fields.append(_Scanned(path, Hint(name), kinds, typed=True))
         return tuple(fields)
 
     def visit(self, record: Record) -> None:
@@ -169,19 +179,19 @@ class IdentifyingValue(Check):
             return
         self.examined += 1
         fields = record.fields
-        values = [(path, hint, v) for path, hint in scanned for v in fields[path]]
+        values = [(field, v) for field in scanned for v in fields[field.path]]
         # One search over the values joined picks the few that could hold personal data (the
         # common record has none); a field whose name is the context is always scanned.
-        hits = candidates([v for _, _, v in values])
-        for index, (path, hint, value) in enumerate(values):
-            if index in hits or hint.category in HINTED:
-                self._scan(record, path, hint, value)
+        hits = candidates([v for _, v in values])
+        for index, (field, value) in enumerate(values):
+            if index in hits or field.hint.category in HINTED:
+                self._tally(record, field, value, scan(value, field.hint))
 
     def visit_window(self, window: RecordWindow) -> None:
         """Per field, each distinct value is scanned once (see scan_column); the findings are
         tallied in record order, so per (field, recogniser) the first record is the one kept,
         as when visiting records one by one."""
-        columns: dict[str, tuple[Hint, list[tuple[list[str], Sequence[int]]]]] = {}
+        columns: dict[str, tuple[_Scanned, list[tuple[list[str], Sequence[int]]]]] = {}
         alone = len(window.batches) == 1  # then a batch's rows are the window's
         for batch in window.batches:
             for path, recogniser, evidence in self.named.get(batch.shape, batch.first):
@@ -190,33 +200,28 @@ class IdentifyingValue(Check):
             scanned = self.scanned.get(batch.shape, batch.first)
             if scanned:
                 self.examined += len(batch)
-            for path, hint in scanned:
-                values, rows = batch.values(path)
+            for field in scanned:
+                values, rows = batch.values(field.path)
                 placed = rows if alone else [batch.rows[row] for row in rows]
-                columns.setdefault(path, (hint, []))[1].append((values, placed))
-        for path, (hint, parts) in columns.items():
+                columns.setdefault(field.path, (field, []))[1].append((values, placed))
+        for field, parts in columns.values():
             values, rows = parts[0] if len(parts) == 1 else _in_record_order(parts)
-            found = scan_column(values, hint)
+            found = scan_column(values, field.hint, field.kinds if field.typed else None)
             if not found:
                 continue  # the common column: nothing in any of its values
             for index, value in enumerate(values):
                 detections = found.get(value)
                 if detections:
-                    self._tally(window.record(rows[index]), path, hint, value, detections)
-
-    def _scan(self, record: Record, path: str, hint: Hint, value: str) -> None:
-        self._tally(record, path, hint, value, scan(value, hint))
+                    self._tally(window.record(rows[index]), field, value, detections)
 
     def _tally(
-        self, record: Record, path: str, hint: Hint, value: str, detections: list[Detection]
+        self, record: Record, field: _Scanned, value: str, detections: list[Detection]
     ) -> None:
         for found in detections:
-            if (
-                found.recogniser in _NAW_RECOGNISERS
-                and _OWN.get(hint.category or "") != found.recogniser
-            ):
+            if found.recogniser in field.kinds:
                 evidence = redact(value[found.start : found.end])
-                self.tally.add((record.kind, path, found.recogniser), record, evidence)
+                key = (record.kind, field.path, found.recogniser)
+                self.tally.add((*key, _IN_TYPED) if field.typed else key, record, evidence)
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
@@ -229,6 +234,11 @@ class IdentifyingValue(Check):
 def _value_message(key: tuple[str, ...], n: int) -> str:
     kind, path, recogniser = key[:3]
     where = kind_words(kind, "of")
+    if key[3:] == (_IN_TYPED,):
+        return (
+            f"{_LABELS[recogniser]} in field '{path}' {where} ({times(n)}): expected only what "
+            "the field is for"
+        )
     if key[3:] == (_AS_NAME,):
         return (
             f"{_LABELS[recogniser]} used as a name in field '{path}' {where} ({times(n)}): "
@@ -246,6 +256,35 @@ def _value_message(key: tuple[str, ...], n: int) -> str:
 # named like a person ("Naam ouder").
 _NAME_KINDS = frozenset({"bsn", "onderwijsnummer", "email", "phone", "iban"})
 _AS_NAME = "as-name"
+
+
+@dataclass(frozen=True, slots=True)
+class _Scanned:
+    """A field to scan: its path, the hint its values are scanned with, the recognisers whose
+    detections count there, and whether it is a field with content of its own kind (a direct
+    identifier the purpose allows, a typed quasi-identifier)."""
+
+    path: str
+    hint: Hint
+    kinds: frozenset[str]
+    typed: bool
+
+
+# Searched for in an allowed direct identifier or a typed quasi-identifier: the identifiers
+# that are never a name, a date, a code, less those that are the field's own content.
+_HARD = frozenset({"bsn", "onderwijsnummer", "email", "phone", "iban"})
+_NUMBERS = frozenset({"bsn", "onderwijsnummer"})
+_OWN_HARD = {
+    "bsn": _NUMBERS,
+    "onderwijsnummer": _NUMBERS,
+    "sofinummer": _NUMBERS,
+    "national-id": _NUMBERS,
+    "email": frozenset({"email"}),
+    "username": frozenset({"email"}),  # a login is often the e-mail address
+    "phone": frozenset({"phone"}),
+    "iban": frozenset({"iban"}),
+}
+_IN_TYPED = "in-typed"
 
 
 def _data_in_names(record: Record) -> tuple[tuple[str, str, str], ...]:

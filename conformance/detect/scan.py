@@ -172,6 +172,7 @@ def scan(value: str, hint: Hint = NO_HINT) -> list[Detection]:
 
 
 _CACHE_LIMIT = 1 << 16
+_Key = Hint | tuple[Hint, frozenset[str]]  # a column's memory: its hint, and what was asked
 
 
 class _Memory:
@@ -182,13 +183,13 @@ class _Memory:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.size = 0
-        self.by_hint: dict[Hint, tuple[set[str | bytes], dict[str, list[Detection]]]] = {}
+        self.by_hint: dict[_Key, tuple[set[str | bytes], dict[str, list[Detection]]]] = {}
 
-    def of(self, hint: Hint) -> tuple[set[str | bytes], dict[str, list[Detection]]]:
+    def of(self, hint: _Key) -> tuple[set[str | bytes], dict[str, list[Detection]]]:
         return self.by_hint.setdefault(hint, (set(), {}))
 
     def room_for(
-        self, hint: Hint, count: int
+        self, hint: _Key, count: int
     ) -> tuple[set[str | bytes], dict[str, list[Detection]]]:
         if self.size + count > self.limit:
             self.by_hint.clear()
@@ -200,7 +201,9 @@ class _Memory:
 _memory = _Memory(_CACHE_LIMIT)
 
 
-def scan_column(values: list[str], hint: Hint = NO_HINT) -> dict[str, list[Detection]]:
+def scan_column(
+    values: list[str], hint: Hint = NO_HINT, only: frozenset[str] | None = None
+) -> dict[str, list[Detection]]:
     """:func:`scan` of every distinct value of one field, for a column at once: the values
     that hold something, each with what it holds (most columns: none). Values seen before are
     remembered (at most 65,536: a column of product codes or EANs repeats a few values a
@@ -208,9 +211,11 @@ def scan_column(values: list[str], hint: Hint = NO_HINT) -> dict[str, list[Detec
     bounded in bytes too); the column is compared with them as sets, in C. Of the rest, only
     those one search over them all joined marks are scanned (unless the field's name is the
     context), and a gate that holds for none of them joined is not asked again per value (a
-    gate that holds for a value holds for any text containing it). The lists may be shared:
-    read them, do not change them."""
-    clean, held = _memory.of(hint)
+    gate that holds for a value holds for any text containing it). With ``only``, just the
+    recognisers of those kinds run (what else they find may be missing). The lists may be
+    shared: read them, do not change them."""
+    key = hint if only is None else (hint, only)
+    clean, held = _memory.of(key)
     distinct = set(values)
     found = {value: held[value] for value in distinct & held.keys()}
     unseen = list(distinct - clean - held.keys())
@@ -221,10 +226,10 @@ def scan_column(values: list[str], hint: Hint = NO_HINT) -> dict[str, list[Detec
     if not unseen:
         return found
     marked = unseen if hint.category in HINTED else _marked(unseen)
-    live = _live_gates(marked, hint) if marked else []
+    live = _live_gates(marked, hint, only) if marked else []
     fresh = {value: hit for value in marked if (hit := _scan_with(value, hint, live))}
     found.update(fresh)
-    clean, held = _memory.room_for(hint, len(unseen))
+    clean, held = _memory.room_for(key, len(unseen))
     if digests:
         clean.update(digests.get(value, value) for value in unseen if value not in fresh)
         held.update((value, hit) for value, hit in fresh.items() if value not in digests)
@@ -287,14 +292,31 @@ _SKELETON = str.maketrans("12456789", "11111111")
 _clean_skeletons: set[str] = set()
 
 
-def _live_gates(values: list[str], hint: Hint) -> list[tuple[Gate, frozenset[str], Finder]]:
+def _live_gates(
+    values: list[str], hint: Hint, only: frozenset[str] | None = None
+) -> list[tuple[Gate, frozenset[str], Finder]]:
     joined = _SEPARATOR.join(values)
     lower = joined.lower()
     return [
         (gate, categories, finder)
         for gate, categories, finder in _GATES
-        if hint.category in categories or gate(joined, lower)
+        if (only is None or not only.isdisjoint(_FINDS[finder]))
+        and (hint.category in categories or gate(joined, lower))
     ]
+
+
+# What each finder can find (for scan_column's ``only``).
+_FINDS: dict[Finder, frozenset[str]] = {
+    find_emails: frozenset({"email"}),
+    find_chain_ids: frozenset({"eckid", "stampseudoniem", "idschool", "hpgn"}),
+    find_personal_numbers: frozenset({"bsn", "onderwijsnummer"}),
+    find_ibans: frozenset({"iban"}),
+    find_phones: frozenset({"phone"}),
+    find_postcodes: frozenset({"postcode"}),
+    find_addresses: frozenset({"address"}),
+    find_birthdates: frozenset({"birthdate"}),
+    find_names: frozenset({"name"}),
+}
 
 
 def _scan_with(
