@@ -206,6 +206,37 @@ def test_sliced_object_arrays_give_what_ijson_events_give(
     assert sliced == whole
 
 
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(data=b'{"leerlingen": [{"b": "c"},{"b": "d"}, 1]}', read=8, limit=500, two=False)
+@example(data=b'{"leerlingen": [{"b": "c"},{"b": "d"}, {"b": 1}, 2]}', read=8, limit=500, two=True)
+@example(
+    data=b'{"x": 1, "leerlingen": [{"b": "c"}], "y": [{"b": "111222333"}]}',
+    read=8,
+    limit=500,
+    two=True,
+)
+@given(
+    data=_object_document(),
+    read=st.integers(1, 80),
+    limit=st.integers(8, 600),
+    two=st.booleans(),
+)
+def test_sliced_located_arrays_give_what_ijson_events_give(
+    data: bytes, read: int, limit: int, two: bool
+) -> None:
+    """With a profile's pointers to arrays directly under the top-level object, the slices
+    give what the event walker gives: the same records and values outside them, or the same
+    error (a located item that is no object is refused, a null standing in for one is not)."""
+    locations = {"leerling": "/leerlingen", **({"ander": "/x"} if two else {})}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jsonslices, "SLICE_READ", read)
+        patch.setattr(jsonslices, "SLICE_LIMIT", limit)
+        sliced = _outcome(data, locations)
+        patch.setattr(json_reader, "_top_level_keys", lambda _: None)
+        whole = _outcome(data, locations)
+    assert sliced == whole
+
+
 def test_arrays_under_an_object_are_read_by_slices(monkeypatch: pytest.MonkeyPatch) -> None:
     """The fast way is taken for {"key": [...]} too: ijson reads only the end of the object,
     and the items of a key met twice are numbered on."""

@@ -118,6 +118,8 @@ def read_json(
         top_kind = _top_level_kind(locations) if first == b"[" else None
         if top_kind is not None:
             yield from _top_array_items(stream, name, top_kind, consumed)
+        elif locations and first == b"{" and (keys := _top_level_keys(locations)) is not None:
+            yield from _object_members(stream, name, consumed, keys)
         elif locations:
             yield from _located(guarded, name, locations, consumed)
         elif first == b"{":
@@ -222,19 +224,24 @@ def _array_stand_in(ended: bool, read: bool) -> bytes:
 
 
 def _object_members(
-    stream: io.BufferedReader, name: str, consumed: Callable[[], int] | None
+    stream: io.BufferedReader,
+    name: str,
+    consumed: Callable[[], int] | None,
+    wanted: dict[str, str] | None = None,
 ) -> Iterator[RecordWindow]:
-    """The records of a top-level object found without a profile: the object items of each
-    array directly under it, the array's key their kind. Arrays of flat objects of strings
-    are read in orjson slices (:class:`jsonslices.ArrayReader`); from the first member, item
-    or separator that is anything else, :func:`_walk` reads the rest after a
-    stand-in for what was read (an object opened; a key and its array, opened; or a member
-    before the separator), the items counted so far carried over."""
+    """The records of a top-level object: the object items of the arrays directly under it
+    that ``wanted`` names (key -> kind), or without it of every such array, the array's key
+    their kind. Arrays of flat objects of strings are read in orjson slices
+    (:class:`jsonslices.ArrayReader`); from the first member, item or separator that is
+    anything else, :func:`_walk` reads the rest after a stand-in for what was read (an object
+    opened; a key and its array, opened; or a member before the separator), the items counted
+    so far carried over."""
     stream.read(1)  # the "{"
     held = jsonslices.Held(stream)
     counters: dict[str, int] = {}
     stand_in = b"{"
     after_member = False
+    stood_in: str | None = None  # the key of the array a null stands in for an item of
     while True:
         if after_member:
             stand_in = b'{"":null'  # a member with no value to examine, before the separator
@@ -245,20 +252,41 @@ def _object_members(
             break
         written, key = found
         stand_in = b"{" + written + b":"
-        if held.first() != b"[":
-            break  # a value that is no array
+        kind = (key or "record") if wanted is None else wanted.get(key)
+        if kind is None or held.first() != b"[":
+            break  # a value that is no array, or no records: values outside them
         held.data = held.data[1:]
         start = counters.get(key, 0)
-        reading = jsonslices.ArrayReader(held, key or "record", name, "/" + _escape(key), start)
+        reading = jsonslices.ArrayReader(held, kind, name, "/" + _escape(key), start)
         yield from reading.windows()
         read = reading.start > start
         counters[key] = reading.start - (read and not reading.ended)  # the null takes a place
         if not reading.ended:
             stand_in += _array_stand_in(False, read)
+            stood_in = key if read else None
             break
         after_member = True
     rest = _guarded(jsonslices.Prefixed(stand_in + held.data, stream))
-    yield from windows(_walk(rest, name, None, counters), consumed=consumed)
+    if wanted is None:
+        yield from windows(_walk(rest, name, None, counters), consumed=consumed)
+        return
+    # with a profile's pointers, ijson's prefixes: those of /key are "key.item"
+    prefixes = {f"{key}.item": kind for key, kind in wanted.items()}
+    counted = {f"{key}.item": count for key, count in counters.items()}
+    stand_ins = {f"{stood_in}.item"} if stood_in is not None else set()
+    yield from windows(_walk(rest, name, prefixes, counted, stand_ins), consumed=consumed)
+
+
+def _top_level_keys(locations: dict[str, str]) -> dict[str, str] | None:
+    """Key -> kind where every pointer names an array directly under the top-level object
+    (``/leerlingen``), whose keys no "." makes ambiguous in ijson's prefixes; else None."""
+    keys: dict[str, str] = {}
+    for kind, pointer in locations.items():
+        steps = pointer.strip("/").split("/")
+        if len(steps) != 1 or not steps[0] or "." in steps[0]:
+            return None
+        keys[steps[0].replace("~1", "/").replace("~0", "~")] = kind
+    return keys
 
 
 def _guarded(stream: jsonslices.Prefixed) -> Any:
@@ -292,6 +320,7 @@ def _walk(
     name: str,
     wanted: dict[str, str] | None,
     counters: dict[str, int] | None = None,
+    stand_ins: set[str] | None = None,
 ) -> Iterator[Record]:
     """The records of a JSON document, and every value outside them, from parser events.
 
@@ -299,29 +328,25 @@ def _walk(
     else there is refused), or without it the objects in the arrays directly under the
     top-level object, each array's key their kind ("record" for the empty key). A record's
     pointer has its index among all its array's items; ``counters``: the items read already,
-    by prefix (by key without ``wanted``). Every other string, number or boolean — the
+    by prefix (by key without ``wanted``), the next null item of those ``stand_ins`` names
+    one standing for the last of them (not refused). Every other string, number or boolean — the
     document's other members, an array's strings, arrays in arrays — is a value of a record of
     kind :data:`OUTSIDE`, under its path of keys: a BSN beside the records passed unexamined.
     Keys are told by depth, not by ijson's prefix, which joins them with "." and so cannot tell
     the key "a.b" from "b" inside "a"."""
-    counters = {} if counters is None else counters
+    items = _RecordItems(name, wanted, {} if counters is None else counters, stand_ins or set())
     events = ijson.parse(stream, use_float=False)
     keys: list[str] = []  # per open object, outermost first: the key of the member being read
     arrays: list[bool] = []  # per open container: whether it is an array
     outside = _Outside(name)
     for prefix, event, value in events:
         if arrays and arrays[-1] and event in _ITEM_STARTS:
-            found = _records_here(wanted, prefix, keys, arrays)
-            if found is not None:
-                kind, counter, pointer = found
-                index = counters.get(counter, 0)
-                counters[counter] = index + 1
-                if event == "start_map":  # built up to its end: the containers are unchanged
-                    yield _record(_build(events), kind, name, None, f"{pointer}/{index}")
-                    continue
-                if wanted is not None:  # as with one location: not skipped unexamined
-                    where = safe_path(f"{pointer}/{index}")
-                    raise InputError(name, where, "a record must be a JSON object")
+            placed = items.place(prefix, keys, arrays, event)
+            if isinstance(placed, tuple):  # built up to its end: the containers are unchanged
+                yield _record(_build(events), placed[0], name, None, placed[1])
+                continue
+            if placed:
+                continue
         if event == "map_key":
             keys[-1] = value
         elif event == "start_map":
@@ -336,6 +361,45 @@ def _walk(
             yield full
     if (rest := outside.take()) is not None:
         yield rest
+
+
+class _RecordItems:
+    """Which items of arrays are records (see :func:`_walk`), each counted in its array."""
+
+    def __init__(
+        self,
+        name: str,
+        wanted: dict[str, str] | None,
+        counters: dict[str, int],
+        stand_ins: set[str],
+    ) -> None:
+        self.name = name
+        self.wanted = wanted
+        self.counters = counters
+        self.stand_ins = stand_ins
+
+    def place(
+        self, prefix: str, keys: list[str], arrays: list[bool], event: str
+    ) -> tuple[str, str] | bool:
+        """For an item of an array: its kind and pointer where it is a record object; True
+        where it is passed over (a null standing for an item read already); False where it is
+        no record (its values are outside the records). Where records are located, any other
+        item there is refused: not skipped unexamined."""
+        found = _records_here(self.wanted, prefix, keys, arrays)
+        if found is None:
+            return False
+        kind, counter, pointer = found
+        index = self.counters.get(counter, 0)
+        self.counters[counter] = index + 1
+        if event == "start_map":
+            return kind, f"{pointer}/{index}"
+        if event == "null" and counter in self.stand_ins:
+            self.stand_ins.discard(counter)
+            return True
+        if self.wanted is not None:
+            where = safe_path(f"{pointer}/{index}")
+            raise InputError(self.name, where, "a record must be a JSON object")
+        return False
 
 
 def _records_here(
