@@ -88,8 +88,8 @@ def export_columns(records: int) -> list[tuple[Hint, list[str]]]:
     check = IdentifyingValue(CheckContext(profile, resolve_purpose(profile, None), "production"))
     first = Record("record", {k: [v] for k, v in rows[0].items()}, "export", 1, "")
     return [
-        (hint, [row[path] for row in rows])
-        for path, hint in check.scanned.get(tuple(rows[0]), first)
+        (field.hint, [row[field.path] for row in rows])
+        for field in check.scanned.get(tuple(rows[0]), first)
     ]
 
 
