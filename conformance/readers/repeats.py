@@ -17,6 +17,7 @@ hands over every pair.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
@@ -110,10 +111,18 @@ def key_count(value: Any) -> int:
 
 
 def _nested_keys(value: Any) -> int:
-    if type(value) is dict:
-        own, inner = len(value), list(value.values())
-    elif type(value) is list:
-        own, inner = 0, value
-    else:
-        return 0
-    return own + sum(_nested_keys(v) for v in inner if type(v) is dict or type(v) is list)
+    """Counted with a stack of containers, not by recursion: nesting deeper than Python's
+    stack crashed the reader (the depth limit is the flattener's, which comes after)."""
+    total = 0
+    stack = [value]
+    while stack:
+        container = stack.pop()
+        if type(container) is dict:
+            total += len(container)
+            inner: Iterable[Any] = container.values()
+        elif type(container) is list:
+            inner = container
+        else:
+            continue
+        stack.extend(v for v in inner if type(v) is dict or type(v) is list)
+    return total
