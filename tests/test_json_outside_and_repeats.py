@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conformance.checks.context import ShapeCache
 from conformance.model.records import OUTSIDE, WINDOW_SIZE
 from conformance.readers import json as json_reader
 from conformance.readers import repeats
@@ -217,3 +218,19 @@ def test_a_key_that_is_data_is_redacted_in_an_errors_position(tmp_path: Path, cl
     assert run.code == 2
     assert "/1********/0: a record must be a JSON object" in run.err
     assert BSN not in run.out + run.err
+
+
+def test_values_outside_are_a_window_each_and_their_shapes_are_not_remembered() -> None:
+    """A million distinct keys beside the records made ~1,000 records of 1,024 fields each:
+    8 MiB of them in one window, each a new shape kept by every check (690 MB). Each record
+    of values outside is a window of its own now, and no per-shape cache keeps its shape."""
+    meta = {f"k{i}": "v" for i in range(WINDOW_SIZE * 3)}
+    data = json.dumps({"meta": meta, "r": [{"a": "b"}]}).encode()
+    read = list(json_reader.read_json(io.BufferedReader(io.BytesIO(data)), "x", {}))
+    assert [len(w) for w in read if w.kind == OUTSIDE] == [1, 1, 1]
+    cache = ShapeCache(lambda record: len(record.fields))
+    outside = next(w for w in read if w.kind == OUTSIDE).records[0]
+    assert cache.get((OUTSIDE, *outside.fields), outside) == WINDOW_SIZE
+    record = next(w for w in read if w.kind == "r").records[0]
+    assert cache.get(("r", "a"), record) == 1
+    assert list(cache._values) == [("r", "a")]

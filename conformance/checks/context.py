@@ -9,11 +9,12 @@ from typing import Generic, TypeVar, cast
 
 from conformance.detect.fieldnames import classify_path
 from conformance.model.profile import FieldClass, FieldRule, Profile, Purpose
-from conformance.model.records import Record, RecordBatch
+from conformance.model.records import OUTSIDE, Record, RecordBatch
 
 T = TypeVar("T")
 ShapeKey = tuple[str, ...]
 MAX_SHAPES = 10_000
+MAX_PATHS = 1 << 16  # field paths whose class is remembered; then they are looked up afresh
 
 
 class ShapeCache(Generic[T]):
@@ -28,7 +29,9 @@ class ShapeCache(Generic[T]):
             return self._values[key]  # a cached None is a value too
         except KeyError:
             value = self._compute(record)
-            if len(self._values) < MAX_SHAPES:
+            # Values outside the records are gathered by path, a thousand to a record: their
+            # shapes hardly repeat, and 10,000 of them held ~10 million fields' entries.
+            if len(self._values) < MAX_SHAPES and key[0] != OUTSIDE:
                 self._values[key] = value
             return value
 
@@ -71,6 +74,8 @@ class CheckContext:
             rule = self.profile.rule_for(path)
             if rule is None and self.profile.classify_names:
                 rule = classify_path(path)
+            if len(self._rules) >= MAX_PATHS:  # ever new paths (JSON keyed by pupil): start over
+                self._rules.clear()
             self._rules[path] = rule
             return rule
 
@@ -81,6 +86,8 @@ class CheckContext:
             by_path = self._allowed[kind] = {}
         result = by_path.get(path)
         if result is None:
+            if len(by_path) >= MAX_PATHS:
+                by_path.clear()
             result = by_path[path] = self._compute_allowed(kind, path)
         return result
 

@@ -126,8 +126,10 @@ class DerivablePseudonym(Check):
         neither the scrypt nor --deep applies), and of the derived forms only a SHA-512 in hex
         has an ECK iD's 128 characters: one digest per secret is what is left to compare, in
         record order."""
+        if not self.ctx.profile.is_subject(window.kind):
+            return  # no pseudonym to derive: values outside the records, say
         columns = [production_pseudonyms(self.ctx, batch) for batch in window.batches]
-        if not self.ctx.profile.is_subject(window.kind) or None in columns:
+        if None in columns:
             self._settle()  # findings in record order: the windows before this one first
             super().visit_window(window)
             return

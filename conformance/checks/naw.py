@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -256,6 +257,9 @@ def _value_message(key: tuple[str, ...], n: int) -> str:
 # named like a person ("Naam ouder").
 _NAME_KINDS = frozenset({"bsn", "onderwijsnummer", "email", "phone", "iban"})
 _AS_NAME = "as-name"
+# An e-mail address has an "@"; a BSN, onderwijsnummer, phone number and IBAN eight digits or
+# more, written with at most two other characters between two of them.
+_EIGHT_DIGITS = re.compile(r"\d(?:\D{0,2}\d){7}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +304,7 @@ def _data_in_names(record: Record) -> tuple[tuple[str, str, str], ...]:
 
 
 def _whole_value(name: str) -> str | None:
-    if not any(c.isdigit() or c == "@" for c in name):  # every such value has one
+    if "@" not in name and _EIGHT_DIGITS.search(name) is None:  # every such value has one
         return None
     for detection in scan(name):
         if detection.recogniser in _NAME_KINDS and (detection.start, detection.end) == (

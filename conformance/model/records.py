@@ -374,7 +374,9 @@ def windows(
     and searches a field's values as one column."""
     bound = WindowBound(size, consumed)
     for kind, same_kind in groupby(records, key=attrgetter("kind")):
-        for run in runs(same_kind, bound):
+        # A record of values outside the records holds a window's worth (1,024 values) on its
+        # own: 8 MiB of short ones, a window's bound, made half a million fields at once.
+        for run in runs(same_kind, bound) if kind != OUTSIDE else ([r] for r in same_kind):
             window = RecordWindow(kind, run)
             window.input_bytes = bound.taken()
             yield window

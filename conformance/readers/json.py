@@ -336,31 +336,55 @@ def _walk(
     the key "a.b" from "b" inside "a"."""
     items = _RecordItems(name, wanted, {} if counters is None else counters, stand_ins or set())
     events = ijson.parse(stream, use_float=False)
-    keys: list[str] = []  # per open object, outermost first: the key of the member being read
-    arrays: list[bool] = []  # per open container: whether it is an array
+    at = _Containers()
     outside = _Outside(name)
     for prefix, event, value in events:
-        if arrays and arrays[-1] and event in _ITEM_STARTS:
-            placed = items.place(prefix, keys, arrays, event)
+        if at.arrays and at.arrays[-1] and event in _ITEM_STARTS:
+            placed = items.place(prefix, at.keys, at.arrays, event)
             if isinstance(placed, tuple):  # built up to its end: the containers are unchanged
                 yield _record(_build(events), placed[0], name, None, placed[1])
                 continue
             if placed:
                 continue
-        if event == "map_key":
-            keys[-1] = value
-        elif event == "start_map":
-            keys.append("")
-            arrays.append(False)
-        elif event == "start_array":
-            arrays.append(True)
-        elif event in ("end_map", "end_array"):
-            if not arrays.pop():
-                keys.pop()
-        elif (full := outside.add(keys, value)) is not None:
+        if not at.follow(event, value) and (full := outside.add(at.path(), value)) is not None:
             yield full
     if (rest := outside.take()) is not None:
         yield rest
+
+
+class _Containers:
+    """The containers open around a parser event: per object the key of the member being
+    read (outermost first), per container whether it is an array, and the keys joined — made
+    again only when they change (a key may be megabytes long)."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.arrays: list[bool] = []
+        self._path: str | None = None
+
+    def follow(self, event: str, value: Any) -> bool:
+        """Take a structural event; False for a value."""
+        if event == "map_key":
+            self.keys[-1] = value
+        elif event == "start_map":
+            self.keys.append("")
+            self.arrays.append(False)
+        elif event == "start_array":
+            self.arrays.append(True)
+            return True
+        elif event in ("end_map", "end_array"):
+            if self.arrays.pop():
+                return True
+            self.keys.pop()
+        else:
+            return False
+        self._path = None
+        return True
+
+    def path(self) -> str:
+        if self._path is None:
+            self._path = "/".join(self.keys)
+        return self._path
 
 
 class _RecordItems:
@@ -377,6 +401,9 @@ class _RecordItems:
         self.wanted = wanted
         self.counters = counters
         self.stand_ins = stand_ins
+        # the last array's key or prefix, and what it gave: not made again for every item
+        # (a key may be megabytes long)
+        self._last: tuple[str, tuple[str, str, str] | None] | None = None
 
     def place(
         self, prefix: str, keys: list[str], arrays: list[bool], event: str
@@ -385,7 +412,18 @@ class _RecordItems:
         where it is passed over (a null standing for an item read already); False where it is
         no record (its values are outside the records). Where records are located, any other
         item there is refused: not skipped unexamined."""
-        found = _records_here(self.wanted, prefix, keys, arrays)
+        if self.wanted is not None:
+            name = prefix
+        elif len(arrays) == 2 and not arrays[0]:
+            name = keys[0]
+        else:
+            return False
+        last = self._last
+        if last is not None and last[0] is name:
+            found = last[1]
+        else:
+            found = _records_here(self.wanted, prefix, keys, arrays)
+            self._last = (name, found)
         if found is None:
             return False
         kind, counter, pointer = found
@@ -430,14 +468,14 @@ class _Outside:
         self._values = 0
         self._bytes = 0
 
-    def add(self, keys: list[str], value: Any) -> Record | None:
+    def add(self, path: str, value: Any) -> Record | None:
         """Take a value (a null is none); a record once full."""
         if value is None:
             return None
         text = _scalar(value)
         if not text:
             return None
-        self._fields.setdefault("/".join(keys), []).append(text)
+        self._fields.setdefault(path, []).append(text)
         self._values += 1
         self._bytes += len(text)
         if self._values >= WINDOW_SIZE or self._bytes >= records.WINDOW_BYTES:

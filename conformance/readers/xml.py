@@ -123,7 +123,7 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
         if not checked and events.root is not None:  # no record: still say what is wrong
             refuse_doctype(events.root.getroottree(), name)
         if events.root is not None:
-            outside.rest(events.root)
+            yield from outside.rest(events.root)
         if outside.held():
             yield outside.take()
     except etree.XMLSyntaxError as exc:
@@ -360,6 +360,9 @@ def _drop_before(
         del parent[0]
 
 
+_READ_WHOLE = 64  # children an element left at the end may have to be read in one piece
+
+
 class _Outside:
     """What a document holds outside its records — the elements, text and comments around
     them, their ancestors' attributes — read as it is dropped (and what is left at the end),
@@ -397,12 +400,28 @@ class _Outside:
         _add(fresh, NOTE_PATHS.get(element.tag, NOTE_FIELDS[0]), element.text)
         self._merge(fresh)
 
-    def rest(self, root: etree._Element) -> None:
-        """What is left of the document once read: the root and the elements above the last
-        records (their attributes and text), and what came after those records."""
+    def rest(self, element: etree._Element, above: str = "") -> Iterator[Record]:
+        """What is left of the document once read — the root and the elements above the last
+        records (their attributes and text), and what came after those records — a record
+        whenever one is full: an element with many children is read child by child."""
+        local = self.flattener.local(element.tag)
+        own = f"{above}/{local}" if above else local
         fresh: dict[str, list[str]] = {}
-        self._element(root, "", fresh)
+        _add(fresh, own, element.text)
+        for attr, value in element.items():
+            _add(fresh, f"{own}/@{self.flattener.local(str(attr))}", str(value))
         self._merge(fresh)
+        for child in element:
+            if isinstance(child.tag, str) and len(child) > _READ_WHOLE:
+                yield from self.rest(child, own)
+                fresh = {}
+            else:
+                fresh = {}
+                self._element(child, own, fresh)
+            _add(fresh, own, child.tail)
+            self._merge(fresh)
+            if self.full():
+                yield self.take()
 
     def full(self) -> bool:
         return self.values >= WINDOW_SIZE or self.bytes >= records.WINDOW_BYTES
