@@ -234,3 +234,16 @@ def test_values_outside_are_a_window_each_and_their_shapes_are_not_remembered() 
     record = next(w for w in read if w.kind == "r").records[0]
     assert cache.get(("r", "a"), record) == 1
     assert list(cache._values) == [("r", "a")]
+
+
+def test_a_bsn_or_e_mail_address_as_the_key_of_records_fails_naw_002(
+    tmp_path: Path, cli: Any
+) -> None:
+    """{"111222333": [records]}: the key became the records' kind, and no check read it."""
+    path = tmp_path / "export.json"
+    records = [{"eckId": eckid("p1"), "groep": "7"}]
+    path.write_text(json.dumps({BSN: records, "pupil@example.nl": records}))
+    run = cli("check", "--profile", "nl-generic", path)
+    labels = sorted(m.split(" used as")[0] for m in _messages(run, "NAW-002"))
+    assert labels == ["BSN (valid 11-proef)", "e-mail address"]
+    assert BSN not in run.out + json.dumps(run.report)

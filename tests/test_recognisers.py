@@ -23,6 +23,10 @@ def found(text: str, hint: Hint | None = None) -> list[tuple[str, str]]:
         ("1112\u202f22\u202f333", [("bsn", "1112\u202f22\u202f333")]),
         # a list in one cell, joined by commas alone: each number is one (both were missed)
         ("111222333,123456782", [("bsn", "111222333"), ("bsn", "123456782")]),
+        ("7B,111222333", [("bsn", "111222333")]),  # a comma after a letter is no decimal's
+        ("klas 7B,111222333,groep 7", [("bsn", "111222333")]),
+        ("111222333,7B", [("bsn", "111222333")]),
+        ("111\u2009222\u2009333", [("bsn", "111\u2009222\u2009333")]),  # thin spaces
         (
             "broers: 111222333,123456782,101222331",
             [("bsn", "111222333"), ("bsn", "123456782"), ("onderwijsnummer", "101222331")],
@@ -84,6 +88,8 @@ def test_positives(text: str, expected: list[tuple[str, str]]) -> None:
         "Kerkstraat",
         "cijfer 7,5 en 85%",
         "bedrag 111222333,50",  # decimals, however their digits add up
+        "7,111222333",
+        "111222333,75 euro",
         "0,111222333",
         "111222333,1234567820",
         "https://ketenid.nl/201703/00000000",

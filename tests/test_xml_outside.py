@@ -99,3 +99,31 @@ def test_values_outside_are_held_about_a_window_at_a_time() -> None:
     sizes = [len(r.fields["root/x"]) for r in read if r.kind == OUTSIDE]
     assert sum(sizes) == WINDOW_SIZE * 9
     assert max(sizes) <= WINDOW_SIZE * 4  # one run between two records, and what was held
+
+
+def test_names_outside_the_records_are_classified_under_a_standard_profile(
+    tmp_path: Path, cli: Any
+) -> None:
+    """uwlr-2.2 classifies no names itself (its rules name its records' fields), so a parent's
+    name and birth date beside the pupils had no class and passed NAW-001 and MIN-001; a
+    composite group's name is still no person's."""
+    parent = (
+        "<ouders><ouder><voornaam>Piet</voornaam><achternaam>Jansen</achternaam>"
+        "<geboortedatum>1985-03-12</geboortedatum></ouder></ouders>"
+    )
+    groups = (
+        "<samengestelde_groepen><samengestelde_groep key='S1'><naam>Plusklas</naam>"
+        "</samengestelde_groep></samengestelde_groepen>"
+    )
+    path = tmp_path / "uwlr.xml"
+    path.write_text(_uwlr({"after": groups}))
+    assert cli("check", "--profile", "uwlr-2.2", path).code == 0
+    path.write_text(_uwlr({"after": parent + groups}))
+    run = cli("check", "--profile", "uwlr-2.2", path)
+    assert run.verdict("NAW-001") == "fail"
+    fields = {f["field"] for f in run.findings("NAW-001")}
+    assert fields == {
+        "leerlinggegevens_antwoord/ouders/ouder/voornaam",
+        "leerlinggegevens_antwoord/ouders/ouder/achternaam",
+    }
+    assert any("geboortedatum" in f["message"] for f in run.findings("MIN-001"))

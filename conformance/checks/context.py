@@ -66,8 +66,13 @@ class CheckContext:
             found = self._shared[key] = make()
         return cast(T, found)
 
-    def rule(self, path: str) -> FieldRule | None:
-        """The field's class: the profile's rule, else (if enabled) the name classifier's."""
+    def rule(self, path: str, kind: str | None = None) -> FieldRule | None:
+        """The field's class: the profile's rule, else (if enabled) the name classifier's.
+        Outside the records (``kind`` OUTSIDE) names are always classified: a profile's rules
+        name fields of its records, and what lies around them (a parent's name beside UWLR's
+        pupils) had no class at all."""
+        if kind == OUTSIDE and not self.profile.classify_names:
+            return self.profile.rule_for(path) or classify_path(path)  # classify_path: cached
         try:
             return self._rules[path]
         except KeyError:
@@ -101,7 +106,7 @@ class CheckContext:
             if cut < 0:
                 break
             prefix = prefix[:cut]
-        rule = self.rule(path)
+        rule = self.rule(path, kind)
         return rule is not None and rule.cls in self.purpose.allow_classes
 
     def pseudonym(self, record: Record) -> tuple[str, list[str]] | None:

@@ -23,6 +23,8 @@ from conformance.model.records import (
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence, Severity
 
+_PERSONAL = frozenset({FieldClass.DIRECT, FieldClass.QUASI, FieldClass.SENSITIVE})
+
 
 @register
 class FieldNotAllowed(Check):
@@ -46,16 +48,22 @@ class FieldNotAllowed(Check):
     def _outside(self, record: Record) -> tuple[str, ...]:
         """This shape's fields that are not on the purpose's allow-list (an XML comment is a
         note, not a field: NAW-002 reads what it says). Outside the records the world is open:
-        a document's version or date is no field of a record, so only the fields whose names
-        say what they hold count there (a birth date beside the records is still one)."""
+        a document's version or date, a group's name, is no field of a record, so only the
+        fields whose names say they hold a person's data count there (a birth date beside the
+        records is still one)."""
         kind = record.kind
         return tuple(
             p
             for p in record.fields
             if not is_note(p)
             and not self.ctx.allowed(kind, p)
-            and (kind != OUTSIDE or self.ctx.rule(p) is not None)
+            and (kind != OUTSIDE or self._personal(p))
         )
+
+    def _personal(self, path: str) -> bool:
+        """Outside the records, whether a field's name says it holds a person's data."""
+        rule = self.ctx.rule(path, OUTSIDE)
+        return rule is not None and rule.cls in _PERSONAL
 
     def visit(self, record: Record) -> None:
         self.examined += 1
@@ -74,7 +82,7 @@ class FieldNotAllowed(Check):
             self._message,
             severity=Severity.MEDIUM,
             confidence=lambda key: (
-                Confidence.HIGH if self.ctx.rule(key[1]) is not None else Confidence.MEDIUM
+                Confidence.HIGH if self.ctx.rule(key[1], key[0]) is not None else Confidence.MEDIUM
             ),
             rule=self.ctx.purpose_rule,
             field_of=lambda key: key[1],
@@ -82,7 +90,7 @@ class FieldNotAllowed(Check):
 
     def _message(self, key: tuple[str, ...], count: int) -> str:
         kind, path = key
-        rule = self.ctx.rule(path)
+        rule = self.ctx.rule(path, kind)
         what = f"{rule.cls.value} field" if rule else "unknown field (not in the profile)"
         return (
             f"{what} '{path}' {kind_words(kind)} ({times(count)}): not on the allow-list of "

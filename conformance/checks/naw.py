@@ -47,7 +47,7 @@ class IdentifyingField(Check):
         """The direct identifiers among this shape's fields that the purpose forbids."""
         found = []
         for path in record.fields:
-            rule = self.ctx.rule(path)
+            rule = self.ctx.rule(path, record.kind)
             direct = rule is not None and rule.cls is FieldClass.DIRECT
             if direct and not self.ctx.allowed(record.kind, path):
                 found.append((path, rule.category or "other"))  # type: ignore[union-attr]
@@ -154,7 +154,7 @@ class IdentifyingValue(Check):
         pseudonym = found[0] if found else None
         fields = []
         for path in record.fields:
-            rule = self.ctx.rule(path)
+            rule = self.ctx.rule(path, record.kind)
             name = path.rsplit("/", 1)[-1].lstrip("@")
             category = rule.category if rule else None
             if rule is None or not (
@@ -300,6 +300,9 @@ def _data_in_names(record: Record) -> tuple[tuple[str, str, str], ...]:
             hit = _whole_value(segment.lstrip("@").strip())
             if hit is not None:
                 found.append((path, hit, redact(segment)))
+    hit = _whole_value(record.kind)  # {"111222333": [records]}: the key names their kind
+    if hit is not None:
+        found.append((record.kind, hit, redact(record.kind)))
     return tuple(found)
 
 

@@ -167,6 +167,7 @@ _STRONG_WORDS = _words(
 )
 _NON_PERSON_CONTEXTS = _words(
     "school schools groep groepen group groups klas klassen class classes vestiging vestigingen "
+    "samengesteldegroep samengesteldegroepen lesgroep lesgroepen "
     "organisation organization organisatie instelling product products methode course courses "
     "cursus vak subject licentie license toets test tests"
 )

@@ -17,14 +17,16 @@ from conformance.detect.spans import Detection, Hint, near
 from conformance.model.verdict import Confidence
 
 # Nine digits as written: plain, 4.2.3 dotted, 3-3-3 with spaces/dots/hyphens — a space may be
-# a no-break one, as spreadsheets group digits; or eight digits (a BSN whose leading zero was
-# dropped, only believed with context). Not inside longer numbers, decimals, dates or codes;
-# but in a list of such numbers joined by commas alone ("111222333,123456782"), each is one.
+# a no-break, thin or figure one, as spreadsheets group digits; or eight digits (a BSN whose
+# leading zero was dropped, only believed with context). Not inside longer numbers, decimals,
+# dates or codes. A comma makes a decimal only between digits: in a list ("7B,111222333",
+# "111222333,123456782", "111222333,7B") each number is one.
 PERSONAL_NUMBER = re.compile(
-    r"(?<![\w./-])(?<!(?<!\d{8}),)"
-    r"(\d{4}[ .\xa0\u202f]\d{2}[ .\xa0\u202f]\d{3}|\d{3}[ .\xa0\u202f-]\d{3}[ .\xa0\u202f-]\d{3}"
+    r"(?<![\w./-])(?<!(?<!\d{8})\d,)"
+    r"(\d{4}[ .\xa0\u202f\u2009\u2007]\d{2}[ .\xa0\u202f\u2009\u2007]\d{3}"
+    r"|\d{3}[ .\xa0\u202f\u2009\u2007-]\d{3}[ .\xa0\u202f\u2009\u2007-]\d{3}"
     r"|\d{9}|\d{8})"
-    r"(?![\w/]|[.:-]\d|,(?!\d{8,9}(?!\d))\d)"
+    r"(?![\w/]|[.:-]\d|,(?!\d{8,9}(?!\d))\d+(?!\w))"
 )
 _NUMBER_WORDS = (
     "bsn",
