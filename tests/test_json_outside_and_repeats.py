@@ -247,3 +247,32 @@ def test_a_bsn_or_e_mail_address_as_the_key_of_records_fails_naw_002(
     labels = sorted(m.split(" used as")[0] for m in _messages(run, "NAW-002"))
     assert labels == ["BSN (valid 11-proef)", "e-mail address"]
     assert BSN not in run.out + json.dumps(run.report)
+
+
+def test_a_schools_own_contact_details_are_no_finding_a_bsn_there_is(
+    tmp_path: Path, cli: Any
+) -> None:
+    """A school's name, address, phone number and e-mail address in an export's header are
+    the school's: no false alarm (every one was a finding). A BSN there, and a parent's
+    phone number in a group's description, are still found."""
+    school = {
+        "naam": "OBS De Regenboog",
+        "adres": "Schoolstraat 1, 1234 AB Utrecht",
+        "telefoon": "030-1234567",
+        "email": "info@regenboog.nl",
+    }
+    run = cli("check", "--profile", "nl-generic", _envelope(tmp_path, school=school))
+    assert run.code == 0, run.out
+    groep = {"omschrijving": "moeder belt 06-12345678"}
+    run = cli(
+        "check",
+        "--profile",
+        "nl-generic",
+        _envelope(tmp_path, school={**school, "ref": BSN}, groep=groep),
+    )
+    assert sorted(
+        (f["field"], f["message"].split(" in field")[0]) for f in run.findings("NAW-002")
+    ) == [
+        ("groep/omschrijving", "phone number"),
+        ("school/ref", "BSN (valid 11-proef)"),
+    ]

@@ -11,6 +11,7 @@ from operator import itemgetter
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.tally import times
+from conformance.detect.fieldnames import classify_name, of_non_person
 from conformance.detect.redact import redact
 from conformance.detect.scan import HINTED, candidates, scan, scan_column
 from conformance.detect.spans import Detection, Hint
@@ -157,7 +158,14 @@ class IdentifyingValue(Check):
             rule = self.ctx.rule(path, record.kind)
             name = path.rsplit("/", 1)[-1].lstrip("@")
             category = rule.category if rule else None
-            if rule is None or not (
+            if rule is not None and rule.cls is FieldClass.OPERATIONAL and of_non_person(path):
+                # a school's phone number or address is no pupil's; a BSN there is one, and a
+                # name or phone number in a group's description is a pupil's or a parent's
+                leaf = classify_name(name)
+                own = _CONTACT_KINDS.get(leaf.category or "", frozenset()) if leaf else frozenset()
+                scanned = _Scanned(path, Hint(name), _NAW_RECOGNISERS - own, typed=bool(own))
+                fields.append(scanned)
+            elif rule is None or not (
                 rule.cls is FieldClass.DIRECT
                 or (rule.cls is FieldClass.PSEUDONYM and path == pseudonym)
                 or (rule.cls is FieldClass.QUASI and category is not None)
@@ -289,6 +297,18 @@ _OWN_HARD = {
     "iban": frozenset({"iban"}),
 }
 _IN_TYPED = "in-typed"
+# What an organisation's field named for a kind of contact detail holds as its own (a school's
+# name, address, phone number): not looked for there.
+_CONTACT_KINDS = {
+    "name": frozenset({"name"}),
+    "address": frozenset({"address", "postcode", "name"}),
+    "postcode": frozenset({"postcode"}),
+    "residence": frozenset({"name", "address", "postcode"}),
+    "email": frozenset({"email", "name"}),
+    "phone": frozenset({"phone"}),
+    "iban": frozenset({"iban"}),
+    "username": frozenset({"email", "name"}),
+}
 
 
 def _data_in_names(record: Record) -> tuple[tuple[str, str, str], ...]:

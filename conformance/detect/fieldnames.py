@@ -212,12 +212,19 @@ def _by_last_words(words: list[str]) -> FieldRule | None:
     return None
 
 
+def of_non_person(path: str) -> bool:
+    """Whether the field is one of a school, group, product … (its parent's name says so):
+    its phone number, address or e-mail address are an organisation's, not a pupil's."""
+    segments = path.split("/")
+    return len(segments) > 1 and _compact(segments[-2]) in _NON_PERSON_CONTEXTS
+
+
 @lru_cache(maxsize=16384)
 def classify_path(path: str) -> FieldRule | None:
     """Classify a field path: its last segment, else its nearest classified ancestor."""
-    segments = path.split("/")
-    if len(segments) > 1 and _compact(segments[-2]) in _NON_PERSON_CONTEXTS:
+    if of_non_person(path):
         return NAMES["groep"]  # a field of a school, group or product, not of a person
+    segments = path.split("/")
     for segment in reversed(segments):
         rule = classify_name(segment)
         if rule is not None:
