@@ -127,3 +127,18 @@ def test_names_outside_the_records_are_classified_under_a_standard_profile(
         "leerlinggegevens_antwoord/ouders/ouder/achternaam",
     }
     assert any("geboortedatum" in f["message"] for f in run.findings("MIN-001"))
+
+
+@pytest.mark.parametrize("wrapped", [False, True], ids=["direct", "in-a-wrapper"])
+def test_text_between_nested_records_stays_with_the_enclosing_one(wrapped: bool) -> None:
+    """A nested record read is removed once the next is read, and lxml's remove took the text
+    after it along: 'bsn 111222333' between two nested records was never examined."""
+    inner = b'<rec k="1"/>bsn ' + BSN.encode() + b'<rec k="2"/>tot ziens<rec k="3"/>'
+    body = b"<w>" + inner + b"</w>" if wrapped else inner
+    data = b"<root><outer>" + body + b"</outer></root>"
+    rules = [RecordRule("rec", "rec", None), RecordRule("outer", "outer", None)]
+    read = list(read_xml(io.BytesIO(data), "t.xml", rules))
+    (outer,) = [r for r in read if r.kind == "outer"]
+    texts = [v for values in outer.fields.values() for v in values]
+    assert any(BSN in v for v in texts), outer.fields
+    assert any("tot ziens" in v for v in texts), outer.fields

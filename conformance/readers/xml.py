@@ -256,6 +256,7 @@ class _RecordBuilder:
             self.nested.discard(earlier)
             if above is None:
                 continue  # cleared with a record read since
+            _keep_tail(earlier, above)
             above.remove(earlier)  # its parent is this one's, or has ended: all parsed
             if above is parent:  # counted for the positions of those after it
                 name = self.flattener.local(earlier.tag)
@@ -345,6 +346,19 @@ class _ChildCounts:
                 return seen
             sibling = sibling.getnext()
         return None
+
+
+def _keep_tail(element: etree._Element, parent: etree._Element) -> None:
+    """Leave the text after an element in its parent before the element is removed (lxml's
+    ``remove`` takes it along): text between two nested records is the enclosing record's."""
+    tail = element.tail
+    if not tail or tail.isspace():
+        return
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = f"{previous.tail or ''} {tail}"
+    else:
+        parent.text = f"{parent.text or ''} {tail}"
 
 
 def _drop_before(
