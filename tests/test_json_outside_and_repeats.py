@@ -276,3 +276,21 @@ def test_a_schools_own_contact_details_are_no_finding_a_bsn_there_is(
         ("groep/omschrijving", "phone number"),
         ("school/ref", "BSN (valid 11-proef)"),
     ]
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["mailto:pupil@example.nl", "Jan Jansen <pupil@example.nl>", "123456782.pdf", "bsn_123456782"],
+)
+def test_personal_data_within_a_key_fails_naw_002(tmp_path: Path, cli: Any, key: str) -> None:
+    run = cli("check", "--profile", "nl-generic", _envelope(tmp_path, cijfers={key: "8"}))
+    assert run.verdict("NAW-002") == "fail", run.out
+    assert "123456782" not in run.out and "pupil@" not in run.out
+
+
+def test_a_phone_number_as_an_example_in_a_column_name_is_no_finding(
+    tmp_path: Path, cli: Any
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(f"eckId;Telefoon (bijv. 0612345678)\n{eckid('p')};-\n")
+    assert cli("check", "--profile", "nl-generic", path).verdict("NAW-002") != "fail"

@@ -327,8 +327,17 @@ def _data_in_names(record: Record) -> tuple[tuple[str, str, str], ...]:
 
 
 def _whole_value(name: str) -> str | None:
+    """The kind of personal value a name is, or holds: a BSN, onderwijsnummer, e-mail address
+    or IBAN anywhere in it ("123456782.pdf", "mailto:…"); a phone number only as the whole
+    name (a header may show one as an example: "Telefoon (bijv. 0612345678)")."""
     if "@" not in name and _EIGHT_DIGITS.search(name) is None:  # every such value has one
         return None
+    for detection in scan(name.replace("_", " ")):  # "bsn_123456782": "_" joins no number
+        kind = detection.recogniser
+        whole = (detection.start, detection.end) == (0, len(name))
+        if kind in _NAME_KINDS and (whole or kind != "phone"):
+            return kind
+    return None
     for detection in scan(name):
         if detection.recogniser in _NAME_KINDS and (detection.start, detection.end) == (
             0,
