@@ -93,7 +93,7 @@ class FieldNotAllowed(Check):
         rule = self.ctx.rule(path, kind)
         what = f"{rule.cls.value} field" if rule else "unknown field (not in the profile)"
         return (
-            f"{what} '{path}' {kind_words(kind)} ({times(count)}): not on the allow-list of "
+            f"{what} '{path}' {kind_words(kind, count)}: not on the allow-list of "
             f"purpose '{self.ctx.purpose.name}'"
         )
 

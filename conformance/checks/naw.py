@@ -10,7 +10,6 @@ from operator import itemgetter
 
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
-from conformance.checks.tally import times
 from conformance.detect.fieldnames import classify_name, of_non_person
 from conformance.detect.redact import redact
 from conformance.detect.scan import HINTED, candidates, scan, scan_column
@@ -73,8 +72,8 @@ class IdentifyingField(Check):
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
             lambda key, n: (
-                f"direct identifier '{key[1]}' ({key[2]}) {kind_words(key[0])} "
-                f"({times(n)}): purpose '{self.ctx.purpose.name}' does not allow it"
+                f"direct identifier '{key[1]}' ({key[2]}) {kind_words(key[0], n)}: "
+                f"purpose '{self.ctx.purpose.name}' does not allow it"
             ),
             rule=self.ctx.purpose_rule,
             field_of=lambda key: key[1],
@@ -242,19 +241,18 @@ class IdentifyingValue(Check):
 
 def _value_message(key: tuple[str, ...], n: int) -> str:
     kind, path, recogniser = key[:3]
-    where = kind_words(kind, "of")
+    where = kind_words(kind, n, "of")
     if key[3:] == (_IN_TYPED,):
         return (
-            f"{_LABELS[recogniser]} in field '{path}' {where} ({times(n)}): expected only what "
-            "the field is for"
+            f"{_LABELS[recogniser]} in field '{path}' {where}: expected only what the field is for"
         )
     if key[3:] == (_AS_NAME,):
         return (
-            f"{_LABELS[recogniser]} used as a name in field '{path}' {where} ({times(n)}): "
+            f"{_LABELS[recogniser]} used as a name in field '{path}' {where}: "
             "expected no personal data in a field's name either (data made a key)"
         )
     return (
-        f"{_LABELS[recogniser]} in field '{path}' {where} ({times(n)}): expected no personal "
+        f"{_LABELS[recogniser]} in field '{path}' {where}: expected no personal "
         "data in a field that is not an identifier"
     )
 

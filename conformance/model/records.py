@@ -32,9 +32,14 @@ def is_note(path: str) -> bool:
 OUTSIDE = ""
 
 
-def kind_words(kind: str, preposition: str = "in") -> str:
-    """Where a message places a field: "in leerling records", or "outside the records"."""
-    return "outside the records" if kind == OUTSIDE else f"{preposition} {kind} records"
+def kind_words(kind: str, count: int, preposition: str = "in") -> str:
+    """Where a message places a field, and how often: "in leerling records (in 3 records)",
+    or "outside the records" (counted there in records of a thousand values, not in anything
+    a reader could find)."""
+    if kind == OUTSIDE:
+        return "outside the records"
+    often = "once" if count == 1 else f"in {count:,} records"
+    return f"{preposition} {kind} records ({often})"
 
 
 @dataclass(slots=True)
