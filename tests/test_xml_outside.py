@@ -144,3 +144,11 @@ def test_text_between_nested_records_stays_with_the_enclosing_one(wrapped: bool)
     texts = [v for values in outer.fields.values() for v in values]
     assert any(BSN in v for v in texts), outer.fields
     assert any("tot ziens" in v for v in texts), outer.fields
+
+
+def test_a_namespace_declared_on_the_root_is_examined() -> None:
+    data = f'<root xmlns:x="urn:leerling:{BSN}"><rec a="1"/></root>'.encode()
+    read = list(read_xml(io.BytesIO(data), "t.xml", [RecordRule("rec", "rec", None)]))
+    assert [r.fields for r in read if r.kind == OUTSIDE] == [
+        {"root/namespace()": [f"urn:leerling:{BSN}"]}
+    ]

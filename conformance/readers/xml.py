@@ -421,6 +421,9 @@ class _Outside:
         local = self.flattener.local(element.tag)
         own = f"{above}/{local}" if above else local
         fresh: dict[str, list[str]] = {}
+        if not above:  # the root's namespaces: a URI is the file's own words too
+            for uri in element.nsmap.values():
+                _add(fresh, f"{own}/namespace()", uri)
         _add(fresh, own, element.text)
         for attr, value in element.items():
             _add(fresh, f"{own}/@{self.flattener.local(str(attr))}", str(value))
