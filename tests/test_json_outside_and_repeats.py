@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import eckid
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +18,6 @@ from conformance.checks.context import ShapeCache
 from conformance.model.records import OUTSIDE, WINDOW_SIZE
 from conformance.readers import json as json_reader
 from conformance.readers import repeats
-from tests.conftest import eckid
 
 BSN = "111222333"  # valid 11-proef
 BSN_2 = "123456782"

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import eckid
 
 from conformance.model.records import OUTSIDE, WINDOW_SIZE
 from conformance.readers.xml import RecordRule, read_xml
-from tests.conftest import eckid
 
 UWLR_NS = "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
 BSN = "111222333"  # valid 11-proef
