@@ -10,13 +10,13 @@ from operator import itemgetter
 
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
-from conformance.detect.fieldnames import classify_name, of_non_person
+from conformance.detect.fieldnames import compact_name, of_non_person
 from conformance.detect.redact import redact
 from conformance.detect.scan import HINTED, candidates, scan, scan_column
 from conformance.detect.spans import Detection, Hint
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass
-from conformance.model.records import Record, RecordWindow, kind_words
+from conformance.model.records import OUTSIDE, Record, RecordWindow, kind_words
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence
 
@@ -157,13 +157,13 @@ class IdentifyingValue(Check):
             rule = self.ctx.rule(path, record.kind)
             name = path.rsplit("/", 1)[-1].lstrip("@")
             category = rule.category if rule else None
-            if rule is not None and rule.cls is FieldClass.OPERATIONAL and of_non_person(path):
-                # a school's phone number or address is no pupil's; a BSN there is one, and a
-                # name or phone number in a group's description is a pupil's or a parent's
-                leaf = classify_name(name)
-                own = _CONTACT_KINDS.get(leaf.category or "", frozenset()) if leaf else frozenset()
-                scanned = _Scanned(path, Hint(name), _NAW_RECOGNISERS - own, typed=bool(own))
-                fields.append(scanned)
+            own = _ORGANISATIONS_OWN.get(compact_name(name), frozenset())
+            if own and record.kind == OUTSIDE and of_non_person(path):
+                # A document's header naming its school (school/telefoon, school/adres): the
+                # school's own details, by the field's own name only — a mentor, contact person
+                # or author under it is a person, and in the records such a field may hold a
+                # pupil's or a parent's details, so it is searched for everything there.
+                fields.append(_Scanned(path, Hint(name), _NAW_RECOGNISERS - own, typed=True))
             elif rule is None or not (
                 rule.cls is FieldClass.DIRECT
                 or (rule.cls is FieldClass.PSEUDONYM and path == pseudonym)
@@ -180,8 +180,8 @@ class IdentifyingValue(Check):
 
     def visit(self, record: Record) -> None:
         shape = self.ctx.shape(record)
-        for path, recogniser, evidence in self.named.get(shape, record):
-            self.tally.add((record.kind, path, recogniser, _AS_NAME), record, evidence)
+        for kind, path, recogniser, evidence in self.named.get(shape, record):
+            self.tally.add((kind, path, recogniser, _AS_NAME), record, evidence)
         scanned = self.scanned.get(shape, record)
         if not scanned:
             return
@@ -202,8 +202,8 @@ class IdentifyingValue(Check):
         columns: dict[str, tuple[_Scanned, list[tuple[list[str], Sequence[int]]]]] = {}
         alone = len(window.batches) == 1  # then a batch's rows are the window's
         for batch in window.batches:
-            for path, recogniser, evidence in self.named.get(batch.shape, batch.first):
-                key = (batch.kind, path, recogniser, _AS_NAME)
+            for kind, path, recogniser, evidence in self.named.get(batch.shape, batch.first):
+                key = (kind, path, recogniser, _AS_NAME)
                 self.tally.add_many(key, batch.first, len(batch), evidence)
             scanned = self.scanned.get(batch.shape, batch.first)
             if scanned:
@@ -295,51 +295,59 @@ _OWN_HARD = {
     "iban": frozenset({"iban"}),
 }
 _IN_TYPED = "in-typed"
-# What an organisation's field named for a kind of contact detail holds as its own (a school's
-# name, address, phone number): not looked for there.
-_CONTACT_KINDS = {
+# What an organisation's field named for its own details holds (a school's name, address,
+# phone number), by the field's compacted name: not looked for there.
+_ADDRESS = frozenset({"address", "postcode", "name"})
+_ORGANISATIONS_OWN = {
+    "naam": frozenset({"name"}),
     "name": frozenset({"name"}),
-    "address": frozenset({"address", "postcode", "name"}),
+    "schoolnaam": frozenset({"name"}),
+    "adres": _ADDRESS,
+    "address": _ADDRESS,
+    "bezoekadres": _ADDRESS,
+    "postadres": _ADDRESS,
+    "straat": _ADDRESS,
     "postcode": frozenset({"postcode"}),
-    "residence": frozenset({"name", "address", "postcode"}),
-    "email": frozenset({"email", "name"}),
+    "plaats": _ADDRESS,
+    "vestigingsplaats": _ADDRESS,
+    "telefoon": frozenset({"phone"}),
+    "telefoonnummer": frozenset({"phone"}),
     "phone": frozenset({"phone"}),
-    "iban": frozenset({"iban"}),
-    "username": frozenset({"email", "name"}),
+    "email": frozenset({"email"}),
+    "emailadres": frozenset({"email"}),
+    "mail": frozenset({"email"}),
+    "website": frozenset({"name"}),
 }
 
 
-def _data_in_names(record: Record) -> tuple[tuple[str, str, str], ...]:
-    """Per field of this shape whose path has a name that is wholly such a value: the path,
-    the recogniser and the name redacted."""
+def _data_in_names(record: Record) -> tuple[tuple[str, str, str, str], ...]:
+    """Per field of this shape whose path has a name that is or holds such a value, and for a
+    record kind that is one: where (the kind, or OUTSIDE for the kind itself), the path, the
+    recogniser and the name redacted."""
     found = []
     for path in record.fields:
         for segment in path.split("/"):
             hit = _whole_value(segment.lstrip("@").strip())
             if hit is not None:
-                found.append((path, hit, redact(segment)))
+                found.append((record.kind, path, hit, redact(segment)))
     hit = _whole_value(record.kind)  # {"111222333": [records]}: the key names their kind
-    if hit is not None:
-        found.append((record.kind, hit, redact(record.kind)))
+    if hit is not None:  # the name of the array the records are in: outside them
+        found.append((OUTSIDE, record.kind, hit, redact(record.kind)))
     return tuple(found)
 
 
 def _whole_value(name: str) -> str | None:
-    """The kind of personal value a name is, or holds: a BSN, onderwijsnummer, e-mail address
-    or IBAN anywhere in it ("123456782.pdf", "mailto:…"); a phone number only as the whole
-    name (a header may show one as an example: "Telefoon (bijv. 0612345678)")."""
+    """The kind of personal value a name is, or holds: a BSN, onderwijsnummer or IBAN anywhere
+    in it ("123456782.pdf"), an e-mail address in a name without spaces ("mailto:…"); a phone
+    number only as the whole name. A header may show one as an example or point to a help
+    desk: "Telefoon (bijv. 0612345678)", "Score (vragen: helpdesk@leverancier.nl)"."""
     if "@" not in name and _EIGHT_DIGITS.search(name) is None:  # every such value has one
         return None
     for detection in scan(name.replace("_", " ")):  # "bsn_123456782": "_" joins no number
         kind = detection.recogniser
         whole = (detection.start, detection.end) == (0, len(name))
-        if kind in _NAME_KINDS and (whole or kind != "phone"):
-            return kind
-    return None
-    for detection in scan(name):
-        if detection.recogniser in _NAME_KINDS and (detection.start, detection.end) == (
-            0,
-            len(name),
+        if kind in _NAME_KINDS and (
+            whole or kind in _NUMBERS or kind == "iban" or (kind == "email" and " " not in name)
         ):
-            return detection.recogniser
+            return kind
     return None

@@ -171,11 +171,20 @@ _NON_PERSON_CONTEXTS = _words(
     "organisation organization organisatie instelling product products methode course courses "
     "cursus vak subject licentie license toets test tests"
 )
+# What no school, group or product has of its own: under one, a field so named is a person's.
+_NEVER_AN_ORGANISATIONS = frozenset(
+    {"bsn", "onderwijsnummer", "sofinummer", "national-id", "birthdate", "gender"}
+)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 
 
 def _compact(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def compact_name(name: str) -> str:
+    """A field name in lower case without separators ("E-mail adres" -> "emailadres")."""
+    return _compact(name)
 
 
 @lru_cache(maxsize=4096)
@@ -222,9 +231,12 @@ def of_non_person(path: str) -> bool:
 @lru_cache(maxsize=16384)
 def classify_path(path: str) -> FieldRule | None:
     """Classify a field path: its last segment, else its nearest classified ancestor."""
-    if of_non_person(path):
-        return NAMES["groep"]  # a field of a school, group or product, not of a person
     segments = path.split("/")
+    if of_non_person(path):
+        own = classify_name(segments[-1])
+        if own is not None and own.category in _NEVER_AN_ORGANISATIONS:
+            return own  # a group's "geboortedatum" or a school's "bsn" is a person's
+        return NAMES["groep"]  # a field of a school, group or product, not of a person
     for segment in reversed(segments):
         rule = classify_name(segment)
         if rule is not None:
