@@ -11,6 +11,7 @@ from unittest.mock import patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conformance.detect import scan as scan_module
 from conformance.detect.scan import (
     _ANY,
     _GATES,
@@ -149,3 +150,24 @@ def test_long_values_seen_clean_are_known_by_their_digest() -> None:
 def test_skeletons_of_a_column_are_each_values_own(values: list[str]) -> None:
     """One translate over the column joined, also when a value holds the separator."""
     assert _skeletons(values) == [value.translate(_SKELETON) for value in values]
+
+
+def test_every_finder_says_what_it_finds() -> None:
+    """scan_column's ``only`` picks finders by what they find: a finder added to the gates
+    without its kinds would be a KeyError in NAW-002, and one listed with the wrong kinds
+    would be skipped where its kind is asked for."""
+    finders = {finder for _, _, finder in scan_module._GATES}
+    assert set(scan_module._FINDS) == finders
+    samples = {
+        "email": "jan@example.nl",
+        "bsn": "111222333",
+        "iban": "NL91ABNA0417164300",
+        "phone": "06-12345678",
+        "postcode": "1234 AB",
+        "address": "Kerkstraat 12",
+        "birthdate": "geboren 7 april 2013",
+        "name": "Sanne de Vries",
+    }
+    for kind, text in samples.items():
+        (finder,) = [f for f, kinds in scan_module._FINDS.items() if kind in kinds]
+        assert kind in {d.recogniser for d in finder(text, scan_module.NO_HINT)}, kind

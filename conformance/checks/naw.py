@@ -95,9 +95,23 @@ def _in_record_order(
 _NAW_RECOGNISERS = frozenset(
     {"bsn", "onderwijsnummer", "postcode", "address", "phone", "email", "iban", "birthdate", "name"}
 )
-# A field's own category is not a finding here: a birth-date field holding a birth date is
-# MIN-001/MIN-002's business, a postcode4 field with a full postcode is MIN-002's.
-_OWN = {"birthdate": "birthdate", "postcode4": "postcode", "postcode": "postcode"}
+# What a field of a category holds as its own, and is no finding there: a birth-date field's
+# birth date is MIN-001/MIN-002's, a postcode4 field's full postcode MIN-002's; the number, the
+# address or the login in a field allowed to hold one.
+_NUMBERS = frozenset({"bsn", "onderwijsnummer"})
+_OWN = {
+    "birthdate": frozenset({"birthdate"}),
+    "postcode4": frozenset({"postcode"}),
+    "postcode": frozenset({"postcode"}),
+    "bsn": _NUMBERS,
+    "onderwijsnummer": _NUMBERS,
+    "sofinummer": _NUMBERS,
+    "national-id": _NUMBERS,
+    "email": frozenset({"email"}),
+    "username": frozenset({"email"}),  # a login is often the e-mail address
+    "phone": frozenset({"phone"}),
+    "iban": frozenset({"iban"}),
+}
 _LABELS = {
     "bsn": "BSN (valid 11-proef)",
     "onderwijsnummer": "onderwijsnummer (valid 11-proef)",
@@ -169,12 +183,12 @@ class IdentifyingValue(Check):
                 or (rule.cls is FieldClass.PSEUDONYM and path == pseudonym)
                 or (rule.cls is FieldClass.QUASI and category is not None)
             ):
-                kinds = _NAW_RECOGNISERS - {_OWN.get(category or "")}
+                kinds = _NAW_RECOGNISERS - _OWN.get(category or "", frozenset())
                 fields.append(_Scanned(path, Hint(name, category), kinds, typed=False))
             elif rule.cls is not FieldClass.PSEUDONYM and (
                 rule.cls is FieldClass.QUASI or self.ctx.allowed(record.kind, path)
             ):
-                kinds = _HARD - _OWN_HARD.get(category or "", frozenset())
+                kinds = _HARD - _OWN.get(category or "", frozenset())
                 fields.append(_Scanned(path, Hint(name), kinds, typed=True))
         return tuple(fields)
 
@@ -257,11 +271,11 @@ def _value_message(key: tuple[str, ...], n: int) -> str:
     )
 
 
-# Values that a field's name never is, whole, unless data became names — JSON keyed by BSN, a
-# map of pupils by e-mail address: personal data whatever they name. Dates, postcodes and names
-# are left out: maps keyed by date or region are common and harmless, and a column may be
-# named like a person ("Naam ouder").
-_NAME_KINDS = frozenset({"bsn", "onderwijsnummer", "email", "phone", "iban"})
+# The identifiers that are never a name, a date or a code: what a field allowed to hold a name
+# or a date is searched for, and what a field's own name must not be or hold (JSON keyed by BSN,
+# a map of pupils by e-mail address). Dates, postcodes and names are left out of the latter:
+# maps keyed by date or region are common, and a column may be named like a person.
+_HARD = frozenset({"bsn", "onderwijsnummer", "email", "phone", "iban"})
 _AS_NAME = "as-name"
 # An e-mail address has an "@"; a BSN, onderwijsnummer, phone number and IBAN eight digits or
 # more, written with at most two other characters between two of them.
@@ -280,20 +294,6 @@ class _Scanned:
     typed: bool
 
 
-# Searched for in an allowed direct identifier or a typed quasi-identifier: the identifiers
-# that are never a name, a date, a code, less those that are the field's own content.
-_HARD = frozenset({"bsn", "onderwijsnummer", "email", "phone", "iban"})
-_NUMBERS = frozenset({"bsn", "onderwijsnummer"})
-_OWN_HARD = {
-    "bsn": _NUMBERS,
-    "onderwijsnummer": _NUMBERS,
-    "sofinummer": _NUMBERS,
-    "national-id": _NUMBERS,
-    "email": frozenset({"email"}),
-    "username": frozenset({"email"}),  # a login is often the e-mail address
-    "phone": frozenset({"phone"}),
-    "iban": frozenset({"iban"}),
-}
 _IN_TYPED = "in-typed"
 # What an organisation's field named for its own details holds (a school's name, address,
 # phone number), by the field's compacted name: not looked for there.
@@ -327,16 +327,16 @@ def _data_in_names(record: Record) -> tuple[tuple[str, str, str, str], ...]:
     found = []
     for path in record.fields:
         for segment in path.split("/"):
-            hit = _whole_value(segment.lstrip("@").strip())
+            hit = _value_in_name(segment.lstrip("@").strip())
             if hit is not None:
                 found.append((record.kind, path, hit, redact(segment)))
-    hit = _whole_value(record.kind)  # {"111222333": [records]}: the key names their kind
+    hit = _value_in_name(record.kind)  # {"111222333": [records]}: the key names their kind
     if hit is not None:  # the name of the array the records are in: outside them
         found.append((OUTSIDE, record.kind, hit, redact(record.kind)))
     return tuple(found)
 
 
-def _whole_value(name: str) -> str | None:
+def _value_in_name(name: str) -> str | None:
     """The kind of personal value a name is, or holds: a BSN, onderwijsnummer or IBAN anywhere
     in it ("123456782.pdf"), an e-mail address in a name without spaces ("mailto:…"); a phone
     number only as the whole name. A header may show one as an example or point to a help
@@ -346,7 +346,7 @@ def _whole_value(name: str) -> str | None:
     for detection in scan(name.replace("_", " ")):  # "bsn_123456782": "_" joins no number
         kind = detection.recogniser
         whole = (detection.start, detection.end) == (0, len(name))
-        if kind in _NAME_KINDS and (
+        if kind in _HARD and (
             whole or kind in _NUMBERS or kind == "iban" or (kind == "email" and " " not in name)
         ):
             return kind

@@ -178,19 +178,15 @@ _NEVER_AN_ORGANISATIONS = frozenset(
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 
 
-def _compact(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
 def compact_name(name: str) -> str:
     """A field name in lower case without separators ("E-mail adres" -> "emailadres")."""
-    return _compact(name)
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 @lru_cache(maxsize=4096)
 def classify_name(name: str) -> FieldRule | None:
     """Classify one field name (a single path segment); None when it is not recognised."""
-    compact = _compact(name.lstrip("@"))
+    compact = compact_name(name.lstrip("@"))
     rule = NAMES.get(compact) or NAMES.get(compact.rstrip("0123456789"))
     if rule is not None or not compact:
         return rule
@@ -225,7 +221,7 @@ def of_non_person(path: str) -> bool:
     """Whether the field is one of a school, group, product … (its parent's name says so):
     its phone number, address or e-mail address are an organisation's, not a pupil's."""
     segments = path.split("/")
-    return len(segments) > 1 and _compact(segments[-2]) in _NON_PERSON_CONTEXTS
+    return len(segments) > 1 and compact_name(segments[-2]) in _NON_PERSON_CONTEXTS
 
 
 @lru_cache(maxsize=16384)

@@ -32,6 +32,42 @@ def is_note(path: str) -> bool:
 OUTSIDE = ""
 
 
+class OutsideValues:
+    """Values outside the records, by path, gathered into records of kind :data:`OUTSIDE` of
+    about :data:`WINDOW_SIZE` values or :data:`WINDOW_BYTES` each: however many a document
+    has, only so many are held (the JSON and XML readers fill it, and take a record whenever
+    it is :meth:`full`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._fields: dict[str, list[str]] = {}
+        self._values = 0
+        self._bytes = 0
+
+    def add(self, path: str, text: str) -> None:
+        self._fields.setdefault(path, []).append(text)
+        self._values += 1
+        self._bytes += len(text)
+
+    def extend(self, fields: dict[str, list[str]]) -> None:
+        for path, values in fields.items():
+            self._fields.setdefault(path, []).extend(values)
+            self._values += len(values)
+            self._bytes += sum(map(len, values))
+
+    def full(self) -> bool:
+        return self._values >= WINDOW_SIZE or self._bytes >= WINDOW_BYTES
+
+    def held(self) -> bool:
+        return bool(self._fields)
+
+    def take(self) -> Record:
+        """The values gathered, as one record; none held after."""
+        record = Record(OUTSIDE, self._fields, self.name, None, "")
+        self._fields, self._values, self._bytes = {}, 0, 0
+        return record
+
+
 def kind_words(kind: str, count: int, preposition: str = "in") -> str:
     """Where a message places a field, and how often: "in leerling records (in 3 records)",
     or "outside the records" (counted there in records of a thousand values, not in anything

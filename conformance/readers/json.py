@@ -23,8 +23,8 @@ from conformance.detect.safepath import safe_path  # keys may be pupils' data
 from conformance.model import records
 from conformance.model.errors import InputError
 from conformance.model.records import (
-    OUTSIDE,
     WINDOW_SIZE,
+    OutsideValues,
     Record,
     RecordWindow,
     WindowBound,
@@ -337,7 +337,7 @@ def _walk(
     items = _RecordItems(name, wanted, {} if counters is None else counters, stand_ins or set())
     events = ijson.parse(stream, use_float=False)
     at = _Containers()
-    outside = _Outside(name)
+    outside = OutsideValues(name)
     for prefix, event, value in events:
         if at.arrays and at.arrays[-1] and event in _ITEM_STARTS:
             placed = items.place(prefix, at.keys, at.arrays, event)
@@ -346,10 +346,13 @@ def _walk(
                 continue
             if placed:
                 continue
-        if not at.follow(event, value) and (full := outside.add(at.path(), value)) is not None:
-            yield full
-    if (rest := outside.take()) is not None:
-        yield rest
+        if at.follow(event, value) or value is None or not (text := _scalar(value)):
+            continue  # a container's start or end, a key, a null, white space
+        outside.add(at.path(), text)
+        if outside.full():
+            yield outside.take()
+    if outside.held():
+        yield outside.take()
 
 
 class _Containers:
@@ -414,16 +417,14 @@ class _RecordItems:
         item there is refused: not skipped unexamined."""
         if self.wanted is not None:
             name = prefix
-        elif len(arrays) == 2 and not arrays[0]:
+        elif len(arrays) == 2 and not arrays[0]:  # an array directly under the top-level object
             name = keys[0]
         else:
             return False
         last = self._last
-        if last is not None and last[0] is name:
-            found = last[1]
-        else:
-            found = _records_here(self.wanted, prefix, keys, arrays)
-            self._last = (name, found)
+        if last is None or last[0] is not name:
+            last = self._last = (name, self._records_in(name))
+        found = last[1]
         if found is None:
             return False
         kind, counter, pointer = found
@@ -439,56 +440,17 @@ class _RecordItems:
             raise InputError(self.name, where, "a record must be a JSON object")
         return False
 
-
-def _records_here(
-    wanted: dict[str, str] | None, prefix: str, keys: list[str], arrays: list[bool]
-) -> tuple[str, str, str] | None:
-    """For an item of an array: the kind of record it is, its counter, and its array's
-    pointer; None where the array holds no records."""
-    if wanted is not None:
-        kind = wanted.get(prefix)
+    def _records_in(self, name: str) -> tuple[str, str, str] | None:
+        """For the array ``name`` names (its ijson prefix where records are located, else its
+        key): the kind of its records, their counter and its pointer; None where it holds
+        none."""
+        if self.wanted is None:
+            return name or "record", name, "/" + _escape(name)
+        kind = self.wanted.get(name)
         if kind is None:
             return None
-        pointer = "/".join(_escape(k) for k in prefix.split(".")[:-1])
-        return kind, prefix, f"/{pointer}" if pointer else ""
-    if len(arrays) == 2 and not arrays[0]:  # an array directly under the top-level object
-        key = keys[0]
-        return key or "record", key, "/" + _escape(key)
-    return None
-
-
-class _Outside:
-    """The values outside the records, by path, gathered into records of kind
-    :data:`OUTSIDE` of at most :data:`WINDOW_SIZE` values or :data:`WINDOW_BYTES`: however many
-    a document has, only so many are held."""
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-        self._fields: dict[str, list[str]] = {}
-        self._values = 0
-        self._bytes = 0
-
-    def add(self, path: str, value: Any) -> Record | None:
-        """Take a value (a null is none); a record once full."""
-        if value is None:
-            return None
-        text = _scalar(value)
-        if not text:
-            return None
-        self._fields.setdefault(path, []).append(text)
-        self._values += 1
-        self._bytes += len(text)
-        if self._values >= WINDOW_SIZE or self._bytes >= records.WINDOW_BYTES:
-            return self.take()
-        return None
-
-    def take(self) -> Record | None:
-        """The values gathered, as one record; None if there are none."""
-        if not self._fields:
-            return None
-        record = Record(OUTSIDE, self._fields, self._name, None, "")
-        self._fields, self._values, self._bytes = {}, 0, 0
-        return record
+        pointer = "/".join(_escape(k) for k in name.split(".")[:-1])
+        return kind, name, f"/{pointer}" if pointer else ""
 
 
 def _build(events: Iterator[tuple[str, str, Any]]) -> Any:

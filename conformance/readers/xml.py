@@ -22,9 +22,8 @@ from typing import IO, Any
 from lxml import etree
 
 from conformance.detect.redact import redact
-from conformance.model import records
 from conformance.model.errors import InputError
-from conformance.model.records import NOTE_FIELDS, OUTSIDE, WINDOW_SIZE, Record
+from conformance.model.records import NOTE_FIELDS, OutsideValues, Record
 from conformance.readers.limits import parser_words
 
 _PARSER_OPTIONS: dict[str, Any] = {
@@ -377,19 +376,15 @@ def _drop_before(
 _READ_WHOLE = 64  # children an element left at the end may have to be read in one piece
 
 
-class _Outside:
+class _Outside(OutsideValues):
     """What a document holds outside its records — the elements, text and comments around
     them, their ancestors' attributes — read as it is dropped (and what is left at the end),
-    by path of local names from the root (``school/groepen/groep/naam``), into records of kind
-    :data:`OUTSIDE` of about :data:`WINDOW_SIZE` values or :data:`WINDOW_BYTES` each. A BSN in
-    a group's name or a school's contact passed unexamined."""
+    by path of local names from the root (``school/groepen/groep/naam``). A BSN in a group's
+    name or a school's contact passed unexamined."""
 
     def __init__(self, name: str, flattener: _Flattener) -> None:
-        self.name = name
+        super().__init__(name)
         self.flattener = flattener
-        self.fields: dict[str, list[str]] = {}
-        self.values = 0
-        self.bytes = 0
 
     def dropped(self, element: etree._Element, parent: etree._Element) -> None:
         """Read an element, comment or PI about to be deleted from ``parent``, and the text
@@ -406,13 +401,13 @@ class _Outside:
         fresh: dict[str, list[str]] = {}
         self._element(element, path, fresh)
         _add(fresh, path, tail)
-        self._merge(fresh)
+        self.extend(fresh)
 
     def note(self, element: etree._Element) -> None:
         """A comment or PI outside the root element."""
         fresh: dict[str, list[str]] = {}
         _add(fresh, NOTE_PATHS.get(element.tag, NOTE_FIELDS[0]), element.text)
-        self._merge(fresh)
+        self.extend(fresh)
 
     def rest(self, element: etree._Element, above: str = "") -> Iterator[Record]:
         """What is left of the document once read — the root and the elements above the last
@@ -427,7 +422,7 @@ class _Outside:
         _add(fresh, own, element.text)
         for attr, value in element.items():
             _add(fresh, f"{own}/@{self.flattener.local(str(attr))}", str(value))
-        self._merge(fresh)
+        self.extend(fresh)
         for child in element:
             if isinstance(child.tag, str) and len(child) > _READ_WHOLE:
                 yield from self.rest(child, own)
@@ -436,21 +431,9 @@ class _Outside:
                 fresh = {}
                 self._element(child, own, fresh)
             _add(fresh, own, child.tail)
-            self._merge(fresh)
+            self.extend(fresh)
             if self.full():
                 yield self.take()
-
-    def full(self) -> bool:
-        return self.values >= WINDOW_SIZE or self.bytes >= records.WINDOW_BYTES
-
-    def held(self) -> bool:
-        return bool(self.fields)
-
-    def take(self) -> Record:
-        """The values read, as one record; none held after."""
-        record = Record(OUTSIDE, self.fields, self.name, None, "")
-        self.fields, self.values, self.bytes = {}, 0, 0
-        return record
 
     def _element(self, element: etree._Element, above: str, fresh: dict[str, list[str]]) -> None:
         tag = element.tag
@@ -470,12 +453,6 @@ class _Outside:
         would keep all it held)."""
         steps = [parent, *parent.iterancestors()]
         return "/".join(self.flattener.local(a.tag) for a in reversed(steps))
-
-    def _merge(self, fresh: dict[str, list[str]]) -> None:
-        for path, values in fresh.items():
-            self.fields.setdefault(path, []).extend(values)
-            self.values += len(values)
-            self.bytes += sum(map(len, values))
 
 
 class _Flattener:
