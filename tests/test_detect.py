@@ -75,6 +75,17 @@ def test_malformation_says_expected_and_found() -> None:
         ("score", FieldClass.OPERATIONAL, None),
         ("leerlingId", FieldClass.KEY, None),
         ("opmerking", FieldClass.SENSITIVE, "free-text"),
+        # whose field: the nearest level above it that is no mere wrapper says
+        ("EDEX/groepen/groep/toevoegingen/blok/code", FieldClass.OPERATIONAL, None),
+        ("groep/toevoegingen/blok/opmerking", FieldClass.OPERATIONAL, None),
+        ("school/adres/straat", FieldClass.OPERATIONAL, None),
+        ("school/contactgegevens/telefoon", FieldClass.OPERATIONAL, None),
+        ("leerling/adres/straat", FieldClass.DIRECT, "address"),
+        ("school/mentor/email", FieldClass.DIRECT, "email"),
+        ("school/medewerker/telefoon", FieldClass.DIRECT, "phone"),
+        ("klas/achternaam", FieldClass.DIRECT, "name"),
+        ("groep/toevoegingen/roepnaam", FieldClass.DIRECT, "name"),
+        ("groep/toevoegingen/blok/bsn", FieldClass.DIRECT, "bsn"),
     ],
 )
 def test_field_name_classifier(name: str, cls: FieldClass, category: str | None) -> None:

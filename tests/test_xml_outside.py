@@ -131,6 +131,22 @@ def test_names_outside_the_records_are_classified_under_a_standard_profile(
     assert any("geboortedatum" in f["message"] for f in run.findings("MIN-001"))
 
 
+def test_a_groups_extension_block_is_the_groups_not_a_persons(tmp_path: Path, cli: Any) -> None:
+    """EDEXML's own example gives its groups ``toevoegingen/blok/code``: classed free text by
+    the block's name, it failed MIN-001 as a sensitive field outside the records; it is the
+    group's. A person's field inside such a block is still a person's."""
+    block = "<toevoegingen><blok><code>Opmerking X</code><opmerking/></blok></toevoegingen>"
+    path = tmp_path / "uwlr.xml"
+    path.write_text(_uwlr({"groep": f"5a</naam>{block}<naam>5a"}))
+    run = cli("check", "--profile", "uwlr-2.2", path)
+    assert run.code == 0, run.out
+    inner = "<toevoegingen><blok><geboortedatum>2014-03-11</geboortedatum></blok></toevoegingen>"
+    path.write_text(_uwlr({"groep": f"5a</naam>{inner}<naam>5a"}))
+    run = cli("check", "--profile", "uwlr-2.2", path)
+    assert run.verdict("MIN-001") == "fail", run.out
+    assert any("toevoegingen/blok/geboortedatum" in f["field"] for f in run.findings("MIN-001"))
+
+
 @pytest.mark.parametrize("wrapped", [False, True], ids=["direct", "in-a-wrapper"])
 def test_text_between_nested_records_stays_with_the_enclosing_one(wrapped: bool) -> None:
     """A nested record read is removed once the next is read, and lxml's remove took the text

@@ -175,6 +175,22 @@ _NON_PERSON_CONTEXTS = _words(
 _NEVER_AN_ORGANISATIONS = frozenset(
     {"bsn", "onderwijsnummer", "sofinummer", "national-id", "birthdate", "gender"}
 )
+# The parts of a person's name (by compact field name): a group has a "naam", never a
+# surname, so ``klas/achternaam`` is a person's (a mentor's) however it got there.
+_PERSON_NAME_PARTS = _words(
+    "achternaam voornaam voornamen roepnaam voorletter voorletters tussenvoegsel voorvoegsel "
+    "geslachtsnaam firstname lastname surname givenname familyname middlename nickname "
+    "initials fullname volledigenaam achternaamouder"
+)
+# Wrappers between an organisation and its fields that hold no person of their own: a group's
+# extension block (EDEXML ``groep/toevoegingen/blok/code``), a school's address or contact
+# details. Any other level stops the search for whose field it is (``school/mentor/email``
+# is the mentor's).
+_CONTAINERS = _words(
+    "toevoegingen toevoeging blok blokken extensie extensies extension extensions adres "
+    "adressen address addresses bezoekadres postadres vestigingsadres correspondentieadres "
+    "contact contactgegevens contactinfo contactinformatie gegevens details kenmerken"
+)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 
 
@@ -218,10 +234,16 @@ def _by_last_words(words: list[str]) -> FieldRule | None:
 
 
 def of_non_person(path: str) -> bool:
-    """Whether the field is one of a school, group, product … (its parent's name says so):
-    its phone number, address or e-mail address are an organisation's, not a pupil's."""
-    segments = path.split("/")
-    return len(segments) > 1 and compact_name(segments[-2]) in _NON_PERSON_CONTEXTS
+    """Whether the field is one of a school, group, product … (the nearest level above it
+    that is no mere wrapper says so): its phone number, address or e-mail address are an
+    organisation's, not a pupil's."""
+    for segment in reversed(path.split("/")[:-1]):
+        name = compact_name(segment)
+        if name in _NON_PERSON_CONTEXTS:
+            return True
+        if name not in _CONTAINERS:
+            return False
+    return False
 
 
 @lru_cache(maxsize=16384)
@@ -230,8 +252,11 @@ def classify_path(path: str) -> FieldRule | None:
     segments = path.split("/")
     if of_non_person(path):
         own = classify_name(segments[-1])
-        if own is not None and own.category in _NEVER_AN_ORGANISATIONS:
-            return own  # a group's "geboortedatum" or a school's "bsn" is a person's
+        if own is not None and (
+            own.category in _NEVER_AN_ORGANISATIONS
+            or compact_name(segments[-1]) in _PERSON_NAME_PARTS
+        ):
+            return own  # a group's "geboortedatum", a school's "bsn", a class's surname
         return NAMES["groep"]  # a field of a school, group or product, not of a person
     for segment in reversed(segments):
         rule = classify_name(segment)
