@@ -511,24 +511,30 @@ class _Flattener:
             key = str(attr)
             path = paths.get("@" + key) or self._path(paths, prefix, key, attribute=True)
             _add(fields, path, str(value))
+        found_in = fields.get
         for child in element:  # elements, comments and processing instructions
             tag = child.tag
-            if not isinstance(tag, str):
-                note = NOTE_PATHS.get(tag)
-                if note is not None:
-                    _add(fields, prefix + note, child.text)
-                if run:
-                    _go_on(fields, own, child.tail)
-                else:
-                    run = _add(fields, own, child.tail)
+            if tag.__class__ is not str:
+                run = _add_note(child, fields, prefix, own, run)
                 continue
             path = paths.get(tag) or self._path(paths, prefix, tag, attribute=False)
-            text_added = _add(fields, path, child.text)
+            # _add inlined: this loop runs for every child of every record
+            text = child.text
+            if text and (text := text.strip()):
+                found = found_in(path)
+                if found is None:
+                    fields[path] = [text]
+                else:
+                    found.append(text)
+                text_added = True
+            else:
+                text_added = False
             # (a nested record, read before its enclosing one ends, was cleared: no children,
             # no attributes, nothing to add here; the text after it is its parent's)
             if len(child) or child.keys():
                 self.flatten(child, path + "/", fields, path, text_added)
-            run = _add(fields, own, child.tail)
+            tail = child.tail  # indentation, nearly always: no strip, no call
+            run = tail is not None and not tail.isspace() and _add(fields, own, tail)
 
 
 def _add(fields: dict[str, list[str]], path: str, text: str | None) -> bool:
@@ -541,6 +547,20 @@ def _add(fields: dict[str, list[str]], path: str, text: str | None) -> bool:
             found.append(text)
         return True
     return False
+
+
+def _add_note(
+    note: etree._Element, fields: dict[str, list[str]], prefix: str, own: str, run: bool
+) -> bool:
+    """A comment or PI among an element's children: its text a value of its own, and the text
+    around it one value of the element's (``run``: whether the text before it was added)."""
+    path = NOTE_PATHS.get(note.tag)
+    if path is not None:
+        _add(fields, prefix + path, note.text)
+    if run:
+        _go_on(fields, own, note.tail)
+        return True
+    return _add(fields, own, note.tail)
 
 
 def _go_on(fields: dict[str, list[str]], path: str, text: str | None) -> None:
