@@ -20,13 +20,21 @@ from conformance.model.verdict import Confidence
 # a no-break, thin or figure one, as spreadsheets group digits; or eight digits (a BSN whose
 # leading zero was dropped, only believed with context). Not inside longer numbers, decimals,
 # dates or codes. A comma makes a decimal only between digits: in a list ("7B,111222333",
-# "111222333,123456782", "111222333,7B") each number is one.
+# "111222333,123456782", "111 222 333,123 456 782", "111222333,7B") each number is one.
+_SPACES = " .\u00a0\u202f\u2009\u2007"  # between groups: a space of any width, or a dot
+_GAP, _GAP_OR_DASH = f"[{_SPACES}]", f"[{_SPACES}-]"
+_GROUPED_423 = rf"\d{{4}}{_GAP}\d{{2}}{_GAP}\d{{3}}"
+_GROUPED_333 = rf"\d{{3}}{_GAP_OR_DASH}\d{{3}}{_GAP_OR_DASH}\d{{3}}"
+# a whole personal number ends just before this comma (its last digit is the one before it):
+# the comma joins a list
+_NUMBER_BEFORE_COMMA = (
+    rf"(?<!\d{{8}})(?<!\d{{3}}{_GAP_OR_DASH}\d{{3}}{_GAP_OR_DASH}\d{{2}})"
+    rf"(?<!\d{{4}}{_GAP}\d{{2}}{_GAP}\d{{2}})"
+)
 PERSONAL_NUMBER = re.compile(
-    r"(?<![\w./-])(?<!(?<!\d{8})\d,)"
-    r"(\d{4}[ .\xa0\u202f\u2009\u2007]\d{2}[ .\xa0\u202f\u2009\u2007]\d{3}"
-    r"|\d{3}[ .\xa0\u202f\u2009\u2007-]\d{3}[ .\xa0\u202f\u2009\u2007-]\d{3}"
-    r"|\d{9}|\d{8})"
-    r"(?![\w/]|[.:-]\d|,(?!\d{8,9}(?!\d))\d+(?!\w))"
+    rf"(?<![\w./-])(?<!{_NUMBER_BEFORE_COMMA}\d,)"
+    rf"({_GROUPED_423}|{_GROUPED_333}|\d{{9}}|\d{{8}})"
+    rf"(?![\w/]|[.:-]\d|,(?!(?:\d{{8,9}}|{_GROUPED_423}|{_GROUPED_333})(?!\d))\d+(?!\w))"
 )
 _NUMBER_WORDS = (
     "bsn",
