@@ -166,10 +166,19 @@ _STRONG_WORDS = _words(
     "gebdatum achternaam voornaam roepnaam adres address woonplaats"
 )
 _NON_PERSON_CONTEXTS = _words(
-    "school schools groep groepen group groups klas klassen class classes vestiging vestigingen "
-    "samengesteldegroep samengesteldegroepen lesgroep lesgroepen "
-    "organisation organization organisatie instelling product products methode course courses "
-    "cursus vak subject licentie license toets test tests"
+    "school schools scholen groep groepen group groups klas klassen class classes vestiging "
+    "vestigingen samengesteldegroep samengesteldegroepen lesgroep lesgroepen locatie locaties "
+    "organisation organisations organization organizations organisatie organisaties instelling "
+    "instellingen bestuur besturen schoolbestuur schoolgegevens organisatiegegevens product "
+    "products producten methode methodes methoden course courses cursus cursussen vak vakken "
+    "subject subjects licentie licenties license licenses toets toetsen test tests"
+)
+# Compounds that name a group all the same: subgroepen, stamgroep, rekengroep, plusklas.
+_GROUP_ENDINGS = ("groep", "groepen", "klas", "klassen")
+# What a list of persons is called: nested in a group or a wrapper, its items are records.
+_PERSON_COLLECTIONS = _words(
+    "leerlingen leerling students student pupils pupil deelnemers deelnemer users members leden "
+    "kinderen docenten leerkrachten teachers medewerkers personen persons people gebruikers"
 )
 # What no school, group or product has of its own: under one, a field so named is a person's.
 _NEVER_AN_ORGANISATIONS = frozenset(
@@ -233,15 +242,26 @@ def _by_last_words(words: list[str]) -> FieldRule | None:
     return None
 
 
+def names_organisation(name: str) -> bool:
+    """Whether a key or element name stands for a school, group, product … (``groepen``,
+    ``vestiging``, ``subgroepen``): what it holds is that organisation's, no person's."""
+    compact = compact_name(name)
+    return compact in _NON_PERSON_CONTEXTS or compact.endswith(_GROUP_ENDINGS)
+
+
+def names_persons(name: str) -> bool:
+    """Whether a key names a list of persons (``leerlingen``, ``deelnemers``)."""
+    return compact_name(name) in _PERSON_COLLECTIONS
+
+
 def of_non_person(path: str) -> bool:
     """Whether the field is one of a school, group, product … (the nearest level above it
     that is no mere wrapper says so): its phone number, address or e-mail address are an
     organisation's, not a pupil's."""
     for segment in reversed(path.split("/")[:-1]):
-        name = compact_name(segment)
-        if name in _NON_PERSON_CONTEXTS:
+        if names_organisation(segment):
             return True
-        if name not in _CONTAINERS:
+        if compact_name(segment) not in _CONTAINERS:
             return False
     return False
 

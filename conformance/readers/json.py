@@ -2,8 +2,11 @@
 orjson slices, :mod:`jsonslices`), and JSON Lines (orjson per line).
 
 Records are found without a profile: the items of a top-level array; the object items of each
-array directly under a top-level object (the array's key is the record kind); one object per line.
-What a document holds outside its records is read too, as values of kind ``OUTSIDE`` (``_walk``).
+array directly under a top-level object (the array's key is the record kind) unless its key names
+a school, group or product (``groepen``: no person's records), and those of an array of persons
+(``leerlingen``, ``deelnemers``) nested in such an organisation or in a wrapper object; one
+object per line. What a document holds outside its records is read too, as values of kind
+``OUTSIDE`` (``_walk``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import IO, Any, cast
 import ijson
 import orjson
 
+from conformance.detect.fieldnames import names_organisation, names_persons
 from conformance.detect.safepath import safe_path  # keys may be pupils' data
 from conformance.model import records
 from conformance.model.errors import InputError
@@ -253,8 +257,8 @@ def _object_members(
         written, key = found
         stand_in = b"{" + written + b":"
         kind = (key or "record") if wanted is None else wanted.get(key)
-        if kind is None or held.first() != b"[":
-            break  # a value that is no array, or no records: values outside them
+        if kind is None or held.first() != b"[" or (wanted is None and names_organisation(key)):
+            break  # no array, or no records (a group's): values outside them, or nested ones
         held.data = held.data[1:]
         start = counters.get(key, 0)
         reading = jsonslices.ArrayReader(held, kind, name, "/" + _escape(key), start)
@@ -340,7 +344,8 @@ def _walk(
     outside = OutsideValues(name)
     for prefix, event, value in events:
         if at.arrays and at.arrays[-1] and event in _ITEM_STARTS:
-            placed = items.place(prefix, at.keys, at.arrays, event)
+            at.counts[-1] += 1
+            placed = items.place(prefix, at, event)
             if isinstance(placed, tuple):  # built up to its end: the containers are unchanged
                 yield _record(_build(events), placed[0], name, None, placed[1])
                 continue
@@ -363,6 +368,7 @@ class _Containers:
     def __init__(self) -> None:
         self.keys: list[str] = []
         self.arrays: list[bool] = []
+        self.counts: list[int] = []  # per open array, the items begun in it
         self._path: str | None = None
 
     def follow(self, event: str, value: Any) -> bool:
@@ -374,9 +380,11 @@ class _Containers:
             self.arrays.append(False)
         elif event == "start_array":
             self.arrays.append(True)
+            self.counts.append(0)
             return True
         elif event in ("end_map", "end_array"):
             if self.arrays.pop():
+                self.counts.pop()
                 return True
             self.keys.pop()
         else:
@@ -388,6 +396,12 @@ class _Containers:
         if self._path is None:
             self._path = "/".join(self.keys)
         return self._path
+
+    def pointer(self) -> str:
+        """The JSON pointer of the item just begun in the innermost array."""
+        keys, counts = iter(self.keys), iter(self.counts)
+        steps = [str(next(counts) - 1) if array else _escape(next(keys)) for array in self.arrays]
+        return "/" + "/".join(steps)
 
 
 class _RecordItems:
@@ -408,17 +422,19 @@ class _RecordItems:
         # (a key may be megabytes long)
         self._last: tuple[str, tuple[str, str, str] | None] | None = None
 
-    def place(
-        self, prefix: str, keys: list[str], arrays: list[bool], event: str
-    ) -> tuple[str, str] | bool:
+    def place(self, prefix: str, at: _Containers, event: str) -> tuple[str, str] | bool:
         """For an item of an array: its kind and pointer where it is a record object; True
         where it is passed over (a null standing for an item read already); False where it is
         no record (its values are outside the records). Where records are located, any other
         item there is refused: not skipped unexamined."""
+        arrays = at.arrays
         if self.wanted is not None:
             name = prefix
         elif len(arrays) == 2 and not arrays[0]:  # an array directly under the top-level object
-            name = keys[0]
+            name = at.keys[0]
+        elif event == "start_map" and not arrays[-2] and names_persons(at.keys[-1]):
+            # pupils in a group's (or a wrapper's) array of persons: the group is no record
+            return at.keys[-1], at.pointer()
         else:
             return False
         last = self._last
@@ -445,6 +461,8 @@ class _RecordItems:
         key): the kind of its records, their counter and its pointer; None where it holds
         none."""
         if self.wanted is None:
+            if names_organisation(name):
+                return None  # a list of groups or schools: their pupils may be records
             return name or "record", name, "/" + _escape(name)
         kind = self.wanted.get(name)
         if kind is None:

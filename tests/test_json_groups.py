@@ -1,0 +1,105 @@
+"""Found without a profile, a JSON export's records are its persons, not its groups: an array
+under a key that names a school, group or product (``groepen``, ``vestigingen``, ``cursussen``)
+holds no person's records — its members are values outside the records, its name a group's —
+and an array of persons nested in one of those or in a wrapper (``leerlingen``, ``deelnemers``)
+holds the records. Groups read as records failed PSN-001 (a group has no ECK iD), NAW-001 and
+MIN-001 on the group's name, and LNK-002 (a "code list" of a group name beside its pupils')."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import eckid
+
+from conformance.model.records import OUTSIDE
+from conformance.readers import json as json_reader
+
+BSN = "111222333"  # valid 11-proef
+
+
+def _pupils(group: str, count: int = 3) -> list[dict[str, str]]:
+    return [{"eckId": eckid(f"{group}{i}"), "leerlingId": f"{group}-{i}"} for i in range(count)]
+
+
+def _read(document: Any) -> list[tuple[str, str, dict[str, list[str]]]]:
+    stream = io.BufferedReader(io.BytesIO(json.dumps(document).encode()))  # type: ignore[arg-type]
+    windows = json_reader.read_json(stream, "export.json", {})
+    return [(r.kind, r.path, r.fields) for w in windows for r in w.records]
+
+
+def _check(tmp_path: Path, cli: Any, document: Any) -> Any:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(document))
+    return cli("check", "--profile", "nl-generic", path)
+
+
+def test_pupils_nested_in_groups_are_the_records() -> None:
+    document = {
+        "groepen": [
+            {"naam": "Groep 5a", "leerlingen": _pupils("a", 2)},
+            {"naam": "Groep 5b", "leerlingen": _pupils("b", 1)},
+        ]
+    }
+    read = _read(document)
+    records = [(kind, path) for kind, path, _ in read if kind != OUTSIDE]
+    assert records == [
+        ("leerlingen", "/groepen/0/leerlingen/0"),
+        ("leerlingen", "/groepen/0/leerlingen/1"),
+        ("leerlingen", "/groepen/1/leerlingen/0"),
+    ]
+    outside = [fields for kind, _, fields in read if kind == OUTSIDE]
+    assert outside == [{"groepen/naam": ["Groep 5a", "Groep 5b"]}]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"groepen": [{"naam": "Groep 5a", "leerlingen": _pupils("a")}]},
+        {"klassen": [{"naam": "H3b", "mentor": "HVR", "leerlingen": _pupils("a")}]},
+        {"scholen": [{"naam": "OBS De Linde", "groepen": [{"leerlingen": _pupils("a")}]}]},
+        {"cursussen": [{"id": "c1", "naam": "Wiskunde 2B", "deelnemers": _pupils("a")}]},
+        {"data": {"groep": {"naam": "Groep 5a"}, "leerlingen": _pupils("a")}},
+        {
+            "groepen": [{"id": "g5a", "naam": "Groep 5a", "jaargroep": "5"}],
+            "vestigingen": [{"naam": "De Linde", "telefoon": "020-1234567"}],
+            "leerlingen": _pupils("a"),
+        },
+        {"leerlingen": [{**p, "subgroepen": [{"naam": "Rekengroep"}]} for p in _pupils("a")]},
+    ],
+    ids=["nested", "classes", "schools", "courses", "wrapper", "beside", "subgroups"],
+)
+def test_a_groups_name_beside_its_pupils_is_conformant(
+    tmp_path: Path, cli: Any, document: Any
+) -> None:
+    run = _check(tmp_path, cli, document)
+    assert run.code == 0, run.out
+    assert run.report["inputs"][0]["records"] == 3
+
+
+def test_a_pupils_name_in_a_group_and_a_bsn_in_a_groups_name_still_fail(
+    tmp_path: Path, cli: Any
+) -> None:
+    pupils = _pupils("a")
+    pupils[1]["achternaam"] = "Jansen"
+    run = _check(tmp_path, cli, {"groepen": [{"naam": "Groep 5a", "leerlingen": pupils}]})
+    assert run.verdict("NAW-001") == "fail"
+    assert [f["field"] for f in run.findings("NAW-001")] == ["achternaam"]
+    assert run.findings("NAW-001")[0]["location"]["path"] == "/groepen/0/leerlingen/1"
+
+    groups = [{"naam": f"Groep 5a ({BSN})", "leerlingen": _pupils("a")}]
+    run = _check(tmp_path, cli, {"groepen": groups})
+    assert run.verdict("NAW-002") == "fail"
+    messages = [f["message"] for f in run.findings("NAW-002")]
+    assert any("'groepen/naam' outside the records" in m for m in messages), messages
+    assert BSN not in run.out + json.dumps(run.report)
+
+
+def test_a_groups_list_alone_has_no_records(tmp_path: Path, cli: Any) -> None:
+    """Groups without pupils in them are no export of pupils: said, not passed."""
+    run = _check(tmp_path, cli, {"groepen": [{"naam": "Groep 5a"}, {"naam": "Groep 5b"}]})
+    assert run.code == 2
+    assert "no records found" in run.err
