@@ -86,6 +86,16 @@ def test_malformation_says_expected_and_found() -> None:
         ("klas/achternaam", FieldClass.DIRECT, "name"),
         ("groep/toevoegingen/roepnaam", FieldClass.DIRECT, "name"),
         ("groep/toevoegingen/blok/bsn", FieldClass.DIRECT, "bsn"),
+        ("school/afleveradres/straat", FieldClass.OPERATIONAL, None),
+        # the ECK iD column however a spreadsheet heads it (it was a "name", or missing)
+        ("ECK iD leerling", FieldClass.PSEUDONYM, "eck-id"),
+        ("eckIdLeerling", FieldClass.PSEUDONYM, "eck-id"),
+        ("Leerling ECK-iD", FieldClass.PSEUDONYM, "eck-id"),
+        # a flag about an identifier is no identifier (its values are searched all the same)
+        ("emailNotificaties", FieldClass.OPERATIONAL, None),
+        ("hasEmail", FieldClass.OPERATIONAL, None),
+        ("telefoonBekend", FieldClass.OPERATIONAL, None),
+        ("email_ouder", FieldClass.DIRECT, "email"),
     ],
 )
 def test_field_name_classifier(name: str, cls: FieldClass, category: str | None) -> None:

@@ -200,6 +200,14 @@ _CONTAINERS = _words(
     "adressen address addresses bezoekadres postadres vestigingsadres correspondentieadres "
     "contact contactgegevens contactinfo contactinformatie gegevens details kenmerken"
 )
+_ADDRESS_ENDINGS = ("adres", "adressen", "address", "addresses")  # afleveradres, factuuradres
+# A flag or setting about an identifier, not the identifier: emailNotificaties, hasEmail.
+_FLAG_WORDS = _words(
+    "notificaties notificatie notifications notification verified geverifieerd bekend known "
+    "gewijzigd changed updated optin optout enabled disabled ingeschakeld toestemming consent "
+    "status type aantal count"
+)
+_FLAG_PREFIXES = ("has", "heeft", "is")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 
 
@@ -216,7 +224,11 @@ def classify_name(name: str) -> FieldRule | None:
     if rule is not None or not compact:
         return rule
     compact = compact.rstrip("0123456789")
+    if "eckid" in compact or "ketenid" in compact:  # "ECK iD leerling", "Leerling ECK-iD"
+        return NAMES["eckid"]
     words = [w.lower().rstrip("0123456789") for w in _CAMEL.split(name) if w and not w.isdigit()]
+    if len(words) >= 2 and (words[-1] in _FLAG_WORDS or words[0] in _FLAG_PREFIXES):
+        return NAMES["status"]  # whether there is one, not the e-mail address itself
     if len(words) >= 2:
         # "bsn_ouder", "adres_ouder", "geboortedatum_leerling": in Dutch compounds the head
         # comes first; an identifier word anywhere decides.
@@ -261,7 +273,8 @@ def of_non_person(path: str) -> bool:
     for segment in reversed(path.split("/")[:-1]):
         if names_organisation(segment):
             return True
-        if compact_name(segment) not in _CONTAINERS:
+        name = compact_name(segment)
+        if name not in _CONTAINERS and not name.endswith(_ADDRESS_ENDINGS):
             return False
     return False
 
