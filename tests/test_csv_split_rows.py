@@ -119,3 +119,25 @@ def test_a_blank_line_is_no_record(quoted: bool) -> None:
     windows = list(csv_reader.read_csv(io.BytesIO(data), "x.csv", "utf-8"))
     records = [(r.line, r.fields) for window in windows for r in window.records]
     assert records == [(2, {"eckId": ["e1"], "x": ["1"]}), (4, {"eckId": ["e2"], "x": ["2"]})]
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["split", "csv-module"])
+def test_excels_separator_line_names_the_delimiter(quoted: bool) -> None:
+    """Excel's first line "sep=;" was read as the header: with a header of three columns the
+    file was refused (the rows wider than "sep=;"), with two its columns were 'sep=' and
+    'column 2' (PSN-001 and MIN-001 failed). Lines are counted from the file's first."""
+    value = '"7,5"' if quoted else "7"
+    data = f"sep=,\r\neckId,groep,score\r\ne1,5a,{value}\r\ne2,5b,8\r\n".encode()
+    windows = list(csv_reader.read_csv(io.BytesIO(data), "x.csv", "utf-8"))
+    records = [(r.line, r.fields) for window in windows for r in window.records]
+    score = "7,5" if quoted else "7"
+    assert records == [
+        (3, {"eckId": ["e1"], "groep": ["5a"], "score": [score]}),
+        (4, {"eckId": ["e2"], "groep": ["5b"], "score": ["8"]}),
+    ]
+    with pytest.raises(InputError) as caught:
+        list(csv_reader.read_csv(io.BytesIO(b"SEP=;\na;b\n1;2;3\n"), "x.csv", "utf-8"))
+    assert caught.value.position == "line 3"
+    with pytest.raises(InputError) as caught:
+        list(csv_reader.read_csv(io.BytesIO(b"sep=;\na;a\n"), "x.csv", "utf-8"))
+    assert caught.value.position == "line 2 column 2"  # a duplicate column name

@@ -26,6 +26,8 @@ from conformance.readers.limits import MAX_VALUE_BYTES
 from conformance.readers.lines import LineChunks
 
 _DELIMITERS = ",;\t|"
+# Excel writes (and reads) a first line "sep=;" naming the delimiter of a CSV file.
+_SEPARATOR_HINT = re.compile(r"sep=([,;\t|])", re.IGNORECASE)
 _CHUNK = 1 << 20
 # Text decoded at a time (as TextIOWrapper does): what a window may hold beyond its bound,
 # and the most an encoding error can hide of the lines before it.
@@ -114,12 +116,17 @@ def read_csv(
     source: _RowSource | None = None
     try:
         header_line = lines.first()
+        hint = _SEPARATOR_HINT.fullmatch(header_line.rstrip("\r\n"))
+        at = 1  # the header's line
+        if hint is not None:  # Excel's "sep=;" line: the delimiter, then the header
+            header_line, at = lines.next(), 2
         if not header_line.strip():
-            raise InputError(name, "line 1", "empty CSV: no header row")
-        delimiter = detect_delimiter(header_line)
-        header = _header(next(csv.reader([header_line], delimiter=delimiter, strict=True)), name)
-        source = _RowSource(lines.rest(), delimiter)
-        table = _Table(header, name)
+            raise InputError(name, f"line {at}", "empty CSV: no header row")
+        delimiter = hint.group(1) if hint is not None else detect_delimiter(header_line)
+        cells = next(csv.reader([header_line], delimiter=delimiter, strict=True))
+        header = _header(cells, name, at)
+        source = _RowSource(lines.rest(), delimiter, skipped=at - 1)
+        table = _Table(header, name, at)
         handed = lines.handed
         for rows, ends in _gathered(source, lines, size, table.before_error):
             window = _window(table.checked(rows, ends), header, name, kind)
@@ -156,6 +163,13 @@ class _Lines:
                 return lines[0]
         return ""
 
+    def next(self) -> str:
+        """The line after the first ("" at the end of the text)."""
+        if not self._first:
+            self._first = next((lines for lines in self._chunks if lines), [""])
+        line, self._first = self._first[0], self._first[1:]
+        return line
+
     def rest(self) -> Iterator[list[str]]:
         """Every line after the first, in lists."""
         return chain([self._first], self._chunks)
@@ -168,11 +182,11 @@ class _RowSource:
     buffer of four bytes a character (a 15 MiB value took 60 MiB). Any other lines go through
     one csv reader, which keeps its state from list to list (a quoted value may span them)."""
 
-    def __init__(self, chunks: Iterator[list[str]], delimiter: str) -> None:
+    def __init__(self, chunks: Iterator[list[str]], delimiter: str, skipped: int = 0) -> None:
         self._feed = _Feed(chunks)
         self._reader = csv.reader(self._feed, delimiter=delimiter, strict=True)
         self._split = methodcaller("split", delimiter)
-        self._split_lines = 0
+        self._split_lines = skipped  # lines before the header (Excel's "sep=" line)
         # the rows of a list read before the csv module failed on its next row
         self.partial: tuple[list[list[str]], list[int]] = ([], [])
 
@@ -309,15 +323,16 @@ class _Table:
     """Rows checked against the header: as wide as it (a short row padded, a long one refused),
     the first ones compared with it (a header row that holds data), each with its line."""
 
-    def __init__(self, header: list[str], name: str) -> None:
+    def __init__(self, header: list[str], name: str, line: int = 1) -> None:
         self.header = header
         self.name = name
+        self.line = line  # the header's
         self.first = True
 
     def checked(self, rows: list[list[str]], ends: list[int]) -> tuple[list[list[str]], list[int]]:
         """The rows as wide as the header, with the lines they end on."""
         if self.first:
-            _refuse_data_header(self.header, rows[:_HEADER_SAMPLE], self.name)
+            _refuse_data_header(self.header, rows[:_HEADER_SAMPLE], self.name, self.line)
             self.first = False
         width = len(self.header)
         if set(map(len, rows)) != {width}:
@@ -333,7 +348,7 @@ def _breaks(cell: str) -> int:
     return cell.count("\n") + cell.count("\r") - cell.count("\r\n")
 
 
-def _header(cells: list[str], name: str) -> list[str]:
+def _header(cells: list[str], name: str, line: int = 1) -> list[str]:
     """Column names; a blank one is named by its position, so its data is still examined."""
     header = [cell.strip().lstrip("\ufeff") or f"column {n}" for n, cell in enumerate(cells, 1)]
     seen: dict[str, int] = {}
@@ -341,22 +356,24 @@ def _header(cells: list[str], name: str) -> list[str]:
         held = data_not_name(column)
         if held is not None:  # a file without its header row: say where, never what
             problem = f"the first row holds data ({held}), not column names: add the header row"
-            raise InputError(name, f"line 1 column {number}", problem)
+            raise InputError(name, f"line {line} column {number}", problem)
         if column in seen:  # not quoted: a file without its header row has data there
             problem = f"duplicate column name (the same as column {seen[column]})"
-            raise InputError(name, f"line 1 column {number}", problem)
+            raise InputError(name, f"line {line} column {number}", problem)
         seen[column] = number
     return header
 
 
-def _refuse_data_header(header: list[str], sample: list[list[str]], name: str) -> None:
+def _refuse_data_header(
+    header: list[str], sample: list[list[str]], name: str, line: int = 1
+) -> None:
     """A column whose first cell is the same kind of personal value as the cells below it means
     the file lacks its header row (see :mod:`conformance.detect.headerless`)."""
     held = first_row_is_data(header, sample)
     if held is not None:  # say where and what kind, never the value
         number, kind = held
         problem = f"the first row holds data (a {kind}, as in the rows below), not column names"
-        raise InputError(name, f"line 1 column {number}", f"{problem}: add the header row")
+        raise InputError(name, f"line {line} column {number}", f"{problem}: add the header row")
 
 
 def _fitted(row: list[str], width: int, name: str, line: int) -> list[str]:
