@@ -99,6 +99,11 @@ def test_positives(text: str, expected: list[tuple[str, str]]) -> None:
         "7,111 222 333",
         "111 222 333,12",
         "111 222 333,1234567820",
+        # lines only a business has: a help desk's 088, 0800 and 0900 numbers
+        "helpdesk 088-1234567",
+        "bel gratis 0800-1234",
+        "0900-1234567",
+        "+32 78 15 15 15",
         "https://ketenid.nl/201703/00000000",
     ],
 )

@@ -62,12 +62,26 @@ def find_phones(text: str, hint: Hint) -> Iterator[Detection]:  # noqa: ARG001
             yield Detection("phone", match.start(1), match.end(1), Confidence.HIGH)
 
 
+# Numbers only a business has: 088 (a company's one number), 0800, 0900, 0906/0909 — a
+# supplier's help desk in an export's header is no person's.
+_BUSINESS_LINES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.UAN,
+        phonenumbers.PhoneNumberType.TOLL_FREE,
+        phonenumbers.PhoneNumberType.PREMIUM_RATE,
+        phonenumbers.PhoneNumberType.SHARED_COST,
+    }
+)
+
+
 def _is_phone(candidate: str) -> bool:
     for region in ("NL", "BE"):
         try:
             number = phonenumbers.parse(candidate, region)
         except phonenumbers.NumberParseException:
             continue
+        if phonenumbers.number_type(number) in _BUSINESS_LINES:
+            return False
         # A number of a possible length for the country with a known type of line; not the
         # check that the range is allocated today (parents' numbers in old records may not be).
         if number.country_code in (31, 32) and _plausible(number):
