@@ -31,6 +31,13 @@ def found(text: str, hint: Hint | None = None) -> list[tuple[str, str]]:
         ("111 222 333,123 456 782", [("bsn", "111 222 333"), ("bsn", "123 456 782")]),
         ("1112.22.333,1234.56.782", [("bsn", "1112.22.333"), ("bsn", "1234.56.782")]),
         ("111222333,123-456-782", [("bsn", "111222333"), ("bsn", "123-456-782")]),
+        # a spreadsheet's number format, a word processor's hyphens, a URL's path (all missed)
+        ("246263738.0", [("bsn", "246263738")]),
+        ("1112-22-333", [("bsn", "1112-22-333")]),
+        ("111\u2011222\u2011333", [("bsn", "111\u2011222\u2011333")]),
+        ("111\u2013222\u2013333", [("bsn", "111\u2013222\u2013333")]),
+        ("https://api.example.nl/v1/leerlingen/111222333", [("bsn", "111222333")]),
+        ("/leerlingen/111222333/rapport", [("bsn", "111222333")]),
         (
             "broers: 111222333,123456782,101222331",
             [("bsn", "111222333"), ("bsn", "123456782"), ("onderwijsnummer", "101222331")],
@@ -100,6 +107,10 @@ def test_positives(text: str, expected: list[tuple[str, str]]) -> None:
         "111 222 333,12",
         "111 222 333,1234567820",
         # lines only a business has: a help desk's 088, 0800 and 0900 numbers
+        "111222333.05",  # a decimal still
+        "2024-111222333",  # a code's part
+        "L-111222333",
+        "90\u201301\u2013123456782",
         "helpdesk 088-1234567",
         "bel gratis 0800-1234",
         "0900-1234567",

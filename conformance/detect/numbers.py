@@ -17,24 +17,28 @@ from conformance.detect.spans import Detection, Hint, near
 from conformance.model.verdict import Confidence
 
 # Nine digits as written: plain, 4.2.3 dotted, 3-3-3 with spaces/dots/hyphens — a space may be
-# a no-break, thin or figure one, as spreadsheets group digits; or eight digits (a BSN whose
-# leading zero was dropped, only believed with context). Not inside longer numbers, decimals,
+# a no-break, thin or figure one, as spreadsheets group digits, a hyphen a non-breaking one or
+# an en dash, as word processors write it; or eight digits (a BSN whose leading zero was
+# dropped, only believed with context). A spreadsheet's number format may add ".0". A whole
+# step of a URL's path is one ("/leerlingen/111222333"). Not inside longer numbers, decimals,
 # dates or codes. A comma makes a decimal only between digits: in a list ("7B,111222333",
 # "111222333,123456782", "111 222 333,123 456 782", "111222333,7B") each number is one.
 _SPACES = " .\u00a0\u202f\u2009\u2007"  # between groups: a space of any width, or a dot
-_GAP, _GAP_OR_DASH = f"[{_SPACES}]", f"[{_SPACES}-]"
-_GROUPED_423 = rf"\d{{4}}{_GAP}\d{{2}}{_GAP}\d{{3}}"
+_DASHES = "\\-\u2010\u2011\u2012\u2013"  # hyphens (plain, non-breaking) and dashes
+_GAP_OR_DASH = f"[{_SPACES}{_DASHES}]"
+_GROUPED_423 = rf"\d{{4}}{_GAP_OR_DASH}\d{{2}}{_GAP_OR_DASH}\d{{3}}"
 _GROUPED_333 = rf"\d{{3}}{_GAP_OR_DASH}\d{{3}}{_GAP_OR_DASH}\d{{3}}"
 # a whole personal number ends just before this comma (its last digit is the one before it):
 # the comma joins a list
 _NUMBER_BEFORE_COMMA = (
     rf"(?<!\d{{8}})(?<!\d{{3}}{_GAP_OR_DASH}\d{{3}}{_GAP_OR_DASH}\d{{2}})"
-    rf"(?<!\d{{4}}{_GAP}\d{{2}}{_GAP}\d{{2}})"
+    rf"(?<!\d{{4}}{_GAP_OR_DASH}\d{{2}}{_GAP_OR_DASH}\d{{2}})"
 )
 PERSONAL_NUMBER = re.compile(
-    rf"(?<![\w./-])(?<!{_NUMBER_BEFORE_COMMA}\d,)"
+    rf"(?<![\w.{_DASHES}])(?<!{_NUMBER_BEFORE_COMMA}\d,)"
     rf"({_GROUPED_423}|{_GROUPED_333}|\d{{9}}|\d{{8}})"
-    rf"(?![\w/]|[.:-]\d|,(?!(?:\d{{8,9}}|{_GROUPED_423}|{_GROUPED_333})(?!\d))\d+(?!\w))"
+    rf"(?!\w|(?!\.0+(?![\w.,]))[.:{_DASHES}]\d"
+    rf"|,(?!(?:\d{{8,9}}|{_GROUPED_423}|{_GROUPED_333})(?!\d))\d+(?!\w))"
 )
 _NUMBER_WORDS = (
     "bsn",
