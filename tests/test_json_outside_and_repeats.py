@@ -206,6 +206,21 @@ def test_personal_data_used_as_a_key_fails_naw_002(tmp_path: Path, cli: Any) -> 
     assert "jan@example.nl" not in run.out + json.dumps(run.report)
 
 
+def test_a_list_keyed_by_pupils_names_fails_naw_002(tmp_path: Path, cli: Any) -> None:
+    """{"Sanne Jansen": "<her ECK iD>"} beside the records is the very key list the law forbids;
+    a key that was a name passed (only a BSN, e-mail or phone number in one was found). A
+    header that merely starts with a given name ("Max Score", "Emma Score") is no name."""
+    koppeling = {"Sanne Jansen": eckid("p0"), "Jan de Vries": eckid("p1")}
+    run = cli("check", "--profile", "nl-generic", _envelope(tmp_path, koppeling=koppeling))
+    assert run.verdict("NAW-002") == "fail", run.out
+    messages = _messages(run, "NAW-002")
+    assert any(m.startswith("person's name used as a name in field 'koppeling/") for m in messages)
+    assert "Sanne" not in run.out + json.dumps(run.report)
+    headers = {"Max Score": "9", "Emma Score": "8", "Vak Engels": "7", "Koen Kampioen": "6"}
+    run = cli("check", "--profile", "nl-generic", _envelope(tmp_path, cijfers=headers))
+    assert run.verdict("NAW-002") != "fail", _messages(run, "NAW-002")
+
+
 def test_a_key_that_is_data_is_redacted_in_an_errors_position(tmp_path: Path, cli: Any) -> None:
     profile = tmp_path / "supplier.yaml"
     profile.write_text(

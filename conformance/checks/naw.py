@@ -11,6 +11,7 @@ from operator import itemgetter
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.detect.fieldnames import compact_name, of_non_person
+from conformance.detect.names import is_full_name
 from conformance.detect.redact import redact
 from conformance.detect.scan import HINTED, candidates, scan, scan_column
 from conformance.detect.spans import Detection, Hint
@@ -339,8 +340,11 @@ def _data_in_names(record: Record) -> tuple[tuple[str, str, str, str], ...]:
 def _value_in_name(name: str) -> str | None:
     """The kind of personal value a name is, or holds: a BSN, onderwijsnummer or IBAN anywhere
     in it ("123456782.pdf"), an e-mail address in a name without spaces ("mailto:…"); a phone
-    number only as the whole name. A header may show one as an example or point to a help
-    desk: "Telefoon (bijv. 0612345678)", "Score (vragen: helpdesk@leverancier.nl)"."""
+    number or a person's full name ("Sanne Jansen") only as the whole name. A header may show
+    one as an example or point to a help desk: "Telefoon (bijv. 0612345678)", "Score (vragen:
+    helpdesk@leverancier.nl)"."""
+    if " " in name and is_full_name(name):  # {"Sanne Jansen": "<her ECK iD>"}: a key list
+        return "name"
     if "@" not in name and _EIGHT_DIGITS.search(name) is None:  # every such value has one
         return None
     for detection in scan(name.replace("_", " ")):  # "bsn_123456782": "_" joins no number

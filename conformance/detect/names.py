@@ -67,6 +67,22 @@ def _as_names(provider: type, attribute: str) -> list[str]:
     return list(names.keys() if isinstance(names, dict) else names)
 
 
+def is_full_name(text: str) -> bool:
+    """Whether the text is wholly a person's name in the strictest form: a known given name,
+    particles or further given names, and a known surname ("Sanne Jansen", "Jan de Vries") —
+    for a field's name, where "Max Score" or "Vak Engels" must stay a header."""
+    words = text.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    given, surnames = _names()
+    first, *middle, last = words
+    return (
+        first in given
+        and last in surnames
+        and all(word in lists.PARTICLES or word in given for word in middle)
+    )
+
+
 def find_names(text: str, hint: Hint) -> Iterator[Detection]:
     if hint.category == "school" or not _HAS_CAPITAL.search(text):
         return  # a school's name is not a pupil's
