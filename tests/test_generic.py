@@ -55,3 +55,19 @@ def test_a_schools_postcode_is_not_held_to_a_pupils_precision(tmp_path: Path, cl
     )
     run = cli("check", "--profile", profile, "--purpose", "analyse", path)
     assert [(f["field"], f["evidence"]) for f in run.findings("MIN-002")] == [("pc4", "7*****")]
+
+
+def test_a_full_postcode_in_a_postcode4_field_fails_naw_002(tmp_path: Path, cli) -> None:
+    """A field named postcode4 holds four digits: "1234 AB" there passed under analyse, whose
+    limits name only the birth date (MIN-002 never looked, NAW-002 took it for the field's own
+    content)."""
+    rows = [{"eckId": eckid(f"p{i}"), "groep": "5a", "postcode4": "1234 AB"} for i in range(5)]
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(rows))
+    run = cli("check", "--profile", "nl-generic", "--purpose", "analyse", path)
+    assert [(f["field"], f["evidence"]) for f in run.findings("NAW-002")] == [
+        ("postcode4", "1*** A*")
+    ]
+    assert "of the records (in 5 records)" in run.findings("NAW-002")[0]["message"]
+    path.write_text(json.dumps([{**row, "postcode4": "1234"} for row in rows]))
+    assert cli("check", "--profile", "nl-generic", "--purpose", "analyse", path).code == 0

@@ -97,12 +97,12 @@ _NAW_RECOGNISERS = frozenset(
     {"bsn", "onderwijsnummer", "postcode", "address", "phone", "email", "iban", "birthdate", "name"}
 )
 # What a field of a category holds as its own, and is no finding there: a birth-date field's
-# birth date is MIN-001/MIN-002's, a postcode4 field's full postcode MIN-002's; the number, the
-# address or the login in a field allowed to hold one.
+# birth date is MIN-001/MIN-002's; the number, the address or the login in a field allowed to
+# hold one. A postcode4 field holds four digits: a full postcode there is a finding whatever
+# the purpose's precision limits (with none, MIN-002 never looked, and "1234 AB" passed).
 _NUMBERS = frozenset({"bsn", "onderwijsnummer"})
 _OWN = {
     "birthdate": frozenset({"birthdate"}),
-    "postcode4": frozenset({"postcode"}),
     "postcode": frozenset({"postcode"}),
     "bsn": _NUMBERS,
     "onderwijsnummer": _NUMBERS,
@@ -113,6 +113,9 @@ _OWN = {
     "phone": frozenset({"phone"}),
     "iban": frozenset({"iban"}),
 }
+# What a typed field of a category is searched for besides the hard identifiers: more than
+# its own content (a postcode4 field's full postcode).
+_BEYOND = {"postcode4": frozenset({"postcode"})}
 _LABELS = {
     "bsn": "BSN (valid 11-proef)",
     "onderwijsnummer": "onderwijsnummer (valid 11-proef)",
@@ -189,7 +192,9 @@ class IdentifyingValue(Check):
             elif rule.cls is not FieldClass.PSEUDONYM and (
                 rule.cls is FieldClass.QUASI or self.ctx.allowed(record.kind, path)
             ):
-                kinds = _HARD - _OWN.get(category or "", frozenset())
+                kinds = (_HARD | _BEYOND.get(category or "", frozenset())) - _OWN.get(
+                    category or "", frozenset()
+                )
                 fields.append(_Scanned(path, Hint(name), kinds, typed=True))
         return tuple(fields)
 

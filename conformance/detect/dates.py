@@ -9,7 +9,7 @@ from conformance.detect.name_lists import FAMOUS
 from conformance.detect.spans import Detection, Hint, near
 from conformance.model.verdict import Confidence
 
-_MONTHS = (
+MONTHS = (  # Dutch and English, in full and abbreviated
     "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
     "|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
     "|january|february|march|may|june|july|august|october"
@@ -19,8 +19,8 @@ _DATE = re.compile(
     r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
     r"|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"
     r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-    rf"|\d{{1,2}}(?:e|ste|de)?\s(?:{_MONTHS})\.?\s\d{{4}}"
-    rf"|(?:{_MONTHS})\.?\s\d{{1,2}},?\s\d{{4}}"
+    rf"|\d{{1,2}}(?:e|ste|de)?\s(?:{MONTHS})\.?\s\d{{4}}"
+    rf"|(?:{MONTHS})\.?\s\d{{1,2}},?\s\d{{4}}"
     r")(?![\w/-]|[.:]\d)",
     re.IGNORECASE,
 )

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import re
 
+from conformance.detect.dates import MONTHS
 from conformance.model.profile import Precision
 
+# Written out too ("1 maart 2014", "March 1, 2014", "maart 2014"), and a Unix time in seconds
+# or milliseconds: a birth date so written is as precise as 2014-03-01 (all passed a month's
+# limit).
 _DAY = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}(?:[T ].*)?|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{8}|\d{4}/\d{1,2}/\d{1,2}"
+    rf"|\d{{1,2}}(?:e|ste|de|st|nd|rd|th)?\.?\s+(?:{MONTHS})\.?,?\s+\d{{4}}"
+    rf"|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    r"|-?\d{9,10}|-?\d{12,13}",
+    re.IGNORECASE,
 )
-_MONTH = re.compile(r"\d{4}-\d{1,2}|\d{1,2}[-/.]\d{4}|\d{4}/\d{1,2}")
+_MONTH = re.compile(
+    rf"\d{{4}}-\d{{1,2}}|\d{{1,2}}[-/.]\d{{4}}|\d{{4}}/\d{{1,2}}|(?:{MONTHS})\.?,?\s+\d{{4}}",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"\d{4}")
 _POSTCODE6 = re.compile(r"[1-9]\d{3}\s?[A-Za-z]{2}")
 _POSTCODE4 = re.compile(r"[1-9]\d{3}")

@@ -75,6 +75,8 @@ def kind_words(kind: str, count: int, preposition: str = "in") -> str:
     if kind == OUTSIDE:
         return "outside the records"
     often = "once" if count == 1 else f"in {count:,} records"
+    if kind == "record":  # records found without a kind of their own (CSV, JSON Lines)
+        return f"{preposition} the records ({often})"
     return f"{preposition} {kind} records ({often})"
 
 
