@@ -31,7 +31,9 @@ NAME_CONTEXT = CONTEXT | TITLE_CONTEXT
 SCHOOL_WORDS = frozenset(
     "school basisschool scholengemeenschap college lyceum gymnasium academie atheneum "
     "kindcentrum ikc obs cbs rkbs pcbs sbo vso so csg montessorischool daltonschool "
-    "jenaplanschool vrijeschool stichting".split()
+    "jenaplanschool vrijeschool stichting "
+    # publishers and other organisations a licence export names ("Uitgeverij Zwijsen")
+    "uitgeverij uitgevers publisher publishers bibliotheek museum vereniging".split()
 )
 FAMOUS = (
     "willem van oranje|willem-alexander|willem alexander|rembrandt van rijn|rembrandt|anne frank"

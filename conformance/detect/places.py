@@ -88,8 +88,8 @@ def find_addresses(text: str, hint: Hint) -> Iterator[Detection]:
         while street.split(" ", 1)[0].lower() in _NOT_A_STREET and " " in street:
             head, street = street.split(" ", 1)
             start += len(head) + 1
-        if street.split(" ", 1)[0] in _NOT_STREET_NOUNS:
-            continue
+        if street.split(" ", 1)[0] in _NOT_STREET_NOUNS or _YEAR.fullmatch(match.group(2)):
+            continue  # "Kerstmarkt 2026": a year after a word, not a house number
         found.append(Detection("address", start, match.end(2), Confidence.HIGH))
     yield from found
     address_field = hint.category in {"address", "residence"}
@@ -146,8 +146,12 @@ _NOT_STREET_NOUNS = frozenset(
     "Bladzijde Pagina Page Hoofdstuk Chapter Les Lesson Groep Group Klas Toets Test Week Periode "
     "Blok Thema Unit Level Niveau Module Opdracht Vraag Lokaal Jaar Leerjaar Versie Deel "
     "Paragraaf Stap Kamer Bus Lijn Route Tafel Artikel Taak Huiswerk Kaart Dag Rij Item Nummer "
-    "Editie Ronde Score Cijfer Jaargroep Schooljaar Lijst Set Doos Pakket Code".split()
+    "Editie Ronde Score Cijfer Jaargroep Schooljaar Lijst Set Doos Pakket Code "
+    # a school's words that end like a street: a learning path, a circle time, a fair
+    "Leerpad Leerpaden Kring Kringen Leeskring Kerstmarkt Boekenmarkt Jaarmarkt Schoolplein "
+    "Speelplein Speelveld Sportveld Sportpark Leerweg Leerwegen".split()
 )
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 # Words the street pattern may swallow that never begin a street name ("Woont Kerkstraat 1").
 _NOT_A_STREET = frozenset(
     "in op aan een woont wonend adres naar bij te verhuisd nieuw nieuwe thuis address lives "
