@@ -96,6 +96,16 @@ def test_malformation_says_expected_and_found() -> None:
         ("hasEmail", FieldClass.OPERATIONAL, None),
         ("telefoonBekend", FieldClass.OPERATIONAL, None),
         ("email_ouder", FieldClass.DIRECT, "email"),
+        # a licence's and a test's own fields (closed-world MIN-001 called them unknown)
+        ("prijs", FieldClass.OPERATIONAL, None),
+        ("Datum afname", FieldClass.OPERATIONAL, None),
+        ("toetsNaam", FieldClass.OPERATIONAL, None),
+        ("Vaardigheidsscore", FieldClass.OPERATIONAL, None),
+        ("inschrijfdatum", FieldClass.OPERATIONAL, None),
+        ("Niveau (I-V)", FieldClass.OPERATIONAL, None),  # a header's qualifier left aside
+        ("Telefoon (bijv. 0612345678)", FieldClass.DIRECT, "phone"),
+        ("geboortedatum", FieldClass.QUASI, "birthdate"),  # a person's ending comes first
+        ("ordernummer", FieldClass.OPERATIONAL, "order-number"),
     ],
 )
 def test_field_name_classifier(name: str, cls: FieldClass, category: str | None) -> None:

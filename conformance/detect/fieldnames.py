@@ -120,6 +120,12 @@ NAMES: dict[str, FieldRule] = {
         "externalid sourcedid lasid laskey uuid guid recordid identifier",
     ),
     **_entries(_O, "yeargroup", "jaargroep leerjaar yeargroup gradelevel"),
+    # an order's or invoice's own number: nine digits there are the order's, not a BSN
+    **_entries(
+        _O,
+        "order-number",
+        "ordernummer orderid ordernumber bestelnummer factuurnummer invoicenumber invoiceid",
+    ),
     **_entries(
         _O,
         "school",
@@ -134,7 +140,11 @@ NAMES: dict[str, FieldRule] = {
         "created createdat updatedat timestamp status type methode method product "
         "productid licentie license ean isbn toets test toetscode vak subject les lesson "
         "course cursus rol role active actief startdatum einddatum mutatiedatum tijdstip "
-        "duur duration percentage aantal count samengesteldegroepen groepen groups",
+        "duur duration percentage aantal count samengesteldegroepen groepen groups "
+        # a licence's or a test's own fields (closed-world MIN-001 called them unknown)
+        "prijs price bedrag amount valuta currency afname afnamedatum voortgang progress "
+        "uitgever publisher editie edition toetsnaam vaknaam methodenaam productnaam "
+        "cursusnaam lesnaam",
     ),
 }
 
@@ -208,6 +218,10 @@ _FLAG_WORDS = _words(
     "status type aantal count"
 )
 _FLAG_PREFIXES = ("has", "heeft", "is")
+# Compounds ending so are a result or a date of the school's work (after the person's own
+# endings: geboortedatum is a birth date).
+_OPERATIONAL_ENDINGS = ("score", "datum", "date", "niveau", "level", "status", "percentage")
+_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 
 
@@ -219,6 +233,9 @@ def compact_name(name: str) -> str:
 @lru_cache(maxsize=4096)
 def classify_name(name: str) -> FieldRule | None:
     """Classify one field name (a single path segment); None when it is not recognised."""
+    bare = _QUALIFIER.sub(" ", name).strip()  # "Niveau (I-V)", "Telefoon (bijv. 06…)"
+    if bare and bare != name:
+        return classify_name(bare)
     compact = compact_name(name.lstrip("@"))
     rule = NAMES.get(compact) or NAMES.get(compact.rstrip("0123456789"))
     if rule is not None or not compact:
@@ -227,18 +244,27 @@ def classify_name(name: str) -> FieldRule | None:
     if "eckid" in compact or "ketenid" in compact:  # "ECK iD leerling", "Leerling ECK-iD"
         return NAMES["eckid"]
     words = [w.lower().rstrip("0123456789") for w in _CAMEL.split(name) if w and not w.isdigit()]
-    if len(words) >= 2 and (words[-1] in _FLAG_WORDS or words[0] in _FLAG_PREFIXES):
-        return NAMES["status"]  # whether there is one, not the e-mail address itself
     if len(words) >= 2:
-        # "bsn_ouder", "adres_ouder", "geboortedatum_leerling": in Dutch compounds the head
-        # comes first; an identifier word anywhere decides.
-        rule = next((NAMES[w] for w in words if w in _STRONG_WORDS), None)
-        if rule is not None:
+        decided, rule = _by_words(words)
+        if decided:
             return rule
-        rule = _by_last_words(words)
-        if rule is not None or words[-1] in ("name", "naam"):
-            return rule
-    return next((NAMES[s] for s in _SUFFIXES if compact.endswith(s)), None)
+    found = next((NAMES[s] for s in _SUFFIXES if compact.endswith(s)), None)
+    if found is None and compact.endswith(_OPERATIONAL_ENDINGS):
+        return NAMES["score"]  # vaardigheidsscore, toetsdatum, leesniveau
+    return found
+
+
+def _by_words(words: list[str]) -> tuple[bool, FieldRule | None]:
+    """A compound name's class by its words, and whether they decide it."""
+    if words[-1] in _FLAG_WORDS or words[0] in _FLAG_PREFIXES:
+        return True, NAMES["status"]  # whether there is one, not the e-mail address itself
+    # "bsn_ouder", "adres_ouder", "geboortedatum_leerling": in Dutch compounds the head
+    # comes first; an identifier word anywhere decides.
+    rule = next((NAMES[w] for w in words if w in _STRONG_WORDS), None)
+    if rule is not None:
+        return True, rule
+    rule = _by_last_words(words)
+    return rule is not None or words[-1] in ("name", "naam"), rule
 
 
 def _by_last_words(words: list[str]) -> FieldRule | None:
