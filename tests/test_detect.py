@@ -106,6 +106,10 @@ def test_malformation_says_expected_and_found() -> None:
         ("Telefoon (bijv. 0612345678)", FieldClass.DIRECT, "phone"),
         ("geboortedatum", FieldClass.QUASI, "birthdate"),  # a person's ending comes first
         ("ordernummer", FieldClass.OPERATIONAL, "order-number"),
+        ("leesboek/titel", FieldClass.OPERATIONAL, "title"),
+        ("afzender/telefoon", FieldClass.OPERATIONAL, None),  # the sender's, an organisation
+        ("bestelling/afleveradres/postcode", FieldClass.OPERATIONAL, None),
+        ("support/email", FieldClass.OPERATIONAL, None),
     ],
 )
 def test_field_name_classifier(name: str, cls: FieldClass, category: str | None) -> None:

@@ -103,3 +103,24 @@ def test_a_groups_list_alone_has_no_records(tmp_path: Path, cli: Any) -> None:
     run = _check(tmp_path, cli, {"groepen": [{"naam": "Groep 5a"}, {"naam": "Groep 5b"}]})
     assert run.code == 2
     assert "no records found" in run.err
+
+
+def test_a_list_of_things_holds_records_only_where_they_are_a_pupils(
+    tmp_path: Path, cli: Any
+) -> None:
+    """Licences and results are a pupil's (an ECK iD, a pupil's key): records. Products
+    beside them carry neither: values outside the records (PSN-001 failed on every product,
+    NAW-001 on its name)."""
+    products = [{"productId": "P1", "naam": "Staal taal groep 6", "ean": "8712345678906"}]
+    licences = [{"eckId": eckid(f"p{i}"), "productId": "P1"} for i in range(3)]
+    document = {"producten": products * 2, "licenties": licences}
+    read = _read(document)
+    assert [kind for kind, _, _ in read] == [OUTSIDE] + ["licenties"] * 3  # document order
+    assert read[0][2]["producten/naam"] == ["Staal taal groep 6"] * 2
+    run = _check(tmp_path, cli, document)
+    assert run.code == 0, run.out
+    assert run.report["inputs"][0]["records"] == 3
+
+    results = [{"leerlingId": "L1", "toets": "Rekenen M5", "score": "7"}]
+    run = _check(tmp_path, cli, {"toetsen": results})  # a pupil's key: a pupil's result
+    assert run.verdict("PSN-001") == "fail"

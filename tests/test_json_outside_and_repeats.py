@@ -221,6 +221,22 @@ def test_a_list_keyed_by_pupils_names_fails_naw_002(tmp_path: Path, cli: Any) ->
     assert run.verdict("NAW-002") != "fail", _messages(run, "NAW-002")
 
 
+@pytest.mark.parametrize(
+    "outside",
+    [
+        {"koppeling": {"eckId": BSN}},  # named like a pseudonym: no PSN check reads it
+        {"map": {eckid("p0"): BSN}},  # an ECK iD as a key is a URL, no name of a pseudonym
+    ],
+    ids=["named-like-a-pseudonym", "eck-id-as-key"],
+)
+def test_a_bsn_beside_a_pseudonym_outside_the_records_fails_naw_002(
+    tmp_path: Path, cli: Any, outside: dict[str, Any]
+) -> None:
+    run = cli("check", "--profile", "nl-generic", _envelope(tmp_path, **outside))
+    assert run.verdict("NAW-002") == "fail", run.out
+    assert BSN not in run.out + json.dumps(run.report)
+
+
 def test_a_key_that_is_data_is_redacted_in_an_errors_position(tmp_path: Path, cli: Any) -> None:
     profile = tmp_path / "supplier.yaml"
     profile.write_text(

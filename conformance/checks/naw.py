@@ -112,6 +112,7 @@ _OWN = {
     "username": frozenset({"email"}),  # a login is often the e-mail address
     "phone": frozenset({"phone"}),
     "iban": frozenset({"iban"}),
+    "title": frozenset({"name"}),  # a book's title names its characters ("Mees Kees")
 }
 # What a typed field of a category is searched for besides the hard identifiers: more than
 # its own content (a postcode4 field's full postcode).
@@ -168,7 +169,9 @@ class IdentifyingValue(Check):
         content) are searched only for the identifiers that are never their own content — a
         BSN in `roepnaam` passed unseen. A second field named like a pseudonym is scanned: no
         PSN check reads it (a BSN in `ketenId` beside `eckId` passed unseen)."""
-        found = self.ctx.pseudonym(record)
+        # Outside the records no field is the record's pseudonym, which the PSN checks read:
+        # a BSN in a wrapper's "eckId" passed unexamined.
+        found = self.ctx.pseudonym(record) if record.kind != OUTSIDE else None
         pseudonym = found[0] if found else None
         fields = []
         for path in record.fields:

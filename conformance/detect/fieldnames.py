@@ -144,8 +144,13 @@ NAMES: dict[str, FieldRule] = {
         # a licence's or a test's own fields (closed-world MIN-001 called them unknown)
         "prijs price bedrag amount valuta currency afname afnamedatum voortgang progress "
         "uitgever publisher editie edition toetsnaam vaknaam methodenaam productnaam "
-        "cursusnaam lesnaam",
+        "cursusnaam lesnaam omschrijving description opdracht opdrachten assignment "
+        "activiteit activity aanwezig aanwezigheid attendance afgenomen leerpad leerlijn "
+        "domein domain onderdeel categorie category hoofdstuk chapter versie version "
+        "bladzijden paginas pages gelezen gelezenop",
     ),
+    # a book's, a lesson's or a work's title: a name in it ("Mees Kees") is the title's
+    **_entries(_O, "title", "titel title boektitel booktitle boek book leesboek"),
 }
 
 
@@ -175,16 +180,35 @@ _STRONG_WORDS = _words(
     "telefoonnummer tel mobiel gsm phone iban rekeningnummer postcode geboortedatum gebdat "
     "gebdatum achternaam voornaam roepnaam adres address woonplaats"
 )
-_NON_PERSON_CONTEXTS = _words(
+# Schools, groups and the organisations above them: never a person's record.
+_GROUP_CONTEXTS = _words(
     "school schools scholen groep groepen group groups klas klassen class classes vestiging "
     "vestigingen samengesteldegroep samengesteldegroepen lesgroep lesgroepen locatie locaties "
     "organisation organisations organization organizations organisatie organisaties instelling "
-    "instellingen bestuur besturen schoolbestuur schoolgegevens organisatiegegevens product "
-    "products producten methode methodes methoden course courses cursus cursussen vak vakken "
-    "subject subjects licentie licenties license licenses toets toetsen test tests"
+    "instellingen bestuur besturen schoolbestuur schoolgegevens organisatiegegevens "
+    "course courses cursus cursussen"  # a learning platform's course: a group with members
 )
+# Things a school uses: a list of them may be a list of a pupil's (licences, test results).
+_THING_CONTEXTS = _words(
+    "product products producten methode methodes methoden vak vakken subject subjects "
+    "licentie licenties license licenses toets toetsen test tests"
+)
+# Who sends, sells or supports, and what describes the export itself: their details are an
+# organisation's (a supplier's help desk, the sender's address, an order's delivery address);
+# a person's data in them is still found by value (NAW-002).
+_SENDER_CONTEXTS = _words(
+    "afzender sender leverancier supplier vendor uitgever publisher support helpdesk "
+    "bestelling bestellingen order orders factuur facturen invoice invoices"
+)
+_NON_PERSON_CONTEXTS = _GROUP_CONTEXTS | _THING_CONTEXTS | _SENDER_CONTEXTS
 # Compounds that name a group all the same: subgroepen, stamgroep, rekengroep, plusklas.
 _GROUP_ENDINGS = ("groep", "groepen", "klas", "klassen")
+# A person's key, by name (a product's or a test's "id" is its own).
+_PERSON_KEYS = _words(
+    "leerlingid leerlingnummer studentid studentnumber pupilid userid lasid laskey "
+    "leerlingkey persoonid personid"
+)
+_PERSONAL_CLASSES = frozenset({FieldClass.DIRECT, FieldClass.QUASI, FieldClass.SENSITIVE})
 # What a list of persons is called: nested in a group or a wrapper, its items are records.
 _PERSON_COLLECTIONS = _words(
     "leerlingen leerling students student pupils pupil deelnemers deelnemer users members leden "
@@ -221,6 +245,7 @@ _FLAG_PREFIXES = ("has", "heeft", "is")
 # Compounds ending so are a result or a date of the school's work (after the person's own
 # endings: geboortedatum is a birth date).
 _OPERATIONAL_ENDINGS = ("score", "datum", "date", "niveau", "level", "status", "percentage")
+_HEADER_LIKE = re.compile(r"[\w -]+")  # words, not a URL or a value made a key
 _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 
@@ -241,8 +266,8 @@ def classify_name(name: str) -> FieldRule | None:
     if rule is not None or not compact:
         return rule
     compact = compact.rstrip("0123456789")
-    if "eckid" in compact or "ketenid" in compact:  # "ECK iD leerling", "Leerling ECK-iD"
-        return NAMES["eckid"]
+    if ("eckid" in compact or "ketenid" in compact) and _HEADER_LIKE.fullmatch(name):
+        return NAMES["eckid"]  # "ECK iD leerling", "Leerling ECK-iD"; not a URL as a key
     words = [w.lower().rstrip("0123456789") for w in _CAMEL.split(name) if w and not w.isdigit()]
     if len(words) >= 2:
         decided, rule = _by_words(words)
@@ -282,9 +307,30 @@ def _by_last_words(words: list[str]) -> FieldRule | None:
 
 def names_organisation(name: str) -> bool:
     """Whether a key or element name stands for a school, group, product … (``groepen``,
-    ``vestiging``, ``subgroepen``): what it holds is that organisation's, no person's."""
+    ``vestiging``, ``subgroepen``, ``producten``): what it holds is that organisation's or
+    thing's, no person's."""
     compact = compact_name(name)
-    return compact in _NON_PERSON_CONTEXTS or compact.endswith(_GROUP_ENDINGS)
+    return names_group(name) or compact in _THING_CONTEXTS or compact in _SENDER_CONTEXTS
+
+
+def names_group(name: str) -> bool:
+    """Whether a key names a school, group or organisation above them (not a product or a
+    test, whose lists may be a pupil's licences or results)."""
+    compact = compact_name(name)
+    return compact in _GROUP_CONTEXTS or compact.endswith(_GROUP_ENDINGS)
+
+
+def of_a_person(kind: str, path: str) -> bool:
+    """Whether a field in an item of a list of things (``kind``: ``licenties``, ``toetsen``)
+    makes the item a person's: a pseudonym, a person's key (``leerlingId``, not a product's
+    ``id``), or what no thing has (a birth date, a surname)."""
+    rule = classify_path(path)
+    if rule is not None and rule.cls is FieldClass.PSEUDONYM:
+        return True
+    if compact_name(path.rsplit("/", 1)[-1].lstrip("@")) in _PERSON_KEYS:
+        return True
+    owned = classify_path(f"{kind}/{path}")
+    return owned is not None and owned.cls in _PERSONAL_CLASSES
 
 
 def names_persons(name: str) -> bool:

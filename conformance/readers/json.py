@@ -22,11 +22,17 @@ from typing import IO, Any, cast
 import ijson
 import orjson
 
-from conformance.detect.fieldnames import names_organisation, names_persons
+from conformance.detect.fieldnames import (
+    names_group,
+    names_organisation,
+    names_persons,
+    of_a_person,
+)
 from conformance.detect.safepath import safe_path  # keys may be pupils' data
 from conformance.model import records
 from conformance.model.errors import InputError
 from conformance.model.records import (
+    OUTSIDE,
     WINDOW_SIZE,
     OutsideValues,
     Record,
@@ -127,7 +133,7 @@ def read_json(
         elif locations:
             yield from _located(guarded, name, locations, consumed)
         elif first == b"{":
-            yield from _object_members(stream, name, consumed)
+            yield from _things_apart(_object_members(stream, name, consumed))
         else:
             raise InputError(name, "byte 0", "JSON input must be an array or an object")
     except NestingError:
@@ -257,7 +263,7 @@ def _object_members(
         written, key = found
         stand_in = b"{" + written + b":"
         kind = (key or "record") if wanted is None else wanted.get(key)
-        if kind is None or held.first() != b"[" or (wanted is None and names_organisation(key)):
+        if kind is None or held.first() != b"[" or (wanted is None and names_group(key)):
             break  # no array, or no records (a group's): values outside them, or nested ones
         held.data = held.data[1:]
         start = counters.get(key, 0)
@@ -279,6 +285,36 @@ def _object_members(
     counted = {f"{key}.item": count for key, count in counters.items()}
     stand_ins = {f"{stood_in}.item"} if stood_in is not None else set()
     yield from windows(_walk(rest, name, prefixes, counted, stand_ins), consumed=consumed)
+
+
+def _things_apart(found: Iterator[RecordWindow]) -> Iterator[RecordWindow]:
+    """Records of a list named for things (``licenties``, ``toetsen``, ``producten``) are a
+    pupil's only where they carry a pseudonym, a pupil's key or a person's data (a licence of
+    a pupil, a result); the others (``{"naam": "Staal taal groep 6", "ean": …}``) are values
+    outside the records under the list's key: a product has no ECK iD (PSN-001 failed) and its
+    name is no person's (NAW-001). Decided per shape: once for the items of one form."""
+    for window in found:
+        kind = window.kind
+        if kind == OUTSIDE or names_group(kind) or not names_organisation(kind):
+            yield window
+            continue
+        persons = [b for b in window.batches if any(of_a_person(kind, p) for p in b.paths)]
+        if len(persons) == len(window.batches):
+            yield window
+            continue
+        things: dict[str, list[str]] = {}
+        for batch in window.batches:
+            if batch not in persons:
+                for record in batch.records:
+                    for path, values in record.fields.items():
+                        things.setdefault(f"{kind}/{path}", []).extend(values)
+        rows = sorted(row for batch in persons for row in batch.rows)
+        if rows:
+            kept = RecordWindow(kind, [window.record(row) for row in rows])
+            kept.input_bytes = window.input_bytes
+            yield kept
+        source = window.record(0).input
+        yield RecordWindow(OUTSIDE, [Record(OUTSIDE, things, source, None, "")])
 
 
 def _top_level_keys(locations: dict[str, str]) -> dict[str, str] | None:
@@ -461,7 +497,7 @@ class _RecordItems:
         key): the kind of its records, their counter and its pointer; None where it holds
         none."""
         if self.wanted is None:
-            if names_organisation(name):
+            if names_group(name):
                 return None  # a list of groups or schools: their pupils may be records
             return name or "record", name, "/" + _escape(name)
         kind = self.wanted.get(name)
