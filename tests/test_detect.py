@@ -118,7 +118,9 @@ def test_field_name_classifier(name: str, cls: FieldClass, category: str | None)
     assert (rule.cls, rule.category) == (cls, category)
 
 
-@pytest.mark.parametrize("name", ["productName", "foo", "x1", "lesson_plan_ref"])
+@pytest.mark.parametrize(
+    "name", ["productName", "foo", "x1", "lesson_plan_ref", "eckIdHash", "ketenid.nl"]
+)
 def test_unknown_names_stay_unknown(name: str) -> None:
     assert classify_path(name) is None
 

@@ -131,6 +131,17 @@ def test_names_outside_the_records_are_classified_under_a_standard_profile(
     assert any("geboortedatum" in f["message"] for f in run.findings("MIN-001"))
 
 
+def test_a_location_named_by_its_street_is_the_schools_address(tmp_path: Path, cli: Any) -> None:
+    """A group or location named "Locatie Julianalaan 12" failed NAW-002 as a street address:
+    the school's own, like its adres."""
+    path = tmp_path / "uwlr.xml"
+    path.write_text(_uwlr({"groep": "Locatie Julianalaan 12"}))
+    assert cli("check", "--profile", "uwlr-2.2", "--purpose", "smalle-set", path).code == 0
+    path.write_text(_uwlr({"groep": f"Locatie Julianalaan 12 ({BSN})"}))
+    run = cli("check", "--profile", "uwlr-2.2", "--purpose", "smalle-set", path)
+    assert run.verdict("NAW-002") == "fail"
+
+
 def test_a_groups_extension_block_is_the_groups_not_a_persons(tmp_path: Path, cli: Any) -> None:
     """EDEXML's own example gives its groups ``toevoegingen/blok/code``: classed free text by
     the block's name, it failed MIN-001 as a sensitive field outside the records; it is the

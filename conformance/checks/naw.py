@@ -308,9 +308,10 @@ _IN_TYPED = "in-typed"
 # phone number), by the field's compacted name: not looked for there.
 _ADDRESS = frozenset({"address", "postcode", "name"})
 _ORGANISATIONS_OWN = {
-    "naam": frozenset({"name"}),
-    "name": frozenset({"name"}),
-    "schoolnaam": frozenset({"name"}),
+    # a location is named by its street ("Locatie Julianalaan 12"): the school's address
+    "naam": frozenset({"name"}) | _ADDRESS,
+    "name": frozenset({"name"}) | _ADDRESS,
+    "schoolnaam": frozenset({"name"}) | _ADDRESS,
     "adres": _ADDRESS,
     "address": _ADDRESS,
     "bezoekadres": _ADDRESS,

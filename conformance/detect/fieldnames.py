@@ -245,6 +245,7 @@ _FLAG_PREFIXES = ("has", "heeft", "is")
 # Compounds ending so are a result or a date of the school's work (after the person's own
 # endings: geboortedatum is a birth date).
 _OPERATIONAL_ENDINGS = ("score", "datum", "date", "niveau", "level", "status", "percentage")
+_DERIVED_WORDS = ("hash", "sha", "md5", "digest", "versleuteld", "encrypted")  # eckIdHash
 _HEADER_LIKE = re.compile(r"[\w -]+")  # words, not a URL or a value made a key
 _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
@@ -266,7 +267,11 @@ def classify_name(name: str) -> FieldRule | None:
     if rule is not None or not compact:
         return rule
     compact = compact.rstrip("0123456789")
-    if ("eckid" in compact or "ketenid" in compact) and _HEADER_LIKE.fullmatch(name):
+    if (
+        ("eckid" in compact or "ketenid" in compact)
+        and _HEADER_LIKE.fullmatch(name)
+        and not any(word in compact for word in _DERIVED_WORDS)
+    ):
         return NAMES["eckid"]  # "ECK iD leerling", "Leerling ECK-iD"; not a URL as a key
     words = [w.lower().rstrip("0123456789") for w in _CAMEL.split(name) if w and not w.isdigit()]
     if len(words) >= 2:
