@@ -53,6 +53,9 @@ def found(text: str, hint: Hint | None = None) -> list[tuple[str, str]]:
         ("0031612345678", [("phone", "0031612345678")]),
         ("+32 470 12 34 56", [("phone", "+32 470 12 34 56")]),
         ("1234 AB", [("postcode", "1234 AB")]),
+        ("postcode 1234ab", [("postcode", "1234ab")]),  # lower case, said to be a postcode
+        ("bel 06\u201312345678", [("phone", "06\u201312345678")]),  # an en dash
+        ("06\u201112345678", [("phone", "06\u201112345678")]),  # a non-breaking hyphen
         ("1234\u00a0AB", [("postcode", "1234\u00a0AB")]),
         ("Kerkstraat 12a, 1234AB Utrecht", [("address", "Kerkstraat 12a"), ("postcode", "1234AB")]),
         ("Laan van Meerdervoort 1024", [("address", "Laan van Meerdervoort 1024")]),
@@ -117,6 +120,7 @@ def test_positives(text: str, expected: list[tuple[str, str]]) -> None:
         "Kring 2",
         "Uitgeverij Zwijsen",
         "Stichting Jansen",
+        "code 1234ab",  # lower case without a word that says postcode
         "helpdesk 088-1234567",
         "bel gratis 0800-1234",
         "0900-1234567",

@@ -179,3 +179,25 @@ def test_a_namespace_declared_on_the_root_is_examined() -> None:
     assert [r.fields for r in read if r.kind == OUTSIDE] == [
         {"root/namespace()": [f"urn:leerling:{BSN}"]}
     ]
+
+
+@pytest.mark.parametrize("surname", ["Jansen 1234 AB", "Jansen, Kerkstraat 12"])
+def test_an_address_in_an_allowed_name_fails_naw_002(
+    tmp_path: Path, cli: Any, surname: str
+) -> None:
+    """Under the Smalle set a surname is allowed; an address written into it is not (it was
+    searched only for a BSN, e-mail, phone number or IBAN)."""
+    pupils = "".join(
+        f'<leerling key="L{i}" eckid="{eckid(f"p{i}")}"><achternaam>{name}</achternaam>'
+        "<jaargroep>5</jaargroep></leerling>"
+        for i, name in enumerate(["de Vries", surname])
+    )
+    path = tmp_path / "uwlr.xml"
+    path.write_text(
+        f'<leerlinggegevens_antwoord xmlns="{UWLR_NS}"><leerlingen>{pupils}</leerlingen>'
+        "</leerlinggegevens_antwoord>"
+    )
+    run = cli("check", "--profile", "uwlr-2.2", "--purpose", "smalle-set", path)
+    assert run.verdict("NAW-002") == "fail", run.out
+    assert [f["field"] for f in run.findings("NAW-002")] == ["achternaam"]
+    assert "Kerkstraat" not in run.out + json.dumps(run.report)

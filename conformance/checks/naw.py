@@ -115,8 +115,12 @@ _OWN = {
     "title": frozenset({"name"}),  # a book's title names its characters ("Mees Kees")
 }
 # What a typed field of a category is searched for besides the hard identifiers: more than
-# its own content (a postcode4 field's full postcode).
-_BEYOND = {"postcode4": frozenset({"postcode"})}
+# its own content (a postcode4 field's full postcode, a name field's address).
+_BEYOND = {
+    "postcode4": frozenset({"postcode"}),
+    # a name allowed (the Smalle set) holds no address: "Jansen, Kerkstraat 12" passed
+    "name": frozenset({"postcode", "address"}),
+}
 _LABELS = {
     "bsn": "BSN (valid 11-proef)",
     "onderwijsnummer": "onderwijsnummer (valid 11-proef)",

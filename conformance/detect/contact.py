@@ -15,13 +15,15 @@ _EMAIL = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w-])"
 )
 # International (+31/+32/0031/0032, optional (0)) or national (0…) numbers with the separators
-# people type; libphonenumber then decides whether it is a real Dutch or Belgian number.
+# people type — a hyphen may be a word processor's non-breaking one or an en dash ("06–1234…");
+# libphonenumber then decides whether it is a real Dutch or Belgian number.
+_DASH = "\\-\u2010\u2011\u2012\u2013"
 _PHONE = re.compile(
-    r"(?<![\w+])("
-    r"(?:\+|00)3[12][ -]?(?:\(0\)[ -]?)?\d(?:[ -]?\d){7,9}"
-    r"|0\d{1,3}(?:\s?[-/.]\s?|\s)?\d(?:[ .-]?\d){5,8}"
-    r"|\(0\d{1,3}\)\s?\d(?:[ .-]?\d){5,8}"
-    r")(?![\w-]|[.,]\d)"
+    rf"(?<![\w+])("
+    rf"(?:\+|00)3[12][ {_DASH}]?(?:\(0\)[ {_DASH}]?)?\d(?:[ {_DASH}]?\d){{7,9}}"
+    rf"|0\d{{1,3}}(?:\s?[{_DASH}/.]\s?|\s)?\d(?:[ .{_DASH}]?\d){{5,8}}"
+    rf"|\(0\d{{1,3}}\)\s?\d(?:[ .{_DASH}]?\d){{5,8}}"
+    rf")(?![\w{_DASH}]|[.,]\d)"
 )
 
 

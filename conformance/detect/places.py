@@ -13,6 +13,7 @@ from conformance.model.verdict import Confidence
 _POSTCODE = re.compile(r"(?<![\w-])([1-9]\d{3})[ \xa0\u202f]?(?!SA|SD|SS)([A-Z]{2})(?![\w-])")
 _POSTCODE_LOWER = re.compile(r"(?<![\w-])[1-9]\d{3}[ \xa0\u202f]?(?!sa|sd|ss)[a-z]{2}(?![\w-])")
 # "in het jaar 2000 AD", "rond 1500 BC": years, not postcodes.
+_POSTCODE_WORDS = ("postcode", "zip", "pc:", "pc.")
 _YEAR_WORDS = ("jaar", "year", "rond ", "circa", "ca.", "anno", "eeuw", "century")
 _ERA = re.compile(r"\s?(?:AD|BC|NC)\b")
 
@@ -63,8 +64,8 @@ def find_postcodes(text: str, hint: Hint) -> Iterator[Detection]:
         if letters in _AMBIGUOUS and not _supported(text, match, postcode_field):
             continue
         yield Detection("postcode", match.start(), match.end(), Confidence.HIGH)
-    if postcode_field:
-        for match in _POSTCODE_LOWER.finditer(text):
+    for match in _POSTCODE_LOWER.finditer(text):  # in a postcode field, or said to be one
+        if postcode_field or near(text, match.start(), _POSTCODE_WORDS, before=15):
             yield Detection("postcode", match.start(), match.end(), Confidence.MEDIUM)
 
 
@@ -72,7 +73,7 @@ def _supported(text: str, match: re.Match[str], postcode_field: bool) -> bool:
     """Whether a place name follows or a house number precedes, or the field is a postcode."""
     if postcode_field and not text[: match.start()].strip():
         return True
-    if near(text, match.start(), ("postcode", "zip", "pc:", "pc."), before=15):
+    if near(text, match.start(), _POSTCODE_WORDS, before=15):
         return True
     if _PLACE_AFTER.match(text, match.end()):
         return True
