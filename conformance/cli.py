@@ -7,6 +7,7 @@ Exit codes (a contract): 0 conformant · 1 not conformant · 2 usage, configurat
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shlex
 import sys
@@ -150,7 +151,19 @@ def _certify_parser(verbs: argparse._SubParsersAction[_Parser]) -> None:
     )
 
 
+def _tune_collector() -> None:
+    """A check makes millions of short-lived lists and dicts that reference counting frees;
+    the cyclic collector, run every 700 allocations by default, walked them and every module
+    object loaded at start for nothing: about a tenth of a check's time. The start-up objects
+    are frozen out of its walks and it runs less often; peak memory is unchanged (measured on
+    200,000-record XML, JSON Lines and CSV checks)."""
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:  # a program of its own, not a call from a test or another tool
+        _tune_collector()
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(arguments)
