@@ -328,6 +328,25 @@ def test_an_example_or_a_help_desk_in_a_column_name_is_no_finding(tmp_path: Path
     assert cli("check", "--profile", "nl-generic", path).verdict("NAW-002") != "fail"
 
 
+@pytest.mark.parametrize(
+    ("school", "fails"),
+    [
+        ({"email": "sanne.jansen@gmail.com"}, True),  # a free mailbox under a person's name
+        ({"telefoon": "06-12345678"}, True),  # a mobile number
+        ({"email": "info@obsdelinde.nl", "telefoon": "020-1234567"}, False),
+        ({"email": "obsdelinde@gmail.com"}, False),  # a school's free mailbox
+    ],
+    ids=["gmail", "mobile", "schools-own", "schools-gmail"],
+)
+def test_a_persons_contact_in_a_schools_field_fails_naw_002(
+    tmp_path: Path, cli: Any, school: dict[str, str], fails: bool
+) -> None:
+    """A school's own e-mail address and phone number in its header are no finding; a
+    person's mailbox or mobile number standing in for them is (they passed)."""
+    run = cli("check", "--profile", "nl-generic", _envelope(tmp_path, school=school))
+    assert (run.verdict("NAW-002") == "fail") is fails, run.out
+
+
 def test_people_under_a_school_or_group_are_still_examined(tmp_path: Path, cli: Any) -> None:
     """Only a school's own name, address, phone and e-mail are its own: a contact person or a
     mentor under it is a person, contact details in a record's class may be a parent's, and a

@@ -10,6 +10,7 @@ from operator import itemgetter
 
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
+from conformance.detect.contact import is_personal_contact
 from conformance.detect.fieldnames import compact_name, of_non_person
 from conformance.detect.names import is_full_name
 from conformance.detect.redact import redact
@@ -188,7 +189,11 @@ class IdentifyingValue(Check):
                 # school's own details, by the field's own name only — a mentor, contact person
                 # or author under it is a person, and in the records such a field may hold a
                 # pupil's or a parent's details, so it is searched for everything there.
-                fields.append(_Scanned(path, Hint(name), _NAW_RECOGNISERS - own, typed=True))
+                # A mobile number or a free mailbox under a person's name is a person's all
+                # the same ("sanne.jansen@gmail.com" as a school's e-mail).
+                personal = own & _PERSONAL_CONTACTS
+                kinds = _NAW_RECOGNISERS - own | personal
+                fields.append(_Scanned(path, Hint(name), kinds, typed=True, if_personal=personal))
             elif rule is None or not (
                 rule.cls is FieldClass.DIRECT
                 or (rule.cls is FieldClass.PSEUDONYM and path == pseudonym)
@@ -254,7 +259,12 @@ class IdentifyingValue(Check):
     ) -> None:
         for found in detections:
             if found.recogniser in field.kinds:
-                evidence = redact(value[found.start : found.end])
+                text = value[found.start : found.end]
+                if found.recogniser in field.if_personal and not is_personal_contact(
+                    found.recogniser, text
+                ):
+                    continue  # the organisation's own e-mail address or phone number
+                evidence = redact(text)
                 key = (record.kind, field.path, found.recogniser)
                 self.tally.add((*key, _IN_TYPED) if field.typed else key, record, evidence)
 
@@ -305,9 +315,11 @@ class _Scanned:
     hint: Hint
     kinds: frozenset[str]
     typed: bool
+    if_personal: frozenset[str] = frozenset()  # kinds that count only if a person's own
 
 
 _IN_TYPED = "in-typed"
+_PERSONAL_CONTACTS = frozenset({"email", "phone"})
 # What an organisation's field named for its own details holds (a school's name, address,
 # phone number), by the field's compacted name: not looked for there.
 _ADDRESS = frozenset({"address", "postcode", "name"})

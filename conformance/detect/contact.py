@@ -99,3 +99,30 @@ def _plausible(number: phonenumbers.PhoneNumber) -> bool:
         return False
     reason = phonenumbers.is_possible_number_with_reason(number)
     return bool(reason == phonenumbers.ValidationResult.IS_POSSIBLE)
+
+
+# Mailboxes anyone can open: an address there is a person's, whoever's details it stands in.
+_FREE_MAIL = frozenset(
+    "gmail.com googlemail.com hotmail.com hotmail.nl outlook.com outlook.nl live.nl live.com "
+    "msn.com icloud.com me.com mac.com yahoo.com yahoo.nl ziggo.nl kpnmail.nl kpnplanet.nl "
+    "planet.nl home.nl xs4all.nl hetnet.nl casema.nl chello.nl upcmail.nl tele2.nl telfort.nl "
+    "online.nl quicknet.nl zeelandnet.nl solcon.nl caiway.nl protonmail.com proton.me gmx.com "
+    "gmx.net skynet.be telenet.be".split()
+)
+_LOCAL_WORDS = re.compile(r"[A-Za-z]{2,}(?:[._-][A-Za-z]{2,})+")
+
+
+def is_personal_contact(kind: str, text: str) -> bool:
+    """Whether an e-mail address or phone number is a person's even where an organisation's
+    details are expected (a school's e-mail field): a free mailbox under a person's name
+    ("s.jansen@gmail.com", not "obsdelinde@gmail.com") or a mobile number."""
+    if kind == "email":
+        local, _, domain = text.rpartition("@")
+        return domain.lower() in _FREE_MAIL and _LOCAL_WORDS.fullmatch(local) is not None
+    if kind == "phone":
+        try:
+            number = phonenumbers.parse(text, "NL")
+        except phonenumbers.NumberParseException:
+            return False
+        return phonenumbers.number_type(number) is phonenumbers.PhoneNumberType.MOBILE
+    return False
