@@ -141,3 +141,6 @@ def test_excels_separator_line_names_the_delimiter(quoted: bool) -> None:
     with pytest.raises(InputError) as caught:
         list(csv_reader.read_csv(io.BytesIO(b"sep=;\na;a\n"), "x.csv", "utf-8"))
     assert caught.value.position == "line 2 column 2"  # a duplicate column name
+    with pytest.raises(InputError) as caught:
+        list(csv_reader.read_csv(io.BytesIO(b'sep=;\n"a"b;c\n1;2\n'), "x.csv", "utf-8"))
+    assert caught.value.position == "line 2"  # a malformed header after the sep line

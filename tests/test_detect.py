@@ -106,6 +106,16 @@ def test_malformation_says_expected_and_found() -> None:
         ("Telefoon (bijv. 0612345678)", FieldClass.DIRECT, "phone"),
         ("geboortedatum", FieldClass.QUASI, "birthdate"),  # a person's ending comes first
         ("ordernummer", FieldClass.OPERATIONAL, "order-number"),
+        # review of today's names: an identifier word wins over eckid, a qualifier that
+        # names one counts, and a sensitive stem over an operational ending
+        ("eckid_achternaam", FieldClass.DIRECT, "name"),
+        ("eckid_bsn", FieldClass.DIRECT, "bsn"),
+        ("Leerlingnummer (BSN)", FieldClass.DIRECT, "bsn"),
+        ("verblijfsstatus", FieldClass.SENSITIVE, "other"),
+        ("zorgniveau", FieldClass.SENSITIVE, "support"),
+        ("medicatie_status", FieldClass.SENSITIVE, "health"),
+        ("diagnosedatum", FieldClass.SENSITIVE, "health"),
+        ("licenties/eckId", FieldClass.PSEUDONYM, "eck-id"),  # a pupil's under a product too
         ("leesboek/titel", FieldClass.OPERATIONAL, "title"),
         ("afzender/telefoon", FieldClass.OPERATIONAL, None),  # the sender's, an organisation
         ("bestelling/afleveradres/postcode", FieldClass.OPERATIONAL, None),
@@ -188,3 +198,8 @@ def test_long_free_text_finds_every_name_once() -> None:
     small, large = scan(note * 500), scan(note * 2000)
     assert len(large) == 4 * len(small) > 0
     assert [d.recogniser for d in large[:3]] == ["name", "name", "name"]
+
+
+def test_a_name_of_nested_brackets_is_classified_without_recursion() -> None:
+    """500 nested brackets in a CSV header raised RecursionError in nine checks (exit 3)."""
+    assert classify_path("x" + "(" * 5000 + ")" * 5000) is None

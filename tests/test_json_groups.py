@@ -52,7 +52,7 @@ def test_pupils_nested_in_groups_are_the_records() -> None:
         ("leerlingen", "/groepen/1/leerlingen/0"),
     ]
     outside = [fields for kind, _, fields in read if kind == OUTSIDE]
-    assert outside == [{"groepen/naam": ["Groep 5a", "Groep 5b"]}]
+    assert outside == [{"groepen/naam": ["Groep 5a"]}, {"groepen/naam": ["Groep 5b"]}]
 
 
 @pytest.mark.parametrize(
@@ -124,3 +124,50 @@ def test_a_list_of_things_holds_records_only_where_they_are_a_pupils(
     results = [{"leerlingId": "L1", "toets": "Rekenen M5", "score": "7"}]
     run = _check(tmp_path, cli, {"toetsen": results})  # a pupil's key: a pupil's result
     assert run.verdict("PSN-001") == "fail"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        # a class's or a stamgroep's list of its pupils: records, their data examined
+        {"klas": [{"eckId": eckid("a"), "voornaam": "Sanne", "bsn": BSN}]},
+        {
+            "leerlingen": _pupils("a"),
+            "stamgroep": [{"eckId": eckid("s"), "email": "sanne.jansen@gmail.com"}],
+        },
+        # a licence's or a result's person data: the item is a person's
+        {"leerlingen": _pupils("a"), "licenties": [{"product": "Staal", "telefoon": "0612345678"}]},
+        {"leerlingen": _pupils("a"), "toetsen": [{"toets": "M6", "naam": "Sanne Jansen"}]},
+        # a product's licences with their ECK iDs
+        {"producten": [{"ean": "9789012345678", "licenties": [{"eckId": "leerling-42"}]}]},
+    ],
+    ids=["klas", "stamgroep", "licence-phone", "test-name", "product-licences"],
+)
+def test_a_list_named_like_a_group_or_thing_still_holds_its_pupils(
+    tmp_path: Path, cli: Any, document: Any
+) -> None:
+    """Review of d024c84..17070c6: each passed (or found no records), the old reader failed
+    them. A list is a pupil's wherever its items carry a pupil's data."""
+    run = _check(tmp_path, cli, document)
+    assert run.code == 1, run.out
+    assert BSN not in run.out + json.dumps(run.report)
+
+
+def test_a_licence_without_its_eck_id_is_still_a_licence(tmp_path: Path, cli: Any) -> None:
+    """Items of one list are one kind: a licence with a blank ECK iD is no product."""
+    licences = [
+        {"eckId": eckid("a"), "product": "X"},
+        {"eckId": "", "product": "X"},
+        {"eckId": None, "product": "X"},
+    ]
+    run = _check(tmp_path, cli, {"licenties": licences})
+    assert run.report["inputs"][0]["records"] == 3
+    assert run.findings("PSN-001")[0]["occurrences"] == 2
+
+
+def test_a_pointer_after_a_stand_in_counts_the_items_read_before(tmp_path: Path) -> None:
+    """Items read in orjson slices are stood in for by a null: a record nested after them
+    was placed at index 1 instead of 3."""
+    document = {"data": [{"a": "b"}, {"a": "c"}, {"a": "d"}, [{"leerlingen": [{"eckId": "x"}]}]]}
+    pointers = [path for kind, path, _ in _read(document) if kind == "leerlingen"]
+    assert pointers == ["/data/3/0/leerlingen/0"]

@@ -11,7 +11,7 @@ from operator import itemgetter
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.detect.contact import is_personal_contact
-from conformance.detect.fieldnames import compact_name, of_non_person
+from conformance.detect.fieldnames import compact_name, of_organisation
 from conformance.detect.names import is_full_name
 from conformance.detect.redact import redact
 from conformance.detect.scan import HINTED, candidates, scan, scan_column
@@ -184,7 +184,7 @@ class IdentifyingValue(Check):
             name = path.rsplit("/", 1)[-1].lstrip("@")
             category = rule.category if rule else None
             own = _ORGANISATIONS_OWN.get(compact_name(name), frozenset())
-            if own and record.kind == OUTSIDE and of_non_person(path):
+            if own and record.kind == OUTSIDE and of_organisation(path):
                 # A document's header naming its school (school/telefoon, school/adres): the
                 # school's own details, by the field's own name only — a mentor, contact person
                 # or author under it is a person, and in the records such a field may hold a

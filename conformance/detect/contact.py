@@ -64,16 +64,23 @@ def find_phones(text: str, hint: Hint) -> Iterator[Detection]:  # noqa: ARG001
             yield Detection("phone", match.start(1), match.end(1), Confidence.HIGH)
 
 
-# Numbers only a business has: 088 (a company's one number), 0800, 0900, 0906/0909 — a
-# supplier's help desk in an export's header is no person's.
+# Numbers only a business has: 0800, 0900, 0906/0909, a Dutch company's one number (088) and
+# Belgium's 078 — a supplier's help desk in an export's header is no person's. libphonenumber
+# calls 084 and 087 "UAN" too, but those are personal numbers (fax and voicemail services).
 _BUSINESS_LINES = frozenset(
     {
-        phonenumbers.PhoneNumberType.UAN,
         phonenumbers.PhoneNumberType.TOLL_FREE,
         phonenumbers.PhoneNumberType.PREMIUM_RATE,
         phonenumbers.PhoneNumberType.SHARED_COST,
     }
 )
+
+
+def _business_line(number: phonenumbers.PhoneNumber) -> bool:
+    kind = phonenumbers.number_type(number)
+    if kind is phonenumbers.PhoneNumberType.UAN:
+        return number.country_code == 32 or str(number.national_number).startswith("88")
+    return kind in _BUSINESS_LINES
 
 
 def _is_phone(candidate: str) -> bool:
@@ -82,7 +89,7 @@ def _is_phone(candidate: str) -> bool:
             number = phonenumbers.parse(candidate, region)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.number_type(number) in _BUSINESS_LINES:
+        if _business_line(number):
             return False
         # A number of a possible length for the country with a known type of line; not the
         # check that the range is allocated today (parents' numbers in old records may not be).

@@ -107,6 +107,7 @@ NAMES: dict[str, FieldRule] = {
         "diagnose diagnosis medicatie medicijngebruik allergie handicap gezondheid health medical",
     ),
     **_entries(_S, "religion", "religie religion godsdienst"),
+    **_entries(_S, "other", "verblijfsstatus verblijfsvergunning verblijf asielzoeker vluchteling"),
     **_entries(
         _S,
         "free-text",
@@ -216,7 +217,7 @@ _PERSON_COLLECTIONS = _words(
 )
 # What no school, group or product has of its own: under one, a field so named is a person's.
 _NEVER_AN_ORGANISATIONS = frozenset(
-    {"bsn", "onderwijsnummer", "sofinummer", "national-id", "birthdate", "gender"}
+    {"bsn", "onderwijsnummer", "sofinummer", "national-id", "birthdate", "gender", "eck-id"}
 )
 # The parts of a person's name (by compact field name): a group has a "naam", never a
 # surname, so ``klas/achternaam`` is a person's (a mentor's) however it got there.
@@ -245,9 +246,19 @@ _FLAG_PREFIXES = ("has", "heeft", "is")
 # Compounds ending so are a result or a date of the school's work (after the person's own
 # endings: geboortedatum is a birth date).
 _OPERATIONAL_ENDINGS = ("score", "datum", "date", "niveau", "level", "status", "percentage")
+# The stems of sensitive and quasi-identifying names, longest first: zorg in zorgniveau.
+_PERSONAL_STEMS = tuple(
+    sorted(
+        (
+            key
+            for key, rule in NAMES.items()
+            if rule.cls in (FieldClass.SENSITIVE, FieldClass.QUASI) and len(key) >= 4
+        ),
+        key=lambda key: (-len(key), key),
+    )
+)
 _DERIVED_WORDS = ("hash", "sha", "md5", "digest", "versleuteld", "encrypted")  # eckIdHash
 _HEADER_LIKE = re.compile(r"[\w -]+")  # words, not a URL or a value made a key
-_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 
 
@@ -258,42 +269,74 @@ def compact_name(name: str) -> str:
 
 @lru_cache(maxsize=4096)
 def classify_name(name: str) -> FieldRule | None:
-    """Classify one field name (a single path segment); None when it is not recognised."""
-    bare = _QUALIFIER.sub(" ", name).strip()  # "Niveau (I-V)", "Telefoon (bijv. 06…)"
-    if bare and bare != name:
-        return classify_name(bare)
+    """Classify one field name (a single path segment); None when it is not recognised. A
+    header's qualifier in brackets is left aside ("Niveau (I-V)", "Telefoon (bijv. 06…)")
+    unless it names an identifier itself ("Leerlingnummer (BSN)")."""
+    start, end = name.find("("), name.rfind(")")
+    if 0 <= start < end:  # from the first "(" to the last ")": no recursion, however nested
+        said = _strong_rule(name[start + 1 : end])
+        if said is not None:
+            return said
+        bare = f"{name[:start]} {name[end + 1 :]}".strip()
+        if bare:
+            return _classify_plain(bare)
+    return _classify_plain(name)
+
+
+def _strong_rule(text: str) -> FieldRule | None:
+    words = [w.lower() for w in _CAMEL.split(text) if w]
+    return next((NAMES[w] for w in words if w in _STRONG_WORDS), None)
+
+
+def _classify_plain(name: str) -> FieldRule | None:
     compact = compact_name(name.lstrip("@"))
     rule = NAMES.get(compact) or NAMES.get(compact.rstrip("0123456789"))
     if rule is not None or not compact:
         return rule
     compact = compact.rstrip("0123456789")
-    if (
-        ("eckid" in compact or "ketenid" in compact)
-        and _HEADER_LIKE.fullmatch(name)
-        and not any(word in compact for word in _DERIVED_WORDS)
-    ):
-        return NAMES["eckid"]  # "ECK iD leerling", "Leerling ECK-iD"; not a URL as a key
     words = [w.lower().rstrip("0123456789") for w in _CAMEL.split(name) if w and not w.isdigit()]
     if len(words) >= 2:
-        decided, rule = _by_words(words)
+        decided, rule = _by_words(words, compact, name)
         if decided:
             return rule
+    elif _names_eck_id(compact, name):
+        return NAMES["eckid"]
     found = next((NAMES[s] for s in _SUFFIXES if compact.endswith(s)), None)
     if found is None and compact.endswith(_OPERATIONAL_ENDINGS):
-        return NAMES["score"]  # vaardigheidsscore, toetsdatum, leesniveau
+        # vaardigheidsscore, toetsdatum, leesniveau; but zorgniveau, diagnosedatum and
+        # verblijfsstatus say what they are about first
+        return _sensitive_within(compact) or NAMES["score"]
     return found
 
 
-def _by_words(words: list[str]) -> tuple[bool, FieldRule | None]:
+def _names_eck_id(compact: str, name: str) -> bool:
+    """ "ECK iD leerling", "Leerling ECK-iD", "eckIdLeerling"; not a URL made a key
+    (ketenid.nl) nor a digest of one (eckIdHash)."""
+    return (
+        ("eckid" in compact or "ketenid" in compact)
+        and _HEADER_LIKE.fullmatch(name) is not None
+        and not any(word in compact for word in _DERIVED_WORDS)
+    )
+
+
+def _sensitive_within(compact: str) -> FieldRule | None:
+    return next((NAMES[stem] for stem in _PERSONAL_STEMS if stem in compact), None)
+
+
+def _by_words(words: list[str], compact: str, name: str) -> tuple[bool, FieldRule | None]:
     """A compound name's class by its words, and whether they decide it."""
-    if words[-1] in _FLAG_WORDS or words[0] in _FLAG_PREFIXES:
-        return True, NAMES["status"]  # whether there is one, not the e-mail address itself
     # "bsn_ouder", "adres_ouder", "geboortedatum_leerling": in Dutch compounds the head
-    # comes first; an identifier word anywhere decides.
+    # comes first; an identifier word anywhere decides (eckid_bsn is a BSN) — unless the
+    # name is a flag about it (emailNotificaties, hasEmail: whether there is one).
     rule = next((NAMES[w] for w in words if w in _STRONG_WORDS), None)
     if rule is not None:
-        return True, rule
+        flag = words[-1] in _FLAG_WORDS or words[0] in _FLAG_PREFIXES
+        return True, NAMES["status"] if flag else rule
+    if _names_eck_id(compact, name):
+        return True, NAMES["eckid"]
     rule = _by_last_words(words)
+    if rule is not None and rule.cls is FieldClass.OPERATIONAL:
+        rule = _sensitive_within(compact) or rule  # medicatie_status is about medication
     return rule is not None or words[-1] in ("name", "naam"), rule
 
 
@@ -326,14 +369,19 @@ def names_group(name: str) -> bool:
 
 
 def of_a_person(kind: str, path: str) -> bool:
-    """Whether a field in an item of a list of things (``kind``: ``licenties``, ``toetsen``)
-    makes the item a person's: a pseudonym, a person's key (``leerlingId``, not a product's
-    ``id``), or what no thing has (a birth date, a surname)."""
-    rule = classify_path(path)
-    if rule is not None and rule.cls is FieldClass.PSEUDONYM:
+    """Whether a field makes an item of a list of groups or things (``kind``: ``groepen``,
+    ``licenties``) a person's: a pseudonym or a person's key (``leerlingId``, not a product's
+    ``id``) by its own name, wherever it sits; in a list of things anything a person has (a
+    licence's e-mail address is a pupil's; its "naam" may be the product's); in a list of
+    groups only what no group has (a birth date, a surname: a group's e-mail is its own)."""
+    last = path.rsplit("/", 1)[-1].lstrip("@")
+    own = classify_name(last)
+    if own is not None and own.cls is FieldClass.PSEUDONYM:
         return True
-    if compact_name(path.rsplit("/", 1)[-1].lstrip("@")) in _PERSON_KEYS:
+    if compact_name(last) in _PERSON_KEYS:
         return True
+    if not names_group(kind) and own is not None and own.cls in _PERSONAL_CLASSES:
+        return compact_name(last) not in ("naam", "name")
     owned = classify_path(f"{kind}/{path}")
     return owned is not None and owned.cls in _PERSONAL_CLASSES
 
@@ -347,13 +395,30 @@ def of_non_person(path: str) -> bool:
     """Whether the field is one of a school, group, product … (the nearest level above it
     that is no mere wrapper says so): its phone number, address or e-mail address are an
     organisation's, not a pupil's."""
+    return _owner(path) is not None
+
+
+def of_organisation(path: str) -> bool:
+    """Whether the field is one of a school, group or sender (not of a product or a test,
+    whose "naam" may be a pupil's as well as the thing's): its own name, address, phone
+    number and e-mail address are that organisation's."""
+    return _owner(path) in ("group", "sender")
+
+
+def _owner(path: str) -> str | None:
+    """What the nearest level above the field that is no mere wrapper names: a "group"
+    (school, class ...), a "thing" (product, test ...), a "sender" (supplier, order ...)."""
     for segment in reversed(path.split("/")[:-1]):
-        if names_organisation(segment):
-            return True
+        if names_group(segment):
+            return "group"
         name = compact_name(segment)
+        if name in _THING_CONTEXTS:
+            return "thing"
+        if name in _SENDER_CONTEXTS:
+            return "sender"
         if name not in _CONTAINERS and not name.endswith(_ADDRESS_ENDINGS):
-            return False
-    return False
+            return None
+    return None
 
 
 @lru_cache(maxsize=16384)

@@ -31,8 +31,11 @@ NAME_CONTEXT = CONTEXT | TITLE_CONTEXT
 SCHOOL_WORDS = frozenset(
     "school basisschool scholengemeenschap college lyceum gymnasium academie atheneum "
     "kindcentrum ikc obs cbs rkbs pcbs sbo vso so csg montessorischool daltonschool "
-    "jenaplanschool vrijeschool stichting "
-    # publishers and other organisations a licence export names ("Uitgeverij Zwijsen")
+    "jenaplanschool vrijeschool stichting".split()
+)
+# Words that begin an organisation's name, never a person's ("Uitgeverij Zwijsen", "Stichting
+# Jansen"); beside a name they say nothing ("Sanne Jansen bibliotheek boete").
+ORGANISATION_STARTS = SCHOOL_WORDS | frozenset(
     "uitgeverij uitgevers publisher publishers bibliotheek museum vereniging".split()
 )
 FAMOUS = (

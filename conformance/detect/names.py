@@ -128,7 +128,7 @@ def _name_at(
     if _INITIALS.match(word) and (i == 0 or tokens[i - 1][2] < start):  # not "576A. Adres"
         end = _surname_after(tokens, i + 1, surnames, need_known=False)
         return (end, Confidence.HIGH) if end is not None else None
-    if not _capitalised(word) or word in lists.TITLES or word.lower() in lists.SCHOOL_WORDS:
+    if not _capitalised(word) or word in lists.TITLES or word.lower() in lists.ORGANISATION_STARTS:
         return None  # "Stichting Jansen", "Uitgeverij Zwijsen": an organisation's name
     context = i > 0 and _context_before(tokens, i)
     inverted = _surname_comma_given(tokens, i, given, surnames)

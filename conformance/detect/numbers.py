@@ -21,7 +21,8 @@ from conformance.model.verdict import Confidence
 # an en dash, as word processors write it; or eight digits (a BSN whose leading zero was
 # dropped, only believed with context). A spreadsheet's number format may add ".0". A whole
 # step of a URL's path is one ("/leerlingen/111222333"). Not inside longer numbers, decimals,
-# dates or codes. A comma makes a decimal only between digits: in a list ("7B,111222333",
+# dates or codes (a plain hyphen joins a code's parts; a dash, "bsn–111222333", does not). A
+# comma makes a decimal only between digits: in a list ("7B,111222333",
 # "111222333,123456782", "111 222 333,123 456 782", "111222333,7B") each number is one.
 _SPACES = " .\u00a0\u202f\u2009\u2007"  # between groups: a space of any width, or a dot
 _DASHES = "\\-\u2010\u2011\u2012\u2013"  # hyphens (plain, non-breaking) and dashes
@@ -35,9 +36,9 @@ _NUMBER_BEFORE_COMMA = (
     rf"(?<!\d{{4}}{_GAP_OR_DASH}\d{{2}}{_GAP_OR_DASH}\d{{2}})"
 )
 PERSONAL_NUMBER = re.compile(
-    rf"(?<![\w.{_DASHES}])(?<!{_NUMBER_BEFORE_COMMA}\d,)"
+    rf"(?<![\w.-])(?<!{_NUMBER_BEFORE_COMMA}\d,)"
     rf"({_GROUPED_423}|{_GROUPED_333}|\d{{9}}|\d{{8}})"
-    rf"(?!\w|(?!\.0+(?![\w.,]))[.:{_DASHES}]\d"
+    rf"(?!\w|(?!\.0+(?![\w.,]))[.:-]\d"
     rf"|,(?!(?:\d{{8,9}}|{_GROUPED_423}|{_GROUPED_333})(?!\d))\d+(?!\w))"
 )
 _NUMBER_WORDS = (

@@ -89,8 +89,10 @@ def find_addresses(text: str, hint: Hint) -> Iterator[Detection]:
         while street.split(" ", 1)[0].lower() in _NOT_A_STREET and " " in street:
             head, street = street.split(" ", 1)
             start += len(head) + 1
-        if street.split(" ", 1)[0] in _NOT_STREET_NOUNS or _YEAR.fullmatch(match.group(2)):
-            continue  # "Kerstmarkt 2026": a year after a word, not a house number
+        if street.split(" ", 1)[0] in _NOT_STREET_NOUNS:
+            continue
+        if _YEAR.fullmatch(match.group(2)) and not _PLACE_AFTER.match(text, match.end(2)):
+            continue  # "Kerstmarkt 2026": a year after a word; "Kerkstraat 2012 Utrecht" is one
         found.append(Detection("address", start, match.end(2), Confidence.HIGH))
     yield from found
     address_field = hint.category in {"address", "residence"}
@@ -149,8 +151,8 @@ _NOT_STREET_NOUNS = frozenset(
     "Paragraaf Stap Kamer Bus Lijn Route Tafel Artikel Taak Huiswerk Kaart Dag Rij Item Nummer "
     "Editie Ronde Score Cijfer Jaargroep Schooljaar Lijst Set Doos Pakket Code "
     # a school's words that end like a street: a learning path, a circle time, a fair
-    "Leerpad Leerpaden Kring Kringen Leeskring Kerstmarkt Boekenmarkt Jaarmarkt Schoolplein "
-    "Speelplein Speelveld Sportveld Sportpark Leerweg Leerwegen".split()
+    "Leerpad Leerpaden Kring Kringen Leeskring Kerstmarkt Boekenmarkt Jaarmarkt Leerweg "
+    "Leerwegen".split()
 )
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 # Words the street pattern may swallow that never begin a street name ("Woont Kerkstraat 1").

@@ -114,10 +114,10 @@ def read_csv(
     text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
     lines = _Lines(text, name)
     source: _RowSource | None = None
+    at = 1  # the header's line
     try:
         header_line = lines.first()
         hint = _SEPARATOR_HINT.fullmatch(header_line.rstrip("\r\n"))
-        at = 1  # the header's line
         if hint is not None:  # Excel's "sep=;" line: the delimiter, then the header
             header_line, at = lines.next(), 2
         if not header_line.strip():
@@ -133,7 +133,7 @@ def read_csv(
             window.input_bytes, handed = lines.handed - handed, lines.handed
             yield window
     except csv.Error as exc:
-        line = source.line_num + 1 if source is not None else 1  # + 1: the header line
+        line = source.line_num + 1 if source is not None else at  # + 1: the header line
         raise InputError(name, f"line {line}", f"malformed CSV: {exc}") from None
     except UnicodeDecodeError as exc:
         raise InputError(name, None, f"invalid {encoding} text: {exc.reason}") from None

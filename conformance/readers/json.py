@@ -263,8 +263,8 @@ def _object_members(
         written, key = found
         stand_in = b"{" + written + b":"
         kind = (key or "record") if wanted is None else wanted.get(key)
-        if kind is None or held.first() != b"[" or (wanted is None and names_group(key)):
-            break  # no array, or no records (a group's): values outside them, or nested ones
+        if kind is None or held.first() != b"[":
+            break  # a value that is no array, or no records: values outside them
         held.data = held.data[1:]
         start = counters.get(key, 0)
         reading = jsonslices.ArrayReader(held, kind, name, "/" + _escape(key), start)
@@ -288,33 +288,76 @@ def _object_members(
 
 
 def _things_apart(found: Iterator[RecordWindow]) -> Iterator[RecordWindow]:
-    """Records of a list named for things (``licenties``, ``toetsen``, ``producten``) are a
-    pupil's only where they carry a pseudonym, a pupil's key or a person's data (a licence of
-    a pupil, a result); the others (``{"naam": "Staal taal groep 6", "ean": …}``) are values
-    outside the records under the list's key: a product has no ECK iD (PSN-001 failed) and its
-    name is no person's (NAW-001). Decided per shape: once for the items of one form."""
+    """Records of a list named for groups or things (``groepen``, ``licenties``, ``toetsen``,
+    ``producten``) are a pupil's only where they carry a pseudonym, a pupil's key or a
+    person's data (a licence of a pupil, a result, a class's list of its pupils); otherwise
+    (``{"naam": "Staal taal groep 6", "ean": …}``) they are values outside the records under
+    the list's key: a product or a group has no ECK iD (PSN-001 failed) and its name is no
+    person's (NAW-001). A list is one kind of thing: once any of its items is a person's
+    (decided per shape), all of them are records — a licence without its ECK iD too."""
+    persons: set[str] = set()
     for window in found:
         kind = window.kind
-        if kind == OUTSIDE or names_group(kind) or not names_organisation(kind):
+        if kind == OUTSIDE or kind in persons or not names_organisation(kind):
             yield window
             continue
-        persons = [b for b in window.batches if any(of_a_person(kind, p) for p in b.paths)]
-        if len(persons) == len(window.batches):
+        if any(any(of_a_person(kind, path) for path in b.paths) for b in window.batches):
+            persons.add(kind)
             yield window
             continue
         things: dict[str, list[str]] = {}
-        for batch in window.batches:
-            if batch not in persons:
-                for record in batch.records:
-                    for path, values in record.fields.items():
-                        things.setdefault(f"{kind}/{path}", []).extend(values)
-        rows = sorted(row for batch in persons for row in batch.rows)
-        if rows:
-            kept = RecordWindow(kind, [window.record(row) for row in rows])
-            kept.input_bytes = window.input_bytes
-            yield kept
+        for record in window.records:
+            for path, values in record.fields.items():
+                things.setdefault(f"{kind}/{path}", []).extend(values)
         source = window.record(0).input
         yield RecordWindow(OUTSIDE, [Record(OUTSIDE, things, source, None, "")])
+
+
+def _group_members(
+    item: dict[str, Any], kind: str, name: str, pointer: str
+) -> Iterator[Record] | None:
+    """The records in a group's item that lists its pupils (``{"naam": "Groep 5a",
+    "leerlingen": [...]}``, also a school's groups' pupils), and its own values outside the
+    records; None where it lists none, or is a person's itself."""
+    members = {
+        key: value
+        for key, value in item.items()
+        if isinstance(value, list)
+        and (names_persons(key) or names_group(key))
+        and any(isinstance(v, dict) for v in value)
+    }
+    if not members:
+        return None
+    rest = {key: value for key, value in item.items() if key not in members}
+    fields: dict[str, list[str]] = {}
+    flatten_object(rest, fields)
+    if any(of_a_person(kind, path) for path in fields):
+        return None
+    return _members(members, fields, kind, name, pointer)
+
+
+def _members(
+    members: dict[str, list[Any]],
+    fields: dict[str, list[str]],
+    kind: str,
+    name: str,
+    pointer: str,
+) -> Iterator[Record]:
+    if fields:
+        own = {f"{kind}/{path}": values for path, values in fields.items()}
+        yield Record(OUTSIDE, own, name, None, "")
+    for key, value in members.items():
+        for index, member in enumerate(value):
+            at = f"{pointer}/{_escape(key)}/{index}"
+            if not isinstance(member, dict):
+                if (text := _scalar(member)) and member is not None:
+                    yield Record(OUTSIDE, {f"{kind}/{key}": [text]}, name, None, "")
+                continue
+            nested = _group_members(member, key, name, at) if names_group(key) else None
+            if nested is not None:
+                yield from nested
+            else:
+                yield _record(member, key, name, None, at)
 
 
 def _top_level_keys(locations: dict[str, str]) -> dict[str, str] | None:
@@ -383,12 +426,23 @@ def _walk(
             at.counts[-1] += 1
             placed = items.place(prefix, at, event)
             if isinstance(placed, tuple):  # built up to its end: the containers are unchanged
-                yield _record(_build(events), placed[0], name, None, placed[1])
+                kind, pointer = placed
+                item = _build(events)
+                split = None
+                if wanted is None and names_group(kind):  # a group's item: its pupils' records
+                    split = _group_members(item, kind, name, pointer)
+                yield from split or [_record(item, kind, name, None, pointer)]
                 continue
             if placed:
                 continue
-        if at.follow(event, value) or value is None or not (text := _scalar(value)):
-            continue  # a container's start or end, a key, a null, white space
+        if at.follow(event, value):
+            if event == "start_array" and len(at.arrays) == 2 and not at.arrays[0]:
+                # an array under the top-level object, maybe read in part already and stood
+                # in for by a null: its items are counted on from there (their pointers)
+                at.counts[-1] = items.counters.get(at.keys[0], 0)
+            continue  # a container's start or end, a key
+        if value is None or not (text := _scalar(value)):
+            continue  # a null, white space
         outside.add(at.path(), text)
         if outside.full():
             yield outside.take()
@@ -497,8 +551,6 @@ class _RecordItems:
         key): the kind of its records, their counter and its pointer; None where it holds
         none."""
         if self.wanted is None:
-            if names_group(name):
-                return None  # a list of groups or schools: their pupils may be records
             return name or "record", name, "/" + _escape(name)
         kind = self.wanted.get(name)
         if kind is None:
