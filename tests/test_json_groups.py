@@ -133,15 +133,15 @@ def test_a_list_of_things_holds_records_only_where_they_are_a_pupils(
         {"klas": [{"eckId": eckid("a"), "voornaam": "Sanne", "bsn": BSN}]},
         {
             "leerlingen": _pupils("a"),
-            "stamgroep": [{"eckId": eckid("s"), "email": "sanne.jansen@gmail.com"}],
+            "stamgroep": [{"eckId": eckid("s"), "email": "sanne@jansen.nl"}],
         },
         # a licence's or a result's person data: the item is a person's
-        {"leerlingen": _pupils("a"), "licenties": [{"product": "Staal", "telefoon": "0612345678"}]},
+        {"leerlingen": _pupils("a"), "licenties": [{"product": "Staal", "adres": "Kerkstraat 12"}]},
         {"leerlingen": _pupils("a"), "toetsen": [{"toets": "M6", "naam": "Sanne Jansen"}]},
         # a product's licences with their ECK iDs
         {"producten": [{"ean": "9789012345678", "licenties": [{"eckId": "leerling-42"}]}]},
     ],
-    ids=["klas", "stamgroep", "licence-phone", "test-name", "product-licences"],
+    ids=["klas", "stamgroep", "licence-address", "test-name", "product-licences"],
 )
 def test_a_list_named_like_a_group_or_thing_still_holds_its_pupils(
     tmp_path: Path, cli: Any, document: Any
