@@ -115,6 +115,7 @@ def test_malformation_says_expected_and_found() -> None:
         ("zorgniveau", FieldClass.SENSITIVE, "support"),
         ("medicatie_status", FieldClass.SENSITIVE, "health"),
         ("diagnosedatum", FieldClass.SENSITIVE, "health"),
+        ("opmerking_product", FieldClass.OPERATIONAL, None),  # a remark about a product
         ("licenties/eckId", FieldClass.PSEUDONYM, "eck-id"),  # a pupil's under a product too
         ("leesboek/titel", FieldClass.OPERATIONAL, "title"),
         ("afzender/telefoon", FieldClass.OPERATIONAL, None),  # the sender's, an organisation

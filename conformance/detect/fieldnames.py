@@ -246,13 +246,14 @@ _FLAG_PREFIXES = ("has", "heeft", "is")
 # Compounds ending so are a result or a date of the school's work (after the person's own
 # endings: geboortedatum is a birth date).
 _OPERATIONAL_ENDINGS = ("score", "datum", "date", "niveau", "level", "status", "percentage")
-# The stems of sensitive and quasi-identifying names, longest first: zorg in zorgniveau.
+# The stems of sensitive topics, longest first: zorg in zorgniveau, diagnose in diagnosedatum
+# (not a remark's: "opmerking_product" is about a product).
 _PERSONAL_STEMS = tuple(
     sorted(
         (
             key
             for key, rule in NAMES.items()
-            if rule.cls in (FieldClass.SENSITIVE, FieldClass.QUASI) and len(key) >= 4
+            if rule.cls is FieldClass.SENSITIVE and rule.category != "free-text" and len(key) >= 4
         ),
         key=lambda key: (-len(key), key),
     )
