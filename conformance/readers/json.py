@@ -2,11 +2,11 @@
 orjson slices, :mod:`jsonslices`), and JSON Lines (orjson per line).
 
 Records are found without a profile: the items of a top-level array; the object items of each
-array directly under a top-level object (the array's key is the record kind) unless its key names
-a school, group or product (``groepen``: no person's records), and those of an array of persons
-(``leerlingen``, ``deelnemers``) nested in such an organisation or in a wrapper object; one
-object per line. What a document holds outside its records is read too, as values of kind
-``OUTSIDE`` (``_walk``).
+array directly under a top-level object (the array's key is the record kind) — of a list named
+for groups or things only those that are a pupil's (``_things_apart``), and a group's pupils
+listed in its items (``_group_members``) — and those of an array of persons (``leerlingen``,
+``deelnemers``) nested in a wrapper object; one object per line. What a document holds outside
+its records is read too, as values of kind ``OUTSIDE`` (``_walk``).
 """
 
 from __future__ import annotations
