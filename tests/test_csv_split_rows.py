@@ -131,6 +131,8 @@ def test_excels_separator_line_names_the_delimiter(quoted: bool) -> None:
     windows = list(csv_reader.read_csv(io.BytesIO(data), "x.csv", "utf-8"))
     records = [(r.line, r.fields) for window in windows for r in window.records]
     score = "7,5" if quoted else "7"
+    pointers = [r.path for window in windows for r in window.records]
+    assert pointers == ["row 1", "row 2"]  # counted from the header, not the sep line
     assert records == [
         (3, {"eckId": ["e1"], "groep": ["5a"], "score": [score]}),
         (4, {"eckId": ["e2"], "groep": ["5b"], "score": ["8"]}),

@@ -52,7 +52,7 @@ def test_pupils_nested_in_groups_are_the_records() -> None:
         ("leerlingen", "/groepen/1/leerlingen/0"),
     ]
     outside = [fields for kind, _, fields in read if kind == OUTSIDE]
-    assert outside == [{"groepen/naam": ["Groep 5a"]}, {"groepen/naam": ["Groep 5b"]}]
+    assert outside == [{"groepen/naam": ["Groep 5a", "Groep 5b"]}]
 
 
 @pytest.mark.parametrize(
@@ -115,8 +115,9 @@ def test_a_list_of_things_holds_records_only_where_they_are_a_pupils(
     licences = [{"eckId": eckid(f"p{i}"), "productId": "P1"} for i in range(3)]
     document = {"producten": products * 2, "licenties": licences}
     read = _read(document)
-    assert [kind for kind, _, _ in read] == [OUTSIDE] + ["licenties"] * 3  # document order
-    assert read[0][2]["producten/naam"] == ["Staal taal groep 6"] * 2
+    # the products are held until their list is decided (at its end here): read last
+    assert [kind for kind, _, _ in read] == ["licenties"] * 3 + [OUTSIDE]
+    assert read[-1][2]["producten/naam"] == ["Staal taal groep 6"] * 2
     run = _check(tmp_path, cli, document)
     assert run.code == 0, run.out
     assert run.report["inputs"][0]["records"] == 3
@@ -171,3 +172,49 @@ def test_a_pointer_after_a_stand_in_counts_the_items_read_before(tmp_path: Path)
     document = {"data": [{"a": "b"}, {"a": "c"}, {"a": "d"}, [{"leerlingen": [{"eckId": "x"}]}]]}
     pointers = [path for kind, path, _ in _read(document) if kind == "leerlingen"]
     assert pointers == ["/data/3/0/leerlingen/0"]
+
+
+def test_a_list_is_a_pupils_when_its_ecks_come_after_its_first_window(
+    tmp_path: Path, cli: Any
+) -> None:
+    """Review of a246baf: 1,024 licences with a blank ECK iD, then five with one: the first
+    window was set apart as a product list, and PSN-001 passed."""
+    licences = [{"product": "Staal", "ean": "8712345678906", "eckId": ""}] * 1024
+    licences += [{"product": "Staal", "eckId": eckid(f"p{i}")} for i in range(5)]
+    run = _check(tmp_path, cli, {"licenties": licences})
+    assert run.report["inputs"][0]["records"] == 1029
+    assert run.findings("PSN-001")[0]["occurrences"] == 1024
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        # pupils in a list among a group's members: not the repr of a Python list
+        {"groepen": [{"naam": "5a", "leerlingen": [{"eckId": eckid("a")}, [{"achternaam": "X"}]]}]},
+        # a mentor's ECK iD does not make the class a pupil: its pupils are records
+        {
+            "klassen": [
+                {
+                    "klasnaam": "5a",
+                    "mentor": {"eckId": eckid("m")},
+                    "leerlingen": [{"leerlingId": "L1"}, {"leerlingId": "L2"}],
+                }
+            ]
+        },
+        # a test's results, a product's licences: split like a group's pupils
+        {"toetsen": [{"toets": "M5", "leerlingen": [{"eckId": eckid("a")}, {"leerlingId": "L2"}]}]},
+        {
+            "producten": [
+                {"ean": "9789012345678", "licenties": [{"eckId": eckid("a")}, {"eckId": ""}]}
+            ]
+        },
+        {"klas": [{"naam": "5a", "studenten": [{"eckId": eckid("a")}, {"leerlingId": "L2"}]}]},
+    ],
+    ids=["list-among-pupils", "mentor", "test-results", "product-licences", "studenten"],
+)
+def test_pupils_listed_by_a_group_or_thing_are_records(
+    tmp_path: Path, cli: Any, document: Any
+) -> None:
+    run = _check(tmp_path, cli, document)
+    assert run.code == 1, run.out
+    assert run.verdict("PSN-001") == "fail" or run.verdict("NAW-001") == "fail", run.out

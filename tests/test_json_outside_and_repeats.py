@@ -333,10 +333,12 @@ def test_an_example_or_a_help_desk_in_a_column_name_is_no_finding(tmp_path: Path
     [
         ({"email": "sanne.jansen@gmail.com"}, True),  # a free mailbox under a person's name
         ({"telefoon": "06-12345678"}, True),  # a mobile number
+        ({"email": "s.jansen@gmail.com"}, True),  # an initial (review of a246baf)
+        ({"telefoon": "0470 12 34 56"}, True),  # a Belgian mobile number
         ({"email": "info@obsdelinde.nl", "telefoon": "020-1234567"}, False),
         ({"email": "obsdelinde@gmail.com"}, False),  # a school's free mailbox
     ],
-    ids=["gmail", "mobile", "schools-own", "schools-gmail"],
+    ids=["gmail", "mobile", "initial", "belgian-mobile", "schools-own", "schools-gmail"],
 )
 def test_a_persons_contact_in_a_schools_field_fails_naw_002(
     tmp_path: Path, cli: Any, school: dict[str, str], fails: bool

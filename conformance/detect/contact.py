@@ -116,7 +116,7 @@ _FREE_MAIL = frozenset(
     "online.nl quicknet.nl zeelandnet.nl solcon.nl caiway.nl protonmail.com proton.me gmx.com "
     "gmx.net skynet.be telenet.be".split()
 )
-_LOCAL_WORDS = re.compile(r"[A-Za-z]{2,}(?:[._-][A-Za-z]{2,})+")
+_LOCAL_WORDS = re.compile(r"[A-Za-z]+(?:[._-][A-Za-z]+)+\d*")  # s.jansen, sanne.jansen2012
 
 
 def is_personal_contact(kind: str, text: str) -> bool:
@@ -127,9 +127,13 @@ def is_personal_contact(kind: str, text: str) -> bool:
         local, _, domain = text.rpartition("@")
         return domain.lower() in _FREE_MAIL and _LOCAL_WORDS.fullmatch(local) is not None
     if kind == "phone":
-        try:
-            number = phonenumbers.parse(text, "NL")
-        except phonenumbers.NumberParseException:
-            return False
-        return phonenumbers.number_type(number) is phonenumbers.PhoneNumberType.MOBILE
+        return any(_mobile(text, region) for region in ("NL", "BE"))
     return False
+
+
+def _mobile(text: str, region: str) -> bool:
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) is phonenumbers.PhoneNumberType.MOBILE

@@ -213,7 +213,8 @@ _PERSONAL_CLASSES = frozenset({FieldClass.DIRECT, FieldClass.QUASI, FieldClass.S
 # What a list of persons is called: nested in a group or a wrapper, its items are records.
 _PERSON_COLLECTIONS = _words(
     "leerlingen leerling students student pupils pupil deelnemers deelnemer users members leden "
-    "kinderen docenten leerkrachten teachers medewerkers personen persons people gebruikers"
+    "kinderen docenten leerkrachten teachers medewerkers personen persons people gebruikers "
+    "studenten scholieren cursisten groepsleden leerlingenlijst learners"
 )
 # What no school, group or product has of its own: under one, a field so named is a person's.
 _NEVER_AN_ORGANISATIONS = frozenset(

@@ -129,7 +129,7 @@ def read_csv(
         table = _Table(header, name, at)
         handed = lines.handed
         for rows, ends in _gathered(source, lines, size, table.before_error):
-            window = _window(table.checked(rows, ends), header, name, kind)
+            window = _window(table.checked(rows, ends), header, name, kind, at)
             window.input_bytes, handed = lines.handed - handed, lines.handed
             yield window
     except csv.Error as exc:
@@ -387,11 +387,20 @@ def _fitted(row: list[str], width: int, name: str, line: int) -> list[str]:
 
 
 def _window(
-    checked: tuple[list[list[str]], list[int]], header: list[str], name: str, kind: str
+    checked: tuple[list[list[str]], list[int]],
+    header: list[str],
+    name: str,
+    kind: str,
+    header_line: int = 1,
 ) -> RecordWindow:
     rows, lines = checked
     # zip(*rows): the transposition to columns, and the stripping, run in C
     columns = [list(map(str.strip, column)) for column in zip(*rows, strict=True)]
     return RecordWindow.from_columns(
-        kind, name, header, columns, lines=lines, pointer=lambda row: f"row {lines[row] - 1}"
+        kind,
+        name,
+        header,
+        columns,
+        lines=lines,
+        pointer=lambda row: f"row {lines[row] - header_line}",  # a row counted from the header
     )

@@ -23,7 +23,6 @@ import ijson
 import orjson
 
 from conformance.detect.fieldnames import (
-    names_group,
     names_organisation,
     names_persons,
     of_a_person,
@@ -293,37 +292,58 @@ def _things_apart(found: Iterator[RecordWindow]) -> Iterator[RecordWindow]:
     person's data (a licence of a pupil, a result, a class's list of its pupils); otherwise
     (``{"naam": "Staal taal groep 6", "ean": …}``) they are values outside the records under
     the list's key: a product or a group has no ECK iD (PSN-001 failed) and its name is no
-    person's (NAW-001). A list is one kind of thing: once any of its items is a person's
-    (decided per shape), all of them are records — a licence without its ECK iD too."""
+    person's (NAW-001). A list is one kind of thing: once any of its items is a pupil's
+    (decided per shape), all of them are records — a licence without its ECK iD too. Windows
+    of a list not yet decided are held (at most :data:`_HELD_WINDOWS`) until one is: a list
+    whose pupils have ECK iDs only from its 1,025th item on is still the pupils'."""
     persons: set[str] = set()
+    things: set[str] = set()
+    held: dict[str, list[RecordWindow]] = {}
     for window in found:
         kind = window.kind
         if kind == OUTSIDE or kind in persons or not names_organisation(kind):
             yield window
-            continue
-        if any(any(of_a_person(kind, path) for path in b.paths) for b in window.batches):
+        elif any(any(of_a_person(kind, path) for path in b.paths) for b in window.batches):
             persons.add(kind)
+            yield from held.pop(kind, [])  # the items before it: the same list's, a pupil's
             yield window
-            continue
-        things: dict[str, list[str]] = {}
-        for record in window.records:
-            for path, values in record.fields.items():
-                things.setdefault(f"{kind}/{path}", []).extend(values)
-        source = window.record(0).input
-        yield RecordWindow(OUTSIDE, [Record(OUTSIDE, things, source, None, "")])
+        elif kind in things:
+            yield _set_apart(window)
+        else:
+            waiting = held.setdefault(kind, [])
+            waiting.append(window)
+            if len(waiting) > _HELD_WINDOWS:  # a long list of things: memory stays bounded
+                things.add(kind)
+                yield from map(_set_apart, held.pop(kind))
+    for waiting in held.values():
+        yield from map(_set_apart, waiting)
+
+
+_HELD_WINDOWS = 4
+
+
+def _set_apart(window: RecordWindow) -> RecordWindow:
+    """A window of a group's or a thing's items as values outside the records."""
+    values: dict[str, list[str]] = {}
+    for record in window.records:
+        for path, found in record.fields.items():
+            values.setdefault(f"{window.kind}/{path}", []).extend(found)
+    source = window.record(0).input
+    return RecordWindow(OUTSIDE, [Record(OUTSIDE, values, source, None, "")])
 
 
 def _group_members(
     item: dict[str, Any], kind: str, name: str, pointer: str
 ) -> Iterator[Record] | None:
-    """The records in a group's item that lists its pupils (``{"naam": "Groep 5a",
-    "leerlingen": [...]}``, also a school's groups' pupils), and its own values outside the
-    records; None where it lists none, or is a person's itself."""
+    """The records in a group's or a thing's item that lists its pupils (``{"naam": "Groep
+    5a", "leerlingen": [...]}``, a school's groups' pupils, a product's licences, a test's
+    results), and its own values (a mentor's too) outside the records; None where it lists
+    none."""
     members = {
         key: value
         for key, value in item.items()
         if isinstance(value, list)
-        and (names_persons(key) or names_group(key))
+        and (names_persons(key) or names_organisation(key))
         and any(isinstance(v, dict) for v in value)
     }
     if not members:
@@ -331,8 +351,6 @@ def _group_members(
     rest = {key: value for key, value in item.items() if key not in members}
     fields: dict[str, list[str]] = {}
     flatten_object(rest, fields)
-    if any(of_a_person(kind, path) for path in fields):
-        return None
     return _members(members, fields, kind, name, pointer)
 
 
@@ -349,11 +367,13 @@ def _members(
     for key, value in members.items():
         for index, member in enumerate(value):
             at = f"{pointer}/{_escape(key)}/{index}"
-            if not isinstance(member, dict):
-                if (text := _scalar(member)) and member is not None:
-                    yield Record(OUTSIDE, {f"{kind}/{key}": [text]}, name, None, "")
+            if not isinstance(member, dict):  # a string, or a list, among the members
+                loose: dict[str, list[str]] = {}
+                flatten(member, f"{kind}/{key}", loose)
+                if loose:
+                    yield Record(OUTSIDE, loose, name, None, "")
                 continue
-            nested = _group_members(member, key, name, at) if names_group(key) else None
+            nested = _group_members(member, key, name, at) if names_organisation(key) else None
             if nested is not None:
                 yield from nested
             else:
@@ -427,11 +447,8 @@ def _walk(
             placed = items.place(prefix, at, event)
             if isinstance(placed, tuple):  # built up to its end: the containers are unchanged
                 kind, pointer = placed
-                item = _build(events)
-                split = None
-                if wanted is None and names_group(kind):  # a group's item: its pupils' records
-                    split = _group_members(item, kind, name, pointer)
-                yield from split or [_record(item, kind, name, None, pointer)]
+                listing = wanted is None and items.listing(kind)
+                yield from _item_records(_build(events), kind, pointer, listing, outside)
                 continue
             if placed:
                 continue
@@ -448,6 +465,27 @@ def _walk(
             yield outside.take()
     if outside.held():
         yield outside.take()
+
+
+def _item_records(
+    item: Any, kind: str, pointer: str, listing: bool, outside: OutsideValues
+) -> Iterator[Record]:
+    """The record an item is, or where it is a group's item listing its pupils (``listing``:
+    its kind names a group or a thing) their records, its own values joining the others
+    outside the records."""
+    split = _group_members(item, kind, outside.name, pointer) if listing else None
+    if split is None:
+        yield _record(item, kind, outside.name, None, pointer)
+        return
+    for record in split:
+        if record.kind != OUTSIDE:
+            yield record
+            continue
+        for path, values in record.fields.items():
+            for text in values:
+                outside.add(path, text)
+                if outside.full():
+                    yield outside.take()
 
 
 class _Containers:
@@ -511,6 +549,14 @@ class _RecordItems:
         # the last array's key or prefix, and what it gave: not made again for every item
         # (a key may be megabytes long)
         self._last: tuple[str, tuple[str, str, str] | None] | None = None
+        self._listing: tuple[str, bool] | None = None
+
+    def listing(self, kind: str) -> bool:
+        """Whether records of this kind are a group's or a thing's items, which may list
+        pupils (asked for every item: the answer is kept for the last kind)."""
+        if self._listing is None or self._listing[0] is not kind:
+            self._listing = (kind, names_organisation(kind))
+        return self._listing[1]
 
     def place(self, prefix: str, at: _Containers, event: str) -> tuple[str, str] | bool:
         """For an item of an array: its kind and pointer where it is a record object; True
