@@ -116,6 +116,9 @@ def test_malformation_says_expected_and_found() -> None:
         ("medicatie_status", FieldClass.SENSITIVE, "health"),
         ("diagnosedatum", FieldClass.SENSITIVE, "health"),
         ("opmerking_product", FieldClass.OPERATIONAL, None),  # a remark about a product
+        ("opp_status", FieldClass.SENSITIVE, "support"),  # a topic word of any length
+        ("oppDatum", FieldClass.SENSITIVE, "support"),
+        ("medischeStatus", FieldClass.SENSITIVE, "health"),
         ("licenties/eckId", FieldClass.PSEUDONYM, "eck-id"),  # a pupil's under a product too
         ("leesboek/titel", FieldClass.OPERATIONAL, "title"),
         ("afzender/telefoon", FieldClass.OPERATIONAL, None),  # the sender's, an organisation

@@ -104,7 +104,8 @@ NAMES: dict[str, FieldRule] = {
     **_entries(
         _S,
         "health",
-        "diagnose diagnosis medicatie medicijngebruik allergie handicap gezondheid health medical",
+        "diagnose diagnosis medicatie medicijngebruik allergie handicap gezondheid health medical "
+        "medisch medische",
     ),
     **_entries(_S, "religion", "religie religion godsdienst"),
     **_entries(_S, "other", "verblijfsstatus verblijfsvergunning verblijf asielzoeker vluchteling"),
@@ -259,6 +260,11 @@ _PERSONAL_STEMS = tuple(
         key=lambda key: (-len(key), key),
     )
 )
+_SENSITIVE_WORDS = frozenset(
+    key
+    for key, rule in NAMES.items()
+    if rule.cls is FieldClass.SENSITIVE and rule.category != "free-text"
+)
 _DERIVED_WORDS = ("hash", "sha", "md5", "digest", "versleuteld", "encrypted")  # eckIdHash
 _HEADER_LIKE = re.compile(r"[\w -]+")  # words, not a URL or a value made a key
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
@@ -338,7 +344,9 @@ def _by_words(words: list[str], compact: str, name: str) -> tuple[bool, FieldRul
         return True, NAMES["eckid"]
     rule = _by_last_words(words)
     if rule is not None and rule.cls is FieldClass.OPERATIONAL:
-        rule = _sensitive_within(compact) or rule  # medicatie_status is about medication
+        # medicatie_status is about medication, opp_datum about an OPP
+        topic = next((NAMES[w] for w in words if w in _SENSITIVE_WORDS), None)
+        rule = topic or _sensitive_within(compact) or rule
     return rule is not None or words[-1] in ("name", "naam"), rule
 
 
