@@ -183,6 +183,7 @@ class IdentifyingValue(Check):
             rule = self.ctx.rule(path, record.kind)
             name = path.rsplit("/", 1)[-1].lstrip("@")
             category = rule.category if rule else None
+            own_content = _OWN.get(category or "", frozenset())  # its category's own kinds
             own = _ORGANISATIONS_OWN.get(compact_name(name), frozenset())
             if own and record.kind == OUTSIDE and of_organisation(path):
                 # A document's header naming its school (school/telefoon, school/adres): the
@@ -192,21 +193,19 @@ class IdentifyingValue(Check):
                 # A mobile number or a free mailbox under a person's name is a person's all
                 # the same ("sanne.jansen@gmail.com" as a school's e-mail).
                 personal = own & _PERSONAL_CONTACTS
-                kinds = _NAW_RECOGNISERS - own | personal
+                kinds = (_NAW_RECOGNISERS - own) | personal
                 fields.append(_Scanned(path, Hint(name), kinds, typed=True, if_personal=personal))
             elif rule is None or not (
                 rule.cls is FieldClass.DIRECT
                 or (rule.cls is FieldClass.PSEUDONYM and path == pseudonym)
                 or (rule.cls is FieldClass.QUASI and category is not None)
             ):
-                kinds = _NAW_RECOGNISERS - _OWN.get(category or "", frozenset())
+                kinds = _NAW_RECOGNISERS - own_content
                 fields.append(_Scanned(path, Hint(name, category), kinds, typed=False))
             elif rule.cls is not FieldClass.PSEUDONYM and (
                 rule.cls is FieldClass.QUASI or self.ctx.allowed(record.kind, path)
             ):
-                kinds = (_HARD | _BEYOND.get(category or "", frozenset())) - _OWN.get(
-                    category or "", frozenset()
-                )
+                kinds = (_HARD | _BEYOND.get(category or "", frozenset())) - own_content
                 fields.append(_Scanned(path, Hint(name), kinds, typed=True))
         return tuple(fields)
 
@@ -296,8 +295,9 @@ def _value_message(key: tuple[str, ...], n: int) -> str:
 
 # The identifiers that are never a name, a date or a code: what a field allowed to hold a name
 # or a date is searched for, and what a field's own name must not be or hold (JSON keyed by BSN,
-# a map of pupils by e-mail address). Dates, postcodes and names are left out of the latter:
-# maps keyed by date or region are common, and a column may be named like a person.
+# a map of pupils by e-mail address). Dates and postcodes are left out of the latter (maps
+# keyed by date or region are common), and a name counts there only as a whole known full name
+# (_value_in_name: "Max Score" is a column's name).
 _HARD = frozenset({"bsn", "onderwijsnummer", "email", "phone", "iban"})
 _AS_NAME = "as-name"
 # An e-mail address has an "@"; a BSN, onderwijsnummer, phone number and IBAN eight digits or

@@ -202,7 +202,6 @@ _SENDER_CONTEXTS = _words(
     "afzender sender leverancier supplier vendor uitgever publisher support helpdesk "
     "bestelling bestellingen order orders factuur facturen invoice invoices"
 )
-_NON_PERSON_CONTEXTS = _GROUP_CONTEXTS | _THING_CONTEXTS | _SENDER_CONTEXTS
 # Compounds that name a group all the same: subgroepen, stamgroep, rekengroep, plusklas.
 _GROUP_ENDINGS = ("groep", "groepen", "klas", "klassen")
 # A person's key, by name (a product's or a test's "id" is its own).
@@ -248,22 +247,16 @@ _FLAG_PREFIXES = ("has", "heeft", "is")
 # Compounds ending so are a result or a date of the school's work (after the person's own
 # endings: geboortedatum is a birth date).
 _OPERATIONAL_ENDINGS = ("score", "datum", "date", "niveau", "level", "status", "percentage")
-# The stems of sensitive topics, longest first: zorg in zorgniveau, diagnose in diagnosedatum
-# (not a remark's: "opmerking_product" is about a product).
-_PERSONAL_STEMS = tuple(
-    sorted(
-        (
-            key
-            for key, rule in NAMES.items()
-            if rule.cls is FieldClass.SENSITIVE and rule.category != "free-text" and len(key) >= 4
-        ),
-        key=lambda key: (-len(key), key),
-    )
-)
+# Sensitive topics (not a remark's: "opmerking_product" is about a product): as a word of a
+# compound (opp_datum), or as a stem of four letters or more inside one (zorg in zorgniveau,
+# diagnose in diagnosedatum), longest first.
 _SENSITIVE_WORDS = frozenset(
     key
     for key, rule in NAMES.items()
     if rule.cls is FieldClass.SENSITIVE and rule.category != "free-text"
+)
+_PERSONAL_STEMS = tuple(
+    sorted((w for w in _SENSITIVE_WORDS if len(w) >= 4), key=lambda w: (-len(w), w))
 )
 _DERIVED_WORDS = ("hash", "sha", "md5", "digest", "versleuteld", "encrypted")  # eckIdHash
 _HEADER_LIKE = re.compile(r"[\w -]+")  # words, not a URL or a value made a key
@@ -367,15 +360,25 @@ def names_organisation(name: str) -> bool:
     """Whether a key or element name stands for a school, group, product … (``groepen``,
     ``vestiging``, ``subgroepen``, ``producten``): what it holds is that organisation's or
     thing's, no person's."""
-    compact = compact_name(name)
-    return names_group(name) or compact in _THING_CONTEXTS or compact in _SENDER_CONTEXTS
+    return _context_of(compact_name(name)) is not None
 
 
 def names_group(name: str) -> bool:
     """Whether a key names a school, group or organisation above them (not a product or a
     test, whose lists may be a pupil's licences or results)."""
-    compact = compact_name(name)
-    return compact in _GROUP_CONTEXTS or compact.endswith(_GROUP_ENDINGS)
+    return _context_of(compact_name(name)) == "group"
+
+
+def _context_of(compact: str) -> str | None:
+    """What a compact name stands for: a "group" (school, class ...), a "thing" (product,
+    test ...), a "sender" (supplier, order ...), or none of them."""
+    if compact in _GROUP_CONTEXTS or compact.endswith(_GROUP_ENDINGS):
+        return "group"
+    if compact in _THING_CONTEXTS:
+        return "thing"
+    if compact in _SENDER_CONTEXTS:
+        return "sender"
+    return None
 
 
 def of_a_person(kind: str, path: str) -> bool:
@@ -419,13 +422,10 @@ def _owner(path: str) -> str | None:
     """What the nearest level above the field that is no mere wrapper names: a "group"
     (school, class ...), a "thing" (product, test ...), a "sender" (supplier, order ...)."""
     for segment in reversed(path.split("/")[:-1]):
-        if names_group(segment):
-            return "group"
         name = compact_name(segment)
-        if name in _THING_CONTEXTS:
-            return "thing"
-        if name in _SENDER_CONTEXTS:
-            return "sender"
+        context = _context_of(name)
+        if context is not None:
+            return context
         if name not in _CONTAINERS and not name.endswith(_ADDRESS_ENDINGS):
             return None
     return None
