@@ -32,7 +32,7 @@ from conformance.model.errors import UserError
 from conformance.probes.config import load_config
 from conformance.profiles import load_profile, shipped_dir
 from conformance.readers import open_export, read_interface, read_storage
-from conformance.readers.jsonguard import GuardedStream, NestingError, _Scanner
+from conformance.readers.jsonguard import GuardedStream, KeyLengthError, NestingError, _Scanner
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "fixtures" / "hostile"
@@ -170,7 +170,7 @@ def _lexed(data: bytes) -> tuple[int, bool, bool]:
 )
 def test_the_json_guard_lexes_like_the_obvious_byte_loop(data: bytes, cuts: list[int]) -> None:
     """However the stream is cut into chunks (escapes and strings across the cuts)."""
-    scanner = _Scanner(max_depth=10**6, max_string=10**6, max_digits=10**6)
+    scanner = _Scanner(max_depth=10**6, max_string=10**6, max_digits=10**6, max_key_bytes=10**6)
     at = 0
     for size in itertools.cycle(cuts):
         if at >= len(data):
@@ -181,11 +181,58 @@ def test_the_json_guard_lexes_like_the_obvious_byte_loop(data: bytes, cuts: list
     assert state == _lexed(data)
 
 
+def _long_key(data: bytes, limit: int) -> bool:
+    """Whether a string longer than ``limit`` bytes as written is followed (after white space)
+    by a colon: byte by byte, the obvious way."""
+    inside, escape, length, ended_long = False, False, 0, False
+    for byte in data:
+        if inside:
+            if escape or byte != 0x22:
+                escape, length = not escape and byte == 0x5C, length + 1
+            else:
+                inside, ended_long = False, length > limit
+        elif byte == 0x22:
+            inside, length, ended_long = True, 0, False
+        elif byte in b" \t\r\n":
+            continue
+        elif byte == 0x3A and ended_long:
+            return True
+        else:
+            ended_long = False
+    return False
+
+
+@settings(FUZZ, max_examples=EXAMPLES * 5)
+@given(
+    data=st.lists(st.sampled_from(list(b'"\\a: \n{')), max_size=80).map(bytes),
+    cuts=st.lists(st.integers(1, 9), min_size=1, max_size=20),
+    limit=st.integers(0, 6),
+)
+def test_the_json_guard_refuses_a_long_key_however_the_stream_is_cut(
+    data: bytes, cuts: list[int], limit: int
+) -> None:
+    """A key longer than the limit as written (escapes, the colon in a later chunk, white
+    space between), and only a key: a long string value passes."""
+    scanner = _Scanner(max_depth=10**6, max_string=10**6, max_digits=10**6, max_key_bytes=limit)
+    at = 0
+    refused = False
+    for size in itertools.cycle(cuts):
+        if at >= len(data):
+            break
+        try:
+            scanner.feed(data[at : at + size])
+        except KeyLengthError:
+            refused = True
+            break
+        at += size
+    assert refused == _long_key(data, limit)
+
+
 @FUZZ
 @given(depth=st.integers(1, 300), padding=st.text(max_size=20))
 def test_the_json_guard_refuses_exactly_past_its_depth(depth: int, padding: str) -> None:
     document = json.dumps([padding, "[{" * 3]).encode()[:-1] + b"," + b"[" * depth + b"]" * depth
-    stream = GuardedStream(io.BytesIO(document + b"]"), 256, 1 << 20, 1000)
+    stream = GuardedStream(io.BytesIO(document + b"]"), 256, 1 << 20, 1000, 4096)
     if depth + 1 > 256:
         with pytest.raises(NestingError):
             while stream.read(7):

@@ -20,7 +20,12 @@ from conformance.model.records import RecordWindow, windows
 from conformance.readers import json as json_reader
 from conformance.readers import jsonslices
 from conformance.readers.jsonguard import GuardedStream
-from conformance.readers.limits import MAX_DEPTH, MAX_NUMBER_DIGITS, MAX_VALUE_BYTES
+from conformance.readers.limits import (
+    MAX_DEPTH,
+    MAX_KEY_CHARS,
+    MAX_NUMBER_DIGITS,
+    MAX_VALUE_BYTES,
+)
 
 _TEXT = st.text(
     st.sampled_from(["a", "é", " ", '"', "\\", "}", ",", "{", "]", "\n", "\u20ac", "\U0001f600"]),
@@ -104,7 +109,9 @@ def _events_only(
     stream: io.BufferedReader, name: str, consumed: Callable[[], int] | None
 ) -> Iterator[RecordWindow]:
     """The reader before the slices: the whole object through ijson's events."""
-    guarded: Any = GuardedStream(stream, MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS)
+    guarded: Any = GuardedStream(
+        stream, MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS, MAX_KEY_CHARS
+    )
     return windows(json_reader._walk(guarded, name, None), consumed=consumed)
 
 
@@ -112,7 +119,9 @@ def _ijson_only(
     stream: io.BufferedReader, name: str, kind: str, consumed: Callable[[], int] | None
 ) -> Iterator[RecordWindow]:
     """The reader before the slices: the whole array through ijson."""
-    guarded: Any = GuardedStream(stream, MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS)
+    guarded: Any = GuardedStream(
+        stream, MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS, MAX_KEY_CHARS
+    )
     return json_reader._array_items(guarded, name, "item", kind, "", consumed=consumed)
 
 

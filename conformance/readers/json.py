@@ -43,12 +43,14 @@ from conformance.model.records import (
 from conformance.readers import jsonslices, repeats
 from conformance.readers.jsonguard import (
     GuardedStream,
+    KeyLengthError,
     NestingError,
     NumberLengthError,
     StringLengthError,
 )
 from conformance.readers.limits import (
     MAX_DEPTH,
+    MAX_KEY_CHARS,
     MAX_NUMBER_DIGITS,
     MAX_VALUE_BYTES,
     mib,
@@ -60,6 +62,7 @@ _BOM = b"\xef\xbb\xbf"
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 (and UTF-32 LE) byte order marks
 _WIDE = "UTF-16 or UTF-32 text; JSON must be UTF-8"
 _JSONL_CHUNK = 64 << 10  # bytes read at a time: what a window may hold beyond its bound
+_KEY_TOO_LONG = f"a key longer than {MAX_KEY_CHARS:,} characters"
 
 
 class _TooDeepError(Exception):
@@ -72,6 +75,8 @@ def flatten(value: Any, prefix: str, fields: dict[str, list[str]], depth: int = 
         raise _TooDeepError
     if isinstance(value, dict):
         for key, item in value.items():
+            if len(key) > MAX_KEY_CHARS:
+                raise KeyLengthError
             flatten(item, f"{prefix}/{key}" if prefix else str(key), fields, depth + 1)
     elif isinstance(value, list):
         for item in value:
@@ -88,6 +93,8 @@ def flatten_object(item: dict[str, Any], fields: dict[str, list[str]]) -> None:
     """:func:`flatten` of a record object: its plain string members (most of them in a flat
     export) go straight in, only nested or non-string members take the general way."""
     for key, value in item.items():
+        if len(key) > MAX_KEY_CHARS:
+            raise KeyLengthError
         if type(value) is str:
             text = value.strip()
             if text:
@@ -122,7 +129,9 @@ def read_json(
     (``/`` for a top-level array). Without locations, records are found automatically.
     """
     first = _skip_bom_and_space(stream, name)
-    guarded: Any = GuardedStream(stream, MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS)
+    guarded: Any = GuardedStream(
+        stream, MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS, MAX_KEY_CHARS
+    )
     try:
         top_kind = _top_level_kind(locations) if first == b"[" else None
         if top_kind is not None:
@@ -142,6 +151,8 @@ def read_json(
     except NumberLengthError:
         problem = f"a number of more than {MAX_NUMBER_DIGITS} digits"
         raise InputError(name, None, problem) from None
+    except KeyLengthError as exc:
+        raise InputError(name, exc.where, _KEY_TOO_LONG) from None
     except ijson.IncompleteJSONError as exc:
         raise InputError(
             name, None, f"malformed or truncated JSON: {_ijson_problem(exc)}"
@@ -393,7 +404,8 @@ def _top_level_keys(locations: dict[str, str]) -> dict[str, str] | None:
 
 
 def _guarded(stream: jsonslices.Prefixed) -> Any:
-    return GuardedStream(cast(IO[bytes], stream), MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS)
+    limits = (MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS, MAX_KEY_CHARS)
+    return GuardedStream(cast(IO[bytes], stream), *limits)
 
 
 def _located(
@@ -502,6 +514,8 @@ class _Containers:
     def follow(self, event: str, value: Any) -> bool:
         """Take a structural event; False for a value."""
         if event == "map_key":
+            if len(value) > MAX_KEY_CHARS:
+                raise KeyLengthError(self.object_pointer())
             self.keys[-1] = value
         elif event == "start_map":
             self.keys.append("")
@@ -527,9 +541,16 @@ class _Containers:
 
     def pointer(self) -> str:
         """The JSON pointer of the item just begun in the innermost array."""
+        return "/" + "/".join(self._steps())
+
+    def object_pointer(self) -> str:
+        """The JSON pointer of the innermost container, an object (its members' key left out),
+        as it may be shown (keys may be pupils' data)."""
+        return safe_path("/" + "/".join(self._steps()[:-1]))
+
+    def _steps(self) -> list[str]:
         keys, counts = iter(self.keys), iter(self.counts)
-        steps = [str(next(counts) - 1) if array else _escape(next(keys)) for array in self.arrays]
-        return "/" + "/".join(steps)
+        return [str(next(counts) - 1) if array else _escape(next(keys)) for array in self.arrays]
 
 
 class _RecordItems:
@@ -610,6 +631,8 @@ def _build(events: Iterator[tuple[str, str, Any]]) -> Any:
     builder.event("start_map", None)
     depth = 1
     for _, event, value in events:
+        if event == "map_key" and len(value) > MAX_KEY_CHARS:
+            raise KeyLengthError
         builder.event(event, value)
         if event in ("start_map", "start_array"):
             depth += 1
@@ -804,6 +827,9 @@ def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> 
     except _TooDeepError:
         where = f"line {line}" if line else safe_path(pointer) or None
         raise InputError(name, where, "values nested deeper than 256 levels") from None
+    except KeyLengthError:
+        where = f"line {line}" if line else safe_path(pointer) or None
+        raise InputError(name, where, _KEY_TOO_LONG) from None
     return Record(kind, fields, name, line, pointer)
 
 

@@ -4,8 +4,9 @@ ijson has no depth limit, and its C backend keeps the full prefix of every open 
 grows with the square of the depth: 100,000 nested brackets (200 KB of input) exhaust a GiB
 before any record is built. Nor does it bound a string: a 2 GB value would be buffered whole.
 And its C backend crashes the interpreter (SIGSEGV, ijson 3.6.0) on an integer longer than
-Python's integer-conversion limit (4,300 digits). :class:`GuardedStream` sits between the file
-and ijson and refuses all three as the bytes pass.
+Python's integer-conversion limit (4,300 digits). Nor does it bound a key, which it copies into
+the prefix of every event under it. :class:`GuardedStream` sits between the file and ijson and
+refuses all four as the bytes pass.
 
 The scan is per chunk, in C (regular expressions, ``bytes.translate``, numpy), never per byte in
 Python: complete strings are cut out, the brackets left over are counted, and a string still open
@@ -42,13 +43,34 @@ class NumberLengthError(Exception):
     """A number with more digits than allowed."""
 
 
+class KeyLengthError(Exception):
+    """A member's key longer than allowed, ``where`` it is if known. The readers count a key's
+    characters; the guard refuses what is longer written than any key within the limit can be
+    (:data:`KEY_BYTES_PER_CHARACTER`), before ijson copies it into the prefix of every event
+    after it — of a 1 MiB key, 750 MB for the pupils in the 64 KiB that follow it."""
+
+    def __init__(self, where: str | None = None) -> None:
+        super().__init__(where)
+        self.where = where
+
+
+# The most bytes one character of a key can be written in: a surrogate pair of \u escapes.
+KEY_BYTES_PER_CHARACTER = 12
+# White space, and a colon after it: what tells a key from a string value.
+_COLON_NEXT = re.compile(rb"[ \t\r\n]*+(:)?")
+
+
 class _Scanner:
     """The lexical state between chunks: depth, and whether (and how far) a string is open."""
 
-    def __init__(self, max_depth: int, max_string: int, max_digits: int) -> None:
+    def __init__(
+        self, max_depth: int, max_string: int, max_digits: int, max_key_bytes: int
+    ) -> None:
         self.max_depth = max_depth
         self.max_string = max_string
         self.max_digits = max_digits
+        self.max_key_bytes = max_key_bytes
+        self.long_string_ended = False  # at the chunk's end: a colon next makes it a key
         self.long_number = re.compile(rb"[0-9]{%d}" % (max_digits + 1))
         self.digits = 0  # the run of digits that ended the previous chunk
         self.depth = 0
@@ -58,16 +80,40 @@ class _Scanner:
     def feed(self, chunk: bytes) -> None:
         start = 0
         if self.open_string is not None:
+            length = self.open_string
             start = self._continue_string(chunk)
             if self.open_string is not None:
                 return
+            self.long_string_ended = length + start - 1 > self.max_key_bytes
+        if self.long_string_ended:
+            self._key_after(chunk, start)
         rest = chunk[start:] if start else chunk
+        self._long_keys(rest)
         outside, opened = _outside_strings(rest)
         self._numbers(outside, carried=start == 0)
         self._count(outside.translate(None, _NOT_BRACKETS))
         if opened is not None:  # a string opens here and does not end in this chunk
             self.digits = 0
             self._grow_string(opened, rest)
+
+    def _key_after(self, chunk: bytes, at: int) -> None:
+        """Refuse the long string just ended if a colon follows it (at ``at``)."""
+        found = _COLON_NEXT.match(chunk, at)
+        if found is not None and found.group(1):
+            raise KeyLengthError
+        self.long_string_ended = found is not None and found.end() == len(chunk)
+
+    def _long_keys(self, data: bytes) -> None:
+        """Refuse a complete string in ``data`` longer than a key may be, followed by a colon.
+        Strings are looked at one by one only where a run of bytes between quotes (escaped
+        quotes and backslashes written over, not taken out) is long enough to hold one: almost
+        never."""
+        bare = data.replace(b"\\\\", b"__").replace(b'\\"', b"__") if b"\\" in data else data
+        if len(bare) <= self.max_key_bytes or max(map(len, bare.split(b'"'))) <= self.max_key_bytes:
+            return
+        for found in _STRING.finditer(data):
+            if found.end() - found.start() - 2 > self.max_key_bytes:
+                self._key_after(data, found.end())
 
     def _continue_string(self, chunk: bytes) -> int:
         """Where the open string ends (past its quote), or the chunk's end if it does not."""
@@ -135,9 +181,18 @@ class GuardedStream:
     :class:`NumberLengthError` as soon as the bytes read through it go too deep or hold too
     long a string or number."""
 
-    def __init__(self, stream: IO[bytes], max_depth: int, max_string: int, max_digits: int) -> None:
+    def __init__(
+        self,
+        stream: IO[bytes],
+        max_depth: int,
+        max_string: int,
+        max_digits: int,
+        max_key: int,
+    ) -> None:
         self._stream = stream
-        self._scanner = _Scanner(max_depth, max_string, max_digits)
+        self._scanner = _Scanner(
+            max_depth, max_string, max_digits, max_key * KEY_BYTES_PER_CHARACTER
+        )
         self.bytes_read = 0
 
     def read(self, size: int = -1) -> bytes:

@@ -27,13 +27,14 @@ import orjson
 
 from conformance.model.records import WINDOW_SIZE, RecordWindow
 from conformance.readers import repeats
+from conformance.readers.limits import MAX_KEY_CHARS
 
 SLICE_READ = 256 << 10  # input read at a time
 SLICE_LIMIT = 1 << 20  # held without an item's end (or a key's): the rest goes the general way
 CUT_TRIES = 4  # item ends tried from the last back, before the rest goes the general way
 # A key of the top-level object: a string token (escapes and all), then the colon. White
 # space is JSON's four characters, not the regex \s (which takes \f and \v too).
-_KEY = re.compile(rb'[ \t\n\r]*("(?:[^"\\]|\\.)*")[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
+_KEY = re.compile(rb'[ \t\n\r]*("(?:[^"\\]++|\\.)*+")[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
 _ARRAY_END = re.compile(rb"\}[ \t\n\r]*\]")
 _SPACED_ITEM_END = re.compile(rb"\}[ \t\n\r]+,")  # "}\n," where a "," starts the line
 _SPACE = b" \t\n\r"
@@ -80,6 +81,8 @@ def member_key(held: Held, skip: int = 0) -> tuple[bytes, str] | None:
                 key = orjson.loads(written)
             except orjson.JSONDecodeError:
                 return None
+            if len(key) > MAX_KEY_CHARS:
+                return None  # refused where the general way reads it, with its place
             held.data = held.data[found.end() :]
             return written, key
         if not held.fill():
@@ -199,8 +202,8 @@ def string_columns(items: list[Any]) -> list[list[str]] | None:
     if set(map(type, items)) != {dict}:
         return None
     first = tuple(items[0])
-    if any(tuple(item) != first for item in items):
-        return None
+    if any(tuple(item) != first for item in items) or any(len(k) > MAX_KEY_CHARS for k in first):
+        return None  # (a key too long is refused where the general way reads it)
     # dict.values and zip(*…): the transposition to columns runs in C
     columns = list(zip(*map(dict.values, items), strict=True)) if first else []
     if any(set(map(type, column)) != {str} for column in columns):

@@ -10,6 +10,9 @@ MIB = 1 << 20
 MAX_DEPTH = 256
 # One value, one JSON Lines line, one CSV line or field. (libxml2 refuses text nodes over 10 MB.)
 MAX_VALUE_BYTES = 16 * MIB
+# Characters in one JSON key: a key prefixes the path of every value, and the pointer of every
+# record, under it — a 1 MiB key over 20,000 pupils was 2.6 GB and two minutes.
+MAX_KEY_CHARS = 4096
 # Digits in one JSON number: ijson's C backend crashes past Python's 4,300-digit limit.
 MAX_NUMBER_DIGITS = 1000
 # Files a parser holds whole: sqlglot reads about 0.25 MB/s per dialect; specs are YAML or JSON.
