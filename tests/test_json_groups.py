@@ -218,3 +218,35 @@ def test_pupils_listed_by_a_group_or_thing_are_records(
     run = _check(tmp_path, cli, document)
     assert run.code == 1, run.out
     assert run.verdict("PSN-001") == "fail" or run.verdict("NAW-001") == "fail", run.out
+
+
+def test_a_schools_item_listing_all_its_pupils_is_read_a_window_at_a_time() -> None:
+    """One school's item may list every pupil of a supplier (800,000 of them were built as one
+    object: 580 MiB): the first window of its pupils comes before the rest of the file is
+    read, and the school's own values, before and after its list, are outside the records."""
+    pupils = _pupils("s", 5000)
+    document = {"scholen": [{"naam": "OBS De Linde", "leerlingen": pupils, "brin": "12AB"}]}
+    data = json.dumps(document).encode()
+    raw = io.BytesIO(data)
+    windows = json_reader.read_json(io.BufferedReader(raw), "export.json", {})  # type: ignore[arg-type]
+    first = next(windows)
+    assert first.kind == "leerlingen" and raw.tell() < len(data) // 2
+    rest = list(windows)
+    records = [r for w in [first, *rest] if w.kind != OUTSIDE for r in w.records]
+    assert [r.path for r in records] == [f"/scholen/0/leerlingen/{i}" for i in range(5000)]
+    assert records[4999].fields["eckId"] == [pupils[4999]["eckId"]]
+    outside = [r.fields for w in rest if w.kind == OUTSIDE for r in w.records]
+    assert outside == [{"scholen/naam": ["OBS De Linde"], "scholen/brin": ["12AB"]}]
+
+
+@pytest.mark.parametrize(
+    ("members", "kinds"),
+    [
+        ([], [OUTSIDE]),  # an empty list: the school is a thing, outside the records
+        (["Sanne", "Piet"], [OUTSIDE]),  # names, no objects: values of the school
+        ([{"eckId": eckid("x")}, "Piet"], ["leerlingen", OUTSIDE]),  # a loose name outside
+    ],
+)
+def test_a_list_of_no_objects_gives_no_records(members: list[Any], kinds: list[str]) -> None:
+    read = _read({"scholen": [{"naam": "OBS De Linde", "leerlingen": members}]})
+    assert sorted({kind for kind, _, _ in read}) == sorted(kinds)

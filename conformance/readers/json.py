@@ -4,15 +4,15 @@ orjson slices, :mod:`jsonslices`), and JSON Lines (orjson per line).
 Records are found without a profile: the items of a top-level array; the object items of each
 array directly under a top-level object (the array's key is the record kind) — of a list named
 for groups or things only those that are a pupil's (``_things_apart``), and a group's pupils
-listed in its items (``_group_members``) — and those of an array of persons (``leerlingen``,
-``deelnemers``) nested in a wrapper object; one object per line. What a document holds outside
-its records is read too, as values of kind ``OUTSIDE`` (``_walk``).
+listed in its items, one at a time (``_listing_item``) — and those of an array of persons
+(``leerlingen``, ``deelnemers``) nested in a wrapper object; one object per line. What a
+document holds outside its records is read too, as values of kind ``OUTSIDE`` (``_walk``).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from decimal import Decimal
 from functools import partial
@@ -459,8 +459,10 @@ def _walk(
             placed = items.place(prefix, at, event)
             if isinstance(placed, tuple):  # built up to its end: the containers are unchanged
                 kind, pointer = placed
-                listing = wanted is None and items.listing(kind)
-                yield from _item_records(_build(events), kind, pointer, listing, outside)
+                if wanted is None and items.listing(kind):
+                    yield from _listing_item(events, kind, pointer, outside)
+                else:
+                    yield _record(_build(events), kind, name, None, pointer)
                 continue
             if placed:
                 continue
@@ -479,17 +481,81 @@ def _walk(
         yield outside.take()
 
 
-def _item_records(
-    item: Any, kind: str, pointer: str, listing: bool, outside: OutsideValues
+def _listing_item(
+    events: Iterator[tuple[str, str, Any]], kind: str, pointer: str, outside: OutsideValues
 ) -> Iterator[Record]:
-    """The record an item is, or where it is a group's item listing its pupils (``listing``:
-    its kind names a group or a thing) their records, its own values joining the others
-    outside the records."""
-    split = _group_members(item, kind, outside.name, pointer) if listing else None
-    if split is None:
+    """A group's or a thing's item, its start read: where it lists pupils (an array of
+    persons, or of groups, whose first item is an object) their records, one at a time (a
+    school's item may list all its 800,000 pupils), its own values joining the others outside
+    the records; else the record it is (a licence of a pupil)."""
+    item = repeats.RepeatMap()
+    listed = False
+    key = ""
+    for _, event, value in events:
+        if event == "end_map":
+            break
+        if event == "map_key":
+            if len(value) > MAX_KEY_CHARS:
+                raise KeyLengthError
+            key = value
+        elif event == "start_array" and (names_persons(key) or names_organisation(key)):
+            _, first, first_value = _next(events)
+            if first == "start_map":
+                listed = True
+                members = _streamed_members(events, key, kind, pointer, outside)
+                yield from _apart(members, outside)
+            else:  # strings, numbers or nothing: values of the item
+                item[key] = _built(events, ("start_array", None), (first, first_value))
+        else:
+            item[key] = _built(events, (event, value))
+    if not listed:
         yield _record(item, kind, outside.name, None, pointer)
         return
-    for record in split:
+    fields: dict[str, list[str]] = {}
+    flatten_object(item, fields)
+    own = {f"{kind}/{path}": values for path, values in fields.items()}
+    yield from _apart([Record(OUTSIDE, own, outside.name, None, "")], outside)
+
+
+def _streamed_members(
+    events: Iterator[tuple[str, str, Any]],
+    key: str,
+    kind: str,
+    pointer: str,
+    outside: OutsideValues,
+) -> Iterator[Record]:
+    """The records of an array of persons or groups in a group's item, its first item (an
+    object) begun: each built alone; a member that is no object is a value outside."""
+    name = outside.name
+    base = f"{pointer}/{_escape(key)}/"
+    groups = names_organisation(key)  # whose items may list pupils of their own
+    event, value = "start_map", None
+    index = 0
+    while event != "end_array":
+        member = _built(events, (event, value))
+        at = f"{base}{index}"
+        if not isinstance(member, dict):  # a string, or a list, among the members
+            loose: dict[str, list[str]] = {}
+            flatten(member, f"{kind}/{key}", loose)
+            yield Record(OUTSIDE, loose, name, None, "")
+        elif groups and (nested := _group_members(member, key, name, at)):
+            yield from nested
+        else:
+            yield _record(member, key, name, None, at)
+        index += 1
+        _, event, value = _next(events)
+
+
+def _next(events: Iterator[tuple[str, str, Any]]) -> tuple[str, str, Any]:
+    found = next(events, None)
+    if found is None:  # (ijson says so first; a generator may not let StopIteration out)
+        raise ijson.IncompleteJSONError("truncated array")
+    return found
+
+
+def _apart(records: Iterable[Record], outside: OutsideValues) -> Iterator[Record]:
+    """The records, those of kind OUTSIDE joining the other values outside the records."""
+    for record in records:
         if record.kind != OUTSIDE:
             yield record
             continue
@@ -627,9 +693,20 @@ class _RecordItems:
 
 
 def _build(events: Iterator[tuple[str, str, Any]]) -> Any:
+    """The object whose start was the last event read."""
+    return _built(events, ("start_map", None))
+
+
+def _built(events: Iterator[tuple[str, str, Any]], *head: tuple[str, Any]) -> Any:
+    """The value that begins with the events ``head`` and goes on in ``events``, read up to
+    its end."""
     builder = ijson.ObjectBuilder(map_type=repeats.RepeatMap)  # a repeated key keeps both
-    builder.event("start_map", None)
-    depth = 1
+    depth = 0
+    for event, value in head:
+        builder.event(event, value)
+        depth += _DEPTH_STEP.get(event, 0)
+    if depth == 0:
+        return builder.value
     for _, event, value in events:
         if event == "map_key" and len(value) > MAX_KEY_CHARS:
             raise KeyLengthError
@@ -641,6 +718,9 @@ def _build(events: Iterator[tuple[str, str, Any]]) -> Any:
             if depth == 0:
                 return builder.value
     raise ijson.IncompleteJSONError("truncated object")
+
+
+_DEPTH_STEP = {"start_map": 1, "start_array": 1, "end_map": -1, "end_array": -1}
 
 
 def read_jsonl(
