@@ -38,6 +38,11 @@ def found(text: str, hint: Hint | None = None) -> list[tuple[str, str]]:
         ("111\u2013222\u2013333", [("bsn", "111\u2013222\u2013333")]),
         ("https://api.example.nl/v1/leerlingen/111222333", [("bsn", "111222333")]),
         ("/leerlingen/111222333/rapport", [("bsn", "111222333")]),
+        # glued to the word that names it (missed): "bsn111222333" as a key or a file's name
+        ("bsn111222333", [("bsn", "111222333")]),
+        ("BSN_111222333", [("bsn", "111222333")]),
+        ("dossier-Bsn-111222333.pdf", [("bsn", "111222333")]),
+        ("sofi111222333", [("bsn", "111222333")]),
         (
             "broers: 111222333,123456782,101222331",
             [("bsn", "111222333"), ("bsn", "123456782"), ("onderwijsnummer", "101222331")],
@@ -47,6 +52,12 @@ def found(text: str, hint: Hint | None = None) -> list[tuple[str, str]]:
         ("IBAN NL91 ABNA 0417 1643 00", [("iban", "NL91 ABNA 0417 1643 00")]),
         ("BE71096123456769", [("iban", "BE71096123456769")]),
         ("mail s.de.vries@school.nl graag", [("email", "s.de.vries@school.nl")]),
+        # written so that harvesters miss it (missed)
+        ("mail p.devries[at]ziggo.nl graag", [("email", "p.devries[at]ziggo.nl")]),
+        ("sanne (at) school (dot) nl", [("email", "sanne (at) school (dot) nl")]),
+        ("Sanne [AT] Gmail [DOT] com", [("email", "Sanne [AT] Gmail [DOT] com")]),
+        ("sanne at school dot nl", [("email", "sanne at school dot nl")]),
+        ("p.devries{at}ziggo.nl", [("email", "p.devries{at}ziggo.nl")]),
         ("bel 06-12345678", [("phone", "06-12345678")]),
         ("+31 6 12345678", [("phone", "+31 6 12345678")]),
         ("tel. 020-1234567", [("phone", "020-1234567")]),
@@ -121,6 +132,13 @@ def test_positives(text: str, expected: list[tuple[str, str]]) -> None:
         "111222333.05",  # a decimal still
         "2024-111222333",  # a code's part
         "L-111222333",
+        "L111222333",  # glued to a letter that names no number: a pupil key's
+        "kijk at home",  # an "at" that is no address's
+        "we zijn (at) school",
+        "meet at school.nl",
+        "zie [at] 12",
+        "id111222333",
+        "bsn1112223334",  # ten digits
         # a school's words that end like a street, a year after a word, a publisher
         "Leerpad 3",
         "Kerstmarkt 2026",

@@ -14,6 +14,20 @@ _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w-])"
 )
+# An address written so that harvesters miss it — and so did we: "s.jansen[at]school.nl",
+# "s.jansen (at) school (dot) nl", "s.jansen at school dot nl". The "at" is bracketed, or spaced
+# where the dots are spelled out too ("kijk at home" is no address).
+_BRACKETED = r"[\[({<] ?(?:at|apenstaartje) ?[\])}>]"
+_SPELLED_DOT = r"(?: ?[\[({<] ?(?:dot|punt) ?[\])}>] ?| (?:dot|punt) )"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_OBFUSCATED_EMAIL = re.compile(
+    rf"(?i)(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*"
+    rf"(?: ?{_BRACKETED} ?{_LABEL}(?:(?:\.|{_SPELLED_DOT}){_LABEL})*(?:\.|{_SPELLED_DOT})"
+    rf"| at {_LABEL}(?:{_SPELLED_DOT}{_LABEL})*{_SPELLED_DOT})"
+    rf"[a-z]{{2,24}}(?![\w-])"
+)
+# What every obfuscated address holds (in lower case): the cheap test before the search.
+OBFUSCATED_AT = re.compile(rf"{_BRACKETED}| at \S+ (?:dot|punt) ")
 # International (+31/+32/0031/0032, optional (0)) or national (0…) numbers with the separators
 # people type — a hyphen may be a word processor's non-breaking one or an en dash ("06–1234…");
 # libphonenumber then decides whether it is a real Dutch or Belgian number.
@@ -49,10 +63,12 @@ _DATE_SHAPE = re.compile(r"\d{1,2}\s?[-./]\s?\d{1,2}\s?[-./]\s?\d{2,4}")
 
 
 def find_emails(text: str, hint: Hint) -> Iterator[Detection]:  # noqa: ARG001
-    if "@" not in text:
-        return
-    for match in _EMAIL.finditer(text):
-        yield Detection("email", match.start(), match.end(), Confidence.HIGH)
+    if "@" in text:
+        for match in _EMAIL.finditer(text):
+            yield Detection("email", match.start(), match.end(), Confidence.HIGH)
+    if OBFUSCATED_AT.search(text.lower()):
+        for match in _OBFUSCATED_EMAIL.finditer(text):
+            yield Detection("email", match.start(), match.end(), Confidence.HIGH)
 
 
 def find_phones(text: str, hint: Hint) -> Iterator[Detection]:  # noqa: ARG001

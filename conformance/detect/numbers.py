@@ -35,8 +35,13 @@ _NUMBER_BEFORE_COMMA = (
     rf"(?<!\d{{8}})(?<!\d{{3}}{_GAP_OR_DASH}\d{{3}}{_GAP_OR_DASH}\d{{2}})"
     rf"(?<!\d{{4}}{_GAP_OR_DASH}\d{{2}}{_GAP_OR_DASH}\d{{2}})"
 )
+# Glued to the word that names it ("bsn111222333", "BSN_111222333", "sofi-111222333"): a
+# number after any other letter is a code's ("L111222333").
+_NAMED_BEFORE = "|".join(
+    rf"(?<=(?i:{word}){sep})" for word in ("bsn", "sofi") for sep in ("", "_", "-")
+)
 PERSONAL_NUMBER = re.compile(
-    rf"(?<![\w.-])(?<!{_NUMBER_BEFORE_COMMA}\d,)"
+    rf"(?:(?<![\w.-])|{_NAMED_BEFORE})(?<!{_NUMBER_BEFORE_COMMA}\d,)"
     rf"({_GROUPED_423}|{_GROUPED_333}|\d{{9}}|\d{{8}})"
     rf"(?!\w|(?!\.0+(?![\w.,]))[.:-]\d"
     rf"|,(?!(?:\d{{8,9}}|{_GROUPED_423}|{_GROUPED_333})(?!\d))\d+(?!\w))"

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from itertools import accumulate
 
-from conformance.detect.contact import find_emails, find_phones
+from conformance.detect.contact import OBFUSCATED_AT, find_emails, find_phones
 from conformance.detect.dates import find_birthdates
 from conformance.detect.name_lists import NAME_CONTEXT
 from conformance.detect.names import find_names
@@ -68,7 +68,7 @@ def _names_gate(value: str, lower: str) -> bool:
 
 
 _GATES: tuple[tuple[Gate, frozenset[str], Finder], ...] = (
-    (lambda v, _: "@" in v, frozenset(), find_emails),
+    (lambda v, low: "@" in v or OBFUSCATED_AT.search(low) is not None, frozenset(), find_emails),
     (
         lambda v, _: "://" in v or (len(v) >= 64 and _HEX64.search(v) is not None),
         frozenset({"eck-id"}),
@@ -101,6 +101,7 @@ _GATES: tuple[tuple[Gate, frozenset[str], Finder], ...] = (
 # could match it, two or three times faster.
 _ALTERNATIVES: tuple[tuple[str, frozenset[str]], ...] = (
     ("@", frozenset()),
+    (rf"(?i:{OBFUSCATED_AT.pattern})", frozenset({"letter"})),
     ("://", frozenset()),
     (PERSONAL_NUMBER.pattern, frozenset({"digit"})),
     (_IBAN_START.pattern, frozenset({"letter", "digit"})),
