@@ -250,3 +250,17 @@ def test_a_schools_item_listing_all_its_pupils_is_read_a_window_at_a_time() -> N
 def test_a_list_of_no_objects_gives_no_records(members: list[Any], kinds: list[str]) -> None:
     read = _read({"scholen": [{"naam": "OBS De Linde", "leerlingen": members}]})
     assert sorted({kind for kind, _, _ in read}) == sorted(kinds)
+
+
+@pytest.mark.parametrize("first", [None, "Sanne de Vries", 1, ["x"], {}])
+def test_a_groups_pupils_are_records_whatever_comes_first_in_its_list(first: Any) -> None:
+    """An object anywhere in the list makes it the group's pupils (a review found a null or
+    a name first merged them into one group record: PSN-003, NAW-001 and MIN-001 failed)."""
+    pupils = _pupils("f", 2)
+    read = _read({"groepen": [{"naam": "Groep 5a", "leerlingen": [first, *pupils]}]})
+    records = [(kind, path) for kind, path, _ in read if kind != OUTSIDE]
+    assert records[-2:] == [
+        ("leerlingen", "/groepen/0/leerlingen/1"),
+        ("leerlingen", "/groepen/0/leerlingen/2"),
+    ]
+    assert all(kind == "leerlingen" for kind, _ in records)

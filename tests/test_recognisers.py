@@ -56,7 +56,8 @@ def found(text: str, hint: Hint | None = None) -> list[tuple[str, str]]:
         ("mail p.devries[at]ziggo.nl graag", [("email", "p.devries[at]ziggo.nl")]),
         ("sanne (at) school (dot) nl", [("email", "sanne (at) school (dot) nl")]),
         ("Sanne [AT] Gmail [DOT] com", [("email", "Sanne [AT] Gmail [DOT] com")]),
-        ("sanne at school dot nl", [("email", "sanne at school dot nl")]),
+        ("sanne at school (dot) nl", [("email", "sanne at school (dot) nl")]),
+        ("sanne at school [punt] nl", [("email", "sanne at school [punt] nl")]),
         ("p.devries{at}ziggo.nl", [("email", "p.devries{at}ziggo.nl")]),
         ("bel 06-12345678", [("phone", "06-12345678")]),
         ("+31 6 12345678", [("phone", "+31 6 12345678")]),
@@ -133,10 +134,23 @@ def test_positives(text: str, expected: list[tuple[str, str]]) -> None:
         "2024-111222333",  # a code's part
         "L-111222333",
         "L111222333",  # glued to a letter that names no number: a pupil key's
-        "kijk at home",  # an "at" that is no address's
+        "kijk at home",  # an "at" that is no address's (a review's finds among them)
         "we zijn (at) school",
         "meet at school.nl",
         "zie [at] 12",
+        "Joris at weinig punt van aandacht",  # Dutch "at" (ate), "punt" (point)
+        "Hij at brood punt uit",
+        "Buy it at bol dot com",
+        "Look at this dot com",
+        "sanne at school dot nl",  # spaced, dots spelled bare: prose as often
+        "verslag(at)home.docx",  # a file's name: no top-level domain
+        "foto (at) strand.jpg",
+        "werk (at) thuis.pdf",
+        "Lesmateriaal [AT] Groep.Acht",
+        "Score (at) Toets.Eind",
+        "absn111222333",  # "bsn" inside a word
+        "jobsn111222333",
+        "ebsn-111222333",
         "id111222333",
         "bsn1112223334",  # ten digits
         # a school's words that end like a street, a year after a word, a publisher

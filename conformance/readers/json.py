@@ -485,7 +485,7 @@ def _listing_item(
     events: Iterator[tuple[str, str, Any]], kind: str, pointer: str, outside: OutsideValues
 ) -> Iterator[Record]:
     """A group's or a thing's item, its start read: where it lists pupils (an array of
-    persons, or of groups, whose first item is an object) their records, one at a time (a
+    persons, or of groups, with an object among its items) their records, one at a time (a
     school's item may list all its 800,000 pupils), its own values joining the others outside
     the records; else the record it is (a licence of a pupil)."""
     item = repeats.RepeatMap()
@@ -499,13 +499,12 @@ def _listing_item(
                 raise KeyLengthError
             key = value
         elif event == "start_array" and (names_persons(key) or names_organisation(key)):
-            _, first, first_value = _next(events)
-            if first == "start_map":
+            members = _MemberList(key, kind, pointer, outside.name)
+            yield from _apart(members.records(events), outside)
+            if members.listed:
                 listed = True
-                members = _streamed_members(events, key, kind, pointer, outside)
-                yield from _apart(members, outside)
             else:  # strings, numbers or nothing: values of the item
-                item[key] = _built(events, ("start_array", None), (first, first_value))
+                item[key] = members.held
         else:
             item[key] = _built(events, (event, value))
     if not listed:
@@ -517,33 +516,52 @@ def _listing_item(
     yield from _apart([Record(OUTSIDE, own, outside.name, None, "")], outside)
 
 
-def _streamed_members(
-    events: Iterator[tuple[str, str, Any]],
-    key: str,
-    kind: str,
-    pointer: str,
-    outside: OutsideValues,
-) -> Iterator[Record]:
-    """The records of an array of persons or groups in a group's item, its first item (an
-    object) begun: each built alone; a member that is no object is a value outside."""
-    name = outside.name
-    base = f"{pointer}/{_escape(key)}/"
-    groups = names_organisation(key)  # whose items may list pupils of their own
-    event, value = "start_map", None
-    index = 0
-    while event != "end_array":
-        member = _built(events, (event, value))
-        at = f"{base}{index}"
-        if not isinstance(member, dict):  # a string, or a list, among the members
-            loose: dict[str, list[str]] = {}
-            flatten(member, f"{kind}/{key}", loose)
-            yield Record(OUTSIDE, loose, name, None, "")
-        elif groups and (nested := _group_members(member, key, name, at)):
+class _MemberList:
+    """An array of persons or groups in a group's item, its start read, item by item: once an
+    object is among its items (``listed``) each object is a record (or a group's, listing
+    its own), built alone, and every other item a value outside the records; the items before
+    the first object are ``held`` until then — where none comes, the array is a value of the
+    group's item (a list of names)."""
+
+    def __init__(self, key: str, kind: str, pointer: str, name: str) -> None:
+        self.key = key
+        self.kind = kind
+        self.base = f"{pointer}/{_escape(key)}/"
+        self.name = name
+        self.groups = names_organisation(key)  # whose items may list pupils of their own
+        self.listed = False
+        self.held: list[Any] = []
+
+    def records(self, events: Iterator[tuple[str, str, Any]]) -> Iterator[Record]:
+        _, event, value = _next(events)
+        index = 0
+        while event != "end_array":
+            member = _built(events, (event, value))
+            if isinstance(member, dict):
+                if not self.listed:
+                    self.listed = True
+                    yield from map(self._loose, self.held)
+                    self.held = []
+                yield from self._records_of(member, f"{self.base}{index}")
+            elif self.listed:
+                yield self._loose(member)
+            else:
+                self.held.append(member)
+            index += 1
+            _, event, value = _next(events)
+
+    def _records_of(self, member: dict[str, Any], at: str) -> Iterator[Record]:
+        nested = _group_members(member, self.key, self.name, at) if self.groups else None
+        if nested is not None:
             yield from nested
         else:
-            yield _record(member, key, name, None, at)
-        index += 1
-        _, event, value = _next(events)
+            yield _record(member, self.key, self.name, None, at)
+
+    def _loose(self, member: Any) -> Record:
+        """A string, or a list, among the members: values outside the records."""
+        loose: dict[str, list[str]] = {}
+        flatten(member, f"{self.kind}/{self.key}", loose)
+        return Record(OUTSIDE, loose, self.name, None, "")
 
 
 def _next(events: Iterator[tuple[str, str, Any]]) -> tuple[str, str, Any]:
