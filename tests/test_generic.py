@@ -71,3 +71,18 @@ def test_a_full_postcode_in_a_postcode4_field_fails_naw_002(tmp_path: Path, cli)
     assert "of the records (in 5 records)" in run.findings("NAW-002")[0]["message"]
     path.write_text(json.dumps([{**row, "postcode4": "1234"} for row in rows]))
     assert cli("check", "--profile", "nl-generic", "--purpose", "analyse", path).code == 0
+
+
+def test_pupil_keys_made_of_their_names_fail_naw_002(tmp_path: Path, cli) -> None:
+    """A sender's key built from the pupil's name ("jansen.sanne") is the name outside the
+    school: it passed, CONFORMANT. Redacted in the report like any name."""
+    keys = ["jansen.sanne", "devries.daan", "bakker.emma", "visser.lotte"]
+    rows = "".join(f"{eckid(k)};{k};5\n" for k in keys)
+    path = tmp_path / "x.csv"
+    path.write_text("eckId;leerlingId;jaargroep\n" + rows)
+    run = cli("check", "--profile", "nl-generic", path)
+    assert [(f["field"], f["occurrences"]) for f in run.findings("NAW-002")] == [("leerlingId", 4)]
+    assert not any(k in run.out + run.err + json.dumps(run.report) for k in keys)
+    codes = ["L0001", "taal.lezen", "groep.acht", "NLS-TAAL"]
+    path.write_text("eckId;leerlingId;jaargroep\n" + "".join(f"{eckid(k)};{k};5\n" for k in codes))
+    assert cli("check", "--profile", "nl-generic", path).code == 0

@@ -84,6 +84,12 @@ def found(text: str, hint: Hint | None = None) -> list[tuple[str, str]]:
         ("DOB: 2013-04-07", [("birthdate", "2013-04-07")]),
         ("gesprek met moeder van Sanne de Vries", [("name", "Sanne de Vries")]),
         ("P.J. Jansen", [("name", "P.J. Jansen")]),
+        # a name joined into a key or a login, in any case (missed)
+        ("jansen.sanne", [("name", "jansen.sanne")]),
+        ("sanne_jansen", [("name", "sanne_jansen")]),
+        ("SanneJansen", [("name", "SanneJansen")]),
+        ("daan.devries", [("name", "daan.devries")]),
+        ("sanne-vanderberg", [("name", "sanne-vanderberg")]),
         ("mevrouw De Vries belde", [("name", "De Vries")]),
         (
             "https://ketenid.nl/sppilot/" + "a" * 128,
@@ -148,6 +154,15 @@ def test_positives(text: str, expected: list[tuple[str, str]]) -> None:
         "werk (at) thuis.pdf",
         "Lesmateriaal [AT] Groep.Acht",
         "Score (at) Toets.Eind",
+        "taal.lezen",  # joined words that are no given name and surname
+        "groep.acht",
+        "NLS-TAAL",
+        "test.user",
+        "info.school",
+        "noord.holland",
+        "TaalRijk",
+        "BasisVak",
+        "sanne.jansen.extra",  # not two parts: a path, not a login
         "absn111222333",  # "bsn" inside a word
         "jobsn111222333",
         "ebsn-111222333",

@@ -84,8 +84,13 @@ def is_full_name(text: str) -> bool:
 
 
 def find_names(text: str, hint: Hint) -> Iterator[Detection]:
-    if hint.category == "school" or not _HAS_CAPITAL.search(text):
+    if hint.category == "school":
         return  # a school's name is not a pupil's
+    if len(text) <= JOINED_MAX and JOINED.fullmatch(text) and _joined_name(text):
+        yield Detection("name", 0, len(text), Confidence.MEDIUM)
+        return
+    if not _HAS_CAPITAL.search(text):
+        return
     if hint.category == "name":
         whole = _whole_value_name(text)
         if whole is not None:
@@ -106,6 +111,40 @@ def find_names(text: str, hint: Hint) -> Iterator[Detection]:
         i = end_index + 1
 
 
+# A value that is a name joined into one word, as a login or a key is made of it:
+# "sanne.jansen", "jansen_sanne", "SanneJansen", "sanne.devries" — a key derived from the name
+# (a pupil known by it outside the school). Whole values only, a given name and a Dutch
+# surname both known, each of three letters or more.
+JOINED = re.compile(r"[A-Za-z]{3,}[._-][A-Za-z]{3,}|[A-Z][a-z]{2,}[A-Z][a-z]{2,}")
+JOINED_MAX = 40
+_CAMEL_PARTS = re.compile(r"[A-Z][a-z]+")
+
+
+def _joined_name(text: str) -> bool:
+    parts = re.split(r"[._-]", text) if not text.isalnum() else _CAMEL_PARTS.findall(text)
+    if len(parts) != 2:
+        return False
+    first, second = (p.capitalize() for p in parts)
+    given = _names()[0]
+    return (first in given and _dutch_surname(second)) or (
+        second in given and _dutch_surname(first)
+    )
+
+
+def _dutch_surname(word: str) -> bool:
+    """A known Dutch surname, its particles glued to it or not ("Devries", "Vanderberg")."""
+    core = _core_surnames()
+    if word in core and word not in _names()[0] and word.lower() not in lists.COMMON_CAPITALISED:
+        return True
+    lower = word.lower()
+    for particle in sorted(_GLUED_PARTICLES, key=len, reverse=True):
+        rest = lower.removeprefix(particle)
+        if rest != lower and len(rest) >= 3 and rest.capitalize() in core:
+            return True
+    return False
+
+
+_GLUED_PARTICLES = ("vander", "vanden", "vande", "van", "de", "der", "den", "ter", "ten", "te")
 _HAS_CAPITAL = re.compile(r"[A-Z][a-zà-ÿ]|[A-Z]\.|[A-Z]{2}")
 _NAME_LIKE = re.compile(r"[A-Za-zÀ-ÿĀ-ž]*[a-zà-ÿ]{2}|[A-ZÀ-ÞĀ-Ž]{3,}")
 _NAME_VALUE = re.compile(r"[^\W\d_][\w'’.,\- ]*[\w.]")

@@ -22,7 +22,7 @@ from conformance.detect.contact import (
 )
 from conformance.detect.dates import find_birthdates
 from conformance.detect.name_lists import NAME_CONTEXT
-from conformance.detect.names import find_names
+from conformance.detect.names import JOINED, find_names
 from conformance.detect.numbers import (
     NAMED_NUMBER,
     PERSONAL_NUMBER,
@@ -71,8 +71,13 @@ _BIRTH_WORDS = ("geb", "born", "birth", "dob", "d.o.b", "jarig", "verjaardag", "
 _NAME_CONTEXT = tuple(w.rstrip(".") for w in NAME_CONTEXT if len(w) > 2)
 
 
+# A whole value that may be a name joined into one word ("sanne.jansen"), alone or among
+# values joined with "\x1f" (the column search's separator).
+_JOINED_VALUE = re.compile(rf"(?:^|(?<=\x1f))(?:{JOINED.pattern})(?=\x1f|$)")
+
+
 def _names_gate(value: str, lower: str) -> bool:
-    if _TWO_CAPITALISED.search(value):
+    if _TWO_CAPITALISED.search(value) or _JOINED_VALUE.search(value):
         return True
     return _CAPITALISED.search(value) is not None and any(w in lower for w in _NAME_CONTEXT)
 
@@ -120,6 +125,7 @@ _ALTERNATIVES: tuple[tuple[str, frozenset[str]], ...] = (
     (_POSTCODE_LIKE.pattern, frozenset({"letter", "digit"})),
     (_WORD_THEN_NUMBER.pattern, frozenset({"lower", "digit"})),
     (rf"{_CAPITALISED.pattern}|[A-Z]\.|DOB", frozenset({"upper"})),
+    (_JOINED_VALUE.pattern, frozenset({"letter"})),
     (r"[Gg]eb|[Bb]orn|[Bb]irth|dob|[Jj]arig|[Vv]erjaardag", frozenset({"lower"})),
 )
 # \d, not [0-9]: the number patterns' \d matches every script's digits too
