@@ -90,6 +90,8 @@ def found(text: str, hint: Hint | None = None) -> list[tuple[str, str]]:
         ("SanneJansen", [("name", "SanneJansen")]),
         ("daan.devries", [("name", "daan.devries")]),
         ("sanne-vanderberg", [("name", "sanne-vanderberg")]),
+        ("sanne jansen", [("name", "sanne jansen")]),  # a whole value in lower case
+        ("jansen lotte", [("name", "jansen lotte")]),
         ("mevrouw De Vries belde", [("name", "De Vries")]),
         (
             "https://ketenid.nl/sppilot/" + "a" * 128,
@@ -155,6 +157,8 @@ def test_positives(text: str, expected: list[tuple[str, str]]) -> None:
         "Lesmateriaal [AT] Groep.Acht",
         "Score (at) Toets.Eind",
         "taal.lezen",  # joined words that are no given name and surname
+        "groep acht",
+        "actief status",
         "groep.acht",
         "NLS-TAAL",
         "test.user",

@@ -113,15 +113,17 @@ def find_names(text: str, hint: Hint) -> Iterator[Detection]:
 
 # A value that is a name joined into one word, as a login or a key is made of it:
 # "sanne.jansen", "jansen_sanne", "SanneJansen", "sanne.devries" — a key derived from the name
-# (a pupil known by it outside the school). Whole values only, a given name and a Dutch
-# surname both known, each of three letters or more.
-JOINED = re.compile(r"[A-Za-z]{3,}[._-][A-Za-z]{3,}|[A-Z][a-z]{2,}[A-Z][a-z]{2,}")
+# (a pupil known by it outside the school) — or written in lower case ("sanne jansen"). Whole
+# values only, a given name and a Dutch surname both known, each of three letters or more.
+JOINED = re.compile(
+    r"[A-Za-z]{3,}[._-][A-Za-z]{3,}|[A-Z][a-z]{2,}[A-Z][a-z]{2,}|[a-z]{3,} [a-z]{3,}"
+)
 JOINED_MAX = 40
 _CAMEL_PARTS = re.compile(r"[A-Z][a-z]+")
 
 
 def _joined_name(text: str) -> bool:
-    parts = re.split(r"[._-]", text) if not text.isalnum() else _CAMEL_PARTS.findall(text)
+    parts = re.split(r"[._ -]", text) if not text.isalnum() else _CAMEL_PARTS.findall(text)
     if len(parts) != 2:
         return False
     first, second = (p.capitalize() for p in parts)
