@@ -7,6 +7,8 @@ from pathlib import Path
 
 from conftest import eckid
 
+from conformance.readers.json import flatten
+
 
 def test_object_of_arrays_is_checked_for_pseudonyms(tmp_path: Path, cli) -> None:
     path = tmp_path / "export.json"
@@ -86,3 +88,48 @@ def test_pupil_keys_made_of_their_names_fail_naw_002(tmp_path: Path, cli) -> Non
     codes = ["L0001", "taal.lezen", "groep.acht", "NLS-TAAL"]
     path.write_text("eckId;leerlingId;jaargroep\n" + "".join(f"{eckid(k)};{k};5\n" for k in codes))
     assert cli("check", "--profile", "nl-generic", path).code == 0
+
+
+def _oneroster(extra_ids: list[dict[str, str]]) -> dict[str, object]:
+    users = [
+        {
+            "sourcedId": f"u{i}",
+            "role": "student",
+            "userIds": [
+                {"type": "eckId", "identifier": eckid(f"u{i}")},
+                {"type": "LAS", "identifier": f"L{i}"},
+                *(extra_ids if i == 0 else []),
+            ],
+            "grades": ["05"],
+        }
+        for i in range(4)
+    ]
+    return {"users": users}
+
+
+def test_a_list_of_typed_identifiers_is_read_as_fields_named_by_type(tmp_path: Path, cli) -> None:
+    """OneRoster's userIds: the ECK iD under {"type": "eckId", "identifier": …} failed PSN-001
+    (no field named for it); a BSN typed "BSN" that fails the 11-proef passed unseen. A type
+    that names no field (LAS) keeps the identifier's own key."""
+    path = tmp_path / "users.json"
+    path.write_text(json.dumps(_oneroster([])))
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.code == 0, run.report
+    assert run.verdict("PSN-001") == "pass"
+    path.write_text(json.dumps(_oneroster([{"type": "BSN", "identifier": "111222334"}])))
+    run = cli("check", "--profile", "nl-generic", path)
+    assert [f["field"] for f in run.findings("NAW-001")] == ["userIds/BSN"]
+    assert "111222334" not in json.dumps(run.report) + run.out + run.err
+
+
+def test_a_list_of_other_objects_is_not_read_as_typed(tmp_path: Path, cli) -> None:
+    """Three members, or a type that is no name: the list is flattened as it is."""
+    fields: dict[str, list[str]] = {}
+    items = [{"type": "eckId", "identifier": "x", "status": "a"}, {"type": "a b/c", "id": "y"}]
+    flatten({"ids": items}, "", fields)
+    assert fields == {
+        "ids/type": ["eckId", "a b/c"],
+        "ids/identifier": ["x"],
+        "ids/status": ["a"],
+        "ids/id": ["y"],
+    }

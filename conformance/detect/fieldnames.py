@@ -121,7 +121,7 @@ NAMES: dict[str, FieldRule] = {
         "id key leerlingid leerlingnummer studentid studentnumber pupilid userid "
         "externalid sourcedid lasid laskey uuid guid recordid identifier",
     ),
-    **_entries(_O, "yeargroup", "jaargroep leerjaar yeargroup gradelevel"),
+    **_entries(_O, "yeargroup", "jaargroep leerjaar yeargroup gradelevel grades"),
     # an order's or invoice's own number: nine digits there are the order's, not a BSN
     **_entries(
         _O,

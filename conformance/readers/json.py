@@ -12,6 +12,7 @@ document holds outside its records is read too, as values of kind ``OUTSIDE`` (`
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from decimal import Decimal
@@ -23,6 +24,7 @@ import ijson
 import orjson
 
 from conformance.detect.fieldnames import (
+    classify_name,
     names_organisation,
     names_persons,
     of_a_person,
@@ -70,10 +72,14 @@ class _TooDeepError(Exception):
 
 
 def flatten(value: Any, prefix: str, fields: dict[str, list[str]], depth: int = 0) -> None:
-    """Flatten parsed JSON into ``path -> values``; arrays are transparent, nulls are absent."""
+    """Flatten parsed JSON into ``path -> values``; arrays are transparent, nulls are absent;
+    a list of typed identifiers is read as fields named by their types (:func:`_typed`)."""
     if depth > MAX_DEPTH:
         raise _TooDeepError
-    if isinstance(value, dict):
+    if isinstance(value, list) and (typed := _typed(value)) is not None:
+        for kind, text in typed:
+            fields.setdefault(f"{prefix}/{kind}" if prefix else kind, []).append(text)
+    elif isinstance(value, dict):
         for key, item in value.items():
             if len(key) > MAX_KEY_CHARS:
                 raise KeyLengthError
@@ -87,6 +93,37 @@ def flatten(value: Any, prefix: str, fields: dict[str, list[str]], depth: int = 
         text = _scalar(value)
         if text:
             fields.setdefault(prefix, []).append(text)
+
+
+# A list of identifiers each named by its type, as OneRoster and SCIM write them:
+# "userIds": [{"type": "eckId", "identifier": "https://ketenid.nl/…"}, {"type": "LAS", …}].
+# Read as the fields "userIds/eckId" and "userIds/identifier" (a type that names no known
+# field keeps the identifier's own key), a pupil's ECK iD is found where it is (PSN-001
+# failed for want of it) and a BSN by its name, not only by its checksum.
+_TYPE_KEYS = frozenset({"type", "soort", "idtype", "scheme", "system", "kind"})
+_VALUE_KEYS = frozenset({"identifier", "id", "value", "waarde", "code", "nummer", "number"})
+_TYPE_NAME = re.compile(r"[A-Za-z][\w .:-]{0,63}")
+
+
+def _typed(items: list[Any]) -> list[tuple[str, str]] | None:
+    """The (type, identifier) of each item where every item of the list is an object of just
+    a type and an identifier, both strings, the type fit to be a field's name; else None."""
+    typed = []
+    for item in items:
+        if not isinstance(item, dict) or len(item) != 2:
+            return None
+        kind = text = own = None
+        for key, found in item.items():
+            lowered = key.lower()
+            if lowered in _TYPE_KEYS and isinstance(found, str):
+                kind = found.strip()
+            elif lowered in _VALUE_KEYS and isinstance(found, str):
+                own, text = key, found.strip()
+        if kind is None or text is None or own is None or not _TYPE_NAME.fullmatch(kind):
+            return None
+        if text:
+            typed.append((kind if classify_name(kind) is not None else own, text))
+    return typed if items else None
 
 
 def flatten_object(item: dict[str, Any], fields: dict[str, list[str]]) -> None:
