@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import eckid
 
 from conformance.readers.json import flatten
@@ -120,6 +121,26 @@ def test_a_list_of_typed_identifiers_is_read_as_fields_named_by_type(tmp_path: P
     run = cli("check", "--profile", "nl-generic", path)
     assert [f["field"] for f in run.findings("NAW-001")] == ["userIds/BSN"]
     assert "111222334" not in json.dumps(run.report) + run.out + run.err
+
+
+@pytest.mark.parametrize(
+    ("items", "fields"),
+    [
+        # a LAS number written as one, a null among them (PSN-001 still failed)
+        ([{"type": "eckId", "identifier": "E"}, {"type": "LAS", "identifier": 1234}, None],
+         {"ids/eckId": ["E"], "ids/identifier": ["1234"]}),
+        # the type says what the id refers to, not its scheme: no pupil's name (false alarm)
+        ([{"type": "student", "id": "1000"}, {"type": "parent", "id": "p-1"}],
+         {"ids/id": ["1000", "p-1"]}),
+        ([{"type": "leerlingnummer", "id": "5"}], {"ids/leerlingnummer": ["5"]}),
+    ],
+)  # fmt: skip
+def test_only_an_identifiers_scheme_names_the_field(
+    items: list[object], fields: dict[str, list[str]]
+) -> None:
+    read: dict[str, list[str]] = {}
+    flatten({"ids": items}, "", read)
+    assert read == fields
 
 
 def test_a_list_of_other_objects_is_not_read_as_typed(tmp_path: Path, cli) -> None:

@@ -21,7 +21,9 @@ from functools import cache, lru_cache
 from importlib import import_module
 
 from conformance.detect import name_lists as lists
+from conformance.detect.fieldnames import classify_name
 from conformance.detect.spans import Detection, Hint
+from conformance.model.profile import FieldClass
 from conformance.model.verdict import Confidence
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,4}|[A-Za-zÀ-ÖØ-öø-ÿĀ-ž'’][A-Za-zÀ-ÖØ-öø-ÿĀ-ž'’-]*\.?|\S")
@@ -86,7 +88,12 @@ def is_full_name(text: str) -> bool:
 def find_names(text: str, hint: Hint) -> Iterator[Detection]:
     if hint.category == "school":
         return  # a school's name is not a pupil's
-    if len(text) <= JOINED_MAX and JOINED.fullmatch(text) and _joined_name(text):
+    if (
+        len(text) <= JOINED_MAX
+        and JOINED.fullmatch(text)
+        and _names_a_login(hint.field)
+        and _joined_name(text)
+    ):
         yield Detection("name", 0, len(text), Confidence.MEDIUM)
         return
     if not _HAS_CAPITAL.search(text):
@@ -114,12 +121,21 @@ def find_names(text: str, hint: Hint) -> Iterator[Detection]:
 # A value that is a name joined into one word, as a login or a key is made of it:
 # "sanne.jansen", "jansen_sanne", "SanneJansen", "sanne.devries" — a key derived from the name
 # (a pupil known by it outside the school) — or written in lower case ("sanne jansen"). Whole
-# values only, a given name and a Dutch surname both known, each of three letters or more.
+# values only, a given name and a Dutch surname both known, each of three letters or more,
+# and only in a key's or a login's field: the lists hold many words ("roos", "jade", "groen",
+# "koning"), and in a description "hazel noot" or "koning willem" is no pupil.
 JOINED = re.compile(
     r"[A-Za-z]{3,}[._-][A-Za-z]{3,}|[A-Z][a-z]{2,}[A-Z][a-z]{2,}|[a-z]{3,} [a-z]{3,}"
 )
 JOINED_MAX = 40
 _CAMEL_PARTS = re.compile(r"[A-Z][a-z]+")
+
+
+@lru_cache(maxsize=4096)
+def _names_a_login(field: str) -> bool:
+    """Whether the field holds a person's key or login (``leerlingId``, ``gebruikersnaam``)."""
+    rule = classify_name(field) if field else None
+    return rule is not None and (rule.cls is FieldClass.KEY or rule.category == "username")
 
 
 def _joined_name(text: str) -> bool:

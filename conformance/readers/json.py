@@ -32,6 +32,7 @@ from conformance.detect.fieldnames import (
 from conformance.detect.safepath import safe_path  # keys may be pupils' data
 from conformance.model import records
 from conformance.model.errors import InputError
+from conformance.model.profile import FieldClass
 from conformance.model.records import (
     OUTSIDE,
     WINDOW_SIZE,
@@ -97,9 +98,11 @@ def flatten(value: Any, prefix: str, fields: dict[str, list[str]], depth: int = 
 
 # A list of identifiers each named by its type, as OneRoster and SCIM write them:
 # "userIds": [{"type": "eckId", "identifier": "https://ketenid.nl/…"}, {"type": "LAS", …}].
-# Read as the fields "userIds/eckId" and "userIds/identifier" (a type that names no known
-# field keeps the identifier's own key), a pupil's ECK iD is found where it is (PSN-001
-# failed for want of it) and a BSN by its name, not only by its checksum.
+# Read as the fields "userIds/eckId" and "userIds/identifier", a pupil's ECK iD is found where
+# it is (PSN-001 failed for want of it) and a BSN by its name, not only by its checksum. Only
+# a type that names an identifier's scheme (a pseudonym, a key, a personal number) names the
+# field: in {"type": "student", "id": "1000"} the type says what the id refers to, and
+# "relationships/student" was read as a pupil's name (a review's false alarm).
 _TYPE_KEYS = frozenset({"type", "soort", "idtype", "scheme", "system", "kind"})
 _VALUE_KEYS = frozenset({"identifier", "id", "value", "waarde", "code", "nummer", "number"})
 _TYPE_NAME = re.compile(r"[A-Za-z][\w .:-]{0,63}")
@@ -110,6 +113,8 @@ def _typed(items: list[Any]) -> list[tuple[str, str]] | None:
     a type and an identifier, both strings, the type fit to be a field's name; else None."""
     typed = []
     for item in items:
+        if item is None:
+            continue
         if not isinstance(item, dict) or len(item) != 2:
             return None
         kind = text = own = None
@@ -117,13 +122,22 @@ def _typed(items: list[Any]) -> list[tuple[str, str]] | None:
             lowered = key.lower()
             if lowered in _TYPE_KEYS and isinstance(found, str):
                 kind = found.strip()
-            elif lowered in _VALUE_KEYS and isinstance(found, str):
-                own, text = key, found.strip()
+            elif lowered in _VALUE_KEYS and isinstance(found, str | int | Decimal):
+                own, text = key, _scalar(found)  # a LAS number may be written as one
         if kind is None or text is None or own is None or not _TYPE_NAME.fullmatch(kind):
             return None
         if text:
-            typed.append((kind if classify_name(kind) is not None else own, text))
+            typed.append((kind if _names_a_scheme(kind) else own, text))
     return typed if items else None
+
+
+_SCHEMES = frozenset({FieldClass.PSEUDONYM, FieldClass.KEY})
+_NUMBERS = frozenset({"bsn", "onderwijsnummer", "sofinummer", "national-id"})
+
+
+def _names_a_scheme(kind: str) -> bool:
+    rule = classify_name(kind)
+    return rule is not None and (rule.cls in _SCHEMES or rule.category in _NUMBERS)
 
 
 def flatten_object(item: dict[str, Any], fields: dict[str, list[str]]) -> None:
