@@ -10,8 +10,10 @@ MIB = 1 << 20
 MAX_DEPTH = 256
 # One value, one JSON Lines line, one CSV line or field. (libxml2 refuses text nodes over 10 MB.)
 MAX_VALUE_BYTES = 16 * MIB
-# Characters in one JSON key: a key prefixes the path of every value, and the pointer of every
-# record, under it — a 1 MiB key over 20,000 pupils was 2.6 GB and two minutes.
+# Characters in one JSON key, XML element or attribute name: a name prefixes the path of every
+# value, and the pointer of every record, under it — a 1 MiB key over 20,000 pupils was 2.6 GB
+# and two minutes; libxml2 allows names of 50,000 (two such wrappers: 100 KB in each record's
+# XPath, 100 MB a window).
 MAX_KEY_CHARS = 4096
 # Digits in one JSON number: ijson's C backend crashes past Python's 4,300-digit limit.
 MAX_NUMBER_DIGITS = 1000

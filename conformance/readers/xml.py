@@ -24,7 +24,7 @@ from lxml import etree
 from conformance.detect.redact import redact
 from conformance.model.errors import InputError
 from conformance.model.records import NOTE_FIELDS, OutsideValues, Record
-from conformance.readers.limits import parser_words
+from conformance.readers.limits import MAX_KEY_CHARS, parser_words
 
 _PARSER_OPTIONS: dict[str, Any] = {
     "resolve_entities": False,
@@ -83,6 +83,16 @@ def _clark(step: str, namespaces: dict[str, str]) -> str:
 
 def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[Record]:
     """Yield one :class:`Record` per element matching a rule, in document order."""
+    try:
+        yield from _read_records(stream, name, rules)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(name, _position(exc), syntax_problem(exc)) from None
+    except _NameLengthError:
+        problem = f"an element or attribute name longer than {MAX_KEY_CHARS:,} characters"
+        raise InputError(name, None, problem) from None
+
+
+def _read_records(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[Record]:
     by_tag: dict[str, list[RecordRule]] = {}
     for rule in rules:
         by_tag.setdefault(rule.tag, []).append(rule)
@@ -101,32 +111,33 @@ def read_xml(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iterator[
     events = etree.iterparse(stream, events=_EVENTS, tag=watched, **_PARSER_OPTIONS)
     checked = False
     notes = 0  # comments and PIs outside the root element
-    try:
-        for event, element in events:
-            if event != "end":  # a comment or PI: a record's are read with it
-                if element.getparent() is None:
-                    notes += 1
-                    if notes > _OUTSIDE_NOTES:
-                        raise InputError(name, _line(element), _TOO_MANY_NOTES)
-                    outside.note(element)
-                continue
-            if not checked:
-                refuse_doctype(element.getroottree(), name)
-                checked = True
-            kind = kind_of(element)
-            if kind is not None:
-                yield builder.record(element, kind)
-                builder.drop(element)
-                if outside.full():
-                    yield outside.take()
-        if not checked and events.root is not None:  # no record: still say what is wrong
-            refuse_doctype(events.root.getroottree(), name)
-        if events.root is not None:
-            yield from outside.rest(events.root)
-        if outside.held():
-            yield outside.take()
-    except etree.XMLSyntaxError as exc:
-        raise InputError(name, _position(exc), syntax_problem(exc)) from None
+    for event, element in events:
+        if event != "end":  # a comment or PI: a record's are read with it
+            if element.getparent() is None:
+                notes += 1
+                if notes > _OUTSIDE_NOTES:
+                    raise InputError(name, _line(element), _TOO_MANY_NOTES)
+                outside.note(element)
+            continue
+        if not checked:
+            refuse_doctype(element.getroottree(), name)
+            checked = True
+        kind = kind_of(element)
+        if kind is not None:
+            yield builder.record(element, kind)
+            builder.drop(element)
+            if outside.full():
+                yield outside.take()
+    if not checked and events.root is not None:  # no record: still say what is wrong
+        refuse_doctype(events.root.getroottree(), name)
+    if events.root is not None:
+        yield from outside.rest(events.root)
+    if outside.held():
+        yield outside.take()
+
+
+class _NameLengthError(Exception):
+    """A name longer than :data:`MAX_KEY_CHARS` (met where names are first looked up)."""
 
 
 _EVENTS = ("end", "comment", "pi")
@@ -470,6 +481,8 @@ class _Flattener:
             if len(self.local_names) >= _CACHED_NAMES:  # a file of ever new names: start over
                 self.local_names.clear()
             name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+            if len(name) > MAX_KEY_CHARS:
+                raise _NameLengthError
             self.local_names[tag] = name
         return name
 
