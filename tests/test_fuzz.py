@@ -109,12 +109,43 @@ def read_all(path: Path, profile: Any) -> list[Any]:
 
 # --- exports -----------------------------------------------------------------------------
 
+# A school listing its groups and their pupils, one with typed identifiers (OneRoster): the
+# ways of reading JSON that streaming a group's members and typed lists added.
+GROUPS_JSON = json.dumps(
+    {
+        "scholen": [
+            {
+                "naam": "OBS",
+                "groepen": [
+                    {"naam": "5a", "leerlingen": [None, {"eckId": "e", "leerlingId": "1"}]},
+                    {
+                        "naam": "5b",
+                        "leerlingen": [
+                            "Sanne",
+                            {
+                                "userIds": [
+                                    {"type": "eckId", "identifier": "e2"},
+                                    {"type": "LAS", "identifier": 2},
+                                ]
+                            },
+                        ],
+                    },
+                ],
+            }
+        ],
+        "meta": {"k": ["v", {"w": 1}]},
+    }
+).encode()
+
 EXPORTS = {
     "xml": (
         _seeds(HOSTILE / "xml_plain.xml", ROOT / "fixtures/MIN-003/fail_verboden_vve_present.xml"),
         b"<>/=\"' ?!abcdeckIdleerling&;:\n",
     ),
-    "json": (_seeds(HOSTILE / "json_plain.json"), b'[]{}:," \\abceckId0123456789.-+eE\n'),
+    "json": (
+        [*_seeds(HOSTILE / "json_plain.json"), GROUPS_JSON],
+        b'[]{}:," \\abceckId0123456789.-+eE\n',
+    ),
     "jsonl": (_seeds(HOSTILE / "jsonl_plain.jsonl"), b'[]{}:," \\abceckId0123456789\n'),
     "csv": (
         _seeds(
