@@ -134,6 +134,13 @@ def test_malformation_says_expected_and_found() -> None:
         ("url", FieldClass.OPERATIONAL, None),
         ("jaar", FieldClass.OPERATIONAL, None),
         ("zorg_beoordeling", FieldClass.SENSITIVE, "support"),
+        # behaviour, well-being, home situation, absence: a care file's (they passed as
+        # operational by their endings)
+        ("gedragBeoordeling", FieldClass.SENSITIVE, "support"),
+        ("verzuimMinuten", FieldClass.SENSITIVE, "support"),
+        ("sociaalEmotioneleBeoordeling", FieldClass.SENSITIVE, "support"),
+        ("thuissituatieVraag", FieldClass.SENSITIVE, "support"),
+        ("welbevindenScore", FieldClass.SENSITIVE, "support"),
     ],
 )
 def test_field_name_classifier(name: str, cls: FieldClass, category: str | None) -> None:

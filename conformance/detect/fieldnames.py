@@ -99,7 +99,11 @@ NAMES: dict[str, FieldRule] = {
         _S,
         "support",
         "zorg zorgbehoefte ondersteuning ondersteuningsbehoefte dyslexie "
-        "dyscalculie lwoo opp arrangement",
+        "dyscalculie lwoo opp arrangement "
+        # a pupil's behaviour, well-being, home and absence: what a school's care file holds
+        # (gedragBeoordeling, verzuimMinuten passed as operational by their endings)
+        "gedrag gedragsproblemen behaviour behavior sociaalemotioneel sociaalemotionele "
+        "welbevinden wellbeing thuissituatie verzuim",
     ),
     **_entries(
         _S,
