@@ -153,14 +153,7 @@ NAMES: dict[str, FieldRule] = {
         "cursusnaam lesnaam omschrijving description opdracht opdrachten assignment "
         "activiteit activity aanwezig aanwezigheid attendance afgenomen leerpad leerlijn "
         "domein domain onderdeel categorie category hoofdstuk chapter versie version "
-        "bladzijden paginas pages gelezen gelezenop "
-        # an order's, a product's, a course's own (closed-world MIN-001 called them unknown)
-        "btw vat hoeveelheid quantity korting discount kortingscode totaal total subtotaal "
-        "subtotal artikelnummer artikelcode productcode licentiecode licentietype druk "
-        "lesperiode vakcode leerweg sector opleiding opleidingscode klascode lokaal "
-        "rooster lesnummer modules module paragraaf antwoord antwoorden vraag vragen question "
-        "questions pogingen attempts voltooid completed geslaagd passed cijfers gemiddelde "
-        "average weging beoordeling tijdsduur minuten minutes",
+        "bladzijden paginas pages gelezen gelezenop",
     ),
     # a book's, a lesson's or a work's title: a name in it ("Mees Kees") is the title's
     **_entries(_O, "title", "titel title boektitel booktitle boek book leesboek"),
@@ -169,18 +162,6 @@ NAMES: dict[str, FieldRule] = {
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
-
-
-# Operational as a whole name only, never as the end of a compound: a year, a file, a URL, a
-# source or a date of change is the export's own, but a compound of one is what it is of
-# (birthYear, fotoBestand, paspoortUrl), so those stay unknown unless a word says more.
-ALONE: dict[str, FieldRule] = _entries(
-    _O,
-    None,
-    "jaar year periode period bestand file bestandsnaam filename url link grootte size bron "
-    "source soort label tags beschrijving aangemaakt gewijzigd laatstgewijzigd verwijderd "
-    "deleted deletedat geldigtot geldigvanaf validfrom validuntil cohort",
-)
 
 
 # Words before "name" that make it a person's name; any other ("product name") is unknown.
@@ -314,11 +295,7 @@ def _strong_rule(text: str) -> FieldRule | None:
 
 def _classify_plain(name: str) -> FieldRule | None:
     compact = compact_name(name.lstrip("@"))
-    rule = (
-        NAMES.get(compact)
-        or NAMES.get(compact.rstrip("0123456789"))
-        or ALONE.get(compact.rstrip("0123456789"))
-    )
+    rule = NAMES.get(compact) or NAMES.get(compact.rstrip("0123456789"))
     if rule is not None or not compact:
         return rule
     compact = compact.rstrip("0123456789")
