@@ -131,6 +131,14 @@ def test_malformation_says_expected_and_found() -> None:
         ("sociaalEmotioneleStatus", FieldClass.SENSITIVE, "support"),
         ("thuissituatie", FieldClass.SENSITIVE, "support"),
         ("welbevindenScore", FieldClass.SENSITIVE, "support"),
+        ("ontwikkelingsperspectiefScore", FieldClass.SENSITIVE, "support"),
+        ("adhd", FieldClass.SENSITIVE, "health"),
+        # an operational field under a sensitive topic is the topic's (zorg/score passed)
+        ("zorg/score", FieldClass.SENSITIVE, "support"),
+        ("diagnose/datum", FieldClass.SENSITIVE, "health"),
+        ("leerling/zorg/niveau/datum", FieldClass.SENSITIVE, "support"),
+        ("opmerking/datum", FieldClass.OPERATIONAL, None),  # a note's date: no topic
+        ("zorg/leerlingId", FieldClass.KEY, None),
     ],
 )
 def test_field_name_classifier(name: str, cls: FieldClass, category: str | None) -> None:

@@ -190,7 +190,7 @@ DIGESTS = tuple(hashlib.sha256(b.encode()).hexdigest() for b in DERIVED_FROM)
 # four-letter piece of these may appear, in any letter case.
 NAMES = (
     "Zyqxmarlo",
-    "Zwyqxelbeek",
+    "Zwyqxulbeek",
     "Qwaxzindre",
     "Jyqxhof",
     "Jyqxhofje",
@@ -207,7 +207,7 @@ VALUES = {
     "derived bsn 2": DERIVED_FROM[1],
     "onderwijsnummer 1": "105739280",
     "onderwijsnummer 2": "108462918",
-    "e-mail 1": "zyqxmarlo.zwyqxelbeek@qyxzwart.nl",
+    "e-mail 1": "zyqxmarlo.zwyqxulbeek@qyxzwart.nl",
     "e-mail 2": "qwaxzindre.jyqxhof@qyxzwart.nl",
     "e-mail in a note": "qxzylvia@qyxzwart.nl",
     "phone 1": "06-73915284",
@@ -459,9 +459,9 @@ def test_no_piece_of_a_name_canary_is_the_toolkits_own_word() -> None:
 SAMPLES = {  # id (no canary in a test's name): a text holding a leak, what the finder says
     "bsn": ("bsn: 736492811", "11-proef"),
     "digits": ("evidence 7364928** of …", "digits of a canary number"),
-    "upper-case": ("naam ZWYQXELBEEK", "piece of the name"),
+    "upper-case": ("naam ZWYQXULBEEK", "piece of the name"),
     "html-escaped-piece": ("naam &#x27;Qxzwo&#x27;", "piece of the name"),
-    "url-escaped": ("mail zyqxmarlo.zwyqxelbeek%40qyxzwart.nl", "e-mail 1"),
+    "url-escaped": ("mail zyqxmarlo.zwyqxulbeek%40qyxzwart.nl", "e-mail 1"),
     "probe-given-name": ("pupil SanneBdfgh came back", "a probe's given name"),
     "probe-surname": ("pupil van der Vries-XKCDT came back", "a probe's surname"),
     "probe-address": ("woont Qwrtzlaan 12", "a probe's address"),
@@ -502,9 +502,9 @@ NOTE = {  # NAW-002: what the free-text notes hold
 }
 PUPIL_1 = {
     "voornaam": "Zyqxmarlo",
-    "achternaam": "Zwyqxelbeek",
+    "achternaam": "Zwyqxulbeek",
     "bsn": "736492811",
-    "emailadres": "zyqxmarlo.zwyqxelbeek@qyxzwart.nl",
+    "emailadres": "zyqxmarlo.zwyqxulbeek@qyxzwart.nl",
     "telefoon": "06-73915284",
     "iban": "NL65ZQXB0739284615",
 }
@@ -527,10 +527,10 @@ def _expected_csv() -> list[tuple[str, str, str]]:
 
 
 UWLR_PUPIL = {
-    "achternaam": "Zwyqxelbeek",
+    "achternaam": "Zwyqxulbeek",
     "voornamen": "Zyqxmarlo Qxzylvia",
     "roepnaam": "Zyqxmarlo",
-    "emailadres": "zyqxmarlo.zwyqxelbeek@qyxzwart.nl",
+    "emailadres": "zyqxmarlo.zwyqxulbeek@qyxzwart.nl",
     "bsn": "736492811",
     "postcodenl": "9734QX",
 }
@@ -590,10 +590,10 @@ def test_check_of_a_database_writes_no_canary(
     with sqlite3.connect(path) as db:
         db.execute(
             "CREATE TABLE leerlingen (id INTEGER PRIMARY KEY, eck_id TEXT, "
-            "achternaam TEXT DEFAULT 'Zwyqxelbeek', bsn TEXT, emailadres TEXT)"
+            "achternaam TEXT DEFAULT 'Zwyqxulbeek', bsn TEXT, emailadres TEXT)"
         )
         db.execute(
-            "INSERT INTO leerlingen VALUES (1, ?, 'Zwyqxelbeek', '736492811', ?)",
+            "INSERT INTO leerlingen VALUES (1, ?, 'Zwyqxulbeek', '736492811', ?)",
             (ECK_PREFIX + ECK_TAILS[0], VALUES["e-mail 1"]),
         )
     db.close()
@@ -663,30 +663,30 @@ MALFORMED = {  # id (never a canary: it names the temporary folder): file name, 
         )
         for ext, source in (("jsonl", "leerlingen.jsonl"), ("xml", "uwlr.xml"))
         for label, canary in (
-            ("name", "Zwyqxelbeek"),
+            ("name", "Zwyqxulbeek"),
             ("bsn", "736492811"),
             ("note", "Qxzwoldt"),
-            ("email", "zyqxmarlo.zwyqxelbeek@"),
+            ("email", "zyqxmarlo.zwyqxulbeek@"),
         )
         for after in (False, True)
     },
     **{
         f"csv-cut-{label}": ("cut.csv", _cut("leerlingen.csv", canary, after=False))
-        for label, canary in (("name", "Zwyqxelbeek"), ("bsn", "736492811"), ("note", "Qxzwoldt"))
+        for label, canary in (("name", "Zwyqxulbeek"), ("bsn", "736492811"), ("note", "Qxzwoldt"))
     },
     "json-array-cut": ("cut.json", _ARRAY[: _ARRAY.index("Qwaxzindre") + 5].encode()),
     "json-bare-word": ("bare.json", _ARRAY.replace('"Qwaxzindre"', "Qwaxzindre").encode()),
     "jsonl-bare-word": ("bare.jsonl", _broken("leerlingen.jsonl", '"Jyqxhof"', "Jyqxhof")),
     "jsonl-bad-byte": (
         "byte.jsonl",
-        _broken("leerlingen.jsonl", "Zwyqxelbeek", "Zwyq\udcffxelbeek"),
+        _broken("leerlingen.jsonl", "Zwyqxulbeek", "Zwyq\udcffxulbeek"),
     ),
-    "xml-bad-byte": ("byte.xml", _broken("uwlr.xml", "Zwyqxelbeek", "Zwyq\udcffxelbeek")),
-    "csv-bad-byte": ("byte.csv", _broken("leerlingen.csv", "Zwyqxelbeek", "Zwyq\udcffxelbeek")),
-    "xml-mismatch": ("tag.xml", _broken("uwlr.xml", "Zwyqxelbeek</achternaam>", "Zwyqxelbeek</x>")),
-    "xml-entity": ("entity.xml", _broken("uwlr.xml", "Zwyqxelbeek<", "Zwyqxelbeek&Jyqxhof;<")),
+    "xml-bad-byte": ("byte.xml", _broken("uwlr.xml", "Zwyqxulbeek", "Zwyq\udcffxulbeek")),
+    "csv-bad-byte": ("byte.csv", _broken("leerlingen.csv", "Zwyqxulbeek", "Zwyq\udcffxulbeek")),
+    "xml-mismatch": ("tag.xml", _broken("uwlr.xml", "Zwyqxulbeek</achternaam>", "Zwyqxulbeek</x>")),
+    "xml-entity": ("entity.xml", _broken("uwlr.xml", "Zwyqxulbeek<", "Zwyqxulbeek&Jyqxhof;<")),
     "xml-attribute": ("attr.xml", _broken("uwlr.xml", 'key="Zyqxmarlo-1"', "key=Zyqxmarlo-1")),
-    "csv-open-quote": ("quote.csv", _broken("leerlingen.csv", ";Zwyqxelbeek;", ';"Zwyqxelbeek;')),
+    "csv-open-quote": ("quote.csv", _broken("leerlingen.csv", ";Zwyqxulbeek;", ';"Zwyqxulbeek;')),
 }
 
 
@@ -721,13 +721,13 @@ PROFILE_LEAK = (
     "repr(instance) ('<value>' is not one of [...], <value> is not of type 'string')"
 )
 PROFILE_ERRORS = {  # id: the line of nl-generic.yaml changed, what it becomes
-    "yaml-open-string": ("classify_names: true", 'classify_names: "Zyqxmarlo Zwyqxelbeek\n  x: ['),
-    "yaml-mapping": ("classify_names: true", "classify_names: Zyqxmarlo: Zwyqxelbeek 736492811"),
+    "yaml-open-string": ("classify_names: true", 'classify_names: "Zyqxmarlo Zwyqxulbeek\n  x: ['),
+    "yaml-mapping": ("classify_names: true", "classify_names: Zyqxmarlo: Zwyqxulbeek 736492811"),
     "yaml-tab": ("classify_names: true", "classify_names: \tZyqxmarlo 736492811"),
-    "yaml-flow": ("fields: {}", "fields: {achternaam: Zwyqxelbeek, bsn: [736492811}"),
+    "yaml-flow": ("fields: {}", "fields: {achternaam: Zwyqxulbeek, bsn: [736492811}"),
     "schema-enum": (
         "allow_classes: [pseudonym, key, operational]\n",
-        "allow_classes: [pseudonym, Zyqxmarlo Zwyqxelbeek]\n",
+        "allow_classes: [pseudonym, Zyqxmarlo Zwyqxulbeek]\n",
     ),
     "schema-type": ('version: "1.0.0"', "version: 736492811"),
 }
@@ -766,13 +766,13 @@ def test_an_invalid_profile_quotes_no_canary(
 
 
 BAD_TOML = {  # id: how the supplier line is broken (a canary in a string)
-    "open-string": 'supplier = "Zyqxmarlo Zwyqxelbeek',
-    "bad-escape": 'supplier = "Zyqxmarlo \\q Zwyqxelbeek 736492811"',
-    "newline": 'supplier = "Zyqxmarlo\nZwyqxelbeek 736492811"',
-    "trailing": 'supplier = "Zyqxmarlo Zwyqxelbeek" 736492811',
-    "bare-word": "supplier = Zyqxmarlo-Zwyqxelbeek",
-    "twice": 'supplier = "Zyqxmarlo"\nsupplier = "Zwyqxelbeek 736492811"',
-    "bad-table": '[subject.Zyqxmarlo Zwyqxelbeek]\nsupplier = "x"',
+    "open-string": 'supplier = "Zyqxmarlo Zwyqxulbeek',
+    "bad-escape": 'supplier = "Zyqxmarlo \\q Zwyqxulbeek 736492811"',
+    "newline": 'supplier = "Zyqxmarlo\nZwyqxulbeek 736492811"',
+    "trailing": 'supplier = "Zyqxmarlo Zwyqxulbeek" 736492811',
+    "bare-word": "supplier = Zyqxmarlo-Zwyqxulbeek",
+    "twice": 'supplier = "Zyqxmarlo"\nsupplier = "Zwyqxulbeek 736492811"',
+    "bad-table": '[subject.Zyqxmarlo Zwyqxulbeek]\nsupplier = "x"',
 }
 
 
@@ -1150,7 +1150,7 @@ def test_the_pytest_plugin_says_nothing_personal(
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) >= 3 and outcomes.get("skipped", 0) >= 1, outcomes
     output = "\n".join(result.outlines)
-    assert f"evidence (redacted): {redact('Zwyqxelbeek')}" in output
+    assert f"evidence (redacted): {redact('Zwyqxulbeek')}" in output
     texts = {"stdout": output, "stderr": "\n".join(result.errlines), "log": _logged(debug_logs)}
     texts |= written(pytester.path, before)
     assert "junit.xml" in texts

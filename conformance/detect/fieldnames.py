@@ -103,13 +103,13 @@ NAMES: dict[str, FieldRule] = {
         # a pupil's behaviour, well-being, home and absence: what a school's care file holds
         # (gedragBeoordeling, verzuimMinuten passed as operational by their endings)
         "gedrag gedragsproblemen behaviour behavior sociaalemotioneel sociaalemotionele "
-        "welbevinden wellbeing thuissituatie verzuim",
+        "welbevinden wellbeing thuissituatie verzuim ontwikkelingsperspectief",
     ),
     **_entries(
         _S,
         "health",
         "diagnose diagnosis medicatie medicijngebruik allergie handicap gezondheid health medical "
-        "medisch medische",
+        "medisch medische adhd autisme ggz",
     ),
     **_entries(_S, "religion", "religie religion godsdienst"),
     **_entries(_S, "other", "verblijfsstatus verblijfsvergunning verblijf asielzoeker vluchteling"),
@@ -437,7 +437,8 @@ def _owner(path: str) -> str | None:
 
 @lru_cache(maxsize=16384)
 def classify_path(path: str) -> FieldRule | None:
-    """Classify a field path: its last segment, else its nearest classified ancestor."""
+    """Classify a field path: its last segment, else its nearest classified ancestor; an
+    operational last segment under a sensitive topic is the topic's."""
     segments = path.split("/")
     if of_non_person(path):
         own = classify_name(segments[-1])
@@ -447,8 +448,20 @@ def classify_path(path: str) -> FieldRule | None:
         ):
             return own  # a group's "geboortedatum", a school's "bsn", a class's surname
         return NAMES["groep"]  # a field of a school, group or product, not of a person
+    for at in range(len(segments) - 1, -1, -1):
+        rule = classify_name(segments[at])
+        if rule is not None:
+            if rule.cls is FieldClass.OPERATIONAL:
+                return _sensitive_above(segments[:at]) or rule
+            return rule
+    return None
+
+
+def _sensitive_above(segments: list[str]) -> FieldRule | None:
+    """The nearest ancestor naming a sensitive topic: a care file's score, a diagnosis's date
+    (zorg/score, diagnose/datum) are the topic's, as zorgscore and diagnosedatum are."""
     for segment in reversed(segments):
         rule = classify_name(segment)
-        if rule is not None:
+        if rule is not None and rule.cls is FieldClass.SENSITIVE and rule.category != "free-text":
             return rule
     return None
