@@ -177,9 +177,9 @@ def _match_end(pattern: re.Pattern[bytes], chunk: bytes, start: int) -> int:
 
 
 class GuardedStream:
-    """A readable byte stream that raises :class:`NestingError`, :class:`StringLengthError` or
-    :class:`NumberLengthError` as soon as the bytes read through it go too deep or hold too
-    long a string or number."""
+    """A readable byte stream that raises :class:`NestingError`, :class:`StringLengthError`,
+    :class:`NumberLengthError` or :class:`KeyLengthError` as soon as the bytes read through it
+    go too deep or hold too long a string, number or key (``max_key`` characters)."""
 
     def __init__(
         self,
