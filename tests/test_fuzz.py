@@ -109,6 +109,11 @@ def read_all(path: Path, profile: Any) -> list[Any]:
 
 # --- exports -----------------------------------------------------------------------------
 
+# Lines of groups listing their pupils (JSON Lines' own way of splitting them).
+GROUP_LINES = b"".join(
+    json.dumps({"groep": g, "leerlingen": [{"eckId": g}, "x", None], "n": [1]}).encode() + b"\n"
+    for g in ("5a", "5b")
+)
 # A school listing its groups and their pupils, one with typed identifiers (OneRoster): the
 # ways of reading JSON that streaming a group's members and typed lists added.
 GROUPS_JSON = json.dumps(
@@ -146,7 +151,10 @@ EXPORTS = {
         [*_seeds(HOSTILE / "json_plain.json"), GROUPS_JSON],
         b'[]{}:," \\abceckId0123456789.-+eE\n',
     ),
-    "jsonl": (_seeds(HOSTILE / "jsonl_plain.jsonl"), b'[]{}:," \\abceckId0123456789\n'),
+    "jsonl": (
+        [*_seeds(HOSTILE / "jsonl_plain.jsonl"), GROUP_LINES],
+        b'[]{}:," \\abceckId0123456789\n',
+    ),
     "csv": (
         _seeds(
             HOSTILE / "csv_plain.csv",

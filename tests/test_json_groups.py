@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from conftest import eckid
 
+from conformance.model.errors import InputError
 from conformance.model.records import OUTSIDE
 from conformance.readers import json as json_reader
 
@@ -264,3 +265,40 @@ def test_a_groups_pupils_are_records_whatever_comes_first_in_its_list(first: Any
         ("leerlingen", "/groepen/0/leerlingen/2"),
     ]
     assert all(kind == "leerlingen" for kind, _ in records)
+
+
+def _jsonl(lines: list[Any]) -> list[tuple[str, int | None, str, dict[str, list[str]]]]:
+    text = "".join(json.dumps(line) + "\n" for line in lines).encode()
+    windows = json_reader.read_jsonl(io.BytesIO(text), "export.jsonl")
+    return [(r.kind, r.line, r.path, r.fields) for w in windows for r in w.records]
+
+
+def test_json_lines_of_groups_give_their_pupils() -> None:
+    """A line per group listing its pupils was one record: PSN-003 saw one person with three
+    ECK iDs. Its pupils are the records now (with the line they are on), the group's own
+    values outside them; a pupil's line listing its teachers stays the pupil's record."""
+    pupil = {"eckId": eckid("p"), "docenten": [{"naam": "Jansen"}]}
+    read = _jsonl([{"groep": "5a", "leerlingen": _pupils("a", 2)}, pupil])
+    assert [(kind, line, path) for kind, line, path, _ in read if kind != OUTSIDE] == [
+        ("leerlingen", 1, "/leerlingen/0"),
+        ("leerlingen", 1, "/leerlingen/1"),
+        ("record", 2, ""),
+    ]
+    assert [fields for kind, _, _, fields in read if kind == OUTSIDE] == [{"record/groep": ["5a"]}]
+
+
+def test_a_bad_line_after_lines_of_groups_is_still_refused() -> None:
+    good = json.dumps({"groep": "5a", "leerlingen": _pupils("a", 2)})
+    text = f"{good}\n{{not json\n".encode()
+    with pytest.raises(InputError) as refused:
+        list(json_reader.read_jsonl(io.BytesIO(text), "export.jsonl"))
+    assert refused.value.position.startswith("line 2")
+
+
+def test_lines_of_groups_are_checked_as_their_pupils(tmp_path: Path, cli: Any) -> None:
+    path = tmp_path / "groepen.jsonl"
+    lines = [{"groep": g, "leerlingen": _pupils(g, 3)} for g in ("5a", "5b", "6a")]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.code == 0, run.report
+    assert run.verdict("PSN-003") == "pass"

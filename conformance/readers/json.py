@@ -395,7 +395,7 @@ def _set_apart(window: RecordWindow) -> RecordWindow:
 
 
 def _group_members(
-    item: dict[str, Any], kind: str, name: str, pointer: str
+    item: dict[str, Any], kind: str, name: str, pointer: str, *, line: int | None = None
 ) -> Iterator[Record] | None:
     """The records in a group's or a thing's item that lists its pupils (``{"naam": "Groep
     5a", "leerlingen": [...]}``, a school's groups' pupils, a product's licences, a test's
@@ -413,7 +413,7 @@ def _group_members(
     rest = {key: value for key, value in item.items() if key not in members}
     fields: dict[str, list[str]] = {}
     flatten_object(rest, fields)
-    return _members(members, fields, kind, name, pointer)
+    return _members(members, fields, kind, name, pointer, line=line)
 
 
 def _members(
@@ -422,6 +422,8 @@ def _members(
     kind: str,
     name: str,
     pointer: str,
+    *,
+    line: int | None = None,
 ) -> Iterator[Record]:
     if fields:
         own = {f"{kind}/{path}": values for path, values in fields.items()}
@@ -435,11 +437,12 @@ def _members(
                 if loose:
                     yield Record(OUTSIDE, loose, name, None, "")
                 continue
-            nested = _group_members(member, key, name, at) if names_organisation(key) else None
+            group = names_organisation(key)
+            nested = _group_members(member, key, name, at, line=line) if group else None
             if nested is not None:
                 yield from nested
             else:
-                yield _record(member, key, name, None, at)
+                yield _record(member, key, name, line, at)
 
 
 def _top_level_keys(locations: dict[str, str]) -> dict[str, str] | None:
@@ -806,21 +809,27 @@ def read_jsonl(
         except StopIteration:
             return
         except _ReadFailedError as failed:  # the lines before it first, then the line too long
-            _checked_lines(failed.first, failed.lines, kind, name)
+            with suppress(_GroupLinesError):  # (made without a problem: the line's comes now)
+                _checked_lines(failed.first, failed.lines, kind, name)
             raise failed.error from None
         try:
             items = list(map(orjson.loads, lines))
         except orjson.JSONDecodeError:
             items = []
-        window = None
-        if len(items) == len(lines) and set(map(type, items)) == {dict}:
-            numbers = range(first, first + len(items))
-            with suppress(_WrittenTwiceError):  # then line by line, every value kept
-                window = _objects_window(items, kind, name, numbers, text=b"".join(lines))
-        if window is None:
-            window = _checked_lines(first, lines, kind, name)
-        window.input_bytes = held
-        yield window
+        try:
+            window = None
+            if len(items) == len(lines) and set(map(type, items)) == {dict}:
+                numbers = range(first, first + len(items))
+                with suppress(_WrittenTwiceError):  # then line by line, every value kept
+                    window = _objects_window(items, kind, name, numbers, text=b"".join(lines))
+            if window is None:
+                window = _checked_lines(first, lines, kind, name)
+            window.input_bytes = held
+            yield window
+        except _GroupLinesError as split:  # lines of groups listing their pupils
+            made = list(windows(split.records))
+            made[0].input_bytes += held
+            yield from made
 
 
 def _checked_lines(first: int, lines: list[bytes], kind: str, name: str) -> RecordWindow:
@@ -836,7 +845,8 @@ def _checked_lines(first: int, lines: list[bytes], kind: str, name: str) -> Reco
                 items.append(item)
     except InputError:
         if items:
-            _objects_window(items, kind, name, numbers)
+            with suppress(_GroupLinesError):  # (made without a problem: the line's comes now)
+                _objects_window(items, kind, name, numbers)
         raise
     return _objects_window(items, kind, name, numbers)
 
@@ -956,6 +966,13 @@ def _objects_window(
     ):
         raise _WrittenTwiceError
     if columns is None:
+        if pointer is None and any(map(_lists_its_pupils, items)):  # JSON Lines of groups
+            records = [
+                record
+                for row, item in enumerate(items)
+                for record in _line_records(item, kind, name, lines[row])
+            ]
+            raise _GroupLinesError(records)
         records = [
             _record(item, kind, name, lines[row], path(row)) for row, item in enumerate(items)
         ]
@@ -965,6 +982,36 @@ def _objects_window(
 
 class _WrittenTwiceError(Exception):
     """A key may be written twice in one of the objects parsed at once."""
+
+
+class _GroupLinesError(Exception):
+    """Lines of groups that list their pupils: their records, of several kinds."""
+
+    def __init__(self, records: list[Record]) -> None:
+        super().__init__(len(records))  # a count only: the records are pupils' data
+        self.records = records
+
+
+def _lists_its_pupils(item: dict[str, Any]) -> bool:
+    """Whether a line is a group's (``{"groep": "5a", "leerlingen": [{...}, ...]}``): an array
+    of persons or groups with an object among its items, and none of its own members a
+    person's (a pupil's line listing its teachers is the pupil's record)."""
+    lists = False
+    for key, value in item.items():
+        if isinstance(value, list):
+            lists = lists or (
+                (names_persons(key) or names_organisation(key))
+                and any(isinstance(v, dict) for v in value)
+            )
+        elif of_a_person("groepen", key):
+            return False
+    return lists
+
+
+def _line_records(item: dict[str, Any], kind: str, name: str, line: int | None) -> list[Record]:
+    """A line's records: a group's pupils, its own values outside the records; else itself."""
+    split = _group_members(item, kind, name, "", line=line) if _lists_its_pupils(item) else None
+    return list(split) if split is not None else [_record(item, kind, name, line, "")]
 
 
 def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> Record:
