@@ -302,3 +302,35 @@ def test_lines_of_groups_are_checked_as_their_pupils(tmp_path: Path, cli: Any) -
     run = cli("check", "--profile", "nl-generic", path)
     assert run.code == 0, run.report
     assert run.verdict("PSN-003") == "pass"
+
+
+def test_a_line_with_a_persons_data_nested_stays_the_persons_record() -> None:
+    """A review's finds: a pupil's ECK iD one level down made the line a 'group' and its
+    pseudonym went unchecked (a malformed one passed)."""
+    line = {"persoon": {"eckId": "https://ketenid.nl/201703/ABC"}, "docenten": [{"x": "1"}]}
+    assert [(kind, path) for kind, _, path, _ in _jsonl([line])] == [("record", "")]
+
+
+def test_a_group_lines_things_and_empty_groups_are_outside_the_records() -> None:
+    lines = [
+        {"groep": "5a", "leerlingen": _pupils("a", 1), "vakken": [{"naam": "Rekenen"}]},
+        {"groepen": [{"naam": "5b", "leerlingen": _pupils("b", 1)}, {"naam": "5c"}]},
+    ]
+    kinds = [kind for kind, _, _, _ in _jsonl(lines) if kind != OUTSIDE]
+    assert kinds == ["leerlingen", "leerlingen"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"groep": "a", "x": ' + "[" * 300 + "]" * 300 + ', "leerlingen": [{}]}\n',
+        '{"groepen": [' * 200 + '{"leerlingen": [{"a": "1"}]}' + "]}" * 200 + "\n",
+    ],
+)
+def test_a_group_line_is_held_to_the_depth_limit_however_it_is_split(text: str) -> None:
+    with pytest.raises(InputError) as refused:
+        list(json_reader.read_jsonl(io.BytesIO(text.encode()), "export.jsonl"))
+    assert (refused.value.position, refused.value.problem) == (
+        "line 1",
+        "values nested deeper than 256 levels",
+    )

@@ -827,7 +827,8 @@ def read_jsonl(
             window.input_bytes = held
             yield window
         except _GroupLinesError as split:  # lines of groups listing their pupils
-            made = list(windows(split.records))
+            # a group's list of things (its subjects, its empty classes) is no pupil's
+            made = list(_things_apart(windows(iter(split.records))))
             made[0].input_bytes += held
             yield from made
 
@@ -993,25 +994,33 @@ class _GroupLinesError(Exception):
 
 
 def _lists_its_pupils(item: dict[str, Any]) -> bool:
-    """Whether a line is a group's (``{"groep": "5a", "leerlingen": [{...}, ...]}``): an array
-    of persons or groups with an object among its items, and none of its own members a
-    person's (a pupil's line listing its teachers is the pupil's record)."""
-    lists = False
-    for key, value in item.items():
-        if isinstance(value, list):
-            lists = lists or (
-                (names_persons(key) or names_organisation(key))
-                and any(isinstance(v, dict) for v in value)
-            )
-        elif of_a_person("groepen", key):
-            return False
-    return lists
+    """Whether a line may be a group's (``{"groep": "5a", "leerlingen": [{...}, ...]}``): an
+    array of persons or groups with an object among its items."""
+    return bool(_member_keys(item))
+
+
+def _member_keys(item: dict[str, Any]) -> set[str]:
+    return {
+        key
+        for key, value in item.items()
+        if isinstance(value, list)
+        and (names_persons(key) or names_organisation(key))
+        and any(isinstance(v, dict) for v in value)
+    }
 
 
 def _line_records(item: dict[str, Any], kind: str, name: str, line: int | None) -> list[Record]:
-    """A line's records: a group's pupils, its own values outside the records; else itself."""
-    split = _group_members(item, kind, name, "", line=line) if _lists_its_pupils(item) else None
-    return list(split) if split is not None else [_record(item, kind, name, line, "")]
+    """A line's records: where it is a group's — it lists persons, and nothing of its own, at
+    any depth, is a person's (a pupil's line listing its teachers is the pupil's record) — its
+    pupils, its own values outside the records; else the line itself. The line is read whole
+    first, so its depth and keys are held to the limits however it is split."""
+    whole = _record(item, kind, name, line, "")
+    members = _member_keys(item)
+    own = [path for path in whole.fields if path.split("/", 1)[0] not in members]
+    if not members or any(of_a_person("groepen", path) for path in own):
+        return [whole]
+    split = _group_members(item, kind, name, "", line=line)
+    return list(split) if split is not None else [whole]
 
 
 def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> Record:
