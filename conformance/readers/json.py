@@ -401,13 +401,7 @@ def _group_members(
     5a", "leerlingen": [...]}``, a school's groups' pupils, a product's licences, a test's
     results), and its own values (a mentor's too) outside the records; None where it lists
     none."""
-    members = {
-        key: value
-        for key, value in item.items()
-        if isinstance(value, list)
-        and (names_persons(key) or names_organisation(key))
-        and any(isinstance(v, dict) for v in value)
-    }
+    members = {key: item[key] for key in _member_keys(item)}
     if not members:
         return None
     rest = {key: value for key, value in item.items() if key not in members}
@@ -999,14 +993,15 @@ def _lists_its_pupils(item: dict[str, Any]) -> bool:
     return bool(_member_keys(item))
 
 
-def _member_keys(item: dict[str, Any]) -> set[str]:
-    return {
+def _member_keys(item: dict[str, Any]) -> list[str]:
+    """The keys of an item's arrays of persons or groups with an object among their items."""
+    return [
         key
         for key, value in item.items()
         if isinstance(value, list)
         and (names_persons(key) or names_organisation(key))
         and any(isinstance(v, dict) for v in value)
-    }
+    ]
 
 
 def _line_records(item: dict[str, Any], kind: str, name: str, line: int | None) -> list[Record]:
