@@ -133,6 +133,8 @@ def test_malformation_says_expected_and_found() -> None:
         ("welbevindenScore", FieldClass.SENSITIVE, "support"),
         ("ontwikkelingsperspectiefScore", FieldClass.SENSITIVE, "support"),
         ("adhd", FieldClass.SENSITIVE, "health"),
+        ("gezinssituatieScore", FieldClass.SENSITIVE, "support"),
+        ("pesten/status", FieldClass.SENSITIVE, "support"),
         # an operational field under a sensitive topic is the topic's (zorg/score passed)
         ("zorg/score", FieldClass.SENSITIVE, "support"),
         ("diagnose/datum", FieldClass.SENSITIVE, "health"),

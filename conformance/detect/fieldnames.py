@@ -101,9 +101,10 @@ NAMES: dict[str, FieldRule] = {
         "zorg zorgbehoefte ondersteuning ondersteuningsbehoefte dyslexie "
         "dyscalculie lwoo opp arrangement "
         # a pupil's behaviour, well-being, home and absence: what a school's care file holds
-        # (gedragBeoordeling, verzuimMinuten passed as operational by their endings)
+        # (welbevindenScore, gedragScore passed as operational by their endings)
         "gedrag gedragsproblemen behaviour behavior sociaalemotioneel sociaalemotionele "
-        "welbevinden wellbeing thuissituatie verzuim ontwikkelingsperspectief",
+        "welbevinden wellbeing thuissituatie gezinssituatie verzuim ontwikkelingsperspectief "
+        "pesten",
     ),
     **_entries(
         _S,
