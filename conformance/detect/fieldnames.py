@@ -252,14 +252,17 @@ _FLAG_PREFIXES = ("has", "heeft", "is")
 # Compounds ending so are a result or a date of the school's work (after the person's own
 # endings: geboortedatum is a birth date).
 _OPERATIONAL_ENDINGS = ("score", "datum", "date", "niveau", "level", "status", "percentage")
+
+
 # Sensitive topics (not a remark's: "opmerking_product" is about a product): as a word of a
 # compound (opp_datum), or as a stem of four letters or more inside one (zorg in zorgniveau,
 # diagnose in diagnosedatum), longest first.
-_SENSITIVE_WORDS = frozenset(
-    key
-    for key, rule in NAMES.items()
-    if rule.cls is FieldClass.SENSITIVE and rule.category != "free-text"
-)
+def _names_a_topic(rule: FieldRule | None) -> bool:
+    """A sensitive topic (health, support, religion …), not a remark's free text."""
+    return rule is not None and rule.cls is FieldClass.SENSITIVE and rule.category != "free-text"
+
+
+_SENSITIVE_WORDS = frozenset(key for key, rule in NAMES.items() if _names_a_topic(rule))
 _PERSONAL_STEMS = tuple(
     sorted((w for w in _SENSITIVE_WORDS if len(w) >= 4), key=lambda w: (-len(w), w))
 )
@@ -463,6 +466,6 @@ def _sensitive_above(segments: list[str]) -> FieldRule | None:
     (zorg/score, diagnose/datum) are the topic's, as zorgscore and diagnosedatum are."""
     for segment in reversed(segments):
         rule = classify_name(segment)
-        if rule is not None and rule.cls is FieldClass.SENSITIVE and rule.category != "free-text":
+        if _names_a_topic(rule):
             return rule
     return None

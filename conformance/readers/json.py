@@ -66,6 +66,7 @@ _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 (and UTF-32 LE) byte order mar
 _WIDE = "UTF-16 or UTF-32 text; JSON must be UTF-8"
 _JSONL_CHUNK = 64 << 10  # bytes read at a time: what a window may hold beyond its bound
 _KEY_TOO_LONG = f"a key longer than {MAX_KEY_CHARS:,} characters"
+_TOO_DEEP = f"values nested deeper than {MAX_DEPTH} levels"
 
 
 class _TooDeepError(Exception):
@@ -196,7 +197,7 @@ def read_json(
         else:
             raise InputError(name, "byte 0", "JSON input must be an array or an object")
     except NestingError:
-        raise InputError(name, None, f"values nested deeper than {MAX_DEPTH} levels") from None
+        raise InputError(name, None, _TOO_DEEP) from None
     except StringLengthError:
         raise InputError(name, None, f"a string longer than {mib(MAX_VALUE_BYTES)}") from None
     except NumberLengthError:
@@ -401,42 +402,35 @@ def _group_members(
     5a", "leerlingen": [...]}``, a school's groups' pupils, a product's licences, a test's
     results), and its own values (a mentor's too) outside the records; None where it lists
     none."""
-    members = {key: item[key] for key in _member_keys(item)}
-    if not members:
-        return None
-    rest = {key: value for key, value in item.items() if key not in members}
-    fields: dict[str, list[str]] = {}
-    flatten_object(rest, fields)
-    return _members(members, fields, kind, name, pointer, line=line)
+    keys = _member_keys(item)
+    return _split_group(item, keys, kind, name, pointer, line=line) if keys else None
 
 
-def _members(
-    members: dict[str, list[Any]],
-    fields: dict[str, list[str]],
+def _split_group(
+    item: dict[str, Any],
+    keys: list[str],
     kind: str,
     name: str,
     pointer: str,
     *,
     line: int | None = None,
 ) -> Iterator[Record]:
+    """A group's item whose arrays under ``keys`` list its members: their records, its own
+    values outside the records."""
+    fields: dict[str, list[str]] = {}
+    flatten_object({key: value for key, value in item.items() if key not in keys}, fields)
     if fields:
-        own = {f"{kind}/{path}": values for path, values in fields.items()}
-        yield Record(OUTSIDE, own, name, None, "")
-    for key, value in members.items():
-        for index, member in enumerate(value):
-            at = f"{pointer}/{_escape(key)}/{index}"
-            if not isinstance(member, dict):  # a string, or a list, among the members
-                loose: dict[str, list[str]] = {}
-                flatten(member, f"{kind}/{key}", loose)
-                if loose:
-                    yield Record(OUTSIDE, loose, name, None, "")
-                continue
-            group = names_organisation(key)
-            nested = _group_members(member, key, name, at, line=line) if group else None
-            if nested is not None:
-                yield from nested
-            else:
-                yield _record(member, key, name, line, at)
+        yield _own_values(fields, kind, name)
+    for key in keys:
+        array = _MemberArray(key, kind, pointer, name, line)
+        for index, member in enumerate(item[key]):
+            yield from array.records_of(member, index)
+
+
+def _own_values(fields: dict[str, list[str]], kind: str, name: str) -> Record:
+    """A group's or a thing's own values, under its kind, as values outside the records."""
+    own = {f"{kind}/{path}": values for path, values in fields.items()}
+    return Record(OUTSIDE, own, name, None, "")
 
 
 def _top_level_keys(locations: dict[str, str]) -> dict[str, str] | None:
@@ -560,23 +554,46 @@ def _listing_item(
         return
     fields: dict[str, list[str]] = {}
     flatten_object(item, fields)
-    own = {f"{kind}/{path}": values for path, values in fields.items()}
-    yield from _apart([Record(OUTSIDE, own, outside.name, None, "")], outside)
+    yield from _apart([_own_values(fields, kind, outside.name)], outside)
 
 
-class _MemberList:
-    """An array of persons or groups in a group's item, its start read, item by item: once an
-    object is among its items (``listed``) each object is a record (or a group's, listing
-    its own), built alone, and every other item a value outside the records; the items before
-    the first object are ``held`` until then — where none comes, the array is a value of the
-    group's item (a list of names)."""
+class _MemberArray:
+    """An array of persons or groups (under ``key``) in a group's item: its items' records."""
 
-    def __init__(self, key: str, kind: str, pointer: str, name: str) -> None:
+    def __init__(self, key: str, kind: str, pointer: str, name: str, line: int | None) -> None:
         self.key = key
         self.kind = kind
         self.base = f"{pointer}/{_escape(key)}/"
         self.name = name
+        self.line = line
         self.groups = names_organisation(key)  # whose items may list pupils of their own
+
+    def records_of(self, member: Any, index: int) -> Iterator[Record]:
+        """An item's records: an object is one (or a group's, listing its own); a string or
+        a list among the members gives values outside the records."""
+        if not isinstance(member, dict):
+            loose: dict[str, list[str]] = {}
+            flatten(member, f"{self.kind}/{self.key}", loose)
+            if loose:
+                yield Record(OUTSIDE, loose, self.name, None, "")
+            return
+        at = f"{self.base}{index}"
+        line = self.line
+        nested = _group_members(member, self.key, self.name, at, line=line) if self.groups else None
+        if nested is not None:
+            yield from nested
+        else:
+            yield _record(member, self.key, self.name, line, at)
+
+
+class _MemberList(_MemberArray):
+    """Such an array read from parser events, item by item: once an object is among its items
+    (``listed``) each item gives its records, built alone; the items before the first object
+    are ``held`` until then — where none comes, the array is a value of the group's item (a
+    list of names)."""
+
+    def __init__(self, key: str, kind: str, pointer: str, name: str) -> None:
+        super().__init__(key, kind, pointer, name, None)
         self.listed = False
         self.held: list[Any] = []
 
@@ -585,31 +602,17 @@ class _MemberList:
         index = 0
         while event != "end_array":
             member = _built(events, (event, value))
-            if isinstance(member, dict):
-                if not self.listed:
-                    self.listed = True
-                    yield from map(self._loose, self.held)
-                    self.held = []
-                yield from self._records_of(member, f"{self.base}{index}")
-            elif self.listed:
-                yield self._loose(member)
+            if isinstance(member, dict) and not self.listed:
+                self.listed = True
+                for held in self.held:  # (no object: its index is in no pointer)
+                    yield from self.records_of(held, 0)
+                self.held = []
+            if self.listed:
+                yield from self.records_of(member, index)
             else:
                 self.held.append(member)
             index += 1
             _, event, value = _next(events)
-
-    def _records_of(self, member: dict[str, Any], at: str) -> Iterator[Record]:
-        nested = _group_members(member, self.key, self.name, at) if self.groups else None
-        if nested is not None:
-            yield from nested
-        else:
-            yield _record(member, self.key, self.name, None, at)
-
-    def _loose(self, member: Any) -> Record:
-        """A string, or a list, among the members: values outside the records."""
-        loose: dict[str, list[str]] = {}
-        flatten(member, f"{self.kind}/{self.key}", loose)
-        return Record(OUTSIDE, loose, self.name, None, "")
 
 
 def _next(events: Iterator[tuple[str, str, Any]]) -> tuple[str, str, Any]:
@@ -961,7 +964,7 @@ def _objects_window(
     ):
         raise _WrittenTwiceError
     if columns is None:
-        if pointer is None and any(map(_lists_its_pupils, items)):  # JSON Lines of groups
+        if pointer is None and any(map(_member_keys, items)):  # JSON Lines of groups
             records = [
                 record
                 for row, item in enumerate(items)
@@ -987,12 +990,6 @@ class _GroupLinesError(Exception):
         self.records = records
 
 
-def _lists_its_pupils(item: dict[str, Any]) -> bool:
-    """Whether a line may be a group's (``{"groep": "5a", "leerlingen": [{...}, ...]}``): an
-    array of persons or groups with an object among its items."""
-    return bool(_member_keys(item))
-
-
 def _member_keys(item: dict[str, Any]) -> list[str]:
     """The keys of an item's arrays of persons or groups with an object among their items."""
     return [
@@ -1014,8 +1011,7 @@ def _line_records(item: dict[str, Any], kind: str, name: str, line: int | None) 
     own = [path for path in whole.fields if path.split("/", 1)[0] not in members]
     if not members or any(of_a_person("groepen", path) for path in own):
         return [whole]
-    split = _group_members(item, kind, name, "", line=line)
-    return list(split) if split is not None else [whole]
+    return list(_split_group(item, members, kind, name, "", line=line))
 
 
 def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> Record:
@@ -1024,12 +1020,10 @@ def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> 
     fields: dict[str, list[str]] = {}
     try:
         flatten_object(item, fields)
-    except _TooDeepError:
+    except (_TooDeepError, KeyLengthError) as exc:
         where = f"line {line}" if line else safe_path(pointer) or None
-        raise InputError(name, where, "values nested deeper than 256 levels") from None
-    except KeyLengthError:
-        where = f"line {line}" if line else safe_path(pointer) or None
-        raise InputError(name, where, _KEY_TOO_LONG) from None
+        deep = isinstance(exc, _TooDeepError)
+        raise InputError(name, where, _TOO_DEEP if deep else _KEY_TOO_LONG) from None
     return Record(kind, fields, name, line, pointer)
 
 
