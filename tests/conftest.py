@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +29,16 @@ def eckid(label: str) -> str:
 @dataclass
 class CliRun:
     code: int
-    out: str
-    err: str
-    report: dict[str, Any] | None
+    # Not in the repr: a failing assertion on a run must not print the outputs it holds.
+    out: str = field(repr=False)
+    err: str = field(repr=False)
+    report: dict[str, Any] | None = field(repr=False)
+
+    def quoted(self, *values: str) -> list[int]:
+        """Which of the values (their positions, never the values) stand in stdout, stderr or
+        the JSON report: ``assert not run.quoted(BSN)`` fails without printing what leaked."""
+        text = self.out + self.err + json.dumps(self.report)
+        return [n for n, value in enumerate(values) if value in text]
 
     def verdict(self, rid: str) -> str:
         assert self.report is not None, "no JSON report was written"

@@ -129,7 +129,6 @@ def test_positives(text: str, expected: list[tuple[str, str]]) -> None:
         "7,111 222 333",
         "111 222 333,12",
         "111 222 333,1234567820",
-        # lines only a business has: a help desk's 088, 0800 and 0900 numbers
         "111222333.05",  # a decimal still
         "2024-111222333",  # a code's part
         "L-111222333",
@@ -171,6 +170,7 @@ def test_positives(text: str, expected: list[tuple[str, str]]) -> None:
         "Uitgeverij Zwijsen",
         "Stichting Jansen",
         "code 1234ab",  # lower case without a word that says postcode
+        # lines only a business has: a help desk's 088, 0800 and 0900 numbers
         "helpdesk 088-1234567",
         "bel gratis 0800-1234",
         "0900-1234567",
