@@ -6,7 +6,9 @@ array directly under a top-level object (the array's key is the record kind) —
 for groups or things only those that are a pupil's (``_things_apart``), and a group's pupils
 listed in its items, one at a time (``_listing_item``) — and those of an array of persons
 (``leerlingen``, ``deelnemers``) nested in a wrapper object; one object per line. What a
-document holds outside its records is read too, as values of kind ``OUTSIDE`` (``_walk``).
+document holds outside its records is read too, as values of kind ``OUTSIDE`` (``_walk``) — or,
+where it holds no records and those values are one person's (an API's response for one pupil),
+as the one record it is (``_one_persons``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import orjson
 
 from conformance.detect.fieldnames import (
     classify_name,
+    compact_name,
     names_organisation,
     names_persons,
     of_a_person,
@@ -495,11 +498,14 @@ def _walk(
     events = ijson.parse(stream, use_float=False)
     at = _Containers()
     outside = OutsideValues(name)
+    # no record read so far, nor a list of pupils or groups begun (an empty one is no pupil's)
+    alone = wanted is None and not any(n or _a_list(key) for key, n in items.counters.items())
     for prefix, event, value in events:
         if at.arrays and at.arrays[-1] and event in _ITEM_STARTS:
             at.counts[-1] += 1
             placed = items.place(prefix, at, event)
             if isinstance(placed, tuple):  # built up to its end: the containers are unchanged
+                alone = False
                 kind, pointer = placed
                 if wanted is None and items.listing(kind):
                     yield from _listing_item(events, kind, pointer, outside)
@@ -513,14 +519,47 @@ def _walk(
                 # an array under the top-level object, maybe read in part already and stood
                 # in for by a null: its items are counted on from there (their pointers)
                 at.counts[-1] = items.counters.get(at.keys[0], 0)
+                alone = alone and not _a_list(at.keys[0])
             continue  # a container's start or end, a key
         if value is None or not (text := _scalar(value)):
             continue  # a null, white space
         outside.add(at.path(), text)
         if outside.full():
+            alone = False
             yield outside.take()
     if outside.held():
-        yield outside.take()
+        values = outside.take()
+        yield _one_record(values) if alone and _one_persons(values.fields) else values
+
+
+def _a_list(key: str) -> bool:
+    """Whether an array's key says it lists persons, groups or things."""
+    return names_persons(key) or names_organisation(key)
+
+
+def _one_record(values: Record) -> Record:
+    """The values of a document that holds no records, as the one record it is (an API's
+    response for one pupil, saved): ``{"eckId": …, "groep": …}``, ``{"data": {…}}``."""
+    return Record("record", values.fields, values.input, None, "")
+
+
+def _one_persons(fields: dict[str, list[str]]) -> bool:
+    """Whether a document's values, where it holds no records, are one person's: a field
+    names a pseudonym, a person's key or their personal data, and no such field is there
+    twice — in one place (an array of persons under a name that says nothing) or under two
+    (``{"L1": {"eckId": …}, "L2": {"eckId": …}}``: persons keyed by a value) — and no key is
+    data (an ECK iD, a BSN, a name)."""
+    if any(safe_path(path) != path for path in fields):
+        return False
+    seen: set[str] = set()
+    for path, values in fields.items():
+        if not of_a_person("record", path):
+            continue
+        last = compact_name(path.rsplit("/", 1)[-1].lstrip("@"))
+        if len(values) > 1 or last in seen:
+            return False
+        seen.add(last)
+    return bool(seen)
 
 
 def _listing_item(
