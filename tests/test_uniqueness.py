@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from conftest import eckid
+
+from conformance.checks.uniqueness import UniquenessTracker, _Places
+from conformance.model.findings import Location
+from conformance.model.records import Record, RecordWindow
 
 UWLR_NS = "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
 
@@ -61,3 +68,117 @@ def test_sharing_across_two_inputs(tmp_path: Path, cli) -> None:
     (finding,) = run.findings("PSN-003")
     assert finding["location"]["input"] == str(first)
     assert str(second) in finding["message"]
+
+
+# JSON array items have no line: a finding names each record by its JSON pointer (it named
+# only the file, and a supplier could not tell which of a million records were meant).
+
+BSN = "111222333"  # valid 11-proef
+
+
+def _json(tmp_path: Path, document: object, name: str = "x.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(document))
+    return path
+
+
+def _pupils(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"leerlingId": k, "eckId": eckid(e), "groep": "5a"} for k, e in pairs]
+
+
+@pytest.mark.parametrize(
+    ("document", "first", "second"),
+    [
+        # a top-level array (read in orjson slices, a window of columns)
+        (_pupils([("L1", "a"), ("L2", "b"), ("L3", "a")]), "/0", "/2"),
+        # under a key
+        ({"leerlingen": _pupils([("L1", "a"), ("L2", "b"), ("L3", "a")])}, "/leerlingen/0", None),
+        # a school's groups, each listing its pupils (records made one by one)
+        (
+            {
+                "groepen": [
+                    {"naam": "5a", "leerlingen": _pupils([("L1", "a"), ("L2", "b")])},
+                    {"naam": "5b", "leerlingen": _pupils([("L3", "c"), ("L4", "a")])},
+                ]
+            },
+            "/groepen/0/leerlingen/0",
+            "/groepen/1/leerlingen/1",
+        ),
+    ],
+)
+def test_json_records_are_named_by_their_pointer(
+    tmp_path: Path, cli: Any, document: object, first: str, second: str | None
+) -> None:
+    path = _json(tmp_path, document)
+    run = cli("check", "--profile", "nl-generic", path)
+    (finding,) = run.findings("PSN-003")
+    assert "two persons share one pseudonym" in finding["message"]
+    assert finding["location"] == {"input": str(path), "line": None, "path": first}
+    second = second or first.replace("/0", "/2")
+    assert f"(also at {path} {second})" in finding["message"]
+
+
+def test_a_second_pseudonym_far_into_a_json_array_is_found_where_it_is(
+    tmp_path: Path, cli: Any
+) -> None:
+    """Past the first slices and windows: the index counts on across them."""
+    pairs = [(f"L{i}", f"p{i}") for i in range(3000)] + [("L7", "other")]
+    path = _json(tmp_path, _pupils(pairs))
+    run = cli("check", "--profile", "nl-generic", path)
+    (finding,) = run.findings("PSN-003")
+    assert "one person (same key) has 2 different pseudonyms" in finding["message"]
+    assert finding["location"]["path"] == "/7"
+    assert f"(also at {path} /3000)" in finding["message"]
+
+
+def test_a_key_that_is_data_is_redacted_in_a_records_pointer(tmp_path: Path, cli: Any) -> None:
+    path = _json(tmp_path, {BSN: _pupils([("L1", "a"), ("L2", "a")])})
+    run = cli("check", "--profile", "nl-generic", path)
+    (finding,) = run.findings("PSN-003")
+    assert finding["location"]["path"] == "/1********/0"
+    assert not run.quoted(BSN)
+
+
+def test_records_without_a_line_or_place_are_named_by_their_input() -> None:
+    """JSON Lines and CSV have lines; a record with neither (one whose path is no array's
+    item) still gives a finding, naming its input."""
+    tracker = UniquenessTracker()
+    tracker.add_input("x.json")
+    for key in ("L1", "L2"):
+        tracker.add("p", key, Record("record", {}, "x.json", None, ""))
+    (finding,) = tracker.findings("PSN-003", "eckId")
+    assert finding.location == Location("x.json", None, None)
+    assert finding.message.endswith("(also at x.json)")
+
+
+def test_places_beyond_the_limit_are_left_out_not_wrong() -> None:
+    """Arrays past the limit give their items no place (memory stays bounded); those
+    before keep theirs."""
+    places = _Places(limit=2)
+    codes = places.codes([("/a", 1), ("/b", 2), ("/c", 3), ("/a", 4), None])
+    assert codes[2] == 0 and codes[4] == 0
+    assert [places.pointer(code) for code in (codes[0], codes[1], codes[3])] == [
+        "/a/1",
+        "/b/2",
+        "/a/4",
+    ]
+
+
+def test_a_window_gives_its_records_places_without_making_them() -> None:
+    columns = RecordWindow.from_columns(
+        "record", "x.json", ["a"], [["1", "2"]], lines=[None, None], pointer=str, items=("/k", 5)
+    )
+    assert columns.places() == [("/k", 5), ("/k", 6)]
+    assert columns._made.built == [None, None]  # no record was made for it
+    rows = RecordWindow.from_columns(
+        "record", "x.csv", ["a"], [["1", "2"]], lines=[2, 3], pointer=lambda r: f"row {r}"
+    )
+    assert rows.places() == [None, None]
+    given = RecordWindow(
+        "leerling",
+        [
+            Record("leerling", {"a": ["1"]}, "x.json", None, "/groepen/0/leerlingen/12"),
+            Record("leerling", {"a": ["1"]}, "x.xml", 4, "/school/leerling[1]"),
+        ],
+    )
+    assert given.places() == [("/groepen/0/leerlingen", 12), None]

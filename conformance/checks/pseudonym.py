@@ -221,13 +221,15 @@ class PseudonymNotUnique(_PseudonymCheck):
             [k[2] if k else [""] * len(b) for b, k in zip(batches, found, strict=True)]
         )
         lines = [line or 0 for line in window.lines]
+        places = window.places() if None in window.lines else None  # a JSON array's items
         if not all(paired):
             kept = window.spread(paired)
             pseudonyms, keys = list(compress(pseudonyms, kept)), list(compress(keys, kept))
             lines = list(compress(lines, kept))
+            places = None if places is None else list(compress(places, kept))
         identities = [f"{window.kind}\x1f{key}" for key in keys]
         self.examined += len(identities)
-        self.tracker.add_many(pseudonyms, identities, lines)
+        self.tracker.add_many(pseudonyms, identities, lines, places)
 
     def finish(self) -> Iterable[Finding]:
         return self.tracker.findings(self.requirement, self.field)

@@ -17,19 +17,60 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from conformance.checks.spill import PartitionedRows, digest64, digests64
+from conformance.detect.safepath import safe_path  # keys may be pupils' data
 from conformance.model.findings import Finding, Location
-from conformance.model.records import Record
+from conformance.model.records import Record, array_place
 
 _MAX_EXAMPLES = 20
 _PENDING = 4096  # rows gathered in plain arrays before they go to the partitioned stores
 
 # One row per pseudonym seen: the grouping key, the other digest, the record's position among
-# all rows (file order across inputs) and its line (0: none).
+# all rows (file order across inputs) and its line (0: none) — or, for a record with no line
+# (an item of a JSON array), its place: _PLACED, the array's number in _Places and the index.
 _ROW = np.dtype([("key", np.uint64), ("value", np.uint64), ("row", np.uint64), ("line", np.uint64)])
 
 
 def _digest(value: str) -> int:
     return digest64(value)
+
+
+_PLACED = 1 << 63
+_INDEX_BITS = 40  # an array's index below, the array's number above
+
+
+class _Places:
+    """The JSON arrays records without a line are items of, numbered: a record's place is a
+    number, not its pointer (a million pointers held would be 70 MB). At most ``limit``
+    arrays (a school's groups, each an array of pupils, may be many): the items of any after
+    them have no place, and a finding names only their input, as before places were kept."""
+
+    def __init__(self, limit: int = 1 << 16) -> None:
+        self._numbers: dict[str, int] = {}
+        self._bases: list[str] = []
+        self._limit = limit
+
+    def code(self, place: tuple[str, int] | None) -> int:
+        """The line column's value for a record at this place (0: none)."""
+        if place is None:
+            return 0
+        base, index = place
+        number = self._numbers.get(base)
+        if number is None:
+            if len(self._bases) >= self._limit:
+                return 0
+            number = self._numbers[base] = len(self._bases)
+            self._bases.append(base)
+        if index >= 1 << _INDEX_BITS:
+            return 0
+        return _PLACED | number << _INDEX_BITS | index
+
+    def codes(self, places: list[tuple[str, int] | None]) -> list[int]:
+        return list(map(self.code, places))
+
+    def pointer(self, code: int) -> str:
+        """The JSON pointer of the record at a place, as it may be shown."""
+        number, index = (code & ~_PLACED) >> _INDEX_BITS, code & ((1 << _INDEX_BITS) - 1)
+        return safe_path(f"{self._bases[number]}/{index}")
 
 
 class _Seen(NamedTuple):
@@ -59,6 +100,7 @@ class UniquenessTracker:
         # partition holds whole groups of its key.
         self._shared = PartitionedRows(_ROW, "key")
         self._split = PartitionedRows(_ROW, "key")
+        self._places = _Places()
 
     def add_input(self, name: str) -> int:
         self._names.append(name)
@@ -68,14 +110,26 @@ class UniquenessTracker:
     def add(self, pseudonym: str, identity: str, record: Record) -> None:
         self._pseudonyms.append(_digest(pseudonym))
         self._identities.append(_digest(identity))
-        self._lines.append(record.line or 0)
+        self._lines.append(record.line or self._places.code(array_place(record.path)))
         if len(self._lines) >= _PENDING:
             self._flush()
 
-    def add_many(self, pseudonyms: list[str], identities: list[str], lines: list[int]) -> None:
-        """The same as ``add`` for each (pseudonym, identity, line); line 0 where there is none."""
+    def add_many(
+        self,
+        pseudonyms: list[str],
+        identities: list[str],
+        lines: list[int],
+        places: list[tuple[str, int] | None] | None = None,
+    ) -> None:
+        """The same as ``add`` for each (pseudonym, identity, line); line 0 where there is none,
+        and then the record's place, where ``places`` gives one (an item of a JSON array)."""
         if not len(pseudonyms) == len(identities) == len(lines):
             raise ValueError("add_many needs lists of one length")
+        if places is not None:
+            if len(places) != len(lines):
+                raise ValueError("add_many needs lists of one length")
+            codes = self._places.codes(places)
+            lines = [line or code for line, code in zip(lines, codes, strict=True)]
         self._pseudonyms.extend(digests64(pseudonyms))
         self._identities.extend(digests64(identities))
         self._lines.extend(lines)
@@ -126,7 +180,7 @@ class UniquenessTracker:
         return Finding(
             requirement=requirement,
             message=message,
-            location=Location(self._input(group.first.row), group.first.line or None, None),
+            location=self._location(group.first),
             rule="pseudonym.identity_key" if how == "split" else "pseudonym.field",
             field=field,
             occurrences=group.size,
@@ -136,9 +190,17 @@ class UniquenessTracker:
         """The input a row came from: the last one started before it was added."""
         return self._names[max(bisect_right(self._starts, row) - 1, 0)]
 
-    def _where(self, seen: _Seen) -> str:
+    def _location(self, seen: _Seen) -> Location:
         name = self._input(seen.row)
-        return f"{name} line {seen.line}" if seen.line else name
+        if seen.line & _PLACED:
+            return Location(name, None, self._places.pointer(seen.line))
+        return Location(name, seen.line or None, None)
+
+    def _where(self, seen: _Seen) -> str:
+        location = self._location(seen)
+        if location.path is not None:
+            return f"{location.input} {location.path}"
+        return f"{location.input} line {location.line}" if location.line else location.input
 
 
 def _groups_with_two_distinct(store: PartitionedRows) -> tuple[list[_Group], int]:

@@ -249,18 +249,20 @@ class RecordWindow:
         *,
         lines: Sequence[int | None],
         pointer: Callable[[int], str],
+        items: tuple[str, int] | None = None,
     ) -> RecordWindow:
         """A window of tabular rows: ``columns[i][row]`` is the value of ``paths[i]`` in a row,
         stripped, ``""`` where the row has none (the field is then absent from its record, as
         readers leave blank values out). ``lines`` are the rows' lines, ``pointer`` gives a
-        row's path from its position in the window. The records, shapes and columns are those
-        the same rows read one record at a time would give."""
+        row's path from its position in the window; ``items``, where the rows are items of a
+        JSON array, its pointer and the index of the first. The records, shapes and columns
+        are those the same rows read one record at a time would give."""
         window = cls.__new__(cls)
         window.kind = kind
         window.input_bytes = 0
         window.lines = list(lines)
-        rows = _Rows(kind, source, paths, columns, lines, pointer)
-        window._made = _Made([None] * len(lines), rows.record)
+        rows = _Rows(kind, source, paths, columns, lines, pointer, items)
+        window._made = _Made([None] * len(lines), rows)
         window.batches = _batches_of_columns(window._made, kind, paths, columns)
         return window
 
@@ -274,6 +276,17 @@ class RecordWindow:
     @property
     def records(self) -> list[Record]:
         return self._made.all()
+
+    def places(self) -> list[tuple[str, int] | None]:
+        """Per record, where it is an item of a JSON array, that array's pointer and its index
+        in it (a place a finding can name without the record being made); None for others."""
+        rows = self._made.rows
+        if rows is None:
+            return [array_place(record.path) for record in self._made.all()]
+        if rows.items is None:
+            return [None] * len(self)
+        base, first = rows.items
+        return [(base, first + row) for row in range(len(self))]
 
     def ordered(self, per_batch: Sequence[Sequence[T]]) -> list[T]:
         """Items given per batch (one per record of the batch, in the batches' order), put in
@@ -298,23 +311,32 @@ class RecordWindow:
 class _Made:
     """A window's records: given, or made from its rows on first use (then kept)."""
 
-    __slots__ = ("built", "make")
+    __slots__ = ("built", "rows")
 
-    def __init__(self, built: list[Record | None], make: Callable[[int], Record] | None) -> None:
+    def __init__(self, built: list[Record | None], rows: _Rows | None) -> None:
         self.built = built
-        self.make = make
+        self.rows = rows
 
     def record(self, row: int) -> Record:
         found = self.built[row]
         if found is None:
-            assert self.make is not None  # only tabular windows leave records unmade
-            found = self.built[row] = self.make(row)
+            assert self.rows is not None  # only tabular windows leave records unmade
+            found = self.built[row] = self.rows.record(row)
         return found
 
     def all(self) -> list[Record]:
-        if self.make is None:
+        if self.rows is None:
             return self.built  # type: ignore[return-value]  # every record given
         return [self.record(row) for row in range(len(self.built))]
+
+
+def array_place(path: str) -> tuple[str, int] | None:
+    """A JSON pointer's array and index (``/groepen/0/leerlingen/7``: ``/groepen/0/leerlingen``
+    and 7), where its last step is an index; None for any other path (an XPath, ``row 5``)."""
+    base, _, last = path.rpartition("/")
+    if not path.startswith("/") or not last.isdecimal() or not last.isascii():
+        return None
+    return base, int(last)
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +349,7 @@ class _Rows:
     columns: Sequence[Sequence[str]]
     lines: Sequence[int | None]
     pointer: Callable[[int], str]
+    items: tuple[str, int] | None  # a JSON array's pointer, the index of the first row
 
     def record(self, row: int) -> Record:
         cells = zip(self.paths, (column[row] for column in self.columns), strict=True)

@@ -1014,7 +1014,10 @@ def _objects_window(
             _record(item, kind, name, lines[row], path(row)) for row, item in enumerate(items)
         ]
         return RecordWindow(kind, records)
-    return RecordWindow.from_columns(kind, name, list(items[0]), columns, lines=lines, pointer=path)
+    places = None if pointer is None else (pointer.removesuffix("/"), first)
+    return RecordWindow.from_columns(
+        kind, name, list(items[0]), columns, lines=lines, pointer=path, items=places
+    )
 
 
 class _WrittenTwiceError(Exception):

@@ -230,6 +230,7 @@ def flat_windows(
                 columns,
                 lines=[None] * len(part),
                 pointer=partial(_item_pointer, f"{base}/", start + at),
+                items=(base, start + at),
             )
         )
     return made
