@@ -17,7 +17,7 @@ from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.offload import Offload, SpawnPool
 from conformance.checks.pseudonym import production_pseudonyms
 from conformance.checks.spill import PartitionedRows, digest64, digests64
-from conformance.checks.tally import times
+from conformance.checks.tally import record_location, times
 from conformance.detect.derivation import (
     derivation_of,
     normalise,
@@ -114,12 +114,16 @@ class DerivablePseudonym(Check):
             self.examined += 1
             tail = normalise(value)
             if len(tail) < _GUESSABLE_LENGTH and len(self.sample) < _SAMPLE:
-                self.sample.append((tail, Location(record.input, record.line, record.path)))
+                self.sample.append((tail, record_location(record)))
             for path, pgn in secrets:
                 self._compare(record, field, value, path, pgn)
             raw = digest_of(tail) if len(self.digests) < _DEEP_TARGETS else None
-            if raw is not None and classify_pseudonym(value) is not PseudonymKind.ECKID:
-                self.digests.setdefault(raw, Location(record.input, record.line, record.path))
+            if (
+                raw is not None
+                and raw not in self.digests
+                and classify_pseudonym(value) is not PseudonymKind.ECKID
+            ):
+                self.digests[raw] = record_location(record)
 
     def visit_window(self, window: RecordWindow) -> None:
         """A column of production ECK iDs is neither short nor digest-shaped nor an HPgn (so

@@ -21,6 +21,7 @@ import numpy as np
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.spill import PartitionedRows, digest64, digests64
+from conformance.checks.tally import record_location
 from conformance.detect.safepath import safe_path
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass, FieldRule
@@ -136,7 +137,7 @@ class _Collector:
         if len(self.sample) < _SAMPLE:
             self.sample.append(pairs)
         if self.first is None:
-            self.first = Location(record.input, record.line, record.path)
+            self.first = record_location(record)
         for path in sensitive:
             column = self.sensitive.get(path)
             if column is None:  # first seen now: earlier records lack it, the value 0

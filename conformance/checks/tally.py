@@ -79,5 +79,11 @@ def _safe_location(location: Location) -> Location:
     return Location(location.input, location.line, safe_path(location.path))
 
 
+def record_location(record: Record) -> Location:
+    """Where a record is, as a finding may show it: a key in its path may be a pupil's data
+    (``{"111222333": [...]}`` gives the path ``/111222333/0``), redacted."""
+    return _safe_location(Location(record.input, record.line, record.path))
+
+
 def times(count: int) -> str:
     return "once" if count == 1 else f"in {count:,} records"
