@@ -16,6 +16,19 @@ class InputInfo:
     format: str
     records: int
 
+    def counted(self) -> str:
+        """What the input gave, counted in English: "1 record", "2 tables", "3 requests sent"."""
+        one, many = _UNITS.get(self.kind, ("record", "records"))
+        sent = " sent" if self.kind == "api" else ""
+        return f"{self.records:,} {one if self.records == 1 else many}{sent}"
+
+
+_UNITS = {
+    "ddl": ("table", "tables"),
+    "database": ("table", "tables"),
+    "api": ("request", "requests"),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class RequirementResult:

@@ -7,8 +7,8 @@ for groups or things only those that are a pupil's (``_things_apart``), and a gr
 listed in its items, one at a time (``_listing_item``) — and those of an array of persons
 (``leerlingen``, ``deelnemers``) nested in a wrapper object; one object per line. What a
 document holds outside its records is read too, as values of kind ``OUTSIDE`` (``_walk``) — or,
-where it holds no records and those values are one person's (an API's response for one pupil),
-as the one record it is (``_one_persons``).
+where it holds no records and is an API's response about one person (a pseudonym in an object
+at the top or in envelopes such as ``data``), that object as the one record (``_one_person``).
 """
 
 from __future__ import annotations
@@ -529,7 +529,19 @@ def _walk(
             yield outside.take()
     if outside.held():
         values = outside.take()
-        yield _one_record(values) if alone and _one_persons(values.fields) else values
+        yield from _response_record(values) if alone else [values]
+
+
+def _response_record(values: Record) -> list[Record]:
+    """The values of a document that holds no records: the record of the one person an API's
+    response is about and the values beside it, where it is one (:func:`_one_person`)."""
+    person = _one_person(values.fields)
+    if person is None:
+        return [values]
+    steps, own, rest = person
+    pointer = "".join(f"/{_escape(step)}" for step in steps)
+    record = Record("record", own, values.input, None, pointer)
+    return [record, Record(OUTSIDE, rest, values.input, None, "")] if rest else [record]
 
 
 def _a_list(key: str) -> bool:
@@ -537,29 +549,41 @@ def _a_list(key: str) -> bool:
     return names_persons(key) or names_organisation(key)
 
 
-def _one_record(values: Record) -> Record:
-    """The values of a document that holds no records, as the one record it is (an API's
-    response for one pupil, saved): ``{"eckId": …, "groep": …}``, ``{"data": {…}}``."""
-    return Record("record", values.fields, values.input, None, "")
+# What may stand around one person's object in an API's response: {"data": {…}},
+# {"leerling": {…}}, {"result": {"user": {…}}}. A key that is anything else (an id, "rows",
+# "velden", "error") says the object is not simply the person the response is about.
+_ENVELOPES = frozenset(
+    "data result resultaat response antwoord payload body item record attributes leerling "
+    "student pupil user gebruiker person persoon deelnemer profile profiel".split()
+)
 
 
-def _one_persons(fields: dict[str, list[str]]) -> bool:
-    """Whether a document's values, where it holds no records, are one person's: a field
-    names a pseudonym, a person's key or their personal data, and no such field is there
-    twice — in one place (an array of persons under a name that says nothing) or under two
-    (``{"L1": {"eckId": …}, "L2": {"eckId": …}}``: persons keyed by a value) — and no key is
-    data (an ECK iD, a BSN, a name)."""
+def _one_person(
+    fields: dict[str, list[str]],
+) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]] | None:
+    """Where a document with no records is an API's response about one person — one field in
+    it names a pseudonym and holds one value, in an object at the top or in envelopes
+    (``data``, ``leerling`` …), no key is data — the steps to that object, the object's
+    fields (paths from it: as its items' fields in a list would be) and the other values
+    (``links``, ``meta``: outside the record, as beside a list). None otherwise: a document
+    of counts, an error, a school's data, persons keyed by an id or in a list of rows."""
     if any(safe_path(path) != path for path in fields):
-        return False
-    seen: set[str] = set()
-    for path, values in fields.items():
-        if not of_a_person("record", path):
-            continue
-        last = compact_name(path.rsplit("/", 1)[-1].lstrip("@"))
-        if len(values) > 1 or last in seen:
-            return False
-        seen.add(last)
-    return bool(seen)
+        return None
+    named = [path for path in fields if _names_pseudonym(path.rsplit("/", 1)[-1])]
+    if len(named) != 1 or len(fields[named[0]]) != 1:
+        return None
+    steps = named[0].split("/")[:-1]
+    if not all(compact_name(step) in _ENVELOPES for step in steps):
+        return None
+    within = "".join(f"{step}/" for step in steps)
+    own = {path.removeprefix(within): v for path, v in fields.items() if path.startswith(within)}
+    rest = {path: v for path, v in fields.items() if not path.startswith(within)}
+    return steps, own, rest
+
+
+def _names_pseudonym(name: str) -> bool:
+    rule = classify_name(name.lstrip("@"))
+    return rule is not None and rule.cls is FieldClass.PSEUDONYM
 
 
 def _listing_item(

@@ -60,9 +60,7 @@ def _header(report: Report) -> str:
     profile = report.profile
     subject = " · ".join(f"{escape(k)}: {escape(v)}" for k, v in report.subject.items())
     inputs = ", ".join(
-        f"{escape(i.name)} ({escape(i.format)}, {i.records:,} "
-        f"{'tables' if i.kind in ('ddl', 'database') else 'records'})"
-        for i in report.inputs
+        f"{escape(i.name)} ({escape(i.format)}, {i.counted()})" for i in report.inputs
     )
     lines = [
         f"## {heading}",

@@ -15,28 +15,12 @@ _MARK = {
 }
 
 
-_UNITS = {
-    "ddl": ("table", "tables"),
-    "database": ("table", "tables"),
-    "api": ("request", "requests"),
-}
-
-
-def _counted(kind: str, count: int) -> str:
-    """ "1 record", "2 tables", "3 requests sent": what an input gave, counted."""
-    one, many = _UNITS.get(kind, ("record", "records"))
-    sent = " sent" if kind == "api" else ""
-    return f"{count:,} {one if count == 1 else many}{sent}"
-
-
 def render(report: Report, show_unchecked: bool = False) -> bytes:
     lines = [
         f"conformance {report.tool_version} · profile {report.profile.id} "
         f"{report.profile.version} · purpose {report.profile.purpose} · {report.environment}",
     ]
-    lines += [
-        f"  input {i.name} ({i.format}, {_counted(i.kind, i.records)})" for i in report.inputs
-    ]
+    lines += [f"  input {i.name} ({i.format}, {i.counted()})" for i in report.inputs]
     lines.append("")
     unchecked = [r for r in report.requirements if not r.checked]
     for result in report.requirements:
