@@ -10,6 +10,7 @@ import pytest
 from conftest import eckid
 
 from conformance.checks.uniqueness import UniquenessTracker, _Places
+from conformance.detect.safepath import safe_record_path
 from conformance.model.findings import Location
 from conformance.model.records import Record, RecordWindow
 
@@ -182,3 +183,44 @@ def test_a_window_gives_its_records_places_without_making_them() -> None:
         ],
     )
     assert given.places() == [("/groepen/0/leerlingen", 12), None]
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/leerlingen/150000", "/leerlingen/150000"),  # an item's index is no data
+        ("/111222333/150000", "/1********/150000"),  # a key that is a BSN is
+        ("/school/klas[2]/leerling[150000]", "/school/klas[2]/leerling[150000]"),
+        ("row 150000", "row 150000"),  # a CSV's row
+        ("/Sanne Jansen/0", "/S**** J*****/0"),
+    ],
+)
+def test_a_records_position_is_shown_its_data_is_not(path: str, shown: str) -> None:
+    """Indices of 100,000 and more were redacted as if they were numbers of a pupil's, which
+    made every location in a large export useless (a review)."""
+    assert safe_record_path(path) == shown
+
+
+def test_a_large_exports_duplicate_is_named_by_its_whole_index() -> None:
+    tracker = UniquenessTracker()
+    tracker.add_input("x.json")
+    tracker.add_many(["p", "p"], ["L1", "L2"], [0, 0], [("/leerlingen", 150000), None])
+    tracker.add_many(["p"], ["L3"], [0], [("/leerlingen", 155555)])
+    (finding,) = tracker.findings("PSN-003", "eckId")
+    assert finding.location == Location("x.json", None, "/leerlingen/150000")
+    assert "(also at x.json)" in finding.message  # the second had no place
+
+
+def test_places_hold_at_most_so_many_characters_of_pointers() -> None:
+    """Keys may be 4,096 characters and arrays nested: 66,000 arrays held 1.2 GB (a review)."""
+    places = _Places(chars=10)
+    assert places.code(("/abcd", 1)) != 0
+    assert places.code(("/efgh", 1)) != 0
+    assert places.code(("/ijkl", 1)) == 0  # 15 characters would be over the 10
+    assert places.code(("/abcd", 2)) != 0  # one held already costs nothing more
+
+
+def test_the_text_summary_names_a_json_record_by_its_pointer(tmp_path: Path, cli: Any) -> None:
+    path = _json(tmp_path, {"leerlingen": _pupils([("L1", "a"), ("L2", "a")])})
+    run = cli("check", "--profile", "nl-generic", path, report=False)
+    assert f"{path} /leerlingen/0: two persons share one pseudonym" in run.err

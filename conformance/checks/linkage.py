@@ -17,7 +17,7 @@ from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.offload import Offload, SpawnPool
 from conformance.checks.pseudonym import production_pseudonyms
 from conformance.checks.spill import PartitionedRows, digest64, digests64
-from conformance.checks.tally import record_location, times
+from conformance.checks.tally import record_location, safe_location, times
 from conformance.detect.derivation import (
     derivation_of,
     normalise,
@@ -179,6 +179,7 @@ class DerivablePseudonym(Check):
         if hit is None:
             return
         where = next(loc for raw, loc in self.digests.items() if _digest_matches(raw, hit))
+        where = safe_location(where)
         self.deep_findings.append(
             Finding(
                 requirement=self.requirement,
@@ -254,7 +255,7 @@ def _guessable(requirement: str, short: list[tuple[str, Location]], total: int) 
                 message=f"{len(short):,} of {total:,} pseudonyms have fewer than "
                 f"{_GUESSABLE_LENGTH} characters: short pseudonyms can be guessed "
                 "(an ECK iD has 128)",
-                location=short[0][1],
+                location=safe_location(short[0][1]),
                 severity=Severity.MEDIUM,
                 confidence=Confidence.HIGH,
                 occurrences=len(short),
@@ -268,7 +269,7 @@ def _guessable(requirement: str, short: list[tuple[str, Location]], total: int) 
                 requirement=requirement,
                 message=f"{len(numbers):,} pseudonyms are consecutive numbers: one pupil's "
                 "pseudonym reveals the others'",
-                location=short[0][1],
+                location=safe_location(short[0][1]),
                 severity=Severity.HIGH,
                 confidence=Confidence.HIGH,
                 occurrences=len(numbers),

@@ -21,7 +21,7 @@ import numpy as np
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.spill import PartitionedRows, digest64, digests64
-from conformance.checks.tally import record_location
+from conformance.checks.tally import record_location, safe_location
 from conformance.detect.safepath import safe_path
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass, FieldRule
@@ -230,7 +230,8 @@ class _ReidentificationCheck(Check):
         )
 
     def where(self) -> Location:
-        return self.collected.first or Location("(inputs)")
+        first = self.collected.first
+        return Location("(inputs)") if first is None else safe_location(first)
 
 
 def _is_sensitive(path: str, rule: FieldRule | None, listed: tuple[str, ...]) -> bool:

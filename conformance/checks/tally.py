@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from conformance.detect.safepath import safe_path
+from conformance.detect.safepath import safe_path, safe_record_path
 from conformance.model.findings import Finding, Location
 from conformance.model.records import Record
 from conformance.model.verdict import Confidence, Severity
@@ -61,7 +61,7 @@ class Tally:
                 Finding(
                     requirement=self.requirement,
                     message=message(shown, entry.count),
-                    location=_safe_location(entry.location),
+                    location=safe_location(entry.location),
                     severity=severity,
                     confidence=confidence(key),
                     evidence=entry.evidence,
@@ -73,16 +73,17 @@ class Tally:
         return findings
 
 
-def _safe_location(location: Location) -> Location:
+def safe_location(location: Location) -> Location:
+    """A record's location as a finding may show it: a key in its path may be a pupil's data
+    (``{"111222333": [...]}`` gives the path ``/111222333/0``), redacted; its position not."""
     if location.path is None:
         return location
-    return Location(location.input, location.line, safe_path(location.path))
+    return Location(location.input, location.line, safe_record_path(location.path))
 
 
 def record_location(record: Record) -> Location:
-    """Where a record is, as a finding may show it: a key in its path may be a pupil's data
-    (``{"111222333": [...]}`` gives the path ``/111222333/0``), redacted."""
-    return _safe_location(Location(record.input, record.line, record.path))
+    """Where a record is (raw: :func:`safe_location` before a finding shows it)."""
+    return Location(record.input, record.line, record.path)
 
 
 def times(count: int) -> str:

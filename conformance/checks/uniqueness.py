@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from conformance.checks.spill import PartitionedRows, digest64, digests64
-from conformance.detect.safepath import safe_path  # keys may be pupils' data
+from conformance.detect.safepath import safe_record_path  # keys may be pupils' data
 from conformance.model.findings import Finding, Location
 from conformance.model.records import Record, array_place
 
@@ -41,13 +41,15 @@ _INDEX_BITS = 40  # an array's index below, the array's number above
 class _Places:
     """The JSON arrays records without a line are items of, numbered: a record's place is a
     number, not its pointer (a million pointers held would be 70 MB). At most ``limit``
-    arrays (a school's groups, each an array of pupils, may be many): the items of any after
-    them have no place, and a finding names only their input, as before places were kept."""
+    arrays (a school's groups, each an array of pupils, may be many) and ``chars`` characters
+    of their pointers (4 MiB: 66,000 arrays under keys of 4,000 characters held 1.2 GB): the
+    items of any after them have no place, and a finding names only their input."""
 
-    def __init__(self, limit: int = 1 << 16) -> None:
+    def __init__(self, limit: int = 1 << 16, chars: int = 1 << 22) -> None:
         self._numbers: dict[str, int] = {}
         self._bases: list[str] = []
         self._limit = limit
+        self._chars = chars  # of the arrays' pointers, all told: keys may be 4,096 characters
 
     def code(self, place: tuple[str, int] | None) -> int:
         """The line column's value for a record at this place (0: none)."""
@@ -56,8 +58,9 @@ class _Places:
         base, index = place
         number = self._numbers.get(base)
         if number is None:
-            if len(self._bases) >= self._limit:
+            if len(self._bases) >= self._limit or len(base) > self._chars:
                 return 0
+            self._chars -= len(base)
             number = self._numbers[base] = len(self._bases)
             self._bases.append(base)
         if index >= 1 << _INDEX_BITS:
@@ -70,7 +73,7 @@ class _Places:
     def pointer(self, code: int) -> str:
         """The JSON pointer of the record at a place, as it may be shown."""
         number, index = (code & ~_PLACED) >> _INDEX_BITS, code & ((1 << _INDEX_BITS) - 1)
-        return safe_path(f"{self._bases[number]}/{index}")
+        return safe_record_path(f"{self._bases[number]}/{index}")
 
 
 class _Seen(NamedTuple):

@@ -23,7 +23,25 @@ def safe_path(path: str) -> str:
     return "/".join(_safe_segment(segment) for segment in path.split("/"))
 
 
+def safe_record_path(path: str) -> str:
+    """A record's path as it may be shown: :func:`safe_path`, but a record's own position is no
+    data — a JSON pointer's last step (the item's index: ``/leerlingen/150000``), an XPath
+    step's ``[N]``, a CSV's ``row N`` — and stays readable however many digits it has."""
+    if path.startswith("row ") and path[4:].isdecimal():
+        return path
+    base, slash, last = path.rpartition("/")
+    if slash and last.isdecimal():
+        return f"{safe_path(base)}/{last}"
+    return safe_path(path)
+
+
+_POSITION = re.compile(r"\[\d+\]$")  # an XPath step's position: never data
+
+
 def _safe_segment(segment: str) -> str:
+    position = _POSITION.search(segment)
+    if position is not None and position.start() > 0:
+        return _safe_segment(segment[: position.start()]) + position.group()
     bare = segment.lstrip("@")
     if not bare:
         return segment

@@ -42,9 +42,9 @@ def _requirement_lines(result: RequirementResult) -> list[str]:
         head += f" — {result.reason}"
     lines = [head]
     for finding in result.findings[:FINDINGS_SHOWN]:
-        where = finding.location.input
-        if finding.location.line:
-            where += f":{finding.location.line}"
+        where = str(finding.location)  # input:line, and the path where there is no line
+        if finding.location.line and finding.location.path:
+            where = f"{finding.location.input}:{finding.location.line}"  # the line says it
         evidence = f" [{finding.evidence}]" if finding.evidence else ""
         lines.append(f"          {where}: {finding.message}{evidence}")
     more = result.finding_count - len(result.waived) - min(len(result.findings), FINDINGS_SHOWN)
