@@ -18,6 +18,7 @@ from conformance.model.report import InputInfo
 from conformance.reporters import html
 
 BSN = "111222333"  # valid 11-proef
+ECK = eckid("z")
 
 
 def _check(tmp_path: Path, cli: Any, document: Any) -> Any:
@@ -85,6 +86,29 @@ def test_what_stands_beside_the_pupil_stays_outside_the_record(tmp_path: Path, c
     assert run.report["inputs"][0]["records"] == 1
 
 
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"eckId": ECK, "groep": "5a", "links": {"self": "https://api.example.nl/l/1"}},
+        {"eckId": ECK, "groep": "5a", "_links": {"self": {"href": "https://api.example.nl/1"}}},
+        {"eckId": ECK, "groep": "5a", "meta": {"gegenereerd": "2026-12-07"}},
+        {"eckId": ECK, "groep": "5a", "error": None, "errors": ["waarschuwing"]},
+        {"me": {"eckId": ECK, "groep": "5a"}},
+        {"result": {"learner": {"eckId": ECK, "groep": "5a"}}},
+        {"data": {"id": "4f1c2a6e-9d7b-4c3e-8a51-2b6f0e9d1c44", "eckId": ECK}},
+    ],
+)
+def test_a_responses_own_members_at_the_top_stay_outside_the_record(
+    tmp_path: Path, cli: Any, document: dict[str, Any]
+) -> None:
+    """At the top as in an envelope: links, meta and errors are the response's (MIN-001 asked
+    about 'links/self' where the pupil's object was the document itself)."""
+    run = _check(tmp_path, cli, document)
+    assert run.code == 0, run.err
+    assert run.report is not None
+    assert run.report["inputs"][0]["records"] == 1
+
+
 def test_a_bsn_beside_the_pupil_is_still_found(tmp_path: Path, cli: Any) -> None:
     document = {"data": {"eckId": eckid("a"), "groep": "5a"}, "meta": {"aanvrager": BSN}}
     run = _check(tmp_path, cli, document)
@@ -92,9 +116,6 @@ def test_a_bsn_beside_the_pupil_is_still_found(tmp_path: Path, cli: Any) -> None
     assert run.verdict("NAW-002") == "fail"
     assert any("outside the records" in f["message"] for f in run.findings("NAW-002"))
     assert not run.quoted(BSN)
-
-
-ECK = "https://ketenid.nl/201703/" + "ab" * 64
 
 
 @pytest.mark.parametrize(
@@ -116,6 +137,18 @@ ECK = "https://ketenid.nl/201703/" + "ab" * 64
         {"velden": {"eckId": 412, "bsn": 0, "email": 12}},  # counts per field
         {"data": {"leerlingen": []}, "meta": {"aangevraagdDoor": {"userId": "u1"}}},
         {"items": [], "requestedBy": {"userId": "u1", "email": "a@b.nl"}},
+        # a second review: more pupils beside the object, or inside it under their own keys
+        {"data": {"eckId": ECK}, "meta": {"rows": [{"leerlingId": "L2"}, {"leerlingId": "L3"}]}},
+        {"data": {"eckId": ECK, "leerlingId": "L1"}, "L2": {"leerlingId": "L2", "groep": "5b"}},
+        {"eckId": ECK, "anderen": {"L2": {"leerlingId": "L2"}}},
+        {"data": {"eckId": ECK, "lijst": {"a": {"leerlingId": "L2"}}}},
+        # counts, settings and templates under a pseudonym's name
+        {"eckId": 412, "bsn": 0, "email": 12},
+        {"data": {"eckId": 400, "leerlingen": 412}},
+        {"eckIdPrefix": "https://ketenid.nl/201703/", "timeout": 30},
+        {"pseudoniem": "aan", "bewaartermijn": 30},
+        {"data": {"eckId": True}},
+        {"eckId": "leerling.eck_id", "naam": "leerling.naam", "bsn": "leerling.bsn"},
     ],
 )
 def test_what_is_no_one_persons_response_still_has_no_records(

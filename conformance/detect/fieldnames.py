@@ -407,6 +407,12 @@ def of_a_person(kind: str, path: str) -> bool:
     return owned is not None and owned.cls in _PERSONAL_CLASSES
 
 
+def names_person_key(name: str) -> bool:
+    """Whether a field's name says it holds a person's key (``leerlingId``, ``studentNumber``):
+    not a product's or a group's ``id``."""
+    return compact_name(name.lstrip("@")) in _PERSON_KEYS
+
+
 def names_persons(name: str) -> bool:
     """Whether a key names a list of persons (``leerlingen``, ``deelnemers``)."""
     return compact_name(name) in _PERSON_COLLECTIONS

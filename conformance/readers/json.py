@@ -29,9 +29,11 @@ from conformance.detect.fieldnames import (
     classify_name,
     compact_name,
     names_organisation,
+    names_person_key,
     names_persons,
     of_a_person,
 )
+from conformance.detect.pseudonyms import PseudonymKind, classify_pseudonym
 from conformance.detect.safepath import safe_path  # keys may be pupils' data
 from conformance.model import records
 from conformance.model.errors import InputError
@@ -553,37 +555,72 @@ def _a_list(key: str) -> bool:
 # {"leerling": {…}}, {"result": {"user": {…}}}. A key that is anything else (an id, "rows",
 # "velden", "error") says the object is not simply the person the response is about.
 _ENVELOPES = frozenset(
-    "data result resultaat response antwoord payload body item record attributes leerling "
-    "student pupil user gebruiker person persoon deelnemer profile profiel".split()
+    "data result results resultaat response antwoord payload body content item record "
+    "attributes leerling leerlinggegevens gegevens student learner pupil user gebruiker me "
+    "person persoon deelnemer profile profiel".split()
 )
+# Beside a person's object at the top of a response: the response's own members, not theirs.
+_RESPONSE_MEMBERS = frozenset(
+    "links _links meta _meta jsonapi paging pagination error errors".split()
+)
+_SHORTEST_PSEUDONYM = 16  # characters of a value that is no ECK iD: a count, a flag, a name
 
 
 def _one_person(
     fields: dict[str, list[str]],
 ) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]] | None:
-    """Where a document with no records is an API's response about one person — one field in
-    it names a pseudonym and holds one value, in an object at the top or in envelopes
-    (``data``, ``leerling`` …), no key is data — the steps to that object, the object's
-    fields (paths from it: as its items' fields in a list would be) and the other values
-    (``links``, ``meta``: outside the record, as beside a list). None otherwise: a document
-    of counts, an error, a school's data, persons keyed by an id or in a list of rows."""
+    """Where a document with no records is an API's response about one person, the steps to
+    that person's object, the object's fields (paths from it: as its items' fields in a list
+    would be) and the other values (``links``, ``meta``: outside the record, as beside a list).
+    One field in it names a pseudonym and holds one value that could be one (no count, flag or
+    template), in an object at the top or in envelopes (``data``, ``leerling`` …); no other
+    field names a person's key but the object's own; no key is data. None otherwise: a document
+    of counts or settings, an error, a school's data, persons keyed by an id or listed as rows
+    (two reviews found each of these made into one record, some of them passing)."""
     if any(safe_path(path) != path for path in fields):
         return None
     named = [path for path in fields if _names_pseudonym(path.rsplit("/", 1)[-1])]
-    if len(named) != 1 or len(fields[named[0]]) != 1:
+    if len(named) != 1 or len(fields[named[0]]) != 1 or not _could_be_one(fields[named[0]][0]):
         return None
     steps = named[0].split("/")[:-1]
     if not all(compact_name(step) in _ENVELOPES for step in steps):
         return None
     within = "".join(f"{step}/" for step in steps)
-    own = {path.removeprefix(within): v for path, v in fields.items() if path.startswith(within)}
-    rest = {path: v for path, v in fields.items() if not path.startswith(within)}
+    own: dict[str, list[str]] = {}
+    rest: dict[str, list[str]] = {}
+    for path, values in fields.items():
+        inside = path.startswith(within) and not (
+            not steps and path.split("/", 1)[0].lower() in _RESPONSE_MEMBERS
+        )
+        if inside:
+            own[path.removeprefix(within)] = values
+        else:
+            rest[path] = values
+    if any(names_person_key(path.rsplit("/", 1)[-1]) for path in rest):
+        return None  # another person's key beside the object: more persons than one
+    keys = [path for path in own if names_person_key(path.rsplit("/", 1)[-1])]
+    if any("/" in path or len(own[path]) != 1 for path in keys):
+        return None  # a person's key in a nested object or list: another person's
     return steps, own, rest
 
 
 def _names_pseudonym(name: str) -> bool:
     rule = classify_name(name.lstrip("@"))
     return rule is not None and rule.cls is FieldClass.PSEUDONYM
+
+
+def _could_be_one(value: str) -> bool:
+    """Whether a pseudonym field's value could be a pseudonym: a chain id of any kind, or a
+    token of 16 characters or more with a digit in it (a UUID, a digest) — not a count, a flag,
+    a template's "leerling.eck_id" or a bare "https://ketenid.nl/201703/"."""
+    if classify_pseudonym(value) is not PseudonymKind.OTHER:
+        return True
+    token = value.strip().rstrip("/").rsplit("/", 1)[-1] if "://" in value else value.strip()
+    return (
+        len(token) >= _SHORTEST_PSEUDONYM
+        and not any(c.isspace() for c in token)
+        and any(c.isdigit() for c in token)
+    )
 
 
 def _listing_item(
