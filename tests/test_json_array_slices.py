@@ -116,13 +116,20 @@ def _events_only(
 
 
 def _ijson_only(
-    stream: io.BufferedReader, name: str, kind: str, consumed: Callable[[], int] | None
+    stream: io.BufferedReader,
+    name: str,
+    kind: str,
+    consumed: Callable[[], int] | None,
+    *,
+    groups: bool,
 ) -> Iterator[RecordWindow]:
     """The reader before the slices: the whole array through ijson."""
     guarded: Any = GuardedStream(
         stream, MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS, MAX_KEY_CHARS
     )
-    return json_reader._array_items(guarded, name, "item", kind, "", consumed=consumed)
+    return json_reader._array_items(
+        guarded, name, "item", kind, "", consumed=consumed, groups=groups
+    )
 
 
 # The hypothesis runs comparing the slices with ijson alone: slow per example, many examples.

@@ -284,7 +284,7 @@ def test_json_lines_of_groups_give_their_pupils() -> None:
         ("leerlingen", 1, "/leerlingen/1"),
         ("record", 2, ""),
     ]
-    assert [fields for kind, _, _, fields in read if kind == OUTSIDE] == [{"record/groep": ["5a"]}]
+    assert [fields for kind, _, _, fields in read if kind == OUTSIDE] == [{"groep/groep": ["5a"]}]
 
 
 def test_a_bad_line_after_lines_of_groups_is_still_refused() -> None:
@@ -353,7 +353,58 @@ def test_a_name_among_a_nested_groups_pupils_is_a_value_outside_the_records() ->
     ]
     lines = _jsonl([group])
     assert [fields for kind, _, _, fields in lines if kind == OUTSIDE] == [
-        {"record/naam": ["5a"]},
-        {"record/leerlingen": ["Piet"]},
-        {"record/leerlingen/achternaam": ["X"]},
+        {"groep/naam": ["5a"]},
+        {"groep/leerlingen": ["Piet"]},
+        {"groep/leerlingen/achternaam": ["X"]},
     ]
+
+
+def test_a_group_lines_name_is_the_groups() -> None:
+    """Its own values were kept under "record/": its "naam" read as a pupil's name (NAW-001
+    and MIN-001 failed on a class's name). They are a group's now."""
+    read = _jsonl([{"naam": "Groep 5a", "leerlingen": _pupils("a", 1)}])
+    assert [fields for kind, _, _, fields in read if kind == OUTSIDE] == [
+        {"groep/naam": ["Groep 5a"]}
+    ]
+
+
+def test_a_top_level_array_of_groups_gives_their_pupils(tmp_path: Path, cli: Any) -> None:
+    """A school's export as a list of its classes, each listing its pupils: each class was one
+    record (PSN-003 'one person has 2 pseudonyms', NAW-001 on the class's name, LNK-002).
+    Its pupils are the records, named by their pointer; the class's values outside them."""
+    groups = [
+        {"naam": "5a", "leerlingen": _pupils("a", 2)},
+        {"naam": "5b", "leerlingen": [*_pupils("b", 1), {"eckId": eckid("z"), "achternaam": "X"}]},
+    ]
+    read = _read(groups)
+    assert [(kind, path) for kind, path, _ in read if kind != OUTSIDE] == [
+        ("leerlingen", "/0/leerlingen/0"),
+        ("leerlingen", "/0/leerlingen/1"),
+        ("leerlingen", "/1/leerlingen/0"),
+        ("leerlingen", "/1/leerlingen/1"),
+    ]
+    run = _check(tmp_path, cli, groups)
+    assert run.report is not None and run.report["inputs"][0]["records"] == 4
+    assert run.verdict("PSN-003") == "pass"
+    assert [f["field"] for f in run.findings("NAW-001")] == ["achternaam"]
+    assert run.findings("NAW-001")[0]["location"]["path"] == "/1/leerlingen/1"
+
+
+def test_a_top_level_arrays_pupils_and_groups_side_by_side() -> None:
+    """A pupil listing their teachers stays the pupil's record; a group beside it is split."""
+    pupil = {"eckId": eckid("p"), "leerlingId": "P", "docenten": [{"naam": "Jansen"}]}
+    read = _read([pupil, {"naam": "5a", "leerlingen": _pupils("a", 1)}])
+    assert [(kind, path) for kind, path, _ in read if kind != OUTSIDE] == [
+        ("record", "/0"),
+        ("leerlingen", "/1/leerlingen/0"),
+    ]
+
+
+def test_a_profile_that_places_its_records_at_the_top_is_taken_at_its_word(
+    tmp_path: Path,
+) -> None:
+    """Where a profile says the items of the top-level array are its pupils, they are."""
+    document = [{"naam": "5a", "leerlingen": _pupils("a", 2)}]
+    stream = io.BufferedReader(io.BytesIO(json.dumps(document).encode()))  # type: ignore[arg-type]
+    windows = json_reader.read_json(stream, "export.json", {"leerling": "/"})
+    assert [(r.kind, r.path) for w in windows for r in w.records] == [("leerling", "/0")]

@@ -192,7 +192,9 @@ def read_json(
     try:
         top_kind = _top_level_kind(locations) if first == b"[" else None
         if top_kind is not None:
-            yield from _top_array_items(stream, name, top_kind, consumed)
+            # found without a profile: an item may be a group's listing its pupils
+            groups = not locations
+            yield from _top_array_items(stream, name, top_kind, consumed, groups=groups)
         elif locations and first == b"{" and (keys := _top_level_keys(locations)) is not None:
             yield from _object_members(stream, name, consumed, keys)
         elif locations:
@@ -243,21 +245,34 @@ def _array_items(
     consumed: Callable[[], int] | None,
     start: int = 0,
     skip: int = 0,
+    groups: bool = False,
 ) -> Iterator[RecordWindow]:
     """The items of one array, a window at a time (its records all of one kind), the first
-    numbered ``start``, after ``skip`` items that stand in for those read already."""
+    numbered ``start``, after ``skip`` items that stand in for those read already; where
+    ``groups``, an item that is a group's listing its pupils gives their records (a school's
+    export may be a list of its classes), as a JSON Lines line does."""
 
     def window(items: list[Any]) -> RecordWindow:
         lines = [None] * len(items)
-        return _objects_window(items, kind, name, lines, pointer=f"{pointer}/", first=start)
+        return _objects_window(
+            items, kind, name, lines, pointer=f"{pointer}/", first=start, groups=groups
+        )
+
+    def made_first(items: list[Any]) -> None:  # (without a problem: the item's comes now)
+        with suppress(_GroupLinesError):
+            window(items)
 
     parsed = ijson.items(stream, prefix, use_float=False, map_type=repeats.RepeatMap)
     items = islice(parsed, skip, None)
     bound = WindowBound(WINDOW_SIZE, consumed)
-    for run in runs(items, bound, before_error=window):
-        made = window(run)
-        made.input_bytes = bound.taken()
-        yield made
+    for run in runs(items, bound, before_error=made_first):
+        try:
+            made = [window(run)]
+        except _GroupLinesError as split:  # groups listing their pupils
+            # a group's list of things (its subjects, its empty classes) is no pupil's
+            made = list(_things_apart(windows(iter(split.records))))
+        made[0].input_bytes = bound.taken()
+        yield from made
         start += len(run)
 
 
@@ -273,7 +288,12 @@ def _top_level_kind(locations: dict[str, str]) -> str | None:
 
 
 def _top_array_items(
-    stream: io.BufferedReader, name: str, kind: str, consumed: Callable[[], int] | None
+    stream: io.BufferedReader,
+    name: str,
+    kind: str,
+    consumed: Callable[[], int] | None,
+    *,
+    groups: bool,
 ) -> Iterator[RecordWindow]:
     """The items of a top-level array: in orjson slices while they are flat objects of
     strings (:class:`jsonslices.ArrayReader`); from the first slice that is anything else,
@@ -287,7 +307,15 @@ def _top_array_items(
     null = start > 0 and not reading.ended  # a null stands in for the last item read
     rest = jsonslices.Prefixed(_array_stand_in(reading.ended, start > 0) + held.data, stream)
     yield from _array_items(
-        _guarded(rest), name, "item", kind, "", consumed=consumed, start=start, skip=int(null)
+        _guarded(rest),
+        name,
+        "item",
+        kind,
+        "",
+        consumed=consumed,
+        start=start,
+        skip=int(null),
+        groups=groups,
     )
 
 
@@ -1045,13 +1073,15 @@ def _objects_window(
     pointer: str | None = None,
     first: int = 0,
     text: bytes | None = None,
+    groups: bool = True,
 ) -> RecordWindow:
     """A window of JSON items (lines of a JSON Lines file, or items of an array: then each
     record's path is ``pointer`` and its index, ``first`` the index of the first). Flat objects
     with the same members in the same order, every value a string (the common export), make
-    it column by column; any other mix record by record. Where the items were parsed by orjson
-    from ``text``, which keeps only the last value of a key written twice, such a key raises
-    :class:`_WrittenTwiceError` (:mod:`repeats`)."""
+    it column by column; any other mix record by record — where ``groups`` and an item is a
+    group's listing its pupils, their records (raises :class:`_GroupLinesError`). Where the
+    items were parsed by orjson from ``text``, which keeps only the last value of a key written
+    twice, such a key raises :class:`_WrittenTwiceError` (:mod:`repeats`)."""
 
     def path(row: int) -> str:
         return "" if pointer is None else f"{pointer}{first + row}"
@@ -1064,11 +1094,11 @@ def _objects_window(
     ):
         raise _WrittenTwiceError
     if columns is None:
-        if pointer is None and any(map(_member_keys, items)):  # JSON Lines of groups
+        if groups and any(isinstance(i, dict) and _member_keys(i) for i in items):  # groups
             records = [
                 record
                 for row, item in enumerate(items)
-                for record in _line_records(item, kind, name, lines[row])
+                for record in _line_records(item, kind, name, lines[row], path(row))
             ]
             raise _GroupLinesError(records)
         records = [
@@ -1104,17 +1134,22 @@ def _member_keys(item: dict[str, Any]) -> list[str]:
     ]
 
 
-def _line_records(item: dict[str, Any], kind: str, name: str, line: int | None) -> list[Record]:
-    """A line's records: where it is a group's — it lists persons, and nothing of its own, at
-    any depth, is a person's (a pupil's line listing its teachers is the pupil's record) — its
-    pupils, its own values outside the records; else the line itself. The line is read whole
-    first, so its depth and keys are held to the limits however it is split."""
-    whole = _record(item, kind, name, line, "")
+def _line_records(
+    item: dict[str, Any], kind: str, name: str, line: int | None, pointer: str = ""
+) -> list[Record]:
+    """A line's (or a top-level array's item's) records: where it is a group's — it lists
+    persons, and nothing of its own, at any depth, is a person's (a pupil's line listing its
+    teachers is the pupil's record) — its pupils, its own values outside the records; else the
+    item itself. It is read whole first, so its depth and keys are held to the limits however
+    it is split."""
+    whole = _record(item, kind, name, line, pointer)
     members = _member_keys(item)
     own = [path for path in whole.fields if path.split("/", 1)[0] not in members]
     if not members or any(of_a_person("groepen", path) for path in own):
         return [whole]
-    return list(_split_group(item, members, kind, name, "", line=line))
+    # its own values are a group's: its "naam" is no pupil's (under "record/naam" it was one)
+    owner = kind if names_organisation(kind) else "groep"
+    return list(_split_group(item, members, owner, name, pointer, line=line))
 
 
 def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> Record:
