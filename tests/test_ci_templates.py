@@ -531,7 +531,7 @@ def test_pre_commit_installs_and_runs_the_hook(tmp_path: Path) -> None:
     assert re.search(r"^conformance .*\.+Failed$", failing.stdout, re.MULTILINE), failing.stdout
     assert "- hook id: conformance" in failing.stdout
     assert "FAIL  NAW-001" in failing.stdout
-    assert "exports/leerlingen.json: direct identifier 'ouder/email'" in failing.stdout
+    assert "exports/leerlingen.json /0: direct identifier 'ouder/email'" in failing.stdout
 
     # neither file is an input kind: the hook does not even start
     skipped = pre_commit("conformance.toml", "README.md")
