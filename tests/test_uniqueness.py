@@ -156,7 +156,7 @@ def test_places_beyond_the_limit_are_left_out_not_wrong() -> None:
     """Arrays past the limit give their items no place (memory stays bounded); those
     before keep theirs."""
     places = _Places(limit=2)
-    codes = places.codes([("/a", 1), ("/b", 2), ("/c", 3), ("/a", 4), None])
+    codes = list(map(places.code, [("/a", 1), ("/b", 2), ("/c", 3), ("/a", 4), None]))
     assert codes[2] == 0 and codes[4] == 0
     assert [places.pointer(code) for code in (codes[0], codes[1], codes[3])] == [
         "/a/1",
@@ -201,14 +201,48 @@ def test_a_records_position_is_shown_its_data_is_not(path: str, shown: str) -> N
     assert safe_record_path(path) == shown
 
 
+def _given(records: list[Record]) -> RecordWindow:
+    return RecordWindow("record", records)
+
+
 def test_a_large_exports_duplicate_is_named_by_its_whole_index() -> None:
     tracker = UniquenessTracker()
     tracker.add_input("x.json")
-    tracker.add_many(["p", "p"], ["L1", "L2"], [0, 0], [("/leerlingen", 150000), None])
-    tracker.add_many(["p"], ["L3"], [0], [("/leerlingen", 155555)])
+    given = _given(
+        [
+            Record("record", {}, "x.json", None, "/leerlingen/150000"),
+            Record("record", {}, "x.json", None, ""),  # no place
+        ]
+    )
+    tracker.add_many(["p", "p"], ["L1", "L2"], tracker.positions(given))
     (finding,) = tracker.findings("PSN-003", "eckId")
     assert finding.location == Location("x.json", None, "/leerlingen/150000")
     assert "(also at x.json)" in finding.message  # the second had no place
+
+
+def test_a_column_windows_places_are_counted_on_from_its_first() -> None:
+    """A JSON array's window of columns: one code worked out, the rest counted on from it."""
+    tracker = UniquenessTracker()
+    tracker.add_input("x.json")
+    window = RecordWindow.from_columns(
+        "record",
+        "x.json",
+        ["eckId"],
+        [["a", "b", "a"]],
+        lines=[None] * 3,
+        pointer=str,
+        items=("/leerlingen", 2048),
+    )
+    tracker.add_many(["a", "b", "a"], ["L1", "L2", "L3"], tracker.positions(window))
+    (finding,) = tracker.findings("PSN-003", "eckId")
+    assert finding.location == Location("x.json", None, "/leerlingen/2048")
+    assert finding.message.endswith("(also at x.json /leerlingen/2050)")
+
+
+def test_records_with_lines_keep_them() -> None:
+    tracker = UniquenessTracker()
+    window = _given([Record("record", {}, "x.jsonl", n, "") for n in (3, 4)])
+    assert tracker.positions(window) == [3, 4]
 
 
 def test_places_hold_at_most_so_many_characters_of_pointers() -> None:

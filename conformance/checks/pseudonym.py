@@ -220,16 +220,14 @@ class PseudonymNotUnique(_PseudonymCheck):
         keys = window.ordered(
             [k[2] if k else [""] * len(b) for b, k in zip(batches, found, strict=True)]
         )
-        lines = [line or 0 for line in window.lines]
-        places = window.places() if None in window.lines else None  # a JSON array's items
+        lines = self.tracker.positions(window)  # a line, or a JSON array item's place
         if not all(paired):
             kept = window.spread(paired)
             pseudonyms, keys = list(compress(pseudonyms, kept)), list(compress(keys, kept))
             lines = list(compress(lines, kept))
-            places = None if places is None else list(compress(places, kept))
         identities = [f"{window.kind}\x1f{key}" for key in keys]
         self.examined += len(identities)
-        self.tracker.add_many(pseudonyms, identities, lines, places)
+        self.tracker.add_many(pseudonyms, identities, lines)
 
     def finish(self) -> Iterable[Finding]:
         return self.tracker.findings(self.requirement, self.field)

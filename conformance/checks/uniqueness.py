@@ -19,7 +19,7 @@ import numpy as np
 from conformance.checks.spill import PartitionedRows, digest64, digests64
 from conformance.detect.safepath import safe_record_path  # keys may be pupils' data
 from conformance.model.findings import Finding, Location
-from conformance.model.records import Record, array_place
+from conformance.model.records import Record, RecordWindow, array_place
 
 _MAX_EXAMPLES = 20
 _PENDING = 4096  # rows gathered in plain arrays before they go to the partitioned stores
@@ -67,8 +67,16 @@ class _Places:
             return 0
         return _PLACED | number << _INDEX_BITS | index
 
-    def codes(self, places: list[tuple[str, int] | None]) -> list[int]:
-        return list(map(self.code, places))
+    def codes(self, window: RecordWindow) -> list[int]:
+        """The codes of a window's records' places: of a run of one array's items, counted on
+        from the first's (no work per record: a JSON array's window is one)."""
+        run = window.item_run()
+        if run is None:
+            return list(map(self.code, window.places()))
+        first = self.code(run)
+        if not first or run[1] + len(window) >= 1 << _INDEX_BITS:
+            return [0] * len(window)
+        return list(range(first, first + len(window)))
 
     def pointer(self, code: int) -> str:
         """The JSON pointer of the record at a place, as it may be shown."""
@@ -117,22 +125,23 @@ class UniquenessTracker:
         if len(self._lines) >= _PENDING:
             self._flush()
 
-    def add_many(
-        self,
-        pseudonyms: list[str],
-        identities: list[str],
-        lines: list[int],
-        places: list[tuple[str, int] | None] | None = None,
-    ) -> None:
-        """The same as ``add`` for each (pseudonym, identity, line); line 0 where there is none,
-        and then the record's place, where ``places`` gives one (an item of a JSON array)."""
+    def positions(self, window: RecordWindow) -> list[int]:
+        """What :meth:`add_many` takes for the window's records, as their "lines": each one's
+        line, or where it has none its place (an item of a JSON array), or 0."""
+        lines = window.lines
+        missing = lines.count(None)
+        if not missing:
+            return lines  # type: ignore[return-value]  # every record has its line
+        codes = self._places.codes(window)
+        if missing == len(lines):
+            return codes  # none has (a JSON array's items)
+        return [line or code for line, code in zip(lines, codes, strict=True)]
+
+    def add_many(self, pseudonyms: list[str], identities: list[str], lines: list[int]) -> None:
+        """The same as ``add`` for each (pseudonym, identity, line); line 0 where there is none
+        (or the record's place: :meth:`positions`)."""
         if not len(pseudonyms) == len(identities) == len(lines):
             raise ValueError("add_many needs lists of one length")
-        if places is not None:
-            if len(places) != len(lines):
-                raise ValueError("add_many needs lists of one length")
-            codes = self._places.codes(places)
-            lines = [line or code for line, code in zip(lines, codes, strict=True)]
         self._pseudonyms.extend(digests64(pseudonyms))
         self._identities.extend(digests64(identities))
         self._lines.extend(lines)

@@ -288,6 +288,12 @@ class RecordWindow:
         base, first = rows.items
         return [(base, first + row) for row in range(len(self))]
 
+    def item_run(self) -> tuple[str, int] | None:
+        """Where the window's records are consecutive items of one JSON array (a column
+        window of one): the array's pointer and the first one's index; else None."""
+        rows = self._made.rows
+        return None if rows is None else rows.items
+
     def ordered(self, per_batch: Sequence[Sequence[T]]) -> list[T]:
         """Items given per batch (one per record of the batch, in the batches' order), put in
         the order of the window's records."""
