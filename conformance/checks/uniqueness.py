@@ -19,7 +19,7 @@ import numpy as np
 from conformance.checks.spill import PartitionedRows, digest64, digests64
 from conformance.detect.safepath import safe_record_path  # keys may be pupils' data
 from conformance.model.findings import Finding, Location
-from conformance.model.records import Record, RecordWindow, array_place
+from conformance.model.records import WHOLE, Record, RecordWindow, array_place
 
 _MAX_EXAMPLES = 20
 _PENDING = 4096  # rows gathered in plain arrays before they go to the partitioned stores
@@ -36,6 +36,7 @@ def _digest(value: str) -> int:
 
 _PLACED = 1 << 63
 _INDEX_BITS = 40  # an array's index below, the array's number above
+_WHOLE_INDEX = (1 << _INDEX_BITS) - 1  # no index: the pointer is the whole place (WHOLE)
 
 
 class _Places:
@@ -56,6 +57,8 @@ class _Places:
         if place is None:
             return 0
         base, index = place
+        if index == WHOLE:
+            index = _WHOLE_INDEX
         number = self._numbers.get(base)
         if number is None:
             if len(self._bases) >= self._limit or len(base) > self._chars:
@@ -63,7 +66,7 @@ class _Places:
             self._chars -= len(base)
             number = self._numbers[base] = len(self._bases)
             self._bases.append(base)
-        if index >= 1 << _INDEX_BITS:
+        if index > _WHOLE_INDEX:
             return 0
         return _PLACED | number << _INDEX_BITS | index
 
@@ -74,13 +77,15 @@ class _Places:
         if run is None:
             return list(map(self.code, window.places()))
         first = self.code(run)
-        if not first or run[1] + len(window) >= 1 << _INDEX_BITS:
+        if not first or run[1] + len(window) >= _WHOLE_INDEX:
             return [0] * len(window)
         return list(range(first, first + len(window)))
 
     def pointer(self, code: int) -> str:
         """The JSON pointer of the record at a place, as it may be shown."""
-        number, index = (code & ~_PLACED) >> _INDEX_BITS, code & ((1 << _INDEX_BITS) - 1)
+        number, index = (code & ~_PLACED) >> _INDEX_BITS, code & _WHOLE_INDEX
+        if index == _WHOLE_INDEX:
+            return safe_record_path(self._bases[number])
         return safe_record_path(f"{self._bases[number]}/{index}")
 
 

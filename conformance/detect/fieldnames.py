@@ -221,6 +221,12 @@ _PERSON_COLLECTIONS = _words(
     "kinderen docenten leerkrachten teachers medewerkers personen persons people gebruikers "
     "studenten scholieren cursisten groepsleden leerlingenlijst learners"
 )
+# Of those, the words for many (an object under one is a map of persons by their keys).
+_PERSON_MAPS = _words(
+    "leerlingen students pupils deelnemers users members leden kinderen docenten leerkrachten "
+    "teachers medewerkers personen persons people gebruikers studenten scholieren cursisten "
+    "groepsleden learners"
+)
 # What no school, group or product has of its own: under one, a field so named is a person's.
 _NEVER_AN_ORGANISATIONS = frozenset(
     {"bsn", "onderwijsnummer", "sofinummer", "national-id", "birthdate", "gender", "eck-id"}
@@ -411,6 +417,12 @@ def names_person_key(name: str) -> bool:
     """Whether a field's name says it holds a person's key (``leerlingId``, ``studentNumber``):
     not a product's or a group's ``id``."""
     return compact_name(name.lstrip("@")) in _PERSON_KEYS
+
+
+def names_person_map(name: str) -> bool:
+    """Whether a key names many persons (``leerlingen``, not ``leerling``): an object under it
+    files them by their keys, ``{"leerlingen": {"L1": {…}, "L2": {…}}}``."""
+    return compact_name(name) in _PERSON_MAPS
 
 
 def names_persons(name: str) -> bool:

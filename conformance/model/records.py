@@ -336,12 +336,19 @@ class _Made:
         return [self.record(row) for row in range(len(self.built))]
 
 
+WHOLE = -1  # a place's "index" where its pointer is the whole of it (a member filed by key)
+
+
 def array_place(path: str) -> tuple[str, int] | None:
     """A JSON pointer's array and index (``/groepen/0/leerlingen/7``: ``/groepen/0/leerlingen``
-    and 7), where its last step is an index; None for any other path (an XPath, ``row 5``)."""
-    base, _, last = path.rpartition("/")
-    if not path.startswith("/") or not last.isdecimal() or not last.isascii():
+    and 7), where its last step is an index; the pointer itself and :data:`WHOLE` where it is
+    a key (``/leerlingen/L1``: a pupil filed by their key); None for a path that is no JSON
+    pointer (an XPath's steps end in ``]``; ``row 5``; the empty path of a line)."""
+    if not path.startswith("/") or path.endswith("]"):
         return None
+    base, _, last = path.rpartition("/")
+    if not last.isdecimal() or not last.isascii():
+        return path, WHOLE
     return base, int(last)
 
 

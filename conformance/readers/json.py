@@ -5,7 +5,8 @@ Records are found without a profile: the items of a top-level array; the object 
 array directly under a top-level object (the array's key is the record kind) — of a list named
 for groups or things only those that are a pupil's (``_things_apart``), and a group's pupils
 listed in its items, one at a time (``_listing_item``) — and those of an array of persons
-(``leerlingen``, ``deelnemers``) nested in a wrapper object; one object per line. What a
+(``leerlingen``, ``deelnemers``) nested in a wrapper object; the persons filed by their keys in
+an object named for many (``{"leerlingen": {"L1": {…}}}``); one object per line. What a
 document holds outside its records is read too, as values of kind ``OUTSIDE`` (``_walk``) — or,
 where it holds no records and is an API's response about one person (a pseudonym in an object
 at the top or in envelopes such as ``data``), that object as the one record (``_one_person``).
@@ -30,6 +31,7 @@ from conformance.detect.fieldnames import (
     compact_name,
     names_organisation,
     names_person_key,
+    names_person_map,
     names_persons,
     of_a_person,
 )
@@ -516,50 +518,92 @@ def _walk(
 
     Records are the objects in the arrays ``wanted`` names (ijson prefix -> kind: anything
     else there is refused), or without it the objects in the arrays directly under the
-    top-level object, each array's key their kind ("record" for the empty key). A record's
-    pointer has its index among all its array's items; ``counters``: the items read already,
-    by prefix (by key without ``wanted``), the next null item of those ``stand_ins`` names
-    one standing for the last of them (not refused). Every other string, number or boolean — the
+    top-level object, each array's key their kind ("record" for the empty key), and the
+    persons filed under their keys in an object named for persons (:func:`_filed_person`). A
+    record's pointer has its index among all its array's items; ``counters``: the items read
+    already, by prefix (by key without ``wanted``), the next null item of those ``stand_ins``
+    names one standing for the last of them (not refused). Every other string, number or
+    boolean — the
     document's other members, an array's strings, arrays in arrays — is a value of a record of
     kind :data:`OUTSIDE`, under its path of keys: a BSN beside the records passed unexamined.
     Keys are told by depth, not by ijson's prefix, which joins them with "." and so cannot tell
     the key "a.b" from "b" inside "a"."""
     items = _RecordItems(name, wanted, {} if counters is None else counters, stand_ins or set())
-    events = ijson.parse(stream, use_float=False)
-    at = _Containers()
+    # a list of pupils or groups begun before (an empty one is no pupil's)
+    listed = any(n or _a_list(key) for key, n in items.counters.items())
     outside = OutsideValues(name)
-    # no record read so far, nor a list of pupils or groups begun (an empty one is no pupil's)
-    alone = wanted is None and not any(n or _a_list(key) for key, n in items.counters.items())
+    made = False  # a record or values outside them given
+    for record in _walked(ijson.parse(stream, use_float=False), items, outside):
+        made = True
+        yield record
+    if outside.held():
+        values = outside.take()
+        alone = wanted is None and not (listed or items.listed or made)
+        yield from _response_record(values) if alone else [values]
+
+
+def _walked(
+    events: Iterator[tuple[str, str, Any]], items: _RecordItems, outside: OutsideValues
+) -> Iterator[Record]:
+    """:func:`_walk`'s records and values outside them, from the parser's events, but the
+    values still held at the end."""
+    wanted = items.wanted
+    at = _Containers()
     for prefix, event, value in events:
         if at.arrays and at.arrays[-1] and event in _ITEM_STARTS:
             at.counts[-1] += 1
             placed = items.place(prefix, at, event)
             if isinstance(placed, tuple):  # built up to its end: the containers are unchanged
-                alone = False
                 kind, pointer = placed
                 if wanted is None and items.listing(kind):
                     yield from _listing_item(events, kind, pointer, outside)
                 else:
-                    yield _record(_build(events), kind, name, None, pointer)
+                    yield _record(_build(events), kind, items.name, None, pointer)
                 continue
             if placed:
                 continue
+        if event == "start_map" and wanted is None and at.in_a_map_of_persons():
+            yield from _filed_person(events, at, outside)
+            continue
         if at.follow(event, value):
             if event == "start_array" and len(at.arrays) == 2 and not at.arrays[0]:
                 # an array under the top-level object, maybe read in part already and stood
                 # in for by a null: its items are counted on from there (their pointers)
                 at.counts[-1] = items.counters.get(at.keys[0], 0)
-                alone = alone and not _a_list(at.keys[0])
+                items.listed = items.listed or _a_list(at.keys[0])
             continue  # a container's start or end, a key
         if value is None or not (text := _scalar(value)):
             continue  # a null, white space
         outside.add(at.path(), text)
         if outside.full():
-            alone = False
             yield outside.take()
-    if outside.held():
-        values = outside.take()
-        yield from _response_record(values) if alone else [values]
+
+
+def _filed_person(
+    events: Iterator[tuple[str, str, Any]], at: _Containers, outside: OutsideValues
+) -> Iterator[Record]:
+    """An object filed under its key in a map of persons (``{"leerlingen": {"L1": {…}}}``),
+    its start read: where a field of it is a person's, their record, the key it is filed under
+    one of its fields (``@key``; ``@pseudonym`` for a chain id): the sender's key PSN-003 tells
+    persons apart by, and a BSN or a name made a key is found there; else its values outside
+    the records (the map's ``{"meta": {"totaal": 2}}``)."""
+    kind, key = at.keys[-2], at.keys[-1]
+    # the key in the pointer as it may be shown: a BSN's nine digits are no item's index
+    pointer = f"{at.object_pointer()}/{_escape(safe_path(key))}"
+    record = _record(_build(events), kind, outside.name, None, pointer)
+    chain_id = classify_pseudonym(key) is not PseudonymKind.OTHER
+    if chain_id or any(of_a_person(kind, path) for path in record.fields):
+        if key.strip():
+            filed = "@pseudonym" if chain_id else "@key"
+            record.fields = {filed: [key.strip()], **record.fields}
+        yield record
+        return
+    within = at.path()
+    for path, values in record.fields.items():
+        for text in values:
+            outside.add(f"{within}/{path}", text)
+    if outside.full():
+        yield outside.take()
 
 
 def _response_record(values: Record) -> list[Record]:
@@ -806,6 +850,17 @@ class _Containers:
         """The JSON pointer of the item just begun in the innermost array."""
         return "/" + "/".join(self._steps())
 
+    def in_a_map_of_persons(self) -> bool:
+        """Whether the member just begun is one of an object under a key naming persons
+        (``{"leerlingen": {"L1": …}}``): both containers objects, the outer key the persons'."""
+        arrays = self.arrays
+        return (
+            len(arrays) >= 2
+            and not arrays[-1]
+            and not arrays[-2]
+            and names_person_map(self.keys[-2])
+        )
+
     def object_pointer(self) -> str:
         """The JSON pointer of the innermost container, an object (its members' key left out),
         as it may be shown (keys may be pupils' data)."""
@@ -830,6 +885,7 @@ class _RecordItems:
         self.wanted = wanted
         self.counters = counters
         self.stand_ins = stand_ins
+        self.listed = False  # an array of persons or groups begun directly under the top
         # the last array's key or prefix, and what it gave: not made again for every item
         # (a key may be megabytes long)
         self._last: tuple[str, tuple[str, str, str] | None] | None = None

@@ -1,0 +1,119 @@
+"""Pupils filed by their keys, ``{"leerlingen": {"L1": {…}, "L2": {…}}}`` — a map, as many
+JSON exports keep them — are records, each with the key it is filed under as its ``@key``
+(the sender's key PSN-003 tells persons apart by; a BSN or a name made a key is found there).
+Before, such an export gave "no records found"."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import eckid
+
+from conformance.model.records import OUTSIDE
+from conformance.readers import json as json_reader
+
+BSN = "111222333"  # valid 11-proef
+
+
+def _read(document: Any) -> list[tuple[str, str, dict[str, list[str]]]]:
+    stream = io.BufferedReader(io.BytesIO(json.dumps(document).encode()))  # type: ignore[arg-type]
+    return [
+        (r.kind, r.path, r.fields)
+        for w in json_reader.read_json(stream, "export.json", {})
+        for r in w.records
+    ]
+
+
+def _check(tmp_path: Path, cli: Any, document: Any) -> Any:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return cli("check", "--profile", "nl-generic", path)
+
+
+def test_pupils_filed_by_their_keys_are_records() -> None:
+    document = {
+        "leerlingen": {
+            "L1": {"eckId": eckid("a"), "groep": "5a"},
+            "L2": {"eckId": eckid("b"), "groep": "5b"},
+        }
+    }
+    assert _read(document) == [
+        ("leerlingen", "/leerlingen/L1", {"@key": ["L1"], "eckId": [eckid("a")], "groep": ["5a"]}),
+        ("leerlingen", "/leerlingen/L2", {"@key": ["L2"], "eckId": [eckid("b")], "groep": ["5b"]}),
+    ]
+
+
+def test_a_map_of_pupils_is_checked_as_its_pupils(tmp_path: Path, cli: Any) -> None:
+    pupils = {f"L{i}": {"eckId": eckid(f"p{i}"), "groep": "5a"} for i in range(5)}
+    run = _check(tmp_path, cli, {"school": {"naam": "De Regenboog"}, "leerlingen": pupils})
+    assert run.code == 0, run.err
+    assert run.report is not None and run.report["inputs"][0]["records"] == 5
+    assert run.verdict("PSN-003") == "pass"  # examined: the key tells persons apart
+
+
+def test_two_pupils_filed_under_two_keys_with_one_eck_id_fail_psn_003(
+    tmp_path: Path, cli: Any
+) -> None:
+    pupils = {"L1": {"eckId": eckid("a")}, "L2": {"eckId": eckid("a")}}
+    run = _check(tmp_path, cli, {"leerlingen": pupils})
+    (finding,) = run.findings("PSN-003")
+    assert "two persons share one pseudonym" in finding["message"]
+    assert finding["location"]["path"] == "/leerlingen/L1"
+
+
+def test_a_bsn_made_a_key_is_found_and_not_shown(tmp_path: Path, cli: Any) -> None:
+    run = _check(tmp_path, cli, {"leerlingen": {BSN: {"eckId": eckid("a"), "groep": "5a"}}})
+    assert run.code == 1
+    assert run.verdict("NAW-002") == "fail"
+    assert any("'@key'" in f["message"] for f in run.findings("NAW-002"))
+    assert all(f["location"]["path"] == "/leerlingen/1********" for f in run.findings("NAW-002"))
+    assert not run.quoted(BSN)
+
+
+def test_an_eck_id_made_a_key_is_the_pupils_pseudonym(tmp_path: Path, cli: Any) -> None:
+    """Filed by their ECK iD and holding no other: the key is their pseudonym (PSN-001 would
+    have failed on '@key', and LNK-001 taken an eckId equal to its key for a derived one)."""
+    pupils = {eckid("a"): {"groep": "5a"}, eckid("b"): {"groep": "5b", "eckId": eckid("b")}}
+    read = _read({"leerlingen": pupils})
+    assert [list(fields) for _, _, fields in read] == [
+        ["@pseudonym", "groep"],
+        ["@pseudonym", "groep", "eckId"],
+    ]
+    run = _check(tmp_path, cli, {"leerlingen": pupils})
+    assert run.code == 0, run.err
+
+
+def test_what_a_map_holds_beside_its_pupils_is_outside_the_records() -> None:
+    document = {"leerlingen": {"meta": {"totaal": 1}, "L1": {"eckId": eckid("a")}, "n": 1}}
+    read = _read(document)
+    assert [(kind, path) for kind, path, _ in read if kind != OUTSIDE] == [
+        ("leerlingen", "/leerlingen/L1")
+    ]
+    outside = [fields for kind, _, fields in read if kind == OUTSIDE]
+    assert outside == [{"leerlingen/meta/totaal": ["1"], "leerlingen/n": ["1"]}]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"leerling": {"adres": {"straat": "Dorpsstraat 1"}, "eckId": eckid("a")}},  # one pupil
+        {"instellingen": {"L1": {"eckId": eckid("a")}}},  # not named for persons
+        {"leerlingen": [{"eckId": eckid("a"), "ouders": {"vader": {"naam": "Jan"}}}]},
+    ],
+)
+def test_objects_not_filed_in_a_map_of_persons_are_not_split(document: Any) -> None:
+    """A single pupil's nested objects, a map named for anything else, and what nests inside
+    a record stay as they were."""
+    before = _read(document)
+    assert all("@key" not in fields and "@pseudonym" not in fields for _, _, fields in before)
+
+
+def test_a_map_of_pupils_nested_in_groups() -> None:
+    document = {"groepen": {"5a": {"leerlingen": {"L1": {"eckId": eckid("a")}}}}}
+    assert [(kind, path) for kind, path, _ in _read(document) if kind != OUTSIDE] == [
+        ("leerlingen", "/groepen/5a/leerlingen/L1")
+    ]
