@@ -284,7 +284,7 @@ def test_json_lines_of_groups_give_their_pupils() -> None:
         ("leerlingen", 1, "/leerlingen/1"),
         ("record", 2, ""),
     ]
-    assert [fields for kind, _, _, fields in read if kind == OUTSIDE] == [{"groep/groep": ["5a"]}]
+    assert [fields for kind, _, _, fields in read if kind == OUTSIDE] == [{"record/groep": ["5a"]}]
 
 
 def test_a_bad_line_after_lines_of_groups_is_still_refused() -> None:
@@ -353,19 +353,57 @@ def test_a_name_among_a_nested_groups_pupils_is_a_value_outside_the_records() ->
     ]
     lines = _jsonl([group])
     assert [fields for kind, _, _, fields in lines if kind == OUTSIDE] == [
-        {"groep/naam": ["5a"]},
-        {"groep/leerlingen": ["Piet"]},
-        {"groep/leerlingen/achternaam": ["X"]},
+        {"record/naam": ["5a"]},
+        {"record/leerlingen": ["Piet"]},
+        {"record/leerlingen/achternaam": ["X"]},
     ]
 
 
-def test_a_group_lines_name_is_the_groups() -> None:
-    """Its own values were kept under "record/": its "naam" read as a pupil's name (NAW-001
-    and MIN-001 failed on a class's name). They are a group's now."""
-    read = _jsonl([{"naam": "Groep 5a", "leerlingen": _pupils("a", 1)}])
-    assert [fields for kind, _, _, fields in read if kind == OUTSIDE] == [
-        {"groep/naam": ["Groep 5a"]}
-    ]
+@pytest.mark.parametrize(
+    "item",
+    [
+        # a parent's line, listing their children: their own details are a person's
+        {
+            "naam": "Jan Jansen",
+            "adres": "Kerkstraat 12",
+            "telefoon": "030-2345678",
+            "kinderen": [{"eckId": eckid("k"), "groep": "5a"}],
+        },
+        # a teacher listing their pupils
+        {
+            "naam": "Mw. A. de Vries",
+            "email": "a.devries@school.nl",
+            "leerlingen": [{"eckId": eckid("l")}],
+        },
+    ],
+)
+def test_a_listing_persons_own_details_are_still_judged(
+    tmp_path: Path, cli: Any, item: dict[str, Any]
+) -> None:
+    """A review: kept as a group's own ("groep/naam"), a parent's or a teacher's name, address,
+    phone and e-mail passed (CONFORMANT). Under the line's kind they are judged as a person's."""
+    for document, name in (([item], "export.json"), (None, "export.jsonl")):
+        path = tmp_path / name
+        text = json.dumps(document) if document is not None else json.dumps(item) + "\n"
+        path.write_text(text, encoding="utf-8")
+        run = cli("check", "--profile", "nl-generic", path)
+        assert run.code == 1, (name, run.err)
+        assert run.verdict("NAW-001") == "fail", name
+
+
+@pytest.mark.parametrize("lines", [False, True])
+def test_an_item_listing_no_person_stays_the_record_it_is(
+    tmp_path: Path, cli: Any, lines: bool
+) -> None:
+    """A user listing their "groups" (no person in them) was split into values outside the
+    records: "no records found", every finding lost. It is a record again."""
+    item = {"displayName": "Jan Jansen", "mail": "j.jansen@school.nl", "groups": [{"id": "5a"}]}
+    path = tmp_path / ("export.jsonl" if lines else "export.json")
+    path.write_text(json.dumps(item) + "\n" if lines else json.dumps([item]), encoding="utf-8")
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.code == 1, run.err
+    assert run.report is not None and run.report["inputs"][0]["records"] == 1
+    assert run.verdict("NAW-001") == "fail"
 
 
 def test_a_top_level_array_of_groups_gives_their_pupils(tmp_path: Path, cli: Any) -> None:
@@ -386,8 +424,11 @@ def test_a_top_level_array_of_groups_gives_their_pupils(tmp_path: Path, cli: Any
     run = _check(tmp_path, cli, groups)
     assert run.report is not None and run.report["inputs"][0]["records"] == 4
     assert run.verdict("PSN-003") == "pass"
-    assert [f["field"] for f in run.findings("NAW-001")] == ["achternaam"]
-    assert run.findings("NAW-001")[0]["location"]["path"] == "/1/leerlingen/1"
+    naw = {f["field"]: f["location"]["path"] for f in run.findings("NAW-001")}
+    assert naw["achternaam"] == "/1/leerlingen/1"
+    # a class's name is judged as a person's might be: nothing in an unnamed list says whose
+    # it is, and a parent's name beside their "kinderen" must not pass (a review)
+    assert set(naw) == {"achternaam", "record/naam"}
 
 
 def test_a_top_level_arrays_pupils_and_groups_side_by_side() -> None:

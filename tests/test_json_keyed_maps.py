@@ -117,3 +117,122 @@ def test_a_map_of_pupils_nested_in_groups() -> None:
     assert [(kind, path) for kind, path, _ in _read(document) if kind != OUTSIDE] == [
         ("leerlingen", "/groepen/5a/leerlingen/L1")
     ]
+
+
+def _jsonl(lines: list[Any]) -> list[tuple[str, int | None, str, dict[str, list[str]]]]:
+    text = "".join(json.dumps(line) + "\n" for line in lines).encode()
+    return [
+        (r.kind, r.line, r.path, r.fields)
+        for w in json_reader.read_jsonl(io.BytesIO(text), "export.jsonl")
+        for r in w.records
+    ]
+
+
+@pytest.mark.parametrize(
+    ("document", "pointers"),
+    [
+        # a school's groups (read item by item)
+        (
+            {"groepen": [{"naam": "5a", "leerlingen": {"L1": {"eckId": eckid("a")}}}]},
+            ["/groepen/0/leerlingen/L1"],
+        ),
+        # a top-level array of groups
+        ([{"naam": "5a", "leerlingen": {"L1": {"eckId": eckid("a")}}}], ["/0/leerlingen/L1"]),
+    ],
+)
+def test_a_groups_map_of_pupils_gives_their_records(document: Any, pointers: list[str]) -> None:
+    """A group's item listing its pupils in a map was one record holding all of them."""
+    read = _read(document)
+    assert [path for kind, path, _ in read if kind != OUTSIDE] == pointers
+    (fields,) = [fields for kind, _, fields in read if kind != OUTSIDE]
+    assert fields["@key"] == ["L1"]
+    assert {"record/naam", "groepen/naam"} & {p for k, _, f in read if k == OUTSIDE for p in f}
+
+
+def test_a_json_lines_groups_map_of_pupils_gives_their_records() -> None:
+    line = {"groep": "5a", "leerlingen": {"L1": {"eckId": eckid("a")}, "aantal": 1}}
+    read = _jsonl([line])
+    assert [(kind, number, path) for kind, number, path, _ in read if kind != OUTSIDE] == [
+        ("leerlingen", 1, "/leerlingen/L1")
+    ]
+    outside = {p: v for kind, _, _, f in read if kind == OUTSIDE for p, v in f.items()}
+    assert outside == {"record/groep": ["5a"], "record/leerlingen/aantal": ["1"]}
+
+
+def test_a_bsn_made_a_key_in_a_groups_map_is_found(tmp_path: Path, cli: Any) -> None:
+    groups = {"groepen": [{"naam": "5a", "leerlingen": {BSN: {"eckId": eckid("a")}}}]}
+    run = _check(tmp_path, cli, groups)
+    assert run.verdict("NAW-002") == "fail"
+    assert run.findings("NAW-002")[0]["location"]["path"] == "/groepen/0/leerlingen/1********"
+    assert not run.quoted(BSN)
+
+
+# --- a review's finds ---------------------------------------------------------------------
+
+
+def test_a_map_member_that_is_a_class_gives_its_pupils_one_by_one(tmp_path: Path, cli: Any) -> None:
+    """Built whole, a class filed under "leerlingen" was one merged pupil (600,000 pupils: one
+    record, 728 MB) and its pupil without an ECK iD passed PSN-001."""
+    classes = {
+        "5a": {"naam": "Groep 5a", "leerlingen": [{"eckId": eckid("a")}, {"eckId": ""}]},
+        "5b": {"naam": "Groep 5b", "leerlingen": [{"eckId": eckid("b")}]},
+    }
+    read = _read({"leerlingen": classes})
+    assert [path for kind, path, _ in read if kind != OUTSIDE] == [
+        "/leerlingen/5a/leerlingen/0",
+        "/leerlingen/5a/leerlingen/1",
+        "/leerlingen/5b/leerlingen/0",
+    ]
+    run = _check(tmp_path, cli, {"leerlingen": classes})
+    assert run.verdict("PSN-001") == "fail"
+    assert run.findings("PSN-001")[0]["location"]["path"] == "/leerlingen/5a/leerlingen/1"
+    assert run.verdict("PSN-003") != "fail"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"nl": {"leerlingen": {"form": {"naam": "Naam", "email": "E-mailadres"}}}},  # labels
+        {"leerlingen": {"columns": {"naam": {"visible": True}, "email": {"visible": False}}}},
+        {"leerlingen": {"totaal": {"aantal": 312, "geslacht": "alle"}}},  # statistics
+        {"leerlingen": {"5a": {"naam": "Groep 5a", "mentor": "Mw. De Vries"}}},  # classes
+    ],
+)
+def test_what_is_filed_under_leerlingen_but_no_pupil_is_no_record(
+    tmp_path: Path, cli: Any, document: Any
+) -> None:
+    """A member is a pupil's where it names a pseudonym or a person's key, or is filed under
+    an ECK iD: translations, settings and statistics failed PSN-001 and LNK-003 (a review)."""
+    run = _check(tmp_path, cli, document)
+    assert run.code == 2, run.err
+    assert "no records found" in run.err
+
+
+def test_index_keys_are_no_pupils_keys(tmp_path: Path, cli: Any) -> None:
+    """PHP writes a filtered list as {"0": …, "1": …}: the first pupils of two classes are no
+    one person with two ECK iDs (PSN-003 failed)."""
+    groups = {
+        "5a": {"leerlingen": {"0": {"eckId": eckid("a")}, "1": {"eckId": eckid("b")}}},
+        "5b": {"leerlingen": {"0": {"eckId": eckid("c")}}},
+    }
+    run = _check(tmp_path, cli, {"school": {"groepen": groups}})
+    assert run.verdict("PSN-003") != "fail"
+    assert run.report is not None and run.report["inputs"][0]["records"] == 3
+
+
+@pytest.mark.parametrize("key", ["de Vries, Anna (2014-03-01)", "Vries, Anna de"])
+def test_a_key_written_as_a_name_is_not_shown(tmp_path: Path, cli: Any, key: str) -> None:
+    """A key that is no id is redacted whole in a record's pointer: it was printed raw in
+    PSN-003's message, in every format."""
+    pupils = {key: {"eckId": eckid("a")}, "L2": {"eckId": eckid("a")}}
+    run = _check(tmp_path, cli, {"leerlingen": pupils})
+    (finding,) = run.findings("PSN-003")
+    assert "Vries" not in json.dumps(run.report)
+    assert "Vries" not in run.err + run.out
+    assert finding["location"]["path"].startswith("/leerlingen/")
+
+
+def test_a_keys_control_characters_are_not_sent_to_a_terminal(tmp_path: Path, cli: Any) -> None:
+    run = _check(tmp_path, cli, {"leerlingen": {"L1\u001b[2J": {"eckId": ""}}})
+    assert "\u001b" not in run.err + run.out
+    assert "\u001b" not in json.dumps(run.report, ensure_ascii=False)

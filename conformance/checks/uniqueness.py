@@ -57,9 +57,11 @@ class _Places:
         if place is None:
             return 0
         base, index = place
-        if index == WHOLE:
-            index = _WHOLE_INDEX
         number = self._numbers.get(base)
+        if index == WHOLE:  # a record filed by key: its own pointer a place, half at most
+            index = _WHOLE_INDEX
+            if number is None and len(self._bases) >= self._limit // 2:
+                return 0
         if number is None:
             if len(self._bases) >= self._limit or len(base) > self._chars:
                 return 0

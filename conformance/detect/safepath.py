@@ -39,6 +39,8 @@ _POSITION = re.compile(r"\[\d+\]$")  # an XPath step's position: never data
 
 
 def _safe_segment(segment: str) -> str:
+    if not segment.isprintable():  # a key's escape sequence is not sent to a terminal
+        segment = segment.encode("unicode_escape").decode("ascii")
     position = _POSITION.search(segment)
     if position is not None and position.start() > 0:
         return _safe_segment(segment[: position.start()]) + position.group()

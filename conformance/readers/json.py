@@ -36,6 +36,7 @@ from conformance.detect.fieldnames import (
     of_a_person,
 )
 from conformance.detect.pseudonyms import PseudonymKind, classify_pseudonym
+from conformance.detect.redact import redact
 from conformance.detect.safepath import safe_path  # keys may be pupils' data
 from conformance.model import records
 from conformance.model.errors import InputError
@@ -458,7 +459,12 @@ def _split_group(
         yield _own_values(fields, kind, name)
     for key in keys:
         array = _MemberArray(key, kind, pointer, name, line)
-        for index, member in enumerate(item[key]):
+        members = item[key]
+        if isinstance(members, dict):  # a map of persons by their keys
+            for filed_as, member in members.items():
+                yield from array.filed(member, filed_as)
+            continue
+        for index, member in enumerate(members):
             yield from array.records_of(member, index)
 
 
@@ -583,27 +589,62 @@ def _filed_person(
     events: Iterator[tuple[str, str, Any]], at: _Containers, outside: OutsideValues
 ) -> Iterator[Record]:
     """An object filed under its key in a map of persons (``{"leerlingen": {"L1": {…}}}``),
-    its start read: where a field of it is a person's, their record, the key it is filed under
-    one of its fields (``@key``; ``@pseudonym`` for a chain id): the sender's key PSN-003 tells
-    persons apart by, and a BSN or a name made a key is found there; else its values outside
-    the records (the map's ``{"meta": {"totaal": 2}}``)."""
+    its start read, as a group's item is (:func:`_listing_item`: a member that lists pupils,
+    a class, gives their records one at a time): the person's record (:func:`_filed_record`),
+    or its values outside the records (the map's ``{"meta": {"totaal": 2}}``)."""
     kind, key = at.keys[-2], at.keys[-1]
-    # the key in the pointer as it may be shown: a BSN's nine digits are no item's index
-    pointer = f"{at.object_pointer()}/{_escape(safe_path(key))}"
-    record = _record(_build(events), kind, outside.name, None, pointer)
+    pointer = _filed_pointer(at.object_pointer(), key)
+    for made in _listing_item(events, kind, pointer, outside):
+        if made.kind != kind or made.path != pointer:
+            yield made  # a class's pupils, its own values outside the records
+            continue
+        filed = _filed_record(made, key)
+        if filed is not None:
+            yield filed
+            continue
+        within = at.path()
+        for path, values in made.fields.items():
+            for text in values:
+                outside.add(f"{within}/{path}", text)
+        if outside.full():
+            yield outside.take()
+
+
+# A key an id is written as (L00000017, a UUID, 4f1c…): shown as safe_path shows it. Any
+# other ("de Vries, Anna (2014-03-01)") is redacted whole: the name finder does not know
+# every way a name is written, and a pointer is printed in every report.
+_ID_LIKE = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
+_INDEX_DIGITS = 6  # a decimal key shorter than this is an index (PHP writes arrays so)
+
+
+def _filed_pointer(container: str, key: str) -> str:
+    """The pointer of a member filed under ``key``, the key as it may be shown: a BSN's nine
+    digits are no item's index, and a name no field's."""
+    shown = safe_path(key) if _ID_LIKE.fullmatch(key) else redact(key)
+    return f"{container}/{_escape(shown)}"
+
+
+def _filed_record(record: Record, key: str) -> Record | None:
+    """A member of a map of persons as its person's record — where it is filed under a chain
+    id, or a field of it names a pseudonym or a person's key (translations, statistics and
+    settings filed under "leerlingen" have neither) — the key it is filed under one of its
+    fields (``@key``; ``@pseudonym`` for a chain id): the sender's key PSN-003 tells persons
+    apart by, and a BSN or a name made a key is found there (not an index: ``{"0": …}``, as
+    PHP writes a list, would make the first pupils of two classes one person). None for
+    anything else in the map."""
     chain_id = classify_pseudonym(key) is not PseudonymKind.OTHER
-    if chain_id or any(of_a_person(kind, path) for path in record.fields):
-        if key.strip():
-            filed = "@pseudonym" if chain_id else "@key"
-            record.fields = {filed: [key.strip()], **record.fields}
-        yield record
-        return
-    within = at.path()
-    for path, values in record.fields.items():
-        for text in values:
-            outside.add(f"{within}/{path}", text)
-    if outside.full():
-        yield outside.take()
+    if not chain_id and not any(map(_names_whose, record.fields)):
+        return None
+    filed = key.strip()
+    if filed and not (filed.isdecimal() and len(filed) < _INDEX_DIGITS):
+        record.fields = {"@pseudonym" if chain_id else "@key": [filed], **record.fields}
+    return record
+
+
+def _names_whose(path: str) -> bool:
+    """Whether a field's name says whose the record is: a pseudonym, or a person's key."""
+    last = path.rsplit("/", 1)[-1]
+    return _names_pseudonym(last) or names_person_key(last)
 
 
 def _response_record(values: Record) -> list[Record]:
@@ -720,7 +761,15 @@ def _listing_item(
             else:  # strings, numbers or nothing: values of the item
                 item[key] = members.held
         else:
-            item[key] = _built(events, (event, value))
+            built = _built(events, (event, value))
+            if key in item or not _a_person_map(key, built):
+                item[key] = built
+                continue
+            # a map of its pupils by their keys: read whole, as a JSON Lines line is
+            array = _MemberArray(key, kind, pointer, outside.name, None)
+            for filed_as, member in built.items():
+                yield from _apart(array.filed(member, filed_as), outside)
+            listed = True
     if not listed:
         yield _record(item, kind, outside.name, None, pointer)
         return
@@ -756,6 +805,23 @@ class _MemberArray:
             yield from nested
         else:
             yield _record(member, self.key, self.name, line, at)
+
+    def filed(self, member: Any, key: str) -> Iterator[Record]:
+        """A member of a map of persons filed under ``key``: its person's record
+        (:func:`_filed_record`), or its values outside the records."""
+        values: dict[str, list[str]] = {}
+        if isinstance(member, dict):
+            record = _record(member, self.key, self.name, self.line, "")
+            record.path = _filed_pointer(self.base.removesuffix("/"), key)
+            filed = _filed_record(record, key)
+            if filed is not None:
+                yield filed
+                return
+            values = {f"{self.kind}/{self.key}/{key}/{p}": v for p, v in record.fields.items()}
+        else:
+            flatten(member, f"{self.kind}/{self.key}/{key}", values)
+        if values:
+            yield Record(OUTSIDE, values, self.name, None, "")
 
 
 class _MemberList(_MemberArray):
@@ -1180,14 +1246,28 @@ class _GroupLinesError(Exception):
 
 
 def _member_keys(item: dict[str, Any]) -> list[str]:
-    """The keys of an item's arrays of persons or groups with an object among their items."""
+    """The keys of an item's arrays of persons or groups with an object among their items, and
+    of its maps of persons by key (``{"leerlingen": {"L1": {…}}}``) with an object among them."""
     return [
         key
         for key, value in item.items()
-        if isinstance(value, list)
-        and (names_persons(key) or names_organisation(key))
-        and any(isinstance(v, dict) for v in value)
+        if (
+            isinstance(value, list)
+            and (names_persons(key) or names_organisation(key))
+            and any(isinstance(v, dict) for v in value)
+        )
+        or _a_person_map(key, value)
     ]
+
+
+def _a_person_map(key: str, value: Any) -> bool:
+    """Whether ``value`` under ``key`` is a map of persons by their keys: an object under a
+    name for many persons with an object among its members."""
+    return (
+        isinstance(value, dict)
+        and names_person_map(key)
+        and any(isinstance(v, dict) for v in value.values())
+    )
 
 
 def _line_records(
@@ -1203,9 +1283,21 @@ def _line_records(
     own = [path for path in whole.fields if path.split("/", 1)[0] not in members]
     if not members or any(of_a_person("groepen", path) for path in own):
         return [whole]
-    # its own values are a group's: its "naam" is no pupil's (under "record/naam" it was one)
-    owner = kind if names_organisation(kind) else "groep"
-    return list(_split_group(item, members, owner, name, pointer, line=line))
+    # Its own values stay under its kind: nothing says whose they are (a class's "naam", or a
+    # parent's name, address and phone beside their "kinderen": judged as a person's, not let
+    # pass as a group's own). Where no person's record comes of it (a user's "groups", a
+    # pupil's "toetsen" without a pupil in them), it is the record it was.
+    split = list(_split_group(item, members, kind, name, pointer, line=line))
+    return split if any(map(_a_persons, split)) else [whole]
+
+
+def _a_persons(record: Record) -> bool:
+    """Whether a record split from a group's item is a person's: of a list of persons, or of a
+    list of groups or things with a field of a person's (as :func:`_things_apart` decides)."""
+    kind = record.kind
+    if kind == OUTSIDE:
+        return False
+    return not names_organisation(kind) or any(of_a_person(kind, p) for p in record.fields)
 
 
 def _record(item: Any, kind: str, name: str, line: int | None, pointer: str) -> Record:
