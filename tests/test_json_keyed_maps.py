@@ -236,3 +236,29 @@ def test_a_keys_control_characters_are_not_sent_to_a_terminal(tmp_path: Path, cl
     run = _check(tmp_path, cli, {"leerlingen": {"L1\u001b[2J": {"eckId": ""}}})
     assert "\u001b" not in run.err + run.out
     assert "\u001b" not in json.dumps(run.report, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("own_list", ["toetsen", "groepen", "docenten"])
+def test_a_filed_pupils_own_lists_stay_theirs(tmp_path: Path, cli: Any, own_list: str) -> None:
+    """A re-review: read as a group's item, a pupil filed with their own tests, groups or
+    teachers (before their ECK iD) was split and their ECK iD left outside the records: two
+    pupils sharing one passed PSN-003, and malformed ones PSN-002."""
+
+    def pupil(eck: str) -> dict[str, Any]:
+        return {own_list: [{"naam": "Rekenen", "code": "R1"}], "eckId": eck}
+
+    shared = {"leerlingen": {"L1": pupil(eckid("a")), "L2": pupil(eckid("a"))}}
+    run = _check(tmp_path, cli, shared)
+    assert run.verdict("PSN-003") == "fail", run.err
+    assert run.report is not None and run.report["inputs"][0]["records"] == 2
+    malformed = {"leerlingen": {"L1": pupil("niet-een-eckid")}}
+    assert _check(tmp_path, cli, malformed).verdict("PSN-002") == "fail"
+
+
+@pytest.mark.parametrize("key", ["jan.jansen", "JanJansen", "Jansen_Jan_2014-03-01"])
+def test_a_key_that_holds_a_name_or_a_date_is_not_shown(tmp_path: Path, cli: Any, key: str) -> None:
+    pupils = {key: {"eckId": eckid("a")}, "L2": {"eckId": eckid("a")}}
+    run = _check(tmp_path, cli, {"leerlingen": pupils})
+    assert run.findings("PSN-003")
+    assert not run.quoted(key)
+    assert "ansen" not in json.dumps(run.report)

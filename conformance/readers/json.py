@@ -38,6 +38,8 @@ from conformance.detect.fieldnames import (
 from conformance.detect.pseudonyms import PseudonymKind, classify_pseudonym
 from conformance.detect.redact import redact
 from conformance.detect.safepath import safe_path  # keys may be pupils' data
+from conformance.detect.scan import scan
+from conformance.detect.spans import Hint
 from conformance.model import records
 from conformance.model.errors import InputError
 from conformance.model.profile import FieldClass
@@ -589,52 +591,72 @@ def _filed_person(
     events: Iterator[tuple[str, str, Any]], at: _Containers, outside: OutsideValues
 ) -> Iterator[Record]:
     """An object filed under its key in a map of persons (``{"leerlingen": {"L1": {…}}}``),
-    its start read, as a group's item is (:func:`_listing_item`: a member that lists pupils,
-    a class, gives their records one at a time): the person's record (:func:`_filed_record`),
-    or its values outside the records (the map's ``{"meta": {"totaal": 2}}``)."""
+    its start read, built whole (as a JSON Lines line is: a pupil's own lists of tests or
+    teachers may come before their ECK iD): :func:`_filed_records`."""
     kind, key = at.keys[-2], at.keys[-1]
     pointer = _filed_pointer(at.object_pointer(), key)
-    for made in _listing_item(events, kind, pointer, outside):
-        if made.kind != kind or made.path != pointer:
-            yield made  # a class's pupils, its own values outside the records
-            continue
-        filed = _filed_record(made, key)
-        if filed is not None:
-            yield filed
-            continue
-        within = at.path()
-        for path, values in made.fields.items():
-            for text in values:
-                outside.add(f"{within}/{path}", text)
-        if outside.full():
-            yield outside.take()
+    made = _filed_records(
+        _build(events), kind, key, outside.name, pointer=pointer, within=at.path()
+    )
+    yield from _apart(made, outside)
+
+
+def _filed_records(
+    member: Any,
+    kind: str,
+    key: str,
+    name: str,
+    *,
+    pointer: str,
+    within: str,
+    line: int | None = None,
+) -> list[Record]:
+    """A member of a map of persons filed under ``key``: its person's record where it is filed
+    under a chain id, or one of its own fields names a pseudonym or a person's key (their lists
+    of tests, groups or teachers theirs), with the key as one of its fields (:func:`_with_key`);
+    else, where it lists pupils (a class), their records and its own values outside them; else
+    (translations, statistics, settings filed under "leerlingen": neither) its values outside
+    the records, under ``within``."""
+    values: dict[str, list[str]] = {}
+    if not isinstance(member, dict):
+        flatten(member, within, values)
+        return [Record(OUTSIDE, values, name, None, "")] if values else []
+    record = _record(member, kind, name, line, pointer)
+    lists = _member_keys(member)
+    own = [path for path in record.fields if path.split("/", 1)[0] not in lists]
+    chain_id = classify_pseudonym(key) is not PseudonymKind.OTHER
+    if chain_id or any(map(_names_whose, own)):
+        return [_with_key(record, key, chain_id)]
+    if lists:
+        split = list(_split_group(member, lists, kind, name, pointer, line=line))
+        if any(map(_a_persons, split)):
+            return split
+    values = {f"{within}/{path}": found for path, found in record.fields.items()}
+    return [Record(OUTSIDE, values, name, None, "")] if values else []
 
 
 # A key an id is written as (L00000017, a UUID, 4f1c…): shown as safe_path shows it. Any
-# other ("de Vries, Anna (2014-03-01)") is redacted whole: the name finder does not know
-# every way a name is written, and a pointer is printed in every report.
+# other ("de Vries, Anna (2014-03-01)"), and one that holds a date or a name as a key's field
+# would ("jan.jansen", "JanJansen"), is redacted whole: a pointer is printed in every report.
 _ID_LIKE = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
+_A_DATE = re.compile(r"(?:19|20)\d\d[-./]\d\d[-./]\d\d|\d\d[-./]\d\d[-./](?:19|20)\d\d")
+_AS_A_KEY = Hint(field="@key")
 _INDEX_DIGITS = 6  # a decimal key shorter than this is an index (PHP writes arrays so)
 
 
 def _filed_pointer(container: str, key: str) -> str:
     """The pointer of a member filed under ``key``, the key as it may be shown: a BSN's nine
     digits are no item's index, and a name no field's."""
-    shown = safe_path(key) if _ID_LIKE.fullmatch(key) else redact(key)
+    plain = _ID_LIKE.fullmatch(key) and not _A_DATE.search(key) and not scan(key, _AS_A_KEY)
+    shown = safe_path(key) if plain else redact(key)
     return f"{container}/{_escape(shown)}"
 
 
-def _filed_record(record: Record, key: str) -> Record | None:
-    """A member of a map of persons as its person's record — where it is filed under a chain
-    id, or a field of it names a pseudonym or a person's key (translations, statistics and
-    settings filed under "leerlingen" have neither) — the key it is filed under one of its
-    fields (``@key``; ``@pseudonym`` for a chain id): the sender's key PSN-003 tells persons
-    apart by, and a BSN or a name made a key is found there (not an index: ``{"0": …}``, as
-    PHP writes a list, would make the first pupils of two classes one person). None for
-    anything else in the map."""
-    chain_id = classify_pseudonym(key) is not PseudonymKind.OTHER
-    if not chain_id and not any(map(_names_whose, record.fields)):
-        return None
+def _with_key(record: Record, key: str, chain_id: bool) -> Record:
+    """The record with the key it is filed under as one of its fields (``@key``; ``@pseudonym``
+    for a chain id): the sender's key PSN-003 tells persons apart by, and a BSN or a name made
+    a key is found there — not an index (``{"0": …}``, as PHP writes a list, would make the
+    first pupils of two classes one person)."""
     filed = key.strip()
     if filed and not (filed.isdecimal() and len(filed) < _INDEX_DIGITS):
         record.fields = {"@pseudonym" if chain_id else "@key": [filed], **record.fields}
@@ -807,21 +829,12 @@ class _MemberArray:
             yield _record(member, self.key, self.name, line, at)
 
     def filed(self, member: Any, key: str) -> Iterator[Record]:
-        """A member of a map of persons filed under ``key``: its person's record
-        (:func:`_filed_record`), or its values outside the records."""
-        values: dict[str, list[str]] = {}
-        if isinstance(member, dict):
-            record = _record(member, self.key, self.name, self.line, "")
-            record.path = _filed_pointer(self.base.removesuffix("/"), key)
-            filed = _filed_record(record, key)
-            if filed is not None:
-                yield filed
-                return
-            values = {f"{self.kind}/{self.key}/{key}/{p}": v for p, v in record.fields.items()}
-        else:
-            flatten(member, f"{self.kind}/{self.key}/{key}", values)
-        if values:
-            yield Record(OUTSIDE, values, self.name, None, "")
+        """A member of a map of persons filed under ``key`` (:func:`_filed_records`)."""
+        pointer = _filed_pointer(self.base.removesuffix("/"), key)
+        within = f"{self.kind}/{self.key}/{key}"
+        yield from _filed_records(
+            member, self.key, key, self.name, pointer=pointer, within=within, line=self.line
+        )
 
 
 class _MemberList(_MemberArray):
