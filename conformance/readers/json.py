@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import suppress
 from decimal import Decimal
 from functools import partial
@@ -38,8 +38,6 @@ from conformance.detect.fieldnames import (
 from conformance.detect.pseudonyms import PseudonymKind, classify_pseudonym
 from conformance.detect.redact import redact
 from conformance.detect.safepath import safe_path  # keys may be pupils' data
-from conformance.detect.scan import scan
-from conformance.detect.spans import Hint
 from conformance.model import records
 from conformance.model.errors import InputError
 from conformance.model.profile import FieldClass
@@ -592,13 +590,60 @@ def _filed_person(
 ) -> Iterator[Record]:
     """An object filed under its key in a map of persons (``{"leerlingen": {"L1": {…}}}``),
     its start read, built whole (as a JSON Lines line is: a pupil's own lists of tests or
-    teachers may come before their ECK iD): :func:`_filed_records`."""
+    teachers may come before their ECK iD) and then :func:`_filed_records` — but a list of
+    persons or groups in it longer than :data:`_OWN_LIST` items is no person's own: a class's
+    pupils, given as records one at a time (memory stays bounded however large the class)."""
     kind, key = at.keys[-2], at.keys[-1]
     pointer = _filed_pointer(at.object_pointer(), key)
+    member = repeats.RepeatMap()
+    field = ""
+    listed = False
+    for _, event, value in events:
+        if event == "end_map":
+            break
+        if event == "map_key":
+            if len(value) > MAX_KEY_CHARS:
+                raise KeyLengthError
+            field = value
+        elif event == "start_array" and (names_persons(field) or names_organisation(field)):
+            array = _MemberArray(field, kind, pointer, outside.name, None)
+            held = yield from _apart_when_long(events, array, outside)
+            if held is None:
+                listed = True
+            else:
+                member[field] = held
+        else:
+            member[field] = _built(events, (event, value))
     made = _filed_records(
-        _build(events), kind, key, outside.name, pointer=pointer, within=at.path()
+        member, kind, key, outside.name, pointer=pointer, within=at.path(), listed=listed
     )
     yield from _apart(made, outside)
+
+
+_OWN_LIST = 1024  # items of a person's own list (tests, teachers) at most: more, a class's
+
+
+def _apart_when_long(
+    events: Iterator[tuple[str, str, Any]], array: _MemberArray, outside: OutsideValues
+) -> Generator[Record, None, list[Any] | None]:
+    """An array in a filed member, its start read: its items, held (None once more than
+    :data:`_OWN_LIST` came: those and the rest were given as records, one at a time)."""
+    held: list[Any] | None = []
+    index = 0
+    _, event, value = _next(events)
+    while event != "end_array":
+        item = _built(events, (event, value))
+        if held is not None and len(held) < _OWN_LIST:
+            held.append(item)
+        else:
+            if held is not None:  # a class's list: the items held so far first
+                for at, earlier in enumerate(held):
+                    yield from _apart(array.records_of(earlier, at), outside)
+                held = None
+            yield from _apart(array.records_of(item, index), outside)
+        index += 1
+        _, event, value = _next(events)
+    return held
 
 
 def _filed_records(
@@ -610,6 +655,7 @@ def _filed_records(
     pointer: str,
     within: str,
     line: int | None = None,
+    listed: bool = False,
 ) -> list[Record]:
     """A member of a map of persons filed under ``key``: its person's record where it is filed
     under a chain id, or one of its own fields names a pseudonym or a person's key (their lists
@@ -627,28 +673,30 @@ def _filed_records(
     chain_id = classify_pseudonym(key) is not PseudonymKind.OTHER
     if chain_id or any(map(_names_whose, own)):
         return [_with_key(record, key, chain_id)]
-    if lists:
+    if lists or listed:  # (listed: a class's long list given already, its own values left)
         split = list(_split_group(member, lists, kind, name, pointer, line=line))
-        if any(map(_a_persons, split)):
+        if listed or any(map(_a_persons, split)):
             return split
     values = {f"{within}/{path}": found for path, found in record.fields.items()}
     return [Record(OUTSIDE, values, name, None, "")] if values else []
 
 
-# A key an id is written as (L00000017, a UUID, 4f1c…): shown as safe_path shows it. Any
-# other ("de Vries, Anna (2014-03-01)"), and one that holds a date or a name as a key's field
-# would ("jan.jansen", "JanJansen"), is redacted whole: a pointer is printed in every report.
-_ID_LIKE = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
-_A_DATE = re.compile(r"(?:19|20)\d\d[-./]\d\d[-./]\d\d|\d\d[-./]\d\d[-./](?:19|20)\d\d")
-_AS_A_KEY = Hint(field="@key")
+# A key shaped like an id — a number, a few letters and a number (L00000017, LL-42), a class
+# (5a), a UUID, a digest — is shown as safe_path shows it (six digits and more redacted). Any
+# other is redacted whole: names and dates are written too many ways to find them all
+# ("j.jansen", "vanDijk", "1-3-2014"), and a pointer is printed in every report.
+_ID_SHAPED = re.compile(
+    r"[A-Za-z]{0,4}[-_]?\d{1,12}|\d{1,2}[A-Za-z]{0,2}"
+    r"|[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}"
+    r"|[0-9A-Fa-f]{16,}"
+)
 _INDEX_DIGITS = 6  # a decimal key shorter than this is an index (PHP writes arrays so)
 
 
 def _filed_pointer(container: str, key: str) -> str:
     """The pointer of a member filed under ``key``, the key as it may be shown: a BSN's nine
     digits are no item's index, and a name no field's."""
-    plain = _ID_LIKE.fullmatch(key) and not _A_DATE.search(key) and not scan(key, _AS_A_KEY)
-    shown = safe_path(key) if plain else redact(key)
+    shown = safe_path(key) if _ID_SHAPED.fullmatch(key) else redact(key)
     return f"{container}/{_escape(shown)}"
 
 
@@ -664,8 +712,12 @@ def _with_key(record: Record, key: str, chain_id: bool) -> Record:
 
 
 def _names_whose(path: str) -> bool:
-    """Whether a field's name says whose the record is: a pseudonym, or a person's key."""
-    last = path.rsplit("/", 1)[-1]
+    """Whether a field says whose the record is: it names a pseudonym or a person's key, on the
+    record itself or in an envelope (``leerling/eckId``) — not another role's (a class's
+    ``mentor/eckId`` does not make the class a person)."""
+    *above, last = path.split("/")
+    if not all(compact_name(step) in _ENVELOPES for step in above):
+        return False
     return _names_pseudonym(last) or names_person_key(last)
 
 
