@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,8 @@ from typing import Any
 import pytest
 
 from conformance.cli import main
+from conformance.model.records import OUTSIDE, Record
+from conformance.readers import json as json_reader
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -74,3 +77,17 @@ def reference() -> Path:
             f"the shared reference folder is absent ({REFERENCE}); it ships beside the repo"
         )
     return REFERENCE
+
+
+def read_streamed(document: Any) -> tuple[bool, list[Record], list[dict[str, list[str]]]]:
+    """A JSON document read as a stream: whether its first window came before half of it was
+    read (memory bounded by a window, not the document), its records and its values outside."""
+    data = json.dumps(document).encode()
+    raw = io.BytesIO(data)
+    windows = json_reader.read_json(io.BufferedReader(raw), "export.json", {})  # type: ignore[arg-type]
+    first = next(windows)
+    early = first.kind != OUTSIDE and raw.tell() < len(data) // 2
+    made = [first, *windows]
+    records = [r for w in made if w.kind != OUTSIDE for r in w.records]
+    outside = [r.fields for w in made if w.kind == OUTSIDE for r in w.records]
+    return early, records, outside

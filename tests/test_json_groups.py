@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import eckid
+from conftest import eckid, read_streamed
 
 from conformance.model.errors import InputError
 from conformance.model.records import OUTSIDE
@@ -227,16 +227,10 @@ def test_a_schools_item_listing_all_its_pupils_is_read_a_window_at_a_time() -> N
     read, and the school's own values, before and after its list, are outside the records."""
     pupils = _pupils("s", 5000)
     document = {"scholen": [{"naam": "OBS De Linde", "leerlingen": pupils, "brin": "12AB"}]}
-    data = json.dumps(document).encode()
-    raw = io.BytesIO(data)
-    windows = json_reader.read_json(io.BufferedReader(raw), "export.json", {})  # type: ignore[arg-type]
-    first = next(windows)
-    assert first.kind == "leerlingen" and raw.tell() < len(data) // 2
-    rest = list(windows)
-    records = [r for w in [first, *rest] if w.kind != OUTSIDE for r in w.records]
+    early, records, outside = read_streamed(document)
+    assert early
     assert [r.path for r in records] == [f"/scholen/0/leerlingen/{i}" for i in range(5000)]
     assert records[4999].fields["eckId"] == [pupils[4999]["eckId"]]
-    outside = [r.fields for w in rest if w.kind == OUTSIDE for r in w.records]
     assert outside == [{"scholen/naam": ["OBS De Linde"], "scholen/brin": ["12AB"]}]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import eckid
+from conftest import eckid, read_streamed
 
 from conformance.model.records import OUTSIDE
 from conformance.readers import json as json_reader
@@ -302,15 +302,9 @@ def test_a_class_filed_under_leerlingen_is_read_a_window_at_a_time() -> None:
     the class's own values, before and after it, stay outside the records."""
     pupils = [{"eckId": eckid(f"k{i}"), "leerlingId": f"K{i}"} for i in range(5000)]
     document = {"leerlingen": {"5a": {"naam": "Groep 5a", "leerlingen": pupils, "jaar": "5"}}}
-    data = json.dumps(document).encode()
-    raw = io.BytesIO(data)
-    windows = json_reader.read_json(io.BufferedReader(raw), "export.json", {})  # type: ignore[arg-type]
-    first = next(windows)
-    assert first.kind == "leerlingen" and raw.tell() < len(data) // 2
-    rest = list(windows)
-    records = [r for w in [first, *rest] if w.kind != OUTSIDE for r in w.records]
+    early, records, outside = read_streamed(document)
+    assert early
     assert [r.path for r in records] == [f"/leerlingen/5a/leerlingen/{i}" for i in range(5000)]
-    outside = [r.fields for w in rest if w.kind == OUTSIDE for r in w.records]
     assert outside == [{"leerlingen/naam": ["Groep 5a"], "leerlingen/jaar": ["5"]}]
 
 

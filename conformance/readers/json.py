@@ -596,16 +596,9 @@ def _filed_person(
     kind, key = at.keys[-2], at.keys[-1]
     pointer = _filed_pointer(at.object_pointer(), key)
     member = repeats.RepeatMap()
-    field = ""
     listed = False
-    for _, event, value in events:
-        if event == "end_map":
-            break
-        if event == "map_key":
-            if len(value) > MAX_KEY_CHARS:
-                raise KeyLengthError
-            field = value
-        elif event == "start_array" and (names_persons(field) or names_organisation(field)):
+    for field, event, value in _member_starts(events):
+        if event == "start_array" and (names_persons(field) or names_organisation(field)):
             array = _MemberArray(field, kind, pointer, outside.name, None)
             held = yield from _apart_when_long(events, array, outside)
             if held is None:
@@ -819,15 +812,8 @@ def _listing_item(
     the records; else the record it is (a licence of a pupil)."""
     item = repeats.RepeatMap()
     listed = False
-    key = ""
-    for _, event, value in events:
-        if event == "end_map":
-            break
-        if event == "map_key":
-            if len(value) > MAX_KEY_CHARS:
-                raise KeyLengthError
-            key = value
-        elif event == "start_array" and (names_persons(key) or names_organisation(key)):
+    for key, event, value in _member_starts(events):
+        if event == "start_array" and (names_persons(key) or names_organisation(key)):
             members = _MemberList(key, kind, pointer, outside.name)
             yield from _apart(members.records(events), outside)
             if members.listed:
@@ -850,6 +836,21 @@ def _listing_item(
     fields: dict[str, list[str]] = {}
     flatten_object(item, fields)
     yield from _apart([_own_values(fields, kind, outside.name)], outside)
+
+
+def _member_starts(events: Iterator[tuple[str, str, Any]]) -> Iterator[tuple[str, str, Any]]:
+    """An object's members, its start read: each one's key and first event, up to its end (the
+    caller reads the rest of each member from ``events`` before asking for the next)."""
+    key = ""
+    for _, event, value in events:
+        if event == "end_map":
+            return
+        if event == "map_key":
+            if len(value) > MAX_KEY_CHARS:
+                raise KeyLengthError
+            key = value
+        else:
+            yield key, event, value
 
 
 class _MemberArray:
