@@ -310,8 +310,11 @@ def test_a_group_lines_things_and_empty_groups_are_outside_the_records() -> None
         {"groep": "5a", "leerlingen": _pupils("a", 1), "vakken": [{"naam": "Rekenen"}]},
         {"groepen": [{"naam": "5b", "leerlingen": _pupils("b", 1)}, {"naam": "5c"}]},
     ]
-    kinds = [kind for kind, _, _, _ in _jsonl(lines) if kind != OUTSIDE]
-    assert kinds == ["leerlingen", "leerlingen"]
+    read = _jsonl(lines)
+    assert [kind for kind, _, _, _ in read if kind != OUTSIDE] == ["leerlingen", "leerlingen"]
+    outside = {p: v for kind, _, _, f in read if kind == OUTSIDE for p, v in f.items()}
+    assert outside["vakken/naam"] == ["Rekenen"]  # kept, outside the records
+    assert "5c" in outside["groepen/naam"]
 
 
 @pytest.mark.parametrize(

@@ -98,18 +98,34 @@ def test_what_a_map_holds_beside_its_pupils_is_outside_the_records() -> None:
 
 
 @pytest.mark.parametrize(
-    "document",
+    ("document", "records", "field"),
     [
-        {"leerling": {"adres": {"straat": "Dorpsstraat 1"}, "eckId": eckid("a")}},  # one pupil
-        {"instellingen": {"L1": {"eckId": eckid("a")}}},  # not named for persons
-        {"leerlingen": [{"eckId": eckid("a"), "ouders": {"vader": {"naam": "Jan"}}}]},
+        # one pupil's nested objects: values outside (no records in a document of one pupil
+        # but the API response it is)
+        (
+            {"leerling": {"adres": {"straat": "Dorpsstraat 1"}, "eckId": eckid("a")}},
+            [("record", "/leerling")],
+            "adres/straat",
+        ),
+        # a map named for anything else: values outside the records
+        ({"instellingen": {"L1": {"eckId": eckid("a")}}}, [], "instellingen/L1/eckId"),
+        # what nests inside a record stays the record's
+        (
+            {"leerlingen": [{"eckId": eckid("a"), "ouders": {"vader": {"naam": "Jan"}}}]},
+            [("leerlingen", "/leerlingen/0")],
+            "ouders/vader/naam",
+        ),
     ],
 )
-def test_objects_not_filed_in_a_map_of_persons_are_not_split(document: Any) -> None:
+def test_objects_not_filed_in_a_map_of_persons_are_not_split(
+    document: Any, records: list[tuple[str, str]], field: str
+) -> None:
     """A single pupil's nested objects, a map named for anything else, and what nests inside
-    a record stay as they were."""
-    before = _read(document)
-    assert all("@key" not in fields and "@pseudonym" not in fields for _, _, fields in before)
+    a record stay as they were: no @key, nothing dropped."""
+    read = _read(document)
+    assert [(kind, path) for kind, path, _ in read if kind != OUTSIDE] == records
+    assert any(field in fields for _, _, fields in read)
+    assert all("@key" not in fields and "@pseudonym" not in fields for _, _, fields in read)
 
 
 def test_a_map_of_pupils_nested_in_groups() -> None:
@@ -186,7 +202,7 @@ def test_a_map_member_that_is_a_class_gives_its_pupils_one_by_one(tmp_path: Path
     run = _check(tmp_path, cli, {"leerlingen": classes})
     assert run.verdict("PSN-001") == "fail"
     assert run.findings("PSN-001")[0]["location"]["path"] == "/leerlingen/5a/leerlingen/1"
-    assert run.verdict("PSN-003") != "fail"
+    assert run.verdict("PSN-003") == "not_applicable"  # no pupil merged with another's ECK iD
 
 
 @pytest.mark.parametrize(
@@ -215,8 +231,9 @@ def test_index_keys_are_no_pupils_keys(tmp_path: Path, cli: Any) -> None:
         "5a": {"leerlingen": {"0": {"eckId": eckid("a")}, "1": {"eckId": eckid("b")}}},
         "5b": {"leerlingen": {"0": {"eckId": eckid("c")}}},
     }
+    assert not [f for _, _, f in _read({"school": {"groepen": groups}}) if "@key" in f]
     run = _check(tmp_path, cli, {"school": {"groepen": groups}})
-    assert run.verdict("PSN-003") != "fail"
+    assert run.verdict("PSN-003") == "not_applicable"  # no key: not one person with two
     assert run.report is not None and run.report["inputs"][0]["records"] == 3
 
 
@@ -233,7 +250,10 @@ def test_a_key_written_as_a_name_is_not_shown(tmp_path: Path, cli: Any, key: str
 
 
 def test_a_keys_control_characters_are_not_sent_to_a_terminal(tmp_path: Path, cli: Any) -> None:
-    run = _check(tmp_path, cli, {"leerlingen": {"L1\u001b[2J": {"eckId": ""}}})
+    pupils = {"L1\u001b[2J": {"eckId": eckid("a")}, "L2": {"eckId": eckid("a")}}
+    run = _check(tmp_path, cli, {"leerlingen": pupils})
+    (finding,) = run.findings("PSN-003")  # the key reaches a pointer that is printed
+    assert finding["location"]["path"].startswith("/leerlingen/")
     assert "\u001b" not in run.err + run.out
     assert "\u001b" not in json.dumps(run.report, ensure_ascii=False)
 
@@ -293,7 +313,7 @@ def test_a_class_with_a_mentors_id_is_no_pupil(tmp_path: Path, cli: Any) -> None
     assert run.report is not None and run.report["inputs"][0]["records"] == 3
     assert run.findings("PSN-003")[0]["location"]["path"] == "/leerlingen/5a/leerlingen/0"
     assert run.findings("PSN-001")[0]["location"]["path"] == "/leerlingen/5a/leerlingen/2"
-    assert run.verdict("LNK-002") != "fail"  # the class's name is no pupil's beside an ECK iD
+    assert run.verdict("LNK-002") == "pass"  # the class's name is no pupil's beside an ECK iD
 
 
 def test_a_class_filed_under_leerlingen_is_read_a_window_at_a_time() -> None:

@@ -12,7 +12,7 @@ from conftest import eckid
 from conformance.checks.uniqueness import UniquenessTracker, _Places
 from conformance.detect.safepath import safe_record_path
 from conformance.model.findings import Location
-from conformance.model.records import Record, RecordWindow
+from conformance.model.records import WHOLE, Record, RecordWindow, array_place
 
 UWLR_NS = "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
 
@@ -193,6 +193,8 @@ def test_a_window_gives_its_records_places_without_making_them() -> None:
         ("/school/klas[2]/leerling[150000]", "/school/klas[2]/leerling[150000]"),
         ("row 150000", "row 150000"),  # a CSV's row
         ("/Sanne Jansen/0", "/S**** J*****/0"),
+        ("/leerlingen/111222333", "/leerlingen/1********"),  # nine digits: a key, no index
+        ("/a/0612345678", "/a/0*********"),
     ],
 )
 def test_a_records_position_is_shown_its_data_is_not(path: str, shown: str) -> None:
@@ -258,3 +260,12 @@ def test_the_text_summary_names_a_json_record_by_its_pointer(tmp_path: Path, cli
     path = _json(tmp_path, {"leerlingen": _pupils([("L1", "a"), ("L2", "a")])})
     run = cli("check", "--profile", "nl-generic", path, report=False)
     assert f"{path} /leerlingen/0: two persons share one pseudonym" in run.err
+
+
+def test_a_last_step_of_nine_digits_or_more_is_no_index() -> None:
+    """A BSN or a phone number as the last key of a pointer would have been shown as an
+    item's index (a review): it is the whole place, shown redacted."""
+    assert array_place("/leerlingen/12345678") == ("/leerlingen", 12345678)
+    assert array_place("/a/0612345678") == ("/a/0612345678", WHOLE)
+    places = _Places()
+    assert places.pointer(places.code(array_place("/a/111222333"))) == "/a/1********"

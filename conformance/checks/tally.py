@@ -28,8 +28,7 @@ class Tally:
     def add(self, key: tuple[str, ...], record: Record, evidence: str | None = None) -> None:
         entry = self.entries.get(key)
         if entry is None:
-            location = Location(record.input, record.line, record.path)
-            self.entries[key] = _Tallied(location, evidence)
+            self.entries[key] = _Tallied(record_location(record), evidence)
         else:
             entry.count += 1
 
@@ -40,8 +39,7 @@ class Tally:
         :meth:`add` in order would keep)."""
         entry = self.entries.get(key)
         if entry is None:
-            location = Location(record.input, record.line, record.path)
-            self.entries[key] = _Tallied(location, evidence, count)
+            self.entries[key] = _Tallied(record_location(record), evidence, count)
         else:
             entry.count += count
 

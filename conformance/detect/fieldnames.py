@@ -222,11 +222,7 @@ _PERSON_COLLECTIONS = _words(
     "studenten scholieren cursisten groepsleden leerlingenlijst learners"
 )
 # Of those, the words for many (an object under one is a map of persons by their keys).
-_PERSON_MAPS = _words(
-    "leerlingen students pupils deelnemers users members leden kinderen docenten leerkrachten "
-    "teachers medewerkers personen persons people gebruikers studenten scholieren cursisten "
-    "groepsleden learners"
-)
+_PERSON_MAPS = _PERSON_COLLECTIONS - _words("leerling student pupil deelnemer leerlingenlijst")
 # What no school, group or product has of its own: under one, a field so named is a person's.
 _NEVER_AN_ORGANISATIONS = frozenset(
     {"bsn", "onderwijsnummer", "sofinummer", "national-id", "birthdate", "gender", "eck-id"}
@@ -405,7 +401,7 @@ def of_a_person(kind: str, path: str) -> bool:
     own = classify_name(last)
     if own is not None and own.cls is FieldClass.PSEUDONYM:
         return True
-    if compact_name(last) in _PERSON_KEYS:
+    if names_person_key(last):
         return True
     if not names_group(kind) and own is not None and own.cls in _PERSONAL_CLASSES:
         return compact_name(last) not in ("naam", "name")

@@ -155,14 +155,14 @@ def _dutch_surname(word: str) -> bool:
     if word in core and word not in _names()[0] and word.lower() not in lists.COMMON_CAPITALISED:
         return True
     lower = word.lower()
-    for particle in sorted(_GLUED_PARTICLES, key=len, reverse=True):
+    for particle in _GLUED_PARTICLES:  # the longest first
         rest = lower.removeprefix(particle)
         if rest != lower and len(rest) >= 3 and rest.capitalize() in core:
             return True
     return False
 
 
-_GLUED_PARTICLES = ("vander", "vanden", "vande", "van", "de", "der", "den", "ter", "ten", "te")
+_GLUED_PARTICLES = ("vander", "vanden", "vande", "van", "der", "den", "ter", "ten", "de", "te")
 _HAS_CAPITAL = re.compile(r"[A-Z][a-zà-ÿ]|[A-Z]\.|[A-Z]{2}")
 _NAME_LIKE = re.compile(r"[A-Za-zÀ-ÿĀ-ž]*[a-zà-ÿ]{2}|[A-ZÀ-ÞĀ-Ž]{3,}")
 _NAME_VALUE = re.compile(r"[^\W\d_][\w'’.,\- ]*[\w.]")

@@ -23,14 +23,20 @@ def safe_path(path: str) -> str:
     return "/".join(_safe_segment(segment) for segment in path.split("/"))
 
 
+# An item's index has at most this many digits (10**8 items: ten times the largest export
+# measured); a last step of more — a BSN, an onderwijsnummer, a phone number made a key — is
+# data, not a position.
+INDEX_DIGITS = 8
+
+
 def safe_record_path(path: str) -> str:
     """A record's path as it may be shown: :func:`safe_path`, but a record's own position is no
-    data — a JSON pointer's last step (the item's index: ``/leerlingen/150000``), an XPath
+    data — a JSON pointer's last step that is an index (``/leerlingen/150000``), an XPath
     step's ``[N]``, a CSV's ``row N`` — and stays readable however many digits it has."""
     if path.startswith("row ") and path[4:].isdecimal():
         return path
     base, slash, last = path.rpartition("/")
-    if slash and last.isdecimal():
+    if slash and last.isdecimal() and len(last) <= INDEX_DIGITS:
         return f"{safe_path(base)}/{last}"
     return safe_path(path)
 

@@ -336,6 +336,7 @@ class _Made:
         return [self.record(row) for row in range(len(self.built))]
 
 
+_INDEX_DIGITS = 8  # an index's digits at most (detect.safepath.INDEX_DIGITS: model imports none)
 WHOLE = -1  # a place's "index" where its pointer is the whole of it (a member filed by key)
 
 
@@ -347,8 +348,8 @@ def array_place(path: str) -> tuple[str, int] | None:
     if not path.startswith("/") or path.endswith("]"):
         return None
     base, _, last = path.rpartition("/")
-    if not last.isdecimal() or not last.isascii():
-        return path, WHOLE
+    if not last.isdecimal() or not last.isascii() or len(last) > _INDEX_DIGITS:
+        return path, WHOLE  # (nine digits and more: a key, a BSN maybe, not an index)
     return base, int(last)
 
 

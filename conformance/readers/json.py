@@ -529,9 +529,9 @@ def _walk(
     record's pointer has its index among all its array's items; ``counters``: the items read
     already, by prefix (by key without ``wanted``), the next null item of those ``stand_ins``
     names one standing for the last of them (not refused). Every other string, number or
-    boolean — the
-    document's other members, an array's strings, arrays in arrays — is a value of a record of
-    kind :data:`OUTSIDE`, under its path of keys: a BSN beside the records passed unexamined.
+    boolean — the document's other members, an array's strings, arrays in arrays — is a value
+    of a record of kind :data:`OUTSIDE`, under its path of keys: a BSN beside the records
+    passed unexamined.
     Keys are told by depth, not by ijson's prefix, which joins them with "." and so cannot tell
     the key "a.b" from "b" inside "a"."""
     items = _RecordItems(name, wanted, {} if counters is None else counters, stand_ins or set())
@@ -598,7 +598,7 @@ def _filed_person(
     member = repeats.RepeatMap()
     listed = False
     for field, event, value in _member_starts(events):
-        if event == "start_array" and (names_persons(field) or names_organisation(field)):
+        if event == "start_array" and _a_list(field):
             array = _MemberArray(field, kind, pointer, outside.name, None)
             held = yield from _apart_when_long(events, array, outside)
             if held is None:
@@ -656,8 +656,8 @@ def _filed_records(
     else, where it lists pupils (a class), their records and its own values outside them; else
     (translations, statistics, settings filed under "leerlingen": neither) its values outside
     the records, under ``within``."""
-    values: dict[str, list[str]] = {}
     if not isinstance(member, dict):
+        values: dict[str, list[str]] = {}
         flatten(member, within, values)
         return [Record(OUTSIDE, values, name, None, "")] if values else []
     record = _record(member, kind, name, line, pointer)
@@ -670,8 +670,8 @@ def _filed_records(
         split = list(_split_group(member, lists, kind, name, pointer, line=line))
         if listed or any(map(_a_persons, split)):
             return split
-    values = {f"{within}/{path}": found for path, found in record.fields.items()}
-    return [Record(OUTSIDE, values, name, None, "")] if values else []
+    beside = {f"{within}/{path}": found for path, found in record.fields.items()}
+    return [Record(OUTSIDE, beside, name, None, "")] if beside else []
 
 
 # A key shaped like an id — a number, a few letters and a number (L00000017, LL-42), a class
@@ -813,7 +813,7 @@ def _listing_item(
     item = repeats.RepeatMap()
     listed = False
     for key, event, value in _member_starts(events):
-        if event == "start_array" and (names_persons(key) or names_organisation(key)):
+        if event == "start_array" and _a_list(key):
             members = _MemberList(key, kind, pointer, outside.name)
             yield from _apart(members.records(events), outside)
             if members.listed:
@@ -1317,11 +1317,7 @@ def _member_keys(item: dict[str, Any]) -> list[str]:
     return [
         key
         for key, value in item.items()
-        if (
-            isinstance(value, list)
-            and (names_persons(key) or names_organisation(key))
-            and any(isinstance(v, dict) for v in value)
-        )
+        if (isinstance(value, list) and _a_list(key) and any(isinstance(v, dict) for v in value))
         or _a_person_map(key, value)
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conformance.model.findings import Location
 from conformance.model.report import Report, RequirementResult
 from conformance.model.verdict import Verdict
 
@@ -42,9 +43,8 @@ def _requirement_lines(result: RequirementResult) -> list[str]:
         head += f" — {result.reason}"
     lines = [head]
     for finding in result.findings[:FINDINGS_SHOWN]:
-        where = str(finding.location)  # input:line, and the path where there is no line
-        if finding.location.line and finding.location.path:
-            where = f"{finding.location.input}:{finding.location.line}"  # the line says it
+        at = finding.location  # input:line, or the path where there is no line
+        where = str(Location(at.input, at.line, None if at.line else at.path))
         evidence = f" [{finding.evidence}]" if finding.evidence else ""
         lines.append(f"          {where}: {finding.message}{evidence}")
     more = result.finding_count - len(result.waived) - min(len(result.findings), FINDINGS_SHOWN)
