@@ -258,3 +258,43 @@ def test_joined_codes_in_a_key_are_no_name(text: str) -> None:
     does, and these cases could not fail among the plain negatives."""
     assert scan("jansen.sanne", Hint("leerlingId"))  # the recogniser runs for this field
     assert scan(text, Hint("leerlingId")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Vries, A. de", "Vries, A. de"),  # a known surname: initials at the end do
+        ("Bakker, P.J.", "Bakker, P.J."),
+        ("Wójcik, N.R.M.;2852DZ;Gouda", "Wójcik, N.R.M."),  # an unknown one: a cell's end
+        ("Kalloe, Ming - groep 5b", None),  # no known surname, nothing closes it
+        ("Tekle, Warre;8A", "Tekle, Warre"),
+    ],
+)
+def test_a_surname_first_then_initials_is_a_name(text: str, name: str | None) -> None:
+    """The administration's sort order, "Surname, initials": missed where a given name was
+    read. Initials are weaker evidence, so an unknown surname needs a CSV cell to end there."""
+    assert [value for kind, value in found(text) if kind == "name"] == ([name] if name else [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jansen, B.V.",  # a company's legal form, written as initials are
+        "Leveranciers: Jansen, B.V., Utrecht",
+        "Amsterdam, N.H.",  # a province
+        "Hoofdstuk, B.",
+        "Zie bijlage, A.",
+        "Vogels: Merel, Mees, Kievit",  # given names in a list, no surname before them
+        "Vogels: Merel, Mees",  # a given name is no unknown surname
+        "Toetsweken: Mei, Juni, Juli",
+        "Leverancier: Jansen, B.V",  # the legal form without its last dot
+        "Bakker, U.A.",
+        "Niveau, A.; Wiskunde, B.",  # one initial after an unknown word: too weak
+        "Status, O.K.;",  # abbreviations written as initials are
+        "Opmerking, N.B.;",
+        "Leiden, Utrecht, U.;",  # the last two of a list
+        "Rooster: maandag, Dinsdag, Juni",
+    ],
+)
+def test_a_word_a_comma_and_capitals_is_no_name(text: str) -> None:
+    assert found(text) == []

@@ -113,6 +113,11 @@ NOT_NAMES = frozenset(
     "Mevrouw Meneer Juf Meester Docent Mentor Nieuw Nieuwe Oude Grote Kleine Dr Mr Ir "
     "Drs Prof".split()
 )
+# Written as initials are, dots left out: a company's legal form after its name ("Jansen,
+# B.V.", "Bakker, U.A.") and common abbreviations ("Opmerking, N.B.;", "Status, O.K.;").
+LETTER_ABBREVIATIONS = frozenset(
+    "BV NV CV VOF UA BA NB OK AUB SVP TAV IVM IPV DWZ MBT ZSM EV EA ENZ ED BVD PS".split()
+)
 # Titles that open a famous or a street's name ("Koning Willem", "Sint Jan"): never a given
 # name, though several are common surnames (De Koning, De Graaf, Prins).
 TITLES = frozenset("Koning Koningin Prins Prinses Graaf Hertog Keizer Paus Heilige Sint".split())
@@ -120,5 +125,7 @@ TITLES = frozenset("Koning Koningin Prins Prinses Graaf Hertog Keizer Paus Heili
 # occurs, but "Emma Groep 5", "Daan Rekenen" do in exports).
 COMMON_CAPITALISED = frozenset(
     "groep klas les toets rekenen taal lezen spelling begrijpend wereldoriëntatie engels "
-    "nederlands wiskunde biologie geschiedenis aardrijkskunde gym muziek tekenen en of".split()
+    "nederlands wiskunde biologie geschiedenis aardrijkskunde gym muziek tekenen en of "
+    "januari februari maart april mei juni juli augustus september oktober november december "
+    "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag".split()
 )

@@ -26,7 +26,10 @@ from conformance.detect.spans import Detection, Hint
 from conformance.model.profile import FieldClass
 from conformance.model.verdict import Confidence
 
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,4}|[A-Za-zÀ-ÖØ-öø-ÿĀ-ž'’][A-Za-zÀ-ÖØ-öø-ÿĀ-ž'’-]*\.?|\S")
+# initials ("P.J.", "B.V" too: a last letter without its dot), a word, or any other character
+_TOKEN = re.compile(
+    r"(?:[A-Z]\.){1,4}[A-Z](?![.\w])|(?:[A-Z]\.){2,4}|[A-Za-zÀ-ÖØ-öø-ÿĀ-ž'’][A-Za-zÀ-ÖØ-öø-ÿĀ-ž'’-]*\.?|\S"
+)
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,4}(?:[A-Z]\.?)?$")
 _LATIN_NAME = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][A-Za-zÀ-ÖØ-öø-ÿĀ-ž'’]+")
 
@@ -163,7 +166,8 @@ def _dutch_surname(word: str) -> bool:
 
 
 _GLUED_PARTICLES = ("vander", "vanden", "vande", "van", "der", "den", "ter", "ten", "de", "te")
-_HAS_CAPITAL = re.compile(r"[A-Z][a-zà-ÿ]|[A-Z]\.|[A-Z]{2}")
+# A capital before a small letter (Öztürk and Łukasz too), initials, or a word in capitals
+_HAS_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿĀ-ž]|[A-Z]\.|[A-ZÀ-ÖØ-ÞĀ-Ž]{2}")
 _NAME_LIKE = re.compile(r"[A-Za-zÀ-ÿĀ-ž]*[a-zà-ÿ]{2}|[A-ZÀ-ÞĀ-Ž]{3,}")
 _NAME_VALUE = re.compile(r"[^\W\d_][\w'’.,\- ]*[\w.]")
 
@@ -222,16 +226,42 @@ def _titled(tokens: list[tuple[str, int, int]], i: int) -> bool:
 def _surname_comma_given(
     tokens: list[tuple[str, int, int]], i: int, given: frozenset[str], surnames: frozenset[str]
 ) -> int | None:  # "Visser, Mees"
-    """ "Benali, Jolien" and "Heijden, Rob van der": a known surname, a comma, a given name."""
-    if i + 2 >= len(tokens) or tokens[i + 1][0] != "," or tokens[i + 2][0] not in given:
+    """ "Benali, Jolien", "Heijden, Rob van der" and "Wójcik, N.R.M.": a surname, a comma, a
+    given name or initials. The surname a known one, or else a word that closes the name (the
+    end, a bracket, a colon or semicolon; after initials only a semicolon, a CSV cell's end,
+    two of them at least, not ending a list) and could be one: not a given name ("Vogels:
+    Merel, Mees") or a common word ("Toetsweken: Mei, Juni")."""
+    if i + 2 >= len(tokens) or tokens[i + 1][0] != ",":
         return None
-    closes = i + 3 >= len(tokens) or tokens[i + 3][0] in (":", ")", ";")
-    if tokens[i][0] not in surnames and not closes:
+    after = tokens[i + 2][0]
+    initials = _INITIALS.match(after) is not None and not _abbreviation(after)
+    if after not in given and not initials:
+        return None
+    if tokens[i][0] not in surnames and not _closes_unknown_surname(tokens, i, given, initials):
         return None
     end = i + 2
     while end + 1 < len(tokens) and tokens[end + 1][0].lower() in lists.PARTICLES:
         end += 1
     return end
+
+
+def _abbreviation(word: str) -> bool:
+    """A legal form ("B.V", "U.A.") or a common abbreviation ("N.B.", "O.K."), written as
+    initials are."""
+    return word.replace(".", "") in lists.LETTER_ABBREVIATIONS
+
+
+def _closes_unknown_surname(
+    tokens: list[tuple[str, int, int]], i: int, given: frozenset[str], initials: bool
+) -> bool:
+    word = tokens[i][0]
+    if word in given or word.lower() in lists.COMMON_CAPITALISED:
+        return False
+    following = tokens[i + 3][0] if i + 3 < len(tokens) else None
+    if initials:  # weaker evidence than a given name ("Amsterdam, N.H.", "Hoofdstuk, B.;")
+        last_of_list = i > 0 and tokens[i - 1][0] == ","  # "Kerkstraat 1, Utrecht, U.;"
+        return following == ";" and not last_of_list and sum(map(str.isupper, tokens[i + 2][0])) > 1
+    return following in (None, ":", ")", ";")
 
 
 def _unknown_given_name(

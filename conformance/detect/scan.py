@@ -65,10 +65,39 @@ _PHONE_START = re.compile(r"\+3|\(0|(?<![\w+])0\d")
 _POSTCODE_LIKE = re.compile(r"[1-9]\d{3}[ \xa0\u202f]?[A-Za-z]{2}(?![A-Za-z])")
 _WORD_THEN_NUMBER = re.compile(r"[a-z] \d")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-_TWO_CAPITALISED = re.compile(r"[A-Z][a-zà-ÿ'’]+[ \t]+(?:[a-z'’]+[ \t]+){0,4}[A-Z]|[A-Z]\.")
-_CAPITALISED = re.compile(r"[A-Z][a-zà-ÿ'’]")
+# The letters a name's words are made of (detect.names reads them): Latin capitals with
+# their accents (Öztürk, Łukasz, Çelik: the range Ā-Ž holds small letters too, which only
+# loosens the gate), then small letters, apostrophes and hyphens.
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_LOWER = "a-zß-öø-ÿĀ-ž'’-"
+
+
+def _names_gate_with(space: str) -> Gate:
+    """What every name :func:`find_names` reads needs: two capitalised words (any words
+    between: "van dE", "McD"), initials, a name joined into one word, a capitalised word after
+    a comma, or a capitalised word and a word of context ("moeder", "mw"). ``space`` is what
+    separates words: in one value any white space the finder splits on (control characters
+    too), across values joined for the column search anything but its separator."""
+    two_capitalised = re.compile(
+        rf"[{_UPPER}][{_LOWER}](?:[^\W\d_]|['’-])*{space}+(?:(?:[^\W\d_]|['’-])+{space}+){{0,4}}[{_UPPER}]|[A-Z]\."
+    )
+    comma_then_capital = re.compile(rf",{space}*[{_UPPER}]")  # "Vries, Anna de", "Jansen, P."
+
+    def gate(value: str, lower: str) -> bool:
+        if two_capitalised.search(value) or _JOINED_VALUE.search(value):
+            return True
+        if _CAPITALISED.search(value) is None:
+            return False
+        return comma_then_capital.search(value) is not None or any(
+            w in lower for w in _NAME_CONTEXT
+        )
+
+    return gate
+
+
+_CAPITALISED = re.compile(f"[{_UPPER}][{_LOWER}]")
 _BIRTH_WORDS = ("geb", "born", "birth", "dob", "d.o.b", "jarig", "verjaardag", "°")
-_NAME_CONTEXT = tuple(w.rstrip(".") for w in NAME_CONTEXT if len(w) > 2)
+_NAME_CONTEXT = tuple(w.rstrip(".") for w in NAME_CONTEXT)  # "mw", "mr" too
 
 
 # A whole value that may be a name joined into one word ("sanne.jansen"), alone or among
@@ -76,10 +105,10 @@ _NAME_CONTEXT = tuple(w.rstrip(".") for w in NAME_CONTEXT if len(w) > 2)
 _JOINED_VALUE = re.compile(rf"(?:^|(?<=\x1f))(?:{JOINED.pattern})(?=\x1f|$)")
 
 
-def _names_gate(value: str, lower: str) -> bool:
-    if _TWO_CAPITALISED.search(value) or _JOINED_VALUE.search(value):
-        return True
-    return _CAPITALISED.search(value) is not None and any(w in lower for w in _NAME_CONTEXT)
+_names_gate = _names_gate_with(r"\s")
+_SEPARATOR = "\x1f"  # in no pattern of _ANY: a match never spans two values
+# The gates a column's values, joined by the separator, are asked through where it differs
+_ACROSS_VALUES: dict[Gate, Gate] = {_names_gate: _names_gate_with(r"[^\S\x1f]")}
 
 
 _GATES: tuple[tuple[Gate, frozenset[str], Finder], ...] = (
@@ -131,7 +160,7 @@ _ALTERNATIVES: tuple[tuple[str, frozenset[str]], ...] = (
 # \d, not [0-9]: the number patterns' \d matches every script's digits too
 _PRESENT = (
     ("digit", re.compile(r"\d")),
-    ("upper", re.compile("[A-Z]")),
+    ("upper", re.compile(f"[{_UPPER}]")),
     ("lower", re.compile("[a-z]")),
 )
 # Rare words, looked for in the text lowered (substring tests in C: as alternatives of one
@@ -177,7 +206,6 @@ def might_contain(text: str) -> bool:
 
 
 HINTED = frozenset().union(*(categories for _, categories, _ in _GATES))
-_SEPARATOR = "\x1f"  # in no pattern of _ANY: a match never spans two values
 
 
 def candidates(values: list[str]) -> set[int]:
@@ -331,11 +359,17 @@ def _live_gates(
 ) -> list[tuple[Gate, frozenset[str], Finder]]:
     joined = _SEPARATOR.join(values)
     lower = joined.lower()
+    # a value holding the separator itself is asked through its gates one by one
+    whole = joined.count(_SEPARATOR) == len(values) - 1
     return [
         (gate, categories, finder)
         for gate, categories, finder in _GATES
         if (only is None or not only.isdisjoint(_FINDS[finder]))
-        and (hint.category in categories or gate(joined, lower))
+        and (
+            not whole
+            or hint.category in categories
+            or _ACROSS_VALUES.get(gate, gate)(joined, lower)
+        )
     ]
 
 
