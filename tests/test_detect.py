@@ -141,6 +141,21 @@ def test_malformation_says_expected_and_found() -> None:
         ("leerling/zorg/niveau/datum", FieldClass.SENSITIVE, "support"),
         ("opmerking/datum", FieldClass.OPERATIONAL, None),  # a note's date: no topic
         ("zorg/leerlingId", FieldClass.KEY, None),
+        # the name as an administration sorts or shows it, Flemish surnames, login names
+        ("sorteernaam", FieldClass.DIRECT, "name"),
+        ("weergavenaam", FieldClass.DIRECT, "name"),
+        ("Weergave naam", FieldClass.DIRECT, "name"),
+        ("familienaam", FieldClass.DIRECT, "name"),
+        ("bijnaam", FieldClass.DIRECT, "name"),
+        ("officiële naam", FieldClass.DIRECT, "name"),
+        ("sortName", FieldClass.DIRECT, "name"),
+        ("preferredName", FieldClass.DIRECT, "name"),
+        ("legal_name", FieldClass.DIRECT, "name"),
+        ("inlognaam", FieldClass.DIRECT, "username"),
+        ("loginName", FieldClass.DIRECT, "username"),
+        ("sAMAccountName", FieldClass.DIRECT, "username"),
+        ("klas/familienaam", FieldClass.DIRECT, "name"),  # a group has no surname
+        ("groep/weergavenaam", FieldClass.OPERATIONAL, None),  # but a display name
     ],
 )
 def test_field_name_classifier(name: str, cls: FieldClass, category: str | None) -> None:

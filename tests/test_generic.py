@@ -91,6 +91,35 @@ def test_pupil_keys_made_of_their_names_fail_naw_002(tmp_path: Path, cli) -> Non
     assert cli("check", "--profile", "nl-generic", path).code == 0
 
 
+def test_names_written_surname_first_fail_naw_002(tmp_path: Path, cli) -> None:
+    """ "Verbeek, Lieke" and "Öztürk, Elin" in a free-text or code column — the way a
+    school's administration sorts its pupils — passed, CONFORMANT: the recogniser read them,
+    but the cheap test in front of it wanted two capitalised words with a space between."""
+    names = ["Verbeek, Lieke", "Visser, Mees", "Vries, Anna de", "Łukasz Nowak"]
+    rows = "".join(f"{eckid(str(n))};L{n};{name}\n" for n, name in enumerate(names))
+    path = tmp_path / "x.csv"
+    path.write_text("eckId;leerlingId;kenmerk\n" + rows, encoding="utf-8")
+    run = cli("check", "--profile", "nl-generic", path)
+    assert [(f["field"], f["occurrences"]) for f in run.findings("NAW-002")] == [("kenmerk", 4)]
+    assert not run.quoted(*names)
+    codes = ["Groep 7C", "Rekenen, blok 3", "Taal: Lezen", "NLS, TAAL"]
+    rows = "".join(f"{eckid(str(n))};L{n};{code}\n" for n, code in enumerate(codes))
+    path.write_text("eckId;leerlingId;kenmerk\n" + rows, encoding="utf-8")
+    assert cli("check", "--profile", "nl-generic", path).verdict("NAW-002") == "pass"
+
+
+@pytest.mark.parametrize("column", ["sorteernaam", "weergavenaam", "familienaam", "Officiële naam"])
+def test_a_column_of_names_as_administrations_head_it_fails_naw_001(
+    tmp_path: Path, cli, column: str
+) -> None:
+    """A pupil's sort name, display name or (Flemish) family name is their name: the column
+    passed NAW-001 as an unknown field."""
+    path = tmp_path / "x.csv"
+    path.write_text(f"eckId;leerlingId;{column}\n{eckid('a')};L1;Kees\n", encoding="utf-8")
+    run = cli("check", "--profile", "nl-generic", path)
+    assert [f["field"] for f in run.findings("NAW-001")] == [column]
+
+
 def _oneroster(extra_ids: list[dict[str, str]]) -> dict[str, object]:
     users = [
         {

@@ -10,6 +10,7 @@ by their last one or two words (``parentEmail`` → ``email``), then by Dutch co
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from conformance.model.profile import FieldClass, FieldRule, Precision
@@ -43,7 +44,11 @@ NAMES: dict[str, FieldRule] = {
         "surname familyname firstname givenname middlename fullname displayname name "
         "nickname initials sn cn commonname contactpersoon verzorger aangemaaktdoor createdby "
         "auteur author docent teacher leerling student pupil mentor ouder vader moeder "
-        "guardian parent",
+        "guardian parent "
+        # a pupil's name as administrations sort, show or register it, and Flemish
+        "sorteernaam weergavenaam familienaam bijnaam meisjesnaam geboortenaam aanspreeknaam "
+        "officielenaam partnernaam sortname preferredname legalname birthname "
+        "maidenname",
     ),
     **_entries(
         _D,
@@ -75,7 +80,8 @@ NAMES: dict[str, FieldRule] = {
     **_entries(
         _D,
         "username",
-        "gebruikersnaam username login loginnaam upn userprincipalname nledupersonrealid",
+        "gebruikersnaam username login loginnaam upn userprincipalname nledupersonrealid "
+        "inlognaam loginname accountnaam accountname samaccountname",
     ),
     **_entries(_D, "photo", "foto fotourl photo photourl avatar picture"),
     **_entries(
@@ -221,6 +227,11 @@ _PERSON_COLLECTIONS = _words(
     "kinderen docenten leerkrachten teachers medewerkers personen persons people gebruikers "
     "studenten scholieren cursisten groepsleden leerlingenlijst learners"
 )
+# Of those, the words for a group's members: pupils, not its teachers, parents or users.
+_PUPIL_LISTS = _words(
+    "leerlingen students pupils deelnemers members leden groepsleden studenten scholieren "
+    "cursisten learners leerlingenlijst"
+)
 # Of those, the words for many (an object under one is a map of persons by their keys).
 _PERSON_MAPS = _PERSON_COLLECTIONS - _words("leerling student pupil deelnemer leerlingenlijst")
 # What no school, group or product has of its own: under one, a field so named is a person's.
@@ -232,7 +243,8 @@ _NEVER_AN_ORGANISATIONS = frozenset(
 _PERSON_NAME_PARTS = _words(
     "achternaam voornaam voornamen roepnaam voorletter voorletters tussenvoegsel voorvoegsel "
     "geslachtsnaam firstname lastname surname givenname familyname middlename nickname "
-    "initials fullname volledigenaam achternaamouder"
+    "initials fullname volledigenaam achternaamouder familienaam meisjesnaam geboortenaam "
+    "bijnaam"
 )
 # Wrappers between an organisation and its fields that hold no person of their own: a group's
 # extension block (EDEXML ``groep/toevoegingen/blok/code``), a school's address or contact
@@ -275,7 +287,16 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 
 def compact_name(name: str) -> str:
     """A field name in lower case without separators ("E-mail adres" -> "emailadres")."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+    return re.sub(r"[^a-z0-9]", "", _unaccented(name).lower())
+
+
+def _unaccented(name: str) -> str:
+    """The name with its letters' accents left off ("Officiële naam" -> "Officiele naam"):
+    a header written with them is the same word, not two split at the accented letter."""
+    if name.isascii():
+        return name
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=4096)
@@ -283,6 +304,7 @@ def classify_name(name: str) -> FieldRule | None:
     """Classify one field name (a single path segment); None when it is not recognised. A
     header's qualifier in brackets is left aside ("Niveau (I-V)", "Telefoon (bijv. 06…)")
     unless it names an identifier itself ("Leerlingnummer (BSN)")."""
+    name = _unaccented(name)
     start, end = name.find("("), name.rfind(")")
     if 0 <= start < end:  # from the first "(" to the last ")": no recursion, however nested
         said = _strong_rule(name[start + 1 : end])
@@ -419,6 +441,12 @@ def names_person_map(name: str) -> bool:
     """Whether a key names many persons (``leerlingen``, not ``leerling``): an object under it
     files them by their keys, ``{"leerlingen": {"L1": {…}, "L2": {…}}}``."""
     return compact_name(name) in _PERSON_MAPS
+
+
+def names_pupils(name: str) -> bool:
+    """Whether a key names a group's list of pupils (``leerlingen``, ``members``): not its
+    teachers, a parent's children or a platform's users."""
+    return compact_name(name) in _PUPIL_LISTS
 
 
 def names_persons(name: str) -> bool:
