@@ -284,7 +284,7 @@ def test_uniqueness_findings_match_a_plain_grouping() -> None:
             assert f"{len(groups):,} such cases in all" in finding.message
             where = "one.csv" if second < half else "two.csv"
             if rows[second][2]:
-                where += f" line {rows[second][2]}"
+                where += f":{rows[second][2]}"
             assert f"(also at {where})" in finding.message
 
 

@@ -49,7 +49,7 @@ def test_two_pupils_sharing_a_pseudonym(tmp_path: Path, cli) -> None:
     (finding,) = run.findings("PSN-003")
     assert "two persons share one pseudonym" in finding["message"]
     assert finding["location"]["line"] == 3
-    assert "line 5" in finding["message"]
+    assert "x.xml:5)" in finding["message"]
     assert finding["occurrences"] == 2
 
 
@@ -158,7 +158,7 @@ def test_places_beyond_the_limit_are_left_out_not_wrong() -> None:
     places = _Places(limit=2)
     codes = list(map(places.code, [("/a", 1), ("/b", 2), ("/c", 3), ("/a", 4), None]))
     assert codes[2] == 0 and codes[4] == 0
-    assert [places.pointer(code) for code in (codes[0], codes[1], codes[3])] == [
+    assert [places.location("x", code).path for code in (codes[0], codes[1], codes[3])] == [
         "/a/1",
         "/b/2",
         "/a/4",
@@ -247,6 +247,48 @@ def test_records_with_lines_keep_them() -> None:
     assert tracker.positions(window) == [3, 4]
 
 
+def test_pupils_inside_a_json_lines_line_are_named_by_line_and_pointer(
+    tmp_path: Path, cli: Any
+) -> None:
+    """A group's line listing its pupils: PSN-003 said "line 2 (also at line 2)", which of
+    the line's pupils not said. Both records are named by their line and pointer, in every
+    report (the text summary too)."""
+    lines = [
+        {"groep": "5a", "leerlingen": _pupils([("L1", "a"), ("L2", "b")])},
+        {"groep": "5b", "leerlingen": _pupils([("L3", "c"), ("L3", "d")])},
+    ]
+    path = tmp_path / "groepen.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    run = cli("check", "--profile", "nl-generic", path)
+    (finding,) = run.findings("PSN-003")
+    assert finding["location"] == {"input": str(path), "line": 2, "path": "/leerlingen/0"}
+    assert finding["message"].endswith(f"(also at {path}:2 /leerlingen/1)")
+    text = cli("check", "--profile", "nl-generic", path, report=False).err
+    assert f"{path}:2 /leerlingen/0: one person (same key)" in text
+
+
+def test_a_lines_arrays_are_told_apart_from_another_lines() -> None:
+    """The same pointer on two lines is two arrays; past the limit a record keeps its line."""
+    places = _Places(limit=2)
+    codes = [places.code(("/leerlingen", 1), line) for line in (3, 4, 5)]
+    assert [places.location("x", code) for code in codes[:2]] == [
+        Location("x", 3, "/leerlingen/1"),
+        Location("x", 4, "/leerlingen/1"),
+    ]
+    assert codes[2] == 5  # no place left: the line alone
+    assert places.code(None, 7) == 7
+
+
+def test_xml_records_and_plain_lines_have_no_place() -> None:
+    """Their lines are what names them: no place is looked up for them."""
+    tracker = UniquenessTracker()
+    xml = _given([Record("leerling", {}, "x.xml", n, f"/a/leerling[{n}]") for n in (3, 4)])
+    assert not xml.pointed() and tracker.positions(xml) == [3, 4]
+    grouped = _given([Record("leerling", {}, "x.jsonl", 2, f"/leerlingen/{n}") for n in (0, 1)])
+    assert grouped.pointed()
+    assert all(code & (1 << 63) for code in tracker.positions(grouped))
+
+
 def test_places_hold_at_most_so_many_characters_of_pointers() -> None:
     """Keys may be 4,096 characters and arrays nested: 66,000 arrays held 1.2 GB (a review)."""
     places = _Places(chars=10)
@@ -268,4 +310,4 @@ def test_a_last_step_of_nine_digits_or_more_is_no_index() -> None:
     assert array_place("/leerlingen/12345678") == ("/leerlingen", 12345678)
     assert array_place("/a/0612345678") == ("/a/0612345678", WHOLE)
     places = _Places()
-    assert places.pointer(places.code(array_place("/a/111222333"))) == "/a/1********"
+    assert places.location("x", places.code(array_place("/a/111222333"))).path == "/a/1********"

@@ -40,24 +40,29 @@ _WHOLE_INDEX = (1 << _INDEX_BITS) - 1  # no index: the pointer is the whole plac
 
 
 class _Places:
-    """The JSON arrays records without a line are items of, numbered: a record's place is a
-    number, not its pointer (a million pointers held would be 70 MB). At most ``limit``
-    arrays (a school's groups, each an array of pupils, may be many) and ``chars`` characters
-    of their pointers (4 MiB: 66,000 arrays under keys of 4,000 characters held 1.2 GB): the
-    items of any after them have no place, and a finding names only their input."""
+    """The JSON arrays records are items of, numbered: a record's place is a number, not its
+    pointer (a million pointers held would be 70 MB). An array inside a JSON Lines line (a
+    group's pupils) is known by its line and pointer both. At most ``limit`` arrays (a
+    school's groups, each an array of pupils, may be many) and ``chars`` characters of their
+    pointers (4 MiB: 66,000 arrays under keys of 4,000 characters held 1.2 GB): the items of
+    any after them have no place, and a finding names only their input (and line)."""
 
     def __init__(self, limit: int = 1 << 16, chars: int = 1 << 22) -> None:
-        self._numbers: dict[str, int] = {}
-        self._bases: list[str] = []
+        self._numbers: dict[tuple[int, str], int] = {}
+        self._bases: list[tuple[int, str]] = []  # (line, or 0; the array's pointer)
         self._limit = limit
         self._chars = chars  # of the arrays' pointers, all told: keys may be 4,096 characters
 
-    def code(self, place: tuple[str, int] | None) -> int:
-        """The line column's value for a record at this place (0: none)."""
+    def code(self, place: tuple[str, int] | None, line: int = 0) -> int:
+        """The line column's value for a record at this place, on this line (0: neither)."""
         if place is None:
-            return 0
-        base, index = place
-        number = self._numbers.get(base)
+            return line
+        code = self._code((line, place[0]), place[1])
+        return code or line
+
+    def _code(self, key: tuple[int, str], index: int) -> int:
+        base = key[1]
+        number = self._numbers.get(key)
         if index == WHOLE:  # a record filed by key: its own pointer a place, half at most
             index = _WHOLE_INDEX
             if number is None and len(self._bases) >= self._limit // 2:
@@ -66,29 +71,32 @@ class _Places:
             if len(self._bases) >= self._limit or len(base) > self._chars:
                 return 0
             self._chars -= len(base)
-            number = self._numbers[base] = len(self._bases)
-            self._bases.append(base)
+            number = self._numbers[key] = len(self._bases)
+            self._bases.append(key)
         if index > _WHOLE_INDEX:
             return 0
         return _PLACED | number << _INDEX_BITS | index
 
     def codes(self, window: RecordWindow) -> list[int]:
-        """The codes of a window's records' places: of a run of one array's items, counted on
-        from the first's (no work per record: a JSON array's window is one)."""
+        """The codes of a window's records' places, or their lines where they have none: of a
+        run of one array's items, counted on from the first's (no work per record: a JSON
+        array's window is one)."""
         run = window.item_run()
         if run is None:
-            return list(map(self.code, window.places()))
+            lines = [line or 0 for line in window.lines]
+            return list(map(self.code, window.places(), lines))
         first = self.code(run)
         if not first or run[1] + len(window) >= _WHOLE_INDEX:
             return [0] * len(window)
         return list(range(first, first + len(window)))
 
-    def pointer(self, code: int) -> str:
-        """The JSON pointer of the record at a place, as it may be shown."""
+    def location(self, input_name: str, code: int) -> Location:
+        """Where the record at a place is: its line, if it had one, and its JSON pointer as it
+        may be shown."""
         number, index = (code & ~_PLACED) >> _INDEX_BITS, code & _WHOLE_INDEX
-        if index == _WHOLE_INDEX:
-            return safe_record_path(self._bases[number])
-        return safe_record_path(f"{self._bases[number]}/{index}")
+        line, base = self._bases[number]
+        pointer = base if index == _WHOLE_INDEX else f"{base}/{index}"
+        return Location(input_name, line or None, safe_record_path(pointer))
 
 
 class _Seen(NamedTuple):
@@ -128,21 +136,18 @@ class UniquenessTracker:
     def add(self, pseudonym: str, identity: str, record: Record) -> None:
         self._pseudonyms.append(_digest(pseudonym))
         self._identities.append(_digest(identity))
-        self._lines.append(record.line or self._places.code(array_place(record.path)))
+        self._lines.append(self._places.code(array_place(record.path), record.line or 0))
         if len(self._lines) >= _PENDING:
             self._flush()
 
     def positions(self, window: RecordWindow) -> list[int]:
         """What :meth:`add_many` takes for the window's records, as their "lines": each one's
-        line, or where it has none its place (an item of a JSON array), or 0."""
+        place where it is an item of a JSON array (with its line where it has one: a pupil
+        in a JSON Lines line), else its line, or 0."""
         lines = window.lines
-        missing = lines.count(None)
-        if not missing:
-            return lines  # type: ignore[return-value]  # every record has its line
-        codes = self._places.codes(window)
-        if missing == len(lines):
-            return codes  # none has (a JSON array's items)
-        return [line or code for line, code in zip(lines, codes, strict=True)]
+        if None not in lines and not window.pointed():
+            return lines  # type: ignore[return-value]  # every record has its line, no place
+        return self._places.codes(window)
 
     def add_many(self, pseudonyms: list[str], identities: list[str], lines: list[int]) -> None:
         """The same as ``add`` for each (pseudonym, identity, line); line 0 where there is none
@@ -183,7 +188,7 @@ class UniquenessTracker:
     def _finding(
         self, requirement: str, field: str, group: _Group, how: str, total: int
     ) -> Finding:
-        where = self._where(group.second)
+        where = self._location(group.second)  # input:line pointer, as every report shows it
         if how == "shared":
             message = (
                 f"two persons share one pseudonym in '{field}': expected one ECK iD per person, "
@@ -212,14 +217,8 @@ class UniquenessTracker:
     def _location(self, seen: _Seen) -> Location:
         name = self._input(seen.row)
         if seen.line & _PLACED:
-            return Location(name, None, self._places.pointer(seen.line))
+            return self._places.location(name, seen.line)
         return Location(name, seen.line or None, None)
-
-    def _where(self, seen: _Seen) -> str:
-        location = self._location(seen)
-        if location.path is not None:
-            return f"{location.input} {location.path}"
-        return f"{location.input} line {location.line}" if location.line else location.input
 
 
 def _groups_with_two_distinct(store: PartitionedRows) -> tuple[list[_Group], int]:

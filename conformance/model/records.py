@@ -288,6 +288,18 @@ class RecordWindow:
         base, first = rows.items
         return [(base, first + row) for row in range(len(self))]
 
+    def pointed(self) -> bool:
+        """Whether a record of the window may have a place in a JSON array (:meth:`places`):
+        none of a column window of rows, nor of XML records. A window's records come from one
+        reader, so the first one's XPath (ending in "]") stands for all: no work per record."""
+        rows = self._made.rows
+        if rows is not None:
+            return rows.items is not None
+        records = self._made.all()
+        if not records or records[0].path.endswith("]"):
+            return False
+        return any(r.path[:1] == "/" for r in records)
+
     def item_run(self) -> tuple[str, int] | None:
         """Where the window's records are consecutive items of one JSON array (a column
         window of one): the array's pointer and the first one's index; else None."""

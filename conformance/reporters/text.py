@@ -43,14 +43,20 @@ def _requirement_lines(result: RequirementResult) -> list[str]:
         head += f" — {result.reason}"
     lines = [head]
     for finding in result.findings[:FINDINGS_SHOWN]:
-        at = finding.location  # input:line, or the path where there is no line
-        where = str(Location(at.input, at.line, None if at.line else at.path))
+        where = str(_shown(finding.location))
         evidence = f" [{finding.evidence}]" if finding.evidence else ""
         lines.append(f"          {where}: {finding.message}{evidence}")
     more = result.finding_count - len(result.waived) - min(len(result.findings), FINDINGS_SHOWN)
     if more > 0:
         lines.append(f"          … and {more:,} more finding(s) in the report")
     return lines
+
+
+def _shown(at: Location) -> Location:
+    """input:line, and the path where there is no line or it is a JSON pointer (a pupil inside
+    a JSON Lines line); an XPath or a CSV's "row N" beside a line says nothing more."""
+    pointer = at.path is not None and at.path.startswith("/") and not at.path.endswith("]")
+    return at if not at.line or pointer else Location(at.input, at.line, None)
 
 
 def _verdict_line(report: Report) -> str:
