@@ -278,7 +278,7 @@ def test_json_lines_of_groups_give_their_pupils() -> None:
         ("leerlingen", 1, "/leerlingen/1"),
         ("record", 2, ""),
     ]
-    assert [fields for kind, _, _, fields in read if kind == OUTSIDE] == [{"record/groep": ["5a"]}]
+    assert [fields for kind, _, _, fields in read if kind == OUTSIDE] == [{"groep/groep": ["5a"]}]
 
 
 def test_a_bad_line_after_lines_of_groups_is_still_refused() -> None:
@@ -350,7 +350,7 @@ def test_a_name_among_a_nested_groups_pupils_is_a_value_outside_the_records() ->
     ]
     lines = _jsonl([group])
     assert [fields for kind, _, _, fields in lines if kind == OUTSIDE] == [
-        {"record/naam": ["5a"]},
+        {"groep/naam": ["5a"]},
         {"record/leerlingen": ["Piet"]},
         {"record/leerlingen/achternaam": ["X"]},
     ]
@@ -423,9 +423,91 @@ def test_a_top_level_array_of_groups_gives_their_pupils(tmp_path: Path, cli: Any
     assert run.verdict("PSN-003") == "pass"
     naw = {f["field"]: f["location"]["path"] for f in run.findings("NAW-001")}
     assert naw["achternaam"] == "/1/leerlingen/1"
-    # a class's name is judged as a person's might be: nothing in an unnamed list says whose
-    # it is, and a parent's name beside their "kinderen" must not pass (a review)
-    assert set(naw) == {"achternaam", "record/naam"}
+    # a class's own name is a group's: its list names pupils, and "5a" reads as no person's
+    # (a parent's name beside their "kinderen" is judged: see the test below)
+    assert set(naw) == {"achternaam"}
+
+
+def test_an_empty_class_is_no_pupil(tmp_path: Path, cli: Any) -> None:
+    """A class without pupils this year (``"leerlingen": []``) was a record: PSN-001 (no ECK
+    iD), NAW-001 and MIN-001 on its "naam" — NOT CONFORMANT for a sound export of classes, in
+    a top-level array and in JSON Lines alike."""
+    groups = [{"naam": "5a", "leerlingen": _pupils("a", 2)}, {"naam": "5b", "leerlingen": []}]
+    run = _check(tmp_path, cli, groups)
+    assert run.code == 0, [r["id"] for r in run.report["requirements"] if r["verdict"] == "fail"]
+    assert run.report["inputs"][0]["records"] == 2
+    path = tmp_path / "groepen.jsonl"
+    path.write_text("".join(json.dumps(group) + "\n" for group in groups))
+    assert cli("check", "--profile", "nl-generic", path).code == 0
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [
+        [{"leerlingen": []}],
+        [{"naam": None, "leerlingen": []}],
+        [{"naam": "", "leerlingen": [], "students": []}],
+        [{"naam": f"{n}a", "leerlingen": []} for n in range(2500)],  # windows of none
+    ],
+)
+def test_classes_without_pupils_or_values_are_no_records(
+    tmp_path: Path, cli: Any, groups: list[dict[str, Any]]
+) -> None:
+    """Classes that give no record at all: an internal error (exit 3) where a window came out
+    empty; now one clear line, in a top-level array and in JSON Lines alike."""
+    for path in (tmp_path / "groepen.json", tmp_path / "groepen.jsonl"):
+        write = json.dumps(groups) if path.suffix == ".json" else _lines(groups)
+        path.write_text(write)
+        run = cli("check", "--profile", "nl-generic", path)
+        assert run.code == 2 and "no records found" in run.err, run.err
+
+
+def test_empty_classes_before_a_class_of_pupils(tmp_path: Path, cli: Any) -> None:
+    """A window of classes without pupils, then a class with: its pupils are the records."""
+    groups = [{"naam": f"{n}a", "leerlingen": []} for n in range(2500)]
+    groups.append({"naam": "8b", "leerlingen": _pupils("v", 2)})
+    for path in (tmp_path / "groepen.json", tmp_path / "groepen.jsonl"):
+        path.write_text(json.dumps(groups) if path.suffix == ".json" else _lines(groups))
+        run = cli("check", "--profile", "nl-generic", path)
+        assert run.code == 0 and run.report is not None, run.err
+        assert run.report["inputs"][0]["records"] == 2
+
+
+def _lines(items: list[dict[str, Any]]) -> str:
+    return "".join(json.dumps(item) + "\n" for item in items)
+
+
+@pytest.mark.parametrize(
+    ("item", "field"),
+    [
+        # a parent beside their children: their name and phone are a person's
+        ({"naam": "Jan de Vries", "telefoon": "0612345678", "kinderen": []}, "adres"),
+        ({"naam": "Jan de Vries", "kinderen": _pupils("k", 1)}, "record/naam"),
+        # a mentor listing their pupils: an e-mail address is no class's
+        ({"naam": "5a", "email": "anna@school.nl", "leerlingen": _pupils("m", 1)}, "record/email"),
+        # a person's name as the list's own "naam": the mentor's, not a class's
+        ({"naam": "Anna de Vries", "leerlingen": _pupils("n", 1)}, "record/naam"),
+        ({"naam": "5a", "mentor": "Anna de Vries", "leerlingen": _pupils("o", 1)}, "record/mentor"),
+        # names the recogniser does not read as a person's, yet no class's name either: a
+        # surname or a given name alone, in capitals or in small letters
+        ({"naam": "Jansen", "leerlingen": _pupils("p", 1)}, "record/naam"),
+        ({"naam": "Sanne", "leerlingen": _pupils("q", 1)}, "record/naam"),
+        ({"naam": "SANNE DE VRIES", "leerlingen": _pupils("r", 1)}, "record/naam"),
+        ({"naam": "anna de vries", "members": _pupils("s", 1)}, "record/naam"),
+        ({"name": "Jaarsma", "students": _pupils("t", 1)}, "record/name"),
+        # a pupil listing their teachers: no class's list
+        ({"naam": "Sanne", "groep": "5a", "docenten": _pupils("u", 1)}, "record/naam"),
+    ],
+)
+def test_what_lists_pupils_but_is_no_class_keeps_its_own_values_judged(
+    tmp_path: Path, cli: Any, item: dict[str, Any], field: str
+) -> None:
+    """Only a class's own values (an id, a "naam" like "5a", a jaargroep) are let pass as a
+    group's: a person's details beside a list of pupils or children are still findings."""
+    if field == "adres":  # (the empty list: the parent's object stays a record of its own)
+        item = {**item, "adres": "Kerkstraat 1"}
+    run = _check(tmp_path, cli, [item])
+    assert field in {f["field"] for f in run.findings("NAW-001")}
 
 
 def test_a_top_level_arrays_pupils_and_groups_side_by_side() -> None:

@@ -162,7 +162,7 @@ def test_a_groups_map_of_pupils_gives_their_records(document: Any, pointers: lis
     assert [path for kind, path, _ in read if kind != OUTSIDE] == pointers
     (fields,) = [fields for kind, _, fields in read if kind != OUTSIDE]
     assert fields["@key"] == ["L1"]
-    assert {"record/naam", "groepen/naam"} & {p for k, _, f in read if k == OUTSIDE for p in f}
+    assert {"groep/naam", "groepen/naam"} & {p for k, _, f in read if k == OUTSIDE for p in f}
 
 
 def test_a_json_lines_groups_map_of_pupils_gives_their_records() -> None:
@@ -172,7 +172,7 @@ def test_a_json_lines_groups_map_of_pupils_gives_their_records() -> None:
         ("leerlingen", 1, "/leerlingen/L1")
     ]
     outside = {p: v for kind, _, _, f in read if kind == OUTSIDE for p, v in f.items()}
-    assert outside == {"record/groep": ["5a"], "record/leerlingen/aantal": ["1"]}
+    assert outside == {"groep/groep": ["5a"], "record/leerlingen/aantal": ["1"]}
 
 
 def test_a_bsn_made_a_key_in_a_groups_map_is_found(tmp_path: Path, cli: Any) -> None:

@@ -33,11 +33,14 @@ from conformance.detect.fieldnames import (
     names_person_key,
     names_person_map,
     names_persons,
+    names_pupils,
     of_a_person,
 )
+from conformance.detect.names import find_names
 from conformance.detect.pseudonyms import PseudonymKind, classify_pseudonym
 from conformance.detect.redact import redact
 from conformance.detect.safepath import safe_path  # keys may be pupils' data
+from conformance.detect.spans import NO_HINT
 from conformance.model import records
 from conformance.model.errors import InputError
 from conformance.model.profile import FieldClass
@@ -272,8 +275,7 @@ def _array_items(
         try:
             made = [window(run)]
         except _GroupLinesError as split:  # groups listing their pupils
-            # a group's list of things (its subjects, its empty classes) is no pupil's
-            made = list(_things_apart(windows(iter(split.records))))
+            made = _split_windows(split, kind)
         made[0].input_bytes = bound.taken()
         yield from made
         start += len(run)
@@ -450,13 +452,14 @@ def _split_group(
     pointer: str,
     *,
     line: int | None = None,
+    within: str | None = None,
 ) -> Iterator[Record]:
     """A group's item whose arrays under ``keys`` list its members: their records, its own
-    values outside the records."""
+    values outside the records (under ``within``, else its kind)."""
     fields: dict[str, list[str]] = {}
     flatten_object({key: value for key, value in item.items() if key not in keys}, fields)
     if fields:
-        yield _own_values(fields, kind, name)
+        yield _own_values(fields, within or kind, name)
     for key in keys:
         array = _MemberArray(key, kind, pointer, name, line)
         members = item[key]
@@ -1140,8 +1143,7 @@ def read_jsonl(
             window.input_bytes = held
             yield window
         except _GroupLinesError as split:  # lines of groups listing their pupils
-            # a group's list of things (its subjects, its empty classes) is no pupil's
-            made = list(_things_apart(windows(iter(split.records))))
+            made = _split_windows(split, kind)
             made[0].input_bytes += held
             yield from made
 
@@ -1282,7 +1284,7 @@ def _objects_window(
     ):
         raise _WrittenTwiceError
     if columns is None:
-        if groups and any(isinstance(i, dict) and _member_keys(i) for i in items):  # groups
+        if groups and any(isinstance(i, dict) and _lists_of(i) for i in items):  # groups
             records = [
                 record
                 for row, item in enumerate(items)
@@ -1303,12 +1305,25 @@ class _WrittenTwiceError(Exception):
     """A key may be written twice in one of the objects parsed at once."""
 
 
+def _split_windows(split: _GroupLinesError, kind: str) -> list[RecordWindow]:
+    """The windows of groups' records, a group's list of things (its subjects) apart: no
+    pupil's. Where the groups had no records (classes without pupils, nor values of their own)
+    one empty window, to carry the bytes read."""
+    return list(_things_apart(windows(iter(split.records)))) or [RecordWindow(kind, [])]
+
+
 class _GroupLinesError(Exception):
     """Lines of groups that list their pupils: their records, of several kinds."""
 
     def __init__(self, records: list[Record]) -> None:
         super().__init__(len(records))  # a count only: the records are pupils' data
         self.records = records
+
+
+def _lists_of(item: dict[str, Any]) -> bool:
+    """Whether an item lists members (persons, groups, things), or has an empty list of
+    pupils (a class without any)."""
+    return bool(_member_keys(item) or _empty_pupil_lists(item))
 
 
 def _member_keys(item: dict[str, Any]) -> list[str]:
@@ -1342,15 +1357,54 @@ def _line_records(
     it is split."""
     whole = _record(item, kind, name, line, pointer)
     members = _member_keys(item)
+    lists = members or _empty_pupil_lists(item)
     own = [path for path in whole.fields if path.split("/", 1)[0] not in members]
-    if not members or any(of_a_person("groepen", path) for path in own):
+    if not lists or any(of_a_person("groepen", path) for path in own):
         return [whole]
-    # Its own values stay under its kind: nothing says whose they are (a class's "naam", or a
-    # parent's name, address and phone beside their "kinderen": judged as a person's, not let
-    # pass as a group's own). Where no person's record comes of it (a user's "groups", a
-    # pupil's "toetsen" without a pupil in them), it is the record it was.
-    split = list(_split_group(item, members, kind, name, pointer, line=line))
-    return split if any(map(_a_persons, split)) else [whole]
+    # A class (its list names pupils, and it has nothing of its own a group has not: a
+    # "naam", a "jaargroep", an id) keeps its own values as a group's; an empty class gives
+    # no record. Anything else keeps them under its kind: nothing says whose they are (a
+    # parent's name, address and phone beside their "kinderen", a mentor's e-mail beside
+    # "leerlingen": judged as a person's, not let pass as a group's own). Where no person's
+    # record comes of it (a user's "groups", a pupil's "toetsen" without a pupil in them), it
+    # is the record it was.
+    a_class = all(map(names_pupils, lists)) and all(_a_groups_own(p, whole.fields[p]) for p in own)
+    within = _CLASS if a_class else kind
+    split = list(_split_group(item, members, kind, name, pointer, line=line, within=within))
+    return split if a_class or any(map(_a_persons, split)) else [whole]
+
+
+_CLASS = "groep"  # the kind a class's own values are filed under (groep/naam: operational)
+
+
+def _a_groups_own(path: str, values: list[str]) -> bool:
+    """Whether a field of an item listing pupils is one any group has: unknown, operational, a
+    group's id, or a name a class is given ("5a", "Groep 7", "Kleuters": not "Anna de Vries",
+    "Jansen" or "sanne", a mentor's object listing their pupils; without a number or a word
+    for a group it is judged as a person's)."""
+    last = path.rsplit("/", 1)[-1]
+    rule = classify_name(last.lstrip("@"))
+    if rule is None or rule.cls in (FieldClass.OPERATIONAL, FieldClass.KEY):
+        return True
+    named = compact_name(last) in ("naam", "name")
+    return named and all(map(_a_class_name, values))
+
+
+# A number, or a word for a group ("Kleuters", "Stamgroep Zon", "Plusklas"), in a class's name
+_CLASS_WORD = re.compile(
+    r"\d|\b(?:\w*groep(?:en)?|\w*bouw|(?:plus|brug|schakel|taal|kop|examen)?klas|group|class"
+    r"|kleuters|instroom|unit)\b",
+    re.IGNORECASE,
+)
+
+
+def _a_class_name(value: str) -> bool:
+    return _CLASS_WORD.search(value) is not None and next(find_names(value, NO_HINT), None) is None
+
+
+def _empty_pupil_lists(item: dict[str, Any]) -> list[str]:
+    """The keys of an item's empty lists of pupils (a class without pupils this year)."""
+    return [key for key, value in item.items() if value == [] and names_pupils(key)]
 
 
 def _a_persons(record: Record) -> bool:
