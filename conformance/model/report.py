@@ -16,18 +16,19 @@ class InputInfo:
     format: str
     records: int
 
+    def unit(self) -> str:
+        """What the input's count counts, in the number it takes: "record" or "records",
+        "table(s)" for a schema or database, "request(s)" for a live API."""
+        one = _UNITS.get(self.kind, "record")
+        return one if self.records == 1 else f"{one}s"
+
     def counted(self) -> str:
         """What the input gave, counted in English: "1 record", "2 tables", "3 requests sent"."""
-        one, many = _UNITS.get(self.kind, ("record", "records"))
         sent = " sent" if self.kind == "api" else ""
-        return f"{self.records:,} {one if self.records == 1 else many}{sent}"
+        return f"{self.records:,} {self.unit()}{sent}"
 
 
-_UNITS = {
-    "ddl": ("table", "tables"),
-    "database": ("table", "tables"),
-    "api": ("request", "requests"),
-}
+_UNITS = {"ddl": "table", "database": "table", "api": "request"}
 
 
 @dataclass(frozen=True, slots=True)

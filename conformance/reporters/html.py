@@ -326,16 +326,12 @@ def _pseudonym(report: Report, t: _Words, purpose: PurposeText) -> str:
 
 
 def _input_line(info: InputInfo, t: _Words) -> str:
-    units = {"ddl": "unit_tables", "database": "unit_tables", "api": "unit_requests"}
-    unit = units.get(info.kind, "unit_records")
-    if info.records == 1:
-        unit = unit.removesuffix("s")  # "unit_record": 1 record, 1 tabel, 1 verzoek verstuurd
     return t(
         "input_line",
         name=info.name,
         kind=INPUT_KIND[t.lang].get(info.kind, info.kind),
         count=t.number(info.records),
-        unit=UI[t.lang][unit],
+        unit=UI[t.lang][f"unit_{info.unit()}"],  # 1 record, 2 tabellen, 1 verzoek verstuurd
     )
 
 
