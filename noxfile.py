@@ -1,4 +1,5 @@
-"""Sessions: tests, lint, typing, conformance (the main job). ``bench`` is added by a later issue.
+"""Sessions: tests, lint, typing, conformance (the main job); detect-eval and bench measure
+(never run by CI: their figures are published in the README, not asserted).
 
 Every session installs what it needs itself, so a fresh machine with Python 3.11 and pip only
 needs ``python3 -m pip install nox``.

@@ -115,7 +115,7 @@ def test_a_worker_that_dies_costs_speed_not_results() -> None:
         results += done.submit(n, (n, os.getpid()))
     results += done.drain()
     assert results == [(n, n * n) for n in range(12)]
-    assert offload._Worker.pool is None  # the broken pool was let go
+    assert offload._Worker.pipe is None  # the broken worker was let go
     again = Offload(_square, start_after=0)  # and a later run starts a fresh one
     assert [*again.submit("x", 3), *again.drain()] == [("x", 9)]
 
@@ -129,3 +129,38 @@ def test_no_worker_for_small_inputs_or_when_none_can_start() -> None:
         unstartable = Offload(_square, start_after=0)
         assert [*unstartable.submit(1, 4), *unstartable.submit(2, 5)] == [(1, 16), (2, 25)]
     assert started  # it was tried once, then computed in process
+
+
+def _negated(work: int) -> int:
+    return -work
+
+
+@needs_two_cores
+def test_results_left_by_a_stopped_run_never_reach_the_next() -> None:
+    """One worker serves every run in a process (the pytest plugin): a run that stopped with
+    work out leaves results in the pipe, which the next run must not take for its own."""
+    stopped = Offload(_square, start_after=0)
+    for n in range(5):
+        list(stopped.submit(n, n + 10))  # some results taken, the rest left out
+    following = Offload(_negated, start_after=0)
+    results = [r for n in range(5) for r in following.submit(n, n)] + list(following.drain())
+    assert results == [(n, -n) for n in range(5)]
+
+
+@needs_two_cores
+def test_a_message_cut_short_gives_the_worker_up_instead_of_hanging() -> None:
+    """Ctrl-C while work is being written leaves half a message in the pipe: that worker is
+    given up, and the next run starts a fresh one rather than wait for an answer forever."""
+    done = Offload(_square, start_after=0)
+    assert [*done.submit(1, 2), *done.drain()] == [(1, 4)]
+    cut = offload._worker()
+
+    def interrupted(message: object) -> None:
+        raise KeyboardInterrupt
+
+    with patch.object(cut._connection, "send", interrupted), pytest.raises(KeyboardInterrupt):
+        offload._worker().send(_square, 3)
+    assert cut.broken
+    again = Offload(_square, start_after=0)
+    assert [*again.submit("x", 5), *again.drain()] == [("x", 25)]
+    assert offload._worker() is not cut

@@ -7,8 +7,9 @@ digests depend on nothing else a check does, so on a machine with a second core 
 process computes them while the main process reads on.
 
 The worker is started only once an input has proved large (small exports never pay for a
-process), with ``spawn`` (no fork of a process that may hold threads), one per run of the
-toolkit, shared by every check that offloads. Results come back in submission order, so the
+process), with ``spawn`` (no fork of a process that may hold threads), one per process of
+the toolkit, shared by every check that offloads, and fed down a pipe by the reading thread
+itself (:class:`PipeWorker`). Results come back in submission order, so the
 findings, their order and their first locations are those of computing in process — which is
 what happens, transparently, on one core, before the worker starts, and if it breaks.
 """
@@ -24,8 +25,10 @@ import types
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
-from typing import Generic, TypeVar
+from contextlib import contextmanager, suppress
+from itertools import count
+from multiprocessing.connection import Connection
+from typing import Generic, TypeVar, cast
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +55,103 @@ def usable_cores() -> int:
 class _Worker:
     """The one worker process of this run of the toolkit, once started."""
 
-    pool: ProcessPoolExecutor | None = None
+    pipe: PipeWorker | None = None
 
 
-def _worker() -> ProcessPoolExecutor:
-    if _Worker.pool is None:
-        _Worker.pool = SpawnPool(max_workers=1)
-    return _Worker.pool
+def _worker() -> PipeWorker:
+    if _Worker.pipe is None or _Worker.pipe.broken:
+        _Worker.pipe = PipeWorker()
+    return _Worker.pipe
+
+
+class PipeWorker:
+    """A spawned process computing ``function(work)`` for each ticket sent down a pipe, the
+    results coming back up it in the order sent. No threads: a process pool's manager and
+    queue-feeder threads take the GIL from the reading thread on every submission (its
+    wake-up write waited ~2 ms for it: 0.4 s of a 200,000-row CSV's 2.5 s); here the reading
+    thread writes the pickled work itself. A pipe holds what is sent until the worker reads
+    it, and results are small (LNK-001's: a flag per column), so neither side waits on the
+    other's full pipe."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._connection, child = context.Pipe(duplex=True)
+        with _main_script_hidden():  # a worker is started by a submission
+            self._process = context.Process(target=_serve, args=(child,), daemon=True)
+            self._process.start()
+        child.close()
+        self._tickets = count()
+        self._arrived: dict[int, tuple[bool, object]] = {}
+        self.broken = False
+
+    def send(self, function: Callable[[A], R], work: A) -> int:
+        ticket = next(self._tickets)
+        with self._whole():
+            self._connection.send((ticket, function, work))
+        return ticket
+
+    def ready(self, ticket: int) -> bool:
+        """Whether the ticket's result is in (without waiting)."""
+        while ticket not in self._arrived and self._connection.poll():
+            self._receive()
+        return ticket in self._arrived
+
+    def result(self, ticket: int) -> object:
+        """The ticket's result, waiting for it; the worker's exception re-raised as a
+        RuntimeError (its type only: the work is pupils' data), a dead worker's EOFError."""
+        while ticket not in self._arrived:
+            self._receive()
+        ok, value = self._arrived.pop(ticket)
+        if not ok:
+            raise RuntimeError(value)
+        return value
+
+    def _receive(self) -> None:
+        with self._whole():
+            ticket, ok, value = self._connection.recv()
+        self._arrived[ticket] = (ok, value)
+        if len(self._arrived) > _ABANDONED:  # results of a run that stopped before taking them
+            for old in sorted(self._arrived)[: len(self._arrived) - _ABANDONED]:
+                del self._arrived[old]
+
+    @contextmanager
+    def _whole(self) -> Iterator[None]:
+        """A message sent or received whole, or this worker given up: one cut short (Ctrl-C,
+        a dead worker) leaves the pipe out of step, and a later run of the toolkit in this
+        process (the pytest plugin) would wait for an answer that never comes."""
+        try:
+            yield
+        except BaseException:
+            self.broken = True
+            with suppress(OSError):
+                self.close()
+            raise
+
+    def close(self) -> None:
+        self._connection.close()
+        self._process.join(timeout=1)
+        if self._process.is_alive():
+            self._process.kill()
+
+
+_ABANDONED = 64  # results kept that no offload has taken yet
+
+
+def _serve(connection: Connection) -> None:
+    """The worker's loop: each ticket's result sent back, until the pipe closes. Ctrl-C reaches
+    the whole process group: the main process reports it and stops this one, which must not
+    print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            ticket, function, work = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer: tuple[int, bool, object] = (ticket, True, function(work))
+        except Exception as exc:  # the caller computes it again in process
+            answer = (ticket, False, type(exc).__name__)
+        connection.send(answer)
 
 
 class SpawnPool(ProcessPoolExecutor):
@@ -85,9 +178,10 @@ class SpawnPool(ProcessPoolExecutor):
 def _discard_worker() -> None:
     """Forget a broken worker: a later run in this process (a test session, the pytest plugin)
     starts a fresh one."""
-    pool, _Worker.pool = _Worker.pool, None
-    if pool is not None:
-        pool.shutdown(wait=False, cancel_futures=True)
+    pipe, _Worker.pipe = _Worker.pipe, None
+    if pipe is not None:
+        with suppress(OSError):
+            pipe.close()
 
 
 @contextmanager
@@ -112,7 +206,8 @@ class Offload(Generic[P, A, R]):
         self._function = function
         self._start_after = START_AFTER if start_after is None else start_after
         self._submitted = 0
-        self._pending: deque[tuple[P, A, Future[R] | None, int]] = deque()
+        # (payload, work, where it was sent: the worker and the ticket there, weight)
+        self._pending: deque[tuple[P, A, tuple[PipeWorker, int] | None, int]] = deque()
         self._weight = 0  # of the submissions out
         self._in_process_only = usable_cores() < 2  # no second core, or no worker
 
@@ -121,10 +216,10 @@ class Offload(Generic[P, A, R]):
         submissions whose results are in by now (this one too when computed in process),
         oldest first."""
         self._submitted += 1
-        future = self._send(work) if self._submitted > self._start_after else None
-        self._pending.append((payload, work, future, weight))
+        sent = self._send(work) if self._submitted > self._start_after else None
+        self._pending.append((payload, work, sent, weight))
         self._weight += weight
-        if future is None:
+        if sent is None:
             return self.drain()
         return self._settled()
 
@@ -136,30 +231,38 @@ class Offload(Generic[P, A, R]):
     def _settled(self) -> Iterator[tuple[P, R]]:
         """The results in by now, oldest first, waiting while too many are out."""
         while self._pending:
-            future = self._pending[0][2]
+            sent = self._pending[0][2]
             too_many = len(self._pending) > _IN_FLIGHT or self._weight > _IN_FLIGHT_BYTES
-            if future is not None and not future.done() and not too_many:
+            if sent is not None and not too_many and not self._ready(*sent):
                 return
             yield self._take()
 
+    def _ready(self, worker: PipeWorker, ticket: int) -> bool:
+        try:
+            return self._in_process_only or worker.ready(ticket)
+        except Exception:  # a worker that died: _take computes it here
+            return True
+
     def _take(self) -> tuple[P, R]:
-        payload, work, future, weight = self._pending.popleft()
+        payload, work, sent, weight = self._pending.popleft()
         self._weight -= weight
-        if future is not None:
+        if sent is not None and not self._in_process_only:
+            worker, ticket = sent
             try:
-                return payload, future.result()
+                return payload, cast(R, worker.result(ticket))
             except Exception as exc:  # a worker that died: compute here from now on
                 log.debug("offloaded work failed (%s): computing in process", type(exc).__name__)
                 self._in_process_only = True
                 _discard_worker()
         return payload, self._function(work)
 
-    def _send(self, work: A) -> Future[R] | None:
+    def _send(self, work: A) -> tuple[PipeWorker, int] | None:
         if self._in_process_only:
             return None
         try:
-            return _worker().submit(self._function, work)
-        except Exception as exc:  # no process could be started, or the pool broke
+            worker = _worker()
+            return worker, worker.send(self._function, work)
+        except Exception as exc:  # no process could be started, or the pipe broke
             log.debug("cannot offload (%s): computing in process", type(exc).__name__)
             self._in_process_only = True
             _discard_worker()
