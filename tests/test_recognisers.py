@@ -298,3 +298,35 @@ def test_a_surname_first_then_initials_is_a_name(text: str, name: str | None) ->
 )
 def test_a_word_a_comma_and_capitals_is_no_name(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Afwezig: Isa, Kenan en Bilal", ["Isa", "Kenan", "Bilal"]),
+        ("Siem en Bilal hebben ruzie gehad", ["Siem", "Bilal"]),
+        ("Tafelgroep 4: Sietse, Siem, Bilal en Filmon", ["Siem", "Bilal"]),  # known ones only
+        ("Visser, Mees", ["Visser, Mees"]),  # a surname before a word-like given name
+    ],
+)
+def test_given_names_listed_together_are_names(text: str, names: list[str]) -> None:
+    """A note's list of pupils by their given names alone was missed: a given name needed a
+    surname or a context word. Two known given names side by side, a comma or "en" between."""
+    assert [value for kind, value in found(text) if kind == "name"] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kleuren: Roos, Jade, Amber",  # given names that are as often words
+        "Bloemen: Roos, Iris en Lelie",
+        "Vakken: Engels, Frans, Duits",
+        "Landen: Jordan, Chad en Georgia",
+        "Shakespeare - Romeo and Juliet, act 2",  # a famous pair
+        "Voorlezen: Jip en Janneke",
+        "Emma",  # one given name alone is no list
+    ],
+)
+def test_lists_of_words_or_a_famous_pair_are_no_names(text: str) -> None:
+    assert [value for kind, value in found(text) if kind == "name"] == []
+

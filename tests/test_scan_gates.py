@@ -133,6 +133,8 @@ NAME_PIECES = st.sampled_from(
         "mw.",
         "moeder",
         "ll.",
+        "en",
+        " en ",
         ",",
         ", ",
         " ",

@@ -49,6 +49,9 @@ FAMOUS = (
     "|martin luther king|nelson mandela|albert einstein|isaac newton|charles darwin|marie curie"
     "|leonardo da vinci|wolfgang amadeus mozart|ludwig van beethoven|johann sebastian bach"
     "|max verstappen|fanny blankers-koen|dik trom|jip en janneke|pippi langkous|karel v"
+    "|romeo and juliet|romeo en julia|hans en grietje|hansel and gretel|max en moritz"
+    "|bert en ernie|bert and ernie|tom and jerry|tom en jerry|adam en eva|adam and eve"
+    "|jack and jill|kaatje en kaatje|sam en moos|ot en sien|aap noot mies"
     "|filips ii|maurits van nassau|frederik hendrik|koningin juliana|koningin wilhelmina"
     "|koningin beatrix|koningin maxima|koningin máxima|prinses amalia|koningin emma"
     "|erasmus|spinoza|multatuli|thorbecke|sinterklaas|jan klaassen|kees de jongen"
@@ -117,6 +120,15 @@ NOT_NAMES = frozenset(
 # B.V.", "Bakker, U.A.") and common abbreviations ("Opmerking, N.B.;", "Status, O.K.;").
 LETTER_ABBREVIATIONS = frozenset(
     "BV NV CV VOF UA BA NB OK AUB SVP TAV IVM IPV DWZ MBT ZSM EV EA ENZ ED BVD PS".split()
+)
+# Given names that are as often words: colours, flowers, stones, months, seasons, virtues
+# ("Kleuren: Roos, Jade"): alone in a list they are not taken for names.
+WORDLIKE_GIVEN_NAMES = frozenset(
+    "Roos Iris Jade Amber Merel Fleur Lelie Lotus Storm Hazel April Mei Juni Juli Augustus "
+    "Sterre Ster Zon Maan Parel Robijn Saffier Olijf Lente Zomer Winter Herfst Hoop Liefde Vrede "
+    "Rose Lily Daisy Ivy Holly Grace Hope Faith Joy May June Dawn Summer Autumn Crystal Ruby "
+    "Pearl Jasmine Violet Olive Rosa Flora Dahlia Esmee Bloem Sky Sunny Honey Coco Kiki Mees "
+    "Vink Valk Dean Frans Duits Engels China India Jordan Chad Georgia Paris".split()
 )
 # Titles that open a famous or a street's name ("Koning Willem", "Sint Jan"): never a given
 # name, though several are common surnames (De Koning, De Graaf, Prins).

@@ -237,6 +237,8 @@ def _surname_comma_given(
     initials = _INITIALS.match(after) is not None and not _abbreviation(after)
     if after not in given and not initials:
         return None
+    if after in lists.WORDLIKE_GIVEN_NAMES and tokens[i][0] in lists.WORDLIKE_GIVEN_NAMES:
+        return None  # words in a list: "Kleuren: Roos, Jade", "Vakken: Engels, Frans"
     if tokens[i][0] not in surnames and not _closes_unknown_surname(tokens, i, given, initials):
         return None
     end = i + 2
@@ -300,7 +302,28 @@ def _after_given_name(
     end = _surname_after(tokens, j, surnames, need_known=False)
     if end is not None:
         return end, Confidence.HIGH
-    return (j - 1, Confidence.MEDIUM) if context else None
+    if context or _listed_with_another(tokens, i, given):
+        return j - 1, Confidence.MEDIUM
+    return None
+
+
+_LIST_SEPARATORS = frozenset({",", "en", "and"})
+
+
+def _listed_with_another(tokens: list[tuple[str, int, int]], i: int, given: frozenset[str]) -> bool:
+    """A given name alone in a list of given names ("Afwezig: Isa, Kenan en Bilal", "Siem
+    en Bilal"): a comma or "en" between it and another known given name — neither of them one
+    that is as often a word ("Kleuren: Roos, Jade", "Amber en Iris" as colours and flowers)."""
+    if tokens[i][0] in lists.WORDLIKE_GIVEN_NAMES:
+        return False
+    neighbours = (i - 2, i + 2)
+    return any(
+        0 <= n < len(tokens)
+        and tokens[(i + n) // 2][0] in _LIST_SEPARATORS
+        and tokens[n][0] in given
+        and tokens[n][0] not in lists.WORDLIKE_GIVEN_NAMES
+        for n in neighbours
+    )
 
 
 def _surname_after(
