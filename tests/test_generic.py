@@ -120,6 +120,27 @@ def test_a_column_of_names_as_administrations_head_it_fails_naw_001(
     assert [f["field"] for f in run.findings("NAW-001")] == [column]
 
 
+def test_several_names_in_one_record_count_that_record_once(tmp_path: Path, cli) -> None:
+    """Two names in one note, or in two notes of one record, said "in 2 records" (one count
+    per name found): the count is of records, column by column and record by record alike."""
+    path = tmp_path / "x.csv"
+    notes = ["Sanne Jansen en Piet de Vries", "niets bijzonders", "Afwezig: Isa, Kenan en Bilal"]
+    rows = "".join(f"{eckid(str(n))};L{n};{note}\n" for n, note in enumerate(notes))
+    path.write_text("eckId;leerlingId;opmerking\n" + rows, encoding="utf-8")
+    run = cli("check", "--profile", "nl-generic", path)
+    (finding,) = run.findings("NAW-002")
+    assert finding["occurrences"] == 2 and "in 2 records" in finding["message"]
+    lines = tmp_path / "x.jsonl"
+    record = {
+        "eckId": eckid("a"),
+        "leerlingId": "L1",
+        "notities": ["Sanne Jansen", "Piet de Vries"],
+    }
+    lines.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (finding,) = cli("check", "--profile", "nl-generic", lines).findings("NAW-002")
+    assert finding["occurrences"] == 1 and "(once)" in finding["message"]
+
+
 def _oneroster(extra_ids: list[dict[str, str]]) -> dict[str, object]:
     users = [
         {

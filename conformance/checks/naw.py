@@ -222,9 +222,10 @@ class IdentifyingValue(Check):
         # One search over the values joined picks the few that could hold personal data (the
         # common record has none); a field whose name is the context is always scanned.
         hits = candidates([v for _, v in values])
+        counted: set[tuple[tuple[str, ...], int]] = set()
         for index, (field, value) in enumerate(values):
             if index in hits or field.hint.category in HINTED:
-                self._tally(record, field, value, scan(value, field.hint))
+                self._tally(record, field, value, scan(value, field.hint), row=0, counted=counted)
 
     def visit_window(self, window: RecordWindow) -> None:
         """Per field, each distinct value is scanned once (see scan_column); the findings are
@@ -248,14 +249,27 @@ class IdentifyingValue(Check):
             found = scan_column(values, field.hint, field.kinds if field.typed else None)
             if not found:
                 continue  # the common column: nothing in any of its values
+            counted: set[tuple[tuple[str, ...], int]] = set()
             for index, value in enumerate(values):
                 detections = found.get(value)
                 if detections:
-                    self._tally(window.record(rows[index]), field, value, detections)
+                    row = rows[index]
+                    record = window.record(row)
+                    self._tally(record, field, value, detections, row=row, counted=counted)
 
     def _tally(
-        self, record: Record, field: _Scanned, value: str, detections: list[Detection]
+        self,
+        record: Record,
+        field: _Scanned,
+        value: str,
+        detections: list[Detection],
+        *,
+        row: int,
+        counted: set[tuple[tuple[str, ...], int]],
     ) -> None:
+        """The detections a field's value holds, each kind counted once per record (``row``
+        of those ``counted`` so far): two names in one note, or in two values of a repeated
+        element, are one record's — its finding said "in 2 records"."""
         for found in detections:
             if found.recogniser in field.kinds:
                 text = value[found.start : found.end]
@@ -264,8 +278,11 @@ class IdentifyingValue(Check):
                 ):
                     continue  # the organisation's own e-mail address or phone number
                 evidence = redact(text)
-                key = (record.kind, field.path, found.recogniser)
-                self.tally.add((*key, _IN_TYPED) if field.typed else key, record, evidence)
+                key: tuple[str, ...] = (record.kind, field.path, found.recogniser)
+                key = (*key, _IN_TYPED) if field.typed else key
+                if (key, row) not in counted:
+                    counted.add((key, row))
+                    self.tally.add(key, record, evidence)
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
