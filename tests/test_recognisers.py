@@ -329,4 +329,3 @@ def test_given_names_listed_together_are_names(text: str, names: list[str]) -> N
 )
 def test_lists_of_words_or_a_famous_pair_are_no_names(text: str) -> None:
     assert [value for kind, value in found(text) if kind == "name"] == []
-
