@@ -4,10 +4,13 @@ start, costs speed, never a finding; small inputs never start one."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import random
+import time
 from pathlib import Path
+from threading import Thread
 from unittest.mock import patch
 
 import pytest
@@ -164,3 +167,59 @@ def test_a_message_cut_short_gives_the_worker_up_instead_of_hanging() -> None:
     again = Offload(_square, start_after=0)
     assert [*again.submit("x", 5), *again.drain()] == [("x", 25)]
     assert offload._worker() is not cut
+
+
+@needs_two_cores
+def test_many_runs_with_work_out_at_once_each_get_theirs() -> None:
+    """Ten offloads with eight tickets out each, taken back newest first: none waits for a
+    result dropped to make room (one was, with more than 64 results held: a hang)."""
+    offloads = [Offload(_square_where, start_after=0) for _ in range(10)]
+    taken: list[list[tuple[int, int]]] = [[] for _ in offloads]
+    for n, done in enumerate(offloads):
+        for k in range(8):
+            taken[n] += [(p, r[0]) for p, r in done.submit(k, 100 * n + k)]
+    finished = Thread(
+        daemon=True,
+        target=lambda: [
+            taken[n].extend((p, r[0]) for p, r in offloads[n].drain()) for n in reversed(range(10))
+        ],
+    )
+    finished.start()
+    finished.join(timeout=60)
+    assert not finished.is_alive(), "an offload waits for a result that never comes"
+    assert taken == [[(k, (100 * n + k) ** 2) for k in range(8)] for n in range(10)]
+
+
+def _slow_square(work: int) -> int:
+    time.sleep(0.1)
+    return work * work
+
+
+@needs_two_cores
+def test_an_offload_let_go_with_work_out_leaves_nothing_held() -> None:
+    """A run stopped with work out: what the worker held for it is let go with it."""
+    stopped = Offload(_slow_square, start_after=0)
+    for n in range(6):
+        list(stopped.submit(n, n))
+    worker = offload._worker()
+    assert worker._awaited, "all work came back at once: nothing to let go"
+    del stopped
+    gc.collect()
+    assert not worker._awaited
+    time.sleep(0.8)  # the rest arrives, and is dropped as it is read
+    assert [*Offload(_square, start_after=0).submit("x", 3)] in ([], [("x", 9)])
+    assert not worker._arrived
+
+
+@needs_two_cores
+def test_a_worker_given_up_while_it_computes_ends_quietly(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """Given up mid-work (Ctrl-C, a broken message), the worker's answer has nowhere to go:
+    it ends without a traceback on the user's terminal."""
+    worker = offload.PipeWorker()
+    worker.send(_slow_square, 3)
+    worker._connection.close()
+    worker._process.join(timeout=30)
+    assert worker._process.exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err

@@ -21,7 +21,9 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import types
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -81,38 +83,52 @@ class PipeWorker:
             self._process.start()
         child.close()
         self._tickets = count()
+        self._awaited: set[int] = set()  # tickets sent whose results someone will take
         self._arrived: dict[int, tuple[bool, object]] = {}
+        # runs in threads share the worker: one message at a time (reentrant: a finalizer may
+        # forget an offload's tickets while this thread is receiving)
+        self._lock = threading.RLock()
         self.broken = False
 
     def send(self, function: Callable[[A], R], work: A) -> int:
-        ticket = next(self._tickets)
-        with self._whole():
+        with self._lock, self._whole():
+            ticket = next(self._tickets)
+            self._awaited.add(ticket)
             self._connection.send((ticket, function, work))
         return ticket
 
     def ready(self, ticket: int) -> bool:
         """Whether the ticket's result is in (without waiting)."""
-        while ticket not in self._arrived and self._connection.poll():
-            self._receive()
-        return ticket in self._arrived
+        with self._lock:
+            while ticket not in self._arrived and self._connection.poll():
+                self._receive()
+            return ticket in self._arrived
 
     def result(self, ticket: int) -> object:
         """The ticket's result, waiting for it; the worker's exception re-raised as a
         RuntimeError (its type only: the work is pupils' data), a dead worker's EOFError."""
-        while ticket not in self._arrived:
-            self._receive()
-        ok, value = self._arrived.pop(ticket)
+        with self._lock:
+            while ticket not in self._arrived:
+                self._receive()
+            self._awaited.discard(ticket)
+            ok, value = self._arrived.pop(ticket)
         if not ok:
             raise RuntimeError(value)
         return value
 
+    def forget(self, tickets: set[int]) -> None:
+        """Tickets whose results no one will take (an offload let go with work out): dropped
+        as they arrive, so what is kept is bounded by the work out."""
+        with self._lock:
+            self._awaited.difference_update(tickets)
+            for ticket in tickets:
+                self._arrived.pop(ticket, None)
+
     def _receive(self) -> None:
         with self._whole():
             ticket, ok, value = self._connection.recv()
-        self._arrived[ticket] = (ok, value)
-        if len(self._arrived) > _ABANDONED:  # results of a run that stopped before taking them
-            for old in sorted(self._arrived)[: len(self._arrived) - _ABANDONED]:
-                del self._arrived[old]
+        if ticket in self._awaited:
+            self._arrived[ticket] = (ok, value)
 
     @contextmanager
     def _whole(self) -> Iterator[None]:
@@ -134,9 +150,6 @@ class PipeWorker:
             self._process.kill()
 
 
-_ABANDONED = 64  # results kept that no offload has taken yet
-
-
 def _serve(connection: Connection) -> None:
     """The worker's loop: each ticket's result sent back, until the pipe closes. Ctrl-C reaches
     the whole process group: the main process reports it and stops this one, which must not
@@ -151,7 +164,10 @@ def _serve(connection: Connection) -> None:
             answer: tuple[int, bool, object] = (ticket, True, function(work))
         except Exception as exc:  # the caller computes it again in process
             answer = (ticket, False, type(exc).__name__)
-        connection.send(answer)
+        try:
+            connection.send(answer)
+        except OSError:  # the main process gave this worker up: nothing to tell
+            return
 
 
 class SpawnPool(ProcessPoolExecutor):
@@ -197,6 +213,12 @@ def _main_script_hidden() -> Iterator[None]:
         sys.modules["__main__"] = main
 
 
+def _forget(out: set[tuple[PipeWorker, int]]) -> None:
+    """An offload let go of: its tickets still out are forgotten by their workers."""
+    for worker in {worker for worker, _ in out}:
+        worker.forget({ticket for held, ticket in out if held is worker})
+
+
 class Offload(Generic[P, A, R]):
     """``function(work)`` for each submission, on a worker process once there have been
     ``start_after`` submissions and a second core exists; each result with its payload, in
@@ -210,6 +232,9 @@ class Offload(Generic[P, A, R]):
         self._pending: deque[tuple[P, A, tuple[PipeWorker, int] | None, int]] = deque()
         self._weight = 0  # of the submissions out
         self._in_process_only = usable_cores() < 2  # no second core, or no worker
+        # what is out on a worker: let go of with it (a run stopped early), the worker forgets
+        self._out: set[tuple[PipeWorker, int]] = set()
+        weakref.finalize(self, _forget, self._out)
 
     def submit(self, payload: P, work: A, weight: int = 0) -> Iterator[tuple[P, R]]:
         """Hand ``work`` over (``weight``: the bytes of input the payload stands for); the
@@ -246,6 +271,8 @@ class Offload(Generic[P, A, R]):
     def _take(self) -> tuple[P, R]:
         payload, work, sent, weight = self._pending.popleft()
         self._weight -= weight
+        if sent is not None:
+            self._out.discard(sent)
         if sent is not None and not self._in_process_only:
             worker, ticket = sent
             try:
@@ -261,7 +288,9 @@ class Offload(Generic[P, A, R]):
             return None
         try:
             worker = _worker()
-            return worker, worker.send(self._function, work)
+            sent = worker, worker.send(self._function, work)
+            self._out.add(sent)
+            return sent
         except Exception as exc:  # no process could be started, or the pipe broke
             log.debug("cannot offload (%s): computing in process", type(exc).__name__)
             self._in_process_only = True
