@@ -428,6 +428,12 @@ def test_a_top_level_array_of_groups_gives_their_pupils(tmp_path: Path, cli: Any
     assert set(naw) == {"achternaam"}
 
 
+@pytest.mark.parametrize("name", ["5a", "Groep 7", "Kleuters", "Brugklas 1C", "Havo 4", "3/4"])
+def test_a_class_by_its_name_is_no_person(tmp_path: Path, cli: Any, name: str) -> None:
+    run = _check(tmp_path, cli, [{"naam": name, "leerlingen": _pupils("c", 2)}])
+    assert run.verdict("NAW-001") == "pass", run.findings("NAW-001")
+
+
 def test_an_empty_class_is_no_pupil(tmp_path: Path, cli: Any) -> None:
     """A class without pupils this year (``"leerlingen": []``) was a record: PSN-001 (no ECK
     iD), NAW-001 and MIN-001 on its "naam" — NOT CONFORMANT for a sound export of classes, in
@@ -495,6 +501,11 @@ def _lines(items: list[dict[str, Any]]) -> str:
         ({"naam": "SANNE DE VRIES", "leerlingen": _pupils("r", 1)}, "record/naam"),
         ({"naam": "anna de vries", "members": _pupils("s", 1)}, "record/naam"),
         ({"name": "Jaarsma", "students": _pupils("t", 1)}, "record/name"),
+        # a number beside a name the recogniser does not read: no class's name either
+        ({"naam": "ANOUK VAN DIJK 2B", "leerlingen": _pupils("w", 1)}, "record/naam"),
+        ({"naam": "Bilal Yilmaz groep 7", "leerlingen": _pupils("x", 1)}, "record/naam"),
+        ({"naam": "A. van Dijk (mentor 2B)", "leerlingen": _pupils("y", 1)}, "record/naam"),
+        ({"naam": "Noah 2012-05-03", "leden": _pupils("z", 1)}, "record/naam"),
         # a pupil listing their teachers: no class's list
         ({"naam": "Sanne", "groep": "5a", "docenten": _pupils("u", 1)}, "record/naam"),
     ],

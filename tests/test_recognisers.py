@@ -307,6 +307,9 @@ def test_a_word_a_comma_and_capitals_is_no_name(text: str) -> None:
         ("Siem en Bilal hebben ruzie gehad", ["Siem", "Bilal"]),
         ("Tafelgroep 4: Sietse, Siem, Bilal en Filmon", ["Siem", "Bilal"]),  # known ones only
         ("Visser, Mees", ["Visser, Mees"]),  # a surname before a word-like given name
+        ("Isa en Roos", ["Isa", "Roos"]),  # one of the two no word
+        ("Smit, N.B.", ["Smit, N.B."]),  # after a known surname initials, not an abbreviation
+        ("Mulder, E.A.; belt terug", ["Mulder, E.A."]),
     ],
 )
 def test_given_names_listed_together_are_names(text: str, names: list[str]) -> None:
@@ -318,11 +321,16 @@ def test_given_names_listed_together_are_names(text: str, names: list[str]) -> N
 @pytest.mark.parametrize(
     "text",
     [
-        "Kleuren: Roos, Jade, Amber",  # given names that are as often words
-        "Bloemen: Roos, Iris en Lelie",
-        "Vakken: Engels, Frans, Duits",
-        "Landen: Jordan, Chad en Georgia",
+        "Kleuren: Amber en Jade",  # given names that are as often words, both of them
+        "Bloemen: Iris en Lelie",
+        "Romeo, Sierra, Tango",
         "Shakespeare - Romeo and Juliet, act 2",  # a famous pair
+        "Prentenboek Frozen: Anna, Elsa en Olaf",
+        "Kerstviering: Maria en Jozef in de stal",
+        "Thema Koningsdag: Willem-Alexander, Máxima en Amalia",
+        "Amsterdam, N.H.;",  # abbreviations after a word that is no surname
+        "Fase, H.A.V.O.;",
+        "Leerweg: Vmbo, K.B.; leerjaar 3",
         "Voorlezen: Jip en Janneke",
         "Emma",  # one given name alone is no list
     ],

@@ -52,6 +52,9 @@ FAMOUS = (
     "|romeo and juliet|romeo en julia|hans en grietje|hansel and gretel|max en moritz"
     "|bert en ernie|bert and ernie|tom and jerry|tom en jerry|adam en eva|adam and eve"
     "|jack and jill|kaatje en kaatje|sam en moos|ot en sien|aap noot mies"
+    "|anna, elsa|anna en elsa|anna and elsa|elsa en anna|elsa en olaf|maria en jozef|jozef en maria"
+    "|harry, ron|ron en hermione|ron and hermione|matthew, mark, luke|willem-alexander"
+    "|máxima|amalia|sint-nicolaas"
     "|filips ii|maurits van nassau|frederik hendrik|koningin juliana|koningin wilhelmina"
     "|koningin beatrix|koningin maxima|koningin máxima|prinses amalia|koningin emma"
     "|erasmus|spinoza|multatuli|thorbecke|sinterklaas|jan klaassen|kees de jongen"
@@ -117,9 +120,12 @@ NOT_NAMES = frozenset(
     "Drs Prof".split()
 )
 # Written as initials are, dots left out: a company's legal form after its name ("Jansen,
-# B.V.", "Bakker, U.A.") and common abbreviations ("Opmerking, N.B.;", "Status, O.K.;").
-LETTER_ABBREVIATIONS = frozenset(
-    "BV NV CV VOF UA BA NB OK AUB SVP TAV IVM IPV DWZ MBT ZSM EV EA ENZ ED BVD PS".split()
+# B.V.", "Bakker, U.A."), and common abbreviations, provinces, school types and carriers after
+# a word that is no surname ("Opmerking, N.B.;", "Amsterdam, N.H.;", "Fase, H.A.V.O.;").
+LEGAL_FORMS = frozenset("BV NV CV VOF UA BA".split())
+LETTER_ABBREVIATIONS = LEGAL_FORMS | frozenset(
+    "NB OK AUB SVP TAV IVM IPV DWZ MBT ZSM EV EA ENZ ED BVD PS NH ZH NL BE DHL HAVO VWO VMBO "
+    "MAVO KB BB GL TL CD DVD".split()
 )
 # Given names that are as often words: colours, flowers, stones, months, seasons, virtues
 # ("Kleuren: Roos, Jade"): alone in a list they are not taken for names.
@@ -128,7 +134,9 @@ WORDLIKE_GIVEN_NAMES = frozenset(
     "Sterre Ster Zon Maan Parel Robijn Saffier Olijf Lente Zomer Winter Herfst Hoop Liefde Vrede "
     "Rose Lily Daisy Ivy Holly Grace Hope Faith Joy May June Dawn Summer Autumn Crystal Ruby "
     "Pearl Jasmine Violet Olive Rosa Flora Dahlia Esmee Bloem Sky Sunny Honey Coco Kiki Mees "
-    "Vink Valk Dean Frans Duits Engels China India Jordan Chad Georgia Paris".split()
+    "Vink Valk Dean Frans Duits Engels China India Jordan Chad Georgia Paris Alfa Bravo "
+    "Charlie Delta Echo Golf Hotel Juliett Juliet Kilo Lima Mike Oscar Papa Romeo Sierra Tango "
+    "Victor Whiskey Yankee Zulu".split()
 )
 # Titles that open a famous or a street's name ("Koning Willem", "Sint Jan"): never a given
 # name, though several are common surnames (De Koning, De Graaf, Prins).

@@ -234,12 +234,11 @@ def _surname_comma_given(
     if i + 2 >= len(tokens) or tokens[i + 1][0] != ",":
         return None
     after = tokens[i + 2][0]
-    initials = _INITIALS.match(after) is not None and not _abbreviation(after)
+    known = tokens[i][0] in surnames
+    initials = _INITIALS.match(after) is not None and not _abbreviation(after, known)
     if after not in given and not initials:
         return None
-    if after in lists.WORDLIKE_GIVEN_NAMES and tokens[i][0] in lists.WORDLIKE_GIVEN_NAMES:
-        return None  # words in a list: "Kleuren: Roos, Jade", "Vakken: Engels, Frans"
-    if tokens[i][0] not in surnames and not _closes_unknown_surname(tokens, i, given, initials):
+    if not known and not _closes_unknown_surname(tokens, i, given, initials):
         return None
     end = i + 2
     while end + 1 < len(tokens) and tokens[end + 1][0].lower() in lists.PARTICLES:
@@ -247,10 +246,14 @@ def _surname_comma_given(
     return end
 
 
-def _abbreviation(word: str) -> bool:
-    """A legal form ("B.V", "U.A.") or a common abbreviation ("N.B.", "O.K."), written as
-    initials are."""
-    return word.replace(".", "") in lists.LETTER_ABBREVIATIONS
+def _abbreviation(word: str, after_a_surname: bool) -> bool:
+    """A legal form ("Jansen, B.V", "Bakker, U.A."), or after a word no surname a common
+    abbreviation ("Opmerking, N.B.;", "Amsterdam, N.H.;"): written as initials are. After a
+    known surname those are initials ("Smit, N.B.", "Mulder, E.A.")."""
+    letters = word.replace(".", "")
+    return letters in lists.LEGAL_FORMS or (
+        not after_a_surname and letters in lists.LETTER_ABBREVIATIONS
+    )
 
 
 def _closes_unknown_surname(
@@ -311,17 +314,16 @@ _LIST_SEPARATORS = frozenset({",", "en", "and"})
 
 
 def _listed_with_another(tokens: list[tuple[str, int, int]], i: int, given: frozenset[str]) -> bool:
-    """A given name alone in a list of given names ("Afwezig: Isa, Kenan en Bilal", "Siem
-    en Bilal"): a comma or "en" between it and another known given name — neither of them one
-    that is as often a word ("Kleuren: Roos, Jade", "Amber en Iris" as colours and flowers)."""
-    if tokens[i][0] in lists.WORDLIKE_GIVEN_NAMES:
-        return False
+    """A given name alone in a list of given names ("Afwezig: Isa, Kenan en Bilal", "Isa en
+    Roos"): a comma or "en" between it and another known given name — not both of them ones
+    that are as often words ("Kleuren: Amber en Jade", "Romeo, Sierra" as colours, code words)."""
+    wordlike = tokens[i][0] in lists.WORDLIKE_GIVEN_NAMES
     neighbours = (i - 2, i + 2)
     return any(
         0 <= n < len(tokens)
         and tokens[(i + n) // 2][0] in _LIST_SEPARATORS
         and tokens[n][0] in given
-        and tokens[n][0] not in lists.WORDLIKE_GIVEN_NAMES
+        and not (wordlike and tokens[n][0] in lists.WORDLIKE_GIVEN_NAMES)
         for n in neighbours
     )
 

@@ -1390,16 +1390,33 @@ def _a_groups_own(path: str, values: list[str]) -> bool:
     return named and all(map(_a_class_name, values))
 
 
-# A number, or a word for a group ("Kleuters", "Stamgroep Zon", "Plusklas"), in a class's name
-_CLASS_WORD = re.compile(
-    r"\d|\b(?:\w*groep(?:en)?|\w*bouw|(?:plus|brug|schakel|taal|kop|examen)?klas|group|class"
-    r"|kleuters|instroom|unit)\b",
-    re.IGNORECASE,
+# What a class's name is made of: words for a group or a school type, short codes with a number
+# ("5a", "H3B", "3/4", "2HAVO"), and letters ("B"): "Groep 7", "Kleuters", "Brugklas 1C".
+_CLASS_WORDS = frozenset(
+    "groep groepen group class klas klassen kleuters instroom unit leerjaar jaar combinatie "
+    "havo vwo vmbo mavo atheneum gymnasium tto tl kb bb gl lwoo pro isk".split()
 )
+_CLASS_WORD_ENDINGS = ("groep", "klas", "bouw")
+_WORDS = re.compile(r"[^\W_]+")
 
 
 def _a_class_name(value: str) -> bool:
-    return _CLASS_WORD.search(value) is not None and next(find_names(value, NO_HINT), None) is None
+    """Whether a "naam" is a class's: only words for a group, short codes with a number and
+    single letters, with a number or such a word among them. Any other word may be part of a
+    person's name the recogniser does not read ("ANOUK VAN DIJK 2B", "Bilal Yilmaz groep
+    7"): then the item is judged as a person's, a false alarm at worst ("Stamgroep Zon")."""
+    marked = False
+    for word in _WORDS.findall(value):
+        lower = word.lower()
+        if any(c.isdigit() for c in word):
+            if len(word) > 6:
+                return False  # a long number or a date written together: no class's code
+            marked = True
+        elif lower in _CLASS_WORDS or lower.endswith(_CLASS_WORD_ENDINGS):
+            marked = True
+        elif len(word) > 1:
+            return False
+    return marked and next(find_names(value, NO_HINT), None) is None
 
 
 def _empty_pupil_lists(item: dict[str, Any]) -> list[str]:
