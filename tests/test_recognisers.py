@@ -308,6 +308,9 @@ def test_a_word_a_comma_and_capitals_is_no_name(text: str) -> None:
         ("Tafelgroep 4: Sietse, Siem, Bilal en Filmon", ["Siem", "Bilal"]),  # known ones only
         ("Visser, Mees", ["Visser, Mees"]),  # a surname before a word-like given name
         ("Isa en Roos", ["Isa", "Roos"]),  # one of the two no word
+        ("Isa/Bilal ruzie op het plein", ["Isa", "Bilal"]),
+        ("Kenan & Bilal", ["Kenan", "Bilal"]),
+        ("Isa+Kenan samen", ["Isa", "Kenan"]),
         ("Smit, N.B.", ["Smit, N.B."]),  # after a known surname initials, not an abbreviation
         ("Mulder, E.A.; belt terug", ["Mulder, E.A."]),
     ],
@@ -323,6 +326,8 @@ def test_given_names_listed_together_are_names(text: str, names: list[str]) -> N
     [
         "Kleuren: Amber en Jade",  # given names that are as often words, both of them
         "Bloemen: Iris en Lelie",
+        "Amber/Jade",
+        "Tom & Jerry",
         "Romeo, Sierra, Tango",
         "Shakespeare - Romeo and Juliet, act 2",  # a famous pair
         "Prentenboek Frozen: Anna, Elsa en Olaf",

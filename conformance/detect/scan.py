@@ -74,17 +74,19 @@ _LOWER = "a-zß-öø-ÿĀ-ž'’-"
 
 def _names_gate_with(space: str) -> Gate:
     """What every name :func:`find_names` reads needs: two capitalised words (any words
-    between: "van dE", "McD"), initials, a name joined into one word, a capitalised word after
-    a comma, or a capitalised word and a word of context ("moeder", "mw"). ``space`` is what
-    separates words: in one value any white space the finder splits on (control characters
-    too), across values joined for the column search anything but its separator."""
+    between: "van dE", "McD"; or "&", "/", "+": "Isa/Bilal"), initials, a name joined into one
+    word, a capitalised word after a comma, or a capitalised word and a word of context
+    ("moeder", "mw"). ``space`` is what separates words: in one value any white space the
+    finder splits on (control characters too), across values joined for the column search
+    anything but its separator."""
     two_capitalised = re.compile(
         rf"[{_UPPER}][{_LOWER}](?:[^\W\d_]|['’-])*{space}+(?:(?:[^\W\d_]|['’-])+{space}+){{0,4}}[{_UPPER}]|[A-Z]\."
     )
     comma_then_capital = re.compile(rf",{space}*[{_UPPER}]")  # "Vries, Anna de", "Jansen, P."
+    paired = re.compile(rf"[{_UPPER}][{_LOWER}]+{space}*[&/+]{space}*[{_UPPER}]")  # "Isa/Bilal"
 
     def gate(value: str, lower: str) -> bool:
-        if two_capitalised.search(value) or _JOINED_VALUE.search(value):
+        if two_capitalised.search(value) or paired.search(value) or _JOINED_VALUE.search(value):
             return True
         if _CAPITALISED.search(value) is None:
             return False
