@@ -68,12 +68,12 @@ def _worker() -> PipeWorker:
 
 class PipeWorker:
     """A spawned process computing ``function(work)`` for each ticket sent down a pipe, the
-    results coming back up it in the order sent. No threads: a process pool's manager and
-    queue-feeder threads take the GIL from the reading thread on every submission (its
-    wake-up write waited ~2 ms for it: 0.4 s of a 200,000-row CSV's 2.5 s); here the reading
-    thread writes the pickled work itself. A pipe holds what is sent until the worker reads
-    it, and results are small (LNK-001's: a flag per column), so neither side waits on the
-    other's full pipe."""
+    results coming back up it in the order sent. No threads of its own: a process pool's
+    manager and queue-feeder threads take the GIL from the reading thread on every submission
+    (its wake-up write waited ~2 ms for it: 0.4 s of a 200,000-row CSV's 2.5 s); here the
+    reading thread writes the pickled work itself (a lock keeps runs in threads apart). A pipe
+    holds what is sent until the worker reads it, and results are small (LNK-001's: a flag per
+    column), so neither side waits on the other's full pipe."""
 
     def __init__(self) -> None:
         context = multiprocessing.get_context("spawn")
