@@ -200,7 +200,7 @@ def _name_at(
     if context:
         end = _after_context(tokens, i, surnames)
         return (end, Confidence.MEDIUM) if end is not None else None
-    return _unknown_given_name(tokens, i)
+    return _unknown_given_name(tokens, i, given)
 
 
 def _after_context(
@@ -270,10 +270,11 @@ def _closes_unknown_surname(
 
 
 def _unknown_given_name(
-    tokens: list[tuple[str, int, int]], i: int
+    tokens: list[tuple[str, int, int]], i: int, given: frozenset[str]
 ) -> tuple[int, Confidence] | None:
     """A given name the lists lack ("Anouar", "Sietske") is believed before tussenvoegsels
-    and a capitalised surname, or directly before a known surname."""
+    and a capitalised surname, directly before a known surname, or in a list of given names
+    that holds two known ones ("Tafelgroep 4: Sietse, Siem, Bilal en Filmon")."""
     word = tokens[i][0]
     lower = word.lower()
     if (
@@ -284,6 +285,8 @@ def _unknown_given_name(
         or lower.endswith(lists.NOT_SURNAME_ENDINGS)
     ):
         return None
+    if _in_a_list_of_names(tokens, i, given):
+        return i, Confidence.MEDIUM
     core = _core_surnames()
     end = _surname_after(tokens, i + 1, core, need_known=True)
     if end is None or tokens[end][0] not in core or tokens[end][0] in _names()[0]:
@@ -311,6 +314,23 @@ def _after_given_name(
 
 
 _LIST_SEPARATORS = frozenset({",", "en", "and", "&", "/", "+"})
+
+
+def _in_a_list_of_names(tokens: list[tuple[str, int, int]], i: int, given: frozenset[str]) -> bool:
+    """Whether the word at ``i`` is an item of a list of capitalised words (a comma, "en", "&",
+    "/" or "+" between each two) in which two known given names stand side by side, as
+    :func:`_listed_with_another` reads them."""
+    items = []
+    for step in (-2, 2):
+        n = i + step
+        while (
+            0 <= n < len(tokens)
+            and tokens[n - step // 2][0] in _LIST_SEPARATORS
+            and _capitalised(tokens[n][0])
+        ):
+            items.append(n)
+            n += step
+    return any(tokens[n][0] in given and _listed_with_another(tokens, n, given) for n in items)
 
 
 def _listed_with_another(tokens: list[tuple[str, int, int]], i: int, given: frozenset[str]) -> bool:
