@@ -25,7 +25,7 @@ import threading
 import types
 import weakref
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from itertools import count
@@ -213,8 +213,10 @@ def _main_script_hidden() -> Iterator[None]:
         sys.modules["__main__"] = main
 
 
-def _forget(out: set[tuple[PipeWorker, int]]) -> None:
-    """An offload let go of: its tickets still out are forgotten by their workers."""
+def _forget(pending: Iterable[tuple[object, object, tuple[PipeWorker, int] | None, int]]) -> None:
+    """An offload let go of with work out (a run stopped early): its tickets are forgotten by
+    the workers they were sent to."""
+    out = [sent for _, _, sent, _ in pending if sent is not None]
     for worker in {worker for worker, _ in out}:
         worker.forget({ticket for held, ticket in out if held is worker})
 
@@ -232,9 +234,7 @@ class Offload(Generic[P, A, R]):
         self._pending: deque[tuple[P, A, tuple[PipeWorker, int] | None, int]] = deque()
         self._weight = 0  # of the submissions out
         self._in_process_only = usable_cores() < 2  # no second core, or no worker
-        # what is out on a worker: let go of with it (a run stopped early), the worker forgets
-        self._out: set[tuple[PipeWorker, int]] = set()
-        weakref.finalize(self, _forget, self._out)
+        weakref.finalize(self, _forget, self._pending)
 
     def submit(self, payload: P, work: A, weight: int = 0) -> Iterator[tuple[P, R]]:
         """Hand ``work`` over (``weight``: the bytes of input the payload stands for); the
@@ -271,8 +271,6 @@ class Offload(Generic[P, A, R]):
     def _take(self) -> tuple[P, R]:
         payload, work, sent, weight = self._pending.popleft()
         self._weight -= weight
-        if sent is not None:
-            self._out.discard(sent)
         if sent is not None and not self._in_process_only:
             worker, ticket = sent
             try:
@@ -288,9 +286,7 @@ class Offload(Generic[P, A, R]):
             return None
         try:
             worker = _worker()
-            sent = worker, worker.send(self._function, work)
-            self._out.add(sent)
-            return sent
+            return worker, worker.send(self._function, work)
         except Exception as exc:  # no process could be started, or the pipe broke
             log.debug("cannot offload (%s): computing in process", type(exc).__name__)
             self._in_process_only = True

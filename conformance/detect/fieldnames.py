@@ -228,9 +228,9 @@ _PERSON_COLLECTIONS = _words(
     "studenten scholieren cursisten groepsleden leerlingenlijst learners"
 )
 # Of those, the words for a group's members: pupils, not its teachers, parents or users.
-_PUPIL_LISTS = _words(
-    "leerlingen students pupils deelnemers members leden groepsleden studenten scholieren "
-    "cursisten learners leerlingenlijst"
+_PUPIL_LISTS = _PERSON_COLLECTIONS - _words(
+    "leerling student pupil deelnemer kinderen docenten leerkrachten teachers medewerkers "
+    "personen persons people gebruikers users"
 )
 # Of those, the words for many (an object under one is a map of persons by their keys).
 _PERSON_MAPS = _PERSON_COLLECTIONS - _words("leerling student pupil deelnemer leerlingenlijst")

@@ -48,14 +48,8 @@ FAMOUS = (
     "|roald dahl|harry potter|napoleon bonaparte|karel de grote|julius caesar"
     "|martin luther king|nelson mandela|albert einstein|isaac newton|charles darwin|marie curie"
     "|leonardo da vinci|wolfgang amadeus mozart|ludwig van beethoven|johann sebastian bach"
-    "|max verstappen|fanny blankers-koen|dik trom|jip en janneke|pippi langkous|karel v"
-    "|romeo and juliet|romeo en julia|hans en grietje|hansel and gretel|max en moritz"
-    "|bert en ernie|bert and ernie|tom and jerry|tom en jerry|adam en eva|adam and eve"
-    "|jack and jill|kaatje en kaatje|sam en moos|ot en sien|aap noot mies"
-    "|anna, elsa|anna en elsa|anna and elsa|elsa en anna|elsa en olaf|maria en jozef|jozef en maria"
-    "|harry, ron|ron en hermione|ron and hermione|matthew, mark, luke|willem-alexander"
-    "|máxima|amalia|sint-nicolaas|tom & jerry|romeo & juliet|hans & grietje|bert & ernie"
-    "|jip & janneke|hansel & gretel|simon & schuster|johnson & johnson|marks & spencer"
+    "|max verstappen|fanny blankers-koen|dik trom|pippi langkous|karel v"
+    "|kaatje en kaatje|aap noot mies|matthew, mark, luke|máxima|amalia|sint-nicolaas"
     "|filips ii|maurits van nassau|frederik hendrik|koningin juliana|koningin wilhelmina"
     "|koningin beatrix|koningin maxima|koningin máxima|prinses amalia|koningin emma"
     "|erasmus|spinoza|multatuli|thorbecke|sinterklaas|jan klaassen|kees de jongen"
@@ -63,7 +57,7 @@ FAMOUS = (
     "|peter paul rubens|jacques brel|eddy merckx|toon hermans|astrid lindgren|stijn streuvels"
     "|guido gezelle|hendrik conscience|simon stevin|gerardus mercator|theo thijssen"
     "|paul van loon|herman gorter|lodewijk napoleon|guido de brès|jan ligthart|willem de zwijger"
-    "|johannes calvijn|jac. p. thijsse|annie m.g. schmidt|koning willem|koningin"
+    "|johannes calvijn|jac. p. thijsse|koning willem|koningin"
     "|floris v|karel de stoute|maria van bourgondië|jacoba van beieren|jan van eyck"
     "|pieter stuyvesant|michiel de ruijter|tjerk hiddes|jan van schaffelaar|kenau"
     "|hugo grotius|desiderius erasmus|baruch spinoza|constantijn huygens|antoni van leeuwenhoek"
@@ -80,6 +74,19 @@ FAMOUS = (
     "|mata hari|hannie schaft|corrie ten boom|titus brandsma|johan van oldenbarnevelt"
     "|prins maurits|frederik hendrik van oranje|stadhouder willem|prins bernhard|prinses irene"
 ).split("|")
+# Famous pairs of given names (stories, cartoons, the royal family, companies), as a list of
+# names joins them: "Romeo and Juliet", "Tom & Jerry", "Anna, Elsa en Olaf".
+_FAMOUS_PAIRS = (
+    "romeo juliet|romeo julia|hans grietje|hansel gretel|max moritz|bert ernie|tom jerry"
+    "|adam eva|adam eve|jack jill|sam moos|ot sien|jip janneke|anna elsa|elsa anna|elsa olaf"
+    "|maria jozef|jozef maria|harry ron|ron hermione|máxima amalia|simon schuster"
+    "|johnson johnson|marks spencer"
+).split("|")
+FAMOUS += [
+    f"{first}{joint}{second}"
+    for first, second in map(str.split, _FAMOUS_PAIRS)
+    for joint in (" en ", " and ", " & ", ", ")
+]
 
 
 # Faker locales whose names Dutch and Flemish classrooms carry: Dutch, Flemish and the largest

@@ -336,8 +336,8 @@ def _in_a_list_of_names(tokens: list[tuple[str, int, int]], i: int, given: froze
 def _listed_with_another(tokens: list[tuple[str, int, int]], i: int, given: frozenset[str]) -> bool:
     """A given name alone in a list of given names ("Afwezig: Isa, Kenan en Bilal", "Isa en
     Roos", "Isa/Bilal", "Kenan & Bilal"): a comma, "en", "&", "/" or "+" between it and another
-    known given name — not both of them ones
-    that are as often words ("Kleuren: Amber en Jade", "Romeo, Sierra" as colours, code words)."""
+    known given name — not both of them ones that are as often words ("Kleuren: Amber en
+    Jade", "Romeo, Sierra" as colours, code words)."""
     wordlike = tokens[i][0] in lists.WORDLIKE_GIVEN_NAMES
     neighbours = (i - 2, i + 2)
     return any(

@@ -79,8 +79,9 @@ def _names_gate_with(space: str) -> Gate:
     ("moeder", "mw"). ``space`` is what separates words: in one value any white space the
     finder splits on (control characters too), across values joined for the column search
     anything but its separator."""
+    word = r"(?:[^\W\d_]|['’-])"  # any letter, an apostrophe or a hyphen
     two_capitalised = re.compile(
-        rf"[{_UPPER}][{_LOWER}](?:[^\W\d_]|['’-])*{space}+(?:(?:[^\W\d_]|['’-])+{space}+){{0,4}}[{_UPPER}]|[A-Z]\."
+        rf"[{_UPPER}][{_LOWER}]{word}*{space}+(?:{word}+{space}+){{0,4}}[{_UPPER}]|[A-Z]\."
     )
     comma_then_capital = re.compile(rf",{space}*[{_UPPER}]")  # "Vries, Anna de", "Jansen, P."
     paired = re.compile(rf"[{_UPPER}][{_LOWER}]+{space}*[&/+]{space}*[{_UPPER}]")  # "Isa/Bilal"

@@ -297,8 +297,8 @@ class RecordWindow:
             return rows.items is not None
         records = self._made.all()
         if not records or records[0].path.endswith("]"):
-            return False
-        return any(r.path[:1] == "/" for r in records)
+            return False  # XML: XPaths throughout
+        return any(is_json_pointer(r.path) for r in records)
 
     def item_run(self) -> tuple[str, int] | None:
         """Where the window's records are consecutive items of one JSON array (a column
@@ -352,12 +352,18 @@ _INDEX_DIGITS = 8  # an index's digits at most (detect.safepath.INDEX_DIGITS: mo
 WHOLE = -1  # a place's "index" where its pointer is the whole of it (a member filed by key)
 
 
+def is_json_pointer(path: str) -> bool:
+    """Whether a record's path is a JSON pointer (``/groepen/0/leerlingen/7``): not an XPath,
+    whose steps end in ``]``, a CSV's ``row 5`` or the empty path of a line."""
+    return path.startswith("/") and not path.endswith("]")
+
+
 def array_place(path: str) -> tuple[str, int] | None:
     """A JSON pointer's array and index (``/groepen/0/leerlingen/7``: ``/groepen/0/leerlingen``
     and 7), where its last step is an index; the pointer itself and :data:`WHOLE` where it is
     a key (``/leerlingen/L1``: a pupil filed by their key); None for a path that is no JSON
     pointer (an XPath's steps end in ``]``; ``row 5``; the empty path of a line)."""
-    if not path.startswith("/") or path.endswith("]"):
+    if not is_json_pointer(path):
         return None
     base, _, last = path.rpartition("/")
     if not last.isdecimal() or not last.isascii() or len(last) > _INDEX_DIGITS:

@@ -1379,9 +1379,8 @@ _CLASS = "groep"  # the kind a class's own values are filed under (groep/naam: o
 
 def _a_groups_own(path: str, values: list[str]) -> bool:
     """Whether a field of an item listing pupils is one any group has: unknown, operational, a
-    group's id, or a name a class is given ("5a", "Groep 7", "Kleuters": not "Anna de Vries",
-    "Jansen" or "sanne", a mentor's object listing their pupils; without a number or a word
-    for a group it is judged as a person's)."""
+    group's id, or a "naam" that is a class's name (:func:`_a_class_name`: "5a", "Groep 7";
+    not "Jansen" or "Bilal Yilmaz groep 7", a mentor's object listing their pupils)."""
     last = path.rsplit("/", 1)[-1]
     rule = classify_name(last.lstrip("@"))
     if rule is None or rule.cls in (FieldClass.OPERATIONAL, FieldClass.KEY):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conformance.model.findings import Location
+from conformance.model.records import is_json_pointer
 from conformance.model.report import Report, RequirementResult
 from conformance.model.verdict import Verdict
 
@@ -55,7 +56,7 @@ def _requirement_lines(result: RequirementResult) -> list[str]:
 def _shown(at: Location) -> Location:
     """input:line, and the path where there is no line or it is a JSON pointer (a pupil inside
     a JSON Lines line); an XPath or a CSV's "row N" beside a line says nothing more."""
-    pointer = at.path is not None and at.path.startswith("/") and not at.path.endswith("]")
+    pointer = at.path is not None and is_json_pointer(at.path)
     return at if not at.line or pointer else Location(at.input, at.line, None)
 
 
