@@ -4,6 +4,7 @@ start, costs speed, never a finding; small inputs never start one."""
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import hashlib
 import os
@@ -58,6 +59,17 @@ def _export(path: Path, count: int, derived: set[int]) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
+def _ready_worker() -> offload.PipeWorker:
+    """The worker, once it has said it is ready: work submitted before then is computed in
+    process (as in a run, while the worker starts)."""
+    worker = offload._worker()
+    deadline = time.monotonic() + 60
+    while not worker.started():
+        assert time.monotonic() < deadline, "the worker never said it was ready"
+        time.sleep(0.01)
+    return worker
+
+
 def _lnk001(path: Path) -> list[tuple[str, int | None, int | None]]:
     report = run(RunRequest(load_profile("nl-generic"), "pseudoniem", (path,)))
     (result,) = [r for r in report.requirements if r.id == "LNK-001"]
@@ -66,6 +78,7 @@ def _lnk001(path: Path) -> list[tuple[str, int | None, int | None]]:
 
 @needs_two_cores
 def test_findings_are_those_of_computing_in_process(tmp_path: Path) -> None:
+    _ready_worker()
     path = tmp_path / "x.csv"
     derived = set(random.Random(7).sample(range(6000), 40))
     _export(path, 6000, derived)  # six windows: the first in process, five offloaded
@@ -88,6 +101,7 @@ def test_findings_are_those_of_computing_in_process(tmp_path: Path) -> None:
 
 @needs_two_cores
 def test_results_come_back_in_submission_order() -> None:
+    _ready_worker()
     done = Offload(_square_where, start_after=1)
     results = []
     for n in range(40):
@@ -112,6 +126,7 @@ def test_work_standing_for_much_input_is_not_left_out() -> None:
 
 @needs_two_cores
 def test_a_worker_that_dies_costs_speed_not_results() -> None:
+    _ready_worker()
     done = Offload(_dies_in_a_worker, start_after=0)
     results = []
     for n in range(12):
@@ -125,7 +140,7 @@ def test_a_worker_that_dies_costs_speed_not_results() -> None:
 
 def test_no_worker_for_small_inputs_or_when_none_can_start() -> None:
     started = []
-    with patch.object(offload, "_worker", side_effect=lambda: started.append(1) or 1 / 0):
+    with patch.object(offload, "_worker", side_effect=lambda *_: started.append(1) or 1 / 0):
         small = Offload(_square, start_after=5)
         assert [r for n in range(5) for r in small.submit(n, n)] == [(n, n * n) for n in range(5)]
         assert not started
@@ -142,6 +157,7 @@ def _negated(work: int) -> int:
 def test_results_left_by_a_stopped_run_never_reach_the_next() -> None:
     """One worker serves every run in a process (the pytest plugin): a run that stopped with
     work out leaves results in the pipe, which the next run must not take for its own."""
+    _ready_worker()
     stopped = Offload(_square, start_after=0)
     for n in range(5):
         list(stopped.submit(n, n + 10))  # some results taken, the rest left out
@@ -154,6 +170,7 @@ def test_results_left_by_a_stopped_run_never_reach_the_next() -> None:
 def test_a_message_cut_short_gives_the_worker_up_instead_of_hanging() -> None:
     """Ctrl-C while work is being written leaves half a message in the pipe: that worker is
     given up, and the next run starts a fresh one rather than wait for an answer forever."""
+    _ready_worker()
     done = Offload(_square, start_after=0)
     assert [*done.submit(1, 2), *done.drain()] == [(1, 4)]
     cut = offload._worker()
@@ -173,6 +190,7 @@ def test_a_message_cut_short_gives_the_worker_up_instead_of_hanging() -> None:
 def test_many_runs_with_work_out_at_once_each_get_theirs() -> None:
     """Ten offloads with eight tickets out each, taken back newest first: none waits for a
     result dropped to make room (one was, with more than 64 results held: a hang)."""
+    _ready_worker()
     offloads = [Offload(_square_where, start_after=0) for _ in range(10)]
     taken: list[list[tuple[int, int]]] = [[] for _ in offloads]
     for n, done in enumerate(offloads):
@@ -198,6 +216,7 @@ def _slow_square(work: int) -> int:
 @needs_two_cores
 def test_an_offload_let_go_with_work_out_leaves_nothing_held() -> None:
     """A run stopped with work out: what the worker held for it is let go with it."""
+    _ready_worker()
     stopped = Offload(_slow_square, start_after=0)
     for n in range(6):
         list(stopped.submit(n, n))
@@ -220,6 +239,69 @@ def test_a_worker_given_up_while_it_computes_ends_quietly(
     worker = offload.PipeWorker()
     worker.send(_slow_square, 3)
     worker._connection.close()
+    worker._process.join(timeout=30)
+    assert worker._process.exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@needs_two_cores
+def test_work_is_computed_in_process_while_the_worker_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Starting a worker takes a while (spawn, imports): the run goes on in process rather
+    than wait for it, and hands work over once the worker says it is ready."""
+    (tmp_path / "slow_to_import.py").write_text("import time\ntime.sleep(3)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))  # (a spawned process is given sys.path)
+    offload._discard_worker()
+    slow = offload._Worker.pipe = offload.PipeWorker("slow_to_import")
+    done = Offload(_square_where, start_after=0)
+    started = time.monotonic()
+    early = [r for n in range(20) for r in done.submit(n, n)]
+    assert time.monotonic() - started < 2, "the run waited for the worker to start"
+    assert early == [(n, (n * n, os.getpid())) for n in range(20)]
+    while not slow.started():
+        assert time.monotonic() - started < 60, "the worker never said it was ready"
+        time.sleep(0.01)
+    late = [r for n in range(20, 30) for r in done.submit(n, n)] + list(done.drain())
+    assert [(p, square) for p, (square, _) in late] == [(n, n * n) for n in range(20, 30)]
+    assert {pid for _, (_, pid) in late} - {os.getpid()}, "nothing ran on the worker"
+    offload._discard_worker()
+
+
+@pytest.mark.skipif(not Path("/proc/sys/fs/pipe-max-size").exists(), reason="Linux pipes only")
+def test_the_pipe_out_holds_several_windows_of_work() -> None:
+    """A window's work for LNK-001 is ~170 KiB, more than a pipe holds by default (64 KiB):
+    the pipe is enlarged where the system allows, so the reader need not wait for the worker
+    to take each window."""
+    allowed = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    worker = offload.PipeWorker()
+    try:
+        size = fcntl.fcntl(worker._connection.fileno(), fcntl.F_GETPIPE_SZ)
+    finally:
+        worker.close()
+    expected = 1 << 20 if allowed >= 1 << 20 else 1 << 16  # (else the default)
+    assert size >= expected
+
+
+class _Unreadable:
+    """Work that cannot be unpickled: its reconstruction raises."""
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return (_refuse, ())
+
+
+def _refuse() -> None:
+    raise ValueError("not readable here")
+
+
+@needs_two_cores
+def test_work_the_worker_cannot_read_ends_it_quietly(capfd: pytest.CaptureFixture[str]) -> None:
+    """Work that fails to unpickle in the worker ends it without a traceback on the user's
+    terminal; the caller sees the pipe close and computes in process."""
+    worker = offload.PipeWorker()
+    ticket = worker.send(_square, _Unreadable())
+    with pytest.raises(EOFError):
+        worker.result(ticket)
     worker._process.join(timeout=30)
     assert worker._process.exitcode == 0
     assert "Traceback" not in capfd.readouterr().err
