@@ -334,6 +334,8 @@ def test_given_names_listed_together_are_names(text: str, names: list[str]) -> N
         "Shakespeare - Romeo and Juliet, act 2",  # a famous pair
         "Prentenboek Frozen: Anna, Elsa en Olaf",
         "Kerstviering: Maria en Jozef in de stal",
+        "Verhaal van Eva & Adam in het paradijs",  # a famous pair the other way round
+        "Musical: Juliet and Romeo",
         "Thema Koningsdag: Willem-Alexander, Máxima en Amalia",
         "Amsterdam, N.H.;",  # abbreviations after a word that is no surname
         "Fase, H.A.V.O.;",

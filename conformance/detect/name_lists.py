@@ -75,18 +75,22 @@ FAMOUS = (
     "|prins maurits|frederik hendrik van oranje|stadhouder willem|prins bernhard|prinses irene"
 ).split("|")
 # Famous pairs of given names (stories, cartoons, the royal family, companies), as a list of
-# names joins them: "Romeo and Juliet", "Tom & Jerry", "Anna, Elsa en Olaf".
+# names joins them, either way round: "Romeo and Juliet", "Tom & Jerry", "Eva en Adam",
+# "Anna, Elsa en Olaf".
 _FAMOUS_PAIRS = (
     "romeo juliet|romeo julia|hans grietje|hansel gretel|max moritz|bert ernie|tom jerry"
-    "|adam eva|adam eve|jack jill|sam moos|ot sien|jip janneke|anna elsa|elsa anna|elsa olaf"
-    "|maria jozef|jozef maria|harry ron|ron hermione|máxima amalia|simon schuster"
+    "|adam eva|adam eve|jack jill|sam moos|ot sien|jip janneke|anna elsa|elsa olaf"
+    "|maria jozef|harry ron|ron hermione|máxima amalia|simon schuster"
     "|johnson johnson|marks spencer"
 ).split("|")
-FAMOUS += [
-    f"{first}{joint}{second}"
-    for first, second in map(str.split, _FAMOUS_PAIRS)
-    for joint in (" en ", " and ", " & ", ", ")
-]
+FAMOUS += list(
+    dict.fromkeys(
+        f"{first}{joint}{second}"
+        for one, other in map(str.split, _FAMOUS_PAIRS)
+        for first, second in ((one, other), (other, one))
+        for joint in (" en ", " and ", " & ", ", ")
+    )
+)
 
 
 # Faker locales whose names Dutch and Flemish classrooms carry: Dutch, Flemish and the largest
