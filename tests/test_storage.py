@@ -108,3 +108,143 @@ def test_a_database_url_that_does_not_parse_is_one_clear_error(cli, url: str) ->
     assert run.code == 2
     assert "database URL: not a valid database URL" in run.err
     assert "secret" not in run.err
+
+
+_PERSONS = "CREATE TABLE personen (id INTEGER PRIMARY KEY, achternaam VARCHAR(100), bsn CHAR(9));\n"
+_SEPARATED = (  # identities and pseudonyms in two schemas, each read by its own role
+    "CREATE TABLE identiteit.personen (persoon_id INTEGER PRIMARY KEY, achternaam VARCHAR(100));\n"
+    "CREATE TABLE pseudo.leerlingen (id INTEGER PRIMARY KEY, eck_id VARCHAR(154) NOT NULL,\n"
+    "  persoon_id INTEGER REFERENCES identiteit.personen (persoon_id));\n"
+    "GRANT SELECT ON pseudo.leerlingen TO app_reader;\n"
+    "GRANT SELECT ON identiteit.personen TO identity_svc;\n"
+)
+_CODE_LIST_VIEW = (
+    "CREATE VIEW pseudo.codelijst AS SELECT l.eck_id, p.achternaam FROM pseudo.leerlingen l"
+    " JOIN identiteit.personen p ON p.persoon_id = l.persoon_id;"
+)
+
+
+@pytest.mark.parametrize(
+    ("sql", "requirement"),
+    [
+        pytest.param(  # how mysqldump, SSMS and ORMs write a foreign key
+            _PERSONS + "CREATE TABLE pseudoniemen (id INTEGER PRIMARY KEY, eck_id VARCHAR(154),"
+            " persoon INTEGER, CONSTRAINT fk_p FOREIGN KEY (persoon) REFERENCES personen (id));",
+            "SEP-002",
+            id="named-foreign-key",
+        ),
+        pytest.param(
+            "CREATE TABLE leerlingen (id INTEGER PRIMARY KEY, eck_id VARCHAR(154));\n"
+            "ALTER TABLE leerlingen ADD COLUMN achternaam VARCHAR(100);",
+            "SEP-001",
+            id="alter-add-column",
+        ),
+        pytest.param(
+            _PERSONS + "CREATE TABLE pseudoniemen (id INTEGER, eck_id VARCHAR(154),"
+            " persoon INTEGER REFERENCES PERSONEN (id));",
+            "SEP-002",
+            id="reference-in-other-case",
+        ),
+        pytest.param(
+            "CREATE TABLE Personen (id INTEGER PRIMARY KEY, achternaam VARCHAR(100));\n"
+            "CREATE TABLE Pseudoniemen (id INTEGER, eck_id VARCHAR(154), persoon INTEGER);\n"
+            "ALTER TABLE pseudoniemen ADD CONSTRAINT fk FOREIGN KEY (persoon) REFERENCES "
+            "personen (id);",
+            "SEP-002",
+            id="alter-in-other-case",
+        ),
+        pytest.param(_SEPARATED + "GRANT identity_svc TO app_reader;", "SEP-002", id="role"),
+        pytest.param(
+            _SEPARATED + "GRANT SELECT ON TABLE pseudo.leerlingen, identiteit.personen TO rep;",
+            "SEP-002",
+            id="grant-on-two-tables",
+        ),
+        pytest.param(
+            _SEPARATED + "GRANT SELECT ON Identiteit.Personen TO App_Reader;",
+            "SEP-002",
+            id="grant-in-other-case",
+        ),
+        pytest.param(
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA identiteit GRANT SELECT ON TABLES TO app_reader;\n"
+            + _SEPARATED,
+            "SEP-002",
+            id="default-privileges",
+        ),
+        pytest.param(
+            _SEPARATED.replace("INTEGER REFERENCES", "INT REFERENCES")
+            + "GRANT SELECT ON SCHEMA::identiteit TO app_reader;",
+            "SEP-002",
+            id="tsql-schema-grant",
+        ),
+        pytest.param(
+            _SEPARATED + _CODE_LIST_VIEW,
+            "SEP-001",
+            id="view",
+        ),
+        pytest.param(
+            "CREATE TABLE basis (id INTEGER, eck_id VARCHAR(154));\n"
+            "CREATE TABLE volledig (achternaam VARCHAR(100)) INHERITS (basis);",
+            "SEP-001",
+            id="inherits",
+        ),
+        pytest.param(  # an SSMS script: GO ends each batch
+            "SET ANSI_NULLS ON\nGO\nCREATE TABLE [dbo].[Leerling](\n\t[Id] [int] NOT NULL,\n"
+            "\t[EckId] [nvarchar](154) NOT NULL,\n\t[Voornaam] [nvarchar](100) NULL\n"
+            ") ON [PRIMARY]\nGO\n",
+            "SEP-001",
+            id="ssms-go",
+        ),
+    ],
+)
+def test_ddl_as_databases_write_it_is_judged(
+    tmp_path: Path, cli, sql: str, requirement: str
+) -> None:
+    """Forms of DDL that dumps, migrations and IDEs write, each hiding a code list: the
+    pseudonym beside identities (SEP-001) or joinable to them with a role reading both
+    (SEP-002). Each was a false pass."""
+    path = tmp_path / "schema.sql"
+    path.write_text(sql)
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.code == 1, run.out
+    assert run.findings(requirement), run.out
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        pytest.param(
+            "CREATE TABLE scholen (id INTEGER PRIMARY KEY, brincode CHAR(4), naam VARCHAR(100));\n"
+            "CREATE TABLE groepen (id INTEGER PRIMARY KEY, school_id INTEGER REFERENCES scholen"
+            " (id), naam VARCHAR(40));\n"
+            "CREATE TABLE leerlingen (id INTEGER PRIMARY KEY, eck_id VARCHAR(154), groep_id"
+            " INTEGER REFERENCES groepen (id));",
+            id="names-of-schools-and-groups",
+        ),
+        pytest.param(
+            "CREATE TABLE identiteit.personen (persoon_id INT PRIMARY KEY, achternaam TEXT);\n"
+            "CREATE TABLE pseudo.leerlingen (id INT, eck_id TEXT, persoon_id INT,\n"
+            "  CONSTRAINT fk_p FOREIGN KEY (persoon_id) REFERENCES identiteit.personen"
+            " (persoon_id));\n"
+            "GRANT SELECT ON pseudo.* TO 'app'@'%';\nGRANT SELECT ON identiteit.* TO 'idsvc'@'%';",
+            id="mysql-database-grants",
+        ),
+        pytest.param(_SEPARATED, id="separated"),
+        pytest.param(  # pg_dump's older form: the schema set before the tables
+            "CREATE SCHEMA identiteit;\nSET search_path TO identiteit;\n"
+            "CREATE TABLE personen (persoon_id INTEGER PRIMARY KEY, achternaam VARCHAR(100));\n"
+            "SET search_path TO pseudo;\n"
+            "CREATE TABLE leerlingen (id INTEGER, eck_id VARCHAR(154), persoon_id INTEGER"
+            " REFERENCES identiteit.personen (persoon_id));\n"
+            "GRANT SELECT ON pseudo.leerlingen TO app_reader;\n"
+            "GRANT SELECT ON identiteit.personen TO identity_svc;\n",
+            id="search-path",
+        ),
+    ],
+)
+def test_clean_ddl_passes(tmp_path: Path, cli, sql: str) -> None:
+    """A group's or school's name is no person's; MySQL's grants on a database, and schemas
+    set by search_path, keep two apart: each failed SEP-002."""
+    path = tmp_path / "schema.sql"
+    path.write_text(sql)
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.code == 0, run.out

@@ -31,11 +31,13 @@ class _StorageCheck(Check):
         super().__init__(ctx)
         self.found: list[Finding] = []
 
-    def rule(self, column: str) -> FieldRule | None:
-        return self.ctx.profile.rule_for(column) or classify_path(column)
+    def rule(self, table: Table, column: str) -> FieldRule | None:
+        """The profile's rule for the column, else the class of its name under its table's:
+        ``groepen.naam`` is a group's name, ``leerlingen.naam`` a person's."""
+        return self.ctx.profile.rule_for(column) or classify_path(f"{table.name}/{column}")
 
     def columns_of(self, table: Table, cls: FieldClass) -> list[str]:
-        return [c for c in table.columns if (r := self.rule(c)) is not None and r.cls is cls]
+        return [c for c in table.columns if (r := self.rule(table, c)) is not None and r.cls is cls]
 
     def finish(self) -> Iterable[Finding]:
         return self.found
@@ -113,7 +115,7 @@ class PseudonymJoinable(_StorageCheck):
             c.lower()
             for c in table.columns
             if c.lower() not in _GENERIC_KEYS
-            and (r := self.rule(c)) is not None
+            and (r := self.rule(table, c)) is not None
             and r.cls is FieldClass.KEY
         }
 
@@ -136,10 +138,13 @@ Edges = dict[str, list[tuple[str, str]]]  # table -> (neighbour, how the step jo
 
 def _edges(model: StorageModel, keys: Callable[[Table], set[str]]) -> Edges:
     edges: Edges = {t.qualified: [] for t in model.tables}
+    # a reference names its table as the database looks it up: without regard to case
+    # ("REFERENCES PERSONEN" is table personen, in SQLite too)
+    by_folded = {t.qualified.casefold(): t.qualified for t in model.tables}
     for table in model.tables:
         for fk in table.foreign_keys:
-            target = f"{fk.schema}.{fk.table}"
-            if target not in edges:
+            target = by_folded.get(f"{fk.schema}.{fk.table}".casefold())
+            if target is None:
                 continue
             step = f"{table.qualified}.{','.join(fk.columns)} → {target}.{','.join(fk.ref_columns)}"
             edges[table.qualified].append((target, step))
@@ -170,7 +175,7 @@ def _reachable(start: str, edges: Edges) -> Iterable[tuple[str, list[str]]]:
 
 def _boundary(model: StorageModel, a: Table, b: Table) -> str | None:
     """Why no access boundary separates the two tables (None: one does)."""
-    if a.schema == b.schema:
+    if a.schema.casefold() == b.schema.casefold():
         return f"both are in schema {a.schema}"
     if not model.grants_known:
         return "the inputs declare no GRANTs, so nothing shows that no role reads both"
@@ -193,8 +198,9 @@ def _common_readers(first: set[str], second: set[str]) -> set[str]:
 
 
 def _readers(model: StorageModel, table: Table) -> set[str]:
+    schema, name = table.schema.casefold(), table.name.casefold()
     return {
         g.role
         for g in model.grants
-        if g.schema == table.schema and (g.table is None or g.table == table.name)
+        if g.schema.casefold() == schema and (g.table is None or g.table.casefold() == name)
     }

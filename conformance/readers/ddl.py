@@ -1,9 +1,13 @@
-"""SQL DDL files parsed with sqlglot into a StorageModel: schemas, tables, columns, foreign keys
-(inline, table-level and ALTER TABLE), GRANTs and superuser roles.
+"""SQL DDL files parsed with sqlglot into a StorageModel: schemas, tables and views, columns
+(also those ALTER TABLE adds and those a table INHERITS), foreign keys (inline, table-level,
+named or not, and ALTER TABLE), GRANTs (through role membership too) and superuser roles.
 
-Dialects: PostgreSQL, MySQL/MariaDB, SQL Server (T-SQL) and SQLite; the first that parses the
-whole file wins. Statements sqlglot keeps as raw commands (GRANT … ON ALL TABLES IN SCHEMA,
-CREATE ROLE … SUPERUSER) are read with two small patterns for exactly those forms.
+Dialects: PostgreSQL, MySQL/MariaDB, SQL Server (T-SQL, its ``GO`` batch lines too) and SQLite;
+the one that leaves the fewest statements unparsed wins. Statements sqlglot keeps as raw
+commands are read where they say who may read what: GRANT on several tables, on all tables in
+a schema (``ON ALL TABLES IN SCHEMA``, T-SQL ``SCHEMA::``, MySQL ``db.*``), of a role to a role,
+ALTER DEFAULT PRIVILEGES, and ``SET search_path``, which says in which schema the tables after
+it are.
 
 The file is read whole and bounded (``MAX_SQL_BYTES``): sqlglot holds it, and its tree, in memory.
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import sqlglot
@@ -31,6 +36,25 @@ _GRANT_ALL_IN_SCHEMA = re.compile(
     re.IGNORECASE,
 )
 _SUPERUSER = re.compile(r"CREATE\s+(?:ROLE|USER)\s+(\"?\w+\"?)[^;]*\bSUPERUSER\b", re.IGNORECASE)
+# T-SQL's batch separator, a line of its own (SSMS scripts): a statement's end to sqlglot
+_GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_SEARCH_PATH = re.compile(
+    r"^\s*SET\s+(?:SESSION\s+|LOCAL\s+)?search_path\s*(?:TO|=)\s*(\"[^\"]+\"|[\w$]+)", re.IGNORECASE
+)
+_GRANT = re.compile(
+    r"^\s*GRANT\s+(.+?)\s+TO\s+(.+?)(?:\s+WITH\s+\w+\s+OPTION)?\s*;?\s*$", re.I | re.S
+)
+_DEFAULT_PRIVILEGES = re.compile(
+    r"^\s*ALTER\s+DEFAULT\s+PRIVILEGES\b.*?\bIN\s+SCHEMA\s+(.+?)\s+GRANT\s+(.+?)\s+ON\s+TABLES\s+"
+    r"TO\s+(.+?)(?:\s+WITH\s+\w+\s+OPTION)?\s*;?\s*$",
+    re.I | re.S,
+)
+_NAME_PART = re.compile(r'"[^"]*"|`[^`]*`|\[[^\]]*\]|\*|[^\s."`\[\]]+')
+_READING = frozenset({"SELECT", "ALL", "ALL PRIVILEGES"})
+_PRIVILEGES = _READING | frozenset(
+    "INSERT UPDATE DELETE TRUNCATE REFERENCES TRIGGER USAGE CREATE CONNECT TEMPORARY TEMP "
+    "EXECUTE ALTER CONTROL VIEW DEFINITION".split()
+)
 logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its warnings quote the statement
 
 
@@ -46,6 +70,7 @@ def parse_ddl(data: bytes, name: str) -> StorageModel:
         raise InputError(name, f"byte {exc.start}", "SQL file is not UTF-8") from None
     if "\x00" in text:
         raise InputError(name, f"byte {data.find(bytes(1))}", "a NUL byte: not an SQL text file")
+    text = _GO.sub(";", text)  # (the lines stay where they were)
     statements, dialect = _parse(text, name)
     try:
         return _model(statements, dialect, text, name)
@@ -54,22 +79,28 @@ def parse_ddl(data: bytes, name: str) -> StorageModel:
 
 
 def _model(statements: list[exp.Expr], dialect: str, text: str, name: str) -> StorageModel:
-    tables: dict[tuple[str, str], Table] = {}
-    grants: list[Grant] = []
+    tables: dict[tuple[str, str], Table] = {}  # by schema and name as the database finds them
+    access = _Access()
     default = _DEFAULT_SCHEMA[dialect]
     for statement in statements:
-        if isinstance(statement, exp.Create) and statement.kind == "TABLE":
-            table = _table(statement, default, text)
-            tables[(table.schema, table.name)] = table
+        if isinstance(statement, exp.Create) and statement.kind in ("TABLE", "VIEW"):
+            table = _table(statement, default, text, tables)
+            tables[_key(table.schema, table.name)] = table
         elif isinstance(statement, exp.Alter):
             _alter(statement, default, tables)
         elif isinstance(statement, exp.Grant):
-            grants += _grants(statement, default)
-        elif isinstance(statement, exp.Command):
-            grants += _command_grants(statement.sql(dialect=dialect))
+            access.grants += _grants(statement, default)
+        elif isinstance(statement, exp.Use) and dialect == "mysql":  # a MySQL database: a schema
+            default = statement.this.name or default
+        elif isinstance(statement, (exp.Command, exp.Set)):  # (SET search_path: either)
+            sql = statement.sql(dialect=dialect)
+            path = _SEARCH_PATH.match(sql)
+            default = _unquote(path.group(1)) if path else default
+            access.read(sql, default)
     superusers = frozenset(_unquote(m.group(1)) for m in _SUPERUSER.finditer(text))
     if not tables:
         raise InputError(name, None, "no CREATE TABLE statement found")
+    grants = access.resolved({t.schema for t in tables.values()})
     return StorageModel(
         source=name,
         kind="ddl",
@@ -79,6 +110,12 @@ def _model(statements: list[exp.Expr], dialect: str, text: str, name: str) -> St
         superusers=superusers,
         grants_known=bool(grants),
     )
+
+
+def _key(schema: str, name: str) -> tuple[str, str]:
+    """A table as the database looks it up: unquoted names are case-insensitive (and a quoted
+    one differing only in case is rare enough to count as the same: a join more, not less)."""
+    return schema.casefold(), name.casefold()
 
 
 def _parse(text: str, name: str) -> tuple[list[exp.Expr], str]:
@@ -119,21 +156,36 @@ def _parse_as(text: str, dialect: str, name: str) -> list[exp.Expr]:
         raise InputError(name, None, "malformed SQL: nested too deeply to parse") from None
 
 
-def _table(statement: exp.Create, default: str, text: str) -> Table:
+def _table(
+    statement: exp.Create, default: str, text: str, tables: dict[tuple[str, str], Table]
+) -> Table:
+    """A table (with the columns of the tables it INHERITS, read before it) or a view (its
+    columns those it names or selects: a view joining pseudonyms to names is a code list)."""
     target = statement.this
     table_expr = target.this if isinstance(target, exp.Schema) else target
     schema = table_expr.db or default
     name = table_expr.name
     columns: list[str] = []
     keys: list[ForeignKey] = []
+    for parent in statement.find_all(exp.InheritsProperty):
+        for above in parent.expressions:
+            inherited = tables.get(_key(above.db or default, above.name))
+            columns += inherited.columns if inherited is not None else ()
     for item in target.expressions if isinstance(target, exp.Schema) else []:
         if isinstance(item, exp.ColumnDef):
             columns.append(item.name)
             for constraint in item.find_all(exp.Reference):
                 keys.append(_reference((item.name,), constraint, schema))
-        elif isinstance(item, exp.ForeignKey):
-            keys.append(_foreign_key(item, schema))
-    return Table(schema, name, tuple(columns), tuple(keys), _line_of(text, name))
+        elif isinstance(item, exp.Identifier):  # CREATE VIEW v (a, b) AS …
+            columns.append(item.name)
+        else:  # FOREIGN KEY (…) REFERENCES …, or CONSTRAINT name FOREIGN KEY …
+            keys += (_foreign_key(fk, schema) for fk in item.find_all(exp.ForeignKey))
+    query = statement.expression
+    if statement.kind == "VIEW" and not columns and isinstance(query, exp.Query):
+        columns = [c.alias_or_name for c in query.selects if c.alias_or_name not in ("", "*")]
+    return Table(
+        schema, name, tuple(columns), tuple(keys), _line_of(text, name, statement.kind or "TABLE")
+    )
 
 
 def _reference(columns: tuple[str, ...], ref: exp.Reference, default: str) -> ForeignKey:
@@ -158,16 +210,24 @@ def _foreign_key(item: exp.ForeignKey, default: str) -> ForeignKey:
 
 
 def _alter(statement: exp.Alter, default: str, tables: dict[tuple[str, str], Table]) -> None:
+    """Columns (with their inline references) and foreign keys an ALTER TABLE adds."""
     target = statement.this
-    key = (target.db or default, target.name)
+    key = _key(target.db or default, target.name)
     table = tables.get(key)
     if table is None:
         return
-    added = [_foreign_key(fk, key[0]) for fk in statement.find_all(exp.ForeignKey)]
-    if added:
-        tables[key] = Table(
-            table.schema, table.name, table.columns, table.foreign_keys + tuple(added), table.line
-        )
+    added = [a for a in statement.args.get("actions") or [] if isinstance(a, exp.ColumnDef)]
+    keys = [
+        _reference((column.name,), reference, table.schema)
+        for column in added
+        for reference in column.find_all(exp.Reference)
+    ]
+    keys += (_foreign_key(fk, table.schema) for fk in statement.find_all(exp.ForeignKey))
+    tables[key] = replace(
+        table,
+        columns=table.columns + tuple(column.name for column in added),
+        foreign_keys=table.foreign_keys + tuple(keys),
+    )
 
 
 def _grants(statement: exp.Grant, default: str) -> list[Grant]:
@@ -181,22 +241,90 @@ def _grants(statement: exp.Grant, default: str) -> list[Grant]:
     return [Grant(_unquote(p.sql()), schema, table) for p in statement.args.get("principals", [])]
 
 
-def _command_grants(sql: str) -> list[Grant]:
-    grants = []
-    for match in _GRANT_ALL_IN_SCHEMA.finditer(sql):
-        schema = _unquote(match.group(1))
-        for role in re.split(r"\s*,\s*", match.group(2).strip()):
-            grants.append(Grant(_unquote(role), schema, None))
-    return grants
+class _Access:
+    """Who may read what, from the GRANTs sqlglot keeps as raw commands, and role membership:
+    a member may read what its roles may, at any depth."""
+
+    def __init__(self) -> None:
+        self.grants: list[Grant] = []
+        self.everything: set[str] = set()  # roles that may read every table (T-SQL GRANT SELECT TO)
+        self.members: list[tuple[str, str]] = []  # (role, member)
+
+    def read(self, sql: str, default: str) -> None:
+        for match in _GRANT_ALL_IN_SCHEMA.finditer(sql):
+            schema = _unquote(match.group(1))
+            self.grants += (Grant(role, schema, None) for role in _roles(match.group(2)))
+        if defaults := _DEFAULT_PRIVILEGES.match(sql):
+            if _privileges(defaults.group(2)) & _READING:
+                for schema in _names(defaults.group(1)):
+                    self.grants += (Grant(r, _unquote(schema), None) for r in _roles(defaults[3]))
+        elif (grant := _GRANT.match(sql)) and not _GRANT_ALL_IN_SCHEMA.search(sql):
+            self._grant(grant.group(1), _roles(grant.group(2)), default)
+
+    def _grant(self, what: str, roles: list[str], default: str) -> None:
+        on = re.split(r"\s+ON\s+", what, maxsplit=1, flags=re.IGNORECASE)
+        if len(on) == 1:  # GRANT role TO member, or (T-SQL) a privilege on the whole database
+            granted = _names(what)
+            if _privileges(what) & _PRIVILEGES:
+                self.everything.update(roles if _privileges(what) & _READING else ())
+            else:
+                self.members += ((_unquote(role), member) for role in granted for member in roles)
+            return
+        privileges, target = on
+        if not _privileges(privileges) & _READING:
+            return
+        schema_wide = re.match(r"\s*SCHEMA\s*::\s*(.+)$", target, re.IGNORECASE | re.S)
+        if schema_wide:
+            self.grants += (Grant(r, _unquote(schema_wide.group(1)), None) for r in roles)
+            return
+        target = re.sub(r"^\s*(?:TABLE\s+|OBJECT\s*::\s*)", "", target, flags=re.IGNORECASE)
+        for name in _names(target):
+            parts = [_unquote(part) for part in _NAME_PART.findall(name)]
+            schema = parts[-2] if len(parts) > 1 else default
+            table = None if parts[-1] == "*" else parts[-1]
+            self.grants += (Grant(role, schema, table) for role in roles)
+
+    def resolved(self, schemas: set[str]) -> list[Grant]:
+        """Every grant, those of a whole database per schema, and those through roles."""
+        direct = self.grants + [Grant(r, s, None) for r in self.everything for s in schemas]
+        roles_of: dict[str, set[str]] = {}
+        for role, member in self.members:
+            roles_of.setdefault(member, set()).add(role)
+        through: list[Grant] = []
+        for member, roles in roles_of.items():
+            held: set[str] = set()
+            stack = list(roles)
+            while stack:
+                role = stack.pop()
+                if role not in held:
+                    held.add(role)
+                    stack += roles_of.get(role, ())
+            through += (replace(g, role=member) for g in direct if g.role in held)
+        return direct + through
+
+
+def _names(text: str) -> list[str]:
+    """A comma-separated list, each item stripped."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _privileges(text: str) -> set[str]:
+    return {" ".join(item.upper().split()) for item in _names(text)}
+
+
+def _roles(text: str) -> list[str]:
+    """The roles granted to, without MySQL's host ('app'@'%' is app)."""
+    return [_unquote(re.split(r"@(?=['\"`\w%])", role)[0].strip("'")) for role in _names(text)]
 
 
 def _unquote(identifier: str) -> str:
     return identifier.strip().strip('"`[]').lower()
 
 
-def _line_of(text: str, table: str) -> int | None:
+def _line_of(text: str, table: str, kind: str = "TABLE") -> int | None:
     match = re.search(
-        rf"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[\w\".\[\]`]*?\b{re.escape(table)}\b",
+        rf"CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+)?{kind}\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+        rf"[\w\".\[\]`]*?\b{re.escape(table)}\b",
         text,
         re.IGNORECASE,
     )
