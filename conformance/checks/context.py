@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar, cast
 
-from conformance.detect.fieldnames import classify_path
+from conformance.detect.fieldnames import classify_path, persons_own
 from conformance.model.profile import FieldClass, FieldRule, Profile, Purpose
 from conformance.model.records import OUTSIDE, Record, RecordBatch
 
@@ -79,10 +79,20 @@ class CheckContext:
             rule = self.profile.rule_for(path)
             if rule is None and self.profile.classify_names:
                 rule = classify_path(path)
+            elif self._named_a_persons(path, rule):  # under a group's element: still a name
+                rule = persons_own(path)
             if len(self._rules) >= MAX_PATHS:  # ever new paths (JSON keyed by pupil): start over
                 self._rules.clear()
             self._rules[path] = rule
             return rule
+
+    def _named_a_persons(self, path: str, rule: FieldRule | None) -> bool:
+        """Whether a field the profile's rules cover only through an element above it (a
+        ``groep`` that is operational) is named as a person's direct identifier: then the
+        rule above does not make it the group's (``groep/achternaam``, ``groep/@bsn``)."""
+        if rule is None or rule.cls is FieldClass.DIRECT or path in self.profile.fields:
+            return False
+        return persons_own(path) is not None
 
     def allowed(self, kind: str, path: str) -> bool:
         """Whether the purpose allows this field in this record kind (cached per shape)."""
@@ -101,7 +111,11 @@ class CheckContext:
         prefix = path
         while True:
             if prefix in paths:
-                return True
+                # an allowed element allows what is under it, but for a person's identifier
+                # that only the rule above it made the element's (groep/achternaam)
+                return prefix == path or not self._named_a_persons(
+                    path, self.profile.rule_for(path)
+                )
             cut = prefix.rfind("/")
             if cut < 0:
                 break

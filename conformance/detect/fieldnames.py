@@ -503,6 +503,21 @@ def classify_path(path: str) -> FieldRule | None:
     return None
 
 
+def persons_own(path: str) -> FieldRule | None:
+    """The rule of a field named as a part of a person's name or a national number, whatever
+    holds it (``groep/achternaam``, ``groep/@bsn``): a group, school or product has neither."""
+    last = path.rsplit("/", 1)[-1]
+    rule = classify_name(last.lstrip("@"))
+    if rule is None or rule.cls is not FieldClass.DIRECT:
+        return None
+    if rule.category in _NATIONAL_NUMBERS or compact_name(last) in _PERSON_NAME_PARTS:
+        return rule
+    return None
+
+
+_NATIONAL_NUMBERS = frozenset({"bsn", "onderwijsnummer", "sofinummer", "national-id"})
+
+
 def _sensitive_above(segments: list[str]) -> FieldRule | None:
     """The nearest ancestor naming a sensitive topic: a care file's score, a diagnosis's date
     (zorg/score, diagnose/datum) are the topic's, as zorgscore and diagnosedatum are."""

@@ -1,4 +1,4 @@
-"""How precise a date or postcode value is (MIN-002)."""
+"""How precise a date, postcode or national number's value is (MIN-002)."""
 
 from __future__ import annotations
 
@@ -24,16 +24,21 @@ _MONTH = re.compile(
 _YEAR = re.compile(r"\d{4}")
 _POSTCODE6 = re.compile(r"[1-9]\d{3}\s?[A-Za-z]{2}")
 _POSTCODE4 = re.compile(r"[1-9]\d{3}")
+# A national number's last four digits, or more of it (a whole BSN, however written)
+_DIGITS4 = re.compile(r"\d{1,4}")
+_NUMBER = re.compile(r"[\s.-]*(?:\d[\s.-]*){5,}")
 
 
 _FAMILIES: dict[str, tuple[tuple[re.Pattern[str], Precision], ...]] = {
     "date": ((_DAY, Precision.DAY), (_MONTH, Precision.MONTH), (_YEAR, Precision.YEAR)),
     "postcode": ((_POSTCODE6, Precision.POSTCODE6), (_POSTCODE4, Precision.POSTCODE4)),
+    "number": ((_NUMBER, Precision.NUMBER), (_DIGITS4, Precision.DIGITS4)),
 }
 
 
 def precision_of(value: str, family: str) -> Precision | None:
-    """The precision of ``value`` in a family (``date`` or ``postcode``); None if not of it."""
+    """The precision of ``value`` in a family (``date``, ``postcode`` or ``number``); None if
+    not of it."""
     for pattern, precision in _FAMILIES[family]:
         if pattern.fullmatch(value):
             return precision

@@ -23,22 +23,32 @@ class Precision(Enum):
     DAY = "day"
     POSTCODE4 = "postcode4"
     POSTCODE6 = "postcode6"
+    DIGITS4 = "digits4"  # of a national number, the last four digits (bsn_ondwnr-4)
+    NUMBER = "number"  # the whole number
 
     @property
     def family(self) -> str:
-        return "postcode" if self.value.startswith("postcode") else "date"
+        return _PRECISION_FAMILY.get(self, "date")
 
     @property
     def rank(self) -> int:
         return _PRECISION_RANK[self]
 
 
+_PRECISION_FAMILY = {
+    Precision.POSTCODE4: "postcode",
+    Precision.POSTCODE6: "postcode",
+    Precision.DIGITS4: "number",
+    Precision.NUMBER: "number",
+}
 _PRECISION_RANK = {
     Precision.YEAR: 1,
     Precision.MONTH: 2,
     Precision.DAY: 3,
     Precision.POSTCODE4: 1,
     Precision.POSTCODE6: 2,
+    Precision.DIGITS4: 1,
+    Precision.NUMBER: 2,
 }
 
 
