@@ -346,3 +346,24 @@ def test_given_names_listed_together_are_names(text: str, names: list[str]) -> N
 )
 def test_lists_of_words_or_a_famous_pair_are_no_names(text: str) -> None:
     assert [value for kind, value in found(text) if kind == "name"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Licentie overgezet naar Sanne van Dijk", ["Sanne van Dijk"]),
+        ("Daan van der Laan, groep 7", ["Daan van der Laan"]),
+        ("S. van Dijk", ["S. van Dijk"]),
+        ("Emma van de Weg", ["Emma van de Weg"]),
+        ("Lotte Overdijk", ["Lotte Overdijk"]),  # a known surname ending as a street's name
+        ("Bezoekadres: Jan van Nassaustraat 12", []),  # streets named after people
+        ("Willem de Zwijgerlaan 4", []),
+        ("Anna Paulownalaan 3", []),
+        ("Sanne Laan", []),
+        ("Aan de Dijk 12, Utrecht", []),
+    ],
+)
+def test_surnames_that_end_as_streets_do(text: str, names: list[str]) -> None:
+    """ "van Dijk", "van der Laan" were never surnames: a word ending in dijk, laan, weg …
+    was taken for a street's name, and the name went unread (a false pass of NAW-002)."""
+    assert [value for kind, value in found(text) if kind == "name"] == names

@@ -361,15 +361,17 @@ def _surname_after(
         return None
     word = tokens[j][0].rstrip(".")
     lower = word.lower()
-    if (
-        not _capitalised(word)
-        or lower in lists.SCHOOL_WORDS
-        or lower.endswith(lists.NOT_SURNAME_ENDINGS)
-    ):
-        return None
-    if word in lists.NOT_NAMES:
+    if not _capitalised(word) or lower in lists.SCHOOL_WORDS:
         return None
     known = word in surnames or word.split("-")[0] in surnames
+    # A street's or school's name is no surname ("Kerkstraat", "Julianalaan", "Laan 5"); a
+    # surname ending alike is: a known one ("Hoogendijk", "Verlaan"), and the bare word after
+    # tussenvoegsels ("van Dijk", "van der Laan", "van de Weg").
+    after_particles = particles > 0 and lower in lists.NOT_SURNAME_ENDINGS
+    if lower.endswith(lists.NOT_SURNAME_ENDINGS) and not known and not after_particles:
+        return None
+    if word in lists.NOT_NAMES and not after_particles:
+        return None
     if need_known and not known and not particles:
         return None
     if not known and not particles and word.lower() in lists.COMMON_CAPITALISED:
