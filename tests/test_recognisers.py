@@ -367,3 +367,26 @@ def test_surnames_that_end_as_streets_do(text: str, names: list[str]) -> None:
     """ "van Dijk", "van der Laan" were never surnames: a word ending in dijk, laan, weg …
     was taken for a street's name, and the name went unread (a false pass of NAW-002)."""
     assert [value for kind, value in found(text) if kind == "name"] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "01-09-2024 00:00:00",  # Excel's and SQL Server's Dutch date and time
+        "01-09-2024 08:30",
+        "01.09.2024 00:00",
+        "02-09-2024 0:00",
+        "ma 02-09-2024 08:30",
+    ],
+)
+def test_a_date_and_time_is_no_phone_number(text: str) -> None:
+    """A day 01-09 with the time's hour after the year read as a Rotterdam number
+    (010-9202400): a false alarm on every export with such timestamps."""
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["bel 010-9202400", "06-12345678: bellen", "010-9202408 om 08:30", "01-09: 0612345678"]
+)
+def test_a_phone_number_beside_a_date_or_time_still_is(text: str) -> None:
+    assert [kind for kind, _ in found(text)] == ["phone"]

@@ -67,6 +67,9 @@ _CODE_WORDS = (
     "dossier",
 )
 _DATE_SHAPE = re.compile(r"\d{1,2}\s?[-./]\s?\d{1,2}\s?[-./]\s?\d{2,4}")
+# A date and a time, as Excel and SQL Server write them in Dutch ("01-09-2024 08:30:00"): the
+# date with the time's hour reads as a phone number (010-9202408)
+_DATE_TIME = re.compile(r"\d{1,2}[-./]\d{1,2}[-./]\d{2,4}[ T]+\d{1,2}[:.hu]\d{2}\b")
 
 
 def find_emails(text: str, hint: Hint) -> Iterator[Detection]:  # noqa: ARG001
@@ -81,7 +84,11 @@ def find_emails(text: str, hint: Hint) -> Iterator[Detection]:  # noqa: ARG001
 def find_phones(text: str, hint: Hint) -> Iterator[Detection]:  # noqa: ARG001
     for match in _PHONE.finditer(text):
         candidate = match.group(1)
-        if _DATE_SHAPE.fullmatch(candidate) or near(text, match.start(1), _CODE_WORDS, before=20):
+        if (
+            _DATE_SHAPE.fullmatch(candidate)
+            or _DATE_TIME.match(text, match.start(1))
+            or near(text, match.start(1), _CODE_WORDS, before=20)
+        ):
             continue
         if _is_phone(candidate):
             yield Detection("phone", match.start(1), match.end(1), Confidence.HIGH)

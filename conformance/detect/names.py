@@ -368,9 +368,9 @@ def _surname_after(
     # surname ending alike is: a known one ("Hoogendijk", "Verlaan"), and the bare word after
     # tussenvoegsels ("van Dijk", "van der Laan", "van de Weg").
     after_particles = particles > 0 and lower in lists.NOT_SURNAME_ENDINGS
-    if lower.endswith(lists.NOT_SURNAME_ENDINGS) and not known and not after_particles:
-        return None
-    if word in lists.NOT_NAMES and not after_particles:
+    if not after_particles and (
+        (lower.endswith(lists.NOT_SURNAME_ENDINGS) and not known) or word in lists.NOT_NAMES
+    ):
         return None
     if need_known and not known and not particles:
         return None
