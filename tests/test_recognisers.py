@@ -390,3 +390,23 @@ def test_a_date_and_time_is_no_phone_number(text: str) -> None:
 )
 def test_a_phone_number_beside_a_date_or_time_still_is(text: str) -> None:
     assert [kind for kind, _ in found(text)] == ["phone"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Licentie voor leerling bsn nr.104332189", ["104332189"]),  # after an abbreviation
+        ("leerling nr.104332189", ["104332189"]),
+        ("104332189_rapport.pdf", ["104332189"]),  # a scan named by the number
+        ("1.104332189", []),  # a decimal
+        ("L104332189", []),  # a code
+        ("ORD-104332189", []),
+        ("nr.104332189a", []),
+    ],
+)
+def test_a_bsn_after_an_abbreviation_or_before_an_underscore(
+    text: str, expected: list[str]
+) -> None:
+    """A valid BSN after "nr." or starting a file's name went unread: the number had to stand
+    apart from any dot or word character (a false pass of NAW-002)."""
+    assert [value for kind, value in found(text) if kind == "bsn"] == expected
