@@ -65,6 +65,19 @@ def test_bad_specs_are_one_clear_error(tmp_path: Path, cli) -> None:
     assert "unresolvable $ref #/components/schemas/Gone" in run.err
 
 
+def test_an_unresolvable_ref_is_shown_without_the_data_typed_into_it(tmp_path: Path, cli) -> None:
+    """The error quoted the reference as written: a name, BSN or e-mail address typed where a
+    schema's name belongs reached the terminal raw."""
+    leaking = tmp_path / "leaking.yaml"
+    target = "#/components/schemas/Jan de Vries 111222333 jan.devries@example.nl"
+    leaking.write_text(OPENAPI.replace("#/components/schemas/Base", target))
+    run = cli("check", "--profile", "nl-generic", leaking)
+    assert run.code == 2
+    assert "unresolvable $ref #/components/schemas/" in run.err
+    for value in ("Jan de Vries", "111222333", "devries"):
+        assert value not in run.err
+
+
 XSD = "uwlr/v2.2/Schemas"
 
 

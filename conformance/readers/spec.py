@@ -22,6 +22,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from conformance.detect.safepath import safe_path
 from conformance.model.errors import InputError
 from conformance.model.records import Record
 from conformance.model.spec import SpecModel, UrlField
@@ -242,7 +243,10 @@ def _deref(node: Any, resolver: Any, name: str) -> Any:
         # referencing raises its own errors, and trips over a document of the wrong shape
         # (a string where it expects a schema): both are this spec's mistake.
         except (Unresolvable, ValueError, TypeError, KeyError, IndexError, AttributeError):
-            raise InputError(name, None, f"unresolvable $ref {target[:200]}") from None
+            # (the reference as written, its data-like steps redacted: a name or number typed
+            # where a schema's name belongs is still a person's)
+            shown = safe_path(target[:200])
+            raise InputError(name, None, f"unresolvable $ref {shown}") from None
         seen += 1
     return node
 
