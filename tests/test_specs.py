@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conformance.readers.spec import read_spec
 
 OPENAPI = """openapi: 3.0.3
@@ -103,3 +105,72 @@ def test_uwlr_smalle_set_xsd_fits_the_smalle_set_and_the_full_xsd_does_not(refer
     outside = {f["field"] for f in full.findings("MIN-001")}
     assert {"bsn", "geslacht", "emailadres", "postcodenl", "voornamen"} <= outside
     assert all(f["evidence"] is None for f in full.findings("NAW-001"))
+
+
+_PUPIL = "{type: object, properties: {eckId: {type: string}, achternaam: {type: string}}}"
+_BODY = f"content: {{application/json: {{schema: {_PUPIL}}}}}"
+
+
+@pytest.mark.parametrize(
+    ("document", "requirement"),
+    [
+        pytest.param(  # a path item given by $ref (3.0 and 3.1)
+            "paths:\n  /leerlingen:\n    $ref: '#/components/pathItems/L'\n"
+            "components:\n  pathItems:\n    L:\n      get:\n        responses:\n"
+            f"          '200': {{description: ok, {_BODY}}}\n",
+            "NAW-001",
+            id="path-item-ref",
+        ),
+        pytest.param(
+            "webhooks:\n  nieuw:\n    post:\n"
+            f"      requestBody: {{{_BODY}}}\n      responses: {{'200': {{description: ok}}}}\n",
+            "NAW-001",
+            id="webhook",
+        ),
+        pytest.param(
+            "paths:\n  /abonnement:\n    post:\n      responses: {'201': {description: ok}}\n"
+            "      callbacks:\n        wijziging:\n          '{$request.body#/url}':\n"
+            f"            post:\n              requestBody: {{{_BODY}}}\n"
+            "              responses: {'200': {description: ok}}\n",
+            "NAW-001",
+            id="callback",
+        ),
+        pytest.param(
+            "paths:\n  /groepen:\n    get:\n      responses:\n        '200':\n"
+            "          description: ok\n          content:\n            application/json:\n"
+            f"              schema: {{type: object, additionalProperties: {_PUPIL}}}\n",
+            "NAW-001",
+            id="map-of-pupils",
+        ),
+        pytest.param(
+            "servers: [{url: 'https://api.example.nl'}]\npaths:\n  /groepen:\n"
+            "    servers: [{url: 'http://oud.example.nl'}]\n    get:\n"
+            "      responses: {'200': {description: ok}}\n",
+            "API-007",
+            id="path-server",
+        ),
+        pytest.param(
+            "paths:\n  /groepen:\n    get:\n      servers: [{url: 'http://api2.example.nl'}]\n"
+            "      responses: {'200': {description: ok}}\n",
+            "API-007",
+            id="operation-server",
+        ),
+        pytest.param(
+            "servers:\n  - url: '{scheme}://api.example.nl'\n    variables:\n"
+            "      scheme: {default: https, enum: [http, https]}\n"
+            "paths:\n  /groepen:\n    get:\n      responses: {'200': {description: ok}}\n",
+            "API-007",
+            id="server-variable",
+        ),
+    ],
+)
+def test_every_part_of_an_openapi_document_is_read(
+    tmp_path: Path, cli, document: str, requirement: str
+) -> None:
+    """Operations under a path item's $ref, webhooks and callbacks, a map's values, and
+    servers of a path or an operation or with variables went unread: each passed."""
+    spec = tmp_path / "api.yaml"
+    spec.write_text('openapi: 3.1.0\ninfo: {title: t, version: "1"}\n' + document)
+    run = cli("check", "--profile", "nl-generic", spec)
+    assert run.code == 1, run.out
+    assert run.findings(requirement), run.out

@@ -13,6 +13,7 @@ alias "billion laughs" is a few lines), and the fields collected through $refs a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -82,27 +83,48 @@ class _Walker:
         self.resolver = resolver
         self.kinds = kinds
         self.fields_left = MAX_SPEC_FIELDS
+        self.records: list[Record] = []
+        self.url_fields: list[UrlField] = []
+        self.servers: list[tuple[str, int | None]] = []
 
     def openapi(self, document: dict[str, Any]) -> SpecModel:
-        records: list[Record] = []
-        url_fields: list[UrlField] = []
-        for route, item in _mapping(document.get("paths")).items():
-            if not isinstance(item, dict):
-                continue
-            shared = _sequence(item.get("parameters"))
-            for method in _METHODS:
-                operation = item.get(method)
-                if isinstance(operation, dict):
-                    pointer = f"/paths/{_escape(str(route))}/{method}"
-                    label = f"{method.upper()} {route}"
-                    records += self._operation(label, operation, shared, pointer)
-                    url_fields += self._url_fields(label, operation, shared, pointer)
-        servers = tuple(
-            (str(s.get("url", "")), self.lines.get(f"/servers/{i}"))
-            for i, s in enumerate(_sequence(document.get("servers")))
-            if isinstance(s, dict)
+        """Every operation: of the paths, of the webhooks (3.1) and of their callbacks, a path
+        item given by $ref too; and the servers of the document, a path and an operation."""
+        self._servers(document, "")
+        for part in ("paths", "webhooks"):
+            for route, item in _mapping(document.get(part)).items():
+                self._path_item(str(route), item, f"/{part}/{_escape(str(route))}", 0)
+        return SpecModel(
+            self.name, tuple(self.records), tuple(self.servers), tuple(self.url_fields)
         )
-        return SpecModel(self.name, tuple(records), servers, tuple(url_fields))
+
+    def _path_item(self, route: str, item: Any, pointer: str, depth: int) -> None:
+        item = self._deref(item)
+        if not isinstance(item, dict) or depth > _MAX_DEPTH:
+            return
+        self._servers(item, pointer)
+        shared = _sequence(item.get("parameters"))
+        for method in _METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict):
+                at = f"{pointer}/{method}"
+                label = f"{method.upper()} {route}"
+                self._servers(operation, at)
+                self.records += self._operation(label, operation, shared, at)
+                self.url_fields += self._url_fields(label, operation, shared, at)
+                for name, callback in _mapping(operation.get("callbacks")).items():
+                    for expression, inner in _mapping(self._deref(callback)).items():
+                        inner_at = f"{at}/callbacks/{_escape(str(name))}/{_escape(str(expression))}"
+                        self._path_item(str(expression), inner, inner_at, depth + 1)
+
+    def _servers(self, node: dict[str, Any], pointer: str) -> None:
+        """The node's servers, each URL as written and as its variables may make it (a
+        ``{scheme}`` whose default or choices include http is a plain-HTTP server)."""
+        for i, server in enumerate(_sequence(node.get("servers"))):
+            if isinstance(server, dict):
+                line = self.lines.get(f"{pointer}/servers/{i}")
+                url = str(server.get("url", ""))
+                self.servers += ((u, line) for u in _expanded(url, server.get("variables")))
 
     def _operation(
         self, label: str, operation: dict[str, Any], shared: list[Any], pointer: str
@@ -186,6 +208,8 @@ class _Walker:
                 yield from self._fields(part, prefix, depth + 1)
         if "items" in schema:
             yield from self._fields(schema["items"], prefix, depth + 1)
+        if isinstance(schema.get("additionalProperties"), dict):  # a map: its values' fields
+            yield from self._fields(schema["additionalProperties"], prefix, depth + 1)
         for name, sub in _mapping(schema.get("properties")).items():
             path = f"{prefix}{name}"
             resolved = self._scalar_items(self._deref(sub))
@@ -204,9 +228,30 @@ class _Walker:
 
 
 def _has_fields(schema: Any) -> bool:
-    """Whether the schema has fields of its own below it (properties, items, combinations)."""
+    """Whether the schema has fields of its own below it (properties, items, combinations, or
+    a map's values)."""
     keys = ("properties", "items", "allOf", "anyOf", "oneOf")
-    return isinstance(schema, dict) and any(k in schema for k in keys)
+    return isinstance(schema, dict) and (
+        any(k in schema for k in keys) or isinstance(schema.get("additionalProperties"), dict)
+    )
+
+
+_VARIABLE = re.compile(r"\{([^{}]*)\}")
+_MAX_SERVER_URLS = 64  # the variants of one server's URL looked at (its variables' choices)
+
+
+def _expanded(url: str, variables: Any) -> list[str]:
+    """The URL as written and with its variables filled in, each by its default and each of its
+    enum's values (at most :data:`_MAX_SERVER_URLS`)."""
+    urls = [url]
+    for name, declared in _mapping(variables).items():
+        spec = _mapping(declared)
+        choices = [str(c) for c in [spec.get("default"), *_sequence(spec.get("enum"))] if c]
+        if choices:
+            placeholder = "{" + str(name) + "}"
+            urls = [u.replace(placeholder, c) for u in urls for c in dict.fromkeys(choices)]
+            urls = urls[:_MAX_SERVER_URLS]
+    return list(dict.fromkeys([url, *urls])) if _VARIABLE.search(url) else [url]
 
 
 def _escape(key: str) -> str:
