@@ -117,10 +117,18 @@ _OWN = {
 }
 # What a typed field of a category is searched for besides the hard identifiers: more than
 # its own content (a postcode4 field's full postcode, a name field's address).
+_WHERE = frozenset({"postcode", "address"})
 _BEYOND = {
-    "postcode4": frozenset({"postcode"}),
+    "postcode4": _WHERE,
     # a name allowed (the Smalle set) holds no address: "Jansen, Kerkstraat 12" passed
-    "name": frozenset({"postcode", "address"}),
+    "name": _WHERE,
+    # a place, country or nationality is no street address ("Kerkstraat 12, 3511 AB Utrecht"
+    # as plaats passed under analyse); a gender code or a birth date holds no name either
+    "place": _WHERE,
+    "country": _WHERE,
+    "nationality": _WHERE,
+    "gender": _WHERE | {"name", "birthdate"},
+    "birthdate": _WHERE | {"name"},
 }
 _LABELS = {
     "bsn": "BSN (valid 11-proef)",
