@@ -194,6 +194,24 @@ def test_unknown_names_stay_unknown(name: str) -> None:
         ("1234ab", "postcode", Precision.POSTCODE6),
         ("1234", "postcode", Precision.POSTCODE4),
         ("0234", "postcode", None),
+        # as Excel, SQL Server and other LASes write a date (they passed a month's limit)
+        ("12-03-14", "date", Precision.DAY),
+        ("12/3/14", "date", Precision.DAY),
+        ("12.03.14", "date", Precision.DAY),
+        ("12 03 2014", "date", Precision.DAY),
+        ("2014.03.12", "date", Precision.DAY),
+        ("12-03-2014 00:00:00", "date", Precision.DAY),
+        ("12/03/2014 0:00:00", "date", Precision.DAY),
+        ("12-mrt-2014", "date", Precision.DAY),
+        ("12-Mar-2014", "date", Precision.DAY),
+        ("Mar 12 2014", "date", Precision.DAY),
+        ("41710", "date", Precision.DAY),  # Excel's day number
+        ("03-2014", "date", Precision.MONTH),
+        # national numbers: the last four digits, or the whole number
+        ("6782", "number", Precision.DIGITS4),
+        ("123456782", "number", Precision.NUMBER),
+        ("1234.56.782", "number", Precision.NUMBER),
+        ("abcd", "number", None),
     ],
 )
 def test_precision(value: str, family: str, expected: Precision | None) -> None:

@@ -11,7 +11,7 @@ from conformance.model.verdict import Confidence
 
 MONTHS = (  # Dutch and English, in full and abbreviated
     "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
-    "|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
+    "|jan|feb|mrt|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec"
     "|january|february|march|may|june|july|august|october"
 )
 _DATE = re.compile(

@@ -11,10 +11,15 @@ from conformance.model.profile import Precision
 # or milliseconds: a birth date so written is as precise as 2014-03-01 (all passed a month's
 # limit).
 _DAY = re.compile(
-    r"\d{4}-\d{1,2}-\d{1,2}(?:[T ].*)?|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{8}|\d{4}/\d{1,2}/\d{1,2}"
-    rf"|\d{{1,2}}(?:e|ste|de|st|nd|rd|th)?\.?\s+(?:{MONTHS})\.?,?\s+\d{{4}}"
+    # year first or last, a two-digit year too, any separator, a time after it ("12-03-14",
+    # "2014.03.12", "12 03 2014", "12-03-2014 00:00:00": as Excel and SQL Server write them)
+    r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/. ]\d{1,2}[-/. ](?:\d{4}|\d{2}))(?:[T ].*)?"
+    r"|\d{8}"
+    rf"|\d{{1,2}}(?:e|ste|de|st|nd|rd|th)?\.?[\s-]+(?:{MONTHS})\.?,?[\s-]+(?:\d{{4}}|\d{{2}})"
     rf"|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    r"|-?\d{9,10}|-?\d{12,13}",
+    # a Unix time in seconds or milliseconds, and Excel's day number (1 is 1900-01-01; 36526
+    # is 2000-01-01): a number of days is a day
+    r"|-?\d{9,10}|-?\d{12,13}|[1-9]\d{4}",
     re.IGNORECASE,
 )
 _MONTH = re.compile(
