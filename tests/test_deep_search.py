@@ -79,3 +79,26 @@ def test_a_spawned_pool_searches_as_the_default_one_does() -> None:
     target = hashlib.sha1(b"111222333").digest()  # noqa: S324
     hit = deep_search([target], 60, prefixes=range(11100000, 11200000), pool=offload.SpawnPool)
     assert hit == Hit("BSN", "111222333", "sha1")
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "csv"])
+def test_check_deep_searches_eck_ids_of_the_issued_form(
+    tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """An ECK iD the supplier made itself as the SHA-512 of the BSN has an issued one's form
+    (prefix and 128 hex): --deep left production ECK iDs out, and it passed."""
+    monkeypatch.setattr(preimage, "PREFIXES", range(11100000, 11200000))
+    prefix = "https://ketenid.nl/201703/"
+    made = prefix + hashlib.sha512(b"111222333").hexdigest()
+    issued = [prefix + hashlib.sha512(f"issued {n}".encode()).hexdigest() for n in range(40)]
+    path = tmp_path / f"export.{suffix}"
+    if suffix == "csv":
+        path.write_text("eckId;groep\n" + "".join(f"{e};6b\n" for e in [*issued, made]))
+    else:
+        rows = [{"eckId": e, "groep": "6b"} for e in [*issued, made]]
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    deep = cli("check", "--profile", "nl-generic", "--deep", "60", path)
+    (finding,) = [f for f in deep.findings("LNK-001") if "trying every" in f["message"]]
+    assert "unsalted SHA512 of the BSN 1********" in finding["message"]
+    assert finding["location"]["line"] == (42 if suffix == "csv" else 41)
+    assert "111222333" not in deep.err + json.dumps(deep.report)

@@ -47,6 +47,9 @@ _SCRYPT_BUDGET = 3  # records checked against the public-salt scrypt (1.4 s each
 _SAMPLE = 100_000  # pseudonyms kept for the sequence and length analysis
 _GUESSABLE_LENGTH = 16
 _DEEP_TARGETS = 10_000
+# Production ECK iDs given to --deep: a sample, since one preimage shows how they all were made
+# (an ECK iD the supplier made as the SHA-512 of the BSN has an issued one's form)
+_DEEP_ECKIDS = 1_000
 _SEQUENTIAL_SHARE = 0.8
 
 
@@ -76,6 +79,7 @@ class DerivablePseudonym(Check):
         self.scrypt_budget = _SCRYPT_BUDGET
         self.sample: list[tuple[str, Location]] = []
         self.digests: dict[bytes, Location] = {}  # digest-shaped pseudonyms, for --deep
+        self.eckid_digests = 0  # production ECK iDs among them
         self.deep_findings: list[Finding] = []
         # SHA-512 of every key's variants, column by column, on a second core when there is one
         self.offload: Offload[list[_Part], list[tuple[list[str], str, int]], list[bool | None]]
@@ -117,19 +121,19 @@ class DerivablePseudonym(Check):
                 self.sample.append((tail, record_location(record)))
             for path, pgn in secrets:
                 self._compare(record, field, value, path, pgn)
+            eckid = classify_pseudonym(value) is PseudonymKind.ECKID
+            if eckid and self.eckid_digests >= _DEEP_ECKIDS:
+                continue
             raw = digest_of(tail) if len(self.digests) < _DEEP_TARGETS else None
-            if (
-                raw is not None
-                and raw not in self.digests
-                and classify_pseudonym(value) is not PseudonymKind.ECKID
-            ):
+            if raw is not None and raw not in self.digests:
                 self.digests[raw] = record_location(record)
+                self.eckid_digests += eckid
 
     def visit_window(self, window: RecordWindow) -> None:
-        """A column of production ECK iDs is neither short nor digest-shaped nor an HPgn (so
-        neither the scrypt nor --deep applies), and of the derived forms only a SHA-512 in hex
-        has an ECK iD's 128 characters: one digest per secret is what is left to compare, in
-        record order."""
+        """A column of production ECK iDs is neither short nor an HPgn (so the scrypt does not
+        apply; --deep gets a sample of their digests), and of the derived forms only a SHA-512
+        in hex has an ECK iD's 128 characters: one digest per secret is what is left to
+        compare, in record order."""
         if not self.ctx.profile.is_subject(window.kind):
             return  # no pseudonym to derive: values outside the records, say
         columns = [production_pseudonyms(self.ctx, batch) for batch in window.batches]
@@ -139,6 +143,8 @@ class DerivablePseudonym(Check):
             return
         self.examined += len(window)
         present = [column for column in columns if column is not None]
+        for batch, (_, values) in zip(window.batches, present, strict=True):
+            self._sample_eckids(batch, values)
         plans = [  # per batch: its pseudonym field and the fields it could derive from
             (field, [p for p, _ in self.secret_fields.get(b.shape, b.first) if p != field])
             for b, (field, _) in zip(window.batches, present, strict=True)
@@ -156,6 +162,17 @@ class DerivablePseudonym(Check):
         work = [(p.batch.values(p.path)[0], "\n".join(p.values), prefix) for p in parts]
         for done, answers in self.offload.submit(parts, work, window.input_bytes):
             self._tally_window(done, answers)
+
+    def _sample_eckids(self, batch: RecordBatch, values: list[str]) -> None:
+        """The first production ECK iDs' digests, for --deep (see :data:`_DEEP_ECKIDS`)."""
+        prefix = len(ECKID_PRODUCTION_PREFIX)
+        for row, value in enumerate(values):
+            if self.eckid_digests >= _DEEP_ECKIDS or len(self.digests) >= _DEEP_TARGETS:
+                return
+            raw = digest_of(value[prefix:])
+            if raw is not None and raw not in self.digests:
+                self.digests[raw] = record_location(batch.record(row))
+                self.eckid_digests += 1
 
     def _tally_window(self, parts: list[_Part], disjoint: list[bool | None]) -> None:
         """The window's derivations, in record order (row, then the field's order): only in
