@@ -257,3 +257,20 @@ def test_long_free_text_finds_every_name_once() -> None:
 def test_a_name_of_nested_brackets_is_classified_without_recursion() -> None:
     """500 nested brackets in a CSV header raised RecursionError in nine checks (exit 3)."""
     assert classify_path("x" + "(" * 5000 + ")" * 5000) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Leerlingnaam", "studentnaam", "kindnaam", "deelnemernaam", "naamLeerling", "childName"],
+)
+def test_a_persons_name_written_as_one_word(name: str) -> None:
+    """LNK-002 passed an ECK iD beside 'Leerlingnaam': the one-word compound had no class
+    (NAW-002 and MIN-001 still failed the export, on its values)."""
+    rule = classify_path(name)
+    assert rule is not None and rule.cls is FieldClass.DIRECT and rule.category == "name"
+
+
+@pytest.mark.parametrize("name", ["klasnaam", "groepsnaam", "productnaam", "bestandsnaam"])
+def test_a_things_name_written_as_one_word_stays_a_things(name: str) -> None:
+    rule = classify_path(name)
+    assert rule is None or rule.cls is not FieldClass.DIRECT

@@ -335,11 +335,31 @@ def _classify_plain(name: str) -> FieldRule | None:
     elif _names_eck_id(compact, name):
         return NAMES["eckid"]
     found = next((NAMES[s] for s in _SUFFIXES if compact.endswith(s)), None)
+    if found is None and _a_persons_compound_name(compact):
+        return NAMES["name"]
     if found is None and compact.endswith(_OPERATIONAL_ENDINGS):
         # vaardigheidsscore, toetsdatum, leesniveau; but zorgniveau, diagnosedatum and
         # verblijfsstatus say what they are about first
         return _sensitive_within(compact) or NAMES["score"]
     return found
+
+
+def _a_persons_compound_name(compact: str) -> bool:
+    """ "leerlingnaam", "kindnaam", "studentname", "naamleerling": a person's name written as
+    one word, as "leerling naam" is in two (a "klasnaam" or "productnaam" is no person's)."""
+    for word in ("naam", "name"):
+        if compact.endswith(word) and compact[: -len(word)] in _COMPOUND_PERSONS:
+            return True
+        if compact.startswith(word) and compact[len(word) :] in _COMPOUND_PERSONS:
+            return True
+    return False
+
+
+# Who a name written as one word may be of: the person qualifiers, and the other words for a
+# pupil or a relative (a deelnemer, cursist, kind, pleegouder …)
+_COMPOUND_PERSONS = _PERSON_QUALIFIERS - _words("first last given family full middle sur") | (
+    _words("kind deelnemer cursist pupil student verzorger pleegouder contactpersoon mentor")
+)
 
 
 def _names_eck_id(compact: str, name: str) -> bool:
