@@ -68,6 +68,26 @@ def test_live_sqlite_database(tmp_path: Path, cli) -> None:
     assert (info["kind"], info["records"]) == ("database", 2)
 
 
+def test_an_sqlite_file_given_by_its_path_is_read_as_a_database(tmp_path: Path, cli) -> None:
+    """It was read as an export and refused ('a NUL byte: not text'); the file says what it
+    is in its first bytes, whatever it is called."""
+    path = tmp_path / "supplier.bin"
+    _sqlite(
+        path,
+        [
+            "CREATE TABLE persons (id INTEGER PRIMARY KEY, achternaam TEXT, bsn TEXT)",
+            "CREATE TABLE pupils (id INTEGER PRIMARY KEY, eck_id TEXT, "
+            "person_id INTEGER REFERENCES Persons(id))",  # in another case too
+        ],
+    )
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.code == 1, run.err
+    (finding,) = run.findings("SEP-002")
+    assert "main.pupils.person_id → main.persons.id" in finding["message"]
+    (info,) = run.report["inputs"]
+    assert info["kind"] == "database"
+
+
 def test_a_missing_sqlite_file_is_not_created(tmp_path: Path, cli) -> None:
     url = f"sqlite:///{tmp_path / 'typo.db'}"
     run = cli("check", "--profile", "nl-generic", url)

@@ -22,7 +22,13 @@ from conformance.readers.csv import detect_encoding, read_csv
 from conformance.readers.json import read_json, read_jsonl
 from conformance.readers.limits import MAX_SPEC_BYTES, MAX_SQL_BYTES
 from conformance.readers.sniff import SNIFF_BYTES, is_database_url, sniff_format
-from conformance.readers.source import HashingReader, buffered, open_input, read_limited
+from conformance.readers.source import (
+    HashingReader,
+    buffered,
+    open_input,
+    peek_regular,
+    read_limited,
+)
 from conformance.readers.spec import is_spec, spec_from_bytes
 from conformance.readers.xml import compile_rules, discover_rules, read_xml
 from conformance.readers.xsd import xsd_from_bytes
@@ -98,11 +104,14 @@ def _dispatch(
 
 
 def input_kind(name: str | Path) -> str:
-    """``database`` for a database URL, ``ddl`` for an SQL file, else ``export``."""
+    """``database`` for a database URL or an SQLite database file, ``ddl`` for an SQL file,
+    ``spec`` for an interface spec, else ``export``."""
     text = str(name)
     if is_database_url(text):
         return "database"
     path = Path(text)
+    if peek_regular(path, len(_SQLITE_MAGIC)) == _SQLITE_MAGIC:
+        return "database"
     if path.suffix.lower() in (".sql", ".ddl"):
         return "ddl"
     if is_spec(path) or path.suffix.lower() == ".xsd":
@@ -110,12 +119,18 @@ def input_kind(name: str | Path) -> str:
     return "export"
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"  # the first bytes of every SQLite database file
+
+
 def read_storage(name: str | Path) -> tuple[StorageModel, str]:
-    """The schema of an SQL file or a database, and the SHA-256 of what was read."""
+    """The schema of an SQL file or a database (by URL, or an SQLite file by its path), and
+    the SHA-256 of what was read."""
     if input_kind(name) == "database":
         from conformance.readers.database import read_database  # noqa: PLC0415  (SQLAlchemy: only for a URL)
 
-        model = read_database(str(name))
+        text = str(name)
+        url = text if is_database_url(text) else f"sqlite:///{Path(text).resolve()}"
+        model = read_database(url)
         canonical = jsonlib.dumps(
             [[t.qualified, t.columns, [fk.table for fk in t.foreign_keys]] for t in model.tables],
             sort_keys=True,
