@@ -174,3 +174,45 @@ def test_every_part_of_an_openapi_document_is_read(
     run = cli("check", "--profile", "nl-generic", spec)
     assert run.code == 1, run.out
     assert run.findings(requirement), run.out
+
+
+SWAGGER = """swagger: "2.0"
+info: {title: t, version: "1"}
+host: api.example.nl
+basePath: /v1
+schemes: [https]
+paths:
+  /leerlingen:
+    post:
+      parameters:
+        - {name: body, in: body, schema: {$ref: '#/definitions/Leerling'}}
+      responses:
+        "200": {description: ok, schema: {$ref: '#/definitions/Leerling'}}
+definitions:
+  Leerling:
+    type: object
+    properties:
+      eckId: {type: string}
+      groep: {type: string}
+"""
+
+
+def test_swagger_2_is_read_as_openapi_3_is(tmp_path: Path, cli) -> None:
+    """A Swagger 2.0 document was taken for a CSV file ('row has 2 cells but the header has
+    1'): its body parameter, its responses' schemas and its schemes are read."""
+    clean = tmp_path / "clean.yaml"
+    clean.write_text(SWAGGER)
+    spec = read_spec(clean, frozenset())
+    assert [sorted(r.fields) for r in spec.records] == [["eckId", "groep"]] * 2
+    assert spec.servers[0][0] == "https://api.example.nl/v1"
+    assert cli("check", "--profile", "nl-generic", clean).code == 0
+    leaking = tmp_path / "leaking.yaml"
+    leaking.write_text(
+        SWAGGER.replace("schemes: [https]", "schemes: [http, https]").replace(
+            "groep: {type: string}", "achternaam: {type: string}"
+        )
+    )
+    run = cli("check", "--profile", "nl-generic", leaking)
+    assert run.code == 1
+    assert [f["field"] for f in run.findings("NAW-001")] == ["achternaam"]
+    assert "http://api.example.nl/v1" in run.findings("API-007")[0]["message"]

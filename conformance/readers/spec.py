@@ -1,10 +1,13 @@
-"""Interface specs as the fields they let flow: OpenAPI 3.0/3.1 (YAML or JSON) and JSON Schema.
+"""Interface specs as the fields they let flow: OpenAPI 3.0/3.1 and Swagger 2.0 (YAML or JSON),
+and JSON Schema.
 
 Each operation's request (body and parameters) and each response becomes a *synthetic* record:
 its field paths are the schema's properties (``$ref`` resolved with ``referencing``), its values
 the declared types. The checks that accept spec evidence (NAW-001, MIN-001) judge them like an
 export; API-007 looks at servers and URL parameters. Locations are the file, the line and the
-JSON pointer of the operation.
+JSON pointer of the operation. Every operation counts: of the paths (a path item by $ref too),
+the webhooks and their callbacks; and every server: the document's, a path's, an operation's,
+each as its variables may make it, and Swagger 2's schemes with its host.
 
 A spec is the supplier's own document, so its shape is never trusted: the file is bounded,
 YAML tags beyond plain data are refused, aliases are followed only up to a node budget (an
@@ -46,7 +49,8 @@ def is_spec(path: Path) -> bool:
     if head is None:
         return False
     text = head.decode("utf-8", "replace")
-    return any(marker in text for marker in ("openapi:", '"openapi"', '"$schema"', "$schema:"))
+    markers = ("openapi:", '"openapi"', "swagger:", '"swagger"', '"$schema"', "$schema:")
+    return any(marker in text for marker in markers)
 
 
 def read_spec(path: Path, kinds: frozenset[str]) -> SpecModel:
@@ -59,7 +63,7 @@ def spec_from_bytes(data: bytes, name: str, kinds: frozenset[str]) -> SpecModel:
     if not isinstance(document, dict):
         raise InputError(name, "line 1", "a spec must be a mapping")
     walker = _Walker(name, lines, _resolver(document), kinds)
-    if "openapi" in document:
+    if "openapi" in document or "swagger" in document:  # OpenAPI 3, or 2 (Swagger)
         return walker.openapi(document)
     return SpecModel(name, (walker.record("schema", document, "", "record"),))
 
@@ -91,6 +95,7 @@ class _Walker:
         """Every operation: of the paths, of the webhooks (3.1) and of their callbacks, a path
         item given by $ref too; and the servers of the document, a path and an operation."""
         self._servers(document, "")
+        self._swagger_servers(document)
         for part in ("paths", "webhooks"):
             for route, item in _mapping(document.get(part)).items():
                 self._path_item(str(route), item, f"/{part}/{_escape(str(route))}", 0)
@@ -126,24 +131,41 @@ class _Walker:
                 url = str(server.get("url", ""))
                 self.servers += ((u, line) for u in _expanded(url, server.get("variables")))
 
+    def _swagger_servers(self, document: dict[str, Any]) -> None:
+        """Swagger 2's one server: each of its schemes (none given: the spec's own, unknown)
+        with the host and base path."""
+        if "swagger" not in document or "host" not in document:
+            return
+        line = self.lines.get("/schemes") or self.lines.get("/host")
+        where = f"{document.get('host')}{document.get('basePath') or ''}"
+        for scheme in _sequence(document.get("schemes")):
+            self.servers.append((f"{scheme}://{where}", line))
+
     def _operation(
         self, label: str, operation: dict[str, Any], shared: list[Any], pointer: str
     ) -> list[Record]:
         records = []
         request: dict[str, list[str]] = {}
+        body = _mapping(self._deref(operation.get("requestBody")))
+        bodies = [_mapping(media) for media in _mapping(body.get("content")).values()]
         for param in self._parameters(operation, shared):
+            if param.get("in") == "body":  # Swagger 2: the request body is a parameter
+                bodies.append(param)
+                continue
             declared = _mapping(param.get("schema")).get("type", "parameter")
             request[str(param.get("name"))] = [str(declared)]
-        body = _mapping(_mapping(self._deref(operation.get("requestBody"))).get("content"))
         kind = "record"
-        for media in body.values():
+        for media in bodies:
             schema = _mapping(_mapping(media).get("schema"))
             kind = self._kind(schema, kind)
             request.update(dict(self._fields(schema, "", 0)))
         if request:
             records.append(self._record(f"{label} request", request, f"{pointer}", kind))
         for status, response in _mapping(operation.get("responses")).items():
-            content = _mapping(_mapping(self._deref(response)).get("content"))
+            resolved = _mapping(self._deref(response))
+            content = _mapping(resolved.get("content"))
+            if "schema" in resolved:  # Swagger 2: the response's schema itself
+                content = {**content, "": resolved}
             for media in content.values():
                 schema = _mapping(_mapping(media).get("schema"))
                 fields = dict(self._fields(schema, "", 0))
