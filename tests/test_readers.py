@@ -104,6 +104,25 @@ def test_generic_xml_discovers_repeated_structured_siblings(tmp_path: Path) -> N
     assert {r.kind for r in records} == {"pupil"}
 
 
+def test_generic_xml_takes_the_element_with_the_pseudonym_for_the_record(tmp_path: Path) -> None:
+    """Results listed under each pupil repeat more often than the pupils: the pupil, which
+    carries the ECK iD, was no record, and each result was a record without a pseudonym (a
+    false alarm of PSN-001 on a clean export)."""
+    path = tmp_path / "export.xml"
+    results = "".join(
+        f"<resultaat><toets>t{n}</toets><score>5</score></resultaat>" for n in range(4)
+    )
+    pupils = "".join(
+        f"<leerling><eckId>E{n}</eckId><resultaten>{results}</resultaten></leerling>"
+        for n in range(3)
+    )
+    path.write_text(f"<export>{pupils}</export>")
+    records = read(path)
+    assert {r.kind for r in records} == {"leerling"}
+    assert [r.fields["eckId"] for r in records] == [["E0"], ["E1"], ["E2"]]
+    assert records[0].fields["resultaten/resultaat/score"] == ["5"] * 4
+
+
 def test_xml_entities_are_never_expanded_and_no_dtd_is_loaded(tmp_path: Path) -> None:
     """Entities are refused, not silently skipped: a value behind one would go unchecked."""
     secret = tmp_path / "secret.txt"

@@ -21,8 +21,10 @@ from typing import IO, Any
 
 from lxml import etree
 
+from conformance.detect.fieldnames import classify_name
 from conformance.detect.redact import redact
 from conformance.model.errors import InputError
+from conformance.model.profile import FieldClass
 from conformance.model.records import NOTE_FIELDS, OutsideValues, Record
 from conformance.readers.limits import MAX_KEY_CHARS, parser_words
 
@@ -586,10 +588,12 @@ def discover_rules(stream: IO[bytes], name: str) -> list[RecordRule]:
     """Find the records of an XML file without a profile: the most repeated structured sibling.
 
     Reads at most the first MiB. A structured element (with child elements or attributes) that
-    repeats under the same parent is a record; the most frequent such (parent, tag) wins, and the
-    shallower one on a tie.
+    repeats under the same parent is a record; of those, one that carries a pseudonym (a child
+    or attribute named like the ECK iD: a pupil, not the results listed under each pupil)
+    wins, then the most frequent (parent, tag), then the shallower one on a tie.
     """
     counts: dict[tuple[tuple[str, ...], str], int] = {}
+    carriers: set[tuple[tuple[str, ...], str]] = set()  # those seen with a pseudonym
     parser = etree.XMLPullParser(events=("end",), **_PARSER_OPTIONS)
     seen = 0
     try:
@@ -605,14 +609,30 @@ def discover_rules(stream: IO[bytes], name: str) -> list[RecordRule]:
                     ancestors = tuple(a.tag for a in element.iterancestors())
                     key = (tuple(reversed(ancestors)), element.tag)
                     counts[key] = counts.get(key, 0) + 1
+                    if key not in carriers and _carries_a_pseudonym(element):
+                        carriers.add(key)
     except etree.XMLSyntaxError as exc:
         raise InputError(name, _position(exc), syntax_problem(exc)) from None
-    repeated = [(n, -len(a), a, t) for (a, t), n in counts.items() if n > 1 and a]
+    repeated = [
+        ((a, t) in carriers, n, -len(a), a, t) for (a, t), n in counts.items() if n > 1 and a
+    ]
     if not repeated:
         raise InputError(name, None, "no repeated record elements found; use a profile")
-    _, _, ancestors, tag = max(repeated)
+    *_, ancestors, tag = max(repeated)
     local = tag.rpartition("}")[2]
     return [RecordRule(local, tag, ancestors)]
+
+
+def _carries_a_pseudonym(element: etree._Element) -> bool:
+    """Whether a child element or an attribute is named like the pseudonym (eckId, ketenId)."""
+    names = [child.tag for child in element if isinstance(child.tag, str)]
+    names += [str(attribute) for attribute in element.keys()]  # noqa: SIM118  (lxml: no dict)
+    return any(_is_pseudonym_name(n.rpartition("}")[2]) for n in names)
+
+
+def _is_pseudonym_name(name: str) -> bool:
+    rule = classify_name(name)
+    return rule is not None and rule.cls is FieldClass.PSEUDONYM
 
 
 def _position(exc: etree.XMLSyntaxError) -> str:
