@@ -41,6 +41,9 @@ def _sha256(value: str) -> bytes:
         (hashlib.sha512(BSN.encode()).hexdigest(), "SHA512 (hex)"),
         (_sha256(BSN).hex()[:24], "truncated to 24 characters"),
         (f"https://pseudo.example/{_sha256(BSN).hex()}", "SHA256 (hex)"),
+        # with the newline `echo $BSN | sha512sum` hashes too
+        (hashlib.sha512(f"{BSN}\n".encode()).hexdigest(), "SHA512 (hex)"),
+        (_sha256(f"{BSN}\n").hex(), "SHA256 (hex)"),
     ],
 )
 def test_derivations_of_a_bsn(pseudonym: str, expected: str) -> None:
@@ -172,6 +175,8 @@ def test_sha512_shortcut_equals_derivation_of(secrets: list[str], derived: bool,
             lambda s: s,
             lambda s: re.sub(r"\D", "", s),  # digits only: "L00000017" -> "00000017"
             lambda s: re.sub(r"\D", "", s).zfill(9),  # and padded: "000000017"
+            lambda s: s.strip() + "\n",  # as `echo KEY | sha512sum` hashes it
+            lambda s: re.sub(r"\D", "", s) + "\n",
         ]
     ),
     pick=st.integers(0, 20),

@@ -98,11 +98,16 @@ def sha512_hexes(secrets: list[str]) -> set[str] | None:
     digits = [d for d in map(partial(_NON_DIGITS.sub, ""), secrets) if len(d) >= 8]
     variants = {*secrets, *stripped, *map(str.lower, stripped), *digits}
     variants.update(map(methodcaller("zfill", 9), digits))
+    variants.update(map(_LINE.format, stripped), map(_LINE.format, digits))  # echo KEY | …
     variants.discard("")
+    variants.discard("\n")
     raw = list(map(str.encode, variants))
     if raw and max(map(len, raw)) >= _HEX_SHA512_BYTES:
         return None
     return set(map(methodcaller("hexdigest"), map(hashlib.sha512, raw)))
+
+
+_LINE = "{}\n"
 
 
 def sha512_disjoint(columns: list[tuple[list[str], str, int]]) -> list[bool | None]:
@@ -194,13 +199,15 @@ def public_scrypt(pgn: str) -> str:
 
 
 def _variants(secrets: list[str]) -> Iterator[str]:
-    """Each secret as written, trimmed, lower-cased, and (for numbers) digits only and padded."""
+    """Each secret as written, trimmed, lower-cased, and (for numbers) digits only and padded;
+    trimmed and as digits with a newline after it, as ``echo KEY | sha512sum`` hashes it."""
     seen: set[str] = set()
     for secret in secrets:
         digits = _NON_DIGITS.sub("", secret)
-        candidates = [secret, secret.strip(), secret.strip().lower()]
+        trimmed = secret.strip()
+        candidates = [secret, trimmed, trimmed.lower(), f"{trimmed}\n" if trimmed else ""]
         if digits and len(digits) >= 8:
-            candidates += [digits, digits.zfill(9)]
+            candidates += [digits, digits.zfill(9), f"{digits}\n"]
         for candidate in candidates:
             if candidate and candidate not in seen:
                 seen.add(candidate)
