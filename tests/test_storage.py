@@ -268,3 +268,17 @@ def test_clean_ddl_passes(tmp_path: Path, cli, sql: str) -> None:
     path.write_text(sql)
     run = cli("check", "--profile", "nl-generic", path)
     assert run.code == 0, run.out
+
+
+def test_names_in_a_schema_that_hold_personal_data_are_redacted(tmp_path: Path, cli) -> None:
+    """A table named by a pupil and a BSN was printed as written in SEP-001's message."""
+    path = tmp_path / "schema.sql"
+    path.write_text(
+        'CREATE TABLE "Jan de Vries 111222333" (id INTEGER PRIMARY KEY, eck_id VARCHAR(154),'
+        " achternaam TEXT);\n"
+    )
+    run = cli("check", "--profile", "nl-generic", path)
+    (finding,) = run.findings("SEP-001")
+    assert "achternaam" in finding["message"]
+    assert not run.quoted("111222333")
+    assert not run.quoted("Vries")

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext
 from conformance.detect.fieldnames import classify_path
+from conformance.detect.safepath import safe_path
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass, FieldRule
 from conformance.model.requirements import CheckDoc
@@ -68,10 +69,10 @@ class PseudonymColocated(_StorageCheck):
                 self.found.append(
                     Finding(
                         requirement=self.requirement,
-                        message=f"table {table.qualified} stores the pseudonym "
-                        f"({', '.join(pseudonyms)}) with direct identifiers "
-                        f"({', '.join(direct)}): expected them in separate tables",
-                        location=Location(model.source, table.line, table.qualified),
+                        message=f"table {_table(table.qualified)} stores the pseudonym "
+                        f"({_columns(pseudonyms)}) with direct identifiers "
+                        f"({_columns(direct)}): expected them in separate tables",
+                        location=Location(model.source, table.line, _table(table.qualified)),
                         field=pseudonyms[0],
                     )
                 )
@@ -124,13 +125,23 @@ class PseudonymJoinable(_StorageCheck):
     ) -> Finding:
         return Finding(
             requirement=self.requirement,
-            message=f"pseudonym table {start.qualified} can be joined to identity table "
-            f"{target.qualified}: {' → '.join(path)}; no access boundary: {why}",
-            location=Location(model.source, start.line, start.qualified),
+            message=f"pseudonym table {_table(start.qualified)} can be joined to identity table "
+            f"{_table(target.qualified)}: {' → '.join(path)}; no access boundary: {why}",
+            location=Location(model.source, start.line, _table(start.qualified)),
             severity=Severity.HIGH,
             confidence=Confidence.HIGH,
             rule="SEP-002",
         )
+
+
+def _table(qualified: str) -> str:
+    """A schema-qualified table name as a report may show it: a name that holds personal data
+    (a table named by a BSN, by a pupil) redacted, as a field's name is (safe_path)."""
+    return ".".join(map(safe_path, qualified.split(".", 1)))
+
+
+def _columns(names: Iterable[str], joint: str = ", ") -> str:
+    return joint.join(map(safe_path, names))
 
 
 Edges = dict[str, list[tuple[str, str]]]  # table -> (neighbour, how the step joins)
@@ -146,7 +157,10 @@ def _edges(model: StorageModel, keys: Callable[[Table], set[str]]) -> Edges:
             target = by_folded.get(f"{fk.schema}.{fk.table}".casefold())
             if target is None:
                 continue
-            step = f"{table.qualified}.{','.join(fk.columns)} → {target}.{','.join(fk.ref_columns)}"
+            step = (
+                f"{_table(table.qualified)}.{_columns(fk.columns, ',')} → "
+                f"{_table(target)}.{_columns(fk.ref_columns, ',')}"
+            )
             edges[table.qualified].append((target, step))
             edges[target].append((table.qualified, step))
     key_columns = {t.qualified: keys(t) for t in model.tables}
@@ -154,7 +168,8 @@ def _edges(model: StorageModel, keys: Callable[[Table], set[str]]) -> Edges:
         for b in model.tables:
             if a.qualified < b.qualified:
                 for column in sorted(key_columns[a.qualified] & key_columns[b.qualified]):
-                    step = f"{a.qualified}.{column} = {b.qualified}.{column}"
+                    shown = _columns([column])
+                    step = f"{_table(a.qualified)}.{shown} = {_table(b.qualified)}.{shown}"
                     edges[a.qualified].append((b.qualified, step))
                     edges[b.qualified].append((a.qualified, step))
     return edges
@@ -176,13 +191,13 @@ def _reachable(start: str, edges: Edges) -> Iterable[tuple[str, list[str]]]:
 def _boundary(model: StorageModel, a: Table, b: Table) -> str | None:
     """Why no access boundary separates the two tables (None: one does)."""
     if a.schema.casefold() == b.schema.casefold():
-        return f"both are in schema {a.schema}"
+        return f"both are in schema {safe_path(a.schema)}"
     if not model.grants_known:
         return "the inputs declare no GRANTs, so nothing shows that no role reads both"
     common = _common_readers(_readers(model, a), _readers(model, b))
     ordinary = sorted(common - model.superusers)
     if ordinary:
-        return f"role {', '.join(ordinary)} may read both"
+        return f"role {_columns(ordinary)} may read both"
     return None
 
 
