@@ -361,6 +361,13 @@ def test_lists_of_words_or_a_famous_pair_are_no_names(text: str) -> None:
         ("Anna Paulownalaan 3", []),
         ("Sanne Laan", []),
         ("Aan de Dijk 12, Utrecht", []),
+        ("Juf van Dijk belt terug", ["Dijk"]),
+        # places and titles: only "van" makes the bare word a surname (review of e13d4a3)
+        ("Langs de Dijk fietsen we naar het zwembad.", []),
+        ("Boekbespreking: Het Huis aan de Dijk", []),
+        ("Kermis op de Dijk", []),
+        ("Wolf op de Weg", []),
+        ("Project Achter de Dijk", []),
     ],
 )
 def test_surnames_that_end_as_streets_do(text: str, names: list[str]) -> None:
@@ -402,6 +409,12 @@ def test_a_phone_number_beside_a_date_or_time_still_is(text: str) -> None:
         ("L104332189", []),  # a code
         ("ORD-104332189", []),
         ("nr.104332189a", []),
+        # a name, file or code glued by a dot (review of 722d764)
+        ("Werkboek art.nr.104332189 besteld", []),
+        ("Zie bijlage werkblad.111222333.pdf", []),
+        ("https://cdn.leverancier.nl/assets/app.104332189.js", []),
+        ("bestelnr.104332189", []),
+        ("www.104332189.nl", []),
     ],
 )
 def test_a_bsn_after_an_abbreviation_or_before_an_underscore(

@@ -366,11 +366,12 @@ def _surname_after(
     known = word in surnames or word.split("-")[0] in surnames
     # A street's or school's name is no surname ("Kerkstraat", "Julianalaan", "Laan 5"); a
     # surname ending alike is: a known one ("Hoogendijk", "Verlaan"), and the bare word after
-    # tussenvoegsels ("van Dijk", "van der Laan", "van de Weg").
-    after_particles = particles > 0 and lower in lists.NOT_SURNAME_ENDINGS
-    if not after_particles and (
-        (lower.endswith(lists.NOT_SURNAME_ENDINGS) and not known) or word in lists.NOT_NAMES
-    ):
+    # "van" and its articles ("van Dijk", "van der Laan", "van de Weg") — not after any
+    # particle: "aan de Dijk", "op de Weg" are places.
+    bare = lower in lists.NOT_SURNAME_ENDINGS
+    after_van = bare and _after_van(tokens, j)
+    place = lower.endswith(lists.NOT_SURNAME_ENDINGS) and not (known and not bare)
+    if (place or word in lists.NOT_NAMES) and not after_van:
         return None
     if need_known and not known and not particles:
         return None
@@ -380,6 +381,14 @@ def _surname_after(
     if j + 1 < len(tokens) and tokens[j + 1][0] in surnames and known:
         j += 1
     return j
+
+
+def _after_van(tokens: list[tuple[str, int, int]], j: int) -> bool:
+    """Whether the tussenvoegsels right before token ``j`` begin with "van" ("van der")."""
+    k = j
+    while k > 0 and tokens[k - 1][0].lower() in lists.PARTICLES:
+        k -= 1
+    return k < j and tokens[k][0].lower() == "van"
 
 
 def _context_before(tokens: list[tuple[str, int, int]], i: int) -> bool:

@@ -35,11 +35,12 @@ _NUMBER_BEFORE_COMMA = (
     rf"(?<!\d{{8}})(?<!\d{{3}}{_GAP_OR_DASH}\d{{3}}{_GAP_OR_DASH}\d{{2}})"
     rf"(?<!\d{{4}}{_GAP_OR_DASH}\d{{2}}{_GAP_OR_DASH}\d{{2}})"
 )
-# Not glued to a word or code before it ("L111222333", "ORD-111222333", "1.111222333"), but
-# after an abbreviation's dot ("bsn nr.111222333"); not glued to one after it either, but
-# before an underscore ("111222333_rapport.pdf", a scan named by the number).
+# Not glued to a word, code or name before it ("L111222333", "ORD-111222333", "1.111222333",
+# "app.111222333.js", "art.nr.111222333"), but after "nr." standing alone ("bsn nr.111222333");
+# not glued to one after it either, but before an underscore ("111222333_rapport.pdf", a scan
+# named by the number).
 PERSONAL_NUMBER = re.compile(
-    rf"(?<![\w-])(?<![\d_.]\.)(?<!{_NUMBER_BEFORE_COMMA}\d,)"
+    rf"(?:(?<![\w.-])|(?<=(?<![\w.])[Nn][Rr]\.))(?<!{_NUMBER_BEFORE_COMMA}\d,)"
     rf"({_GROUPED_423}|{_GROUPED_333}|\d{{9}}|\d{{8}})"
     rf"(?![^\W_]|(?!\.0+(?![\w.,]))[.:-]\d"
     rf"|,(?!(?:\d{{8,9}}|{_GROUPED_423}|{_GROUPED_333})(?!\d))\d+(?!\w))"
