@@ -265,7 +265,7 @@ def _result(rid: str, outcome: _Outcome | None) -> RequirementResult:
         verdict = Verdict.PASS
     else:
         verdict = Verdict.NOT_APPLICABLE
-    why: str | None = check.nothing_examined if verdict is Verdict.NOT_APPLICABLE else None
+    why = check.why_nothing_examined() if verdict is Verdict.NOT_APPLICABLE else None
     kept = tuple(findings[:MAX_FINDINGS_PER_REQUIREMENT])
     return RequirementResult(rid, title, verdict, kept, len(findings), check.examined, why)
 

@@ -138,6 +138,18 @@ _SEPARATED = (  # identities and pseudonyms in two schemas, each read by its own
     "GRANT SELECT ON pseudo.leerlingen TO app_reader;\n"
     "GRANT SELECT ON identiteit.personen TO identity_svc;\n"
 )
+_EVERY_COLUMN_VIEW = (
+    "CREATE VIEW pseudo.alles AS SELECT * FROM pseudo.leerlingen l"
+    " JOIN identiteit.personen p ON p.persoon_id = l.persoon_id;"
+)
+_SCHOOL_VIEW = (
+    "CREATE TABLE school.scholen (id INTEGER PRIMARY KEY, brin CHAR(4), naam TEXT);\n"
+    "CREATE TABLE pseudo.leerlingen (eck_id TEXT, jaargroep TEXT, school_id INTEGER);\n"
+    "CREATE VIEW pseudo.v_leerling AS SELECT l.eck_id, l.jaargroep, s.brin, s.naam"
+    " FROM pseudo.leerlingen l JOIN school.scholen s ON s.id = l.school_id;\n"
+    "GRANT SELECT ON pseudo.leerlingen, pseudo.v_leerling TO app_reader;\n"
+    "GRANT SELECT ON school.scholen TO school_svc;\n"
+)
 _CODE_LIST_VIEW = (
     "CREATE VIEW pseudo.codelijst AS SELECT l.eck_id, p.achternaam FROM pseudo.leerlingen l"
     " JOIN identiteit.personen p ON p.persoon_id = l.persoon_id;"
@@ -207,6 +219,43 @@ _CODE_LIST_VIEW = (
             "SEP-001",
             id="inherits",
         ),
+        pytest.param(_SEPARATED + _EVERY_COLUMN_VIEW, "SEP-001", id="view-of-every-column"),
+        pytest.param(  # a pupil's table named after its class: its e-mail is still a person's
+            "CREATE TABLE leerling_klas (id INTEGER, eck_id TEXT, leerling_email TEXT, klas TEXT);",
+            "SEP-001",
+            id="table-named-after-a-class",
+        ),
+        pytest.param(
+            _SEPARATED + "ALTER ROLE identity_svc ADD MEMBER app_reader;",
+            "SEP-002",
+            id="add-member",
+        ),
+        pytest.param(
+            _SEPARATED + "EXEC sp_addrolemember 'identity_svc', 'app_reader';",
+            "SEP-002",
+            id="sp-addrolemember",
+        ),
+        pytest.param(
+            _SEPARATED + "GRANT identity_svc TO app_reader GRANTED BY admin;",
+            "SEP-002",
+            id="role-granted-by",
+        ),
+        pytest.param(
+            _SEPARATED + "GRANT pg_read_all_data TO app_reader;", "SEP-002", id="read-all"
+        ),
+        pytest.param(
+            _SEPARATED + "GRANT SELECT ON *.* TO 'app_reader'@'%';", "SEP-002", id="mysql-all"
+        ),
+        pytest.param(
+            'SET search_path TO "$user", public;\n'
+            "CREATE TABLE identiteit.personen (persoon_id INTEGER PRIMARY KEY, achternaam TEXT);\n"
+            "CREATE TABLE leerlingen (id INTEGER, eck_id TEXT, persoon_id INTEGER"
+            " REFERENCES identiteit.personen (persoon_id));\n"
+            "GRANT SELECT ON public.leerlingen TO app_reader;\n"
+            "GRANT SELECT ON identiteit.personen TO app_reader;\n",
+            "SEP-002",
+            id="user-search-path",
+        ),
         pytest.param(  # an SSMS script: GO ends each batch
             "SET ANSI_NULLS ON\nGO\nCREATE TABLE [dbo].[Leerling](\n\t[Id] [int] NOT NULL,\n"
             "\t[EckId] [nvarchar](154) NOT NULL,\n\t[Voornaam] [nvarchar](100) NULL\n"
@@ -249,6 +298,22 @@ def test_ddl_as_databases_write_it_is_judged(
             id="mysql-database-grants",
         ),
         pytest.param(_SEPARATED, id="separated"),
+        pytest.param(_SCHOOL_VIEW, id="view-of-a-schools-name"),
+        pytest.param(  # a migration dropped the name the pseudonym was added beside
+            "CREATE TABLE leerlingen (id INTEGER PRIMARY KEY, achternaam TEXT, groep TEXT);\n"
+            "ALTER TABLE leerlingen ADD COLUMN eck_id TEXT;\n"
+            "ALTER TABLE leerlingen DROP COLUMN achternaam;\n",
+            id="dropped-column",
+        ),
+        pytest.param(  # SET LOCAL ends with its transaction
+            "BEGIN;\nSET LOCAL search_path TO identiteit;\n"
+            "CREATE TABLE personen (persoon_id INTEGER PRIMARY KEY, achternaam TEXT);\nCOMMIT;\n"
+            "CREATE TABLE leerlingen (id INTEGER, eck_id TEXT, persoon_id INTEGER"
+            " REFERENCES identiteit.personen (persoon_id));\n"
+            "GRANT SELECT ON public.leerlingen TO app_reader;\n"
+            "GRANT SELECT ON identiteit.personen TO identity_svc;\n",
+            id="set-local-search-path",
+        ),
         pytest.param(  # pg_dump's older form: the schema set before the tables
             "CREATE SCHEMA identiteit;\nSET search_path TO identiteit;\n"
             "CREATE TABLE personen (persoon_id INTEGER PRIMARY KEY, achternaam VARCHAR(100));\n"

@@ -34,6 +34,10 @@ class Check:
     # Said when the inputs held nothing this check looks at.
     nothing_examined: ClassVar[str] = "the inputs hold no records this requirement applies to"
 
+    def why_nothing_examined(self) -> str:
+        """Why the check examined nothing (its verdict is not applicable)."""
+        return self.nothing_examined
+
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         if "visit" in cls.__dict__ and "visit_window" not in cls.__dict__:

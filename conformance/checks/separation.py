@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext
-from conformance.detect.fieldnames import classify_path
+from conformance.detect.fieldnames import classify_path, compact_name
 from conformance.detect.safepath import safe_path
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass, FieldRule
@@ -31,11 +31,24 @@ class _StorageCheck(Check):
     def __init__(self, ctx: CheckContext) -> None:
         super().__init__(ctx)
         self.found: list[Finding] = []
+        self.schemas = 0  # storage inputs examined
+
+    def why_nothing_examined(self) -> str:
+        if self.schemas:  # storage there was, but no table holds a pseudonym
+            return "no table or column of the storage inputs holds a pseudonym"
+        return self.nothing_examined
 
     def rule(self, table: Table, column: str) -> FieldRule | None:
-        """The profile's rule for the column, else the class of its name under its table's:
-        ``groepen.naam`` is a group's name, ``leerlingen.naam`` a person's."""
-        return self.ctx.profile.rule_for(column) or classify_path(f"{table.name}/{column}")
+        """The profile's rule for the column, else the class of its name; a bare ``naam`` is
+        whose its table says (``groepen.naam`` a group's, ``leerlingen.naam`` a person's),
+        and a view's column is classified under the table it is selected from."""
+        found = self.ctx.profile.rule_for(column)
+        if found is not None:
+            return found
+        if compact_name(column.rsplit("/", 1)[-1]) in ("naam", "name"):
+            owner = table.name if "/" not in column else ""
+            return classify_path(f"{owner}/{column}" if owner else column)
+        return classify_path(column.rsplit("/", 1)[-1])
 
     def columns_of(self, table: Table, cls: FieldClass) -> list[str]:
         return [c for c in table.columns if (r := self.rule(table, c)) is not None and r.cls is cls]
@@ -59,6 +72,7 @@ class PseudonymColocated(_StorageCheck):
     )
 
     def examine(self, model: StorageModel) -> None:
+        self.schemas += 1
         for table in model.tables:
             pseudonyms = self.columns_of(table, FieldClass.PSEUDONYM)
             if not pseudonyms:
@@ -96,6 +110,7 @@ class PseudonymJoinable(_StorageCheck):
     )
 
     def examine(self, model: StorageModel) -> None:
+        self.schemas += 1
         tables = {t.qualified: t for t in model.tables}
         edges = _edges(model, self._key_columns)
         identities = {q for q, t in tables.items() if self.columns_of(t, FieldClass.DIRECT)}

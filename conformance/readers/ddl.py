@@ -38,12 +38,30 @@ _GRANT_ALL_IN_SCHEMA = re.compile(
 _SUPERUSER = re.compile(r"CREATE\s+(?:ROLE|USER)\s+(\"?\w+\"?)[^;]*\bSUPERUSER\b", re.IGNORECASE)
 # T-SQL's batch separator, a line of its own (SSMS scripts): a statement's end to sqlglot
 _GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*$", re.IGNORECASE | re.MULTILINE)
+# SET search_path (not SET LOCAL: that ends with its transaction), and RESET search_path
 _SEARCH_PATH = re.compile(
-    r"^\s*SET\s+(?:SESSION\s+|LOCAL\s+)?search_path\s*(?:TO|=)\s*(\"[^\"]+\"|[\w$]+)", re.IGNORECASE
+    r"^\s*SET\s+(?:SESSION\s+)?search_path\s*(?:TO|=)\s*(.+?)\s*;?\s*$", re.I | re.S
+)
+_LOCAL_PATH = re.compile(
+    r"^\s*SET\s+LOCAL\s+search_path\s*(?:TO|=)\s*(.+?)\s*;?\s*$", re.IGNORECASE | re.DOTALL
+)
+_RESET_PATH = re.compile(
+    r"^\s*(?:RESET\s+search_path|SET\s+(?:SESSION\s+)?search_path\s+"
+    r"(?:TO|=)\s*DEFAULT)\b",
+    re.IGNORECASE,
 )
 _GRANT = re.compile(
-    r"^\s*GRANT\s+(.+?)\s+TO\s+(.+?)(?:\s+WITH\s+\w+\s+OPTION)?\s*;?\s*$", re.I | re.S
+    r"^\s*GRANT\s+(.+?)\s+TO\s+(.+?)(?:\s+(?:WITH|GRANTED\s+BY)\b.*)?\s*;?\s*$", re.I | re.S
 )
+# A role made a member of another in T-SQL: ALTER ROLE r ADD MEMBER m, sp_addrolemember 'r', 'm'
+_ADD_MEMBER = re.compile(r"^\s*ALTER\s+ROLE\s+(\S+)\s+ADD\s+MEMBER\s+(\S+)", re.IGNORECASE)
+_ADD_ROLE_MEMBER = re.compile(
+    r"^\s*EXEC(?:UTE)?\s+(?:\S+\.)?sp_addrolemember\s+(?:@rolename\s*=\s*)?N?'([^']+)'\s*,"
+    r"\s*(?:@membername\s*=\s*)?N?'([^']+)'",
+    re.IGNORECASE,
+)
+# Built-in roles that read every table: a member of one reads both sides
+_READ_ALL_ROLES = frozenset({"pg_read_all_data", "db_datareader", "db_owner"})
 _DEFAULT_PRIVILEGES = re.compile(
     r"^\s*ALTER\s+DEFAULT\s+PRIVILEGES\b.*?\bIN\s+SCHEMA\s+(.+?)\s+GRANT\s+(.+?)\s+ON\s+TABLES\s+"
     r"TO\s+(.+?)(?:\s+WITH\s+\w+\s+OPTION)?\s*;?\s*$",
@@ -79,24 +97,10 @@ def parse_ddl(data: bytes, name: str) -> StorageModel:
 
 
 def _model(statements: list[exp.Expr], dialect: str, text: str, name: str) -> StorageModel:
-    tables: dict[tuple[str, str], Table] = {}  # by schema and name as the database finds them
-    access = _Access()
-    default = _DEFAULT_SCHEMA[dialect]
+    reading = _Reading(dialect, text)
     for statement in statements:
-        if isinstance(statement, exp.Create) and statement.kind in ("TABLE", "VIEW"):
-            table = _table(statement, default, text, tables)
-            tables[_key(table.schema, table.name)] = table
-        elif isinstance(statement, exp.Alter):
-            _alter(statement, default, tables)
-        elif isinstance(statement, exp.Grant):
-            access.grants += _grants(statement, default)
-        elif isinstance(statement, exp.Use) and dialect == "mysql":  # a MySQL database: a schema
-            default = statement.this.name or default
-        elif isinstance(statement, (exp.Command, exp.Set)):  # (SET search_path: either)
-            sql = statement.sql(dialect=dialect)
-            path = _SEARCH_PATH.match(sql)
-            default = _unquote(path.group(1)) if path else default
-            access.read(sql, default)
+        reading.read(statement)
+    tables, access = reading.tables, reading.access
     superusers = frozenset(_unquote(m.group(1)) for m in _SUPERUSER.finditer(text))
     if not tables:
         raise InputError(name, None, "no CREATE TABLE statement found")
@@ -110,6 +114,58 @@ def _model(statements: list[exp.Expr], dialect: str, text: str, name: str) -> St
         superusers=superusers,
         grants_known=bool(grants),
     )
+
+
+class _Reading:
+    """The statements read in order: the tables so far (by schema and name as the database
+    finds them), who may read what, and the schema unqualified names go to — the dialect's,
+    a MySQL ``USE``'s, a ``SET search_path``'s, or within a transaction a ``SET LOCAL``'s."""
+
+    def __init__(self, dialect: str, text: str) -> None:
+        self.dialect = dialect
+        self.text = text
+        self.tables: dict[tuple[str, str], Table] = {}
+        self.access = _Access()
+        self.session = _DEFAULT_SCHEMA[dialect]
+        self.local: str | None = None  # until the transaction ends
+
+    def read(self, statement: exp.Expr) -> None:
+        default = self.local or self.session
+        if isinstance(statement, exp.Create) and statement.kind in ("TABLE", "VIEW"):
+            table = _table(statement, default, self.text, self.tables)
+            self.tables[_key(table.schema, table.name)] = table
+        elif isinstance(statement, exp.Alter):
+            _alter(statement, default, self.tables)
+        elif isinstance(statement, exp.Grant):
+            self.access.grants += _grants(statement, default)
+        elif isinstance(statement, exp.Use) and self.dialect == "mysql":  # a database: a schema
+            self.session = statement.this.name or self.session
+        elif isinstance(statement, (exp.Commit, exp.Rollback, exp.EndStatement)):
+            self.local = None
+        elif isinstance(statement, (exp.Command, exp.Set, exp.Execute)):  # SET, EXEC …
+            sql = statement.sql(dialect=self.dialect)
+            initial = _DEFAULT_SCHEMA[self.dialect]
+            if local := _LOCAL_PATH.match(sql):
+                self.local = _first_schema(local.group(1), initial) or default
+            else:
+                self.session = _search_path(sql, self.session, initial)
+            self.access.read(sql, self.local or self.session)
+
+
+def _first_schema(path: str, initial: str) -> str | None:
+    """The first schema of a search path but the user's own ("$user": one per role); the
+    dialect's for DEFAULT."""
+    first = next((s for s in map(_unquote, _names(path)) if s != "$user"), None)
+    return initial if first == "default" else first
+
+
+def _search_path(sql: str, current: str, initial: str) -> str:
+    """The schema tables without one go to after this statement: the first of a search path
+    but the user's own ("$user", a schema named after each role), or the dialect's again."""
+    if _RESET_PATH.match(sql):
+        return initial
+    path = _SEARCH_PATH.match(sql)
+    return (_first_schema(path.group(1), initial) if path else None) or current
 
 
 def _key(schema: str, name: str) -> tuple[str, str]:
@@ -182,10 +238,36 @@ def _table(
             keys += (_foreign_key(fk, schema) for fk in item.find_all(exp.ForeignKey))
     query = statement.expression
     if statement.kind == "VIEW" and not columns and isinstance(query, exp.Query):
-        columns = [c.alias_or_name for c in query.selects if c.alias_or_name not in ("", "*")]
+        columns = _view_columns(query, default, tables)
     return Table(
         schema, name, tuple(columns), tuple(keys), _line_of(text, name, statement.kind or "TABLE")
     )
+
+
+def _view_columns(
+    query: exp.Query, default: str, tables: dict[tuple[str, str], Table]
+) -> list[str]:
+    """A view's columns, each under the table it is selected from where that is known
+    (``scholen/naam``: a school's name, whatever the view is called), ``*`` as the columns of
+    the tables it stands for; an expression's by the name it is given."""
+    sources: dict[str, Table] = {}
+    for source in query.find_all(exp.Table):
+        known = tables.get(_key(source.db or default, source.name))
+        if known is not None:
+            sources[source.alias_or_name.casefold()] = known
+    only = next(iter(sources.values())) if len(set(map(id, sources.values()))) == 1 else None
+    columns: list[str] = []
+    for selected in query.selects:
+        column = selected if isinstance(selected, exp.Column) else selected.find(exp.Column)
+        owner = sources.get(column.table.casefold()) if column and column.table else only
+        if isinstance(selected, exp.Star) or (column is selected and column.is_star):
+            chosen = [owner] if owner is not None and column is not None else sources.values()
+            columns += (f"{t.name}/{c}" for t in dict.fromkeys(chosen) for c in t.columns)
+        elif column is not None and column.name and owner is not None:
+            columns.append(f"{owner.name}/{column.name}")
+        elif selected.alias_or_name:
+            columns.append(selected.alias_or_name)
+    return columns
 
 
 def _reference(columns: tuple[str, ...], ref: exp.Reference, default: str) -> ForeignKey:
@@ -210,7 +292,8 @@ def _foreign_key(item: exp.ForeignKey, default: str) -> ForeignKey:
 
 
 def _alter(statement: exp.Alter, default: str, tables: dict[tuple[str, str], Table]) -> None:
-    """Columns (with their inline references) and foreign keys an ALTER TABLE adds."""
+    """Columns (with their inline references) and foreign keys an ALTER TABLE adds, and the
+    columns it drops or renames."""
     target = statement.this
     key = _key(target.db or default, target.name)
     table = tables.get(key)
@@ -223,11 +306,32 @@ def _alter(statement: exp.Alter, default: str, tables: dict[tuple[str, str], Tab
         for reference in column.find_all(exp.Reference)
     ]
     keys += (_foreign_key(fk, table.schema) for fk in statement.find_all(exp.ForeignKey))
-    tables[key] = replace(
+    table = replace(
         table,
         columns=table.columns + tuple(column.name for column in added),
         foreign_keys=table.foreign_keys + tuple(keys),
     )
+    tables[key] = _dropped_and_renamed(table, statement.args.get("actions") or [])
+    if table.name != tables[key].name:  # ALTER TABLE … RENAME TO: found by its new name
+        renamed = tables.pop(key)
+        tables[_key(renamed.schema, renamed.name)] = renamed
+
+
+def _dropped_and_renamed(table: Table, actions: list[exp.Expr]) -> Table:
+    """The table after an ALTER TABLE's DROP COLUMN, RENAME COLUMN and RENAME TO (a column
+    dropped by a migration no longer sits beside the pseudonym)."""
+    columns = list(table.columns)
+    name = table.name
+    for action in actions:
+        if isinstance(action, exp.Drop) and str(action.args.get("kind", "")).upper() == "COLUMN":
+            gone = {c.name.casefold() for c in action.args.get("tables") or []}
+            columns = [c for c in columns if c.casefold() not in gone]
+        elif isinstance(action, exp.RenameColumn):
+            old, new = action.this.name.casefold(), action.args["to"].name
+            columns = [new if c.casefold() == old else c for c in columns]
+        elif isinstance(action, exp.AlterRename):
+            name = action.this.name or name
+    return replace(table, name=name, columns=tuple(columns))
 
 
 def _grants(statement: exp.Grant, default: str) -> list[Grant]:
@@ -251,6 +355,9 @@ class _Access:
         self.members: list[tuple[str, str]] = []  # (role, member)
 
     def read(self, sql: str, default: str) -> None:
+        if member := _ADD_MEMBER.match(sql) or _ADD_ROLE_MEMBER.match(sql):
+            self.members.append((_unquote(member.group(1)), _unquote(member.group(2))))
+            return
         for match in _GRANT_ALL_IN_SCHEMA.finditer(sql):
             schema = _unquote(match.group(1))
             self.grants += (Grant(role, schema, None) for role in _roles(match.group(2)))
@@ -264,14 +371,16 @@ class _Access:
     def _grant(self, what: str, roles: list[str], default: str) -> None:
         on = re.split(r"\s+ON\s+", what, maxsplit=1, flags=re.IGNORECASE)
         if len(on) == 1:  # GRANT role TO member, or (T-SQL) a privilege on the whole database
-            granted = _names(what)
             if _privileges(what) & _PRIVILEGES:
                 self.everything.update(roles if _privileges(what) & _READING else ())
             else:
-                self.members += ((_unquote(role), member) for role in granted for member in roles)
+                self.members += ((role, member) for role in _roles(what) for member in roles)
             return
         privileges, target = on
         if not _privileges(privileges) & _READING:
+            return
+        if target.strip() in ("*.*", "*"):  # MySQL: every table of every database
+            self.everything.update(roles)
             return
         schema_wide = re.match(r"\s*SCHEMA\s*::\s*(.+)$", target, re.IGNORECASE | re.S)
         if schema_wide:
@@ -300,6 +409,8 @@ class _Access:
                     held.add(role)
                     stack += roles_of.get(role, ())
             through += (replace(g, role=member) for g in direct if g.role in held)
+            if held & (_READ_ALL_ROLES | self.everything):
+                through += (Grant(member, schema, None) for schema in schemas)
         return direct + through
 
 
@@ -318,7 +429,7 @@ def _roles(text: str) -> list[str]:
 
 
 def _unquote(identifier: str) -> str:
-    return identifier.strip().strip('"`[]').lower()
+    return identifier.strip().strip("\"`[]'").lower()
 
 
 def _line_of(text: str, table: str, kind: str = "TABLE") -> int | None:
