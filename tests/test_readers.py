@@ -121,6 +121,11 @@ def test_generic_xml_takes_the_element_with_the_pseudonym_for_the_record(tmp_pat
     assert {r.kind for r in records} == {"leerling"}
     assert [r.fields["eckId"] for r in records] == [["E0"], ["E1"], ["E2"]]
     assert records[0].fields["resultaten/resultaat/score"] == ["5"] * 4
+    blocked = tmp_path / "blocked.xml"  # the ECK iD in a block of identifiers: still the pupil's
+    wrapped = pupils.replace("<eckId>", "<identificatie><eckId>")
+    wrapped = wrapped.replace("</eckId>", "</eckId><bron>LAS</bron></identificatie>")
+    blocked.write_text(f"<export>{wrapped}</export>")
+    assert {r.kind for r in read(blocked)} == {"leerling"}
 
 
 def test_xml_entities_are_never_expanded_and_no_dtd_is_loaded(tmp_path: Path) -> None:

@@ -588,9 +588,10 @@ def discover_rules(stream: IO[bytes], name: str) -> list[RecordRule]:
     """Find the records of an XML file without a profile: the most repeated structured sibling.
 
     Reads at most the first MiB. A structured element (with child elements or attributes) that
-    repeats under the same parent is a record; of those, one that carries a pseudonym (a child
-    or attribute named like the ECK iD: a pupil, not the results listed under each pupil)
-    wins, then the most frequent (parent, tag), then the shallower one on a tie.
+    repeats under the same parent is a record; of those, one that carries a pseudonym (an
+    element or attribute within it named like the ECK iD: a pupil, not the results listed
+    under each pupil) wins, then the most frequent (parent, tag), then the shallower one on a
+    tie (the pupil, not its block of identifiers).
     """
     counts: dict[tuple[tuple[str, ...], str], int] = {}
     carriers: set[tuple[tuple[str, ...], str]] = set()  # those seen with a pseudonym
@@ -624,9 +625,13 @@ def discover_rules(stream: IO[bytes], name: str) -> list[RecordRule]:
 
 
 def _carries_a_pseudonym(element: etree._Element) -> bool:
-    """Whether a child element or an attribute is named like the pseudonym (eckId, ketenId)."""
-    names = [child.tag for child in element if isinstance(child.tag, str)]
-    names += [str(attribute) for attribute in element.keys()]  # noqa: SIM118  (lxml: no dict)
+    """Whether an element within it, or an attribute of one, is named like the pseudonym
+    (eckId, ketenId): a pupil's, also where it sits in a block of identifiers
+    (``<leerling><identificatie><eckId>``)."""
+    names = list(map(str, element.attrib))
+    for inner in element.iterdescendants():
+        if isinstance(inner.tag, str):
+            names += [inner.tag, *map(str, inner.attrib)]
     return any(_is_pseudonym_name(n.rpartition("}")[2]) for n in names)
 
 
