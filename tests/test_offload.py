@@ -9,6 +9,8 @@ import gc
 import hashlib
 import os
 import random
+import signal
+import sys
 import time
 from pathlib import Path
 from threading import Thread
@@ -304,4 +306,25 @@ def test_work_the_worker_cannot_read_ends_it_quietly(capfd: pytest.CaptureFixtur
         worker.result(ticket)
     worker._process.join(timeout=30)
     assert worker._process.exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_ctrl_c_while_the_worker_starts_prints_no_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C reaches the whole process group: a worker still importing (before it could
+    ignore it) printed a KeyboardInterrupt traceback. It starts ignoring Ctrl-C."""
+    # a child slow to start: its interpreter runs sitecustomize before anything of ours
+    (tmp_path / "sitecustomize.py").write_text("import time\ntime.sleep(2)\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), *sys.path]))
+    worker = offload.PipeWorker()
+    try:
+        time.sleep(0.5)  # spawned, still starting
+        os.kill(worker._process.pid, signal.SIGINT)
+        deadline = time.monotonic() + 60
+        while not worker.started():
+            assert time.monotonic() < deadline, "the worker never said it was ready"
+            time.sleep(0.01)
+    finally:
+        worker.close()
     assert "Traceback" not in capfd.readouterr().err

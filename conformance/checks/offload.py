@@ -89,7 +89,7 @@ class PipeWorker:
         self._results, results_end = context.Pipe(duplex=False)
         work_end, self._connection = context.Pipe(duplex=False)
         _enlarge(self._connection)
-        with _main_script_hidden():  # a worker is started by a submission
+        with _main_script_hidden(), _interrupts_ignored_by_children():
             self._process = context.Process(
                 target=_serve, args=(work_end, results_end, warm), daemon=True
             )
@@ -231,7 +231,7 @@ class SpawnPool(ProcessPoolExecutor):
         )
 
     def submit(self, fn: Callable[..., R], /, *args: object, **kwargs: object) -> Future[R]:
-        with _main_script_hidden():  # a worker is started by a submission
+        with _main_script_hidden(), _interrupts_ignored_by_children():  # workers start here
             return super().submit(fn, *args, **kwargs)
 
 
@@ -242,6 +242,22 @@ def _discard_worker() -> None:
     if pipe is not None:
         with suppress(OSError):
             pipe.close()
+
+
+@contextmanager
+def _interrupts_ignored_by_children() -> Iterator[None]:
+    """While processes are started, Ctrl-C ignored, so that they start ignoring it: a child
+    inherits an ignored signal across exec, and Python then installs no KeyboardInterrupt
+    handler — one that came while the child was still importing printed its traceback. (Only
+    the main thread may set a handler; elsewhere the child ignores it from its first line.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager
