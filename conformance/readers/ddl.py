@@ -32,7 +32,7 @@ DIALECTS = ("postgres", "mysql", "tsql", "sqlite")
 _DEFAULT_SCHEMA = {"postgres": "public", "tsql": "dbo", "mysql": "main", "sqlite": "main"}
 _GRANT_ALL_IN_SCHEMA = re.compile(
     r"GRANT\s+(?:SELECT|ALL(?:\s+PRIVILEGES)?)\b[^;]*?\bON\s+ALL\s+TABLES\s+IN\s+SCHEMA\s+"
-    r"(\"?[\w]+\"?)\s+TO\s+([\w\",\s]+)",
+    r"(\"?\w+\"?(?:\s*,\s*\"?\w+\"?)*)\s+TO\s+([\w\",\s]+)",
     re.IGNORECASE,
 )
 _SUPERUSER = re.compile(r"CREATE\s+(?:ROLE|USER)\s+(\"?\w+\"?)[^;]*\bSUPERUSER\b", re.IGNORECASE)
@@ -63,7 +63,8 @@ _ADD_ROLE_MEMBER = re.compile(
 # Built-in roles that read every table: a member of one reads both sides
 _READ_ALL_ROLES = frozenset({"pg_read_all_data", "db_datareader", "db_owner"})
 _DEFAULT_PRIVILEGES = re.compile(
-    r"^\s*ALTER\s+DEFAULT\s+PRIVILEGES\b.*?\bIN\s+SCHEMA\s+(.+?)\s+GRANT\s+(.+?)\s+ON\s+TABLES\s+"
+    r"^\s*ALTER\s+DEFAULT\s+PRIVILEGES\b(?:.*?\bIN\s+SCHEMA\s+(.+?))?\s+GRANT\s+(.+?)\s+ON\s+"
+    r"TABLES\s+"
     r"TO\s+(.+?)(?:\s+WITH\s+\w+\s+OPTION)?\s*;?\s*$",
     re.I | re.S,
 )
@@ -359,12 +360,15 @@ class _Access:
             self.members.append((_unquote(member.group(1)), _unquote(member.group(2))))
             return
         for match in _GRANT_ALL_IN_SCHEMA.finditer(sql):
-            schema = _unquote(match.group(1))
-            self.grants += (Grant(role, schema, None) for role in _roles(match.group(2)))
+            for schema in map(_unquote, _names(match.group(1))):
+                self.grants += (Grant(role, schema, None) for role in _roles(match.group(2)))
         if defaults := _DEFAULT_PRIVILEGES.match(sql):
-            if _privileges(defaults.group(2)) & _READING:
-                for schema in _names(defaults.group(1)):
-                    self.grants += (Grant(r, _unquote(schema), None) for r in _roles(defaults[3]))
+            if not _privileges(defaults.group(2)) & _READING:
+                return
+            if defaults.group(1) is None:  # in every schema the tables are created in
+                self.everything.update(_roles(defaults.group(3)))
+            for schema in _names(defaults.group(1) or ""):
+                self.grants += (Grant(r, _unquote(schema), None) for r in _roles(defaults[3]))
         elif (grant := _GRANT.match(sql)) and not _GRANT_ALL_IN_SCHEMA.search(sql):
             self._grant(grant.group(1), _roles(grant.group(2)), default)
 
