@@ -244,6 +244,16 @@ _CODE_LIST_VIEW = (
             _SEPARATED + "GRANT pg_read_all_data TO app_reader;", "SEP-002", id="read-all"
         ),
         pytest.param(
+            _SEPARATED + "GRANT SELECT ON ALL TABLES IN SCHEMA pseudo, identiteit TO app_reader;",
+            "SEP-002",
+            id="all-tables-in-two-schemas",
+        ),
+        pytest.param(
+            "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO app_reader;\n" + _SEPARATED,
+            "SEP-002",
+            id="default-privileges-everywhere",
+        ),
+        pytest.param(
             _SEPARATED + "GRANT SELECT ON *.* TO 'app_reader'@'%';", "SEP-002", id="mysql-all"
         ),
         pytest.param(
