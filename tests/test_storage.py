@@ -309,6 +309,10 @@ def test_ddl_as_databases_write_it_is_judged(
         ),
         pytest.param(_SEPARATED, id="separated"),
         pytest.param(_SCHOOL_VIEW, id="view-of-a-schools-name"),
+        pytest.param(  # T-SQL's DENY, which sqlglot cannot parse, refused the whole script
+            _SEPARATED + "DENY SELECT ON SCHEMA::identiteit TO app_reader\nGO\n",
+            id="tsql-deny",
+        ),
         pytest.param(  # a migration dropped the name the pseudonym was added beside
             "CREATE TABLE leerlingen (id INTEGER PRIMARY KEY, achternaam TEXT, groep TEXT);\n"
             "ALTER TABLE leerlingen ADD COLUMN eck_id TEXT;\n"
