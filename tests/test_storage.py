@@ -71,7 +71,7 @@ def test_live_sqlite_database(tmp_path: Path, cli) -> None:
 def test_an_sqlite_file_given_by_its_path_is_read_as_a_database(tmp_path: Path, cli) -> None:
     """It was read as an export and refused ('a NUL byte: not text'); the file says what it
     is in its first bytes, whatever it is called."""
-    path = tmp_path / "supplier.bin"
+    path = tmp_path / "supplier?2024#a.bin"  # no query, no fragment: part of the name
     _sqlite(
         path,
         [

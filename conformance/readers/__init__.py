@@ -129,7 +129,7 @@ def read_storage(name: str | Path) -> tuple[StorageModel, str]:
         from conformance.readers.database import read_database  # noqa: PLC0415  (SQLAlchemy: only for a URL)
 
         text = str(name)
-        url = text if is_database_url(text) else f"sqlite:///{Path(text).resolve()}"
+        url = text if is_database_url(text) else _sqlite_url(Path(text))
         model = read_database(url)
         canonical = jsonlib.dumps(
             [[t.qualified, t.columns, [fk.table for fk in t.foreign_keys]] for t in model.tables],
@@ -141,6 +141,13 @@ def read_storage(name: str | Path) -> tuple[StorageModel, str]:
     from conformance.readers.ddl import parse_ddl  # noqa: PLC0415  (sqlglot: only for SQL)
 
     return parse_ddl(data, str(path)), hashlib.sha256(data).hexdigest()
+
+
+def _sqlite_url(path: Path) -> str:
+    """The URL of an SQLite file, its path quoted (a '?' or '#' in a name is no query)."""
+    from sqlalchemy.engine import URL  # noqa: PLC0415  (SQLAlchemy: only for a database)
+
+    return URL.create("sqlite", database=str(path.resolve())).render_as_string()
 
 
 def read_interface(path: Path, profile: Profile) -> tuple[SpecModel, str]:
