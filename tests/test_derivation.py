@@ -176,7 +176,6 @@ def test_sha512_shortcut_equals_derivation_of(secrets: list[str], derived: bool,
             lambda s: re.sub(r"\D", "", s),  # digits only: "L00000017" -> "00000017"
             lambda s: re.sub(r"\D", "", s).zfill(9),  # and padded: "000000017"
             lambda s: s.strip() + "\n",  # as `echo KEY | sha512sum` hashes it
-            lambda s: re.sub(r"\D", "", s) + "\n",
         ]
     ),
     pick=st.integers(0, 20),
