@@ -362,6 +362,11 @@ def test_lists_of_words_or_a_famous_pair_are_no_names(text: str) -> None:
         ("Sanne Laan", []),
         ("Aan de Dijk 12, Utrecht", []),
         ("Juf van Dijk belt terug", ["Dijk"]),
+        ("Lotte ter Laan, groep 5", ["Lotte ter Laan"]),  # other surname particles
+        ("Sanne op den Dijk", ["Sanne op den Dijk"]),
+        ("Anna ten Dijk", ["Anna ten Dijk"]),
+        ("Sanne Dijk", ["Sanne Dijk"]),  # a known surname with no particle
+        ("James Park", ["James Park"]),
         # places and titles: only "van" makes the bare word a surname (review of e13d4a3)
         ("Langs de Dijk fietsen we naar het zwembad.", []),
         ("Boekbespreking: Het Huis aan de Dijk", []),
@@ -409,6 +414,10 @@ def test_a_phone_number_beside_a_date_or_time_still_is(text: str) -> None:
         ("L104332189", []),  # a code
         ("ORD-104332189", []),
         ("nr.104332189a", []),
+        ("BSN.104332189", ["104332189"]),  # glued to the word that names it
+        ("bsn.nr.104332189", ["104332189"]),
+        ("Burgerservicenr.104332189", ["104332189"]),
+        ("sofinr.104332189", ["104332189"]),
         # a name, file or code glued by a dot (review of 722d764)
         ("Werkboek art.nr.104332189 besteld", []),
         ("Zie bijlage werkblad.111222333.pdf", []),

@@ -150,6 +150,12 @@ _SCHOOL_VIEW = (
     "GRANT SELECT ON pseudo.leerlingen, pseudo.v_leerling TO app_reader;\n"
     "GRANT SELECT ON school.scholen TO school_svc;\n"
 )
+_PERSON_DETAILS = "achternaam TEXT, geboortedatum DATE, postcode TEXT, email TEXT"
+_RESEARCH_VIEW = (
+    "CREATE VIEW pseudo.onderzoek AS SELECT l.eck_id, EXTRACT(YEAR FROM p.geboortedatum) AS"
+    " geboortejaar, LEFT(p.postcode, 4) AS pc4, p.email IS NOT NULL AS heeft_email FROM"
+    " pseudo.leerlingen l JOIN identiteit.personen p ON p.persoon_id = l.persoon_id;\n"
+)
 _CODE_LIST_VIEW = (
     "CREATE VIEW pseudo.codelijst AS SELECT l.eck_id, p.achternaam FROM pseudo.leerlingen l"
     " JOIN identiteit.personen p ON p.persoon_id = l.persoon_id;"
@@ -266,6 +272,27 @@ _CODE_LIST_VIEW = (
             "SEP-002",
             id="user-search-path",
         ),
+        pytest.param(  # a DENY without its semicolon ends at its line, not at the next ';'
+            "CREATE TABLE dbo.leerling (id int primary key, eck_id nvarchar(100));\n"
+            "DENY DELETE ON dbo.leerling TO gast\n"
+            "CREATE TABLE dbo.persoon (id int, eck_id nvarchar(100), achternaam nvarchar(100));\n"
+            "GO\n",
+            "SEP-001",
+            id="deny-without-semicolon",
+        ),
+        pytest.param(  # the pseudonym's table and column named apart: pseudoniem.code
+            "CREATE TABLE leerling (id INTEGER PRIMARY KEY, achternaam TEXT, voornaam TEXT);\n"
+            "CREATE TABLE pseudoniem (id INTEGER, leerling_id INTEGER REFERENCES leerling (id),"
+            " code TEXT);\n",
+            "SEP-002",
+            id="pseudonym-named-by-its-table",
+        ),
+        pytest.param(
+            "ALTER DEFAULT PRIVILEGES FOR ROLE app GRANT SELECT ON TABLES TO app_reader;\n"
+            + _SEPARATED,
+            "SEP-002",
+            id="default-privileges-for-a-role",
+        ),
         pytest.param(  # an SSMS script: GO ends each batch
             "SET ANSI_NULLS ON\nGO\nCREATE TABLE [dbo].[Leerling](\n\t[Id] [int] NOT NULL,\n"
             "\t[EckId] [nvarchar](154) NOT NULL,\n\t[Voornaam] [nvarchar](100) NULL\n"
@@ -309,6 +336,14 @@ def test_ddl_as_databases_write_it_is_judged(
         ),
         pytest.param(_SEPARATED, id="separated"),
         pytest.param(_SCHOOL_VIEW, id="view-of-a-schools-name"),
+        pytest.param(  # a research view: only coarsened, derived columns beside the pseudonym
+            _SEPARATED.replace("achternaam VARCHAR(100)", _PERSON_DETAILS) + _RESEARCH_VIEW,
+            id="view-of-derived-columns",
+        ),
+        pytest.param(  # db_owner: the database's owner (a deployment account), no ordinary role
+            _SEPARATED + "EXEC sp_addrolemember N'db_owner', N'dbo_deploy';\n",
+            id="db-owner",
+        ),
         pytest.param(  # T-SQL's DENY, which sqlglot cannot parse, refused the whole script
             _SEPARATED + "DENY SELECT ON SCHEMA::identiteit TO app_reader\nGO\n",
             id="tsql-deny",

@@ -39,16 +39,22 @@ class _StorageCheck(Check):
         return self.nothing_examined
 
     def rule(self, table: Table, column: str) -> FieldRule | None:
-        """The profile's rule for the column, else the class of its name; a bare ``naam`` is
-        whose its table says (``groepen.naam`` a group's, ``leerlingen.naam`` a person's),
-        and a view's column is classified under the table it is selected from."""
+        """The profile's rule for the column, else what its name says, alone and under its
+        table's (a view's column under the table it is selected from): a bare ``naam`` is
+        whose its table says (``groepen.naam`` a group's, ``leerlingen.naam`` a person's);
+        any other column takes the more telling of the two — ``telefoon.nummer`` is a phone
+        number, ``pseudoniem.code`` the pseudonym, and ``leerling_klas.leerling_email`` stays
+        an e-mail address though the table is named after a class."""
         found = self.ctx.profile.rule_for(column)
         if found is not None:
             return found
-        if compact_name(column.rsplit("/", 1)[-1]) in ("naam", "name"):
-            owner = table.name if "/" not in column else ""
-            return classify_path(f"{owner}/{column}" if owner else column)
-        return classify_path(column.rsplit("/", 1)[-1])
+        owner, _, own = column.rpartition("/")
+        qualified = classify_path(f"{owner or table.name}/{own}")
+        if compact_name(own) in ("naam", "name"):
+            return qualified
+        alone = classify_path(own)
+        ranked = [r for r in (alone, qualified) if r is not None]
+        return min(ranked, key=lambda r: _TELLING.index(r.cls), default=None)
 
     def columns_of(self, table: Table, cls: FieldClass) -> list[str]:
         return [c for c in table.columns if (r := self.rule(table, c)) is not None and r.cls is cls]
@@ -147,6 +153,17 @@ class PseudonymJoinable(_StorageCheck):
             confidence=Confidence.HIGH,
             rule="SEP-002",
         )
+
+
+# Which class of a column's two readings wins (the first that says it holds a person's data)
+_TELLING = (
+    FieldClass.PSEUDONYM,
+    FieldClass.DIRECT,
+    FieldClass.KEY,
+    FieldClass.QUASI,
+    FieldClass.SENSITIVE,
+    FieldClass.OPERATIONAL,
+)
 
 
 def _table(qualified: str) -> str:

@@ -365,13 +365,14 @@ def _surname_after(
         return None
     known = word in surnames or word.split("-")[0] in surnames
     # A street's or school's name is no surname ("Kerkstraat", "Julianalaan", "Laan 5"); a
-    # surname ending alike is: a known one ("Hoogendijk", "Verlaan"), and the bare word after
-    # "van" and its articles ("van Dijk", "van der Laan", "van de Weg") — not after any
-    # particle: "aan de Dijk", "op de Weg" are places.
+    # surname ending alike is: a known one ("Overdijk"; the bare word alone too: "Sanne Dijk",
+    # "juf Park"), and the bare word after surname particles ("van Dijk", "ter Laan", "op den
+    # Dijk") — not after a place's ("aan de Dijk", "Langs de Dijk", "op de Weg").
     bare = lower in lists.NOT_SURNAME_ENDINGS
-    after_van = bare and _after_van(tokens, j)
-    place = lower.endswith(lists.NOT_SURNAME_ENDINGS) and not (known and not bare)
-    if (place or word in lists.NOT_NAMES) and not after_van:
+    named = bare and _surname_particles(tokens, j)
+    known_alike = known and (not bare or not particles)  # "Overdijk"; "Dijk" with no particle
+    place = lower.endswith(lists.NOT_SURNAME_ENDINGS) and not known_alike
+    if (place and not named) or (word in lists.NOT_NAMES and not named):
         return None
     if need_known and not known and not particles:
         return None
@@ -383,12 +384,19 @@ def _surname_after(
     return j
 
 
-def _after_van(tokens: list[tuple[str, int, int]], j: int) -> bool:
-    """Whether the tussenvoegsels right before token ``j`` begin with "van" ("van der")."""
+def _surname_particles(tokens: list[tuple[str, int, int]], j: int) -> bool:
+    """Whether the tussenvoegsels right before token ``j`` are a surname's: beginning with
+    "van", "ter" or "ten", or holding "den" or "'t" ("op den Dijk"); not "de" alone or after
+    "aan", "op" or "in", as a place is written ("aan de Dijk")."""
     k = j
     while k > 0 and tokens[k - 1][0].lower() in lists.PARTICLES:
         k -= 1
-    return k < j and tokens[k][0].lower() == "van"
+    words = [t[0].lower() for t in tokens[k:j]]
+    return bool(words) and (words[0] in _SURNAME_FIRST or bool(_SURNAME_INNER & set(words)))
+
+
+_SURNAME_FIRST = frozenset({"van", "ter", "ten"})
+_SURNAME_INNER = frozenset({"den", "'t", "’t"})
 
 
 def _context_before(tokens: list[tuple[str, int, int]], i: int) -> bool:

@@ -45,11 +45,13 @@ PERSONAL_NUMBER = re.compile(
     rf"(?![^\W_]|(?!\.0+(?![\w.,]))[.:-]\d"
     rf"|,(?!(?:\d{{8,9}}|{_GROUPED_423}|{_GROUPED_333})(?!\d))\d+(?!\w))"
 )
-# Glued to the word that names it ("bsn111222333", "BSN_111222333", "sofi-111222333"): a
+# Glued to the word that names it ("bsn111222333", "BSN_111222333", "sofi-111222333",
+# "BSN.111222333", "bsn.nr.111222333", "Burgerservicenr.111222333"): a
 # number after any other letter is a code's ("L111222333"). A pattern of its own: as
 # lookbehinds in the one above, it doubled the cost of every search for digits.
 NAMED_NUMBER = re.compile(
-    r"(?<![A-Za-z])(?:[bB][sS][nN]|[sS][oO][fF][iI])[_-]?(\d{9})(?!\d|[.,-]\d)"
+    r"(?<![A-Za-z])(?:[bB][sS][nN]|[sS][oO][fF][iI]|[bB]urgerservice)"
+    r"(?:[_.-]?(?:[nN][rR]|[nN]ummer))?[_.-]?(\d{9})(?!\d|[.,-]\d)"
 )
 _NUMBER_WORDS = (
     "bsn",

@@ -171,7 +171,7 @@ _PRESENT = (
 # where they are absent. An obfuscated "at" needs a space or a bracket first (a test per
 # character, cheaper still: a column of ECK iDs has neither).
 _RARE_WORDS = (
-    ("named-number", "", ("bsn", "sofi")),
+    ("named-number", "", ("bsn", "sofi", "burgerservice")),
     ("at-word", " [({<", ("at]", "at)", "at}", "at>", "apenstaartje", " at ")),
 )
 

@@ -41,7 +41,7 @@ _GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*$", re.IGNORECASE | re.MULTILINE
 # SET search_path (not SET LOCAL: that ends with its transaction), and RESET search_path
 # T-SQL's DENY, which no dialect of sqlglot parses (a whole SSMS script was refused): left
 # out, as it only takes rights away — so SEP-002 errs towards a role that may read both
-_DENY = re.compile(r"^[ \t]*DENY\b[^;]*;?", re.IGNORECASE | re.MULTILINE)
+_DENY = re.compile(r"^[ \t]*DENY\b[^;\n]*;?", re.IGNORECASE | re.MULTILINE)  # one line
 _SEARCH_PATH = re.compile(
     r"^\s*SET\s+(?:SESSION\s+)?search_path\s*(?:TO|=)\s*(.+?)\s*;?\s*$", re.I | re.S
 )
@@ -64,9 +64,11 @@ _ADD_ROLE_MEMBER = re.compile(
     re.IGNORECASE,
 )
 # Built-in roles that read every table: a member of one reads both sides
-_READ_ALL_ROLES = frozenset({"pg_read_all_data", "db_datareader", "db_owner"})
+# (not db_owner: the database's owner, a deployment's account — as a superuser, no ordinary role)
+_READ_ALL_ROLES = frozenset({"pg_read_all_data", "db_datareader"})
 _DEFAULT_PRIVILEGES = re.compile(
-    r"^\s*ALTER\s+DEFAULT\s+PRIVILEGES\b(?:.*?\bIN\s+SCHEMA\s+(.+?))?\s+GRANT\s+(.+?)\s+ON\s+"
+    r"^\s*ALTER\s+DEFAULT\s+PRIVILEGES(?:\s+FOR\s+(?:ROLE|USER)\s+.+?)?(?:\s+IN\s+SCHEMA\s+(.+?))?"
+    r"\s+GRANT\s+(.+?)\s+ON\s+"
     r"TABLES\s+"
     r"TO\s+(.+?)(?:\s+WITH\s+\w+\s+OPTION)?\s*;?\s*$",
     re.I | re.S,
@@ -268,7 +270,8 @@ def _view_columns(
     only = next(iter(sources.values())) if len(set(map(id, sources.values()))) == 1 else None
     columns: list[str] = []
     for selected in query.selects:
-        column = selected if isinstance(selected, exp.Column) else selected.find(exp.Column)
+        bare = selected.this if isinstance(selected, exp.Alias) else selected
+        column = bare if isinstance(bare, exp.Column) else None  # not EXTRACT(YEAR FROM p.…)
         owner = sources.get(column.table.casefold()) if column and column.table else only
         if isinstance(selected, exp.Star) or (column is selected and column.is_star):
             chosen = [owner] if owner is not None and column is not None else sources.values()
