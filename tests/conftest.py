@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,12 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
         return CliRun(code, captured.out, captured.err, data)
 
     return run
+
+
+def check_text(cli: Callable[..., CliRun], path: Path, text: str) -> CliRun:
+    """``conformance check --profile nl-generic`` of a file written with ``text``."""
+    path.write_text(text)
+    return cli("check", "--profile", "nl-generic", path)
 
 
 @pytest.fixture

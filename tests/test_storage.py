@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import check_text
 
 from conformance.model.errors import InputError
 from conformance.readers.database import read_database
@@ -308,9 +309,7 @@ def test_ddl_as_databases_write_it_is_judged(
     """Forms of DDL that dumps, migrations and IDEs write, each hiding a code list: the
     pseudonym beside identities (SEP-001) or joinable to them with a role reading both
     (SEP-002). Each was a false pass."""
-    path = tmp_path / "schema.sql"
-    path.write_text(sql)
-    run = cli("check", "--profile", "nl-generic", path)
+    run = check_text(cli, tmp_path / "schema.sql", sql)
     assert run.code == 1, run.out
     assert run.findings(requirement), run.out
 
@@ -378,10 +377,7 @@ def test_ddl_as_databases_write_it_is_judged(
 def test_clean_ddl_passes(tmp_path: Path, cli, sql: str) -> None:
     """A group's or school's name is no person's; MySQL's grants on a database, and schemas
     set by search_path, keep two apart: each failed SEP-002."""
-    path = tmp_path / "schema.sql"
-    path.write_text(sql)
-    run = cli("check", "--profile", "nl-generic", path)
-    assert run.code == 0, run.out
+    assert check_text(cli, tmp_path / "schema.sql", sql).code == 0
 
 
 def test_names_in_a_schema_that_hold_personal_data_are_redacted(tmp_path: Path, cli) -> None:

@@ -72,19 +72,23 @@ class CheckContext:
         name fields of its records, and what lies around them (a parent's name beside UWLR's
         pupils) had no class at all."""
         if kind == OUTSIDE and not self.profile.classify_names:
-            return self.profile.rule_for(path) or classify_path(path)  # classify_path: cached
+            return self._classified(path, by_name=True)  # classify_path: cached
         try:
             return self._rules[path]
         except KeyError:
-            rule = self.profile.rule_for(path)
-            if rule is None and self.profile.classify_names:
-                rule = classify_path(path)
-            elif self._named_a_persons(path, rule):  # under a group's element: still a name
-                rule = persons_own(path)
+            rule = self._classified(path, by_name=self.profile.classify_names)
             if len(self._rules) >= MAX_PATHS:  # ever new paths (JSON keyed by pupil): start over
                 self._rules.clear()
             self._rules[path] = rule
             return rule
+
+    def _classified(self, path: str, *, by_name: bool) -> FieldRule | None:
+        rule = self.profile.rule_for(path)
+        if rule is None:
+            return classify_path(path) if by_name else None
+        if self._named_a_persons(path, rule):  # under a group's element: still a name
+            return persons_own(path)
+        return rule
 
     def _named_a_persons(self, path: str, rule: FieldRule | None) -> bool:
         """Whether a field the profile's rules cover only through an element above it (a

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from itertools import pairwise
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -121,13 +122,10 @@ class DerivablePseudonym(Check):
                 self.sample.append((tail, record_location(record)))
             for path, pgn in secrets:
                 self._compare(record, field, value, path, pgn)
-            eckid = classify_pseudonym(value) is PseudonymKind.ECKID
-            if eckid and self.eckid_digests >= _DEEP_ECKIDS:
-                continue
             raw = digest_of(tail) if len(self.digests) < _DEEP_TARGETS else None
-            if raw is not None and raw not in self.digests:
-                self.digests[raw] = record_location(record)
-                self.eckid_digests += eckid
+            if raw is not None:  # (the pseudonym's kind asked only of a digest-shaped one)
+                eckid = classify_pseudonym(value) is PseudonymKind.ECKID
+                self._target(raw, eckid, partial(record_location, record))
 
     def visit_window(self, window: RecordWindow) -> None:
         """A column of production ECK iDs is neither short nor an HPgn (so the scrypt does not
@@ -170,9 +168,16 @@ class DerivablePseudonym(Check):
             if self.eckid_digests >= _DEEP_ECKIDS or len(self.digests) >= _DEEP_TARGETS:
                 return
             raw = digest_of(value[prefix:])
-            if raw is not None and raw not in self.digests:
-                self.digests[raw] = record_location(batch.record(row))
-                self.eckid_digests += 1
+            if raw is not None:
+                self._target(raw, True, partial(_location_at, batch, row))
+
+    def _target(self, raw: bytes, eckid: bool, where: Callable[[], Location]) -> None:
+        """A digest for --deep to search, with where it stands (made only for a new one); of
+        production ECK iDs no more than :data:`_DEEP_ECKIDS`."""
+        if raw in self.digests or (eckid and self.eckid_digests >= _DEEP_ECKIDS):
+            return
+        self.digests[raw] = where()
+        self.eckid_digests += eckid
 
     def _tally_window(self, parts: list[_Part], disjoint: list[bool | None]) -> None:
         """The window's derivations, in record order (row, then the field's order): only in
@@ -244,6 +249,10 @@ class _Part(NamedTuple):
     values: list[str]
     order: int  # the field's place among the batch's secret fields
     path: str
+
+
+def _location_at(batch: RecordBatch, row: int) -> Location:
+    return record_location(batch.record(row))
 
 
 def _batch_derivations(part: _Part) -> list[tuple[int, int, str, str, str, Record]]:

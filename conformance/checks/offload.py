@@ -17,7 +17,6 @@ what happens, transparently, on one core, before the worker starts, and if it br
 
 from __future__ import annotations
 
-import fcntl
 import importlib
 import logging
 import multiprocessing
@@ -90,7 +89,7 @@ class PipeWorker:
         self._results, results_end = context.Pipe(duplex=False)
         work_end, self._connection = context.Pipe(duplex=False)
         _enlarge(self._connection)
-        with _main_script_hidden(), _interrupts_ignored_by_children():
+        with _children_started():
             self._process = context.Process(
                 target=_serve, args=(work_end, results_end, warm), daemon=True
             )
@@ -211,7 +210,9 @@ def _enlarge(connection: Connection) -> None:
     """Let the pipe hold several messages (one window's work is ~170 KiB; a pipe holds 64 KiB
     by default), so the reading thread writes the next while the worker still computes the
     last, rather than wait for it to read (15 % of a JSON Lines check's time)."""
-    with suppress(AttributeError, OSError):  # not Linux, or a lower limit: the default size
+    with suppress(ImportError, AttributeError, OSError):  # not Linux, or a lower limit
+        import fcntl  # noqa: PLC0415  (POSIX only: the module imports on Windows too)
+
         fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
 
 
@@ -232,7 +233,7 @@ class SpawnPool(ProcessPoolExecutor):
         )
 
     def submit(self, fn: Callable[..., R], /, *args: object, **kwargs: object) -> Future[R]:
-        with _main_script_hidden(), _interrupts_ignored_by_children():  # workers start here
+        with _children_started():  # workers start here
             return super().submit(fn, *args, **kwargs)
 
 
@@ -243,6 +244,13 @@ def _discard_worker() -> None:
     if pipe is not None:
         with suppress(OSError):
             pipe.close()
+
+
+@contextmanager
+def _children_started() -> Iterator[None]:
+    """Around starting worker processes: no main script, Ctrl-C ignored from their start."""
+    with _main_script_hidden(), _interrupts_ignored_by_children():
+        yield
 
 
 @contextmanager

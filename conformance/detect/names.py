@@ -372,7 +372,7 @@ def _surname_after(
     named = bare and _surname_particles(tokens, j)
     known_alike = known and (not bare or not particles)  # "Overdijk"; "Dijk" with no particle
     place = lower.endswith(lists.NOT_SURNAME_ENDINGS) and not known_alike
-    if (place and not named) or (word in lists.NOT_NAMES and not named):
+    if (place or word in lists.NOT_NAMES) and not named:
         return None
     if need_known and not known and not particles:
         return None

@@ -28,27 +28,21 @@ class Precision(Enum):
 
     @property
     def family(self) -> str:
-        return _PRECISION_FAMILY.get(self, "date")
+        return _PRECISIONS[self][0]
 
     @property
     def rank(self) -> int:
-        return _PRECISION_RANK[self]
+        return _PRECISIONS[self][1]
 
 
-_PRECISION_FAMILY = {
-    Precision.POSTCODE4: "postcode",
-    Precision.POSTCODE6: "postcode",
-    Precision.DIGITS4: "number",
-    Precision.NUMBER: "number",
-}
-_PRECISION_RANK = {
-    Precision.YEAR: 1,
-    Precision.MONTH: 2,
-    Precision.DAY: 3,
-    Precision.POSTCODE4: 1,
-    Precision.POSTCODE6: 2,
-    Precision.DIGITS4: 1,
-    Precision.NUMBER: 2,
+_PRECISIONS = {  # each precision's family, and its rank within it
+    Precision.YEAR: ("date", 1),
+    Precision.MONTH: ("date", 2),
+    Precision.DAY: ("date", 3),
+    Precision.POSTCODE4: ("postcode", 1),
+    Precision.POSTCODE6: ("postcode", 2),
+    Precision.DIGITS4: ("number", 1),
+    Precision.NUMBER: ("number", 2),
 }
 
 

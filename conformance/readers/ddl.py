@@ -30,28 +30,17 @@ from conformance.readers.source import read_limited
 
 DIALECTS = ("postgres", "mysql", "tsql", "sqlite")
 _DEFAULT_SCHEMA = {"postgres": "public", "tsql": "dbo", "mysql": "main", "sqlite": "main"}
-_GRANT_ALL_IN_SCHEMA = re.compile(
-    r"GRANT\s+(?:SELECT|ALL(?:\s+PRIVILEGES)?)\b[^;]*?\bON\s+ALL\s+TABLES\s+IN\s+SCHEMA\s+"
-    r"(\"?\w+\"?(?:\s*,\s*\"?\w+\"?)*)\s+TO\s+([\w\",\s]+)",
-    re.IGNORECASE,
-)
 _SUPERUSER = re.compile(r"CREATE\s+(?:ROLE|USER)\s+(\"?\w+\"?)[^;]*\bSUPERUSER\b", re.IGNORECASE)
 # T-SQL's batch separator, a line of its own (SSMS scripts): a statement's end to sqlglot
 _GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*$", re.IGNORECASE | re.MULTILINE)
-# SET search_path (not SET LOCAL: that ends with its transaction), and RESET search_path
 # T-SQL's DENY, which no dialect of sqlglot parses (a whole SSMS script was refused): left
 # out, as it only takes rights away — so SEP-002 errs towards a role that may read both
 _DENY = re.compile(r"^[ \t]*DENY\b[^;\n]*;?", re.IGNORECASE | re.MULTILINE)  # one line
+# SET [SESSION | LOCAL] search_path TO …, and RESET search_path (back to the dialect's)
 _SEARCH_PATH = re.compile(
-    r"^\s*SET\s+(?:SESSION\s+)?search_path\s*(?:TO|=)\s*(.+?)\s*;?\s*$", re.I | re.S
-)
-_LOCAL_PATH = re.compile(
-    r"^\s*SET\s+LOCAL\s+search_path\s*(?:TO|=)\s*(.+?)\s*;?\s*$", re.IGNORECASE | re.DOTALL
-)
-_RESET_PATH = re.compile(
-    r"^\s*(?:RESET\s+search_path|SET\s+(?:SESSION\s+)?search_path\s+"
-    r"(?:TO|=)\s*DEFAULT)\b",
-    re.IGNORECASE,
+    r"^\s*(?:SET\s+(?:SESSION\s+|(LOCAL)\s+)?search_path\s*(?:TO|=)\s*(.+?)|RESET\s+search_path)"
+    r"\s*;?\s*$",
+    re.IGNORECASE | re.DOTALL,
 )
 _GRANT = re.compile(
     r"^\s*GRANT\s+(.+?)\s+TO\s+(.+?)(?:\s+(?:WITH|GRANTED\s+BY)\b.*)?\s*;?\s*$", re.I | re.S
@@ -72,6 +61,9 @@ _DEFAULT_PRIVILEGES = re.compile(
     r"TABLES\s+"
     r"TO\s+(.+?)(?:\s+WITH\s+\w+\s+OPTION)?\s*;?\s*$",
     re.I | re.S,
+)
+_SCHEMA_WIDE = re.compile(
+    r"\s*(?:ALL\s+TABLES\s+IN\s+SCHEMA\s+|SCHEMA\s*::\s*)(.+)$", re.IGNORECASE | re.DOTALL
 )
 _NAME_PART = re.compile(r'"[^"]*"|`[^`]*`|\[[^\]]*\]|\*|[^\s."`\[\]]+')
 _READING = frozenset({"SELECT", "ALL", "ALL PRIVILEGES"})
@@ -156,28 +148,21 @@ class _Reading:
             self.local = None
         elif isinstance(statement, (exp.Command, exp.Set, exp.Execute)):  # SET, EXEC …
             sql = statement.sql(dialect=self.dialect)
-            initial = _DEFAULT_SCHEMA[self.dialect]
-            if local := _LOCAL_PATH.match(sql):
-                self.local = _first_schema(local.group(1), initial) or default
-            else:
-                self.session = _search_path(sql, self.session, initial)
+            if path := _SEARCH_PATH.match(sql):
+                self._search(path)
             self.access.read(sql, self.local or self.session)
 
-
-def _first_schema(path: str, initial: str) -> str | None:
-    """The first schema of a search path but the user's own ("$user": one per role); the
-    dialect's for DEFAULT."""
-    first = next((s for s in map(_unquote, _names(path)) if s != "$user"), None)
-    return initial if first == "default" else first
-
-
-def _search_path(sql: str, current: str, initial: str) -> str:
-    """The schema tables without one go to after this statement: the first of a search path
-    but the user's own ("$user", a schema named after each role), or the dialect's again."""
-    if _RESET_PATH.match(sql):
-        return initial
-    path = _SEARCH_PATH.match(sql)
-    return (_first_schema(path.group(1), initial) if path else None) or current
+    def _search(self, path: re.Match[str]) -> None:
+        """Where unqualified names go after a search path is set: to its first schema but the
+        user's own ("$user": one per role), the dialect's for DEFAULT or RESET; a SET LOCAL's
+        until the transaction ends."""
+        initial = _DEFAULT_SCHEMA[self.dialect]
+        listed = [s for s in map(_unquote, _names(path.group(2) or "default")) if s != "$user"]
+        schema = initial if listed[:1] == ["default"] else next(iter(listed), None)
+        if path.group(1):
+            self.local = schema or self.local or self.session
+        else:
+            self.session = schema or self.session
 
 
 def _key(schema: str, name: str) -> tuple[str, str]:
@@ -267,7 +252,7 @@ def _view_columns(
         known = tables.get(_key(source.db or default, source.name))
         if known is not None:
             sources[source.alias_or_name.casefold()] = known
-    only = next(iter(sources.values())) if len(set(map(id, sources.values()))) == 1 else None
+    only = next(iter(sources.values())) if len(set(sources.values())) == 1 else None
     columns: list[str] = []
     for selected in query.selects:
         bare = selected.this if isinstance(selected, exp.Alias) else selected
@@ -312,7 +297,8 @@ def _alter(statement: exp.Alter, default: str, tables: dict[tuple[str, str], Tab
     table = tables.get(key)
     if table is None:
         return
-    added = [a for a in statement.args.get("actions") or [] if isinstance(a, exp.ColumnDef)]
+    actions = statement.args.get("actions") or []
+    added = [a for a in actions if isinstance(a, exp.ColumnDef)]
     keys = [
         _reference((column.name,), reference, table.schema)
         for column in added
@@ -324,7 +310,7 @@ def _alter(statement: exp.Alter, default: str, tables: dict[tuple[str, str], Tab
         columns=table.columns + tuple(column.name for column in added),
         foreign_keys=table.foreign_keys + tuple(keys),
     )
-    tables[key] = _dropped_and_renamed(table, statement.args.get("actions") or [])
+    tables[key] = _dropped_and_renamed(table, actions)
     if table.name != tables[key].name:  # ALTER TABLE … RENAME TO: found by its new name
         renamed = tables.pop(key)
         tables[_key(renamed.schema, renamed.name)] = renamed
@@ -349,7 +335,7 @@ def _dropped_and_renamed(table: Table, actions: list[exp.Expr]) -> Table:
 
 def _grants(statement: exp.Grant, default: str) -> list[Grant]:
     privileges = {p.sql().upper() for p in statement.args.get("privileges") or []}
-    if not privileges & {"SELECT", "ALL", "ALL PRIVILEGES"}:
+    if not privileges & _READING:
         return []
     securable = statement.args.get("securable")
     if not isinstance(securable, exp.Table):
@@ -371,9 +357,6 @@ class _Access:
         if member := _ADD_MEMBER.match(sql) or _ADD_ROLE_MEMBER.match(sql):
             self.members.append((_unquote(member.group(1)), _unquote(member.group(2))))
             return
-        for match in _GRANT_ALL_IN_SCHEMA.finditer(sql):
-            for schema in map(_unquote, _names(match.group(1))):
-                self.grants += (Grant(role, schema, None) for role in _roles(match.group(2)))
         if defaults := _DEFAULT_PRIVILEGES.match(sql):
             if not _privileges(defaults.group(2)) & _READING:
                 return
@@ -381,7 +364,7 @@ class _Access:
                 self.everything.update(_roles(defaults.group(3)))
             for schema in _names(defaults.group(1) or ""):
                 self.grants += (Grant(r, _unquote(schema), None) for r in _roles(defaults[3]))
-        elif (grant := _GRANT.match(sql)) and not _GRANT_ALL_IN_SCHEMA.search(sql):
+        elif grant := _GRANT.match(sql):
             self._grant(grant.group(1), _roles(grant.group(2)), default)
 
     def _grant(self, what: str, roles: list[str], default: str) -> None:
@@ -398,9 +381,10 @@ class _Access:
         if target.strip() in ("*.*", "*"):  # MySQL: every table of every database
             self.everything.update(roles)
             return
-        schema_wide = re.match(r"\s*SCHEMA\s*::\s*(.+)$", target, re.IGNORECASE | re.S)
+        schema_wide = _SCHEMA_WIDE.match(target)  # ALL TABLES IN SCHEMA a, b; T-SQL SCHEMA::a
         if schema_wide:
-            self.grants += (Grant(r, _unquote(schema_wide.group(1)), None) for r in roles)
+            for schema in map(_unquote, _names(schema_wide.group(1))):
+                self.grants += (Grant(role, schema, None) for role in roles)
             return
         target = re.sub(r"^\s*(?:TABLE\s+|OBJECT\s*::\s*)", "", target, flags=re.IGNORECASE)
         for name in _names(target):

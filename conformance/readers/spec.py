@@ -16,7 +16,6 @@ alias "billion laughs" is a few lines), and the fields collected through $refs a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -258,7 +257,6 @@ def _has_fields(schema: Any) -> bool:
     )
 
 
-_VARIABLE = re.compile(r"\{([^{}]*)\}")
 _MAX_SERVER_URLS = 64  # the variants of one server's URL looked at (its variables' choices)
 
 
@@ -273,7 +271,7 @@ def _expanded(url: str, variables: Any) -> list[str]:
             placeholder = "{" + str(name) + "}"
             urls = [u.replace(placeholder, c) for u in urls for c in dict.fromkeys(choices)]
             urls = urls[:_MAX_SERVER_URLS]
-    return list(dict.fromkeys([url, *urls])) if _VARIABLE.search(url) else [url]
+    return list(dict.fromkeys([url, *urls]))
 
 
 def _escape(key: str) -> str:
