@@ -326,3 +326,25 @@ def test_derived_pseudonyms_in_two_shapes_are_tallied_in_record_order(tmp_path: 
     report = run(RunRequest(_profile("nl-generic"), "pseudoniem", (path,)))
     (lnk,) = [r for r in report.requirements if r.id == "LNK-001"]
     assert [(f.location.line, f.message.count("2 records")) for f in lnk.findings] == [(3, 1)]
+
+
+@pytest.mark.parametrize("algorithm", ["sha3_512", "blake2b"])
+def test_eckids_made_with_another_64_byte_digest_are_found_in_every_window(
+    tmp_path: Path, algorithm: str
+) -> None:
+    """SHA3-512 and BLAKE2b hex digests have an ECK iD's 128 characters too. They are tried on
+    each batch's first records; where they made one there, every record of the batch is
+    compared, so the count is that of every derived record (3,000: three windows)."""
+    path = tmp_path / "x.csv"
+    rows = [
+        f"{PREFIX}{hashlib.new(algorithm, f'L{n:08d}'.encode()).hexdigest()};L{n:08d}"
+        for n in range(3000)
+    ]
+    path.write_text("eckId;leerlingId\n" + "\n".join(rows) + "\n")
+    report = run(RunRequest(_profile("nl-generic"), "pseudoniem", (path,)))
+    (lnk,) = [r for r in report.requirements if r.id == "LNK-001"]
+    assert lnk.verdict.value == "fail"
+    (finding,) = lnk.findings
+    assert finding.location.line == 2
+    assert finding.occurrences == 3000
+    assert ("SHA3-512" if algorithm == "sha3_512" else "BLAKE2b") in finding.message

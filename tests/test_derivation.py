@@ -12,12 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conformance.detect.derivation import (
+    ECKID_DIGESTS,
     _variants,
     derivation_of,
+    hex_digests,
     normalise,
     public_scrypt,
-    sha512_derivation,
-    sha512_hexes,
+    tail_derivation,
 )
 
 BSN = "111222333"
@@ -39,6 +40,12 @@ def _sha256(value: str) -> bytes:
         (base64.b64encode(_sha256(BSN)).decode().rstrip("="), "SHA256 (base64)"),
         (base64.urlsafe_b64encode(_sha256(BSN)).decode(), "SHA256 (base64)"),
         (hashlib.sha512(BSN.encode()).hexdigest(), "SHA512 (hex)"),
+        (hashlib.sha3_512(BSN.encode()).hexdigest(), "SHA3-512 (hex)"),
+        (hashlib.blake2b(BSN.encode()).hexdigest(), "BLAKE2b (hex)"),
+        (hashlib.sha3_256(BSN.encode()).hexdigest(), "SHA3-256 (hex)"),
+        (hashlib.blake2s(BSN.encode()).hexdigest()[:32], "BLAKE2s (hex), truncated"),
+        (base64.b64encode(hashlib.sha384(BSN.encode()).digest()).decode(), "SHA384 (base64)"),
+        (hashlib.sha224(BSN.encode()).hexdigest(), "SHA224 (hex)"),
         (_sha256(BSN).hex()[:24], "truncated to 24 characters"),
         (f"https://pseudo.example/{_sha256(BSN).hex()}", "SHA256 (hex)"),
         # with the newline `echo $BSN | sha512sum` hashes too
@@ -84,15 +91,31 @@ def _forms(secret: str) -> Iterator[tuple[str, str]]:
     yield secret, "the value itself"
     yield raw.hex(), "the value hex-encoded"
     yield base64.b64encode(raw).decode(), "the value base64-encoded"
-    for name in ("md5", "sha1", "sha256", "sha512"):
+    for name, label in _NAMED_DIGESTS:
         digest = hashlib.new(name, raw).digest()
         hexed = digest.hex()
-        yield hexed, f"unsalted {name.upper()} (hex)"
-        yield hexed.upper(), f"unsalted {name.upper()} (hex)"
+        yield hexed, f"unsalted {label} (hex)"
+        yield hexed.upper(), f"unsalted {label} (hex)"
         for encoded in (base64.b64encode(digest), base64.urlsafe_b64encode(digest)):
             text = encoded.decode()
-            yield text, f"unsalted {name.upper()} (base64)"
-            yield text.rstrip("="), f"unsalted {name.upper()} (base64)"
+            yield text, f"unsalted {label} (base64)"
+            yield text.rstrip("="), f"unsalted {label} (base64)"
+
+
+_NAMED_DIGESTS = [  # written out, in the documented order
+    ("md5", "MD5"),
+    ("sha1", "SHA1"),
+    ("sha224", "SHA224"),
+    ("sha256", "SHA256"),
+    ("sha384", "SHA384"),
+    ("sha512", "SHA512"),
+    ("sha3_224", "SHA3-224"),
+    ("sha3_256", "SHA3-256"),
+    ("sha3_384", "SHA3-384"),
+    ("sha3_512", "SHA3-512"),
+    ("blake2s", "BLAKE2s"),
+    ("blake2b", "BLAKE2b"),
+]
 
 
 def _reference(pseudonym: str, secrets: list[str]) -> str | None:
@@ -141,6 +164,9 @@ def _derived_or_not(draw: st.DrawFn) -> tuple[str, list[str]]:
         hashlib.sha512(raw).hexdigest(),
         hashlib.sha512(raw.lower()).hexdigest()[:40],
         base64.urlsafe_b64encode(hashlib.sha256(raw).digest()).decode().rstrip("="),
+        hashlib.sha3_512(raw).hexdigest(),
+        hashlib.blake2b(raw.lower()).hexdigest()[:30],
+        base64.b64encode(hashlib.sha3_256(raw).digest()).decode(),
         hashlib.md5(raw).hexdigest().upper(),  # noqa: S324  (what we detect)
         "https://ketenid.nl/201703/" + hashlib.sha512(raw).hexdigest(),
         "https://ketenid.nl/201703/" + hashlib.sha512(b"other").hexdigest(),
@@ -158,10 +184,13 @@ def test_derivation_of_equals_the_plain_enumeration(case: tuple[str, list[str]])
 
 @settings(max_examples=300, deadline=None)
 @given(secrets=_SECRETS, derived=st.booleans(), pick=st.integers(0, 2))
-def test_sha512_shortcut_equals_derivation_of(secrets: list[str], derived: bool, pick: int) -> None:
+def test_the_eckid_shortcut_equals_derivation_of(
+    secrets: list[str], derived: bool, pick: int
+) -> None:
     secret = secrets[pick % len(secrets)].strip()
-    tail = hashlib.sha512((secret if derived else secret + "!").encode()).hexdigest()
-    assert sha512_derivation(tail, secrets) == derivation_of(tail, secrets)
+    name = ECKID_DIGESTS[pick % len(ECKID_DIGESTS)]
+    tail = hashlib.new(name, (secret if derived else secret + "!").encode()).hexdigest()
+    assert tail_derivation(tail, secrets) == derivation_of(tail, secrets)
 
 
 @settings(max_examples=300, deadline=None)
@@ -180,16 +209,17 @@ def test_sha512_shortcut_equals_derivation_of(secrets: list[str], derived: bool,
     ),
     pick=st.integers(0, 20),
 )
-def test_a_columns_sha512_hexes_hold_every_derivation_of_its_records(
+def test_a_columns_hex_digests_hold_every_derivation_of_its_records(
     column: list[list[str]], variant: object, pick: int
 ) -> None:
-    """LNK-001 skips a batch whose ECK iD tails are none of its keys' sha512_hexes: so every
-    tail that sha512_derivation finds for a record must be among them."""
+    """LNK-001 skips a batch whose ECK iD tails are none of its keys' hex_digests: so every
+    tail that tail_derivation finds for a record (by the same digests) must be among them."""
     assert callable(variant)
     secrets = column[pick % len(column)]
-    tail = hashlib.sha512(variant(secrets[pick % len(secrets)]).encode()).hexdigest()
-    hexes = sha512_hexes([value for values in column for value in values])
-    if sha512_derivation(tail, secrets) is not None and hexes is not None:
+    digests = ECKID_DIGESTS[: 1 + pick % len(ECKID_DIGESTS)]
+    tail = hashlib.new(digests[-1], variant(secrets[pick % len(secrets)]).encode()).hexdigest()
+    hexes = hex_digests([value for values in column for value in values], digests)
+    if tail_derivation(tail, secrets, digests) is not None and hexes is not None:
         assert tail in hexes
     if hexes is None:  # only for a secret long enough for the general way
         assert any(len(s.encode()) >= 64 for values in column for s in values)

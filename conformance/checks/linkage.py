@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from itertools import pairwise
@@ -20,11 +21,12 @@ from conformance.checks.pseudonym import production_pseudonyms
 from conformance.checks.spill import PartitionedRows, digest64, digests64
 from conformance.checks.tally import record_location, safe_location, times
 from conformance.detect.derivation import (
+    SAMPLED_ROWS,
     derivation_of,
+    eckids_disjoint,
     normalise,
     public_scrypt,
-    sha512_derivation,
-    sha512_disjoint,
+    tail_derivation,
 )
 from conformance.detect.preimage import Hit, deep_search, digest_of
 from conformance.detect.pseudonyms import (
@@ -60,7 +62,7 @@ class DerivablePseudonym(Check):
     doc = CheckDoc(
         what="No pseudonym equals a transform of a personal number or identity value in the "
         "same record — the value itself, its hex or base64 encoding, an unsalted MD5, SHA-1, "
-        "SHA-256 or SHA-512 digest (hex or base64, truncated or not), or the first-level "
+        "SHA-2, SHA-3 or BLAKE2 digest (hex or base64, truncated or not), or the first-level "
         "scrypt hash with the salt Kennisnet once published — and pseudonyms are not short, "
         "numeric or consecutive.",
         why="A pseudonym that anyone holding the BSN can recompute is the BSN in disguise: the "
@@ -82,9 +84,10 @@ class DerivablePseudonym(Check):
         self.digests: dict[bytes, Location] = {}  # digest-shaped pseudonyms, for --deep
         self.eckid_digests = 0  # production ECK iDs among them
         self.deep_findings: list[Finding] = []
-        # SHA-512 of every key's variants, column by column, on a second core when there is one
-        self.offload: Offload[list[_Part], list[tuple[list[str], str, int]], list[bool | None]]
-        self.offload = Offload(sha512_disjoint)
+        # the digests of every key's variants, column by column, on a second core when there is
+        # one (see :func:`eckids_disjoint`)
+        self.offload: Offload[list[_Part], list[_Column], list[bool | None]]
+        self.offload = Offload(eckids_disjoint)
 
     def not_applicable(self) -> str | None:
         if self.ctx.profile.pseudonym is None:
@@ -129,9 +132,9 @@ class DerivablePseudonym(Check):
 
     def visit_window(self, window: RecordWindow) -> None:
         """A column of production ECK iDs is neither short nor an HPgn (so the scrypt does not
-        apply; --deep gets a sample of their digests), and of the derived forms only a SHA-512
-        in hex has an ECK iD's 128 characters: one digest per secret is what is left to
-        compare, in record order."""
+        apply; --deep gets a sample of their digests), and of the derived forms only a 64-byte
+        digest in hex has an ECK iD's 128 characters: those digests of each secret are what is
+        left to compare, in record order."""
         if not self.ctx.profile.is_subject(window.kind):
             return  # no pseudonym to derive: values outside the records, say
         columns = [production_pseudonyms(self.ctx, batch) for batch in window.batches]
@@ -157,7 +160,7 @@ class DerivablePseudonym(Check):
             for order, path in enumerate(secrets)
         ]
         prefix = len(ECKID_PRODUCTION_PREFIX)
-        work = [(p.batch.values(p.path)[0], "\n".join(p.values), prefix) for p in parts]
+        work = [_column(p, prefix) for p in parts]
         for done, answers in self.offload.submit(parts, work, window.input_bytes):
             self._tally_window(done, answers)
 
@@ -251,18 +254,29 @@ class _Part(NamedTuple):
     path: str
 
 
+# (keys, the first rows' keys, the pseudonyms joined by newlines, their common prefix's length)
+_Column = tuple[list[str], list[str], str, int]
+
+
+def _column(part: _Part, prefix: int) -> _Column:
+    """What a worker is handed of a part (see :func:`eckids_disjoint`)."""
+    keys, rows = part.batch.values(part.path)
+    first = keys[: bisect_left(rows, SAMPLED_ROWS)]
+    return keys, first, "\n".join(part.values), prefix
+
+
 def _location_at(batch: RecordBatch, row: int) -> Location:
     return record_location(batch.record(row))
 
 
 def _batch_derivations(part: _Part) -> list[tuple[int, int, str, str, str, Record]]:
-    """The batch's records whose ECK iD is the SHA-512 of the field's value, each with its place
-    in the window (row, then the field's order)."""
+    """The batch's records whose ECK iD is a 64-byte digest (SHA-512, SHA3-512, BLAKE2b) of the
+    field's value, each with its place in the window (row, then the field's order)."""
     hits = []
     for index, value in enumerate(part.values):
         record = part.batch.record(index)
         secrets = record.fields[part.path]
-        how = sha512_derivation(value[len(ECKID_PRODUCTION_PREFIX) :], secrets)
+        how = tail_derivation(value[len(ECKID_PRODUCTION_PREFIX) :], secrets)
         if how is not None:
             hits.append((part.batch.rows[index], part.order, part.field, part.path, how, record))
     return hits

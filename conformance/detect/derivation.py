@@ -19,7 +19,23 @@ from typing import NamedTuple
 # Kennisnet's reference implementation hard-coded this first-level salt before environments
 # got their own (SchoolID Constants.java, .NET Constants.cs): anyone can recompute with it.
 PUBLIC_SCRYPT_SALT = base64.b64decode("rktYml0MIp9TC9u6Ny6uqw==")
-_DIGESTS = {"md5": 16, "sha1": 20, "sha256": 32, "sha512": 64}  # name -> digest bytes
+# hashlib's name -> (digest bytes, the name a finding gives it), in the order they are tried
+_DIGESTS = {
+    "md5": (16, "MD5"),
+    "sha1": (20, "SHA1"),
+    "sha224": (28, "SHA224"),
+    "sha256": (32, "SHA256"),
+    "sha384": (48, "SHA384"),
+    "sha512": (64, "SHA512"),
+    "sha3_224": (28, "SHA3-224"),
+    "sha3_256": (32, "SHA3-256"),
+    "sha3_384": (48, "SHA3-384"),
+    "sha3_512": (64, "SHA3-512"),
+    "blake2s": (32, "BLAKE2s"),
+    "blake2b": (64, "BLAKE2b"),
+}
+# The digests whose hex has an ECK iD's 128 characters: SHA-512 first, the one seen in the wild
+ECKID_DIGESTS = tuple(name for name, (size, _) in _DIGESTS.items() if size == 64)
 _MIN_TRUNCATION = 16
 _HEX_TAIL = re.compile(r"[0-9A-Fa-f]{16,}$")
 _NON_DIGITS = re.compile(r"\D")
@@ -38,7 +54,7 @@ def _useful_digests(fits: Callable[[int], bool]) -> tuple[str, ...]:
     """The digests with a form (hex, base64 padded or not) whose length fits."""
     return tuple(
         name
-        for name, size in _DIGESTS.items()
+        for name, (size, _) in _DIGESTS.items()
         if any(fits(n) for n in (2 * size, _b64_length(size), _b64_length(size, padded=False)))
     )
 
@@ -57,7 +73,8 @@ def derivation_of(pseudonym: str, secrets: list[str]) -> str | None:
     """How the pseudonym derives from one of the secrets, or None.
 
     The forms, in this order: the secret itself, hex- and base64-encoded, then each unsalted
-    digest in hex (both cases) and base64 (padded or not, standard and URL-safe). Only those
+    digest of :data:`_DIGESTS` (MD5, SHA-1, SHA-2, SHA-3, BLAKE2) in hex (both cases) and
+    base64 (padded or not, standard and URL-safe). Only those
     whose length could match are built: LNK-001 asks this for every record.
     """
     value = normalise(pseudonym)
@@ -73,23 +90,28 @@ def derivation_of(pseudonym: str, secrets: list[str]) -> str | None:
     return None
 
 
-def sha512_derivation(tail: str, secrets: list[str]) -> str | None:
+def tail_derivation(
+    tail: str, secrets: list[str], digests: tuple[str, ...] = ECKID_DIGESTS
+) -> str | None:
     """:func:`derivation_of` for a pseudonym whose value is 128 lower-case hex characters (an
-    ECK iD's): of all the forms only the SHA-512 in hex has that length, unless a secret is
-    long enough (64 bytes or more) for its own encodings to reach it — then the general way."""
+    ECK iD's), of the given 64-byte digests: of all the forms only those digests in hex have
+    that length, unless a secret is long enough (64 bytes or more) for its own encodings to
+    reach it — then the general way."""
     for secret in _variants(secrets):
         raw = secret.encode()
         if len(raw) >= _HEX_SHA512_BYTES:
             return derivation_of(tail, secrets)
-        if hashlib.sha512(raw).hexdigest() == tail:
-            return "unsalted SHA512 (hex)"
+        for name in digests:
+            if hashlib.new(name, raw).hexdigest() == tail:
+                return f"unsalted {_DIGESTS[name][1]} (hex)"
     return None
 
 
-def sha512_hexes(secrets: list[str]) -> set[str] | None:
-    """The SHA-512 hex digests of every variant of every secret: a tail that is none of them
-    has no :func:`sha512_derivation` from any of these secrets. None when a secret is long
-    enough (64 bytes) for its own encodings to reach 128 characters (then ask per record).
+def hex_digests(secrets: list[str], digests: tuple[str, ...] = ("sha512",)) -> set[str] | None:
+    """The hex digests (of the given names) of every variant of every secret: a tail that is
+    none of them has no :func:`tail_derivation` by those digests from any of these secrets.
+    None when a secret is long enough (64 bytes) for its own encodings to reach 128 characters
+    (then ask per record).
 
     Built column-wise, every step a ``map`` in C: a column of keys costs a few hashes each and
     no Python call per value.
@@ -104,22 +126,37 @@ def sha512_hexes(secrets: list[str]) -> set[str] | None:
     raw = list(map(str.encode, variants))
     if raw and max(map(len, raw)) >= _HEX_SHA512_BYTES:
         return None
-    return set(map(methodcaller("hexdigest"), map(hashlib.sha512, raw)))
+    hexes: set[str] = set()
+    for name in digests:
+        hexes.update(map(methodcaller("hexdigest"), map(getattr(hashlib, name), raw)))
+    return hexes
 
 
 _LINE = "{}\n"
 
 
-def sha512_disjoint(columns: list[tuple[list[str], str, int]]) -> list[bool | None]:
-    """For each (keys, pseudonyms joined by newlines, length of their common prefix): True when
-    no pseudonym ends in the SHA-512 hex digest of a variant of any of the keys, False when one
-    may, None when :func:`sha512_hexes` cannot tell column-wise. Whole columns in, one answer
-    each out: what a worker process is handed (see ``conformance.checks.offload``)."""
+# SHA3-512 and BLAKE2b, as long as SHA-512 but seen far less and together three times its cost,
+# are tried on each column's first rows: a supplier hashing its pupils hashes them all
+SAMPLED_ROWS = 32
+
+
+def eckids_disjoint(columns: list[tuple[list[str], list[str], str, int]]) -> list[bool | None]:
+    """For each (keys, the first :data:`SAMPLED_ROWS` rows' keys, pseudonyms joined by newlines,
+    length of their common prefix): True when no pseudonym ends in the SHA-512 hex digest of a
+    variant of any of the keys and none of the first rows' in another 64-byte digest of theirs,
+    False when one may, None when :func:`hex_digests` cannot tell column-wise. Whole columns
+    in, one answer each out: what a worker process is handed (``conformance.checks.offload``).
+    """
     answers: list[bool | None] = []
-    for keys, joined, prefix in columns:
-        hexes = sha512_hexes(keys)
-        tails = set(map(itemgetter(slice(prefix, None)), joined.split("\n")))
-        answers.append(None if hexes is None else hexes.isdisjoint(tails))
+    for keys, first_keys, joined, prefix in columns:
+        tails = list(map(itemgetter(slice(prefix, None)), joined.split("\n")))
+        hexes = hex_digests(keys)
+        others = hex_digests(first_keys, ECKID_DIGESTS[1:])
+        if hexes is None or others is None:
+            answers.append(None)
+        else:
+            first = tails[:SAMPLED_ROWS]
+            answers.append(hexes.isdisjoint(tails) and others.isdisjoint(first))
     return answers
 
 
@@ -148,7 +185,7 @@ def _derived_from(target: _Target, secret: str, plan: tuple[str, ...]) -> str | 
         return found
     raw = secret.encode()
     for name in plan:
-        found = _digest_forms(target, hashlib.new(name, raw).digest(), name.upper())
+        found = _digest_forms(target, hashlib.new(name, raw).digest(), _DIGESTS[name][1])
         if found is not None:
             return found
     return None
