@@ -1,6 +1,7 @@
 """LNK-004, `conformance link`: are two exports linkable through shared pseudonyms?
 
-Each export is streamed once; every subject record's pseudonym becomes a 64-bit digest, kept in
+Each export is streamed once; every subject record's pseudonym (a digest-like one as its hex,
+whatever its case or URL prefix: the same ECK iD written twice) becomes a 64-bit digest, kept in
 rows partitioned by the digest's top bits that spill to disk (checks/spill.py), and the two sets
 are intersected partition by partition (numpy): memory stays flat.
 The report gives the overlap's size and share, never a pseudonym.
@@ -8,6 +9,7 @@ The report gives the overlap's size and share, never a pseudonym.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -15,6 +17,7 @@ import numpy as np
 
 from conformance.checks import CheckContext
 from conformance.checks.spill import PartitionedRows, digests64
+from conformance.detect.derivation import normalise
 from conformance.engine import RunRequest, assemble, resolve_purpose, unchecked
 from conformance.model.errors import InputError
 from conformance.model.findings import Finding, Location
@@ -26,6 +29,16 @@ from conformance.readers import open_export
 
 REQUIREMENT = "LNK-004"
 _ROW = np.dtype([("key", np.uint64)])
+_HEX_DIGEST = re.compile(r"[0-9A-Fa-f]{32,}")
+
+
+def linkable(pseudonym: str) -> str:
+    """What two exports share when they share the pseudonym: a digest-like value's hex in lower
+    case (an ECK iD upper-cased, with http:// or without its prefix is the same 512 bits),
+    anything else as written but for surrounding spaces (base64 and keys are case-sensitive)."""
+    value = pseudonym.strip()
+    tail = normalise(value)
+    return tail.lower() if _HEX_DIGEST.fullmatch(tail) else value
 
 
 def link(request: RunRequest) -> Report:
@@ -49,7 +62,7 @@ def _pseudonyms(ctx: CheckContext, path: Path) -> tuple[InputInfo, PartitionedRo
     digests = PartitionedRows(_ROW, "key")
     for window in export.windows(ctx.profile):
         if ctx.profile.is_subject(window.kind):
-            digests.extend(key=digests64(_values(ctx, window)))
+            digests.extend(key=digests64(map(linkable, _values(ctx, window))))
     if export.records_read == 0:
         digests.close()
         raise InputError(str(path), None, f"no records found for profile {ctx.profile.id}")

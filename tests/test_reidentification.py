@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from conftest import eckid
 
 UWLR_NS = "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
@@ -32,5 +34,70 @@ def test_a_pseudonymous_export_with_birth_dates_is_judged(tmp_path: Path, cli) -
     run = cli("check", "--profile", "nl-generic", path)
     (finding,) = run.findings("LNK-003")
     assert "k-anonymity over (geboortedatum, jaargroep) is 1" in finding["message"]
-    assert "7 of 7 records (100.0%) are unique" in finding["message"]
+    assert "7 of 7 pupils (100.0%) are unique" in finding["message"]
     assert run.verdict("LNK-005") == "not_applicable"
+
+
+def _analyse(cli, path: Path, text: str):
+    path.write_text(text)
+    return cli("check", "--profile", "nl-generic", "--purpose", "analyse", path)
+
+
+@pytest.mark.parametrize("pupils", [24, 4000])  # 24,000 records: past the sample, by column
+def test_a_pupils_several_records_are_one_look_alike_not_six(
+    tmp_path: Path, cli, pupils: int
+) -> None:
+    """Pupils each alone on (birth month, gender, postcode4), with six test results each:
+    every class holds one pupil, however many rows."""
+    rows = "".join(
+        f"{eckid(str(p))};2015-{p % 12 + 1:02d};{p % 2 + 1};{1000 + p};T{t};{40 + t}\n"
+        for p in range(pupils)
+        for t in range(6)
+    )
+    run = _analyse(
+        cli, tmp_path / "x.csv", "eckId;geboortemaand;geslacht;postcode4;toets;toetsscore\n" + rows
+    )
+    (finding,) = run.findings("LNK-003")
+    share = f"{pupils:,} of {pupils:,} pupils (100.0%) are unique"
+    assert f"is 1, expected at least 5; {share}" in finding["message"]
+
+
+def test_every_value_of_a_several_valued_quasi_identifier_counts(tmp_path: Path, cli) -> None:
+    lines = [
+        {"eckId": eckid(str(i)), "geboortejaar": "2014", "nationaliteit": ["NL"]} for i in range(5)
+    ] + [
+        {"eckId": eckid(str(i)), "geboortejaar": "2014", "nationaliteit": ["NL", f"X{i}"]}
+        for i in range(5, 10)
+    ]
+    run = _analyse(cli, tmp_path / "x.jsonl", "".join(json.dumps(x) + "\n" for x in lines))
+    (finding,) = run.findings("LNK-003")
+    assert "5 of 10 pupils (50.0%) are unique" in finding["message"]
+
+
+def test_look_alikes_compare_values_regardless_of_case(tmp_path: Path, cli) -> None:
+    """'M' and 'm' are one gender (k = 5, not 2); 'TLV', 'tlv' and 'Tlv' one support need
+    (ℓ = 1: everyone in the group shares it)."""
+    genders = ["m", "m", "M", "M", "M"]
+    rows = "".join(f"{eckid(str(i))};2014;{g};50\n" for i, g in enumerate(genders))
+    run = _analyse(cli, tmp_path / "k.csv", "eckId;geboortejaar;geslacht;toetsscore\n" + rows)
+    assert run.verdict("LNK-003") == "pass"
+    needs = ["TLV", "TLV", "TLV", "TLV", "tlv", "Tlv"]
+    rows = "".join(f"{eckid(str(i))};2015;6;{n}\n" for i, n in enumerate(needs))
+    run = _analyse(
+        cli, tmp_path / "l.csv", "eckId;geboortejaar;jaargroep;ondersteuningsbehoefte\n" + rows
+    )
+    assert run.verdict("LNK-005") == "fail"
+
+
+def test_a_field_named_by_a_pupil_is_redacted_in_the_k_anonymity_message(
+    tmp_path: Path, cli
+) -> None:
+    names = ["Piet Jansen", "Sanne de Vries", "Bilal Yilmaz", "Emma Bakker", "Daan Visser"]
+    lines = [
+        {"eckId": eckid(str(i)), "geboortejaar": "2014", "geslacht": {name: "1"}}
+        for i, name in enumerate(names)
+    ]
+    run = _analyse(cli, tmp_path / "x.jsonl", "".join(json.dumps(x) + "\n" for x in lines))
+    (finding,) = run.findings("LNK-003")
+    assert "k-anonymity over (geboortejaar, geslacht/" in finding["message"]
+    assert not run.quoted(*(part for name in names for part in name.split() if len(part) > 3))

@@ -335,7 +335,7 @@ def test_reidentification_is_the_same_with_a_tiny_buffer(
     huge = judged(paths)
     assert [verdict for verdict, _, _ in tiny.values()] == [Verdict.FAIL] * 3
     (k_finding,) = tiny["LNK-003"][2]
-    assert "Records per class size: 1: " in k_finding.message
+    assert "Pupils per class size: 1: " in k_finding.message
     assert len(tiny["LNK-005"][2]) == 2  # both sensitive fields, though they start midway
     assert tiny == huge
 
@@ -357,8 +357,8 @@ def test_class_sizes_are_summed_over_partitions(tmp_path: Path, small_buffers: l
     random.Random(4).shuffle(records)
     (finding,) = judged([write_jsonl(tmp_path / "x.jsonl", records)])["LNK-003"][2]
     assert small_buffers
-    assert "is 1, expected at least 5; 1 of 22 records (4.5%) are unique" in finding.message
-    assert "Records per class size: 1: 1, 2–4: 3, 5–9: 6, 10 or more: 12." in finding.message
+    assert "is 1, expected at least 5; 1 of 22 pupils (4.5%) are unique" in finding.message
+    assert "Pupils per class size: 1: 1, 2–4: 3, 5–9: 6, 10 or more: 12." in finding.message
     assert finding.occurrences == 4
 
 

@@ -1,12 +1,15 @@
 """LNK-003 and LNK-005: can pupils be singled out by their quasi-identifiers, and does a class
 of look-alikes give away a sensitive attribute?
 
-Every subject record's quasi-identifier values become one 64-bit class key (BLAKE2b of the
-field/value pairs), kept in rows that spill to disk partitioned by key
-(:mod:`conformance.checks.spill`); classes are counted once, at the end, by sorting each
-partition. Memory stays flat: a class never spans two partitions, so class sizes and distinct
-sensitive values per class are summed partition by partition. Records that carry no
-quasi-identifier at all are not counted.
+Every subject record's quasi-identifier values (case and spacing aside, a field's several
+values as a set) become one 64-bit class key (BLAKE2b of the field/value pairs), kept with a
+digest of the pupil's pseudonym (or the sender's key) in rows that spill to disk partitioned by
+key (:mod:`conformance.checks.spill`); classes are counted once, at the end, by sorting each
+partition. A class's size is its pupils: a pupil with six test results in an export is one
+pupil, not six look-alikes (records without a pseudonym or key count one each). Memory stays
+flat: a class never spans two partitions, so class sizes and distinct sensitive values per
+class are summed partition by partition. Records that carry no quasi-identifier at all are not
+counted.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -25,7 +28,7 @@ from conformance.checks.tally import record_location, safe_location
 from conformance.detect.safepath import safe_path
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass, FieldRule
-from conformance.model.records import Record, RecordWindow
+from conformance.model.records import Record, RecordBatch, RecordWindow
 from conformance.model.requirements import CheckDoc
 from conformance.model.verdict import Confidence, Severity
 
@@ -41,12 +44,29 @@ _NOT_AN_ATTRIBUTE = frozenset({"free-text", "other"})
 _Roles = tuple[tuple[str, ...], tuple[str, ...]]  # a shape's quasi-identifiers, sensitive fields
 _SAMPLE = 20_000  # records kept to estimate which quasi-identifier causes the uniqueness
 _PENDING = 4096  # records gathered in plain arrays before they go to the partitioned stores
-_CLASS_ROW = np.dtype([("key", np.uint64)])
+_CLASS_ROW = np.dtype([("key", np.uint64), ("pupil", np.uint64)])  # class key, pupil (0: none)
 _VALUE_ROW = np.dtype([("key", np.uint64), ("value", np.uint64)])  # class key, value digest
 
 
 def _digest(parts: Iterable[str]) -> int:
     return digest64("\x1f".join(parts))
+
+
+def _comparable(value: str) -> str:
+    """A value as look-alikes compare it: 'M' and 'm', '2014 ' and '2014' are one."""
+    return " ".join(value.split()).casefold()
+
+
+def _as_set(values: list[str]) -> str:
+    """A field's values (one, or several: nationalities) as one comparable value."""
+    if len(values) == 1:
+        return _comparable(values[0])
+    return "\x1d".join(sorted({_comparable(v) for v in values}))
+
+
+def _pupil(value: str | None) -> int:
+    """A pupil's digest from its pseudonym or key (0: not known; never a real digest)."""
+    return 0 if not value else digest64(value.strip()) or 1
 
 
 class _Values:
@@ -75,7 +95,10 @@ class _Collector:
 
     def __init__(self) -> None:
         self.keys = array("Q")  # pending class keys, not yet in ``classes``
+        self.pupils = array("Q")  # and the pupil of each
         self.classes = PartitionedRows(_CLASS_ROW, "key")
+        self.pupils_known = False  # a pseudonym or key told some records' pupils apart
+        self.sampled: set[int] = set()  # the pupils in the sample
         self.sample: list[tuple[tuple[str, str], ...]] = []
         self.sensitive: dict[str, _Values] = {}
         self.fields: set[str] = set()
@@ -83,20 +106,22 @@ class _Collector:
         self.last: Record | None = None
         self.last_window: RecordWindow | None = None
 
-    def add_window(self, window: RecordWindow, roles: list[_Roles]) -> None:
+    def add_window(self, window: RecordWindow, roles: list[_Roles], pupils: _Pupils) -> None:
         """The window's records in order (the sample and the first location are by order),
-        each with its shape's roles (``roles`` per batch)."""
+        each with its shape's roles (``roles`` per batch); ``pupils`` gives a record's or a
+        batch's pseudonyms or keys."""
         if window is self.last_window:
             return  # the other check of the pair already added it
         self.last_window = window
-        if len(self.sample) >= _SAMPLE and self._add_columns(window, roles):
+        if len(self.sample) >= _SAMPLE and self._add_columns(window, roles, pupils):
             return
         per_record = window.spread(roles)
         for row, (quasi, sensitive) in enumerate(per_record):
             if quasi:
-                self._add(window.record(row), quasi, sensitive)
+                record = window.record(row)
+                self._add(record, quasi, sensitive, pupils.of(record))
 
-    def _add_columns(self, window: RecordWindow, roles: list[_Roles]) -> bool:
+    def _add_columns(self, window: RecordWindow, roles: list[_Roles], pupils: _Pupils) -> bool:
         """Once the sample is full (and the first location known), what ``_add`` does per
         record, per batch and column: the class keys and value digests in C, no record made.
         Their order does not matter (they are grouped by key). False, having added nothing,
@@ -107,34 +132,50 @@ class _Collector:
                 columns = {path: batch.single(path) for path in (*quasi, *sensitive)}
                 if any(column is None for column in columns.values()):
                     return False
-                plans.append((quasi, sensitive, columns))
-        for quasi, sensitive, columns in plans:
-            labelled = [map(f"{path}\x1e".__add__, columns[path] or ()) for path in quasi]
+                plans.append((quasi, sensitive, columns, pupils.column(batch)))
+        for quasi, sensitive, columns, who in plans:
+            labelled = [
+                map(f"{path}\x1e".__add__, map(_comparable, columns[path] or ())) for path in quasi
+            ]
             keys = digests64(map("\x1f".join, zip(*labelled, strict=True)))
             self.keys.extend(keys)
+            self.pupils.extend(who)
+            self.pupils_known = self.pupils_known or any(who)
             self.fields.update(quasi)
             for path in sensitive:
                 column = self.sensitive.get(path)
                 if column is None:
                     column = self.sensitive[path] = _Values(self.classes.partition_count)
                 column.keys.extend(keys)
-                column.values.extend(digests64(columns[path] or ()))
+                column.values.extend(digests64(map(_comparable, columns[path] or ())))
         if len(self.keys) >= _PENDING:
             self.flush()
         return True
 
-    def add(self, record: Record, quasi: tuple[str, ...], sensitive: tuple[str, ...]) -> None:
+    def add(
+        self, record: Record, quasi: tuple[str, ...], sensitive: tuple[str, ...], pupil: str | None
+    ) -> None:
         if record is self.last:
             return  # the other check of the pair already added it
         self.last = record
-        self._add(record, quasi, sensitive)
+        self._add(record, quasi, sensitive, pupil)
 
-    def _add(self, record: Record, quasi: tuple[str, ...], sensitive: tuple[str, ...]) -> None:
-        pairs = tuple((path, record.fields[path][0]) for path in quasi)
+    def _add(
+        self,
+        record: Record,
+        quasi: tuple[str, ...],
+        sensitive: tuple[str, ...],
+        pupil: str | None,
+    ) -> None:
+        pairs = tuple((path, _as_set(record.fields[path])) for path in quasi)
         key = _digest(f"{p}\x1e{v}" for p, v in pairs)
+        who = _pupil(pupil)
         self.keys.append(key)
+        self.pupils.append(who)
+        self.pupils_known = self.pupils_known or who != 0
         self.fields.update(quasi)
-        if len(self.sample) < _SAMPLE:
+        if len(self.sample) < _SAMPLE and (who == 0 or who not in self.sampled):
+            self.sampled.add(who)
             self.sample.append(pairs)
         if self.first is None:
             self.first = record_location(record)
@@ -143,15 +184,18 @@ class _Collector:
             if column is None:  # first seen now: earlier records lack it, the value 0
                 column = self.sensitive[path] = _Values(self.classes.partition_count)
             column.keys.append(key)
-            column.values.append(_digest([record.fields[path][0]]))
+            column.values.append(_digest([_comparable(record.fields[path][0])]))
         if len(self.keys) >= _PENDING:
             self.flush()
 
     def flush(self) -> None:
         """Move the pending keys and values into their stores."""
         if self.keys:
-            self.classes.extend(key=np.frombuffer(self.keys, dtype=np.uint64))
-            self.keys = array("Q")
+            self.classes.extend(
+                key=np.frombuffer(self.keys, dtype=np.uint64),
+                pupil=np.frombuffer(self.pupils, dtype=np.uint64),
+            )
+            self.keys, self.pupils = array("Q"), array("Q")
         for column in self.sensitive.values():
             column.flush()
 
@@ -162,6 +206,7 @@ class _ReidentificationCheck(Check):
     def __init__(self, ctx: CheckContext) -> None:
         super().__init__(ctx)
         self.roles = ShapeCache(self._roles)
+        self.pupils = _Pupils(ctx)
         self.collected = ctx.shared("reidentification", _Collector)
 
     def not_applicable(self) -> str | None:
@@ -204,7 +249,7 @@ class _ReidentificationCheck(Check):
         quasi, sensitive = self.roles.get(self.ctx.shape(record), record)
         if quasi:
             self.examined += self.counts(sensitive)
-            self.collected.add(record, quasi, sensitive)
+            self.collected.add(record, quasi, sensitive, self.pupils.of(record))
 
     def visit_window(self, window: RecordWindow) -> None:
         if not self.ctx.profile.is_subject(window.kind):
@@ -214,24 +259,58 @@ class _ReidentificationCheck(Check):
             if quasi:
                 self.examined += len(batch) * self.counts(sensitive)
         if any(quasi for quasi, _ in roles):
-            self.collected.add_window(window, roles)
+            self.collected.add_window(window, roles, self.pupils)
 
     def counts(self, sensitive: tuple[str, ...]) -> bool:  # noqa: ARG002  (LNK-005 uses it)
         """Whether a record with quasi-identifiers (and these sensitive fields) is examined."""
         return True
 
-    def classes(self) -> Iterator[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]:
-        """Per partition of the key range, in order: its class keys (sorted) and class sizes.
-        A class never spans two partitions."""
+    def classes(self) -> Iterator[_Classes]:
+        """Per partition of the key range, in order: its class keys (sorted), records and
+        pupils per class. A class never spans two partitions."""
         self.collected.flush()
-        return (
-            np.unique(rows["key"], return_counts=True)
-            for rows in self.collected.classes.partitions()
-        )
+        return map(_classes, self.collected.classes.partitions())
 
     def where(self) -> Location:
         first = self.collected.first
         return Location("(inputs)") if first is None else safe_location(first)
+
+
+class _Pupils:
+    """Who a record is: its pseudonym, else the sender's key for the pupil, else unknown."""
+
+    def __init__(self, ctx: CheckContext) -> None:
+        self.ctx = ctx
+
+    def of(self, record: Record) -> str | None:
+        found = self.ctx.pseudonym(record)
+        return found[1][0] if found else self.ctx.identity(record)
+
+    def column(self, batch: RecordBatch) -> array[int]:
+        """The batch's pupils as :func:`_pupil` digests, a column at a time where one field
+        holds them (the records made one by one only where it does not)."""
+        ctx = self.ctx
+        found = ctx.pseudonym_column(batch)
+        if found is None and ctx.pseudonym_path(batch) is None:
+            found = ctx.identity_column(batch)
+        if found is None:
+            return array("Q", map(_pupil, map(self.of, batch.records)))
+        return digests64(map(str.strip, found[1]))
+
+
+class _Classes(NamedTuple):
+    keys: np.ndarray[Any, Any]  # sorted
+    records: np.ndarray[Any, Any]  # per class
+    pupils: np.ndarray[Any, Any]  # per class: distinct known pupils, and each unknown record
+
+
+def _classes(rows: np.ndarray[Any, Any]) -> _Classes:
+    keys, records = np.unique(rows["key"], return_counts=True)
+    known = rows[rows["pupil"] != 0]
+    pairs = np.unique(known)  # (class, pupil) once each
+    distinct = np.bincount(np.searchsorted(keys, pairs["key"]), minlength=len(keys))
+    known_records = np.bincount(np.searchsorted(keys, known["key"]), minlength=len(keys))
+    return _Classes(keys, records, distinct + records - known_records)
 
 
 def _is_sensitive(path: str, rule: FieldRule | None, listed: tuple[str, ...]) -> bool:
@@ -268,18 +347,19 @@ class SmallEquivalenceClass(_ReidentificationCheck):
     def finish(self) -> Iterable[Finding]:
         if not self.examined:
             return []
-        sizes = _class_sizes(counts for _, counts in self.classes())
+        sizes = _class_sizes(found.pupils for found in self.classes())
         total = sum(size * classes for size, classes in sizes.items())
         unique = sizes[1]
         threshold = self.ctx.profile.reidentification
         smallest = min(sizes)
         if smallest >= threshold.k and unique / total <= threshold.max_unique_share:
             return []
-        fields = ", ".join(sorted(self.collected.fields))
+        fields = ", ".join(sorted(map(safe_path, self.collected.fields)))
+        unit = "pupils" if self.collected.pupils_known else "records"
         message = (
             f"k-anonymity over ({fields}) is {smallest}, expected at least {threshold.k}; "
-            f"{unique:,} of {total:,} records ({unique / total:.1%}) are unique "
-            f"(allowed {threshold.max_unique_share:.0%}). Records per class size: "
+            f"{unique:,} of {total:,} {unit} ({unique / total:.1%}) are unique "
+            f"(allowed {threshold.max_unique_share:.0%}). {unit.capitalize()} per class size: "
             f"{_distribution(sizes)}.{_driver(self.collected.sample)}"
         )
         return [
@@ -331,7 +411,7 @@ def _driver(sample: list[tuple[tuple[str, str], ...]]) -> str:
         if best is None or share < best[0]:
             best = (share, left_out)
     assert best is not None
-    return f" Leaving out '{best[1]}' would leave {best[0]:.1%} unique."
+    return f" Leaving out '{safe_path(best[1])}' would leave {best[0]:.1%} unique."
 
 
 @register
@@ -363,9 +443,9 @@ class SensitiveAttributeDisclosure(_ReidentificationCheck):
         weak = dict.fromkeys(paths, (0, 0))
         carried = [self.collected.sensitive[path].rows.partitions() for path in paths]
         # One walk over the partitions, every field's partition beside the classes' one.
-        for (keys, counts), *columns in zip(classes, *carried, strict=True):
+        for found_classes, *columns in zip(classes, *carried, strict=True):
             for path, rows in zip(paths, columns, strict=True):
-                found = _low_diversity(keys, counts, rows, ell)
+                found = _low_diversity(found_classes, rows, ell)
                 weak[path] = (weak[path][0] + found[0], weak[path][1] + found[1])
         findings = []
         for path, (weak_classes, weak_records) in weak.items():
@@ -386,15 +466,14 @@ class SensitiveAttributeDisclosure(_ReidentificationCheck):
         return findings
 
 
-def _low_diversity(
-    keys: np.ndarray[Any, Any], counts: np.ndarray[Any, Any], rows: np.ndarray[Any, Any], ell: int
-) -> tuple[int, int]:
-    """Classes of two or more records with fewer than ℓ distinct values, and their records.
+def _low_diversity(found: _Classes, rows: np.ndarray[Any, Any], ell: int) -> tuple[int, int]:
+    """Classes of two or more pupils with fewer than ℓ distinct values, and their records.
 
-    ``keys`` and ``counts`` are one partition's classes (sorted) and sizes, ``rows`` the
-    (class key, value) rows of the same partition's records that carry the field. A record
-    without it has the value 0, so a class has one more distinct value where fewer of its
-    records carry a non-zero value than it has records."""
+    ``found`` is one partition's classes, ``rows`` the (class key, value) rows of the same
+    partition's records that carry the field. A record without it has the value 0, so a class
+    has one more distinct value where fewer of its records carry a non-zero value than it has
+    records."""
+    keys, counts = found.keys, found.records
     present = rows[rows["value"] != 0]
     order = np.lexsort((present["value"], present["key"]))
     classes, values = present["key"][order], present["value"][order]
@@ -403,5 +482,5 @@ def _low_diversity(
     index = np.searchsorted(keys, classes)
     distinct = np.bincount(index[new], minlength=len(keys))
     distinct += np.bincount(index, minlength=len(keys)) < counts
-    weak = (counts >= 2) & (distinct < ell)
+    weak = (found.pupils >= 2) & (distinct < ell)
     return int(weak.sum()), int(counts[weak].sum())

@@ -1,0 +1,53 @@
+"""LNK-004, `conformance link`: the same pseudonym written two ways is still shared."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conformance import crosslink, engine
+from conformance.crosslink import linkable
+from conformance.profiles import load_profile
+
+PREFIX = "https://ketenid.nl/201703/"
+TAILS = [f"{i:0124x}abcd" for i in range(20)]
+
+
+def _linked(tmp_path: Path, a: list[str], b: list[str]) -> tuple[str, ...]:
+    paths = []
+    for name, values in (("a.jsonl", a), ("b.jsonl", b)):
+        path = tmp_path / name
+        path.write_text("".join(json.dumps({"eckId": v}) + "\n" for v in values))
+        paths.append(path)
+    request = engine.RunRequest(load_profile("nl-generic"), "pseudoniem", tuple(paths))
+    (result,) = [r for r in crosslink.link(request).requirements if r.id == "LNK-004"]
+    return tuple(f.message for f in result.findings)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        lambda tail: PREFIX + tail.upper(),
+        lambda tail: tail,  # without the prefix
+        lambda tail: "http://ketenid.nl/201703/" + tail,
+        lambda tail: f" {PREFIX}{tail}/ ",
+    ],
+    ids=["upper-case", "bare", "http", "spaces-and-slash"],
+)
+def test_an_eckid_written_another_way_is_shared(
+    tmp_path: Path, written: Callable[[str], str]
+) -> None:
+    a = [PREFIX + tail for tail in TAILS]
+    b = [written(tail) for tail in TAILS[:3]] + [PREFIX + f"{i:0128x}" for i in range(100, 117)]
+    (message,) = _linked(tmp_path, a, b)
+    assert message.startswith("3 pseudonyms occur in both")
+
+
+def test_case_tells_apart_pseudonyms_that_are_not_hex() -> None:
+    assert linkable("aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW") != linkable("Ab3De5Fg7Hj9Kl1Mn3Pq5Rs7Tu9Vw")
+    assert linkable("https://school.example/leerlingen/17/profiel") != linkable(
+        "https://other.example/leerlingen/18/profiel"
+    )
