@@ -24,7 +24,7 @@ from conformance.output import write_all, write_bundle
 from conformance.probes.config import find_config, load_config
 from conformance.profiles import load_profile, shipped_profiles
 from conformance.progress import progress_for
-from conformance.readers.sniff import is_database_url
+from conformance.readers.sniff import is_database_url, without_secrets
 from conformance.reporters import html, json, junit, markdown, sarif, text
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -167,7 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(arguments)
-        args.command = shlex.join(["conformance", *arguments])
+        # as reports repeat it: a database URL's password never
+        args.command = shlex.join(["conformance", *map(without_secrets, arguments)])
         return _HANDLERS[args.verb](args)
     except UserError as exc:  # one line, whatever a file name holds (newlines, escapes)
         print(f"conformance: error: {_printable(str(exc))}", file=sys.stderr)

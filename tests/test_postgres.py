@@ -119,3 +119,24 @@ def test_a_role_that_reads_both_through_membership(server, cli) -> None:
     run = cli("check", "--profile", "nl-generic", url)
     (finding,) = run.findings("SEP-002")
     assert "role analyst may read both" in finding["message"]
+
+
+def test_a_password_in_the_url_is_in_no_report(server, cli, tmp_path: Path) -> None:
+    """The reports repeat the command and name the database: the password in the URL (as
+    user info or as a query parameter) is in none of them, nor on the terminal."""
+    url = _database(
+        server, "secrets", (SCHEMA / "pass_identity_schema_disjoint_grants.sql").read_text()
+    )
+    url = url.replace("postgres@", "postgres:Geheim-Wachtwoord-42@") + "?password=Geheim-43"
+    out = tmp_path / "out"
+    out.mkdir()
+    run = cli(
+        "check", "--profile", "nl-generic", url,
+        "--html", out / "r.html", "--markdown", out / "r.md", "--junit", out / "r.xml",
+        "--sarif", out / "r.sarif",
+    )  # fmt: skip
+    assert run.verdict("SEP-001") == "pass"
+    written = "".join(path.read_text() for path in out.iterdir())
+    assert "***" in run.report["reproduce"]["command"]
+    assert not run.quoted("Geheim-Wachtwoord-42", "Geheim-43")
+    assert "Geheim-Wachtwoord-42" not in written and "Geheim-43" not in written

@@ -16,6 +16,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from conformance.model.errors import InputError
 from conformance.model.storage import ForeignKey, Grant, StorageModel, Table
+from conformance.readers.sniff import without_secrets
 
 PASSWORD_VARIABLE = "CONFORMANCE_DATABASE_PASSWORD"  # noqa: S105  (a variable's name)
 _SYSTEM_SCHEMAS = frozenset({"information_schema", "pg_catalog", "pg_toast"})
@@ -31,7 +32,8 @@ _MEMBERS = sqlalchemy.text(
 
 
 def shown(url: URL) -> str:
-    return url.render_as_string(hide_password=True)
+    """The URL as every output shows it: password and secret query parameters hidden."""
+    return without_secrets(url.render_as_string(hide_password=True))
 
 
 def read_database(text: str) -> StorageModel:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from conformance.model.errors import InputError
@@ -82,3 +83,24 @@ def is_database_url(text: str) -> bool:
     """``scheme://…`` with a plain scheme (``postgresql+psycopg``): a database, not a file.
     Here, not beside the database reader, so telling inputs apart needs no SQLAlchemy."""
     return "://" in text and text.split("://", 1)[0].replace("+", "").isalnum()
+
+
+# Query parameters that carry a secret in the URLs drivers accept (libpq's password and
+# sslpassword, ODBC's PWD, tokens of cloud drivers)
+_SECRET_PARAMETERS = frozenset(
+    {"password", "passwd", "pwd", "pass", "sslpassword", "secret", "token", "access_token"}
+)
+_USERINFO_PASSWORD = re.compile(r"(://[^/@:?#\s]*):[^/?#\s]*@")
+_SECRET_QUERY = re.compile(
+    r"([?&;](?:" + "|".join(sorted(_SECRET_PARAMETERS)) + r")=)[^&;#\s]*", re.IGNORECASE
+)
+HIDDEN = "***"
+
+
+def without_secrets(argument: str) -> str:
+    """A command-line argument as a report may repeat it: the password of anything written as
+    a URL hidden, by its form alone (it need not parse as a database URL to hold one)."""
+    if "://" not in argument:
+        return argument
+    hidden = _USERINFO_PASSWORD.sub(rf"\1:{HIDDEN}@", argument)
+    return _SECRET_QUERY.sub(rf"\1{HIDDEN}", hidden)
