@@ -101,6 +101,14 @@ def _waiver(entry: Any, where: str, name: str) -> Waiver:
     if unknown:  # a misspelt `location` would widen the waiver to the whole requirement
         known = ", ".join((*_REQUIRED, *_OPTIONAL))
         raise UserError(name, f"{where}.{unknown[0]}", f"unknown key; expected one of {known}")
+    for key in (*_REQUIRED, *_OPTIONAL):
+        if key != "expires" and key in entry and not isinstance(entry[key], str):
+            raise UserError(name, f"{where}.{key}", "expected a string")
+    if "location" in entry and not entry["location"].strip():
+        # read as 'no location', it would widen the waiver to every finding of the requirement
+        raise UserError(
+            name, f"{where}.location", "empty; leave the key out to waive every finding"
+        )
     missing = [key for key in _REQUIRED if not str(entry.get(key, "")).strip()]
     if missing:
         raise UserError(name, where, f"missing {', '.join(missing)}")
@@ -111,7 +119,7 @@ def _waiver(entry: Any, where: str, name: str) -> Waiver:
     if not isinstance(expires, datetime.date) or isinstance(expires, datetime.datetime):
         raise UserError(name, f"{where}.expires", "expected a date (2027-03-31, unquoted)")
     approved = str(entry.get("approved_by") or "").strip() or None
-    location = str(entry.get("location") or "").strip() or None
+    location = entry["location"].strip() if "location" in entry else None
     text = {key: str(entry[key]).strip() for key in ("scope", "justification", "owner")}
     return Waiver(
         rid, text["scope"], location, text["justification"], text["owner"], expires, approved

@@ -119,6 +119,12 @@ def test_expiry_is_inclusive_of_its_last_day(tmp_path: Path) -> None:
         ("[[waiver]\n", "invalid TOML"),
         (ENTRY + 'loction = "bsn"\n', "waiver[0].loction: unknown key"),
         ("[[waivers]]\n" + ENTRY, "waiver: expected [[waiver]] entries only"),
+        # an empty location would waive every finding of the requirement
+        (ENTRY + 'location = ""\n', "waiver[0].location: empty; leave the key out"),
+        (ENTRY + 'location = "  "\n', "waiver[0].location: empty; leave the key out"),
+        (ENTRY + "location = false\n", "waiver[0].location: expected a string"),
+        (ENTRY + "location = []\n", "waiver[0].location: expected a string"),
+        (ENTRY.replace('"NAW-001"', '["NAW-001"]'), "waiver[0].requirement: expected a string"),
     ],
 )
 def test_a_malformed_waivers_file_is_one_clear_error(
