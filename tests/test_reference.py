@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,30 @@ def test_smalle_set_export_passes_min001_and_fails_naw001_under_pseudoniem(
         "voorvoegsel",
     ]
     assert all(f["occurrences"] == 3 for f in pseudo.findings("NAW-001"))
+
+
+@pytest.mark.parametrize(
+    ("block", "fails"),
+    [
+        ("", False),
+        ("<onderwijsondersteuning/>", False),  # an empty element holds no data
+        ("<onderwijsondersteuning>Diagnose ADHD</onderwijsondersteuning>", True),
+        ("<onderwijsondersteuning><toelichting>ADHD</toelichting></onderwijsondersteuning>", True),
+        ('<onderwijsondersteuning diagnose="F90"/>', True),
+    ],
+)
+def test_support_withheld_in_both_its_categories_is_withheld_whatever_it_holds(
+    reference: Path, tmp_path: Path, cli, block: str, fails: bool
+) -> None:
+    """onderwijsondersteuning is shared out: handelingsplan to one category, its listed other
+    children to another. With both OPT-UIT, text, an attribute or an unlisted child in it is
+    withheld data too (it passed as belonging to no category)."""
+    source = (reference / "oso/2019.1/examples/Voorbeelddossier_OV_POPO_full.xml").read_text()
+    block_in_source = re.compile(r"<onderwijsondersteuning>.*?</onderwijsondersteuning>", re.S)
+    source = block_in_source.sub("__OO__", source)
+    for flag in ("cat_onderwijsondersteuning", "cat_handelingsplannen"):
+        source = re.sub(rf"<{flag}>[^<]*</{flag}>", f"<{flag}>OPT-UIT</{flag}>", source)
+    path = tmp_path / "dossier.xml"
+    path.write_text(source.replace("__OO__", block))
+    run = cli("check", "--profile", "oso-2019.1", path)
+    assert run.verdict("MIN-003") == ("fail" if fails else "pass")

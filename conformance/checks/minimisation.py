@@ -298,7 +298,28 @@ class WithheldCategoryPresent(Check):
                 for kind, paths in kinds.items():
                     for path in paths:
                         self.withheld.setdefault(kind, {})[path] = flag
+        self._withhold_whole_blocks()
         self.examined += 1
+
+    def _withhold_whole_blocks(self) -> None:
+        """An element whose children the categories share out (onderwijsondersteuning: its
+        handelingsplan to one, the rest to another) is wholly withheld when every category
+        with a child in it is: then whatever else it holds — text, an attribute, an unlisted
+        child — is of a withheld category too. (With one of them released, unlisted content
+        may be the released one's, as OSO's own validation reads it.)"""
+        release = self.release
+        assert release is not None
+        owners: dict[tuple[str, str], set[str]] = {}  # (kind, parent) -> flags with a child
+        for flag, kinds in release.categories.items():
+            for kind, paths in kinds.items():
+                for path in paths:
+                    if "/" in path:
+                        owners.setdefault((kind, path.rsplit("/", 1)[0]), set()).add(flag)
+        for (kind, parent), flags in sorted(owners.items()):
+            if all(self.flags.get(flag) in _WITHHELD for flag in flags):
+                joint = " + ".join(sorted(flags))
+                self.flags[joint] = " / ".join(sorted({self.flags[f] for f in flags}))
+                self.withheld.setdefault(kind, {}).setdefault(parent, joint)
 
     def finish(self) -> Iterable[Finding]:
         return self.tally.findings(
