@@ -407,6 +407,18 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _exit_code(report: Report) -> int:
+    """0 or 1 by the verdict; 3 where a check broke (a bug); 2 where nothing broke but nothing
+    could be examined either: the inputs cannot answer what was asked, which is the user's
+    to change (the reasons are in the report above), not a crash to report to us."""
+    if report.verdict is Verdict.ERROR and all(
+        r.verdict is not Verdict.ERROR for r in report.requirements
+    ):
+        print(
+            "conformance: error: nothing could be examined: no requirement applies to these "
+            "inputs (the reasons are listed above)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return {Verdict.PASS: EXIT_PASS, Verdict.FAIL: EXIT_FAIL}.get(report.verdict, EXIT_INTERNAL)
 
 

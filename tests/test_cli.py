@@ -238,3 +238,17 @@ def test_checking_an_export_loads_no_database_sql_or_probe_libraries(tmp_path: P
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "0 []"
+
+
+def test_inputs_that_answer_nothing_asked_exit_2_not_3(tmp_path: Path, cli) -> None:
+    """Exit 3 is a bug; a selection no input can answer, or a link of an export without
+    pseudonyms, is the user's to change: exit 2 with one line saying so."""
+    export = tmp_path / "x.csv"
+    export.write_text("eckId;groep\n" + "".join(f"{eckid(str(i))};7C\n" for i in range(3)))
+    run = cli("check", "--profile", "nl-generic", "--select", "LNK-003", export)
+    assert run.code == 2
+    assert "nothing could be examined" in run.err
+    other = tmp_path / "y.csv"
+    other.write_text("groep;jaargroep\n7C;7\n")
+    run = cli("link", "--profile", "nl-generic", export, other)
+    assert run.code == 2
