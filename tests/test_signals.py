@@ -1,0 +1,42 @@
+"""A run cancelled with SIGTERM (how CI cancels a job) cleans up as Ctrl-C does: its spill
+folder removed, no report written, exit 2 and one line — not killed mid-write."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+
+def test_sigterm_removes_the_spill_folder_and_writes_nothing(tmp_path: Path) -> None:
+    export = tmp_path / "x.csv"
+    rows = (f"{n:012x};2014-{n % 12 + 1:02d};{1000 + n % 9000}\n" for n in range(600_000))
+    export.write_text("pseudoniem;geboortemaand;postcode4\n" + "".join(rows))
+    spill = tmp_path / "tmp"
+    spill.mkdir()
+    report = tmp_path / "report.json"
+    command = [sys.executable, "-m", "conformance", "check", "--profile", "nl-generic"]
+    run = subprocess.Popen(
+        [*command, "--purpose", "analyse", export, "--json", report],
+        env={**os.environ, "TMPDIR": str(spill)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list(spill.glob("conformance-spill-*")) and run.poll() is None:
+        assert time.monotonic() < deadline, "no spill folder appeared"
+        time.sleep(0.02)
+    assert run.poll() is None, "the run ended before it spilled: make the export longer"
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 2
+    assert err.strip().splitlines()[-1] == "conformance: interrupted; nothing was written"
+    assert not list(spill.glob("conformance-spill-*"))
+    assert not report.exists()
