@@ -212,6 +212,25 @@ def test_unknown_names_stay_unknown(name: str) -> None:
         ("123456782", "number", Precision.NUMBER),
         ("1234.56.782", "number", Precision.NUMBER),
         ("abcd", "number", None),
+        # a time zone as xs:date allows, .NET's JSON date, spaces, other dashes (all passed)
+        ("2014-03-05+01:00", "date", Precision.DAY),
+        ("2014-03-05Z", "date", Precision.DAY),
+        ("/Date(1394000000000)/", "date", Precision.DAY),
+        ("2014 03 05", "date", Precision.DAY),
+        ("2014\u201303\u201305", "date", Precision.DAY),
+        ("2014\u201303", "date", Precision.MONTH),
+        # a day field's number beside its month and year fields (geboortedatum/dag)
+        ("05", "day-part", Precision.DAY),
+        ("31", "day-part", Precision.DAY),
+        ("32", "day-part", None),
+        ("2014-03", "day-part", Precision.MONTH),
+        # a country prefix, a dash or two spaces, a house number after it (all passed)
+        ("7311-KT", "postcode", Precision.POSTCODE6),
+        ("7311  KT", "postcode", Precision.POSTCODE6),
+        ("NL-7311 KT", "postcode", Precision.POSTCODE6),
+        ("7311KT 12", "postcode", Precision.POSTCODE6),
+        ("7311 KT 12-a", "postcode", Precision.POSTCODE6),
+        ("NL-7311", "postcode", Precision.POSTCODE4),
     ],
 )
 def test_precision(value: str, family: str, expected: Precision | None) -> None:

@@ -204,3 +204,34 @@ def test_a_list_of_other_objects_is_not_read_as_typed() -> None:
         "ids/status": ["a"],
         "ids/id": ["y"],
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "x.jsonl",
+            "".join(
+                json.dumps(
+                    {"eckId": eckid(str(i)), "geboortedatum": {"jaar": "2014", "maand": "03",
+                     "dag": f"{i + 1:02d}"}, "jaargroep": "5"}
+                ) + "\n"
+                for i in range(10)
+            ),
+        ),
+        (
+            "x.csv",
+            "eckId;geboortejaar;geboortemaand;geboortedag;jaargroep\n"
+            + "".join(f"{eckid(str(i))};2014;03;{i + 1};5\n" for i in range(10)),
+        ),
+    ],
+)  # fmt: skip
+def test_a_birth_date_split_into_fields_is_as_precise_as_a_whole_one(
+    tmp_path: Path, cli, name: str, text: str
+) -> None:
+    """Its day's own field beside month and year passed a month's limit."""
+    path = tmp_path / name
+    path.write_text(text)
+    run = cli("check", "--profile", "nl-generic", "--purpose", "analyse", path)
+    (finding,) = run.findings("MIN-002")
+    assert "expected at most month, found day" in finding["message"]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.tally import times
-from conformance.detect.precision import precision_of
+from conformance.detect.precision import DAY_PART_NAME, precision_of
 from conformance.detect.redact import redact
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass, Precision
@@ -132,9 +132,10 @@ class ExcessPrecision(Check):
 
     def visit(self, record: Record) -> None:
         for path, limit in self.limited.get(self.ctx.shape(record), record):
+            family = _family(path, limit)
             for value in record.fields[path]:
                 self.examined += 1
-                found = precision_of(value, limit.family)
+                found = precision_of(value, family)
                 if found is not None and found.rank > limit.rank:
                     self.tally.add((path, limit.value, found.value), record, redact(value))
 
@@ -192,6 +193,14 @@ class ExcessPrecision(Check):
         )
 
 
+def _family(path: str, limit: Precision) -> str:
+    """How a limited field's values are measured: by the limit's family, except that a date's
+    day field (its day number alone) is measured as one."""
+    if limit.family == "date" and DAY_PART_NAME.search(path.rsplit("/", 1)[-1]):
+        return "day-part"
+    return limit.family
+
+
 class _Measured:
     """A limited field's distinct values, each measured once per run: a field with a precision
     limit holds dates and postcodes, a few thousand distinct values however many records, so
@@ -203,7 +212,7 @@ class _Measured:
     def __init__(self, path: str, limit: Precision) -> None:
         self.path = path
         self.limit = limit
-        self.family = limit.family
+        self.family = _family(path, limit)
         self.rank = limit.rank
         self.seen: set[str] = set()
         self.finer: dict[str, tuple[str, ...]] = {}  # the seen values too precise, with key
