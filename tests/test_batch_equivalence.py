@@ -348,3 +348,16 @@ def test_eckids_made_with_another_64_byte_digest_are_found_in_every_window(
     assert finding.location.line == 2
     assert finding.occurrences == 3000
     assert ("SHA3-512" if algorithm == "sha3_512" else "BLAKE2b") in finding.message
+
+
+def test_a_rare_digest_is_tried_on_the_first_records_then_on_every_one(tmp_path: Path) -> None:
+    """Record by record (pseudonyms that are no ECK iDs), SHA3-256 and the other rarer digests
+    are tried on the first 1,000 records; one found there is tried on all, so the count is of
+    every derived record (1,500)."""
+    path = tmp_path / "x.csv"
+    rows = [f"{hashlib.sha3_256(f'{n:09d}'.encode()).hexdigest()};{n:09d}" for n in range(1500)]
+    path.write_text("pseudoniem;leerlingId\n" + "\n".join(rows) + "\n")
+    report = run(RunRequest(_profile("nl-generic"), "pseudoniem", (path,)))
+    (lnk,) = [r for r in report.requirements if r.id == "LNK-001"]
+    (finding,) = [f for f in lnk.findings if "SHA3-256" in f.message]
+    assert finding.occurrences == 1500

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -120,10 +121,37 @@ _NAMED_DIGESTS = [  # written out, in the documented order
 
 def _reference(pseudonym: str, secrets: list[str]) -> str | None:
     """derivation_of written plainly: every form of every secret, whatever its length,
-    compared one by one (derivation_of skips the forms whose length cannot match)."""
+    compared one by one (derivation_of skips the forms whose length cannot match); then of
+    the digest inside a UUID or after a prefix; then name-based UUIDs."""
     value = normalise(pseudonym)
     if not value:
         return None
+    found = _reference_of(value, secrets)
+    if found is not None:
+        return found
+    lowered = value.lower()
+    hexes = "[0-9a-f]"
+    uuid_form = re.fullmatch(
+        rf"{hexes}{{8}}-{hexes}{{4}}-({hexes}){hexes}{{3}}-({hexes}){hexes}{{3}}-{hexes}{{12}}",
+        lowered,
+    )
+    inner = None
+    if uuid_form is not None and not (uuid_form[1] == "4" and uuid_form[2] in "89ab"):
+        inner = lowered.replace("-", ""), "written as a UUID"
+    elif uuid_form is None and (prefixed := re.fullmatch(r".+[-_:.|/]([0-9a-fA-F]{32,})", value)):
+        inner = prefixed[1], "after a prefix"
+    if inner is not None and (found := _reference_of(inner[0], secrets)) is not None:
+        return f"{found}, {inner[1]}"
+    if uuid_form is not None and uuid_form[1] in "35":
+        make = uuid.uuid3 if uuid_form[1] == "3" else uuid.uuid5
+        spaces = (uuid.NAMESPACE_DNS, uuid.NAMESPACE_URL, uuid.NAMESPACE_OID, uuid.NAMESPACE_X500)
+        for secret in _variants(secrets):
+            if any(str(make(space, secret)) == lowered for space in spaces):
+                return f"a name-based UUID (version {uuid_form[1]}) of the value"
+    return None
+
+
+def _reference_of(value: str, secrets: list[str]) -> str | None:
     lowered = value.lower()
     truncatable = len(value) >= 16 and re.match(r"[0-9A-Fa-f]{16,}$", value) is not None
 
@@ -167,6 +195,12 @@ def _derived_or_not(draw: st.DrawFn) -> tuple[str, list[str]]:
         hashlib.sha3_512(raw).hexdigest(),
         hashlib.blake2b(raw.lower()).hexdigest()[:30],
         base64.b64encode(hashlib.sha3_256(raw).digest()).decode(),
+        str(uuid.UUID(hashlib.md5(raw).hexdigest())),  # noqa: S324  (what we detect)
+        str(uuid.UUID(hashlib.sha256(raw).hexdigest()[:32])),
+        "ll-" + hashlib.sha256(raw).hexdigest(),
+        str(uuid.uuid5(uuid.NAMESPACE_DNS, secret)),
+        str(uuid.uuid3(uuid.NAMESPACE_URL, secret)),
+        str(uuid.uuid4()),
         hashlib.md5(raw).hexdigest().upper(),  # noqa: S324  (what we detect)
         "https://ketenid.nl/201703/" + hashlib.sha512(raw).hexdigest(),
         "https://ketenid.nl/201703/" + hashlib.sha512(b"other").hexdigest(),
@@ -228,3 +262,26 @@ def test_a_columns_hex_digests_hold_every_derivation_of_its_records(
 def test_a_whole_digest_in_upper_case_is_not_called_truncated() -> None:
     upper = hashlib.md5(BSN.encode()).hexdigest().upper()  # noqa: S324  (what we detect)
     assert derivation_of(upper, [BSN]) == "unsalted MD5 (hex)"
+
+
+@pytest.mark.parametrize(
+    ("pseudonym", "expected"),
+    [
+        (str(uuid.UUID(hashlib.md5(BSN.encode()).hexdigest())), "MD5 (hex), written as a UUID"),  # noqa: S324
+        (str(uuid.UUID(_sha256(BSN).hex()[:32])), "truncated to 32 characters, written as a UUID"),
+        ("ll-" + _sha256(BSN).hex(), "SHA256 (hex), after a prefix"),
+        ("pupil:" + hashlib.sha3_256(BSN.encode()).hexdigest(), "SHA3-256 (hex), after a prefix"),
+        (str(uuid.uuid5(uuid.NAMESPACE_DNS, BSN)), "name-based UUID (version 5)"),
+        (str(uuid.uuid3(uuid.NAMESPACE_URL, BSN)), "name-based UUID (version 3)"),
+    ],
+)  # fmt: skip
+def test_a_digest_inside_a_uuid_or_after_a_prefix_is_found(pseudonym: str, expected: str) -> None:
+    """'Deterministic UUIDs' of the BSN and prefixed digests passed LNK-001 (probe hunt)."""
+    how = derivation_of(pseudonym, [BSN])
+    assert how is not None
+    assert expected in how
+
+
+def test_a_random_uuid_is_no_derivation() -> None:
+    assert derivation_of(str(uuid.uuid4()), [BSN]) is None
+    assert derivation_of("ll-" + "ab" * 16, [BSN]) is None

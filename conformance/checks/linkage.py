@@ -21,7 +21,10 @@ from conformance.checks.pseudonym import production_pseudonyms
 from conformance.checks.spill import PartitionedRows, digest64, digests64
 from conformance.checks.tally import record_location, safe_location, times
 from conformance.detect.derivation import (
+    ALL_DIGESTS,
+    COMMON_DIGESTS,
     SAMPLED_ROWS,
+    by_a_rare_digest,
     derivation_of,
     eckids_disjoint,
     normalise,
@@ -54,6 +57,10 @@ _DEEP_TARGETS = 10_000
 # (an ECK iD the supplier made as the SHA-512 of the BSN has an issued one's form)
 _DEEP_ECKIDS = 1_000
 _SEQUENTIAL_SHARE = 0.8
+# Pseudonyms compared record by record are tried against every digest in the first records,
+# then against the common ones only, unless a rarer one made a pseudonym there (each of the
+# twelve digests costs per record; a supplier hashing pupils hashes them all alike)
+_EVERY_DIGEST_RECORDS = 1_000
 
 
 @register
@@ -62,7 +69,8 @@ class DerivablePseudonym(Check):
     doc = CheckDoc(
         what="No pseudonym equals a transform of a personal number or identity value in the "
         "same record — the value itself, its hex or base64 encoding, an unsalted MD5, SHA-1, "
-        "SHA-2, SHA-3 or BLAKE2 digest (hex or base64, truncated or not), or the first-level "
+        "SHA-2, SHA-3 or BLAKE2 digest (hex or base64, truncated or not, written as a UUID or "
+        "after a prefix), a name-based UUID, or the first-level "
         "scrypt hash with the salt Kennisnet once published — and pseudonyms are not short, "
         "numeric or consecutive.",
         why="A pseudonym that anyone holding the BSN can recompute is the BSN in disguise: the "
@@ -80,6 +88,8 @@ class DerivablePseudonym(Check):
         super().__init__(ctx)
         self.secret_fields = ShapeCache(self._secret_fields)
         self.scrypt_budget = _SCRYPT_BUDGET
+        self.every_digest_left = _EVERY_DIGEST_RECORDS
+        self.later_digests: tuple[str, ...] = COMMON_DIGESTS
         self.sample: list[tuple[str, Location]] = []
         self.digests: dict[bytes, Location] = {}  # digest-shaped pseudonyms, for --deep
         self.eckid_digests = 0  # production ECK iDs among them
@@ -218,7 +228,11 @@ class DerivablePseudonym(Check):
 
     def _compare(self, record: Record, field: str, value: str, path: str, pgn: bool) -> None:
         secrets = record.fields[path]
-        how = derivation_of(value, secrets)
+        every = self.every_digest_left > 0
+        self.every_digest_left -= 1
+        how = derivation_of(value, secrets, ALL_DIGESTS if every else self.later_digests)
+        if how is not None and by_a_rare_digest(how):
+            self.later_digests = ALL_DIGESTS
         hpgn = classify_pseudonym(normalise(value)) is PseudonymKind.HPGN
         if how is None and pgn and hpgn and self.scrypt_budget > 0:
             self.scrypt_budget -= 1

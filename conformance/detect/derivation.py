@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from functools import lru_cache, partial
 from operator import itemgetter, methodcaller
@@ -34,8 +35,18 @@ _DIGESTS = {
     "blake2s": (32, "BLAKE2s"),
     "blake2b": (64, "BLAKE2b"),
 }
+ALL_DIGESTS = tuple(_DIGESTS)
+# The ones seen in the wild: what LNK-001 tries on every record once a sample of records has
+# shown none of the others (each digest tried costs per record; there are twelve)
+COMMON_DIGESTS = ("md5", "sha1", "sha256", "sha512")
 # The digests whose hex has an ECK iD's 128 characters: SHA-512 first, the one seen in the wild
 ECKID_DIGESTS = tuple(name for name, (size, _) in _DIGESTS.items() if size == 64)
+_UUID = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-([0-9a-f])[0-9a-f]{3}-([0-9a-f])[0-9a-f]{3}-[0-9a-f]{12}"
+)
+# A digest after a prefix ('ll-' + sha256): the hex after the last separator
+_PREFIXED_HEX = re.compile(r".+[-_:.|/]([0-9A-Fa-f]{32,})")
+_UUID_NAMESPACES = (uuid.NAMESPACE_DNS, uuid.NAMESPACE_URL, uuid.NAMESPACE_OID, uuid.NAMESPACE_X500)
 _MIN_TRUNCATION = 16
 _HEX_TAIL = re.compile(r"[0-9A-Fa-f]{16,}$")
 _NON_DIGITS = re.compile(r"\D")
@@ -60,33 +71,89 @@ def _useful_digests(fits: Callable[[int], bool]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=512)
-def _digest_plan(length: int, truncatable: bool) -> tuple[str, ...]:
+def _digest_plan(length: int, truncatable: bool, digests: tuple[str, ...]) -> tuple[str, ...]:
     """The useful digests for every pseudonym of this length: worked out once, not per record."""
-    return _useful_digests(lambda n: n == length or (truncatable and n > length))
+    fits = _useful_digests(lambda n: n == length or (truncatable and n > length))
+    return tuple(name for name in fits if name in digests)
 
 
 def _b64_length(size: int, padded: bool = True) -> int:
     return 4 * ((size + 2) // 3) if padded else (4 * size + 2) // 3
 
 
-def derivation_of(pseudonym: str, secrets: list[str]) -> str | None:
+def derivation_of(
+    pseudonym: str, secrets: list[str], digests: tuple[str, ...] = ALL_DIGESTS
+) -> str | None:
     """How the pseudonym derives from one of the secrets, or None.
 
     The forms, in this order: the secret itself, hex- and base64-encoded, then each unsalted
-    digest of :data:`_DIGESTS` (MD5, SHA-1, SHA-2, SHA-3, BLAKE2) in hex (both cases) and
-    base64 (padded or not, standard and URL-safe). Only those
-    whose length could match are built: LNK-001 asks this for every record.
+    digest of ``digests`` (of :data:`_DIGESTS`: MD5, SHA-1, SHA-2, SHA-3, BLAKE2) in hex (both
+    cases) and base64 (padded or not, standard and URL-safe). Only those whose length could
+    match are built: LNK-001 asks this for every record. Then the same of a digest inside
+    the pseudonym — a UUID's hex (``UUID(md5(bsn).hexdigest())``), the hex after a prefix
+    (``'ll-' + sha256``) — and a name-based UUID (version 3 or 5) of a secret.
     """
     value = normalise(pseudonym)
     if not value:
         return None
+    how = _derivation(value, secrets, digests)
+    if how is not None:
+        return how
+    inner = _inner_digest(value)
+    if inner is not None:
+        how = _derivation(inner[0], secrets, digests)
+        if how is not None:
+            return f"{how}, {inner[1]}"
+    return _name_based_uuid(value, secrets)
+
+
+def by_a_rare_digest(how: str) -> bool:
+    """Whether a derivation :func:`derivation_of` named is by a digest not in
+    :data:`COMMON_DIGESTS`."""
+    return any(f"unsalted {_DIGESTS[name][1]} " in how for name in _RARE)
+
+
+_RARE = tuple(name for name in _DIGESTS if name not in COMMON_DIGESTS)
+
+
+def _derivation(value: str, secrets: list[str], digests: tuple[str, ...]) -> str | None:
     truncatable = len(value) >= _MIN_TRUNCATION and _HEX_TAIL.match(value) is not None
     target = _Target(value, value.lower(), len(value), truncatable)
-    plan = _digest_plan(len(value), truncatable)
+    plan = _digest_plan(len(value), truncatable, digests)
     for secret in _variants(secrets):
         how = _derived_from(target, secret, plan)
         if how is not None:
             return how
+    return None
+
+
+def _inner_digest(value: str) -> tuple[str, str] | None:
+    """A digest written inside the value, and how: a UUID's 32 hex digits (not a random
+    version-4 one's: those are what most suppliers' ids are, and 63 in 64 digests made into
+    a UUID do not look like one), or the hex after a prefix."""
+    lowered = value.lower()
+    uuid_form = _UUID.fullmatch(lowered)
+    if uuid_form is not None:
+        if uuid_form[1] == "4" and uuid_form[2] in "89ab":
+            return None
+        return lowered.replace("-", ""), "written as a UUID"
+    prefixed = _PREFIXED_HEX.fullmatch(value)
+    if prefixed is not None:
+        return prefixed[1], "after a prefix"
+    return None
+
+
+def _name_based_uuid(value: str, secrets: list[str]) -> str | None:
+    """A version-3 or -5 UUID (MD5 or SHA-1 of a namespace and a name) of a secret, in one of
+    the namespaces RFC 4122 publishes: anyone can recompute it."""
+    form = _UUID.fullmatch(value.lower())
+    if form is None or form[1] not in "35":
+        return None
+    make = uuid.uuid3 if form[1] == "3" else uuid.uuid5
+    for secret in _variants(secrets):
+        for namespace in _UUID_NAMESPACES:
+            if str(make(namespace, secret)) == value.lower():
+                return f"a name-based UUID (version {form[1]}) of the value"
     return None
 
 
