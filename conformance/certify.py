@@ -169,6 +169,8 @@ def _glob(base: Path, pattern: str, where: str = "inputs", name: str = "") -> li
         if path.is_absolute()
         else (base, pattern)
     )
+    if not Path(relative).parts:  # "/", ".", "./": a folder itself (pathlib's glob crashes)
+        raise UserError(name, where, f"{shown(pattern)} names a folder, not a file pattern")
     try:
         matches = sorted(str(p) for p in root.glob(relative) if p.is_file())
     except (OSError, ValueError):  # a name too long for the file system; pathlib refusing it

@@ -21,7 +21,7 @@ from conformance.model.errors import UserError
 from conformance.model.report import Report
 from conformance.model.selection import Selection
 from conformance.model.verdict import Verdict
-from conformance.output import write_all, write_bundle
+from conformance.output import output_path, refuse_clashes, write_all, write_bundle
 from conformance.probes.config import find_config, load_config
 from conformance.profiles import load_profile, shipped_profiles
 from conformance.progress import progress_for
@@ -125,7 +125,7 @@ def _certify_parser(verbs: argparse._SubParsersAction[_Parser]) -> None:
     )
     run.add_argument(
         "--output",
-        type=Path,
+        type=output_path,
         default=Path("conformance-reports"),
         metavar="DIR",
         help="the report bundle's folder (default: conformance-reports)",
@@ -195,6 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    refuse_clashes(_report_targets(args), args.inputs)
     request = engine.RunRequest(
         profile=load_profile(args.profile),
         purpose=args.purpose,
@@ -213,6 +214,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _probe(args: argparse.Namespace) -> int:
+    refuse_clashes(_report_targets(args))
     config = load_config(find_config(args.config))
     request = engine.RunRequest(
         profile=load_profile(args.profile),
@@ -245,6 +247,9 @@ def _certify(args: argparse.Namespace) -> int:
     options = _narrowing(args)
     if args.output.exists() and not args.output.is_dir():  # before minutes of probing
         raise UserError(str(args.output), None, "--output must be a folder")
+    written = {f"--output {name}": args.output / name for name in (*BUNDLE, "report.html")}
+    baseline = {"--baseline": options.baseline} if options.update_baseline else {}
+    refuse_clashes(baseline | written, config.inputs)  # before minutes of probing
     certification = certify.eligibility(config, args.draft, options)
     outcome = certify.certify(
         config,
@@ -328,11 +333,10 @@ def _init(args: argparse.Namespace) -> int:
         found = scaffold.confirm(found, input)
     scaffold.write_new(root / "conformance.toml", scaffold.config_text(found))
     print(f"wrote conformance.toml (profile {found.profile}; {_counted(found)})")
-    noxfile = root / "noxfile.py"
-    if not noxfile.exists():
-        scaffold.write_new(noxfile, scaffold.nox_session(standalone=True))
+    if found.nox_session is None:  # no noxfile.py (read before the config was written)
+        scaffold.write_new(root / "noxfile.py", scaffold.nox_session(standalone=True))
         print("wrote noxfile.py: `nox -s conformance` certifies into conformance-reports/")
-    elif "def conformance(" not in noxfile.read_text(encoding="utf-8"):
+    elif not found.nox_session:
         print("add this session to your noxfile.py:\n\n" + scaffold.nox_session(standalone=False))
     return EXIT_PASS
 
@@ -371,6 +375,7 @@ def _hook(args: argparse.Namespace) -> int:
 
 
 def _link(args: argparse.Namespace) -> int:
+    refuse_clashes(_report_targets(args), (str(args.export_a), str(args.export_b)))
     request = engine.RunRequest(
         profile=load_profile(args.profile),
         purpose=args.purpose,
@@ -382,6 +387,12 @@ def _link(args: argparse.Namespace) -> int:
     sys.stderr.buffer.write(text.render(report))
     sys.stderr.flush()
     return _exit_code(report)
+
+
+def _report_targets(args: argparse.Namespace) -> dict[str, Path | None]:
+    """Each report option and its path: compared before the outputs are keyed by path (where
+    two options naming one file would merge into one report silently)."""
+    return {f"--{n}": getattr(args, n) for n in ("json", "html", "junit", "sarif", "markdown")}
 
 
 def _write_reports(report: Report, args: argparse.Namespace) -> None:
@@ -406,11 +417,17 @@ def _selection_options(parser: argparse.ArgumentParser) -> None:
 
 def _report_options(parser: argparse.ArgumentParser) -> None:
     """Where check, link and probe write their reports (any, all or none)."""
-    parser.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report here")
-    parser.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here")
-    parser.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML here")
-    parser.add_argument("--sarif", type=Path, metavar="FILE", help="write SARIF 2.1.0 here")
-    parser.add_argument("--markdown", type=Path, metavar="FILE", help="write a Markdown summary")
+    parser.add_argument(
+        "--json", type=output_path, metavar="FILE", help="write the JSON report here"
+    )
+    parser.add_argument(
+        "--html", type=output_path, metavar="FILE", help="write the HTML report here"
+    )
+    parser.add_argument("--junit", type=output_path, metavar="FILE", help="write JUnit XML here")
+    parser.add_argument("--sarif", type=output_path, metavar="FILE", help="write SARIF 2.1.0 here")
+    parser.add_argument(
+        "--markdown", type=output_path, metavar="FILE", help="write a Markdown summary"
+    )
 
 
 def _exit_code(report: Report) -> int:

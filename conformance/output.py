@@ -1,52 +1,143 @@
-"""Writing outputs atomically: all or nothing, never a half-written report or bundle."""
+"""Writing outputs atomically: all or nothing, never a half-written report or bundle.
+
+What a report's path names decides how it is written:
+
+* a regular file, or nothing yet: into a temporary file beside it, then renamed over it, so a
+  reader sees the previous report or the new one, never half of one;
+* a symbolic link: followed; the file it points to is replaced that way and the link stays;
+* anything else that exists (a FIFO, a character device such as /dev/null or /dev/stdout):
+  written to directly, never renamed over (that would put a regular file in its place). A
+  stream holds no previous report that a half write could spoil; a write error there (ENOSPC
+  on /dev/full, a closed pipe) is still one clear line and exit code 2.
+
+No two reports may name one file and no report may name an input of its run: the later would
+silently replace the earlier. ``refuse_clashes`` says so before a run, ``write_all`` before it
+writes anything.
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
+import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from conformance.model.errors import UserError
 
+# an existing file by device and inode (whatever the spelling or link), a new one by its
+# resolved path; None: a stream, which takes one report after another and loses none
+_Identity = tuple[int, int] | str | None
+
+
+def output_path(text: str) -> Path:
+    """An output option's value (argparse ``type=``): an empty one is refused, as Path("")
+    would quietly be the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path names no file or folder")
+    return Path(text)
+
+
+def refuse_clashes(named: Mapping[str, Path | None], inputs: Iterable[str] = ()) -> None:
+    """Before anything is written: no two outputs (option -> path) name one file, and none
+    names an existing input file of the run (database URLs and missing files are no file)."""
+    seen: dict[_Identity, str] = {}
+    for option, target in named.items():
+        key = None if target is None else _identity(target)
+        if key is None:
+            continue
+        if key in seen:
+            problem = f"{seen[key]} and {option} name the same file; each needs its own"
+            raise UserError(str(target), None, problem)
+        seen[key] = option
+    for source in inputs:
+        key = _identity(Path(source)) if Path(source).is_file() else None
+        if key is not None and key in seen:
+            problem = f"{seen[key]} names an input of this run; it would be overwritten"
+            raise UserError(source, None, problem)
+
+
+def _identity(path: Path) -> _Identity:
+    try:
+        info = path.stat()
+    except OSError:  # not there (yet), or not reachable: writing it will say which
+        return os.path.realpath(path)
+    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
+
 
 def write_all(outputs: Mapping[Path, bytes]) -> None:
-    """Write every file via a temporary file and a rename; on failure, leave none behind."""
+    """Write every file where its path says (see the module's docstring). On failure no
+    regular file is replaced and no temporary file is left; a stream cannot be taken back,
+    so streams are written after every regular file is staged and before any is renamed."""
+    refuse_clashes({str(target): target for target in outputs})
+    streams = {target: data for target, data in outputs.items() if _is_stream(target)}
     staged: list[tuple[str, Path]] = []
     try:
         for target, data in outputs.items():
-            staged.append((_stage(target, data), target))
+            if target not in streams:
+                staged.append((_stage(target, data), target))
+        for target, data in streams.items():
+            _write_stream(target, data)
         for temporary, target in staged:
-            Path(temporary).replace(target)
-    except OSError as exc:
+            with _writing(target):
+                Path(temporary).replace(os.path.realpath(target))
+    except BaseException:
         for temporary, _ in staged:
             Path(temporary).unlink(missing_ok=True)
-        name = exc.filename or next(iter(outputs), "output")
-        raise UserError(str(name), None, f"cannot write: {exc.strerror}") from None
+        raise
+
+
+@contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """An OS error as one line naming the path the user gave (not a temporary file's)."""
+    try:
+        yield
+    except OSError as exc:
+        raise UserError(str(target), None, f"cannot write: {exc.strerror or exc}") from None
+
+
+def _is_stream(target: Path) -> bool:
+    try:
+        return not stat.S_ISREG(target.stat().st_mode)  # follows a symbolic link
+    except OSError:  # nothing there yet (or unreachable: staging says why)
+        return False
 
 
 def _stage(target: Path, data: bytes) -> str:
-    directory = target.parent if str(target.parent) else Path()
-    if not directory.is_dir():
+    real = Path(os.path.realpath(target))  # a symbolic link stays; its file is replaced
+    if not real.parent.is_dir():
         raise UserError(str(target), None, "cannot write: its folder does not exist")
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    with _writing(target):
+        fd, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with _writing(target), os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-    except OSError:
+    except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return temporary
+
+
+def _write_stream(target: Path, data: bytes) -> None:
+    # no O_CREAT: a stream gone since it was looked at is an error, never a file made here
+    # without a rename; a FIFO waits for its reader here, as a shell's `>` does
+    with _writing(target), os.fdopen(os.open(target, os.O_WRONLY), "wb") as handle:
+        handle.write(data)
 
 
 def write_bundle(folder: Path, files: Mapping[str, bytes]) -> None:
     """Write a report bundle as one: every file into a fresh sibling folder, then that folder
     swapped in for ``folder`` by renames. An interrupted or failed run leaves the previous
     bundle whole (or none), never a mix of old and new reports. ``folder`` is only replaced
-    when it holds nothing but a bundle."""
+    when it holds nothing but a bundle; a symbolic link to a folder stays, the folder it points
+    to is swapped."""
+    if folder.is_symlink():
+        folder = Path(os.path.realpath(folder))
     if folder.is_dir() and {p.name for p in folder.iterdir()} - set(files):
         # a folder holding more than a bundle is never swapped out (its other files would go):
         # each report is replaced on its own, still all or nothing as far as renames allow

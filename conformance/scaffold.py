@@ -60,11 +60,14 @@ class Found:
     specs: list[str] = field(default_factory=list)
     profile: str = "nl-generic"
     base_url: str = ""
+    nox_session: bool | None = None  # has noxfile.py a conformance session; None: no noxfile
 
 
 def detect(root: Path) -> Found:
-    """What a starter config would name, relative to ``root``."""
-    found = Found()
+    """What a starter config would name, relative to ``root``. What init reads after writing
+    the config (noxfile.py) is read here, before it: a noxfile it cannot read is one line and
+    nothing written, never a config and then a crash (a re-run refuses: the config exists)."""
+    found = Found(nox_session=_nox_session(root / "noxfile.py"))
     for path in _files(root, 0):
         name = path.relative_to(root).as_posix()
         kind = input_kind(path)
@@ -76,6 +79,23 @@ def detect(root: Path) -> Found:
             found.exports.append(name)
     found.profile = _profile(root, found.exports)
     return found
+
+
+def _nox_session(noxfile: Path) -> bool | None:
+    """Whether the project's noxfile has a conformance session; None when there is none."""
+    if not noxfile.exists():
+        if noxfile.is_symlink():  # init would fail to create it, after writing the config
+            problem = "a broken symbolic link; init never overwrites a file"
+            raise UserError(str(noxfile), None, problem)
+        return None
+    if not noxfile.is_file():  # a folder, a FIFO (reading would wait for ever)
+        raise UserError(str(noxfile), None, "not a file; init reads it for a conformance session")
+    try:
+        return "def conformance(" in noxfile.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UserError(str(noxfile), None, "not UTF-8 text; a noxfile is Python source") from None
+    except OSError as exc:
+        raise UserError(str(noxfile), None, f"cannot read: {exc.strerror}") from None
 
 
 def _files(folder: Path, depth: int) -> Iterator[Path]:

@@ -195,6 +195,10 @@ def test_a_custom_profile_never_certifies(tmp_path: Path, cli, certifiable) -> N
             'profile = "nl-generic"\n[inputs]\nexports = ["nothing-*.xml"]\n',
             "inputs.exports: nothing-*.xml matches no file",
         ),
+        *(
+            (f'profile = "nl-generic"\n[inputs]\nexports = ["{p}"]\n', "not a file pattern")
+            for p in ("/", ".", "./", "//", "/.", ".//")
+        ),
         ('profile = "nl-generic"\n', "inputs: nothing to certify"),
         ('profile = "nl-generic"\n[inputs\n', "invalid TOML"),
         ('profile = "nl-generic"\n[inputs]\nexport = ["x.xml"]\n', "inputs.export: unknown key"),

@@ -82,3 +82,23 @@ def test_an_existing_noxfile_gets_the_session_to_add(project: Path, cli) -> None
 
 def test_the_session_it_writes_is_the_documented_template() -> None:
     assert scaffold.nox_session(standalone=True) == (ROOT / "templates" / "noxfile.py").read_text()
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (lambda nox: nox.mkdir(), "not a file"),
+        (lambda nox: nox.write_bytes(b"# caf\xe9\nimport nox\n"), "not UTF-8 text"),
+        (lambda nox: nox.symlink_to("elsewhere.py"), "a broken symbolic link"),
+    ],
+    ids=["folder", "not-utf-8", "broken-link"],
+)
+def test_a_noxfile_init_cannot_read_stops_it_before_it_writes(
+    project: Path, cli, make, problem: str
+) -> None:
+    make(project / "noxfile.py")
+    run = cli("init", "--yes")
+    assert run.code == 2
+    assert run.err.startswith(f"conformance: error: noxfile.py: {problem}")
+    assert len(run.err.strip().splitlines()) == 1
+    assert not (project / "conformance.toml").exists()  # a re-run is not refused
