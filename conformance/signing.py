@@ -21,11 +21,31 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from conformance.model.errors import UserError
-from conformance.model.report import Report, Signature
+from conformance.model.errors import InputError, UserError
+from conformance.model.findings import Finding, Location
+from conformance.model.report import (
+    Certification,
+    InputInfo,
+    ProfileRef,
+    Report,
+    RequirementResult,
+    Signature,
+    WaiverRecord,
+)
+from conformance.model.verdict import Confidence, Severity, Verdict
+from conformance.readers import read_storage
+from conformance.readers.limits import MIB
+from conformance.readers.source import read_limited
 from conformance.reporters.json import dumps, to_dict
 
 ALGORITHM = "Ed25519"
+# The signature object is not itself signed: it may hold these members and nothing else, or a
+# note riding along in it ("approved by …") would pass as part of an authentic report.
+_SIGNATURE_MEMBERS = frozenset({"algorithm", "key_fingerprint", "public_key", "value"})
+# A PEM Ed25519 key is about 120 bytes; a report of thousands of inputs a few MiB. Both are read
+# whole, so anything far larger (``/dev/zero`` is refused as a device anyway) is refused first.
+_MAX_KEY_BYTES = 64 * 1024
+_MAX_REPORT_BYTES = 64 * MIB
 
 
 def canonical(document: dict[str, Any]) -> bytes:
@@ -80,7 +100,7 @@ def generate(private_path: Path, public_path: Path) -> str:
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
     try:
-        key = serialization.load_pem_private_key(_read(path), password=None)
+        key = serialization.load_pem_private_key(_read_key(path), password=None)
     except (ValueError, TypeError):  # not PEM, or protected by a passphrase
         raise UserError(str(path), None, "not an unencrypted PEM private key") from None
     if not isinstance(key, Ed25519PrivateKey):
@@ -90,7 +110,7 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
     try:
-        key = serialization.load_pem_public_key(_read(path))
+        key = serialization.load_pem_public_key(_read_key(path))
     except ValueError:
         raise UserError(str(path), None, "not a PEM public key") from None
     if not isinstance(key, Ed25519PublicKey):
@@ -112,9 +132,8 @@ def verify(document: dict[str, Any], public_key: Ed25519PublicKey | None) -> Ver
     if not isinstance(signature, dict):
         return Verification(False, "the report is not signed", "")
     try:
-        embedded = Ed25519PublicKey.from_public_bytes(base64.b64decode(signature["public_key"]))
-        value = base64.b64decode(signature["value"], validate=True)
-    except (KeyError, TypeError, ValueError):
+        embedded, value = _decoded(signature)
+    except (TypeError, ValueError):
         return Verification(False, "the signature is malformed", "")
     key = public_key or embedded
     if public_key is not None and _raw(public_key) != _raw(embedded):
@@ -131,15 +150,33 @@ def verify(document: dict[str, Any], public_key: Ed25519PublicKey | None) -> Ver
     return Verification(True, "", fingerprint(key))
 
 
+def _decoded(signature: dict[str, Any]) -> tuple[Ed25519PublicKey, bytes]:
+    """The public key and the value of a signature object, which holds exactly what
+    :func:`sign` writes there (ValueError otherwise)."""
+    if signature.keys() != _SIGNATURE_MEMBERS:
+        raise ValueError("a member too many or too few")
+    key = Ed25519PublicKey.from_public_bytes(_strict_base64(signature["public_key"]))
+    return key, _strict_base64(signature["value"])
+
+
+def _strict_base64(text: Any) -> bytes:
+    """Base64 in the one spelling :func:`sign` writes: the unsigned signature object must not
+    say the same key or value in other characters (junk the decoder would skip, other padding
+    bits)."""
+    data = base64.b64decode(text, validate=True)
+    if base64.b64encode(data).decode("ascii") != text:
+        raise ValueError("not canonical base64")
+    return data
+
+
 def _raw(public_key: Ed25519PublicKey) -> bytes:
     return public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise UserError(str(path), None, f"cannot read: {exc.strerror}") from None
+def _read_key(path: Path) -> bytes:
+    """A key file, which must be a small regular file: a device or a FIFO given as a key
+    would be read forever or block."""
+    return read_limited(path, _MAX_KEY_BYTES, "the key file", follow_link=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,19 +197,86 @@ class FileCheck:
 def check_file(path: Path, public_key: Ed25519PublicKey | None, root: Path) -> FileCheck:
     """Check a report file (UserError only if it cannot be read: a damaged file is a failed
     verification, not a usage error)."""
-    data = _read(path)
+    data = read_limited(path, _MAX_REPORT_BYTES, "the report", follow_link=True)
     try:
         document = json.loads(data.decode("utf-8"), parse_constant=_no_constants)
         if not isinstance(document, dict) or "report_version" not in document:
             return _damaged("not a conformance report")
         signature = verify(document, public_key)
-        exact = dumps(document) == data
-    except (UnicodeError, ValueError, TypeError) as exc:  # hostile JSON is a failed check
+        exact = _as_written(document) == data
+        standing = _standing(document)
+    # hostile JSON is a failed check; RecursionError: arrays nested 100,000 deep
+    except (UnicodeError, ValueError, TypeError, RecursionError) as exc:
         return _damaged(f"not a JSON report ({type(exc).__name__})")
     if not signature.valid:  # nothing the file names is opened before it is authentic
         return FileCheck(signature, exact, (), ())
     changed, absent = _inputs(document, root)
-    return FileCheck(signature, exact, tuple(changed), tuple(absent), _standing(document))
+    return FileCheck(signature, exact, tuple(changed), tuple(absent), standing)
+
+
+def _as_written(document: dict[str, Any]) -> bytes | None:
+    """The bytes the toolkit writes for the document, rendered again from the Report it
+    describes: ``dumps(document)`` alone would keep the file's own member order, so a
+    reordered file would pass as written. None if no Report renders to this document."""
+    try:
+        return dumps(to_dict(_report(document)))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _report(document: dict[str, Any]) -> Report:
+    """The inverse of ``to_dict``: every member it writes is read back (one it does not write
+    is not rendered again, so the bytes differ)."""
+    certification = document["certification"]
+    signature = document["signature"]
+    return Report(
+        tool_version=document["tool"]["version"],
+        generated_at=document["generated_at"],
+        subject=document["subject"],
+        profile=ProfileRef(**document["profile"]),
+        environment=document["environment"],
+        inputs=tuple(InputInfo(**entry) for entry in document["inputs"]),
+        verdict=Verdict(document["verdict"]),
+        requirements=tuple(map(_requirement, document["requirements"])),
+        command=document["reproduce"]["command"],
+        seed=document["reproduce"]["seed"],
+        waivers=tuple(WaiverRecord(**entry) for entry in document["waivers"]),
+        certification=None
+        if certification is None
+        else Certification(
+            certification["eligible"], tuple(certification["reasons"]), certification["build"]
+        ),
+        signature=None if signature is None else Signature(**signature),
+    )
+
+
+def _requirement(entry: dict[str, Any]) -> RequirementResult:
+    return RequirementResult(
+        id=entry["id"],
+        title=entry["titles"],  # "title" is its English entry
+        verdict=Verdict(entry["verdict"]),
+        findings=tuple(map(_finding, entry["findings"])),
+        finding_count=entry["finding_count"],
+        examined=entry["examined"],
+        reason=entry["reason"],
+        checked=entry["checked"],
+        waived=tuple(map(_finding, entry["waived_findings"])),
+        fix=entry["fix"],
+    )
+
+
+def _finding(entry: dict[str, Any]) -> Finding:
+    return Finding(
+        requirement=entry["requirement"],
+        message=entry["message"],
+        location=Location(**entry["location"]),
+        severity=Severity(entry["severity"]),
+        confidence=Confidence(entry["confidence"]),
+        evidence=entry["evidence"],
+        rule=entry["rule"],
+        field=entry["field"],
+        occurrences=entry["occurrences"],
+    )
 
 
 def _standing(document: dict[str, Any]) -> str:
@@ -202,9 +306,49 @@ def _inputs(document: dict[str, Any], root: Path) -> tuple[list[str], list[str]]
         if not isinstance(entry, dict):
             continue
         name = str(entry.get("name", ""))
-        path = Path(name) if Path(name).is_absolute() else root / name
-        if entry.get("kind") not in ("export", "spec", "ddl") or not path.is_file():
+        digest = _digest_at_hand(entry.get("kind"), name, root)
+        if digest is None:
             absent.append(name)
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry.get("sha256"):
+        elif digest != entry.get("sha256"):
             changed.append(name)
     return changed, absent
+
+
+def _digest_at_hand(kind: Any, name: str, root: Path) -> str | None:
+    """The input's SHA-256 computed as the toolkit computed it, or None when it is not at hand:
+    not a file (a server's database, an API) or no file of that name under ``root`` (an
+    absolute name stays itself: pathlib's ``/``)."""
+    if kind == "database":
+        sqlite = _sqlite_file(name)
+        return _schema_digest(root / sqlite) if sqlite and (root / sqlite).is_file() else None
+    path = root / name
+    return _file_digest(path) if kind in ("export", "spec", "ddl") and path.is_file() else None
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        with path.open("rb") as handle:  # in chunks: an export may be larger than memory
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:  # unreadable (permissions): its hash cannot be checked
+        return None
+
+
+def _sqlite_file(name: str) -> str | None:
+    """The file an SQLite database input names (``sqlite:///db.sqlite``), else None."""
+    from sqlalchemy.engine import make_url  # noqa: PLC0415  (SQLAlchemy: only for a database)
+    from sqlalchemy.exc import ArgumentError  # noqa: PLC0415
+
+    try:
+        url = make_url(name)
+    except (ArgumentError, ValueError):
+        return None
+    return url.database if url.get_backend_name() == "sqlite" and url.database else None
+
+
+def _schema_digest(path: Path) -> str:
+    """A database's SHA-256 is over the schema it holds (tables, columns, foreign keys), not
+    over the file's bytes: read it as certify did."""
+    try:
+        return read_storage(path)[1]
+    except InputError as exc:  # no longer a database with tables: not what was certified
+        return f"unreadable ({exc.problem})"

@@ -18,7 +18,7 @@ ALLOWED = {
     "engine": {"checks", "probes", "readers", "profiles", "model", "detect", "package"},
     "waivers": {"model", "readers"},
     "selfcheck": {"profiles", "model", "package"},
-    "signing": {"reporters", "model"},
+    "signing": {"reporters", "readers", "model"},
     "certify": {
         "engine",
         "probes",

@@ -3,8 +3,16 @@ one-byte change to the report, another key or a missing signature does not."""
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import hashlib
 import json
+import os
+import signal
+import sqlite3
 import stat
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from conformance import engine, signing
 from conformance.model.errors import UserError
+from conformance.model.report import InputInfo
 from conformance.profiles import load_profile
 from conformance.reporters import json as json_report
 
@@ -25,6 +34,28 @@ def _report():
 
 def _signed_document(key: Ed25519PrivateKey) -> dict:
     return json.loads(json_report.render(signing.sign(_report(), key)))
+
+
+def _written(path: Path, report, key: Ed25519PrivateKey) -> Path:
+    """The report signed and written as ``certify`` writes it."""
+    path.write_bytes(json_report.render(signing.sign(report, key)))
+    return path
+
+
+@contextlib.contextmanager
+def _within(seconds: int) -> Iterator[None]:
+    """Fail instead of hanging (a FIFO opened for reading blocks until a writer comes)."""
+
+    def expire(signum, frame):  # not an OSError, which a reader could take for a read error
+        pytest.fail(f"still blocked after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_a_signed_report_verifies_and_is_valid_against_the_schema() -> None:
@@ -109,3 +140,117 @@ def test_a_damaged_or_hostile_report_fails_verification_without_a_crash(
     checked = signing.check_file(path, key.public_key(), tmp_path)
     assert not checked.valid
     assert checked.changed_inputs == ()  # nothing named by an unauthentic file was opened
+
+
+def test_a_file_with_its_members_reordered_is_not_what_the_toolkit_wrote(tmp_path: Path) -> None:
+    key = Ed25519PrivateKey.generate()
+    path = _written(tmp_path / "report.json", _report(), key)
+    checked = signing.check_file(path, key.public_key(), tmp_path)
+    assert (checked.valid, checked.exact, checked.absent_inputs) == (True, True, ())
+    document = json.loads(path.read_bytes())
+    top = dict(reversed(document.items()))
+    nested = {
+        **document,
+        "requirements": [dict(sorted(r.items())) for r in document["requirements"]],
+    }
+    for reordered in (top, nested):  # the same signed content, in an order never written
+        path.write_bytes(json_report.dumps(reordered))
+        checked = signing.check_file(path, key.public_key(), tmp_path)
+        assert checked.signature.valid
+        assert (checked.exact, checked.valid) == (False, False)
+
+
+def test_nothing_rides_along_in_the_unsigned_signature_object() -> None:
+    key = Ed25519PrivateKey.generate()
+    document = _signed_document(key)
+    document["signature"]["note"] = "Approved by Ketenplatform; verdict: CERTIFIED"
+    outcome = signing.verify(document, key.public_key())
+    assert (outcome.valid, outcome.problem) == (False, "the signature is malformed")
+
+
+def test_the_public_key_must_be_strict_base64() -> None:
+    key = Ed25519PrivateKey.generate()
+    spelt = _signed_document(key)["signature"]["public_key"]
+    raw = base64.b64decode(spelt)
+    junk = spelt[:10] + "!!!" + spelt[10:]  # skipped by a lenient decoder
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    other_bits = spelt[:-2] + alphabet[alphabet.index(spelt[-2]) ^ 1] + "="  # unused bits set
+    assert base64.b64decode(other_bits) == raw
+    for variant in (junk, other_bits):
+        document = _signed_document(key)
+        document["signature"]["public_key"] = variant
+        outcome = signing.verify(document, key.public_key())
+        assert (outcome.valid, outcome.problem) == (False, "the signature is malformed"), variant
+
+
+def test_a_report_nested_too_deeply_for_the_parser_is_a_failed_check(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"report_version": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    checked = signing.check_file(path, None, tmp_path)
+    assert not checked.valid
+    assert checked.signature.problem == "not a JSON report (RecursionError)"
+
+
+def test_a_key_or_report_that_is_a_device_a_fifo_or_too_large_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    large_key = tmp_path / "large.pem"
+    large_key.write_bytes(b"-" * 100_000)
+    large_report = tmp_path / "large.json"
+    with large_report.open("wb") as handle:  # sparse: refused by its size, never read
+        handle.truncate(65 * 2**20)
+    loaders = (signing.load_private_key, signing.load_public_key)
+    # a FIFO, not /dev/zero: the same refusal, but a regression blocks (and fails) rather
+    # than filling the memory of the machine that runs the tests
+    for load in loaders:
+        with _within(5), pytest.raises(UserError, match="not a regular file"):
+            load(fifo)
+    with _within(5), pytest.raises(UserError, match="not a regular file"):
+        signing.check_file(fifo, None, tmp_path)
+    for load in loaders:
+        with pytest.raises(UserError, match="the key file is larger than"):
+            load(large_key)
+    with pytest.raises(UserError, match="the report is larger than 64 MiB"):
+        signing.check_file(large_report, None, tmp_path)
+
+
+def test_an_sqlite_database_input_is_checked_against_its_file(tmp_path: Path) -> None:
+    database = tmp_path / "school.sqlite"
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute("CREATE TABLE leerling (id INTEGER PRIMARY KEY, naam TEXT)")
+        connection.commit()
+    request = engine.RunRequest(load_profile("uwlr-2.2"), "smalle-set", (str(database),))
+    report = engine.run(request)
+    name = report.inputs[0].name
+    assert (report.inputs[0].kind, name) == ("database", f"sqlite:///{database}")
+    key = Ed25519PrivateKey.generate()
+    path = _written(tmp_path / "report.json", report, key)
+    checked = signing.check_file(path, key.public_key(), tmp_path)
+    assert (checked.valid, checked.absent_inputs, checked.changed_inputs) == (True, (), ())
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute("CREATE TABLE extra (id INTEGER)")
+        connection.commit()
+    checked = signing.check_file(path, key.public_key(), tmp_path)
+    assert (checked.valid, checked.changed_inputs) == (False, (name,))
+
+
+def test_inputs_are_hashed_in_chunks_not_read_whole(tmp_path: Path, monkeypatch) -> None:
+    export = tmp_path / "export.csv"
+    data = bytearray(os.urandom(3 * 2**20))  # beyond any single read of a chunked digest
+    export.write_bytes(data)
+    info = InputInfo("export", str(export), hashlib.sha256(data).hexdigest(), "csv", 1)
+    key = Ed25519PrivateKey.generate()
+    path = _written(tmp_path / "report.json", replace(_report(), inputs=(info,)), key)
+    whole = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        assert self != export, "the input was read whole into memory"
+        return whole(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    checked = signing.check_file(path, key.public_key(), tmp_path)
+    assert (checked.valid, checked.changed_inputs) == (True, ())
+    data[-1] ^= 1  # the last byte, far past the first chunk
+    export.write_bytes(data)
+    checked = signing.check_file(path, key.public_key(), tmp_path)
+    assert checked.changed_inputs == (str(export),)
