@@ -9,15 +9,14 @@ The report gives the overlap's size and share, never a pseudonym.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from conformance.checks import CheckContext
+from conformance.checks.pseudonym import linkable
 from conformance.checks.spill import PartitionedRows, digests64
-from conformance.detect.derivation import normalise
 from conformance.engine import RunRequest, assemble, resolve_purpose, unchecked
 from conformance.model.errors import InputError
 from conformance.model.findings import Finding, Location
@@ -29,16 +28,6 @@ from conformance.readers import open_export
 
 REQUIREMENT = "LNK-004"
 _ROW = np.dtype([("key", np.uint64)])
-_HEX_DIGEST = re.compile(r"[0-9A-Fa-f]{32,}")
-
-
-def linkable(pseudonym: str) -> str:
-    """What two exports share when they share the pseudonym: a digest-like value's hex in lower
-    case (an ECK iD upper-cased, with http:// or without its prefix is the same 512 bits),
-    anything else as written but for surrounding spaces (base64 and keys are case-sensitive)."""
-    value = pseudonym.strip()
-    tail = normalise(value)
-    return tail.lower() if _HEX_DIGEST.fullmatch(tail) else value
 
 
 def link(request: RunRequest) -> Report:

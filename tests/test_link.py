@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conformance import crosslink, engine
-from conformance.crosslink import linkable
+from conformance.checks.pseudonym import linkable
 from conformance.profiles import load_profile
 
 PREFIX = "https://ketenid.nl/201703/"

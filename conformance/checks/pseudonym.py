@@ -11,6 +11,7 @@ from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.tally import times
 from conformance.checks.uniqueness import UniquenessTracker
+from conformance.detect.derivation import normalise
 from conformance.detect.fieldnames import classify_name
 from conformance.detect.pseudonyms import (
     ECKID_PRODUCTION_PREFIX,
@@ -372,3 +373,15 @@ def _is_real_id(path: str) -> bool:
 def _named_pseudonym(path: str) -> bool:
     rule = classify_name(path.rsplit("/", 1)[-1])
     return rule is not None and rule.cls is FieldClass.PSEUDONYM
+
+
+_HEX_DIGEST = re.compile(r"[0-9A-Fa-f]{32,}")
+
+
+def linkable(pseudonym: str) -> str:
+    """What two exports share when they share the pseudonym: a digest-like value's hex in lower
+    case (an ECK iD upper-cased, with http:// or without its prefix is the same 512 bits),
+    anything else as written but for surrounding spaces (base64 and keys are case-sensitive)."""
+    value = pseudonym.strip()
+    tail = normalise(value)
+    return tail.lower() if _HEX_DIGEST.fullmatch(tail) else value
