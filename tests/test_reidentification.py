@@ -101,3 +101,13 @@ def test_a_field_named_by_a_pupil_is_redacted_in_the_k_anonymity_message(
     (finding,) = run.findings("LNK-003")
     assert "k-anonymity over (geboortejaar, geslacht/" in finding["message"]
     assert not run.quoted(*(part for name in names for part in name.split() if len(part) > 3))
+
+
+def test_an_age_is_a_quasi_identifier(tmp_path: Path, cli) -> None:
+    """'leeftijd' says the birth year within one: unique ages single pupils out (it passed
+    LNK-003 unclassified, and failed MIN-001 under analyse as an unknown field)."""
+    rows = "".join(f"{eckid(str(i))};{i % 2 + 1};{6 + i};50\n" for i in range(8))
+    run = _analyse(cli, tmp_path / "x.csv", "eckId;geslacht;leeftijd;toetsscore\n" + rows)
+    (finding,) = run.findings("LNK-003")
+    assert "k-anonymity over (geslacht, leeftijd) is 1" in finding["message"]
+    assert run.verdict("MIN-001") == "pass"

@@ -96,6 +96,8 @@ NAMES: dict[str, FieldRule] = {
     ),
     **_entries(_Q, "birthdate", "geboortemaand birthmonth", Precision.MONTH),
     **_entries(_Q, "birthdate", "geboortejaar birthyear yearofbirth", Precision.YEAR),
+    # an age in years says the birth year within one: as identifying in combination
+    **_entries(_Q, "birthdate", "leeftijd age", Precision.YEAR),
     **_entries(_Q, "gender", "geslacht gender sex"),
     **_entries(_Q, "nationality", "nationaliteit nationality"),
     **_entries(_Q, "country", "land country geboorteland countryofbirth landvader landmoeder"),
