@@ -52,9 +52,14 @@ def _digest(parts: Iterable[str]) -> int:
     return digest64("\x1f".join(parts))
 
 
-def _comparable(value: str) -> str:
-    """A value as look-alikes compare it: 'M' and 'm', '2014 ' and '2014' are one."""
-    return " ".join(value.split()).casefold()
+# A value as look-alikes compare it: 'M' and 'm' are one ('2014 ' and '2014' too: the readers
+# strip values). str.casefold itself, so a column is mapped in C, not a Python call per value.
+_comparable = str.casefold
+
+
+def _class_key(pairs: Iterable[tuple[str, str]]) -> int:
+    """A record's class: its quasi-identifiers' field/value pairs, compared case-folded."""
+    return digest64(_comparable("\x1f".join(f"{p}\x1e{v}" for p, v in pairs)))
 
 
 def _as_set(values: list[str]) -> str:
@@ -134,10 +139,9 @@ class _Collector:
                     return False
                 plans.append((quasi, sensitive, columns, pupils.column(batch)))
         for quasi, sensitive, columns, who in plans:
-            labelled = [
-                map(f"{path}\x1e".__add__, map(_comparable, columns[path] or ())) for path in quasi
-            ]
-            keys = digests64(map("\x1f".join, zip(*labelled, strict=True)))
+            labelled = [map(f"{path}\x1e".__add__, columns[path] or ()) for path in quasi]
+            # one casefold per record, of the joined pairs (as _class_key does)
+            keys = digests64(map(_comparable, map("\x1f".join, zip(*labelled, strict=True))))
             self.keys.extend(keys)
             self.pupils.extend(who)
             self.pupils_known = self.pupils_known or any(who)
@@ -168,7 +172,7 @@ class _Collector:
         pupil: str | None,
     ) -> None:
         pairs = tuple((path, _as_set(record.fields[path])) for path in quasi)
-        key = _digest(f"{p}\x1e{v}" for p, v in pairs)
+        key = _class_key(pairs)
         who = _pupil(pupil)
         self.keys.append(key)
         self.pupils.append(who)
@@ -305,12 +309,20 @@ class _Classes(NamedTuple):
 
 
 def _classes(rows: np.ndarray[Any, Any]) -> _Classes:
-    keys, records = np.unique(rows["key"], return_counts=True)
-    known = rows[rows["pupil"] != 0]
-    pairs = np.unique(known)  # (class, pupil) once each
-    distinct = np.bincount(np.searchsorted(keys, pairs["key"]), minlength=len(keys))
-    known_records = np.bincount(np.searchsorted(keys, known["key"]), minlength=len(keys))
-    return _Classes(keys, records, distinct + records - known_records)
+    """One partition's classes: sorted by class, then pupil, in one pass (np.unique of the
+    (class, pupil) pairs sorts structured rows, several times slower)."""
+    order = np.lexsort((rows["pupil"], rows["key"]))
+    keys, pupils = rows["key"][order], rows["pupil"][order]
+    new_class = np.ones(len(keys), dtype=bool)
+    new_class[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(new_class)
+    new_pupil = new_class.copy()
+    new_pupil[1:] |= pupils[1:] != pupils[:-1]
+    # each known pupil once per class, each record of an unknown one (pupil 0) on its own
+    counted = new_pupil | (pupils == 0)
+    index = np.cumsum(new_class) - 1
+    distinct = np.bincount(index[counted], minlength=len(starts))
+    return _Classes(keys[starts], np.diff(np.append(starts, len(keys))), distinct)
 
 
 def _is_sensitive(path: str, rule: FieldRule | None, listed: tuple[str, ...]) -> bool:
