@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -97,6 +98,12 @@ def load(path: Path, with_probe: bool = True) -> CertifyConfig:
     for key, value in subject.items():
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise UserError(name, f"subject.{key}", "expected a string")
+        if any(unicodedata.category(c) in ("Cc", "Cf") for c in str(value)):
+            # a right-to-left override or a zero-width joiner would make the signed report's
+            # supplier or product read as another's
+            raise UserError(
+                name, f"subject.{key}", "holds control or invisible formatting characters"
+            )
     environment = config_string(raw, "environment", name) or "production"
     if environment not in ("production", "test"):
         raise UserError(name, "environment", f"{shown(environment)!r}: use production or test")

@@ -15,8 +15,11 @@ from conformance.probes.docs import EVIDENCE, PROBE_DOCS
 def explain(rid: str) -> str:
     requirement = CATALOGUE.get(rid)
     if requirement is None:
+        shown = rid if len(rid) <= 40 else f"{rid[:40]}…"  # an argument may be any length
         raise UserError(
-            rid, None, "unknown requirement; see `conformance explain` IDs in docs/requirements.md"
+            shown,
+            None,
+            "unknown requirement; see `conformance explain` IDs in docs/requirements.md",
         )
     return page(rid, heading="#")
 

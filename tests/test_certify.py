@@ -204,6 +204,11 @@ def test_a_custom_profile_never_certifies(tmp_path: Path, cli, certifiable) -> N
         ('profile = "nl-generic"\n[inputs]\nexport = ["x.xml"]\n', "inputs.export: unknown key"),
         ('profile = "nl-generic"\npurpse = "x"\n', "purpse: unknown key; expected one of"),
         ('profile = "nl-generic"\n[subject]\nname = "x"\n', "subject.name: unknown key"),
+        # a right-to-left override would make the signed report name another supplier
+        (
+            'profile = "nl-generic"\n[subject]\nsupplier = "Voorbeeld \u202eVB"\n',
+            "subject.supplier: holds control or invisible formatting characters",
+        ),
         ('profile = "nl-generic"\nenvironment = "Productie"\n', "'Productie': use production or"),
         (
             'profile = "nl-generic"\n[probe]\nmax_request = 5\n',

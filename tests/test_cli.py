@@ -177,6 +177,9 @@ def test_profiles_and_explain(cli) -> None:
     assert explained.out.startswith("# PSN-002 pseudonym-malformed")
     assert "## Failing example" in explained.out
     assert "https://ketenid.nl/201703/" in explained.out
+    unknown = cli("explain", "X" * 100_000)
+    assert unknown.code == 2
+    assert len(unknown.err) < 200  # the argument is not echoed whole
 
 
 def test_python_dash_m_and_version() -> None:
