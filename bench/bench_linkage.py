@@ -87,9 +87,11 @@ def main() -> int:
         size = quasi.stat().st_size / 2**20
         check = [*tool, "check", "--profile", str(profile), "--purpose", "analyse", str(quasi)]
         k_seconds, k_peak = measure(check)
+        # pupils per class, as LNK-003 counts them (a pupil's several rows are one pupil)
         k_duck = duckdb_seconds(
             f"select count(*) from (select geboortemaand, geslacht, postcode4, jaargroep, "
-            f"count(*) c from read_csv('{quasi}', delim=';') group by all) where c < 5"
+            f"count(distinct eckId) c from read_csv('{quasi}', delim=';') group by all) "
+            "where c < 5"
         )
         a, b = work / "a.jsonl", work / "b.jsonl"
         write_pseudonyms(a, args.link_records, 0)
