@@ -4,17 +4,21 @@ finding — never the bodies."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from conformance.model.errors import UserError
 from conformance.probes.config import Credential, ProbeConfig
+from conformance.probes.deadline import Deadline, Sockets, tracked_session
 
 MAX_BODY = 16 * 2**20  # bytes of one response; a pupil API answers in kilobytes
 
@@ -30,10 +34,32 @@ class Response:
     headers: dict[str, str]
 
     def json(self) -> Any:
+        return self.parsed
+
+    @cached_property
+    def parsed(self) -> Any:
         try:
             return json.loads(self.text)
         except ValueError:
             return None
+
+    @cached_property
+    def strings(self) -> list[str]:
+        """Every string of the decoded JSON body, keys included: a serialiser that writes
+        ``\\/`` or ``\\u0053`` still returns the same characters."""
+        return list(_strings(self.parsed))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 @dataclass
@@ -59,7 +85,8 @@ class Pace:
 @dataclass
 class Client:
     config: ProbeConfig
-    session: requests.Session = field(default_factory=requests.Session)
+    session: requests.Session = field(init=False)
+    sockets: Sockets = field(init=False)  # the session's, for the deadline to cut
     sent: int = 0
     started: float = field(default_factory=time.monotonic)
     log: list[str] = field(default_factory=list)
@@ -69,7 +96,7 @@ class Client:
 
     def __post_init__(self) -> None:
         self.pace = Pace(self.config.max_rate)
-        self.session.trust_env = False  # no proxies or .netrc: only the configured host
+        self.session, self.sockets = tracked_session()  # no proxies or .netrc: one host only
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -115,33 +142,55 @@ class Client:
         pupil_id: str | None = None,
         body: bytes | None = None,
     ) -> Response:
-        if self.sent >= self.config.max_requests or self.elapsed() > self.config.max_seconds:
-            raise BudgetExhaustedError
         endpoint = self.config.endpoints[role]
         path = endpoint.path.replace("{id}", pupil_id or "")
+        url = self.config.base_url + path
+        return self._send(endpoint.method, url, endpoint.path, credential, body)
+
+    def follow(self, role: str, link: str, credential: Credential | None) -> Response | None:
+        """GET a link a ``role`` answer gave (a list's next page), or None when it leads off
+        the API's host: credentials go to the configured host only."""
+        endpoint = self.config.endpoints[role]
+        url = urljoin(self.config.base_url + endpoint.path, link)
+        if urlsplit(url)[:2] != urlsplit(self.config.base_url)[:2]:
+            return None
+        return self._send("GET", url, f"{endpoint.path} (next page)", credential, None)
+
+    def _send(
+        self, method: str, url: str, shown: str, credential: Credential | None, body: bytes | None
+    ) -> Response:
+        if self.sent >= self.config.max_requests or self.elapsed() > self.config.max_seconds:
+            raise BudgetExhaustedError
         headers = {"Content-Type": "application/json"}
         if credential is not None:
             headers.update(self.authorise(credential))
         self.sent += 1
         self.pace.wait()
-        try:
-            reply = self.session.request(
-                endpoint.method,
-                self.config.base_url + path,
-                data=body,
-                headers=headers,
-                timeout=15,
-                allow_redirects=False,
-                stream=True,
-            )
-            with reply:
-                text = self._bounded_body(reply)
-        except requests.RequestException as exc:
-            host = urlsplit(self.config.base_url).netloc
-            raise UserError(
-                self.config.source, None, f"cannot reach {host} ({type(exc).__name__})"
-            ) from None
-        self.log.append(f"{endpoint.method} {endpoint.path} -> {reply.status_code}")
+        # the deadline bounds the whole exchange: a server trickling its headers or body
+        # byte by byte defeats the per-read timeout
+        with Deadline(self.config.max_seconds - self.elapsed(), self.sockets) as deadline:
+            try:
+                reply = self.session.request(
+                    method,
+                    url,
+                    data=body,
+                    headers=headers,
+                    timeout=15,
+                    allow_redirects=False,
+                    stream=True,
+                )
+                with reply:
+                    text = self._bounded_body(reply)
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+                if deadline.expired:
+                    raise BudgetExhaustedError from None
+                host = urlsplit(self.config.base_url).netloc
+                raise UserError(
+                    self.config.source, None, f"cannot reach {host} ({type(exc).__name__})"
+                ) from None
+        if deadline.expired:  # cut short: what arrived is not the answer
+            raise BudgetExhaustedError
+        self.log.append(f"{method} {shown} -> {reply.status_code}")
         return Response(reply.status_code, text, dict(reply.headers))
 
     def _bounded_body(self, reply: requests.Response) -> str:
@@ -159,7 +208,16 @@ class Client:
             if self.elapsed() > self.config.max_seconds:
                 raise BudgetExhaustedError
             chunks.append(chunk)
-        return b"".join(chunks).decode(reply.encoding or "utf-8", "replace")
+        return b"".join(chunks).decode(_codec(reply.encoding), "replace")
+
+
+def _codec(charset: str | None) -> str:
+    """The response's charset, or UTF-8 (JSON's own) when it names none Python knows
+    (``charset=utf8mb4`` is MySQL's name for UTF-8)."""
+    try:
+        return codecs.lookup(charset or "utf-8").name
+    except LookupError:
+        return "utf-8"
 
 
 def _access_token(reply: requests.Response) -> str | None:

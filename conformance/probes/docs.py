@@ -65,8 +65,8 @@ PROBE_DOCS = {
     "API-004": CheckDoc(
         what=(
             "Checks that the inzage (access) export contains every value a read of the pupil "
-            "shows (and the pseudonym), then deletes the pupil and checks that read, list, "
-            "update and export no longer return it."
+            "shows (and the pseudonym), then deletes the pupil and checks that read, list "
+            "(every linked page), update and export no longer return it (404 or 410)."
         ),
         why="Schools must be able to honour access and erasure requests through the supplier.",
         failing="DELETE /v1/pupils/1 -> 204; GET /v1/pupils/1 -> 200",

@@ -16,7 +16,7 @@ from typing import Any
 
 from conformance.detect.redact import redact
 from conformance.probes.client import Client, Response
-from conformance.probes.common import Results
+from conformance.probes.common import Results, list_pages
 from conformance.probes.config import ProbeConfig
 
 _TRAILING_NUMBER = re.compile(r"^(?P<head>.*?)(?P<number>\d{1,18})$")
@@ -26,8 +26,8 @@ _GUESSES = 8  # guessed ids, each read as both schools
 
 def probe_other_ids(client: Client, config: ProbeConfig, results: Results) -> None:
     a, b = config.credentials
-    ids_a = listed_ids(client.call("list", a), config.id_field)
-    ids_b = listed_ids(client.call("list", b), config.id_field)
+    ids_a = [i for page in list_pages(client, a) for i in listed_ids(page, config.id_field)]
+    ids_b = [i for page in list_pages(client, b) for i in listed_ids(page, config.id_field)]
     for pupil_id in ids_a[:_ENUMERATED]:
         reply = client.call("read", b, pupil_id)
         results.check(

@@ -10,6 +10,7 @@ the transport (transport: HTTPS, no plain HTTP beside it, TLS ≥ 1.2).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -29,9 +30,13 @@ from conformance.probes.common import (
     PROBED,
     Results,
     contains,
+    field_of,
     forbidden_fields,
+    holds_id,
     identifying,
+    list_pages,
     pupil_body,
+    pupil_id_of,
 )
 from conformance.probes.config import ProbeConfig
 from conformance.probes.guessing import probe_other_ids
@@ -119,10 +124,14 @@ def _preflight(client: Client, config: ProbeConfig) -> None:
             raise UserError(config.source, "probe.credentials", problem)
 
 
+REFUSED = (401, 403, 404)  # API-003: anything else to another school or no one fails
+GONE = (404, 410)  # API-004: a deleted pupil's read or export returns no data
+
+
 def _lifecycle(
     client: Client, config: ProbeConfig, results: Results, pupil: dict[str, str]
 ) -> None:
-    a, b = config.credentials
+    a = config.credentials[0]
     canaries = identifying(config, pupil)
     forbidden = forbidden_fields(config)
     created = refused = client.call("provision", a, body=pupil_body(pupil))
@@ -132,11 +141,11 @@ def _lifecycle(
         raise UserError(
             config.source, "probe.endpoints.provision", f"provisioning failed ({created.status})"
         )
-    pupil_id = str((created.json() or {}).get(config.id_field, ""))
+    pupil_id = pupil_id_of(created, config)
     _identifiers_in_urls(results, config, pupil, pupil_id)
     read = client.call("read", a, pupil_id)
-    listed = client.call("list", a)
-    replies = (refused, created, read, listed)  # a refusal must not echo what it refused
+    listed = list_pages(client, a)
+    replies = (refused, created, read, *listed)  # a refusal must not echo what it refused
     leaked = [c for c in canaries if any(contains(r, c) for r in replies)]
     if canaries:  # nothing identifying sent: nothing examined, never a pass
         results.check(
@@ -145,25 +154,12 @@ def _lifecycle(
             "identifying data sent in came back in responses: "
             + ", ".join(redact(c) for c in leaked),
         )
-    secrets = [pupil[f] for f in forbidden if f in pupil]
     access = client.call("access", a, pupil_id)
-    if secrets:
-        how = derivation_of(pupil_id, secrets)
-        results.check("LNK-001", how is None, f"the pupil id is {how} of a personal number")
-        stored = [s for s in secrets if contains(access, s) or contains(read, s)]
-        results.check(
-            "API-006",
-            not stored,
-            "the API accepted and stored a personal number (BSN or onderwijsnummer): "
-            + ", ".join(redact(s) for s in stored),
-        )
-    pseudonym = (read.json() or {}).get(config.pseudonym_field)
-    again = (client.call("read", a, pupil_id).json() or {}).get(config.pseudonym_field)
-    results.check(
-        "API-002",
-        pseudonym == again == pupil.get(config.pseudonym_field),
-        "the same pupil read twice did not keep the pseudonym it was given",
-    )
+    _personal_numbers(results, config, pupil, pupil_id, (access, read))
+    anonymous_delete = client.call("delete", None, pupil_id)
+    again = client.call("read", a, pupil_id)
+    _anonymous_delete(results, anonymous_delete, read, again)
+    _pseudonym_kept(results, config, pupil, (created, read, again))
     sent = str(pupil.get(config.pseudonym_field, ""))
     missing = _missing_from_export(access, read, sent, config.pseudonym_field)
     results.check(
@@ -172,29 +168,97 @@ def _lifecycle(
         f"the access (inzage) export ({access.status}) lacks stored data that reads show: "
         + ", ".join(missing),
     )
-    other = client.call("read", b, pupil_id)
-    anonymous = client.call("read", None, pupil_id)
-    other_list = client.call("list", b)
+    _other_school_and_no_one(client, config, results, pupil_id)
+    _erased(client, config, results, pupil_id)
+
+
+def _personal_numbers(
+    results: Results,
+    config: ProbeConfig,
+    pupil: dict[str, str],
+    pupil_id: str,
+    shown: tuple[Response, ...],
+) -> None:
+    """LNK-001 and API-006: the id is not derived from a personal number, which is not stored."""
+    secrets = [pupil[f] for f in forbidden_fields(config) if f in pupil]
+    if not secrets:
+        return
+    how = derivation_of(pupil_id, secrets)
+    results.check("LNK-001", how is None, f"the pupil id is {how} of a personal number")
+    stored = [s for s in secrets if any(contains(r, s) for r in shown)]
+    results.check(
+        "API-006",
+        not stored,
+        "the API accepted and stored a personal number (BSN or onderwijsnummer): "
+        + ", ".join(redact(s) for s in stored),
+    )
+
+
+def _anonymous_delete(
+    results: Results, refused: Response, before: Response, after: Response
+) -> None:
+    """A DELETE without credentials is refused and leaves the pupil readable by its school
+    (removed only when that read says gone: a 429 or 503 proves nothing)."""
+    removed = before.status == 200 and after.status in GONE
+    how = f" and removed the pupil (its school's read then got {after.status})"
     results.check(
         "API-003",
-        other.status in (401, 403, 404),
-        f"school B read school A's pupil ({other.status})",
+        refused.status in REFUSED and not removed,
+        f"a DELETE without credentials got {refused.status}" + (how if removed else ""),
     )
+
+
+def _pseudonym_kept(
+    results: Results, config: ProbeConfig, pupil: dict[str, str], replies: tuple[Response, ...]
+) -> None:
+    """Every answer that shows the pseudonym shows the one sent; an answer that omits it (a
+    minimal read) has not changed it, and none showing it is nothing examined."""
+    shown = [
+        value
+        for reply in replies
+        if reply.status < 300 and (value := field_of(reply, config.pseudonym_field)) is not None
+    ]
+    if shown:
+        results.check(
+            "API-002",
+            all(value == pupil.get(config.pseudonym_field) for value in shown),
+            "the same pupil read twice did not keep the pseudonym it was given",
+        )
+
+
+def _other_school_and_no_one(
+    client: Client, config: ProbeConfig, results: Results, pupil_id: str
+) -> None:
+    """School B and a request without credentials get nothing of school A's pupil."""
+    b = config.credentials[1]
+    asked = {
+        "school B's read of school A's pupil": client.call("read", b, pupil_id),
+        "a read without credentials": client.call("read", None, pupil_id),
+        "a list without credentials": client.call("list", None),
+        "an inzage export without credentials": client.call("access", None, pupil_id),
+    }
+    for what, reply in asked.items():
+        results.check("API-003", reply.status in REFUSED, f"{what} got {reply.status}")
+    other_list = list_pages(client, b)
     results.check(
         "API-003",
-        anonymous.status in (401, 403),
-        f"a request without credentials got {anonymous.status}",
+        not any(holds_id(page, config.id_field, pupil_id) for page in other_list),
+        "school B's list contains school A's pupil",
     )
-    results.check(
-        "API-003", pupil_id not in other_list.text, "school B's list contains school A's pupil"
-    )
+
+
+def _erased(client: Client, config: ProbeConfig, results: Results, pupil_id: str) -> None:
+    """After its school's DELETE, no read, export or list page returns the pupil."""
+    a = config.credentials[0]
     client.call("delete", a, pupil_id)
     gone = client.call("read", a, pupil_id)
-    after = client.call("list", a)
+    export = client.call("access", a, pupil_id)
+    listed = any(holds_id(page, config.id_field, pupil_id) for page in list_pages(client, a))
     results.check(
         "API-004",
-        gone.status == 404 and pupil_id not in after.text,
-        f"after DELETE the pupil is still returned ({gone.status})",
+        gone.status in GONE and export.status in GONE and not listed,
+        f"after DELETE the pupil is still returned (read {gone.status}, inzage export "
+        f"{export.status}{', and listed' if listed else ''})",
     )
 
 
@@ -214,6 +278,29 @@ def _malformed(
             f"malformed input got {reply.status}"
             + (" and the error echoes it" if contains(reply, name) else ""),
         )
+    for body in _wrong_types(config, pupil):
+        # well-formed JSON an API may accept (a bulk array, a coerced number): only a 5xx, or
+        # an error repeating the canary, fails
+        reply = client.call("provision", config.credentials[0], body=body)
+        echoed = reply.status >= 400 and contains(reply, name)
+        results.check(
+            "API-005",
+            reply.status < 500 and not echoed,
+            f"the pupil's fields with wrong JSON types got {reply.status}"
+            + (" and the error echoes them" if echoed else ""),
+        )
+
+
+def _wrong_types(config: ProbeConfig, pupil: dict[str, str]) -> list[bytes]:
+    """The real payload with wrong JSON types: a number for the pseudonym, the pupil inside an
+    array, every field an array (the personal numbers left out: an API that accepts these
+    would store them)."""
+    fields = {k: v for k, v in pupil.items() if k not in forbidden_fields(config)}
+    return [
+        json.dumps(fields | {config.pseudonym_field: 20261129}).encode(),
+        json.dumps([fields]).encode(),
+        json.dumps({k: [v] for k, v in fields.items()}).encode(),
+    ]
 
 
 def _missing_from_export(access: Response, read: Response, pseudonym: str, field: str) -> list[str]:

@@ -36,9 +36,13 @@ from conformance.probes.client import Client, Response
 from conformance.probes.common import (
     Results,
     contains,
+    field_of,
     forbidden_fields,
+    holds_id,
     identifying,
+    list_pages,
     pupil_body,
+    pupil_id_of,
 )
 from conformance.probes.config import ProbeConfig
 from conformance.probes.strategies import pupils
@@ -199,14 +203,14 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
                     f"provisioning failed ({reply.status})",
                 )
             pupil = _Pupil(
-                id=str((reply.json() or {}).get(config.id_field, "")),
+                id=pupil_id_of(reply, config),
                 school=school,
                 pseudonym=str(data.get(config.pseudonym_field, "")),
                 canaries=identifying(config, data),
             )
             self.known.append(pupil)
             self._no_canary(reply)
-            shown = (reply.json() or {}).get(config.pseudonym_field)
+            shown = field_of(reply, config.pseudonym_field)
             if shown is not None:
                 tally.expect(
                     "API-002",
@@ -227,7 +231,7 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
                 if school is None:
                     tally.expect(
                         "API-003",
-                        reply.status in (401, 403),
+                        reply.status in (401, 403, 404),
                         f"a read without credentials got {reply.status}",
                     )
                 elif school == other:
@@ -239,11 +243,11 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
                 elif pupil.deleted:
                     tally.expect(
                         "API-004",
-                        reply.status == 404,
+                        reply.status in (404, 410),
                         f"a deleted pupil is still returned ({reply.status})",
                     )
-                else:
-                    shown = (reply.json() or {}).get(config.pseudonym_field)
+                elif (shown := field_of(reply, config.pseudonym_field)) is not None:
+                    # a read that omits the pseudonym has not changed it
                     tally.expect(
                         "API-002",
                         shown == pupil.pseudonym,
@@ -274,7 +278,7 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
                     f"a deleted pupil could still be updated ({reply.status})",
                 )
                 return
-            shown = (reply.json() or {}).get(config.pseudonym_field)
+            shown = field_of(reply, config.pseudonym_field)
             tally.expect(
                 "API-002",
                 reply.status < 300 and shown in (None, pupil.pseudonym),
@@ -286,12 +290,26 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
             if self.skipped:
                 return
             for school in (0, 1):
-                reply = self._call("list", school)
-                self._no_canary(reply)
-                foreign = [p for p in self.known if p.school != school and p.id in reply.text]
+                pages = self._pages(school)
+                for page in pages:
+                    self._no_canary(page)
+                listed = [
+                    p
+                    for p in self.known
+                    if any(holds_id(page, config.id_field, p.id) for page in pages)
+                ]
+                foreign = [p for p in listed if p.school != school]
                 tally.expect("API-003", not foreign, "a school's list holds another school's pupil")
-                gone = [p for p in self.known if p.deleted and p.id in reply.text]
+                gone = [p for p in listed if p.deleted]
                 tally.expect("API-004", not gone, "a list still holds a deleted pupil")
+
+        def _pages(self, school: int) -> list[Response]:
+            """Every page of the school's list, each request in the sequence's steps."""
+            before = len(client.log)
+            pages = list_pages(client, config.credentials[school])
+            who = f"school {_SCHOOLS[school]}"
+            tally.steps.extend(f"{line} as {who}" for line in client.log[before:])
+            return pages
 
         @rule(pupil=provisioned)
         def export(self, pupil: _Pupil) -> None:
@@ -307,7 +325,7 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
             if pupil.deleted:
                 tally.expect(
                     "API-004",
-                    reply.status == 404,
+                    reply.status in (404, 410),
                     f"a deleted pupil's inzage export is still served ({reply.status})",
                 )
             else:
@@ -335,7 +353,7 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
             reply = self._call("read", pupil.school, pupil)
             tally.expect(
                 "API-004",
-                reply.status == 404,
+                reply.status in (404, 410),
                 f"after DELETE the pupil is still returned ({reply.status})",
             )
 

@@ -17,6 +17,7 @@ from conformance.model.errors import UserError
 from conformance.model.spec import LOOPBACK_HOSTS
 from conformance.probes.common import Results
 from conformance.probes.config import ProbeConfig
+from conformance.probes.deadline import Deadline, tracked_session
 from conformance.probes.tls import can_offer_old_tls, old_tls_accepted
 
 
@@ -41,12 +42,16 @@ def plain_http_served(host: str, port: int, path: str, timeout: float = 10) -> s
     """How the host serves the API over plain HTTP (a phrase for the finding), or None if it
     does not."""
     url = f"http://{host}:{port}{path}"
-    session = requests.Session()
-    session.trust_env = False
-    try:
-        with session.get(url, timeout=timeout, allow_redirects=False, stream=True) as reply:
-            status, location = reply.status_code, reply.headers.get("Location", "")
-    except requests.RequestException:  # refused, reset, timed out: not served
+    session, sockets = tracked_session()
+    # the deadline bounds the headers too: a host trickling them byte by byte defeats the
+    # per-read timeout, and one that never finishes its answer does not serve the API
+    with Deadline(timeout, sockets) as deadline:
+        try:
+            with session.get(url, timeout=timeout, allow_redirects=False, stream=True) as reply:
+                status, location = reply.status_code, reply.headers.get("Location", "")
+        except (requests.RequestException, OSError):  # refused, reset, timed out: not served
+            return None
+    if deadline.expired:
         return None
     if 300 <= status < 400:
         return None if location.startswith("https://") else f"redirects plain HTTP to {location}"
