@@ -156,6 +156,18 @@ def test_malformation_says_expected_and_found() -> None:
         ("sAMAccountName", FieldClass.DIRECT, "username"),
         ("klas/familienaam", FieldClass.DIRECT, "name"),  # a group has no surname
         ("groep/weergavenaam", FieldClass.OPERATIONAL, None),  # but a display name
+        # the owner last, as Dutch writes it: the pupil's gender, not the pupil's name
+        ("geslacht_leerling", FieldClass.QUASI, "gender"),
+        ("score_leerling", FieldClass.OPERATIONAL, None),
+        ("voornaam_leerling", FieldClass.DIRECT, "name"),
+        ("naam_ouder", FieldClass.DIRECT, "name"),
+        ("leerling", FieldClass.DIRECT, "name"),
+        # an age is the birth year within one; a didactic age or a product's age range is not
+        ("leeftijd", FieldClass.QUASI, "birthdate"),
+        ("pupil_age", FieldClass.QUASI, "birthdate"),
+        ("didactische_leeftijd", FieldClass.OPERATIONAL, None),
+        ("min_age", FieldClass.OPERATIONAL, None),
+        ("doelgroepLeeftijd", FieldClass.OPERATIONAL, None),
     ],
 )
 def test_field_name_classifier(name: str, cls: FieldClass, category: str | None) -> None:
@@ -231,6 +243,9 @@ def test_unknown_names_stay_unknown(name: str) -> None:
         ("7311KT 12", "postcode", Precision.POSTCODE6),
         ("7311 KT 12-a", "postcode", Precision.POSTCODE6),
         ("NL-7311", "postcode", Precision.POSTCODE4),
+        ("7311 KT 12 bis", "postcode", Precision.POSTCODE6),
+        ("7311 en 7312", "postcode", None),  # two four-digit postcodes: no house number
+        ("3511 of 3512", "postcode", None),
     ],
 )
 def test_precision(value: str, family: str, expected: Precision | None) -> None:

@@ -166,6 +166,15 @@ NAMES: dict[str, FieldRule] = {
     ),
     # a book's, a lesson's or a work's title: a name in it ("Mees Kees") is the title's
     **_entries(_O, "title", "titel title boektitel booktitle boek book leesboek"),
+    # not a pupil's age: the didactic age (months of schooling, an LVS measure) and the age
+    # range a product is for
+    **_entries(
+        _O,
+        None,
+        "didactischeleeftijd dle minimumleeftijd maximumleeftijd minleeftijd maxleeftijd "
+        "doelgroepleeftijd leeftijdsgroep leeftijdscategorie minage maxage minimumage "
+        "maximumage agerange agegroup targetage",
+    ),
 }
 
 
@@ -397,7 +406,15 @@ def _by_words(words: list[str], compact: str, name: str) -> tuple[bool, FieldRul
     return rule is not None or words[-1] in ("name", "naam"), rule
 
 
+# Person words a Dutch name puts last, as the owner: geslacht_leerling is the pupil's gender,
+# not the pupil's name (the word alone, a column "leerling", holds the name)
+_OWNERS = _words("leerling student pupil ouder verzorger docent teacher mentor vader moeder")
+
+
 def _by_last_words(words: list[str]) -> FieldRule | None:
+    if words[-1] in _OWNERS and len(words) >= 2:
+        head = words[:-1]
+        return NAMES.get(head[0]) if len(head) == 1 else _by_last_words(head)
     if words[-1] in ("name", "naam"):
         qualifier = words[-2]
         if qualifier in _PERSON_QUALIFIERS:

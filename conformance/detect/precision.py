@@ -32,8 +32,11 @@ _MONTH = re.compile(
 _YEAR = re.compile(r"\d{4}")
 # with a country prefix ("NL-7311 KT"), any spacing or a dash between the parts, and a house
 # number after it ("7311KT 12-a": more precise still, so at least a six-character postcode)
+# ("7311 en 7312", two four-digit postcodes, is no house number: one of up to three digits,
+# then at most an addition that starts with a letter or a dash)
 _POSTCODE6 = re.compile(
-    r"(?:NL[-\s]?)?[1-9]\d{3}[\s-]*[A-Za-z]{2}(?:[\s,-]+\d{1,5}(?:[\s-]?[A-Za-z0-9]{1,4})?)?",
+    r"(?:NL[-\s]?)?[1-9]\d{3}[\s-]*[A-Za-z]{2}"
+    r"(?:[\s,-]+\d{1,3}(?!\d)(?:[\s-]?[A-Za-z][A-Za-z0-9]{0,3}|-\d{1,3})?)?",
     re.IGNORECASE,
 )
 _POSTCODE4 = re.compile(r"(?:NL[-\s]?)?[1-9]\d{3}", re.IGNORECASE)
