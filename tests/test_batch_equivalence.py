@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import astuple
 from functools import cache
 from pathlib import Path
@@ -360,4 +361,21 @@ def test_a_rare_digest_is_tried_on_the_first_records_then_on_every_one(tmp_path:
     report = run(RunRequest(_profile("nl-generic"), "pseudoniem", (path,)))
     (lnk,) = [r for r in report.requirements if r.id == "LNK-001"]
     (finding,) = [f for f in lnk.findings if "SHA3-256" in f.message]
+    assert finding.occurrences == 1500
+
+
+def test_digests_written_as_uuids_are_counted_in_every_record(tmp_path: Path) -> None:
+    """UUID(md5(key)) is tried on the first 1,000 records (the inner forms cost per record) and
+    on all once found there: every one of 1,500 is counted, also those whose digest happens to
+    look like a random version-4 UUID (about one in 64)."""
+    path = tmp_path / "x.csv"
+    made = [
+        (str(uuid.UUID(hashlib.md5(f"{n:09d}".encode()).hexdigest())), f"{n:09d}")  # noqa: S324
+        for n in range(1500)
+    ]
+    assert any(u[14] == "4" and u[19] in "89ab" for u, _ in made)
+    path.write_text("pseudoniem;leerlingId\n" + "".join(f"{u};{k}\n" for u, k in made))
+    report = run(RunRequest(_profile("nl-generic"), "pseudoniem", (path,)))
+    (lnk,) = [r for r in report.requirements if r.id == "LNK-001"]
+    (finding,) = [f for f in lnk.findings if "written as a UUID" in f.message]
     assert finding.occurrences == 1500

@@ -136,7 +136,7 @@ def _reference(pseudonym: str, secrets: list[str]) -> str | None:
         lowered,
     )
     inner = None
-    if uuid_form is not None and not (uuid_form[1] == "4" and uuid_form[2] in "89ab"):
+    if uuid_form is not None:
         inner = lowered.replace("-", ""), "written as a UUID"
     elif uuid_form is None and (prefixed := re.fullmatch(r".+[-_:.|/]([0-9a-fA-F]{32,})", value)):
         inner = prefixed[1], "after a prefix"

@@ -25,6 +25,7 @@ from conformance.detect.derivation import (
     COMMON_DIGESTS,
     SAMPLED_ROWS,
     by_a_rare_digest,
+    by_an_inner_form,
     derivation_of,
     eckids_disjoint,
     normalise,
@@ -57,9 +58,11 @@ _DEEP_TARGETS = 10_000
 # (an ECK iD the supplier made as the SHA-512 of the BSN has an issued one's form)
 _DEEP_ECKIDS = 1_000
 _SEQUENTIAL_SHARE = 0.8
-# Pseudonyms compared record by record are tried against every digest in the first records,
-# then against the common ones only, unless a rarer one made a pseudonym there (each of the
-# twelve digests costs per record; a supplier hashing pupils hashes them all alike)
+# Pseudonyms compared record by record are tried against every digest, and for a digest inside
+# a UUID or after a prefix and name-based UUIDs, in the first records; then against the common
+# digests only, unless a rarer one or an inner form made a pseudonym there (each costs per
+# record — a UUID's inner form five times a random UUID's check — and a supplier hashing
+# pupils hashes them all alike)
 _EVERY_DIGEST_RECORDS = 1_000
 
 
@@ -90,6 +93,7 @@ class DerivablePseudonym(Check):
         self.scrypt_budget = _SCRYPT_BUDGET
         self.every_digest_left = _EVERY_DIGEST_RECORDS
         self.later_digests: tuple[str, ...] = COMMON_DIGESTS
+        self.later_inner = False
         self.sample: list[tuple[str, Location]] = []
         self.digests: dict[bytes, Location] = {}  # digest-shaped pseudonyms, for --deep
         self.eckid_digests = 0  # production ECK iDs among them
@@ -230,9 +234,12 @@ class DerivablePseudonym(Check):
         secrets = record.fields[path]
         every = self.every_digest_left > 0
         self.every_digest_left -= 1
-        how = derivation_of(value, secrets, ALL_DIGESTS if every else self.later_digests)
+        digests = ALL_DIGESTS if every else self.later_digests
+        how = derivation_of(value, secrets, digests, inner=every or self.later_inner)
         if how is not None and by_a_rare_digest(how):
             self.later_digests = ALL_DIGESTS
+        if how is not None and by_an_inner_form(how):
+            self.later_inner = True
         hpgn = classify_pseudonym(normalise(value)) is PseudonymKind.HPGN
         if how is None and pgn and hpgn and self.scrypt_budget > 0:
             self.scrypt_budget -= 1

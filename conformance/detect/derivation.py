@@ -82,7 +82,10 @@ def _b64_length(size: int, padded: bool = True) -> int:
 
 
 def derivation_of(
-    pseudonym: str, secrets: list[str], digests: tuple[str, ...] = ALL_DIGESTS
+    pseudonym: str,
+    secrets: list[str],
+    digests: tuple[str, ...] = ALL_DIGESTS,
+    inner: bool = True,
 ) -> str | None:
     """How the pseudonym derives from one of the secrets, or None.
 
@@ -91,20 +94,30 @@ def derivation_of(
     cases) and base64 (padded or not, standard and URL-safe). Only those whose length could
     match are built: LNK-001 asks this for every record. Then the same of a digest inside
     the pseudonym — a UUID's hex (``UUID(md5(bsn).hexdigest())``), the hex after a prefix
-    (``'ll-' + sha256``) — and a name-based UUID (version 3 or 5) of a secret.
+    (``'ll-' + sha256``) — and a name-based UUID (version 3 or 5) of a secret, unless not
+    ``inner`` (they double the cost of every UUID-shaped or prefixed pseudonym).
     """
     value = normalise(pseudonym)
     if not value:
         return None
     how = _derivation(value, secrets, digests)
-    if how is not None:
+    if how is not None or not inner:
         return how
-    inner = _inner_digest(value)
-    if inner is not None:
-        how = _derivation(inner[0], secrets, digests)
+    within = _inner_digest(value)
+    if within is not None:
+        how = _derivation(within[0], secrets, digests)
         if how is not None:
-            return f"{how}, {inner[1]}"
+            return f"{how}, {within[1]}"
     return _name_based_uuid(value, secrets)
+
+
+def by_an_inner_form(how: str) -> bool:
+    """Whether a derivation :func:`derivation_of` named was found inside the pseudonym (a UUID,
+    after a prefix) or as a name-based UUID."""
+    return how.endswith((_AS_UUID, _AFTER_PREFIX)) or how.startswith(_NAME_BASED)
+
+
+_AS_UUID, _AFTER_PREFIX, _NAME_BASED = "written as a UUID", "after a prefix", "a name-based UUID"
 
 
 def by_a_rare_digest(how: str) -> bool:
@@ -128,18 +141,14 @@ def _derivation(value: str, secrets: list[str], digests: tuple[str, ...]) -> str
 
 
 def _inner_digest(value: str) -> tuple[str, str] | None:
-    """A digest written inside the value, and how: a UUID's 32 hex digits (not a random
-    version-4 one's: those are what most suppliers' ids are, and 63 in 64 digests made into
-    a UUID do not look like one), or the hex after a prefix."""
+    """A digest written inside the value, and how: a UUID's 32 hex digits, or the hex after a
+    prefix."""
     lowered = value.lower()
-    uuid_form = _UUID.fullmatch(lowered)
-    if uuid_form is not None:
-        if uuid_form[1] == "4" and uuid_form[2] in "89ab":
-            return None
-        return lowered.replace("-", ""), "written as a UUID"
+    if _UUID.fullmatch(lowered) is not None:
+        return lowered.replace("-", ""), _AS_UUID
     prefixed = _PREFIXED_HEX.fullmatch(value)
     if prefixed is not None:
-        return prefixed[1], "after a prefix"
+        return prefixed[1], _AFTER_PREFIX
     return None
 
 
@@ -153,7 +162,7 @@ def _name_based_uuid(value: str, secrets: list[str]) -> str | None:
     for secret in _variants(secrets):
         for namespace in _UUID_NAMESPACES:
             if str(make(namespace, secret)) == value.lower():
-                return f"a name-based UUID (version {form[1]}) of the value"
+                return f"{_NAME_BASED} (version {form[1]}) of the value"
     return None
 
 
