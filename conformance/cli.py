@@ -396,14 +396,18 @@ def _report_targets(args: argparse.Namespace) -> dict[str, Path | None]:
 
 
 def _write_reports(report: Report, args: argparse.Namespace) -> None:
-    renderers = {
-        args.json: json.render,
-        args.html: html.render,
-        args.junit: junit.render,
-        args.sarif: sarif.render,
-        args.markdown: markdown.render,
-    }
-    write_all({path: render(report) for path, render in renderers.items() if path})
+    renderers = (
+        (args.json, json.render),
+        (args.html, html.render),
+        (args.junit, junit.render),
+        (args.sarif, sarif.render),
+        (args.markdown, markdown.render),
+    )
+    outputs: dict[Path, bytes] = {}
+    for path, render in renderers:
+        if path:  # one path twice is a stream (refuse_clashes refused files): one after another
+            outputs[path] = outputs.get(path, b"") + render(report)
+    write_all(outputs)
 
 
 def _selection_options(parser: argparse.ArgumentParser) -> None:

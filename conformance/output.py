@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -61,6 +63,8 @@ def refuse_clashes(named: Mapping[str, Path | None], inputs: Iterable[str] = ())
 
 
 def _identity(path: Path) -> _Identity:
+    if _own_descriptor(path) is not None:
+        return None  # the process's own output: a stream, whatever it was redirected to
     try:
         info = path.stat()
     except OSError:  # not there (yet), or not reachable: writing it will say which
@@ -99,7 +103,24 @@ def _writing(target: Path) -> Iterator[None]:
         raise UserError(str(target), None, f"cannot write: {exc.strerror or exc}") from None
 
 
+# The process's own descriptors by name: /dev/stdout is a link to /proc/self/fd/1, which
+# resolves to the file stdout was redirected to; opened or renamed over by that name, the
+# file (`>> log.txt`) would be cut or replaced. Written through the descriptor, it is appended
+# to as the shell meant.
+_DESCRIPTOR = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/self/fd/(\d+)")
+
+
+def _own_descriptor(target: Path) -> int | None:
+    found = _DESCRIPTOR.fullmatch(str(target))
+    if found is None:
+        return None
+    stdout, stderr, fd, proc = found.groups()
+    return 1 if stdout else 2 if stderr else int(fd or proc)
+
+
 def _is_stream(target: Path) -> bool:
+    if _own_descriptor(target) is not None:
+        return True
     try:
         return not stat.S_ISREG(target.stat().st_mode)  # follows a symbolic link
     except OSError:  # nothing there yet (or unreachable: staging says why)
@@ -124,6 +145,14 @@ def _stage(target: Path, data: bytes) -> str:
 
 
 def _write_stream(target: Path, data: bytes) -> None:
+    descriptor = _own_descriptor(target)
+    if descriptor is not None:
+        with _writing(target):
+            sys.stdout.flush()  # what was printed before the report stays before it
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        return
     # no O_CREAT: a stream gone since it was looked at is an error, never a file made here
     # without a rename; a FIFO waits for its reader here, as a shell's `>` does
     with _writing(target), os.fdopen(os.open(target, os.O_WRONLY), "wb") as handle:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import os
 import stat
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -152,3 +154,36 @@ def test_an_empty_output_path_is_refused(empty: str) -> None:
     with pytest.raises(argparse.ArgumentTypeError, match="an empty path names no file"):
         output.output_path(empty)
     assert output.output_path("reports") == Path("reports")
+
+
+def _check_into(stdout: Path, *reports: str) -> subprocess.CompletedProcess[bytes]:
+    """A check in its own process whose stdout is appended to ``stdout`` (``>> log``)."""
+    targets = [part for report in reports for part in (report, "/dev/stdout")]
+    command = [sys.executable, "-m", "conformance", "check", "--profile", "nl-generic"]
+    with stdout.open("ab") as log:
+        return subprocess.run(
+            [*command, str(EXPORT), *targets], stdout=log, stderr=subprocess.PIPE, check=False
+        )
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="no /dev/stdout")
+def test_dev_stdout_redirected_to_a_file_is_appended_to_not_replaced(tmp_path: Path) -> None:
+    """--json /dev/stdout >> log: /dev/stdout resolves to log, which a rename replaced (what
+    the shell had written to it gone); the report is written through the descriptor."""
+    log = tmp_path / "log.txt"
+    log.write_bytes(b"before\n")
+    inode = log.stat().st_ino
+    run = _check_into(log, "--json")
+    assert run.returncode == 0, run.stderr
+    text = log.read_text()
+    assert text.startswith("before\n{") and '"report_version"' in text
+    assert log.stat().st_ino == inode
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="no /dev/stdout")
+def test_two_reports_to_stdout_are_both_written(tmp_path: Path) -> None:
+    log = tmp_path / "log.txt"
+    run = _check_into(log, "--json", "--sarif")
+    assert run.returncode == 0, run.stderr
+    text = log.read_text()
+    assert '"report_version"' in text and '"$schema"' in text

@@ -12,6 +12,7 @@ from conftest import check_text
 from conformance.model.errors import InputError
 from conformance.readers.database import read_database
 from conformance.readers.ddl import read_ddl
+from conformance.readers.sniff import without_secrets
 
 
 def test_tsql_and_sqlite_dialects(tmp_path: Path) -> None:
@@ -392,3 +393,19 @@ def test_names_in_a_schema_that_hold_personal_data_are_redacted(tmp_path: Path, 
     assert "achternaam" in finding["message"]
     assert not run.quoted("111222333")
     assert not run.quoted("Vries")
+
+
+@pytest.mark.parametrize(
+    ("argument", "shown"),
+    [
+        ("postgresql://u:Geheim@h/db", "postgresql://u:***@h/db"),
+        # SQLAlchemy takes everything up to the '@' as the password, '/', '?' and '#' too
+        ("postgresql+psycopg://u:Geheim/2026@h:5432/db", "postgresql+psycopg://u:***@h:5432/db"),
+        ("postgresql://u:p?w#x@h/db", "postgresql://u:***@h/db"),
+        ("postgresql://u@h/db?password=Geheim&sslmode=require", "postgresql://u@h/db?password=***&sslmode=require"),
+        ("postgresql://h:5432/db", "postgresql://h:5432/db"),
+        ("leerlingen.csv", "leerlingen.csv"),
+    ],
+)  # fmt: skip
+def test_a_url_argument_is_repeated_without_its_password(argument: str, shown: str) -> None:
+    assert without_secrets(argument) == shown

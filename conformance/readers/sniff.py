@@ -90,7 +90,8 @@ def is_database_url(text: str) -> bool:
 _SECRET_PARAMETERS = frozenset(
     {"password", "passwd", "pwd", "pass", "sslpassword", "secret", "token", "access_token"}
 )
-_USERINFO_PASSWORD = re.compile(r"(://[^/@:?#\s]*):[^/?#\s]*@")
+# a password may hold '/', '?' or '#' (SQLAlchemy takes everything up to the '@' raw)
+_USERINFO_PASSWORD = re.compile(r"(://[^/@:?#\s]*):[^@\s]*@")
 _SECRET_QUERY = re.compile(
     r"([?&;](?:" + "|".join(sorted(_SECRET_PARAMETERS)) + r")=)[^&;#\s]*", re.IGNORECASE
 )
