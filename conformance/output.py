@@ -107,15 +107,35 @@ def _writing(target: Path) -> Iterator[None]:
 # resolves to the file stdout was redirected to; opened or renamed over by that name, the
 # file (`>> log.txt`) would be cut or replaced. Written through the descriptor, it is appended
 # to as the shell meant.
-_DESCRIPTOR = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/self/fd/(\d+)")
+_DESCRIPTOR = re.compile(
+    r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/(self|thread-self|\d+)/fd/(\d+)"
+)
+_LINK_HOPS = 40  # as the kernel's own limit on a chain of symbolic links
 
 
 def _own_descriptor(target: Path) -> int | None:
-    found = _DESCRIPTOR.fullmatch(str(target))
-    if found is None:
-        return None
-    stdout, stderr, fd, proc = found.groups()
-    return 1 if stdout else 2 if stderr else int(fd or proc)
+    """The descriptor of this process a path names, by its spelling or through a chain of
+    symbolic links to one (``out/report -> /dev/stdout``, ``/dev/../dev/stdout``); None for
+    any other path."""
+    # normpath, not resolve(): the links are followed here, one at a time, to see each name
+    path = os.path.normpath(Path(target).absolute())
+    for _ in range(_LINK_HOPS):
+        found = _DESCRIPTOR.fullmatch(path)
+        if found is not None:
+            return _descriptor_of(found)
+        try:
+            link = Path(path).readlink()
+        except OSError:  # not a link, or not there: a file of its own
+            return None
+        path = os.path.normpath(Path(path).parent / link)
+    return None
+
+
+def _descriptor_of(found: re.Match[str]) -> int | None:
+    stdout, stderr, fd, process, proc_fd = found.groups()
+    if process is not None and process.isdigit() and int(process) != os.getpid():
+        return None  # another process's descriptor: not ours to write through
+    return 1 if stdout else 2 if stderr else int(fd or proc_fd)
 
 
 def _is_stream(target: Path) -> bool:

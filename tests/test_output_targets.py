@@ -156,9 +156,11 @@ def test_an_empty_output_path_is_refused(empty: str) -> None:
     assert output.output_path("reports") == Path("reports")
 
 
-def _check_into(stdout: Path, *reports: str) -> subprocess.CompletedProcess[bytes]:
+def _check_into(
+    stdout: Path, *reports: str, target: str = "/dev/stdout"
+) -> subprocess.CompletedProcess[bytes]:
     """A check in its own process whose stdout is appended to ``stdout`` (``>> log``)."""
-    targets = [part for report in reports for part in (report, "/dev/stdout")]
+    targets = [part for report in reports for part in (report, target)]
     command = [sys.executable, "-m", "conformance", "check", "--profile", "nl-generic"]
     with stdout.open("ab") as log:
         return subprocess.run(
@@ -166,14 +168,24 @@ def _check_into(stdout: Path, *reports: str) -> subprocess.CompletedProcess[byte
         )
 
 
-@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="no /dev/stdout")
-def test_dev_stdout_redirected_to_a_file_is_appended_to_not_replaced(tmp_path: Path) -> None:
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="no /proc/self/fd")
+@pytest.mark.parametrize(
+    "target",
+    ["/dev/stdout", "/proc/thread-self/fd/1", "/dev/../dev/stdout", "link to /dev/stdout"],
+)
+def test_dev_stdout_redirected_to_a_file_is_appended_to_not_replaced(
+    tmp_path: Path, target: str
+) -> None:
     """--json /dev/stdout >> log: /dev/stdout resolves to log, which a rename replaced (what
-    the shell had written to it gone); the report is written through the descriptor."""
+    the shell had written to it gone); the report is written through the descriptor, however
+    the path spells or links to it."""
+    if target.startswith("link"):
+        (tmp_path / "out").symlink_to("/dev/stdout")
+        target = str(tmp_path / "out")
     log = tmp_path / "log.txt"
     log.write_bytes(b"before\n")
     inode = log.stat().st_ino
-    run = _check_into(log, "--json")
+    run = _check_into(log, "--json", target=target)
     assert run.returncode == 0, run.stderr
     text = log.read_text()
     assert text.startswith("before\n{") and '"report_version"' in text
