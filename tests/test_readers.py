@@ -126,6 +126,19 @@ def test_generic_xml_takes_the_element_with_the_pseudonym_for_the_record(tmp_pat
     wrapped = wrapped.replace("</eckId>", "</eckId><bron>LAS</bron></identificatie>")
     blocked.write_text(f"<export>{wrapped}</export>")
     assert {r.kind for r in read(blocked)} == {"leerling"}
+    # two blocks a pupil (one per chain) outnumber the pupils: the blocks were the records,
+    # and the pupil's name no longer stood beside its ECK iDs (LNK-002 passed)
+    twice = tmp_path / "twice.xml"
+    two = "".join(
+        f"<leerling><naam>N{n}</naam><identificaties>"
+        + "".join(f"<identificatie><eckId>E{n}{c}</eckId></identificatie>" for c in "ab")
+        + "</identificaties></leerling>"
+        for n in range(3)
+    )
+    twice.write_text(f"<export><leerlingen>{two}</leerlingen></export>")
+    records = read(twice)
+    assert {r.kind for r in records} == {"leerling"}
+    assert [len(r.fields["identificaties/identificatie/eckId"]) for r in records] == [2, 2, 2]
 
 
 def test_xml_entities_are_never_expanded_and_no_dtd_is_loaded(tmp_path: Path) -> None:

@@ -620,8 +620,42 @@ def discover_rules(stream: IO[bytes], name: str) -> list[RecordRule]:
     if not repeated:
         raise InputError(name, None, "no repeated record elements found; use a profile")
     *_, ancestors, tag = max(repeated)
+    ancestors, tag = _holder_of_identifiers(ancestors, tag, carriers, counts)
     local = tag.rpartition("}")[2]
     return [RecordRule(local, tag, ancestors)]
+
+
+# Elements named for a block of identifiers (<identificaties><identificatie>, <ids><id>):
+# repeated within a pupil when it has several (one per chain), so more frequent than pupils
+_IDENTIFIER_BLOCK = re.compile(
+    r"(?:identificatie|identifier|identiteit|identity|pseudoniem|pseudonym|eckid|ketenid|"
+    r"sleutel|koppeling|externalid|userid|id)s?|ids|identificaties|identiteiten|sleutels",
+)
+
+
+def _holder_of_identifiers(
+    ancestors: tuple[str, ...],
+    tag: str,
+    carriers: set[tuple[tuple[str, ...], str]],
+    counts: dict[tuple[tuple[str, ...], str], int],
+) -> tuple[tuple[str, ...], str]:
+    """The record for a block of identifiers taken for one: its nearest repeated ancestor that
+    carries a pseudonym too (the pupil, whose name then stands beside its ECK iDs), else the
+    block itself."""
+    if not any(map(_names_identifiers, (tag, *ancestors[-1:]))):
+        return ancestors, tag
+    for depth in range(len(ancestors) - 1, 0, -1):
+        outer = (ancestors[:depth], ancestors[depth])
+        if _names_identifiers(outer[1]):
+            continue  # <identificaties> around the <identificatie>s: the block's, too
+        if outer in carriers and counts.get(outer, 0) > 1:
+            return outer
+    return ancestors, tag
+
+
+def _names_identifiers(tag: str) -> bool:
+    local = tag.rpartition("}")[2].lower().replace("_", "").replace("-", "")
+    return _IDENTIFIER_BLOCK.fullmatch(local) is not None
 
 
 def _carries_a_pseudonym(element: etree._Element) -> bool:
