@@ -5,12 +5,14 @@ two switched on in a subclass, plays each one in-process."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import re
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import ThreadingHTTPServer
@@ -19,11 +21,28 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from test_probes import PROBED, _config, _verdicts, tokens  # noqa: F401  (tokens: a fixture)
+from test_probes import (  # noqa: F401  (tokens: a fixture)
+    OAUTH2,
+    PROBED,
+    _config,
+    _verdicts,
+    tokens,
+)
 from test_suppliers import supplier
 
-from conformance.probes.client import Response, _codec
-from conformance.probes.common import contains, holds_id
+from conformance.model.errors import UserError
+from conformance.probes.client import BudgetExhaustedError, Client, Response, _codec, _text
+from conformance.probes.common import (
+    Results,
+    contains,
+    holds_id,
+    list_pages,
+    next_link,
+    pupil_id_of,
+)
+from conformance.probes.config import load_config
+from conformance.probes.deadline import Deadline
+from conformance.probes.stateful import probe_sequences
 from conformance.probes.transport import plain_http_served
 
 APP = Path(__file__).resolve().parent.parent / "fixtures" / "suppliers" / "app.py"
@@ -143,6 +162,8 @@ class Quirky(bundled.Supplier):
         if "list_erased" in self.quirks and len(parts) == 2 and isinstance(body, list):
             mine = self.school()
             body = body + [kept for owner, kept in self.erased.values() if owner == mine]
+        if "nested_ids" in self.quirks and len(parts) == 2 and isinstance(body, list):
+            body = [p | {"school": {"id": 1}, "group": {"id": 7}} for p in body]
         if "paged" in self.quirks and isinstance(body, list):
             body = self._page(body)
         return status, body, {}
@@ -350,3 +371,180 @@ def test_an_unknown_charset_is_read_as_utf8() -> None:
     assert _codec("utf8mb4") == "utf-8" and _codec(None) == "utf-8"
     assert _codec("latin-1") == "iso8859-1"
     assert re.fullmatch(r"utf-8", _codec("UTF-8"))
+
+
+def test_a_budget_spent_inside_the_sequences_is_named_as_such(tmp_path: Path) -> None:
+    """Review 1a: hypothesis saw the exhausted budget as a failure that went away on its
+    replay, and the run blamed the API ("answered a replayed sequence differently")."""
+    with supplier(tmp_path) as base:
+        config = load_config(_config(tmp_path, base))
+        client = Client(dataclasses.replace(config, max_requests=25))
+        with pytest.raises(BudgetExhaustedError):
+            probe_sequences(client, client.config, Results(client.config, client))
+    assert client.sent == 25
+
+
+def test_a_budget_spent_in_the_sequences_ends_the_run_on_one_line(tmp_path: Path, cli: Any) -> None:
+    with supplier(tmp_path) as base:
+        path = _config(tmp_path, base)
+        path.write_text(path.read_text().replace("max_requests = 400", "max_requests = 120"))
+        run = cli("probe", "--config", path)
+    assert run.code == 2, run.err
+    errors = [line for line in run.err.splitlines() if "error" in line]
+    assert errors == [errors[0]] and "the budget (120 requests" in errors[0], run.err
+    assert "ran out after 120 requests" in errors[0] and "replayed" not in run.err
+
+
+class _Pages:
+    """A fake list of ``count`` pages of one item each, ``p1`` … (linked by ``next``), as
+    Client._send would answer; ``asked`` the URLs requested."""
+
+    def __init__(self, client: Client, count: int) -> None:
+        self.count = count
+        self.asked: list[str] = []
+        client._send = self.send  # type: ignore[method-assign]
+
+    def send(self, method: str, url: str, shown: str, *_: Any) -> Response:
+        self.asked.append(f"{method} {url}")
+        number = int(parse_qs(urlsplit(url).query).get("page", ["1"])[0])
+        more = f"/v1/pupils?page={number + 1}" if number < self.count else None
+        page = {"items": [{"id": f"p{number}"}], "next": more}
+        return Response(200, json.dumps(page), {}, f"{method} {shown} -> 200")
+
+
+def _client(tmp_path: Path) -> Client:
+    return Client(load_config(_config(tmp_path, "http://127.0.0.1:9")))
+
+
+def test_a_pupil_that_should_be_listed_stops_the_paging_where_it_is_found(
+    tmp_path: Path,
+) -> None:
+    """Review 1b: every page was asked for every list, present or absent."""
+    client = _client(tmp_path)
+    pages = _Pages(client, 5)
+    a = client.config.credentials[0]
+    found = list_pages(client, a, until=lambda page: holds_id(page, "id", "p2"))
+    assert len(found) == 2 and len(pages.asked) == 2
+    assert len(list_pages(client, a)) == 5  # absence needs every page: the rest are fetched
+    assert len(pages.asked) == 5
+
+
+def test_a_list_asked_again_without_a_change_between_is_not_fetched_again(
+    tmp_path: Path,
+) -> None:
+    client = _client(tmp_path)
+    pages = _Pages(client, 3)
+    a, b = client.config.credentials
+    first = list_pages(client, a)
+    assert list_pages(client, a) == first and len(pages.asked) == 3
+    list_pages(client, b)  # another school's list is its own
+    assert len(pages.asked) == 6
+    client.call("delete", a, "p1")  # the API may have changed: asked again
+    list_pages(client, a)
+    assert len(pages.asked) == 10
+
+
+@pytest.mark.parametrize("depth", [900, 5000])
+def test_deeply_nested_json_is_never_a_crash(depth: int) -> None:
+    """Review 2: json.loads raised RecursionError past ~1000 levels, and the id search
+    recursed through what it did parse."""
+    for text in ("[" * depth + "]" * depth, '{"a": ' * depth + "1" + "}" * depth):
+        reply = Response(200, text, {})
+        assert not holds_id(reply, "id", "7") and not contains(reply, "zz")
+
+
+def test_a_long_link_header_is_parsed_in_linear_time() -> None:
+    """Review 3: a regex backtracked for 25 s on 64 kB of Link header without commas."""
+    started = time.monotonic()
+    assert next_link(Response(200, "[]", {"Link": "<a>;" * 16_000})) is None
+    assert time.monotonic() - started < 1
+    many = ", ".join(f'</v1/pupils?page={i}>; rel="prev"' for i in range(1000))
+    assert next_link(Response(200, "[]", {"Link": many + ', </p2>; rel="next"'})) == "/p2"
+    assert next_link(Response(200, "[]", {"Link": '</p2>; rel="prev next"'})) == "/p2"
+    assert next_link(Response(200, "[]", {"Link": '</p2>; rel="next-archive"'})) is None
+
+
+def test_max_seconds_beyond_a_day_is_a_config_error(tmp_path: Path, cli: Any) -> None:
+    """Review 4: max_seconds = 1e10 passed, and each request's timer thread died of it."""
+    path = _config(tmp_path, "http://127.0.0.1:9")
+    path.write_text(path.read_text().replace("max_seconds = 60", "max_seconds = 1e10"))
+    run = cli("probe", "--config", path)
+    assert run.code == 2 and "probe.max_seconds: must be at most 86400" in run.err
+    assert len(run.err.strip().splitlines()) == 1
+
+
+def test_a_deadline_past_what_a_timer_can_wait_still_arms() -> None:
+    died: list[BaseException | None] = []
+    hook = threading.excepthook
+    threading.excepthook = lambda args: died.append(args.exc_value)
+    try:
+        with Deadline(1e10, weakref.WeakSet()) as deadline:
+            time.sleep(0.05)
+            assert deadline.timer.is_alive()
+    finally:
+        threading.excepthook = hook
+    assert died == [] and not deadline.expired
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [{"id": 5, "school": {"id": 1}, "group": {"id": 7}}],
+        {"items": [{"id": 5, "school": {"id": 1}}], "meta": {"id": 7}, "next": None},
+    ],
+)
+def test_ids_nested_in_a_listed_item_are_not_pupils(body: Any) -> None:
+    """Review 5: the school's and the group's ids counted as listed pupils (a false API-003
+    and API-004 for a correct API)."""
+    listed = Response(200, json.dumps(body), {})
+    assert holds_id(listed, "id", "5")
+    assert not holds_id(listed, "id", "1") and not holds_id(listed, "id", "7")
+
+
+def test_nested_ids_in_a_correct_list_are_no_failure(tmp_path: Path, cli: Any) -> None:
+    run = _probe(tmp_path, cli, "nested_ids")
+    assert _verdicts(run) == dict.fromkeys(PROBED, "pass"), _messages(run)
+
+
+@pytest.mark.parametrize(
+    ("location", "pupil_id"),
+    [
+        ("/v1/pupils/abc/", "abc"),
+        ("v1/pupils/abc", "abc"),
+        ("/v1/pupils/a%20b", "a b"),
+        ("/v1/pupils/a%2Fb", "a%2Fb"),  # decoded, the slash would split the id
+    ],
+)
+def test_a_location_with_a_trailing_slash_relative_or_escaped_holds_the_id(
+    tmp_path: Path, location: str, pupil_id: str
+) -> None:
+    """Review 6: a correct API's Location ended the run with "no id"."""
+    config = load_config(_config(tmp_path, "https://api.example.nl"))
+    assert pupil_id_of(Response(201, "", {"Location": location}), config) == pupil_id
+
+
+def test_a_location_off_the_read_path_is_still_no_id(tmp_path: Path) -> None:
+    config = load_config(_config(tmp_path, "https://api.example.nl"))
+    with pytest.raises(UserError, match=r"probe\.fields\.id"):
+        pupil_id_of(Response(201, "", {"Location": "/v1/pupils/abc/inzage"}), config)
+
+
+@pytest.mark.parametrize("charset", ["rot13", "base64", "hex", "idna", "punycode"])
+def test_a_charset_that_is_no_text_encoding_is_read_as_utf8(charset: str) -> None:
+    """Review 7: codecs.lookup knows these, and decoding with them raised (exit 3)."""
+    assert _text('{"a": "é\xff"}'.encode("latin-1"), charset) == '{"a": "\ufffd\ufffd"}'
+
+
+def test_a_token_endpoint_trickling_its_headers_cannot_stretch_the_budget(
+    tmp_path: Path, cli: Any
+) -> None:
+    """Review 8: the OAuth2 token request ran before any deadline."""
+    with _trickling_headers() as port:
+        path = _config(tmp_path, f"http://127.0.0.1:{port}", OAUTH2)
+        path.write_text(path.read_text().replace("max_seconds = 60", "max_seconds = 1"))
+        started = time.monotonic()
+        run = cli("probe", "--config", path)
+        took = time.monotonic() - started
+    assert run.code == 2, run.err
+    assert "the budget (400 requests, 1 s) ran out after 0 requests" in run.err
+    assert took < 10

@@ -32,6 +32,7 @@ class Response:
     status: int
     text: str
     headers: dict[str, str]
+    line: str = ""  # what was sent and answered ("GET /v1/pupils -> 200"), as in Client.log
 
     def json(self) -> Any:
         return self.parsed
@@ -40,7 +41,7 @@ class Response:
     def parsed(self) -> Any:
         try:
             return json.loads(self.text)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested deeper than the parser goes: not JSON
             return None
 
     @cached_property
@@ -51,15 +52,29 @@ class Response:
 
 
 def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
+    # a stack, not recursion: a document nested nearly as deep as the parser allows would
+    # exhaust Python's stack in a recursive walk
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield str(key)
+                stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(value)
+
+
+@dataclass
+class Listing:
+    """The pages of one school's list fetched so far, the links followed, and whether the
+    last page has been reached."""
+
+    pages: list[Response]
+    links: set[str] = field(default_factory=set)
+    complete: bool = False
 
 
 @dataclass
@@ -92,6 +107,8 @@ class Client:
     log: list[str] = field(default_factory=list)
 
     tokens: dict[Credential, str] = field(default_factory=dict)  # OAuth2 access tokens
+    # each credential's list pages (common.list_pages), valid until the API may have changed
+    lists: dict[Credential | None, Listing] = field(default_factory=dict)
     pace: Pace = field(init=False)
 
     def __post_init__(self) -> None:
@@ -118,18 +135,30 @@ class Client:
             raise UserError(
                 self.config.source, "probe.credentials", "token_url must be on the API's host"
             )
-        try:
-            reply = self.session.post(
-                url,
-                data={"grant_type": "client_credentials"},
-                auth=(credential.client_id, credential.client_secret),
-                timeout=15,
-                allow_redirects=False,
-            )
-        except requests.RequestException as exc:
-            problem = f"cannot reach the token endpoint ({type(exc).__name__})"
-            raise UserError(self.config.source, None, problem) from None
-        token = _access_token(reply) if reply.ok else None
+        if self.elapsed() > self.config.max_seconds:
+            raise BudgetExhaustedError
+        # under the run's deadline like every request: a token endpoint trickling its
+        # headers would otherwise hold the run for ever, each byte inside the read timeout
+        with Deadline(self.config.max_seconds - self.elapsed(), self.sockets) as deadline:
+            try:
+                reply = self.session.post(
+                    url,
+                    data={"grant_type": "client_credentials"},
+                    auth=(credential.client_id, credential.client_secret),
+                    timeout=15,
+                    allow_redirects=False,
+                    stream=True,
+                )
+                with reply:
+                    text = self._bounded_body(reply)
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+                if deadline.expired:
+                    raise BudgetExhaustedError from None
+                problem = f"cannot reach the token endpoint ({type(exc).__name__})"
+                raise UserError(self.config.source, None, problem) from None
+        if deadline.expired:
+            raise BudgetExhaustedError
+        token = _access_token(Response(reply.status_code, text, {})) if reply.ok else None
         if token is None:
             problem = f"the token endpoint refused the client ({reply.status_code})"
             raise UserError(self.config.source, "probe.credentials", problem)
@@ -145,6 +174,8 @@ class Client:
         endpoint = self.config.endpoints[role]
         path = endpoint.path.replace("{id}", pupil_id or "")
         url = self.config.base_url + path
+        if endpoint.method not in ("GET", "HEAD"):  # the API may change: lists are asked anew
+            self.lists.clear()
         return self._send(endpoint.method, url, endpoint.path, credential, body)
 
     def follow(self, role: str, link: str, credential: Credential | None) -> Response | None:
@@ -190,8 +221,9 @@ class Client:
                 ) from None
         if deadline.expired:  # cut short: what arrived is not the answer
             raise BudgetExhaustedError
-        self.log.append(f"{method} {shown} -> {reply.status_code}")
-        return Response(reply.status_code, text, dict(reply.headers))
+        line = f"{method} {shown} -> {reply.status_code}"
+        self.log.append(line)
+        return Response(reply.status_code, text, dict(reply.headers), line)
 
     def _bounded_body(self, reply: requests.Response) -> str:
         """The body, read within the run's time budget and MAX_BODY bytes: a server that
@@ -208,23 +240,35 @@ class Client:
             if self.elapsed() > self.config.max_seconds:
                 raise BudgetExhaustedError
             chunks.append(chunk)
-        return b"".join(chunks).decode(_codec(reply.encoding), "replace")
+        return _text(b"".join(chunks), reply.encoding)
+
+
+_NO_REPLACE = frozenset({"idna", "punycode"})  # text codecs that fail on undecodable bytes
+
+
+def _text(data: bytes, charset: str | None) -> str:
+    """The body decoded by its charset, or as UTF-8 where that codec cannot replace what it
+    does not decode (idna and punycode refuse the "replace" handler or raise regardless)."""
+    try:
+        return data.decode(_codec(charset), "replace")
+    except UnicodeError:
+        return data.decode("utf-8", "replace")
 
 
 def _codec(charset: str | None) -> str:
-    """The response's charset, or UTF-8 (JSON's own) when it names none Python knows
-    (``charset=utf8mb4`` is MySQL's name for UTF-8)."""
+    """The response's charset, or UTF-8 (JSON's own) when it names no text encoding Python
+    knows (``charset=utf8mb4`` is MySQL's name for UTF-8)."""
     try:
-        return codecs.lookup(charset or "utf-8").name
+        codec = codecs.lookup(charset or "utf-8")
     except LookupError:
         return "utf-8"
+    # rot13, base64, hex, idna …: codecs Python knows that do not decode bytes to text
+    text = getattr(codec, "_is_text_encoding", True) and codec.name not in _NO_REPLACE
+    return codec.name if text else "utf-8"
 
 
-def _access_token(reply: requests.Response) -> str | None:
+def _access_token(reply: Response) -> str | None:
     """The access_token of an RFC 6749 token response, or None if the reply is not one."""
-    try:
-        body = reply.json()
-    except ValueError:
-        return None
+    body = reply.json()
     token = body.get("access_token") if isinstance(body, dict) else None
     return token if isinstance(token, str) and token else None

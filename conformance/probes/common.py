@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
+
+from requests.utils import parse_header_links
 
 from conformance.model.errors import UserError
 from conformance.model.findings import Finding, Location
-from conformance.probes.client import Client, Response
+from conformance.probes.client import Client, Listing, Response
 from conformance.probes.config import Credential, ProbeConfig
 from conformance.probes.strategies import FORBIDDEN, IDENTIFYING
 
@@ -75,15 +78,23 @@ def field_of(response: Response, name: str) -> Any:
     return body.get(name) if isinstance(body, dict) else None
 
 
-def _ids(value: Any, id_field: str) -> set[str]:
-    """Every ``id_field`` value in a JSON document, at any depth (wrapped and paged lists)."""
-    if isinstance(value, list):
-        return set().union(*(_ids(v, id_field) for v in value))
-    if not isinstance(value, dict):
-        return set()
-    own = value.get(id_field)
-    found = {str(own)} if isinstance(own, str | int) and not isinstance(own, bool) else set()
-    return found.union(*(_ids(v, id_field) for v in value.values()))
+def list_items(body: Any) -> list[dict[str, Any]]:
+    """The items of a list answer: the objects of a top-level array, or of the first array of
+    objects under a top-level object's key (``{"items": [...]}``, ``{"data": [...]}``). Only
+    the items themselves: an id nested in an item (its school's, its group's) is no pupil's."""
+    if isinstance(body, dict):
+        arrays = (v for v in body.values() if isinstance(v, list))
+        body = next((v for v in arrays if any(isinstance(i, dict) for i in v)), [])
+    return [item for item in body if isinstance(item, dict)] if isinstance(body, list) else []
+
+
+def item_ids(body: Any, id_field: str) -> list[str]:
+    """Each list item's own ``id_field`` value, as text (a number or a string)."""
+    return [
+        str(own)
+        for item in list_items(body)
+        if isinstance(own := item.get(id_field), str | int) and not isinstance(own, bool)
+    ]
 
 
 def holds_id(response: Response, id_field: str, pupil_id: str) -> bool:
@@ -91,7 +102,7 @@ def holds_id(response: Response, id_field: str, pupil_id: str) -> bool:
     value (``7`` is not in ``"a7f3"``); an answer that is not JSON, as a whole word."""
     body = response.json()
     if body is not None:
-        return pupil_id in _ids(body, id_field)
+        return pupil_id in item_ids(body, id_field)
     return re.search(rf"(?<![\w-]){re.escape(pupil_id)}(?![\w-])", response.text) is not None
 
 
@@ -102,13 +113,8 @@ def pupil_id_of(created: Response, config: ProbeConfig) -> str:
     found = field_of(created, config.id_field)
     if isinstance(found, str | int) and not isinstance(found, bool) and str(found):
         return str(found)
-    location = next((v for k, v in created.headers.items() if k.lower() == "location"), "")
-    head, _, tail = config.endpoints["read"].path.partition("{id}")
-    match = re.search(
-        re.escape(head) + r"(?P<id>[^/?#]+)" + re.escape(tail) + "$", urlsplit(location).path
-    )
-    if match:
-        return match["id"]
+    if found := _id_in_location(created, config):
+        return found
     wrapper = _wrapper(created.json(), config.id_field)
     hint = (
         f"it wraps the pupil under '{wrapper}', and the probes read the id at the top level"
@@ -122,6 +128,23 @@ def pupil_id_of(created: Response, config: ProbeConfig) -> str:
     raise UserError(config.source, "probe.fields.id", problem)
 
 
+def _id_in_location(created: Response, config: ProbeConfig) -> str | None:
+    """The pupil's id as the last segment of the Location header's path, where that path is
+    the read path: absolute or relative (resolved against the base URL, as ``v1/pupils/7``
+    means the API's own path), a trailing slash allowed, percent-escapes decoded."""
+    location = next((v for k, v in created.headers.items() if k.lower() == "location"), "")
+    if not location:
+        return None
+    path = urlsplit(urljoin(config.base_url.rstrip("/") + "/", location)).path
+    head, _, tail = config.endpoints["read"].path.partition("{id}")
+    match = re.search(re.escape(head) + r"(?P<id>[^/?#]+)" + re.escape(tail) + "/?$", path)
+    if match is None:
+        return None
+    # an escaped slash stays escaped: decoded, it would split the id across two segments
+    decoded = unquote(match["id"])
+    return decoded if "/" not in decoded else match["id"]
+
+
 def _wrapper(body: Any, id_field: str) -> str | None:
     """The key of an envelope (``{"data": {"id": …}}``) holding the id, for a clearer error."""
     if not isinstance(body, dict):
@@ -130,15 +153,20 @@ def _wrapper(body: Any, id_field: str) -> str | None:
 
 
 _PAGES = 10  # pages of one list followed at most
-_LINK_NEXT = re.compile(r'<([^>]+)>\s*;[^,]*\brel="?next"?', re.IGNORECASE)
+# characters of the Link header(s) read: http.client's limit for one header line; several
+# Link headers arrive joined, and a flood of them is cut short
+_LINK_HEADER = 65_536
 
 
 def next_link(response: Response) -> str | None:
     """The next page a list answer links: a Link header with rel="next", or a ``next`` link
     in the body (``"next": "…"``, ``"links"``/``"_links"`` with ``next`` or ``{"href": …}``)."""
     header = next((v for k, v in response.headers.items() if k.lower() == "link"), "")
-    if match := _LINK_NEXT.search(header):
-        return match[1]
+    # requests' parser splits on commas and semicolons, linear in the header's length (a
+    # regex scanning for "rel" backtracks quadratically on a long header without commas)
+    for linked in parse_header_links(header[:_LINK_HEADER]):
+        if "next" in linked.get("rel", "").lower().split() and linked.get("url"):
+            return linked["url"]
     body = response.json()
     if not isinstance(body, dict):
         return None
@@ -151,18 +179,40 @@ def next_link(response: Response) -> str | None:
     return None
 
 
-def list_pages(client: Client, credential: Credential | None) -> list[Response]:
-    """The list as ``credential`` sees it, every page the API links (up to _PAGES): a pupil on
-    page two is still listed."""
-    pages = [client.call("list", credential)]
-    seen: set[str] = set()
-    while pages[-1].status == 200 and len(pages) < _PAGES:
-        link = next_link(pages[-1])
-        if link is None or link in seen:
+def list_pages(
+    client: Client,
+    credential: Credential | None,
+    until: Callable[[Response], bool] | None = None,
+) -> list[Response]:
+    """The list as ``credential`` sees it, page after page as the API links them (up to
+    _PAGES): a pupil on page two is still listed. With ``until``, the pages up to the first
+    for which it holds — a pupil that should be listed is found without the pages after it;
+    without, every page, as a pupil that must be absent has to be absent from all of them.
+    Pages fetched since the API last changed (the client forgets them at any request but a
+    GET) are not asked for again."""
+    listing = client.lists.get(credential)
+    if listing is None:
+        listing = Listing([client.call("list", credential)])
+        client.lists[credential] = listing
+    for shown, page in enumerate(listing.pages, start=1):
+        if until is not None and until(page):
+            return listing.pages[:shown]
+    while not listing.complete:
+        link = _unseen_next(listing)
+        followed = None if link is None else client.follow("list", link, credential)
+        if link is None or followed is None:
+            listing.complete = True
             break
-        seen.add(link)
-        page = client.follow("list", link, credential)
-        if page is None:
+        listing.pages.append(followed)
+        listing.links.add(link)
+        if until is not None and until(followed):
             break
-        pages.append(page)
-    return pages
+    return list(listing.pages)
+
+
+def _unseen_next(listing: Listing) -> str | None:
+    last = listing.pages[-1]
+    if last.status != 200 or len(listing.pages) >= _PAGES:
+        return None
+    link = next_link(last)
+    return None if link in listing.links else link

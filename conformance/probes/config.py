@@ -92,6 +92,8 @@ def find_config(given: Path | None) -> Path:
 
 
 MAX_CONFIG_BYTES = 1 << 20
+# a day: a probe run that needs longer is a mistake, and a timer cannot wait past ~10^9 s
+MAX_SECONDS = 86_400
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 # An HTTP header name (RFC 9110 token): no space, colon or line break to smuggle a header in.
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -142,7 +144,7 @@ def load_config(path: Path) -> ProbeConfig:
         ),
         payload=_payload(probe, seeded.payload if seeded else {}, name),
         max_requests=_number(probe, "max_requests", 300, name, integer=True, least=1),
-        max_seconds=_number(probe, "max_seconds", 120, name, least=1e-3),
+        max_seconds=_number(probe, "max_seconds", 120, name, least=1e-3, most=MAX_SECONDS),
         max_rate=_number(probe, "max_rate", 10, name, least=0),
         seed=_number(probe, "seed", 2026, name, integer=True),
         subject=_strings(raw, "subject", name, where=""),
@@ -241,8 +243,10 @@ def _number(
     *,
     integer: bool = False,
     least: float | None = None,
+    most: float | None = None,
 ) -> Any:
-    """A bound or setting: an int (``integer``) or a finite number, at least ``least``.
+    """A bound or setting: an int (``integer``) or a finite number, at least ``least`` and
+    at most ``most``.
     ``max_requests = "many"`` or ``= true`` is a config error, never a crash or a 1."""
     value = table.get(key, default)
     wrong_type = isinstance(value, bool) or not isinstance(value, int if integer else int | float)
@@ -253,6 +257,8 @@ def _number(
         raise UserError(name, f"probe.{key}", "expected a finite number, not nan or inf")
     if least is not None and value < least:
         raise UserError(name, f"probe.{key}", f"must be at least {least:g}")
+    if most is not None and value > most:
+        raise UserError(name, f"probe.{key}", f"must be at most {most:g}")
     return value if integer else float(value)
 
 

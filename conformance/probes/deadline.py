@@ -74,7 +74,8 @@ class Deadline:
     def __init__(self, seconds: float, sockets: Sockets) -> None:
         self.sockets = sockets
         self.expired = False
-        self.timer = threading.Timer(max(seconds, 0.0), self._cut)
+        # past TIMEOUT_MAX the timer's thread dies of an OverflowError and nothing is cut
+        self.timer = threading.Timer(min(max(seconds, 0.0), threading.TIMEOUT_MAX), self._cut)
         self.timer.daemon = True
 
     def _cut(self) -> None:

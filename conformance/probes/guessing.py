@@ -12,11 +12,10 @@ have no neighbours: nothing is guessed, and only the enumerated ids are examined
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from conformance.detect.redact import redact
 from conformance.probes.client import Client, Response
-from conformance.probes.common import Results, list_pages
+from conformance.probes.common import Results, item_ids, list_pages
 from conformance.probes.config import ProbeConfig
 
 _TRAILING_NUMBER = re.compile(r"^(?P<head>.*?)(?P<number>\d{1,18})$")
@@ -48,14 +47,8 @@ def probe_other_ids(client: Client, config: ProbeConfig, results: Results) -> No
 
 
 def listed_ids(reply: Response, id_field: str) -> list[str]:
-    """The pupil ids in a list response: a JSON array of objects, or such an array under
-    any key of an object (``{"data": [...]}``, ``{"items": [...]}``)."""
-    body: Any = reply.json()
-    if isinstance(body, dict):
-        body = next((v for v in body.values() if isinstance(v, list)), [])
-    if reply.status != 200 or not isinstance(body, list):
-        return []
-    return [str(p[id_field]) for p in body if isinstance(p, dict) and p.get(id_field) is not None]
+    """The pupil ids in a list response: each item's own id (common.item_ids)."""
+    return item_ids(reply.json(), id_field) if reply.status == 200 else []
 
 
 def neighbours(pupil_id: str) -> list[str]:

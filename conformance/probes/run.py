@@ -144,7 +144,8 @@ def _lifecycle(
     pupil_id = pupil_id_of(created, config)
     _identifiers_in_urls(results, config, pupil, pupil_id)
     read = client.call("read", a, pupil_id)
-    listed = list_pages(client, a)
+    # the pupil's own entry is what could echo its canaries: the pages up to it suffice
+    listed = list_pages(client, a, until=lambda page: holds_id(page, config.id_field, pupil_id))
     replies = (refused, created, read, *listed)  # a refusal must not echo what it refused
     leaked = [c for c in canaries if any(contains(r, c) for r in replies)]
     if canaries:  # nothing identifying sent: nothing examined, never a pass

@@ -16,6 +16,8 @@ more — is the finding's reproduction.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from hypothesis import HealthCheck, Phase, Verbosity, seed, settings
@@ -32,7 +34,7 @@ from hypothesis.stateful import (
 
 from conformance.detect.redact import redact
 from conformance.model.errors import UserError
-from conformance.probes.client import Client, Response
+from conformance.probes.client import BudgetExhaustedError, Client, Response
 from conformance.probes.common import (
     Results,
     contains,
@@ -88,6 +90,8 @@ class _Tally:
     by the same seed, so the shortest one is as good a reproduction and easier to read."""
 
     results: Results
+    exhausted: bool = False  # the run's budget ran out inside a sequence
+    first: ViolationError | None = None  # the first violation seen
     steps: list[str] = field(default_factory=list)
     failed_at: int | None = None
     shortest: dict[str, list[str]] = field(default_factory=dict)
@@ -98,6 +102,7 @@ class _Tally:
             return
         if self.failed_at is None:
             self.failed_at = self.results.client.sent
+            self.first = ViolationError(rid, message, list(self.steps))
         if rid not in self.shortest or len(self.steps) < len(self.shortest[rid]):
             self.shortest[rid] = list(self.steps)
         raise ViolationError(rid, message, list(self.steps))
@@ -109,12 +114,25 @@ class _Tally:
         """Whether this sequence is a shrink attempt beyond the allowance (requests, and the
         run's budget less what the replay and the later probes need). The final replay of the
         smallest failing sequence always runs: it is the reproduction."""
+        if self.exhausted:  # no request can be sent any more
+            return True
         if self.failed_at is None or current_build_context().is_final:
             return False
         client, config = self.results.client, self.results.config
         allowance = min(SHRINK_REQUESTS, config.max_requests - self.failed_at - _RESERVE)
         late = client.elapsed() > config.max_seconds * 0.75
         return late or client.sent - self.failed_at >= allowance
+
+
+@contextmanager
+def _spending(tally: _Tally) -> Iterator[None]:
+    """Requests of a sequence; the budget running out is noted, so that what hypothesis makes
+    of the exception is not taken for the API's behaviour."""
+    try:
+        yield
+    except BudgetExhaustedError:
+        tally.exhausted = True
+        raise
 
 
 def probe_sequences(client: Client, config: ProbeConfig, results: Results) -> None:
@@ -134,18 +152,44 @@ def probe_sequences(client: Client, config: ProbeConfig, results: Results) -> No
             suppress_health_check=list(HealthCheck),
         ),
     )
+    recorded = False
+    try:
+        recorded = _outcome(test, config, results, tally)
+    except Exception:
+        if not tally.exhausted:
+            raise
+    if tally.exhausted:
+        # Inside hypothesis the exhausted budget is a failing sequence, then one that passes
+        # on its replay (nothing can be sent): a "flaky" API it is not. A violation seen
+        # before it is real; the run then ends on the budget, as everywhere else.
+        if tally.first is not None and not recorded:
+            results.fail(tally.first.rid, tally.first.message, tally.reproduction(tally.first))
+        raise BudgetExhaustedError
+
+
+def _outcome(
+    test: Callable[[], None], config: ProbeConfig, results: Results, tally: _Tally
+) -> bool:
+    """Run the sequences; the first violation becomes a finding with its sequence (True)."""
     try:
         seed(config.seed)(test)()
     except ViolationError as violation:
         results.fail(violation.rid, violation.message, tally.reproduction(violation))
+        return True
     except FlakyFailure as flaky:  # it failed once and not on the replay: still a failure
         first = next((e for e in flaky.exceptions if isinstance(e, ViolationError)), None)
+        if tally.exhausted:  # the replay was skipped, not passed
+            return False
         if first is None:
             raise UserError(config.source, None, _UNSTABLE) from None
         message = f"{first.message} (once; the replay of the sequence behaved)"
         results.fail(first.rid, message, tally.reproduction(first))
+        return True
     except Flaky:
+        if tally.exhausted:
+            return False
         raise UserError(config.source, None, _UNSTABLE) from None
+    return False
 
 
 def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBasedStateMachine]:
@@ -171,7 +215,8 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
             body: bytes | None = None,
         ) -> Response:
             credential = None if school is None else config.credentials[school]
-            reply = client.call(role, credential, None if pupil is None else pupil.id, body)
+            with _spending(tally):
+                reply = client.call(role, credential, None if pupil is None else pupil.id, body)
             who = "no credentials" if school is None else f"school {_SCHOOLS[school]}"
             tally.steps.append(f"{client.log[-1]} as {who}")
             return reply
@@ -304,11 +349,12 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
                 tally.expect("API-004", not gone, "a list still holds a deleted pupil")
 
         def _pages(self, school: int) -> list[Response]:
-            """Every page of the school's list, each request in the sequence's steps."""
-            before = len(client.log)
-            pages = list_pages(client, config.credentials[school])
+            """Every page of the school's list, each request in the sequence's steps (those
+            not asked again, as nothing changed since, too: a replay asks for them)."""
+            with _spending(tally):
+                pages = list_pages(client, config.credentials[school])
             who = f"school {_SCHOOLS[school]}"
-            tally.steps.extend(f"{line} as {who}" for line in client.log[before:])
+            tally.steps.extend(f"{page.line} as {who}" for page in pages)
             return pages
 
         @rule(pupil=provisioned)
