@@ -139,25 +139,13 @@ class Client:
             raise BudgetExhaustedError
         # under the run's deadline like every request: a token endpoint trickling its
         # headers would otherwise hold the run for ever, each byte inside the read timeout
-        with Deadline(self.config.max_seconds - self.elapsed(), self.sockets) as deadline:
-            try:
-                reply = self.session.post(
-                    url,
-                    data={"grant_type": "client_credentials"},
-                    auth=(credential.client_id, credential.client_secret),
-                    timeout=15,
-                    allow_redirects=False,
-                    stream=True,
-                )
-                with reply:
-                    text = self._bounded_body(reply)
-            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-                if deadline.expired:
-                    raise BudgetExhaustedError from None
-                problem = f"cannot reach the token endpoint ({type(exc).__name__})"
-                raise UserError(self.config.source, None, problem) from None
-        if deadline.expired:
-            raise BudgetExhaustedError
+        reply, text = self._exchange(
+            "cannot reach the token endpoint",
+            "POST",
+            url,
+            data={"grant_type": "client_credentials"},
+            auth=(credential.client_id, credential.client_secret),
+        )
         token = _access_token(Response(reply.status_code, text, {})) if reply.ok else None
         if token is None:
             problem = f"the token endpoint refused the client ({reply.status_code})"
@@ -197,33 +185,35 @@ class Client:
             headers.update(self.authorise(credential))
         self.sent += 1
         self.pace.wait()
-        # the deadline bounds the whole exchange: a server trickling its headers or body
-        # byte by byte defeats the per-read timeout
+        host = urlsplit(self.config.base_url).netloc
+        reply, text = self._exchange(
+            f"cannot reach {host}", method, url, data=body, headers=headers
+        )
+        line = f"{method} {shown} -> {reply.status_code}"
+        self.log.append(line)
+        return Response(reply.status_code, text, dict(reply.headers), line)
+
+    def _exchange(
+        self, unreachable: str, method: str, url: str, **options: Any
+    ) -> tuple[requests.Response, str]:
+        """One request and its body under the run's deadline: it bounds the whole exchange, as
+        a server trickling its headers or body byte by byte defeats the per-read timeout. Cut
+        short, it is the budget's end (what arrived is not the answer); unreachable, one line."""
         with Deadline(self.config.max_seconds - self.elapsed(), self.sockets) as deadline:
             try:
                 reply = self.session.request(
-                    method,
-                    url,
-                    data=body,
-                    headers=headers,
-                    timeout=15,
-                    allow_redirects=False,
-                    stream=True,
+                    method, url, timeout=15, allow_redirects=False, stream=True, **options
                 )
                 with reply:
                     text = self._bounded_body(reply)
             except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
                 if deadline.expired:
                     raise BudgetExhaustedError from None
-                host = urlsplit(self.config.base_url).netloc
-                raise UserError(
-                    self.config.source, None, f"cannot reach {host} ({type(exc).__name__})"
-                ) from None
-        if deadline.expired:  # cut short: what arrived is not the answer
+                problem = f"{unreachable} ({type(exc).__name__})"
+                raise UserError(self.config.source, None, problem) from None
+        if deadline.expired:
             raise BudgetExhaustedError
-        line = f"{method} {shown} -> {reply.status_code}"
-        self.log.append(line)
-        return Response(reply.status_code, text, dict(reply.headers), line)
+        return reply, text
 
     def _bounded_body(self, reply: requests.Response) -> str:
         """The body, read within the run's time budget and MAX_BODY bytes: a server that
