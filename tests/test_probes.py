@@ -134,6 +134,7 @@ def test_requests_are_paced_to_the_configured_rate() -> None:
 CAUGHT_BY = [
     ("echo_names", "API-001"),
     ("derive_pseudonym", "LNK-001"),
+    ("id_from_name", "LNK-001"),
     ("ignore_school", "API-003"),
     ("unscoped_reads", "API-003"),
     ("update_any_school", "API-003"),

@@ -89,6 +89,7 @@ def test_reference_supplier(tmp_path: Path) -> None:
     [
         ("echo_names", lambda base, p: p.get("firstName") == "Sanne"),
         ("derive_pseudonym", lambda base, p: p["id"] == hashlib.sha256(b"111222333").hexdigest()),
+        ("id_from_name", lambda base, p: p["id"] == hashlib.sha256(b"Sanne de Vries").hexdigest()),
         (
             "ignore_school",
             lambda base, p: call(base, "GET", f"/v1/pupils/{p['id']}", token=SCHOOL_B)[0] == 200,

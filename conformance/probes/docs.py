@@ -17,7 +17,7 @@ EVIDENCE: dict[str, tuple[str, ...]] = {
     "API-005": ("error_echo",),
     "API-006": ("accept_bsn",),
     "API-007": ("pseudonym_in_url",),
-    "LNK-001": ("derive_pseudonym",),
+    "LNK-001": ("derive_pseudonym", "id_from_name"),
 }
 
 PROBE_DOCS = {

@@ -180,12 +180,25 @@ def _personal_numbers(
     pupil_id: str,
     shown: tuple[Response, ...],
 ) -> None:
-    """LNK-001 and API-006: the id is not derived from a personal number, which is not stored."""
+    """LNK-001 and API-006: the id is not derived from a personal number or an identity value
+    (a name, the name in full, an address: sha256("Sanne de Vries") is as recomputable), and
+    the personal numbers are not stored."""
     secrets = [pupil[f] for f in forbidden_fields(config) if f in pupil]
+    identity = identifying(config, pupil)
+    named = [
+        pupil[f]
+        for part in _NAME_PARTS
+        for f, kind in config.payload.items()
+        if kind == part and f in pupil
+    ]
+    if len(named) > 1:
+        identity.append(" ".join(named))  # the name in full, given name first
+    if secrets or identity:
+        how = derivation_of(pupil_id, [*secrets, *identity])
+        what = "a personal number or identity value"
+        results.check("LNK-001", how is None, f"the pupil id is {how} of {what}")
     if not secrets:
         return
-    how = derivation_of(pupil_id, secrets)
-    results.check("LNK-001", how is None, f"the pupil id is {how} of a personal number")
     stored = [s for s in secrets if any(contains(r, s) for r in shown)]
     results.check(
         "API-006",
@@ -193,6 +206,9 @@ def _personal_numbers(
         "the API accepted and stored a personal number (BSN or onderwijsnummer): "
         + ", ".join(redact(s) for s in stored),
     )
+
+
+_NAME_PARTS = ("given_name", "surname")  # the payload kinds a full name is made of, in order
 
 
 def _anonymous_delete(
