@@ -93,7 +93,7 @@ class PseudonymColocated(_StorageCheck):
                         f"({_columns(pseudonyms)}) with direct identifiers "
                         f"({_columns(direct)}): expected them in separate tables",
                         location=Location(model.source, table.line, _table(table.qualified)),
-                        field=pseudonyms[0],
+                        field=safe_path(pseudonyms[0]),
                     )
                 )
 
