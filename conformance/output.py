@@ -77,19 +77,20 @@ def write_all(outputs: Mapping[Path, bytes]) -> None:
     regular file is replaced and no temporary file is left; a stream cannot be taken back,
     so streams are written after every regular file is staged and before any is renamed."""
     refuse_clashes({str(target): target for target in outputs})
-    streams = {target: data for target, data in outputs.items() if _is_stream(target)}
-    staged: list[tuple[str, Path]] = []
+    # a stream: what has no identity as a file (a descriptor of ours, a FIFO, a device)
+    streams = {target: data for target, data in outputs.items() if _identity(target) is None}
+    staged: list[tuple[str, Path, Path]] = []  # (temporary file, the file it replaces, as given)
     try:
         for target, data in outputs.items():
             if target not in streams:
-                staged.append((_stage(target, data), target))
+                staged.append((*_stage(target, data), target))
         for target, data in streams.items():
             _write_stream(target, data)
-        for temporary, target in staged:
+        for temporary, real, target in staged:
             with _writing(target):
-                Path(temporary).replace(os.path.realpath(target))
+                Path(temporary).replace(real)
     except BaseException:
-        for temporary, _ in staged:
+        for temporary, _, _ in staged:
             Path(temporary).unlink(missing_ok=True)
         raise
 
@@ -138,16 +139,9 @@ def _descriptor_of(found: re.Match[str]) -> int | None:
     return 1 if stdout else 2 if stderr else int(fd or proc_fd)
 
 
-def _is_stream(target: Path) -> bool:
-    if _own_descriptor(target) is not None:
-        return True
-    try:
-        return not stat.S_ISREG(target.stat().st_mode)  # follows a symbolic link
-    except OSError:  # nothing there yet (or unreachable: staging says why)
-        return False
-
-
-def _stage(target: Path, data: bytes) -> str:
+def _stage(target: Path, data: bytes) -> tuple[str, Path]:
+    """The data in a temporary file beside the file the target names, and that file (resolved
+    once: the rename goes where the data was staged, even if a link changes meanwhile)."""
     real = Path(os.path.realpath(target))  # a symbolic link stays; its file is replaced
     if not real.parent.is_dir():
         raise UserError(str(target), None, "cannot write: its folder does not exist")
@@ -161,7 +155,7 @@ def _stage(target: Path, data: bytes) -> str:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return temporary
+    return temporary, real
 
 
 def _write_stream(target: Path, data: bytes) -> None:

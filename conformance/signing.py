@@ -22,21 +22,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from conformance.model.errors import InputError, UserError
-from conformance.model.findings import Finding, Location
 from conformance.model.report import (
-    Certification,
-    InputInfo,
-    ProfileRef,
     Report,
-    RequirementResult,
     Signature,
-    WaiverRecord,
 )
-from conformance.model.verdict import Confidence, Severity, Verdict
 from conformance.readers import read_storage
 from conformance.readers.limits import MIB
 from conformance.readers.source import read_limited
-from conformance.reporters.json import dumps, to_dict
+from conformance.reporters.json import dumps, from_dict, to_dict
 
 ALGORITHM = "Ed25519"
 # The signature object is not itself signed: it may hold these members and nothing else, or a
@@ -219,64 +212,9 @@ def _as_written(document: dict[str, Any]) -> bytes | None:
     describes: ``dumps(document)`` alone would keep the file's own member order, so a
     reordered file would pass as written. None if no Report renders to this document."""
     try:
-        return dumps(to_dict(_report(document)))
+        return dumps(to_dict(from_dict(document)))
     except (KeyError, TypeError, ValueError):
         return None
-
-
-def _report(document: dict[str, Any]) -> Report:
-    """The inverse of ``to_dict``: every member it writes is read back (one it does not write
-    is not rendered again, so the bytes differ)."""
-    certification = document["certification"]
-    signature = document["signature"]
-    return Report(
-        tool_version=document["tool"]["version"],
-        generated_at=document["generated_at"],
-        subject=document["subject"],
-        profile=ProfileRef(**document["profile"]),
-        environment=document["environment"],
-        inputs=tuple(InputInfo(**entry) for entry in document["inputs"]),
-        verdict=Verdict(document["verdict"]),
-        requirements=tuple(map(_requirement, document["requirements"])),
-        command=document["reproduce"]["command"],
-        seed=document["reproduce"]["seed"],
-        waivers=tuple(WaiverRecord(**entry) for entry in document["waivers"]),
-        certification=None
-        if certification is None
-        else Certification(
-            certification["eligible"], tuple(certification["reasons"]), certification["build"]
-        ),
-        signature=None if signature is None else Signature(**signature),
-    )
-
-
-def _requirement(entry: dict[str, Any]) -> RequirementResult:
-    return RequirementResult(
-        id=entry["id"],
-        title=entry["titles"],  # "title" is its English entry
-        verdict=Verdict(entry["verdict"]),
-        findings=tuple(map(_finding, entry["findings"])),
-        finding_count=entry["finding_count"],
-        examined=entry["examined"],
-        reason=entry["reason"],
-        checked=entry["checked"],
-        waived=tuple(map(_finding, entry["waived_findings"])),
-        fix=entry["fix"],
-    )
-
-
-def _finding(entry: dict[str, Any]) -> Finding:
-    return Finding(
-        requirement=entry["requirement"],
-        message=entry["message"],
-        location=Location(**entry["location"]),
-        severity=Severity(entry["severity"]),
-        confidence=Confidence(entry["confidence"]),
-        evidence=entry["evidence"],
-        rule=entry["rule"],
-        field=entry["field"],
-        occurrences=entry["occurrences"],
-    )
 
 
 def _standing(document: dict[str, Any]) -> str:

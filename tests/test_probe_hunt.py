@@ -346,17 +346,28 @@ def _trickling_headers() -> Iterator[int]:
         thread.join(timeout=5)
 
 
-def test_trickled_headers_cannot_stretch_the_time_budget(tmp_path: Path, cli: Any) -> None:
-    """(19) requests' timeout bounds each read, and each byte arrives in time."""
+@pytest.mark.parametrize(
+    ("credentials", "sent"),
+    [("", 1), (OAUTH2, 0)],  # (19), and review 8: the token request ran before any deadline
+    ids=["api", "token-endpoint"],
+)
+def test_trickled_headers_cannot_stretch_the_time_budget(
+    tmp_path: Path, cli: Any, credentials: str, sent: int
+) -> None:
+    """requests' timeout bounds each read, and each byte arrives in time: only the run's
+    deadline ends the exchange. (The bound on the wall time is a hang guard, far above the
+    1 s budget, not a speed target: without the deadline the run went on for minutes.)"""
     with _trickling_headers() as port:
-        path = _config(tmp_path, f"http://127.0.0.1:{port}")
+        path = _config(
+            tmp_path, f"http://127.0.0.1:{port}", *([credentials] if credentials else [])
+        )
         path.write_text(path.read_text().replace("max_seconds = 60", "max_seconds = 1"))
         started = time.monotonic()
         run = cli("probe", "--config", path)
         took = time.monotonic() - started
     assert run.code == 2, run.err
-    assert "the budget (400 requests, 1 s) ran out after 1 requests" in run.err
-    assert took < 10
+    assert f"the budget (400 requests, 1 s) ran out after {sent} requests" in run.err
+    assert took < 30
 
 
 def test_a_plain_http_port_trickling_its_headers_is_not_waited_on(tmp_path: Path) -> None:
@@ -533,18 +544,3 @@ def test_a_location_off_the_read_path_is_still_no_id(tmp_path: Path) -> None:
 def test_a_charset_that_is_no_text_encoding_is_read_as_utf8(charset: str) -> None:
     """Review 7: codecs.lookup knows these, and decoding with them raised (exit 3)."""
     assert _text('{"a": "é\xff"}'.encode("latin-1"), charset) == '{"a": "\ufffd\ufffd"}'
-
-
-def test_a_token_endpoint_trickling_its_headers_cannot_stretch_the_budget(
-    tmp_path: Path, cli: Any
-) -> None:
-    """Review 8: the OAuth2 token request ran before any deadline."""
-    with _trickling_headers() as port:
-        path = _config(tmp_path, f"http://127.0.0.1:{port}", OAUTH2)
-        path.write_text(path.read_text().replace("max_seconds = 60", "max_seconds = 1"))
-        started = time.monotonic()
-        run = cli("probe", "--config", path)
-        took = time.monotonic() - started
-    assert run.code == 2, run.err
-    assert "the budget (400 requests, 1 s) ran out after 0 requests" in run.err
-    assert took < 10

@@ -254,3 +254,18 @@ def test_inputs_are_hashed_in_chunks_not_read_whole(tmp_path: Path, monkeypatch)
     export.write_bytes(data)
     checked = signing.check_file(path, key.public_key(), tmp_path)
     assert checked.changed_inputs == (str(export),)
+
+
+def test_a_report_read_back_from_its_json_is_the_same_report() -> None:
+    """verify renders a report again from its JSON (from_dict beside to_dict): a member to_dict
+    writes and from_dict does not read would fail every authentic report. Signed, and with
+    findings of every kind of location."""
+    failing = Path(__file__).resolve().parent.parent / "fixtures/NAW-001"
+    request = engine.RunRequest(
+        load_profile("nl-generic"), None, tuple(map(str, sorted(failing.glob("fail_*"))))
+    )
+    with_findings = engine.run(request)
+    assert any(r.findings for r in with_findings.requirements)
+    signed = signing.sign(_report(), Ed25519PrivateKey.generate())
+    for report in (signed, with_findings):
+        assert json_report.from_dict(json_report.to_dict(report)) == report

@@ -21,11 +21,8 @@ from conformance.checks.pseudonym import production_pseudonyms
 from conformance.checks.spill import PartitionedRows, digest64, digests64
 from conformance.checks.tally import record_location, safe_location, times
 from conformance.detect.derivation import (
-    ALL_DIGESTS,
     COMMON_DIGESTS,
     SAMPLED_ROWS,
-    by_a_rare_digest,
-    by_an_inner_form,
     derivation_of,
     eckids_disjoint,
     normalise,
@@ -58,10 +55,10 @@ _DEEP_TARGETS = 10_000
 # (an ECK iD the supplier made as the SHA-512 of the BSN has an issued one's form)
 _DEEP_ECKIDS = 1_000
 _SEQUENTIAL_SHARE = 0.8
-# Pseudonyms compared record by record are tried against every digest, and for a digest inside
-# a UUID or after a prefix and name-based UUIDs, in the first records; then against the common
-# digests only, unless a rarer one or an inner form made a pseudonym there (each costs per
-# record — a UUID's inner form five times a random UUID's check — and a supplier hashing
+# Pseudonyms compared record by record are tried in every form derivation_of knows (twelve
+# digests, a digest inside a UUID or after a prefix, name-based UUIDs) in the first records;
+# then in the common digests' forms only, unless a pseudonym there needed more (each form costs
+# per record — a UUID's inner form five times a random UUID's check — and a supplier hashing
 # pupils hashes them all alike)
 _EVERY_DIGEST_RECORDS = 1_000
 
@@ -92,8 +89,7 @@ class DerivablePseudonym(Check):
         self.secret_fields = ShapeCache(self._secret_fields)
         self.scrypt_budget = _SCRYPT_BUDGET
         self.every_digest_left = _EVERY_DIGEST_RECORDS
-        self.later_digests: tuple[str, ...] = COMMON_DIGESTS
-        self.later_inner = False
+        self.later_everything = False  # a rarer digest or an inner form made one in the sample
         self.sample: list[tuple[str, Location]] = []
         self.digests: dict[bytes, Location] = {}  # digest-shaped pseudonyms, for --deep
         self.eckid_digests = 0  # production ECK iDs among them
@@ -232,14 +228,16 @@ class DerivablePseudonym(Check):
 
     def _compare(self, record: Record, field: str, value: str, path: str, pgn: bool) -> None:
         secrets = record.fields[path]
-        every = self.every_digest_left > 0
+        sampled = self.every_digest_left > 0
         self.every_digest_left -= 1
-        digests = ALL_DIGESTS if every else self.later_digests
-        how = derivation_of(value, secrets, digests, inner=every or self.later_inner)
-        if how is not None and by_a_rare_digest(how):
-            self.later_digests = ALL_DIGESTS
-        if how is not None and by_an_inner_form(how):
-            self.later_inner = True
+        if sampled or self.later_everything:
+            how = derivation_of(value, secrets)
+            # found, but not by the common digests alone: every form for every record from now
+            if sampled and how is not None and not self.later_everything:
+                common = derivation_of(value, secrets, COMMON_DIGESTS, inner=False)
+                self.later_everything = common is None
+        else:
+            how = derivation_of(value, secrets, COMMON_DIGESTS, inner=False)
         hpgn = classify_pseudonym(normalise(value)) is PseudonymKind.HPGN
         if how is None and pgn and hpgn and self.scrypt_budget > 0:
             self.scrypt_budget -= 1

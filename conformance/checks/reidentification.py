@@ -1,8 +1,8 @@
 """LNK-003 and LNK-005: can pupils be singled out by their quasi-identifiers, and does a class
 of look-alikes give away a sensitive attribute?
 
-Every subject record's quasi-identifier values (case and spacing aside, a field's several
-values as a set) become one 64-bit class key (BLAKE2b of the field/value pairs), kept with a
+Every subject record's quasi-identifier values (case aside, a field's several values as a
+set) become one 64-bit class key (BLAKE2b of the field/value pairs), kept with a
 digest of the pupil's pseudonym (or the sender's key) in rows that spill to disk partitioned by
 key (:mod:`conformance.checks.spill`); classes are counted once, at the end, by sorting each
 partition. A class's size is its pupils: a pupil with six test results in an export is one

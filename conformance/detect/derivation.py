@@ -111,22 +111,7 @@ def derivation_of(
     return _name_based_uuid(value, secrets)
 
 
-def by_an_inner_form(how: str) -> bool:
-    """Whether a derivation :func:`derivation_of` named was found inside the pseudonym (a UUID,
-    after a prefix) or as a name-based UUID."""
-    return how.endswith((_AS_UUID, _AFTER_PREFIX)) or how.startswith(_NAME_BASED)
-
-
 _AS_UUID, _AFTER_PREFIX, _NAME_BASED = "written as a UUID", "after a prefix", "a name-based UUID"
-
-
-def by_a_rare_digest(how: str) -> bool:
-    """Whether a derivation :func:`derivation_of` named is by a digest not in
-    :data:`COMMON_DIGESTS`."""
-    return any(f"unsalted {_DIGESTS[name][1]} " in how for name in _RARE)
-
-
-_RARE = tuple(name for name in _DIGESTS if name not in COMMON_DIGESTS)
 
 
 def _derivation(value: str, secrets: list[str], digests: tuple[str, ...]) -> str | None:

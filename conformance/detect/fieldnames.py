@@ -470,6 +470,12 @@ def of_a_person(kind: str, path: str) -> bool:
     return owned is not None and owned.cls in _PERSONAL_CLASSES
 
 
+def names_pseudonym(name: str) -> bool:
+    """Whether a field's (or attribute's) name says it holds the pseudonym (eckId, ketenId)."""
+    rule = classify_name(name.lstrip("@"))
+    return rule is not None and rule.cls is FieldClass.PSEUDONYM
+
+
 def names_person_key(name: str) -> bool:
     """Whether a field's name says it holds a person's key (``leerlingId``, ``studentNumber``):
     not a product's or a group's ``id``."""

@@ -17,6 +17,8 @@ from conformance.probes.client import Client, Listing, Response
 from conformance.probes.config import Credential, ProbeConfig
 from conformance.probes.strategies import FORBIDDEN, IDENTIFYING
 
+REFUSED = (401, 403, 404)  # API-003: anything else to another school or no one fails
+GONE = (404, 410)  # API-004: a deleted pupil's read or export returns no data
 PROBED = ("API-001", "API-002", "API-003", "API-004", "API-005", "API-006", "API-007", "LNK-001")
 
 

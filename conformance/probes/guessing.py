@@ -15,7 +15,7 @@ import re
 
 from conformance.detect.redact import redact
 from conformance.probes.client import Client, Response
-from conformance.probes.common import Results, item_ids, list_pages
+from conformance.probes.common import REFUSED, Results, item_ids, list_pages
 from conformance.probes.config import ProbeConfig
 
 _TRAILING_NUMBER = re.compile(r"^(?P<head>.*?)(?P<number>\d{1,18})$")
@@ -31,7 +31,7 @@ def probe_other_ids(client: Client, config: ProbeConfig, results: Results) -> No
         reply = client.call("read", b, pupil_id)
         results.check(
             "API-003",
-            reply.status in (401, 403, 404),
+            reply.status in REFUSED,
             f"school B read an id from school A's list ({reply.status}, {redact(pupil_id)})",
         )
     tried = {*ids_a[:_ENUMERATED], *ids_b}  # read already, or school B's own

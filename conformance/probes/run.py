@@ -27,7 +27,9 @@ from conformance.model.requirements import CATALOGUE
 from conformance.model.verdict import Verdict
 from conformance.probes.client import BudgetExhaustedError, Client, Response
 from conformance.probes.common import (
+    GONE,
     PROBED,
+    REFUSED,
     Results,
     contains,
     field_of,
@@ -124,10 +126,6 @@ def _preflight(client: Client, config: ProbeConfig) -> None:
             raise UserError(config.source, "probe.credentials", problem)
 
 
-REFUSED = (401, 403, 404)  # API-003: anything else to another school or no one fails
-GONE = (404, 410)  # API-004: a deleted pupil's read or export returns no data
-
-
 def _lifecycle(
     client: Client, config: ProbeConfig, results: Results, pupil: dict[str, str]
 ) -> None:
@@ -193,8 +191,8 @@ def _personal_numbers(
     ]
     if len(named) > 1:
         identity.append(" ".join(named))  # the name in full, given name first
-    if secrets or identity:
-        how = derivation_of(pupil_id, [*secrets, *identity])
+    if identity:  # the personal numbers sent are among the identifying values
+        how = derivation_of(pupil_id, identity)
         what = "a personal number or identity value"
         results.check("LNK-001", how is None, f"the pupil id is {how} of {what}")
     if not secrets:

@@ -360,18 +360,19 @@ class _Access:
         if defaults := _DEFAULT_PRIVILEGES.match(sql):
             if not _privileges(defaults.group(2)) & _READING:
                 return
+            roles = _roles(defaults.group(3))
             if defaults.group(1) is None:  # in every schema the tables are created in
-                self.everything.update(_roles(defaults.group(3)))
+                self.everything.update(roles)
             for schema in _names(defaults.group(1) or ""):
-                self.grants += (Grant(r, _unquote(schema), None) for r in _roles(defaults[3]))
+                self.grants += (Grant(r, _unquote(schema), None) for r in roles)
         elif grant := _GRANT.match(sql):
             self._grant(grant.group(1), _roles(grant.group(2)), default)
 
     def _grant(self, what: str, roles: list[str], default: str) -> None:
         on = re.split(r"\s+ON\s+", what, maxsplit=1, flags=re.IGNORECASE)
         if len(on) == 1:  # GRANT role TO member, or (T-SQL) a privilege on the whole database
-            if _privileges(what) & _PRIVILEGES:
-                self.everything.update(roles if _privileges(what) & _READING else ())
+            if granted := _privileges(what) & _PRIVILEGES:
+                self.everything.update(roles if granted & _READING else ())
             else:
                 self.members += ((role, member) for role in _roles(what) for member in roles)
             return
@@ -425,7 +426,7 @@ def _privileges(text: str) -> set[str]:
 
 def _roles(text: str) -> list[str]:
     """The roles granted to, without MySQL's host ('app'@'%' is app)."""
-    return [_unquote(re.split(r"@(?=['\"`\w%])", role)[0].strip("'")) for role in _names(text)]
+    return [_unquote(re.split(r"@(?=['\"`\w%])", role)[0]) for role in _names(text)]
 
 
 def _unquote(identifier: str) -> str:

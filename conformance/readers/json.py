@@ -33,6 +33,7 @@ from conformance.detect.fieldnames import (
     names_person_key,
     names_person_map,
     names_persons,
+    names_pseudonym,
     names_pupils,
     of_a_person,
 )
@@ -714,7 +715,7 @@ def _names_whose(path: str) -> bool:
     *above, last = path.split("/")
     if not all(compact_name(step) in _ENVELOPES for step in above):
         return False
-    return _names_pseudonym(last) or names_person_key(last)
+    return names_pseudonym(last) or names_person_key(last)
 
 
 def _response_record(values: Record) -> list[Record]:
@@ -762,7 +763,7 @@ def _one_person(
     (two reviews found each of these made into one record, some of them passing)."""
     if any(safe_path(path) != path for path in fields):
         return None
-    named = [path for path in fields if _names_pseudonym(path.rsplit("/", 1)[-1])]
+    named = [path for path in fields if names_pseudonym(path.rsplit("/", 1)[-1])]
     if len(named) != 1 or len(fields[named[0]]) != 1 or not _could_be_one(fields[named[0]][0]):
         return None
     steps = named[0].split("/")[:-1]
@@ -785,11 +786,6 @@ def _one_person(
     if any("/" in path or len(own[path]) != 1 for path in keys):
         return None  # a person's key in a nested object or list: another person's
     return steps, own, rest
-
-
-def _names_pseudonym(name: str) -> bool:
-    rule = classify_name(name.lstrip("@"))
-    return rule is not None and rule.cls is FieldClass.PSEUDONYM
 
 
 def _could_be_one(value: str) -> bool:

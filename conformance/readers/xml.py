@@ -21,10 +21,9 @@ from typing import IO, Any
 
 from lxml import etree
 
-from conformance.detect.fieldnames import classify_name
+from conformance.detect.fieldnames import names_pseudonym
 from conformance.detect.redact import redact
 from conformance.model.errors import InputError
-from conformance.model.profile import FieldClass
 from conformance.model.records import NOTE_FIELDS, OutsideValues, Record
 from conformance.readers.limits import MAX_KEY_CHARS, parser_words
 
@@ -666,12 +665,7 @@ def _carries_a_pseudonym(element: etree._Element) -> bool:
     for inner in element.iterdescendants():
         if isinstance(inner.tag, str):
             names += [inner.tag, *map(str, inner.attrib)]
-    return any(_is_pseudonym_name(n.rpartition("}")[2]) for n in names)
-
-
-def _is_pseudonym_name(name: str) -> bool:
-    rule = classify_name(name)
-    return rule is not None and rule.cls is FieldClass.PSEUDONYM
+    return any(names_pseudonym(n.rpartition("}")[2]) for n in names)
 
 
 def _position(exc: etree.XMLSyntaxError) -> str:

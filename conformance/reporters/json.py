@@ -10,14 +10,17 @@ from typing import Any
 
 import jsonschema
 
-from conformance.model.findings import Finding
+from conformance.model.findings import Finding, Location
 from conformance.model.report import (
     Certification,
+    InputInfo,
+    ProfileRef,
     Report,
     RequirementResult,
     Signature,
     WaiverRecord,
 )
+from conformance.model.verdict import Confidence, Severity, Verdict
 
 REPORT_VERSION = "1"
 
@@ -122,6 +125,62 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "field": finding.field,
         "occurrences": finding.occurrences,
     }
+
+
+def from_dict(document: dict[str, Any]) -> Report:
+    """The inverse of :func:`to_dict`: every member it writes is read back (one it does not
+    write is not rendered again, so ``verify`` sees the bytes differ). Kept beside to_dict:
+    a member added there must be read back here."""
+    certification = document["certification"]
+    signature = document["signature"]
+    return Report(
+        tool_version=document["tool"]["version"],
+        generated_at=document["generated_at"],
+        subject=document["subject"],
+        profile=ProfileRef(**document["profile"]),
+        environment=document["environment"],
+        inputs=tuple(InputInfo(**entry) for entry in document["inputs"]),
+        verdict=Verdict(document["verdict"]),
+        requirements=tuple(map(_requirement_of, document["requirements"])),
+        command=document["reproduce"]["command"],
+        seed=document["reproduce"]["seed"],
+        waivers=tuple(WaiverRecord(**entry) for entry in document["waivers"]),
+        certification=None
+        if certification is None
+        else Certification(
+            certification["eligible"], tuple(certification["reasons"]), certification["build"]
+        ),
+        signature=None if signature is None else Signature(**signature),
+    )
+
+
+def _requirement_of(entry: dict[str, Any]) -> RequirementResult:
+    return RequirementResult(
+        id=entry["id"],
+        title=entry["titles"],  # "title" is its English entry
+        verdict=Verdict(entry["verdict"]),
+        findings=tuple(map(_finding_of, entry["findings"])),
+        finding_count=entry["finding_count"],
+        examined=entry["examined"],
+        reason=entry["reason"],
+        checked=entry["checked"],
+        waived=tuple(map(_finding_of, entry["waived_findings"])),
+        fix=entry["fix"],
+    )
+
+
+def _finding_of(entry: dict[str, Any]) -> Finding:
+    return Finding(
+        requirement=entry["requirement"],
+        message=entry["message"],
+        location=Location(**entry["location"]),
+        severity=Severity(entry["severity"]),
+        confidence=Confidence(entry["confidence"]),
+        evidence=entry["evidence"],
+        rule=entry["rule"],
+        field=entry["field"],
+        occurrences=entry["occurrences"],
+    )
 
 
 @cache
