@@ -411,3 +411,23 @@ def test_names_in_a_schema_that_hold_personal_data_are_redacted(tmp_path: Path, 
 )  # fmt: skip
 def test_a_url_argument_is_repeated_without_its_password(argument: str, shown: str) -> None:
     assert without_secrets(argument) == shown
+
+
+def test_each_table_has_the_line_of_its_own_create(tmp_path: Path) -> None:
+    """A finding cites the line of the table's CREATE: not of a comment naming it, nor of a
+    table of the same name in another schema."""
+    ddl = tmp_path / "schema.sql"
+    ddl.write_text(
+        "-- CREATE TABLE leerling was the old layout\n"  # line 1
+        "CREATE SCHEMA a;\nCREATE SCHEMA b;\n"  # lines 2-3
+        "CREATE TABLE a.leerling (id INT, eck_id TEXT);\n"  # line 4
+        "\n"
+        'CREATE TABLE b."leerling" (\n  id INT,\n  achternaam TEXT);\n'  # line 6
+        "CREATE VIEW b.v AS SELECT id FROM b.leerling;\n"  # line 9
+    )
+    model = read_ddl(ddl)
+    assert [(t.qualified, t.line) for t in model.tables] == [
+        ("a.leerling", 4),
+        ("b.leerling", 6),
+        ("b.v", 9),
+    ]

@@ -101,7 +101,7 @@ def _blank(found: re.Match[str]) -> str:
 
 
 def _model(statements: list[exp.Expr], dialect: str, text: str, name: str) -> StorageModel:
-    reading = _Reading(dialect, text)
+    reading = _Reading(dialect)
     for statement in statements:
         reading.read(statement)
     tables, access = reading.tables, reading.access
@@ -125,9 +125,8 @@ class _Reading:
     finds them), who may read what, and the schema unqualified names go to — the dialect's,
     a MySQL ``USE``'s, a ``SET search_path``'s, or within a transaction a ``SET LOCAL``'s."""
 
-    def __init__(self, dialect: str, text: str) -> None:
+    def __init__(self, dialect: str) -> None:
         self.dialect = dialect
-        self.text = text
         self.tables: dict[tuple[str, str], Table] = {}
         self.access = _Access()
         self.session = _DEFAULT_SCHEMA[dialect]
@@ -136,7 +135,7 @@ class _Reading:
     def read(self, statement: exp.Expr) -> None:
         default = self.local or self.session
         if isinstance(statement, exp.Create) and statement.kind in ("TABLE", "VIEW"):
-            table = _table(statement, default, self.text, self.tables)
+            table = _table(statement, default, self.tables)
             self.tables[_key(table.schema, table.name)] = table
         elif isinstance(statement, exp.Alter):
             _alter(statement, default, self.tables)
@@ -209,9 +208,7 @@ def _parse_as(text: str, dialect: str, name: str) -> list[exp.Expr]:
         raise InputError(name, None, "malformed SQL: nested too deeply to parse") from None
 
 
-def _table(
-    statement: exp.Create, default: str, text: str, tables: dict[tuple[str, str], Table]
-) -> Table:
+def _table(statement: exp.Create, default: str, tables: dict[tuple[str, str], Table]) -> Table:
     """A table (with the columns of the tables it INHERITS, read before it) or a view (its
     columns those it names or selects: a view joining pseudonyms to names is a code list)."""
     target = statement.this
@@ -236,9 +233,7 @@ def _table(
     query = statement.expression
     if statement.kind == "VIEW" and not columns and isinstance(query, exp.Query):
         columns = _view_columns(query, default, tables)
-    return Table(
-        schema, name, tuple(columns), tuple(keys), _line_of(text, name, statement.kind or "TABLE")
-    )
+    return Table(schema, name, tuple(columns), tuple(keys), _line_of(table_expr))
 
 
 def _view_columns(
@@ -433,11 +428,9 @@ def _unquote(identifier: str) -> str:
     return identifier.strip().strip("\"`[]'").lower()
 
 
-def _line_of(text: str, table: str, kind: str = "TABLE") -> int | None:
-    match = re.search(
-        rf"CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+)?{kind}\s+(?:IF\s+NOT\s+EXISTS\s+)?"
-        rf"[\w\".\[\]`]*?\b{re.escape(table)}\b",
-        text,
-        re.IGNORECASE,
-    )
-    return text.count("\n", 0, match.start()) + 1 if match else None
+def _line_of(table: exp.Expr) -> int | None:
+    """The line of the table's name in its CREATE, as sqlglot's tokenizer recorded it: the
+    statement's own, not a comment's naming the table or another schema's table of that name."""
+    name = table.this
+    line = name.meta.get("line") if isinstance(name, exp.Identifier) else None
+    return line if isinstance(line, int) else None
