@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.detect.scan import might_contain, scan
+from conformance.detect.scan import might_contain, scan, scan_column
 from conformance.detect.spans import Hint
 
 
@@ -432,3 +432,51 @@ def test_a_bsn_after_an_abbreviation_or_before_an_underscore(
     """A valid BSN after "nr." or starting a file's name went unread: the number had to stand
     apart from any dot or word character (a false pass of NAW-002)."""
     assert [value for kind, value in found(text) if kind == "bsn"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # administrations write the surname, or the whole name, in capitals (all were missed)
+        ("PIET JANSEN", ["PIET JANSEN"]),
+        ("JANSEN, Piet", ["JANSEN, Piet"]),
+        ("JANSEN, PIET", ["JANSEN, PIET"]),
+        ("Gesprek met ANNA DE VRIES over rapport", ["ANNA DE VRIES"]),
+        ("de VRIES, Anna", ["VRIES, Anna"]),
+        ("P.J. JANSEN", ["P.J. JANSEN"]),
+        ("Leerling: SANNE VAN DEN BERG;", ["SANNE VAN DEN BERG"]),
+        ("JAN-WILLEM BAKKER", ["JAN-WILLEM BAKKER"]),
+        ("Sanne VISSER", ["Sanne VISSER"]),
+    ],
+)
+def test_names_written_in_capitals_are_names(text: str, names: list[str]) -> None:
+    assert [value for kind, value in found(text) if kind == "name"] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GROEP 7C ACTIEF",
+        "NLS-TAAL-7",
+        "HAVO 4 BOVENBOUW",
+        "MAX SCORE",  # a given name, then a word that is no known surname
+        "ROOD EN GROEN",  # surnames that are words, no given name
+        "ROOS EN JADE",
+        "OBS JAN LIGTHART",  # a school named after a person
+        "ANNE FRANK HUIS",  # a famous name
+        "WILLEM DE ZWIJGERLAAN 4",  # a street
+        "KONING WILLEM ALEXANDER",
+        "NIEUW: MAX PUNTEN",
+        "VWO, HAVO, MAVO",
+        "STATUS: ACTIEF, INGESCHREVEN",
+    ],
+)
+def test_words_in_capitals_are_no_names(text: str) -> None:
+    assert [value for kind, value in found(text) if kind == "name"] == []
+
+
+def test_a_column_finds_names_in_capitals() -> None:
+    """The column search (values joined, one search) marks names in capitals too."""
+    values = ["ACTIEF", "HAVO 4", "PIET JANSEN", "JANSEN,PIET", "GROEP 7C"]
+    found_in = scan_column(values, Hint())
+    assert sorted(found_in) == ["JANSEN,PIET", "PIET JANSEN"]

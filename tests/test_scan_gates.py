@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from unittest.mock import patch
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conformance.detect import scan as scan_module
@@ -120,6 +120,10 @@ NAME_PIECES = st.sampled_from(
         "Çelik",
         "Nowak",
         "Tekle",
+        "PIET",  # names in capitals (an administration's surnames)
+        "JANSEN",
+        "VAN",
+        "ÖZTÜRK",
         "de",
         "van",
         "'t",
@@ -162,6 +166,9 @@ NAME_VALUES = st.lists(NAME_PIECES, min_size=1, max_size=7).map("".join)
 
 @settings(max_examples=2000, deadline=None)
 @given(value=NAME_VALUES)
+@example(value="PIET JANSEN")  # names in capitals, which no gate let through
+@example(value="JANSEN,PIET")
+@example(value="ÖZTÜRK,\tPIET")
 def test_gates_skip_no_name(value: str) -> None:
     """The names gate and the column search let through every name the finder reads:
     "Vries, Anna de" (a comma), "Elin Öztürk" and "Łukasz Nowak" (capitals with accents),

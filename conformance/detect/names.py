@@ -106,8 +106,16 @@ def find_names(text: str, hint: Hint) -> Iterator[Detection]:
         if whole is not None:
             yield whole
             return
+    found = list(_names_in(text))
+    yield from found
+    recased = _recased(text)
+    if recased is not None:
+        yield from _names_in_capitals(text, recased, found)
+
+
+def _names_in(text: str) -> Iterator[Detection]:
     given, surnames = _names()
-    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    tokens = _tokens(text)
     i = 0
     while i < len(tokens):
         found = _name_at(tokens, i, given, surnames)
@@ -119,6 +127,93 @@ def find_names(text: str, hint: Hint) -> Iterator[Detection]:
         if not _excluded(text, tokens, i, end_index):
             yield Detection("name", start, end, confidence)
         i = end_index + 1
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+# A word of letters (hyphens and apostrophes within it): "JANSEN", "JAN-WILLEM", "D'HONDT".
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _recased(text: str) -> str | None:
+    """The text with its words in capitals written as a name is ("JANSEN, PIET" as "Jansen,
+    Piet", "VAN DEN" as "van den"), or None where it has none (or where a letter's case
+    mapping would change the text's length, and with it the positions)."""
+    changed = False
+
+    def written_as_a_name(found: re.Match[str]) -> str:
+        nonlocal changed
+        word = found.group()
+        if len(word) < 2 or not word.isupper():
+            return word
+        changed = True
+        lower = word.lower()
+        return lower if lower in lists.PARTICLES else "-".join(map(str.capitalize, word.split("-")))
+
+    recased = _WORD.sub(written_as_a_name, text)
+    return recased if changed and len(recased) == len(text) else None
+
+
+def _names_in_capitals(text: str, recased: str, found: list[Detection]) -> Iterator[Detection]:
+    """Names with a word in capitals ("PIET JANSEN", "JANSEN, Piet", "P.J. JANSEN"), read
+    in the text recased. Capitals carry no sign of a name (codes, levels and statuses are
+    written so: "HAVO", "MAX SCORE"), so every word must be on the lists: a given name that
+    is no common word, or initials, and a known Dutch surname that is none either."""
+    tokens = _tokens(recased)
+    for name in _names_in(recased):
+        if text[name.start : name.end] == recased[name.start : name.end]:
+            continue  # no word in capitals: read in the text itself already
+        if any(d.start < name.end and name.start < d.end for d in found):
+            continue
+        words = [word for word, start, end in tokens if name.start <= start and end <= name.end]
+        if _all_on_the_lists(words):
+            yield name
+
+
+def _all_on_the_lists(words: list[str]) -> bool:
+    """Every word a listed name (or initials, or a particle), among them a given name or
+    initials and a surname. A word that is as often a common word is no evidence ("OM WIEL",
+    "DAN HEUVEL" are words of a sentence), except as a surname after particles ("DE JONG",
+    "VAN DEN BERG")."""
+    given, surnames = _names()
+    common = _common_words()
+    names = [word for word in words if word != ","]
+    first = last = False
+    for k, word in enumerate(names):
+        if word.lower() in lists.PARTICLES:
+            continue
+        if _INITIALS.match(word):
+            first = True
+            continue
+        parts = word.split("-")
+        if not all(p in given or p in surnames or p.lower() in lists.PARTICLES for p in parts):
+            return False
+        after_particles = k > 0 and names[k - 1].lower() in lists.PARTICLES
+        for part in parts:
+            plain = part.lower() not in common
+            first = first or (part in given and plain)
+            last = last or (
+                part in surnames
+                and part.lower() not in lists.COMMON_CAPITALISED
+                and part not in lists.TITLES
+                and (after_particles or (plain and part not in given))
+            )
+    return first and last
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """The commonest Dutch and English words (Faker's lorem word lists), lower case."""
+    words: set[str] = set()
+    for locale in ("nl_NL", "en_US"):
+        try:
+            provider = import_module(f"faker.providers.lorem.{locale}").Provider
+        except ImportError:  # an older Faker without this locale
+            continue
+        words.update(word.lower() for word in getattr(provider, "word_list", ()))
+    return frozenset(words)
 
 
 # A value that is a name joined into one word, as a login or a key is made of it:

@@ -72,6 +72,12 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _LOWER = "a-zß-öø-ÿĀ-ž'’-"
 
 
+# A word in capitals, a space or a comma, and a capital: "PIET JANSEN", "JANSEN, PIET".
+_IN_CAPITALS = (
+    rf"[{_UPPER}]{{{{2}}}}(?:[^\W\d_]|['’-])*(?:{{space}}*,{{space}}*|{{space}}+)[{_UPPER}]"
+)
+
+
 def _names_gate_with(space: str) -> Gate:
     """What every name :func:`find_names` reads needs: two capitalised words (any words
     between: "van dE", "McD"; or "&", "/", "+": "Isa/Bilal"), initials, a name joined into one
@@ -85,9 +91,12 @@ def _names_gate_with(space: str) -> Gate:
     )
     comma_then_capital = re.compile(rf",{space}*[{_UPPER}]")  # "Vries, Anna de", "Jansen, P."
     paired = re.compile(rf"[{_UPPER}][{_LOWER}]+{space}*[&/+]{space}*[{_UPPER}]")  # "Isa/Bilal"
+    in_capitals = re.compile(_IN_CAPITALS.format(space=space))
 
     def gate(value: str, lower: str) -> bool:
         if two_capitalised.search(value) or paired.search(value) or _JOINED_VALUE.search(value):
+            return True
+        if in_capitals.search(value):
             return True
         if _CAPITALISED.search(value) is None:
             return False
@@ -157,6 +166,7 @@ _ALTERNATIVES: tuple[tuple[str, frozenset[str]], ...] = (
     (_POSTCODE_LIKE.pattern, frozenset({"letter", "digit"})),
     (_WORD_THEN_NUMBER.pattern, frozenset({"lower", "digit"})),
     (rf"{_CAPITALISED.pattern}|[A-Z]\.|DOB", frozenset({"upper"})),
+    (_IN_CAPITALS.format(space=r"[^\S\x1f]"), frozenset({"upper"})),
     (_JOINED_VALUE.pattern, frozenset({"letter"})),
     (r"[Gg]eb|[Bb]orn|[Bb]irth|dob|[Jj]arig|[Vv]erjaardag", frozenset({"lower"})),
 )
@@ -228,6 +238,8 @@ def candidates(values: list[str]) -> set[int]:
             found = search(joined, starts[following]) if following < len(starts) else None
     if any(len(v) >= 64 for v in values):
         hits |= {i for i, v in enumerate(values) if len(v) >= 64 and _HEX64.search(v)}
+    if joined.count(_SEPARATOR) >= len(values):  # a value holds the separator: a name in
+        hits |= {i for i, v in enumerate(values) if _SEPARATOR in v}  # it looks cut in two
     return hits
 
 
