@@ -40,3 +40,31 @@ def test_sigterm_removes_the_spill_folder_and_writes_nothing(tmp_path: Path) -> 
     assert err.strip().splitlines()[-1] == "conformance: interrupted; nothing was written"
     assert not list(spill.glob("conformance-spill-*"))
     assert not report.exists()
+
+
+class _InterruptedImport:
+    """A meta path finder that is interrupted (Ctrl-C) while the CLI module is imported."""
+
+    def find_spec(self, name: str, *_: object) -> None:
+        if name == "conformance.cli":
+            raise KeyboardInterrupt
+
+
+def test_ctrl_c_while_the_toolkit_loads_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Ctrl-C in the first tenths of a second, while the console script imports the
+    toolkit, printed Python's traceback: now the same line and exit code as later."""
+    from conformance.__main__ import main  # noqa: PLC0415
+
+    monkeypatch.delitem(sys.modules, "conformance.cli")
+    monkeypatch.setattr(sys, "meta_path", [_InterruptedImport(), *sys.meta_path])
+    assert main() == 2
+    assert capsys.readouterr().err == "conformance: interrupted; nothing was written\n"
+
+
+def test_the_console_script_is_the_guarded_entry_point() -> None:
+    from importlib.metadata import entry_points  # noqa: PLC0415
+
+    (script,) = entry_points(group="console_scripts", name="conformance")
+    assert script.value == "conformance.__main__:main"
