@@ -302,6 +302,45 @@ _CODE_LIST_VIEW = (
             "SEP-001",
             id="ssms-go",
         ),
+        pytest.param(  # taken back, then granted again: the last word holds
+            _SEPARATED  # noqa: S608  (SQL text, no query)
+            + (
+                "GRANT SELECT ON identiteit.personen TO app_reader;\n"
+                "REVOKE SELECT ON identiteit.personen FROM app_reader;\n"
+                "GRANT SELECT ON identiteit.personen TO app_reader;\n"
+            ),
+            "SEP-002",
+            id="revoked-then-granted-again",
+        ),
+        pytest.param(  # a REVOKE of another privilege, or from another role, takes nothing
+            _SEPARATED  # noqa: S608  (SQL text, no query)
+            + (
+                "GRANT SELECT ON identiteit.personen TO app_reader;\n"
+                "REVOKE INSERT ON identiteit.personen FROM app_reader;\n"
+                "REVOKE SELECT ON identiteit.personen FROM somebody_else;\n"
+            ),
+            "SEP-002",
+            id="revoke-of-something-else",
+        ),
+        pytest.param(  # a DENY of writing leaves reading
+            _SEPARATED
+            + (
+                "GRANT SELECT ON SCHEMA::identiteit TO app_reader;\n"
+                "DENY INSERT, UPDATE ON SCHEMA::identiteit TO app_reader;\n"
+            ),
+            "SEP-002",
+            id="deny-of-writing",
+        ),
+        pytest.param(  # a REVOKE from the member leaves what its role reads
+            _SEPARATED  # noqa: S608  (SQL text, no query)
+            + (
+                "GRANT identity_svc TO app_reader;\n"
+                "GRANT SELECT ON ALL TABLES IN SCHEMA identiteit TO app_reader;\n"
+                "REVOKE SELECT ON identiteit.personen FROM app_reader;\n"
+            ),
+            "SEP-002",
+            id="revoke-from-member-not-from-its-role",
+        ),
     ],
 )
 def test_ddl_as_databases_write_it_is_judged(
@@ -373,11 +412,75 @@ def test_ddl_as_databases_write_it_is_judged(
             "GRANT SELECT ON identiteit.personen TO identity_svc;\n",
             id="search-path",
         ),
+        pytest.param(  # a schema-wide grant, then one table taken back (each failed SEP-002)
+            _SEPARATED  # noqa: S608  (SQL text, no query)
+            + (
+                "GRANT SELECT ON ALL TABLES IN SCHEMA pseudo, identiteit TO rapport;\n"
+                "REVOKE SELECT ON identiteit.personen FROM rapport;\n"
+            ),
+            id="revoke-one-table",
+        ),
+        pytest.param(
+            _SEPARATED  # noqa: S608  (SQL text, no query)
+            + (
+                "GRANT SELECT ON identiteit.personen TO app_reader;\n"
+                "REVOKE ALL PRIVILEGES ON TABLE identiteit.personen FROM app_reader;\n"
+            ),
+            id="revoke-all",
+        ),
+        pytest.param(  # T-SQL: a DENY wins over every GRANT, to the role's members too
+            _SEPARATED
+            + (
+                "GRANT SELECT TO app_reader\nGO\n"
+                "DENY SELECT ON SCHEMA::identiteit TO app_reader\nGO\n"
+            ),
+            id="tsql-deny-over-database-grant",
+        ),
+        pytest.param(
+            _SEPARATED
+            + (
+                "ALTER ROLE lezers ADD MEMBER rapport;\n"
+                "GRANT SELECT ON SCHEMA::pseudo TO rapport;\n"
+                "GRANT SELECT ON SCHEMA::identiteit TO rapport;\n"
+                "DENY SELECT ON OBJECT::identiteit.personen TO lezers;\n"
+            ),
+            id="tsql-deny-to-a-role-of-the-member",
+        ),
+        pytest.param(
+            _SEPARATED
+            + ("GRANT identity_svc TO app_reader;\nREVOKE identity_svc FROM app_reader;\n"),
+            id="revoke-of-a-role",
+        ),
+        pytest.param(
+            _SEPARATED  # noqa: S608  (SQL text, no query)
+            + (
+                "GRANT SELECT ON ALL TABLES IN SCHEMA identiteit TO app_reader;\n"
+                "REVOKE SELECT ON ALL TABLES IN SCHEMA identiteit FROM app_reader;\n"
+            ),
+            id="revoke-all-tables-in-schema",
+        ),
+        pytest.param(
+            _SEPARATED
+            + (
+                "GRANT SELECT ON identiteit.personen TO PUBLIC;\n"
+                "DENY SELECT ON OBJECT::identiteit.personen TO PUBLIC;\n"
+            ),
+            id="tsql-deny-to-public",
+        ),
+        pytest.param(  # every grant taken back: access was declared, and none reads both
+            _SEPARATED  # noqa: S608  (SQL text, no query)
+            + (
+                "REVOKE SELECT ON pseudo.leerlingen FROM app_reader;\n"
+                "REVOKE SELECT ON identiteit.personen FROM identity_svc;\n"
+            ),
+            id="every-grant-revoked",
+        ),
     ],
 )
 def test_clean_ddl_passes(tmp_path: Path, cli, sql: str) -> None:
     """A group's or school's name is no person's; MySQL's grants on a database, and schemas
-    set by search_path, keep two apart: each failed SEP-002."""
+    set by search_path, keep two apart; REVOKEs and T-SQL's DENYs take reading away: each
+    failed SEP-002."""
     assert check_text(cli, tmp_path / "schema.sql", sql).code == 0
 
 

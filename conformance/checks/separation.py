@@ -16,7 +16,7 @@ from conformance.detect.safepath import safe_path
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass, FieldRule
 from conformance.model.requirements import CheckDoc
-from conformance.model.storage import StorageModel, Table
+from conformance.model.storage import Grant, StorageModel, Table
 from conformance.model.verdict import Confidence, Severity
 
 # Key columns too generic to join two tables by name alone.
@@ -245,9 +245,15 @@ def _common_readers(first: set[str], second: set[str]) -> set[str]:
 
 
 def _readers(model: StorageModel, table: Table) -> set[str]:
-    schema, name = table.schema.casefold(), table.name.casefold()
-    return {
-        g.role
-        for g in model.grants
-        if g.schema.casefold() == schema and (g.table is None or g.table.casefold() == name)
-    }
+    """The roles granted reading of the table and not denied it (a DENY to PUBLIC: none)."""
+    denied = {g.role for g in model.denied if _on(g, table)}
+    if _PUBLIC in denied:
+        return set()
+    return {g.role for g in model.grants if _on(g, table)} - denied
+
+
+def _on(grant: Grant, table: Table) -> bool:
+    """Whether the grant (or denial) is of this table: of it, or of its schema's every one."""
+    return grant.schema.casefold() == table.schema.casefold() and (
+        grant.table is None or grant.table.casefold() == table.name.casefold()
+    )

@@ -44,3 +44,6 @@ class StorageModel:
     grants: tuple[Grant, ...] = ()
     superusers: frozenset[str] = field(default_factory=frozenset)
     grants_known: bool = False  # whether the source says anything about access at all
+    # Reading a role may not do whatever is granted, T-SQL's DENY (table None: the schema's
+    # every table).
+    denied: tuple[Grant, ...] = ()

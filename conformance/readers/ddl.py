@@ -24,7 +24,8 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
 from conformance.model.errors import InputError
-from conformance.model.storage import ForeignKey, Grant, StorageModel, Table
+from conformance.model.storage import ForeignKey, StorageModel, Table
+from conformance.readers.grants import Access, granted_by, names, unquote
 from conformance.readers.limits import MAX_SQL_BYTES, parser_words
 from conformance.readers.source import read_limited
 
@@ -33,8 +34,8 @@ _DEFAULT_SCHEMA = {"postgres": "public", "tsql": "dbo", "mysql": "main", "sqlite
 _SUPERUSER = re.compile(r"CREATE\s+(?:ROLE|USER)\s+(\"?\w+\"?)[^;]*\bSUPERUSER\b", re.IGNORECASE)
 # T-SQL's batch separator, a line of its own (SSMS scripts): a statement's end to sqlglot
 _GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*$", re.IGNORECASE | re.MULTILINE)
-# T-SQL's DENY, which no dialect of sqlglot parses (a whole SSMS script was refused): left
-# out, as it only takes rights away — so SEP-002 errs towards a role that may read both
+# T-SQL's DENY, which no dialect of sqlglot parses (a whole SSMS script was refused): taken
+# out of the text sqlglot reads, and read by the grants module
 _DENY = re.compile(r"^[ \t]*DENY\b[^;\n]*;?", re.IGNORECASE | re.MULTILINE)  # one line
 # SET [SESSION | LOCAL] search_path TO …, and RESET search_path (back to the dialect's)
 _SEARCH_PATH = re.compile(
@@ -42,35 +43,7 @@ _SEARCH_PATH = re.compile(
     r"\s*;?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
-_GRANT = re.compile(
-    r"^\s*GRANT\s+(.+?)\s+TO\s+(.+?)(?:\s+(?:WITH|GRANTED\s+BY)\b.*)?\s*;?\s*$", re.I | re.S
-)
-# A role made a member of another in T-SQL: ALTER ROLE r ADD MEMBER m, sp_addrolemember 'r', 'm'
-_ADD_MEMBER = re.compile(r"^\s*ALTER\s+ROLE\s+(\S+)\s+ADD\s+MEMBER\s+(\S+)", re.IGNORECASE)
-_ADD_ROLE_MEMBER = re.compile(
-    r"^\s*EXEC(?:UTE)?\s+(?:\S+\.)?sp_addrolemember\s+(?:@rolename\s*=\s*)?N?'([^']+)'\s*,"
-    r"\s*(?:@membername\s*=\s*)?N?'([^']+)'",
-    re.IGNORECASE,
-)
-# Built-in roles that read every table: a member of one reads both sides
-# (not db_owner: the database's owner, a deployment's account — as a superuser, no ordinary role)
-_READ_ALL_ROLES = frozenset({"pg_read_all_data", "db_datareader"})
-_DEFAULT_PRIVILEGES = re.compile(
-    r"^\s*ALTER\s+DEFAULT\s+PRIVILEGES(?:\s+FOR\s+(?:ROLE|USER)\s+.+?)?(?:\s+IN\s+SCHEMA\s+(.+?))?"
-    r"\s+GRANT\s+(.+?)\s+ON\s+"
-    r"TABLES\s+"
-    r"TO\s+(.+?)(?:\s+WITH\s+\w+\s+OPTION)?\s*;?\s*$",
-    re.I | re.S,
-)
-_SCHEMA_WIDE = re.compile(
-    r"\s*(?:ALL\s+TABLES\s+IN\s+SCHEMA\s+|SCHEMA\s*::\s*)(.+)$", re.IGNORECASE | re.DOTALL
-)
-_NAME_PART = re.compile(r'"[^"]*"|`[^`]*`|\[[^\]]*\]|\*|[^\s."`\[\]]+')
-_READING = frozenset({"SELECT", "ALL", "ALL PRIVILEGES"})
-_PRIVILEGES = _READING | frozenset(
-    "INSERT UPDATE DELETE TRUNCATE REFERENCES TRIGGER USAGE CREATE CONNECT TEMPORARY TEMP "
-    "EXECUTE ALTER CONTROL VIEW DEFINITION".split()
-)
+
 logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its warnings quote the statement
 
 
@@ -87,10 +60,11 @@ def parse_ddl(data: bytes, name: str) -> StorageModel:
     if "\x00" in text:
         raise InputError(name, f"byte {data.find(bytes(1))}", "a NUL byte: not an SQL text file")
     text = _GO.sub(";", text)  # (the lines stay where they were)
+    denials = [found.group() for found in _DENY.finditer(text)]
     text = _DENY.sub(_blank, text)
     statements, dialect = _parse(text, name)
     try:
-        return _model(statements, dialect, text, name)
+        return _model(statements, dialect, text, name, denials)
     except _MalformedError as exc:
         raise InputError(name, None, f"malformed SQL: {exc}") from None
 
@@ -100,15 +74,20 @@ def _blank(found: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", found.group())
 
 
-def _model(statements: list[exp.Expr], dialect: str, text: str, name: str) -> StorageModel:
+def _model(
+    statements: list[exp.Expr], dialect: str, text: str, name: str, denials: list[str]
+) -> StorageModel:
     reading = _Reading(dialect)
     for statement in statements:
         reading.read(statement)
     tables, access = reading.tables, reading.access
-    superusers = frozenset(_unquote(m.group(1)) for m in _SUPERUSER.finditer(text))
+    for denial in denials:  # T-SQL's DENY wins over any GRANT, wherever it stands
+        access.deny(denial, _DEFAULT_SCHEMA["tsql"])
+    superusers = frozenset(unquote(m.group(1)) for m in _SUPERUSER.finditer(text))
     if not tables:
         raise InputError(name, None, "no CREATE TABLE statement found")
-    grants = access.resolved({t.schema for t in tables.values()})
+    schemas = {t.schema for t in tables.values()}
+    grants = access.resolved(tables.values())
     return StorageModel(
         source=name,
         kind="ddl",
@@ -116,7 +95,8 @@ def _model(statements: list[exp.Expr], dialect: str, text: str, name: str) -> St
         tables=tuple(tables.values()),
         grants=tuple(grants),
         superusers=superusers,
-        grants_known=bool(grants),
+        grants_known=bool(grants) or access.declared,
+        denied=tuple(access.denials(schemas)),
     )
 
 
@@ -128,7 +108,7 @@ class _Reading:
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
         self.tables: dict[tuple[str, str], Table] = {}
-        self.access = _Access()
+        self.access = Access(per_table=dialect == "postgres")
         self.session = _DEFAULT_SCHEMA[dialect]
         self.local: str | None = None  # until the transaction ends
 
@@ -140,7 +120,10 @@ class _Reading:
         elif isinstance(statement, exp.Alter):
             _alter(statement, default, self.tables)
         elif isinstance(statement, exp.Grant):
-            self.access.grants += _grants(statement, default)
+            self.access.add(granted_by(statement, default))
+        elif isinstance(statement, exp.Revoke):
+            for taken in granted_by(statement, default):
+                self.access.take(taken)
         elif isinstance(statement, exp.Use) and self.dialect == "mysql":  # a database: a schema
             self.session = statement.this.name or self.session
         elif isinstance(statement, (exp.Commit, exp.Rollback, exp.EndStatement)):
@@ -156,7 +139,7 @@ class _Reading:
         user's own ("$user": one per role), the dialect's for DEFAULT or RESET; a SET LOCAL's
         until the transaction ends."""
         initial = _DEFAULT_SCHEMA[self.dialect]
-        listed = [s for s in map(_unquote, _names(path.group(2) or "default")) if s != "$user"]
+        listed = [s for s in map(unquote, names(path.group(2) or "default")) if s != "$user"]
         schema = initial if listed[:1] == ["default"] else next(iter(listed), None)
         if path.group(1):
             self.local = schema or self.local or self.session
@@ -326,106 +309,6 @@ def _dropped_and_renamed(table: Table, actions: list[exp.Expr]) -> Table:
         elif isinstance(action, exp.AlterRename):
             name = action.this.name or name
     return replace(table, name=name, columns=tuple(columns))
-
-
-def _grants(statement: exp.Grant, default: str) -> list[Grant]:
-    privileges = {p.sql().upper() for p in statement.args.get("privileges") or []}
-    if not privileges & _READING:
-        return []
-    securable = statement.args.get("securable")
-    if not isinstance(securable, exp.Table):
-        return []
-    schema, table = securable.db or default, securable.name
-    return [Grant(_unquote(p.sql()), schema, table) for p in statement.args.get("principals", [])]
-
-
-class _Access:
-    """Who may read what, from the GRANTs sqlglot keeps as raw commands, and role membership:
-    a member may read what its roles may, at any depth."""
-
-    def __init__(self) -> None:
-        self.grants: list[Grant] = []
-        self.everything: set[str] = set()  # roles that may read every table (T-SQL GRANT SELECT TO)
-        self.members: list[tuple[str, str]] = []  # (role, member)
-
-    def read(self, sql: str, default: str) -> None:
-        if member := _ADD_MEMBER.match(sql) or _ADD_ROLE_MEMBER.match(sql):
-            self.members.append((_unquote(member.group(1)), _unquote(member.group(2))))
-            return
-        if defaults := _DEFAULT_PRIVILEGES.match(sql):
-            if not _privileges(defaults.group(2)) & _READING:
-                return
-            roles = _roles(defaults.group(3))
-            if defaults.group(1) is None:  # in every schema the tables are created in
-                self.everything.update(roles)
-            for schema in _names(defaults.group(1) or ""):
-                self.grants += (Grant(r, _unquote(schema), None) for r in roles)
-        elif grant := _GRANT.match(sql):
-            self._grant(grant.group(1), _roles(grant.group(2)), default)
-
-    def _grant(self, what: str, roles: list[str], default: str) -> None:
-        on = re.split(r"\s+ON\s+", what, maxsplit=1, flags=re.IGNORECASE)
-        if len(on) == 1:  # GRANT role TO member, or (T-SQL) a privilege on the whole database
-            if granted := _privileges(what) & _PRIVILEGES:
-                self.everything.update(roles if granted & _READING else ())
-            else:
-                self.members += ((role, member) for role in _roles(what) for member in roles)
-            return
-        privileges, target = on
-        if not _privileges(privileges) & _READING:
-            return
-        if target.strip() in ("*.*", "*"):  # MySQL: every table of every database
-            self.everything.update(roles)
-            return
-        schema_wide = _SCHEMA_WIDE.match(target)  # ALL TABLES IN SCHEMA a, b; T-SQL SCHEMA::a
-        if schema_wide:
-            for schema in map(_unquote, _names(schema_wide.group(1))):
-                self.grants += (Grant(role, schema, None) for role in roles)
-            return
-        target = re.sub(r"^\s*(?:TABLE\s+|OBJECT\s*::\s*)", "", target, flags=re.IGNORECASE)
-        for name in _names(target):
-            parts = [_unquote(part) for part in _NAME_PART.findall(name)]
-            schema = parts[-2] if len(parts) > 1 else default
-            table = None if parts[-1] == "*" else parts[-1]
-            self.grants += (Grant(role, schema, table) for role in roles)
-
-    def resolved(self, schemas: set[str]) -> list[Grant]:
-        """Every grant, those of a whole database per schema, and those through roles."""
-        direct = self.grants + [Grant(r, s, None) for r in self.everything for s in schemas]
-        roles_of: dict[str, set[str]] = {}
-        for role, member in self.members:
-            roles_of.setdefault(member, set()).add(role)
-        through: list[Grant] = []
-        for member, roles in roles_of.items():
-            held: set[str] = set()
-            stack = list(roles)
-            while stack:
-                role = stack.pop()
-                if role not in held:
-                    held.add(role)
-                    stack += roles_of.get(role, ())
-            through += (replace(g, role=member) for g in direct if g.role in held)
-            if held & (_READ_ALL_ROLES | self.everything):
-                through += (Grant(member, schema, None) for schema in schemas)
-        return direct + through
-
-
-def _names(text: str) -> list[str]:
-    """A comma-separated list, each item stripped."""
-    return [item.strip() for item in text.split(",") if item.strip()]
-
-
-def _privileges(text: str) -> set[str]:
-    return {" ".join(item.upper().split()) for item in _names(text)}
-
-
-def _roles(text: str) -> list[str]:
-    """The roles granted to, without MySQL's host ('app'@'%' is app)."""
-    return [_unquote(re.split(r"@(?=['\"`\w%])", role)[0]) for role in _names(text)]
-
-
-def _unquote(identifier: str) -> str:
-    return identifier.strip().strip("\"`[]'").lower()
 
 
 def _line_of(table: exp.Expr) -> int | None:

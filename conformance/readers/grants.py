@@ -1,0 +1,271 @@
+"""Who may read which table, from an SQL file's GRANTs, REVOKEs, T-SQL DENYs and role
+memberships (PostgreSQL, MySQL/MariaDB, SQL Server), for SEP-002: a role reading both the
+pseudonyms and the identities they stand for can join them.
+
+Statements sqlglot parses (GRANT and REVOKE on a table) come as expressions; the rest (a
+schema's every table, default privileges, roles, T-SQL's forms) as their SQL text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+
+from sqlglot import exp
+
+from conformance.model.storage import Grant, Table
+
+_GRANT = re.compile(
+    r"^\s*GRANT\s+(.+?)\s+TO\s+(.+?)(?:\s+(?:WITH|GRANTED\s+BY)\b.*)?\s*;?\s*$", re.I | re.S
+)
+# REVOKE GRANT OPTION FOR … takes only the right to pass a privilege on: not matched
+_REVOKE = re.compile(
+    r"^\s*REVOKE\s+(?!GRANT\s+OPTION\b)(.+?)\s+FROM\s+(.+?)"
+    r"(?:\s+(?:CASCADE|RESTRICT|GRANTED\s+BY)\b.*)?\s*;?\s*$",
+    re.I | re.S,
+)
+_DENIAL = re.compile(r"^\s*DENY\s+(.+?)\s+TO\s+(.+?)(?:\s+CASCADE)?\s*;?\s*$", re.I | re.S)
+# A role made a member of another in T-SQL: ALTER ROLE r ADD MEMBER m, sp_addrolemember 'r', 'm'
+_ADD_MEMBER = re.compile(r"^\s*ALTER\s+ROLE\s+(\S+)\s+ADD\s+MEMBER\s+(\S+)", re.IGNORECASE)
+_ADD_ROLE_MEMBER = re.compile(
+    r"^\s*EXEC(?:UTE)?\s+(?:\S+\.)?sp_addrolemember\s+(?:@rolename\s*=\s*)?N?'([^']+)'\s*,"
+    r"\s*(?:@membername\s*=\s*)?N?'([^']+)'",
+    re.IGNORECASE,
+)
+# Built-in roles that read every table: a member of one reads both sides
+# (not db_owner: the database's owner, a deployment's account — as a superuser, no ordinary role)
+_READ_ALL_ROLES = frozenset({"pg_read_all_data", "db_datareader"})
+_DEFAULT_PRIVILEGES = re.compile(
+    r"^\s*ALTER\s+DEFAULT\s+PRIVILEGES(?:\s+FOR\s+(?:ROLE|USER)\s+.+?)?(?:\s+IN\s+SCHEMA\s+(.+?))?"
+    r"\s+GRANT\s+(.+?)\s+ON\s+"
+    r"TABLES\s+"
+    r"TO\s+(.+?)(?:\s+WITH\s+\w+\s+OPTION)?\s*;?\s*$",
+    re.I | re.S,
+)
+_SCHEMA_WIDE = re.compile(
+    r"\s*(?:ALL\s+TABLES\s+IN\s+SCHEMA\s+|SCHEMA\s*::\s*)(.+)$", re.IGNORECASE | re.DOTALL
+)
+_NAME_PART = re.compile(r'"[^"]*"|`[^`]*`|\[[^\]]*\]|\*|[^\s."`\[\]]+')
+_READING = frozenset({"SELECT", "ALL", "ALL PRIVILEGES"})
+_PRIVILEGES = _READING | frozenset(
+    "INSERT UPDATE DELETE TRUNCATE REFERENCES TRIGGER USAGE CREATE CONNECT TEMPORARY TEMP "
+    "EXECUTE ALTER CONTROL VIEW DEFINITION".split()
+)
+
+
+def granted_by(statement: exp.Grant | exp.Revoke, default: str) -> list[Grant]:
+    """The reading a GRANT gives (or a REVOKE takes): its roles on its table."""
+    privileges = {p.sql().upper() for p in statement.args.get("privileges") or []}
+    if not privileges & _READING:
+        return []
+    securable = statement.args.get("securable")
+    if not isinstance(securable, exp.Table):
+        return []
+    schema, table = securable.db or default, securable.name
+    return [Grant(unquote(p.sql()), schema, table) for p in statement.args.get("principals", [])]
+
+
+class Access:
+    """Who may read what, from GRANTs and REVOKEs in order, T-SQL's DENYs, and role
+    membership: a member may read what its roles may, at any depth, and may not what a DENY
+    to one of them forbids. ``per_table``: a schema-wide grant is one grant per table, so a
+    REVOKE can take one table from it (PostgreSQL's ALL TABLES IN SCHEMA); elsewhere a grant
+    on the schema outlasts a REVOKE on one of its tables."""
+
+    def __init__(self, per_table: bool = False) -> None:
+        self.per_table = per_table
+        self.grants: list[Grant] = []
+        self.everything: set[str] = set()  # roles that may read every table (T-SQL GRANT SELECT TO)
+        self.members: list[tuple[str, str]] = []  # (role, member)
+        self.revoked: set[tuple[str, str, str | None]] = set()  # taken from a schema-wide grant
+        self.denied: list[Grant] = []  # T-SQL DENY (table None: the schema's every table)
+        self.denied_everywhere: set[str] = set()
+        self.declared = False  # whether any GRANT, REVOKE or DENY was read
+
+    def read(self, sql: str, default: str) -> None:
+        if member := _ADD_MEMBER.match(sql) or _ADD_ROLE_MEMBER.match(sql):
+            self.members.append((unquote(member.group(1)), unquote(member.group(2))))
+            return
+        if defaults := _DEFAULT_PRIVILEGES.match(sql):
+            if not _privileges(defaults.group(2)) & _READING:
+                return
+            roles = _roles(defaults.group(3))
+            if defaults.group(1) is None:  # in every schema the tables are created in
+                self.everything.update(roles)
+            for schema in names(defaults.group(1) or ""):
+                self.add(Grant(r, unquote(schema), None) for r in roles)
+        elif grant := _GRANT.match(sql):
+            self._grant(grant.group(1), _roles(grant.group(2)), default)
+        elif revoke := _REVOKE.match(sql):
+            self._revoke(revoke.group(1), _roles(revoke.group(2)), default)
+
+    def add(self, grants: Iterable[Grant]) -> None:
+        """Grants, in order: one given again after a REVOKE holds again."""
+        for grant in grants:
+            self.declared = True
+            self.grants.append(grant)
+            key = _folded(grant)
+            self.revoked = {
+                r for r in self.revoked if r[: 3 if key[2] else 2] != key[: 3 if key[2] else 2]
+            }
+
+    def take(self, taken: Grant) -> None:
+        """A REVOKE's reading of a table, or of a schema's every table (table None)."""
+        self.declared = True
+        key = _folded(taken)
+        schema_wide = (key[0], key[1], None)
+        if taken.table is None and self.per_table:  # ALL TABLES IN SCHEMA: each of them
+            self.grants = [g for g in self.grants if _folded(g)[:2] != key[:2]]
+            self.revoked = {r for r in self.revoked if r[:2] != key[:2]}
+            return
+        if any(_folded(g) == schema_wide for g in self.grants) and self.per_table:
+            self.revoked.add(key)
+        self.grants = [g for g in self.grants if _folded(g) != key]
+
+    def deny(self, sql: str, default: str) -> None:
+        denial = _DENIAL.match(sql)
+        if denial is None:
+            return
+        self.declared = True
+        what, roles = denial.group(1), _roles(denial.group(2))
+        on = re.split(r"\s+ON\s+", what, maxsplit=1, flags=re.IGNORECASE)
+        if not _privileges(on[0]) & _READING:
+            return
+        found = self._on(on[1], roles, default) if len(on) == 2 else None
+        if found is None:  # DENY SELECT TO r: on the whole database
+            self.denied_everywhere.update(roles)
+        else:
+            self.denied += found
+
+    def _grant(self, what: str, roles: list[str], default: str) -> None:
+        on = re.split(r"\s+ON\s+", what, maxsplit=1, flags=re.IGNORECASE)
+        if len(on) == 1:  # GRANT role TO member, or (T-SQL) a privilege on the whole database
+            if granted := _privileges(what) & _PRIVILEGES:
+                self.everything.update(roles if granted & _READING else ())
+            else:
+                self.members += ((role, member) for role in _roles(what) for member in roles)
+            return
+        privileges, target = on
+        if not _privileges(privileges) & _READING:
+            return
+        found = self._on(target, roles, default)
+        if found is None:
+            self.everything.update(roles)
+        else:
+            self.add(found)
+
+    def _revoke(self, what: str, roles: list[str], default: str) -> None:
+        self.declared = True
+        on = re.split(r"\s+ON\s+", what, maxsplit=1, flags=re.IGNORECASE)
+        if len(on) == 1:  # REVOKE role FROM member, or a privilege on the whole database
+            if taken := _privileges(what) & _PRIVILEGES:
+                self.everything.difference_update(roles if taken & _READING else ())
+            else:
+                gone = {(role, member) for role in _roles(what) for member in roles}
+                self.members = [pair for pair in self.members if pair not in gone]
+            return
+        privileges, target = on
+        if not _privileges(privileges) & _READING:
+            return
+        found = self._on(target, roles, default)
+        if found is None:
+            self.everything.difference_update(roles)
+            return
+        for grant in found:
+            self.take(grant)
+
+    def _on(self, target: str, roles: list[str], default: str) -> list[Grant] | None:
+        """The tables a GRANT, REVOKE or DENY names, for each role (table None: a schema's
+        every table); None for every table of every database (MySQL's ``*.*``)."""
+        if target.strip() in ("*.*", "*"):
+            return None
+        schema_wide = _SCHEMA_WIDE.match(target)  # ALL TABLES IN SCHEMA a, b; T-SQL SCHEMA::a
+        if schema_wide:
+            schemas = map(unquote, names(schema_wide.group(1)))
+            return [Grant(role, schema, None) for schema in schemas for role in roles]
+        target = re.sub(r"^\s*(?:TABLE\s+|OBJECT\s*::\s*)", "", target, flags=re.IGNORECASE)
+        found = []
+        for name in names(target):
+            parts = [unquote(part) for part in _NAME_PART.findall(name)]
+            schema = parts[-2] if len(parts) > 1 else default
+            table = None if parts[-1] == "*" else parts[-1]
+            found += [Grant(role, schema, table) for role in roles]
+        return found
+
+    def resolved(self, tables: Iterable[Table]) -> list[Grant]:
+        """Every grant, those of a whole database per schema, and those through roles; a
+        schema-wide grant a REVOKE took tables from, as a grant on each of the others."""
+        tables = list(tables)
+        schemas = {t.schema for t in tables}
+        direct = [g for grant in self.grants for g in self._left_of(grant, tables)]
+        direct += [Grant(r, s, None) for r in self.everything for s in schemas]
+        through: list[Grant] = []
+        for member, held in self._roles_held().items():
+            through += (replace(g, role=member) for g in direct if g.role in held)
+            if held & (_READ_ALL_ROLES | self.everything):
+                through += (Grant(member, schema, None) for schema in schemas)
+        return direct + through
+
+    def _left_of(self, grant: Grant, tables: list[Table]) -> list[Grant]:
+        """A grant as it stands after the REVOKEs: a schema-wide one they took tables from
+        is one on each table of the schema they left."""
+        role, schema, table = _folded(grant)
+        if table is not None or not any(r[:2] == (role, schema) for r in self.revoked):
+            return [grant]
+        return [
+            Grant(grant.role, t.schema, t.name)
+            for t in tables
+            if t.schema.casefold() == schema
+            and (role, schema, t.name.casefold()) not in self.revoked
+        ]
+
+    def denials(self, schemas: set[str]) -> list[Grant]:
+        """What roles may not read whatever is granted: T-SQL's DENYs, to each member of a
+        denied role too."""
+        denied = self.denied + [Grant(r, s, None) for r in self.denied_everywhere for s in schemas]
+        through: list[Grant] = []
+        for member, held in self._roles_held().items():
+            through += (replace(g, role=member) for g in denied if g.role in held)
+        return denied + through
+
+    def _roles_held(self) -> dict[str, set[str]]:
+        """Each member's roles, at any depth."""
+        roles_of: dict[str, set[str]] = {}
+        for role, member in self.members:
+            roles_of.setdefault(member, set()).add(role)
+        held_by: dict[str, set[str]] = {}
+        for member, roles in roles_of.items():
+            held: set[str] = set()
+            stack = list(roles)
+            while stack:
+                role = stack.pop()
+                if role not in held:
+                    held.add(role)
+                    stack += roles_of.get(role, ())
+            held_by[member] = held
+        return held_by
+
+
+def _folded(grant: Grant) -> tuple[str, str, str | None]:
+    """A grant as the database compares it: names case-insensitive."""
+    table = grant.table.casefold() if grant.table is not None else None
+    return grant.role.casefold(), grant.schema.casefold(), table
+
+
+def names(text: str) -> list[str]:
+    """A comma-separated list, each item stripped."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _privileges(text: str) -> set[str]:
+    return {" ".join(item.upper().split()) for item in names(text)}
+
+
+def _roles(text: str) -> list[str]:
+    """The roles granted to, without MySQL's host ('app'@'%' is app)."""
+    return [unquote(re.split(r"@(?=['\"`\w%])", role)[0]) for role in names(text)]
+
+
+def unquote(identifier: str) -> str:
+    return identifier.strip().strip("\"`[]'").lower()
