@@ -447,6 +447,9 @@ def test_a_bsn_after_an_abbreviation_or_before_an_underscore(
         ("Leerling: SANNE VAN DEN BERG;", ["SANNE VAN DEN BERG"]),
         ("JAN-WILLEM BAKKER", ["JAN-WILLEM BAKKER"]),
         ("Sanne VISSER", ["Sanne VISSER"]),
+        ("mevrouw JANSEN belde", ["JANSEN"]),  # after a word of context, one name will do
+        ("gesprek met ouders van DAAN", ["DAAN"]),
+        ("JANSEN-DE VRIES, Anna", ["JANSEN-DE VRIES"]),  # a double surname
     ],
 )
 def test_names_written_in_capitals_are_names(text: str, names: list[str]) -> None:
@@ -469,6 +472,10 @@ def test_names_written_in_capitals_are_names(text: str, names: list[str]) -> Non
         "NIEUW: MAX PUNTEN",
         "VWO, HAVO, MAVO",
         "STATUS: ACTIEF, INGESCHREVEN",
+        "status ACTIEF",
+        "niveau HAVO VWO",
+        "met DAN HEUVEL",  # a given name and a surname that are common words
+        "BAKKER-SMIT",  # a double surname alone, no context: a product's or firm's name
     ],
 )
 def test_words_in_capitals_are_no_names(text: str) -> None:

@@ -167,20 +167,23 @@ def _names_in_capitals(text: str, recased: str, found: list[Detection]) -> Itera
             continue  # no word in capitals: read in the text itself already
         if any(d.start < name.end and name.start < d.end for d in found):
             continue
+        at = next(i for i, token in enumerate(tokens) if token[1] == name.start)
         words = [word for word, start, end in tokens if name.start <= start and end <= name.end]
-        if _all_on_the_lists(words):
+        if _all_on_the_lists(words, context=at > 0 and _context_before(tokens, at)):
             yield name
 
 
-def _all_on_the_lists(words: list[str]) -> bool:
+def _all_on_the_lists(words: list[str], context: bool = False) -> bool:
     """Every word a listed name (or initials, or a particle), among them a given name or
-    initials and a surname. A word that is as often a common word is no evidence ("OM WIEL",
-    "DAN HEUVEL" are words of a sentence), except as a surname after particles ("DE JONG",
-    "VAN DEN BERG")."""
+    initials and a surname — after a word of context ("mevrouw JANSEN", "ouders van DAAN")
+    one of the two, and a double surname ("JANSEN-DE VRIES") is one on its own. A word that
+    is as often a common word is no evidence ("OM WIEL", "DAN HEUVEL" are words of a
+    sentence), except as a surname after particles ("DE JONG", "VAN DEN BERG")."""
     given, surnames = _names()
     common = _common_words()
     names = [word for word in words if word != ","]
     first = last = False
+    surnames_found = 0
     for k, word in enumerate(names):
         if word.lower() in lists.PARTICLES:
             continue
@@ -190,17 +193,21 @@ def _all_on_the_lists(words: list[str]) -> bool:
         parts = word.split("-")
         if not all(p in given or p in surnames or p.lower() in lists.PARTICLES for p in parts):
             return False
-        after_particles = k > 0 and names[k - 1].lower() in lists.PARTICLES
+        # after particles, or a hyphen and particles: "de JONG", "JANSEN-DE VRIES"
+        after_particles = k > 0 and names[k - 1].lower().split("-")[-1] in lists.PARTICLES
         for part in parts:
             plain = part.lower() not in common
             first = first or (part in given and plain)
-            last = last or (
+            surname = (
                 part in surnames
                 and part.lower() not in lists.COMMON_CAPITALISED
                 and part not in lists.TITLES
                 and (after_particles or (plain and part not in given))
             )
-    return first and last
+            surnames_found += surname
+            last = last or surname
+    double = surnames_found > 1 and any("-" in word for word in names)
+    return (first and last) or double or (context and (first or last))
 
 
 @cache
