@@ -21,6 +21,7 @@ import re
 from collections import deque
 from collections.abc import Iterator
 from functools import partial
+from itertools import chain
 from typing import IO, Any
 
 import orjson
@@ -201,14 +202,20 @@ def string_columns(items: list[Any]) -> list[list[str]] | None:
     with the same members in the same order, and every value is a string."""
     if set(map(type, items)) != {dict}:
         return None
-    first = tuple(items[0])
-    if any(tuple(item) != first for item in items) or any(len(k) > MAX_KEY_CHARS for k in first):
-        return None  # (a key too long is refused where the general way reads it)
-    # dict.values and zip(*…): the transposition to columns runs in C
-    columns = list(zip(*map(dict.values, items), strict=True)) if first else []
-    if any(set(map(type, column)) != {str} for column in columns):
+    first = list(items[0])
+    # Every item's keys, one after the other, are the first item's over and over exactly where
+    # each item has them all in order: no item has a key twice, so none can take in more than
+    # one round of them. Compared in C, most keys by identity (orjson reuses its key strings).
+    if list(chain.from_iterable(items)) != first * len(items):
         return None
-    return [list(map(str.strip, column)) for column in columns]
+    if any(len(k) > MAX_KEY_CHARS for k in first):
+        return None  # (a key too long is refused where the general way reads it)
+    try:  # str.strip takes only a str: a value of another type ends the columns
+        values = list(map(str.strip, chain.from_iterable(map(dict.values, items))))
+    except TypeError:
+        return None
+    width = len(first)  # the values row by row: a column is every width-th of them
+    return [values[column::width] for column in range(width)]
 
 
 def flat_windows(

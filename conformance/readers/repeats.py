@@ -21,9 +21,11 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
+import numpy as np
 import orjson
 
 _WHITE_SPACE = b" \t\r\n"
+_QUOTE = ord('"')
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
@@ -72,9 +74,15 @@ def flat_written_twice(text: bytes, items: list[dict[str, str]]) -> bool:
     value has two quotes and an escaped quote in a string one more, so the text has four per
     key parsed exactly where no key was lost — and no escaped quote made up for one. Any other
     count is settled by Python's json, pair by pair."""
-    if text.count(b'"') == 4 * sum(map(len, items)):
+    if _quotes(text) == 4 * sum(map(len, items)):
         return False
     return written_twice(text)
+
+
+def _quotes(text: bytes) -> int:
+    """The double quotes in ``text``, counted by numpy (a few times quicker than bytes.count,
+    which goes a byte at a time); a bool per byte is held meanwhile."""
+    return int(np.count_nonzero(np.frombuffer(text, np.uint8) == _QUOTE))
 
 
 def written_twice(text: bytes) -> bool:
