@@ -14,6 +14,7 @@ import uuid
 from dataclasses import astuple
 from functools import cache
 from pathlib import Path
+from typing import Any
 from unittest.mock import patch
 
 import pytest
@@ -77,6 +78,12 @@ OTHER_VALUES = st.sampled_from(
         "Jan Jansen",
         "3511 AB",
         "",
+        # a name alone: a column of them is one of names (checks.namecolumns)
+        "Sanne",
+        "DAAN",
+        "Jansen",
+        "DE VRIES",
+        "Mohamed",
     ]
 )
 _LONG_DAY = "2013-04-08T" + "0" * 60
@@ -146,6 +153,11 @@ def _run(
     return {c.requirement: (c.examined, _comparable(c.finish())) for c in checks}
 
 
+def _small_name_columns() -> Any:
+    """A column of names judged on a few values, its sample cut short mid-window."""
+    return patch.multiple("conformance.checks.namecolumns", SAMPLE=10, AT_LEAST=3, DISTINCT=2)
+
+
 def _cheap_scrypt(pgn: str) -> str:
     return hashlib.sha256(pgn.lower().encode()).hexdigest()
 
@@ -169,6 +181,7 @@ def test_windows_find_what_records_find(
     with (
         patch("conformance.checks.linkage.public_scrypt", _cheap_scrypt),
         patch("conformance.checks.reidentification._SAMPLE", 5),  # the column path too
+        _small_name_columns(),
         # MIN-002 remembering every distinct value, or one (then measuring the rest each time)
         patch.object(_Measured, "_MAX_VALUES", remembered),
     ):
@@ -220,6 +233,7 @@ def test_tabular_windows_find_what_records_find(
     with (
         patch("conformance.checks.linkage.public_scrypt", _cheap_scrypt),
         patch("conformance.checks.reidentification._SAMPLE", 5),  # the column path too
+        _small_name_columns(),
     ):
         one_by_one = _run(profile_id, purpose, flat, batched=False)
         per_window = _run(profile_id, purpose, flat, batched=True, given=_tabular(rows)[1])

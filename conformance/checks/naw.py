@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 from operator import itemgetter
 
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
+from conformance.checks.namecolumns import NameColumns
 from conformance.detect.contact import is_personal_contact
 from conformance.detect.fieldnames import compact_name, of_organisation
 from conformance.detect.names import is_full_name
@@ -151,8 +153,10 @@ class IdentifyingValue(Check):
         "an e-mail address, a Dutch or Belgian phone number, an IBAN, a postcode, a street "
         "address, a date of birth, a person's name — appears in a field that is not a direct "
         "identifier: free text, notes, extension blocks, codes, misnamed fields, values outside "
-        "the records; nor is a BSN, e-mail address, phone number or IBAN a field's name (JSON "
-        "keyed by pupil), or the content of a name or a birth date the purpose allows.",
+        "the records; no such field's values are, nearly all, persons' given names or surnames "
+        "alone (a column of names under another name: 'fn', 'kolom1'); nor is a BSN, e-mail "
+        "address, phone number or IBAN a field's name (JSON keyed by pupil), or the content of "
+        "a name or a birth date the purpose allows.",
         why="A field's name is no guarantee of its content: a BSN in 'ref', a parent's phone "
         "number in a teacher's note or a name in a group description identifies the pupil as "
         "surely as a name field (AVG art. 5(1)(c); Privacyconvenant).",
@@ -168,6 +172,7 @@ class IdentifyingValue(Check):
         super().__init__(ctx)
         self.scanned = ShapeCache(self._scanned)
         self.named = ShapeCache(_data_in_names)
+        self.name_columns = NameColumns()
 
     def not_applicable(self) -> str | None:
         if self.ctx.profile.pseudonym is None:
@@ -226,6 +231,11 @@ class IdentifyingValue(Check):
             return
         self.examined += 1
         fields = record.fields
+        for field in scanned:
+            if _judged_as_column(field, record.kind):
+                self.name_columns.feed(
+                    record.kind, field.path, fields[field.path], lambda _: record
+                )
         values = [(field, v) for field in scanned for v in fields[field.path]]
         # One search over the values joined picks the few that could hold personal data (the
         # common record has none); a field whose name is the context is always scanned.
@@ -254,6 +264,9 @@ class IdentifyingValue(Check):
                 columns.setdefault(field.path, (field, []))[1].append((values, placed))
         for field, parts in columns.values():
             values, rows = parts[0] if len(parts) == 1 else _in_record_order(parts)
+            if _judged_as_column(field, window.kind):
+                at = partial(_record_at, window, rows)
+                self.name_columns.feed(window.kind, field.path, values, at)
             found = scan_column(values, field.hint, field.kinds if field.typed else None)
             if not found:
                 continue  # the common column: nothing in any of its values
@@ -293,6 +306,9 @@ class IdentifyingValue(Check):
                     self.tally.add(key, record, evidence)
 
     def finish(self) -> Iterable[Finding]:
+        for column in self.name_columns.judged():
+            key = (column.kind, column.path, "name", _IN_COLUMN, *column.kinds, str(column.seen))
+            self.tally.add_many(key, column.first, column.names, redact(column.example))
         return self.tally.findings(
             _value_message,
             confidence=lambda key: Confidence.MEDIUM if key[2] == "name" else Confidence.HIGH,
@@ -300,9 +316,32 @@ class IdentifyingValue(Check):
         )
 
 
+def _judged_as_column(field: _Scanned, kind: str) -> bool:
+    """Whether a field's values are read as a column that may be of names: an untyped field
+    of no known category, in the records (:mod:`conformance.checks.namecolumns`)."""
+    return (
+        not field.typed
+        and field.hint.category is None
+        and kind != OUTSIDE
+        and NameColumns.wanted(field.hint.field)
+    )
+
+
+def _record_at(window: RecordWindow, rows: Sequence[int], index: int) -> Record:
+    return window.record(rows[index])
+
+
 def _value_message(key: tuple[str, ...], n: int) -> str:
     kind, path, recogniser = key[:3]
     where = kind_words(kind, n, "of")
+    if key[3:4] == (_IN_COLUMN,):
+        *kinds, seen = key[4:]
+        what = " and ".join(f"{kind}s" for kind in kinds)
+        return (
+            f"persons' {what} as the values of field '{path}' {where}: {n:,} of the first "
+            f"{int(seen):,} values are a name alone; expected no personal data in a field that "
+            "is not an identifier"
+        )
     if key[3:] == (_IN_TYPED,):
         return (
             f"{_LABELS[recogniser]} in field '{path}' {where}: expected only what the field is for"
@@ -344,6 +383,7 @@ class _Scanned:
 
 
 _IN_TYPED = "in-typed"
+_IN_COLUMN = "in-column"  # a column of given names or surnames alone
 _PERSONAL_CONTACTS = frozenset({"email", "phone"})
 # What an organisation's field named for its own details holds (a school's name, address,
 # phone number), by the field's compacted name: not looked for there.

@@ -578,3 +578,44 @@ def person_name(cell: str) -> str | None:
 
 def _given(word: str, given: frozenset[str]) -> bool:
     return word in given or ("-" in word and all(p in given for p in word.split("-")))
+
+
+@lru_cache(maxsize=4096)
+def lone_name(cell: str) -> str | None:
+    """What a whole cell is if it is one part of a person's name alone, in any case: "given
+    name" ("Sanne", "JAN-WILLEM") or "surname" ("Jansen", "de Vries", "VAN DEN BERG"); None
+    for anything else. Alone such a cell is no evidence (the lists hold many words): a
+    column of them is (:mod:`conformance.checks.namecolumns`). A word that is as often a
+    common word, or a given name used as one, counts for neither; a surname that is a common
+    word only after particles ("de Groot")."""
+    words = cell.split()
+    if not 1 <= len(words) <= 4 or len(cell) > 40:
+        return None
+    *particles, last = (_as_name(word) for word in words)
+    if not last[:1].isupper() or not all(p.lower() in lists.PARTICLES for p in particles):
+        return None
+    given, surnames = _names()
+    common = _common_words()
+    parts = last.split("-")
+    if not particles and all(
+        p in given and p.lower() not in common and p not in lists.WORDLIKE_GIVEN_NAMES
+        for p in parts
+    ):
+        return "given name"
+    if all(
+        p in surnames
+        and p.lower() not in lists.COMMON_CAPITALISED
+        and (particles or (p not in given and p.lower() not in common and p not in lists.TITLES))
+        for p in parts
+        if p.lower() not in lists.PARTICLES
+    ):
+        return "surname"
+    return None
+
+
+def _as_name(word: str) -> str:
+    """A word as a name is written: one in capitals recased ("JANSEN" as "Jansen")."""
+    if len(word) > 1 and word.isupper():
+        lower = word.lower()
+        return lower if lower in lists.PARTICLES else "-".join(map(str.capitalize, word.split("-")))
+    return word
