@@ -487,3 +487,23 @@ def test_a_column_finds_names_in_capitals() -> None:
     values = ["ACTIEF", "HAVO 4", "PIET JANSEN", "JANSEN,PIET", "GROEP 7C"]
     found_in = scan_column(values, Hint())
     assert sorted(found_in) == ["JANSEN,PIET", "PIET JANSEN"]
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "postcodes"),
+    [
+        # a postcode and house number glued, as an address key is written (all were missed)
+        ("adres: 3511AB12", None, ["3511AB12"]),
+        ("Postcode/huisnr: 3511AB-12", None, ["3511AB-12"]),
+        ("huisnummer en postcode: 3511AB 12a", None, ["3511AB"]),  # as before: a space
+        ("3511AB12", Hint("adreskey", "address"), ["3511AB12"]),
+        ("3511ab12", Hint("postcode_huisnummer", "postcode"), ["3511ab12"]),
+        # no word or field that says so: a code of that form is no address
+        ("artikel 3511AB12", None, []),
+        ("NLS-3511AB12", None, []),
+    ],
+)
+def test_a_postcode_glued_to_its_house_number_is_a_postcode(
+    text: str, hint: Hint | None, postcodes: list[str]
+) -> None:
+    assert [value for kind, value in found(text, hint) if kind == "postcode"] == postcodes

@@ -12,6 +12,13 @@ from conformance.model.verdict import Confidence
 # The space may be a no-break one (a spreadsheet's, a word processor's).
 _POSTCODE = re.compile(r"(?<![\w-])([1-9]\d{3})[ \xa0\u202f]?(?!SA|SD|SS)([A-Z]{2})(?![\w-])")
 _POSTCODE_LOWER = re.compile(r"(?<![\w-])[1-9]\d{3}[ \xa0\u202f]?(?!sa|sd|ss)[a-z]{2}(?![\w-])")
+# A postcode glued to its house number, as an address's key is written ("3511AB12",
+# "3511AB-12"): believed in an address's or postcode's field, or where a word says so.
+_POSTCODE_HOUSE = re.compile(
+    r"(?<![\w-])[1-9]\d{3}[ \xa0\u202f]?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}-?\d{1,5}[A-Za-z]{0,2}"
+    r"(?![\w-])"
+)
+_ADDRESS_WORDS = (*("postcode", "zip", "pc:", "pc."), "huisn", "adres", "address")
 # "in het jaar 2000 AD", "rond 1500 BC": years, not postcodes.
 _POSTCODE_WORDS = ("postcode", "zip", "pc:", "pc.")
 _YEAR_WORDS = ("jaar", "year", "rond ", "circa", "ca.", "anno", "eeuw", "century")
@@ -66,6 +73,9 @@ def find_postcodes(text: str, hint: Hint) -> Iterator[Detection]:
         yield Detection("postcode", match.start(), match.end(), Confidence.HIGH)
     for match in _POSTCODE_LOWER.finditer(text):  # in a postcode field, or said to be one
         if postcode_field or near(text, match.start(), _POSTCODE_WORDS, before=15):
+            yield Detection("postcode", match.start(), match.end(), Confidence.MEDIUM)
+    for match in _POSTCODE_HOUSE.finditer(text):
+        if postcode_field or near(text, match.start(), _ADDRESS_WORDS, before=20):
             yield Detection("postcode", match.start(), match.end(), Confidence.MEDIUM)
 
 

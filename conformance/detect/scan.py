@@ -73,10 +73,10 @@ _LOWER = "a-zß-öø-ÿĀ-ž'’-"
 
 
 # A word in capitals, a space or a comma, and a capital ("PIET JANSEN", "JANSEN, PIET"); or
-# a word in capitals after a word ("mevrouw JANSEN", "ouders van DAAN").
+# a word in capitals after a word ("mevrouw JANSEN", "ouders van DAAN", "mw.JANSEN").
 _IN_CAPITALS = (
     rf"[{_UPPER}]{{{{2}}}}(?:[^\W\d_]|['’-])*(?:{{space}}*,{{space}}*|{{space}}+)[{_UPPER}]"
-    rf"|(?<=[^\W\d_]){{space}}+[{_UPPER}]{{{{2}}}}"
+    rf"|(?<=[^\W\d_])(?:{{space}}+|\.{{space}}*)[{_UPPER}]{{{{2}}}}"
 )
 
 
