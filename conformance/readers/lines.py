@@ -23,7 +23,10 @@ class LineChunks(Generic[AnyStr]):
 
     ``whole_lines(chunk)`` is how much of a chunk is whole lines; ``split(text)`` splits whole
     lines; ``ended(last, chunk)`` whether a waiting line whose last piece is ``last`` turns out
-    to be whole when ``chunk`` follows (a final "\\r" not followed by "\\n")."""
+    to be whole when ``chunk`` follows (a final "\\r" not followed by "\\n").
+
+    :meth:`texts` gives the same lines unsplit: a reader that needs no lines (CSV rows split a
+    window at a time) is spared splitting them and joining them again."""
 
     def __init__(
         self,
@@ -42,11 +45,26 @@ class LineChunks(Generic[AnyStr]):
         self.handed = 0
 
     def __iter__(self) -> Iterator[list[AnyStr]]:
+        for text, whole in self._texts():
+            lines = self._split(text) if whole else [text]
+            yield self._handed(lines)
+
+    def texts(self, count: Callable[[AnyStr], int]) -> Iterator[tuple[AnyStr, int]]:
+        """The lines iterating gives, each list joined back (the text unsplit, for a reader
+        that splits it itself, or need not), with their number: ``count(text)``."""
+        for text, _ in self._texts():
+            lines = count(text)
+            self.number += lines
+            self.handed += len(text)
+            yield text, lines
+
+    def _texts(self) -> Iterator[tuple[AnyStr, bool]]:
+        """Whole lines, joined, each text with whether it may hold more than one line."""
         pending: list[AnyStr] = []  # a line not yet ended, in pieces
         held = 0
         for chunk in self._chunks:
             if pending and self._ended is not None and self._ended(pending[-1], chunk):
-                yield self._handed([chunk[:0].join(pending)])
+                yield chunk[:0].join(pending), False
                 pending, held = [], 0
             whole = self._whole_lines(chunk)
             if not whole:
@@ -57,14 +75,16 @@ class LineChunks(Generic[AnyStr]):
                 continue
             waited = bool(pending)
             pending.append(chunk[:whole])
-            lines = self._split(chunk[:0].join(pending) if waited else pending[0])
-            if waited and len(lines[0]) > MAX_VALUE_BYTES:
+            text = chunk[:0].join(pending) if waited else pending[0]
+            # the waiting line is the text's first, no longer than it: split only to measure it
+            long = waited and held + whole > MAX_VALUE_BYTES
+            if long and len(self._split(text)[0]) > MAX_VALUE_BYTES:
                 self._too_long()
             rest = chunk[whole:]
             pending, held = ([rest] if rest else []), len(rest)
-            yield self._handed(lines)
+            yield text, True
         if pending:
-            yield self._handed([pending[0][:0].join(pending)])
+            yield pending[0][:0].join(pending), False
 
     def _handed(self, lines: list[AnyStr]) -> list[AnyStr]:
         self.number += len(lines)
