@@ -38,6 +38,8 @@ SURNAMES = [
         ("Groep 7", None),
         ("actief", None),
         ("Sanne Jansen", None),  # a full name: the value recognisers read those
+        ("De", None),  # particles alone
+        ("Van In", None),
     ],
 )
 def test_a_name_alone(cell: str, kind: str | None) -> None:

@@ -450,6 +450,12 @@ def test_a_bsn_after_an_abbreviation_or_before_an_underscore(
         ("mevrouw JANSEN belde", ["JANSEN"]),  # after a word of context, one name will do
         ("gesprek met ouders van DAAN", ["DAAN"]),
         ("JANSEN-DE VRIES, Anna", ["JANSEN-DE VRIES"]),  # a double surname
+        # a note in capitals: the name, not the words after it (each was missed whole)
+        ("MOEDER VAN SANNE BELT TERUG", ["SANNE"]),
+        ("LEERLING SANNE HEEFT HUISWERK VERGETEN", ["SANNE"]),
+        ("AFWEZIG: SANNE, DAAN EN BRAM", ["SANNE", "DAAN"]),
+        # a word whose capitals lower to more letters (İ) hid every name in the text
+        ("SANNE JANSEN, AYŞE ÇELİK", ["SANNE JANSEN"]),
     ],
 )
 def test_names_written_in_capitals_are_names(text: str, names: list[str]) -> None:
@@ -476,6 +482,9 @@ def test_names_written_in_capitals_are_names(text: str, names: list[str]) -> Non
         "niveau HAVO VWO",
         "met DAN HEUVEL",  # a given name and a surname that are common words
         "BAKKER-SMIT",  # a double surname alone, no context: a product's or firm's name
+        "DOCENT FRANS",  # a teacher of French: a given name that is as often a word
+        "MENTOR ROOS",
+        "VAKKEN: FRANS, DUITS EN ENGELS",
     ],
 )
 def test_words_in_capitals_are_no_names(text: str) -> None:

@@ -171,6 +171,8 @@ NAME_VALUES = st.lists(NAME_PIECES, min_size=1, max_size=7).map("".join)
 @example(value="ÖZTÜRK,\tPIET")
 @example(value="mw JANSEN")
 @example(value="mw.PIET")
+@example(value="PIET en Sanne")
+@example(value="PIET&Sanne")
 def test_gates_skip_no_name(value: str) -> None:
     """The names gate and the column search let through every name the finder reads:
     "Vries, Anna de" (a comma), "Elin Öztürk" and "Łukasz Nowak" (capitals with accents),

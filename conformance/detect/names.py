@@ -139,21 +139,22 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 def _recased(text: str) -> str | None:
     """The text with its words in capitals written as a name is ("JANSEN, PIET" as "Jansen,
-    Piet", "VAN DEN" as "van den"), or None where it has none (or where a letter's case
-    mapping would change the text's length, and with it the positions)."""
+    Piet", "VAN DEN" as "van den"), or None where it has none. A word whose case mapping
+    would change its length ("ÇELİK": the dotted capital I lowers to two characters) is left
+    as it is: the positions must stay those of the text."""
     changed = False
 
     def written_as_a_name(found: re.Match[str]) -> str:
         nonlocal changed
         word = found.group()
-        if len(word) < 2 or not word.isupper():
+        recased = _as_name(word)
+        if recased == word or len(recased) != len(word):
             return word
         changed = True
-        lower = word.lower()
-        return lower if lower in lists.PARTICLES else "-".join(map(str.capitalize, word.split("-")))
+        return recased
 
     recased = _WORD.sub(written_as_a_name, text)
-    return recased if changed and len(recased) == len(text) else None
+    return recased if changed else None
 
 
 def _names_in_capitals(text: str, recased: str, found: list[Detection]) -> Iterator[Detection]:
@@ -162,21 +163,37 @@ def _names_in_capitals(text: str, recased: str, found: list[Detection]) -> Itera
     written so: "HAVO", "MAX SCORE"), so every word must be on the lists: a given name that
     is no common word, or initials, and a known Dutch surname that is none either."""
     tokens = _tokens(recased)
+    given = _names()[0]
     for name in _names_in(recased):
         if text[name.start : name.end] == recased[name.start : name.end]:
             continue  # no word in capitals: read in the text itself already
         if any(d.start < name.end and name.start < d.end for d in found):
             continue
         at = next(i for i, token in enumerate(tokens) if token[1] == name.start)
-        words = [word for word, start, end in tokens if name.start <= start and end <= name.end]
-        if _all_on_the_lists(words, context=at > 0 and _context_before(tokens, at)):
-            yield name
+        inside = [token for token in tokens if name.start <= token[1] and token[2] <= name.end]
+        context = at > 0 and _context_before(tokens, at)
+        listed = _listed_with_another(tokens, at, given)
+        end = _end_on_the_lists([word for word, _, _ in inside], context, listed)
+        if end is not None:  # "MOEDER VAN SANNE BELT": the name is SANNE, BELT a verb
+            yield Detection("name", name.start, inside[end][2], name.confidence)
 
 
-def _all_on_the_lists(words: list[str], context: bool = False) -> bool:
+def _end_on_the_lists(words: list[str], context: bool, listed: bool) -> int | None:
+    """The last word of the longest run of the words, from the first, that is a name on the
+    lists (:func:`_all_on_the_lists`; in a list of given names, a given name alone); None if
+    no run is."""
+    for end in range(len(words) - 1, -1, -1):
+        run = words[: end + 1]
+        if words[end] != "," and (_all_on_the_lists(run, context, listed)):
+            return end
+    return None
+
+
+def _all_on_the_lists(words: list[str], context: bool = False, listed: bool = False) -> bool:
     """Every word a listed name (or initials, or a particle), among them a given name or
     initials and a surname — after a word of context ("mevrouw JANSEN", "ouders van DAAN")
-    one of the two, and a double surname ("JANSEN-DE VRIES") is one on its own. A word that
+    one of the two, in a list of given names (``listed``) a given name, and a double surname
+    ("JANSEN-DE VRIES") is one on its own. A word that
     is as often a common word is no evidence ("OM WIEL", "DAN HEUVEL" are words of a
     sentence), except as a surname after particles ("DE JONG", "VAN DEN BERG")."""
     given, surnames = _names()
@@ -197,7 +214,7 @@ def _all_on_the_lists(words: list[str], context: bool = False) -> bool:
         after_particles = k > 0 and names[k - 1].lower().split("-")[-1] in lists.PARTICLES
         for part in parts:
             plain = part.lower() not in common
-            first = first or (part in given and plain)
+            first = first or (part in given and plain and part not in lists.WORDLIKE_GIVEN_NAMES)
             surname = (
                 part in surnames
                 and part.lower() not in lists.COMMON_CAPITALISED
@@ -207,7 +224,7 @@ def _all_on_the_lists(words: list[str], context: bool = False) -> bool:
             surnames_found += surname
             last = last or surname
     double = surnames_found > 1 and any("-" in word for word in names)
-    return (first and last) or double or (context and (first or last))
+    return (first and last) or double or (context and (first or last)) or (listed and first)
 
 
 @cache
@@ -592,7 +609,11 @@ def lone_name(cell: str) -> str | None:
     if not 1 <= len(words) <= 4 or len(cell) > 40:
         return None
     *particles, last = (_as_name(word) for word in words)
-    if not last[:1].isupper() or not all(p.lower() in lists.PARTICLES for p in particles):
+    if (
+        not last[:1].isupper()
+        or last.lower() in lists.PARTICLES  # "De", "In", "Van In": no name's last word
+        or not all(p.lower() in lists.PARTICLES for p in particles)
+    ):
         return None
     given, surnames = _names()
     common = _common_words()

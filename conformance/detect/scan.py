@@ -72,10 +72,12 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _LOWER = "a-zß-öø-ÿĀ-ž'’-"
 
 
-# A word in capitals, a space or a comma, and a capital ("PIET JANSEN", "JANSEN, PIET"); or
+# A word in capitals, a space or a comma, any words, and a capital ("PIET JANSEN", "JANSEN,
+# PIET", "PIET en Sanne"); or
 # a word in capitals after a word ("mevrouw JANSEN", "ouders van DAAN", "mw.JANSEN").
 _IN_CAPITALS = (
-    rf"[{_UPPER}]{{{{2}}}}(?:[^\W\d_]|['’-])*(?:{{space}}*,{{space}}*|{{space}}+)[{_UPPER}]"
+    rf"[{_UPPER}]{{{{2}}}}(?:[^\W\d_]|['’-])*(?:{{space}}*[,&/+]{{space}}*|{{space}}+)"
+    rf"(?:(?:[^\W\d_]|['’-])+{{space}}+){{{{0,4}}}}[{_UPPER}]"
     rf"|(?<=[^\W\d_])(?:{{space}}+|\.{{space}}*)[{_UPPER}]{{{{2}}}}"
 )
 
