@@ -140,6 +140,11 @@ _SEPARATED = (  # identities and pseudonyms in two schemas, each read by its own
     "GRANT SELECT ON pseudo.leerlingen TO app_reader;\n"
     "GRANT SELECT ON identiteit.personen TO identity_svc;\n"
 )
+_UNGRANTED = (  # two schemas joined, and nothing said of access
+    "CREATE TABLE identiteit.personen (persoon_id INTEGER PRIMARY KEY, achternaam VARCHAR(100));\n"
+    "CREATE TABLE pseudo.leerlingen (id INTEGER PRIMARY KEY, eck_id VARCHAR(154) NOT NULL,\n"
+    "  persoon_id INTEGER REFERENCES identiteit.personen (persoon_id));\n"
+)
 _EVERY_COLUMN_VIEW = (
     "CREATE VIEW pseudo.alles AS SELECT * FROM pseudo.leerlingen l"
     " JOIN identiteit.personen p ON p.persoon_id = l.persoon_id;"
@@ -331,6 +336,84 @@ _CODE_LIST_VIEW = (
             "SEP-002",
             id="deny-of-writing",
         ),
+        # From a review: a REVOKE or DENY that takes no reading of a table declares no access
+        # (each passed SEP-002 on a file with no GRANT at all)
+        pytest.param(
+            _UNGRANTED + "REVOKE ALL ON SCHEMA public FROM PUBLIC;\n",
+            "SEP-002",
+            id="revoke-on-a-schema-declares-nothing",
+        ),
+        pytest.param(
+            _UNGRANTED + "REVOKE ALL ON DATABASE school FROM PUBLIC;\n",
+            "SEP-002",
+            id="revoke-on-a-database-declares-nothing",
+        ),
+        pytest.param(
+            _UNGRANTED + "DENY CONNECT TO guest\nGO\n",
+            "SEP-002",
+            id="deny-of-connecting-declares-nothing",
+        ),
+        pytest.param(
+            _UNGRANTED + "GRANT ALL ON SCHEMA identiteit TO app_reader;\n",
+            "SEP-002",
+            id="grant-on-a-schema-is-no-table",
+        ),
+        pytest.param(  # only the right to pass reading on is taken
+            _SEPARATED  # noqa: S608  (SQL text, no query)
+            + (
+                "GRANT SELECT ON identiteit.personen TO app_reader;\n"
+                "REVOKE GRANT OPTION FOR SELECT ON identiteit.personen FROM app_reader;\n"
+            ),
+            "SEP-002",
+            id="revoke-of-the-grant-option",
+        ),
+        pytest.param(  # T-SQL: a later GRANT on the object replaces the DENY
+            _SEPARATED
+            + (
+                "DENY SELECT ON OBJECT::identiteit.personen TO app_reader\nGO\n"
+                "GRANT SELECT ON OBJECT::identiteit.personen TO app_reader\nGO\n"
+            ),
+            "SEP-002",
+            id="tsql-grant-after-deny",
+        ),
+        pytest.param(  # ... and a later REVOKE removes it: the schema's grant holds again
+            _SEPARATED  # noqa: S608  (SQL text, no query)
+            + (
+                "GRANT SELECT ON SCHEMA::identiteit TO app_reader\nGO\n"
+                "DENY SELECT ON OBJECT::identiteit.personen TO app_reader\nGO\n"
+                "REVOKE SELECT ON OBJECT::identiteit.personen FROM app_reader\nGO\n"
+            ),
+            "SEP-002",
+            id="tsql-revoke-after-deny",
+        ),
+        pytest.param(  # a grant on a database's or schema's every table outlasts a REVOKE on one
+            _SEPARATED  # noqa: S608  (SQL text, no query)
+            + (
+                "GRANT SELECT ON identiteit.* TO app_reader;\n"
+                "REVOKE SELECT ON identiteit.personen FROM app_reader;\n"
+            ),
+            "SEP-002",
+            id="mysql-database-grant-outlasts-a-table-revoke",
+        ),
+        pytest.param(
+            _SEPARATED  # noqa: S608  (SQL text, no query)
+            + (
+                "GRANT SELECT ON SCHEMA::identiteit TO app_reader;\n"
+                "REVOKE SELECT ON identiteit.personen FROM app_reader;\n"
+            ),
+            "SEP-002",
+            id="tsql-schema-grant-outlasts-a-table-revoke",
+        ),
+        pytest.param(  # a REVOKE on a schema named like a table takes nothing from the table
+            "CREATE TABLE identiteit.personen (persoon_id INTEGER PRIMARY KEY, achternaam TEXT);\n"
+            "CREATE TABLE leerlingen (id INTEGER PRIMARY KEY, eck_id VARCHAR(154), persoon_id"
+            " INTEGER REFERENCES identiteit.personen (persoon_id));\n"
+            "GRANT SELECT ON leerlingen TO app_reader;\n"
+            "GRANT SELECT ON identiteit.personen TO app_reader;\n"
+            "REVOKE ALL ON SCHEMA leerlingen FROM app_reader;\n",
+            "SEP-002",
+            id="revoke-on-a-schema-is-no-table",
+        ),
         pytest.param(  # a REVOKE from the member leaves what its role reads
             _SEPARATED  # noqa: S608  (SQL text, no query)
             + (
@@ -474,6 +557,14 @@ def test_ddl_as_databases_write_it_is_judged(
                 "REVOKE SELECT ON identiteit.personen FROM identity_svc;\n"
             ),
             id="every-grant-revoked",
+        ),
+        pytest.param(  # SSMS writes the grantor after the roles, and a comment may follow
+            _SEPARATED
+            + (
+                "GRANT SELECT ON SCHEMA::identiteit TO app_reader;\n"
+                "DENY SELECT ON SCHEMA::identiteit TO [app_reader] AS [dbo] -- no names\nGO\n"
+            ),
+            id="tsql-deny-with-grantor-and-comment",
         ),
     ],
 )

@@ -25,7 +25,7 @@ from sqlglot.errors import ParseError, SqlglotError
 
 from conformance.model.errors import InputError
 from conformance.model.storage import ForeignKey, StorageModel, Table
-from conformance.readers.grants import Access, granted_by, names, unquote
+from conformance.readers.grants import DENY_MARK, Access, granted_by, names, unquote
 from conformance.readers.limits import MAX_SQL_BYTES, parser_words
 from conformance.readers.source import read_limited
 
@@ -34,8 +34,8 @@ _DEFAULT_SCHEMA = {"postgres": "public", "tsql": "dbo", "mysql": "main", "sqlite
 _SUPERUSER = re.compile(r"CREATE\s+(?:ROLE|USER)\s+(\"?\w+\"?)[^;]*\bSUPERUSER\b", re.IGNORECASE)
 # T-SQL's batch separator, a line of its own (SSMS scripts): a statement's end to sqlglot
 _GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*$", re.IGNORECASE | re.MULTILINE)
-# T-SQL's DENY, which no dialect of sqlglot parses (a whole SSMS script was refused): taken
-# out of the text sqlglot reads, and read by the grants module
+# T-SQL's DENY, which no dialect of sqlglot parses (a whole SSMS script was refused): its
+# line replaced by a marker every dialect parses (grants.DENY_MARK), read where it stands
 _DENY = re.compile(r"^[ \t]*DENY\b[^;\n]*;?", re.IGNORECASE | re.MULTILINE)  # one line
 # SET [SESSION | LOCAL] search_path TO …, and RESET search_path (back to the dialect's)
 _SEARCH_PATH = re.compile(
@@ -60,8 +60,13 @@ def parse_ddl(data: bytes, name: str) -> StorageModel:
     if "\x00" in text:
         raise InputError(name, f"byte {data.find(bytes(1))}", "a NUL byte: not an SQL text file")
     text = _GO.sub(";", text)  # (the lines stay where they were)
-    denials = [found.group() for found in _DENY.finditer(text)]
-    text = _DENY.sub(_blank, text)
+    denials: list[str] = []
+
+    def marked(found: re.Match[str]) -> str:  # the DENY kept, its place taken by a marker
+        denials.append(found.group())
+        return DENY_MARK.format(len(denials) - 1)
+
+    text = _DENY.sub(marked, text)
     statements, dialect = _parse(text, name)
     try:
         return _model(statements, dialect, text, name, denials)
@@ -69,20 +74,13 @@ def parse_ddl(data: bytes, name: str) -> StorageModel:
         raise InputError(name, None, f"malformed SQL: {exc}") from None
 
 
-def _blank(found: re.Match[str]) -> str:
-    """The text as white space, its lines kept (positions in errors stay true)."""
-    return re.sub(r"[^\n]", " ", found.group())
-
-
 def _model(
     statements: list[exp.Expr], dialect: str, text: str, name: str, denials: list[str]
 ) -> StorageModel:
-    reading = _Reading(dialect)
+    reading = _Reading(dialect, denials)
     for statement in statements:
         reading.read(statement)
     tables, access = reading.tables, reading.access
-    for denial in denials:  # T-SQL's DENY wins over any GRANT, wherever it stands
-        access.deny(denial, _DEFAULT_SCHEMA["tsql"])
     superusers = frozenset(unquote(m.group(1)) for m in _SUPERUSER.finditer(text))
     if not tables:
         raise InputError(name, None, "no CREATE TABLE statement found")
@@ -105,10 +103,10 @@ class _Reading:
     finds them), who may read what, and the schema unqualified names go to — the dialect's,
     a MySQL ``USE``'s, a ``SET search_path``'s, or within a transaction a ``SET LOCAL``'s."""
 
-    def __init__(self, dialect: str) -> None:
+    def __init__(self, dialect: str, denials: list[str]) -> None:
         self.dialect = dialect
         self.tables: dict[tuple[str, str], Table] = {}
-        self.access = Access(per_table=dialect == "postgres")
+        self.access = Access(denials)
         self.session = _DEFAULT_SCHEMA[dialect]
         self.local: str | None = None  # until the transaction ends
 

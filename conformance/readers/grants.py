@@ -9,15 +9,16 @@ schema's every table, default privileges, roles, T-SQL's forms) as their SQL tex
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from sqlglot import exp
 
 from conformance.model.storage import Grant, Table
 
+# (T-SQL's "AS grantor" after the roles names who grants, not who is granted)
 _GRANT = re.compile(
-    r"^\s*GRANT\s+(.+?)\s+TO\s+(.+?)(?:\s+(?:WITH|GRANTED\s+BY)\b.*)?\s*;?\s*$", re.I | re.S
+    r"^\s*GRANT\s+(.+?)\s+TO\s+(.+?)(?:\s+(?:WITH|GRANTED\s+BY|AS)\b.*)?\s*;?\s*$", re.I | re.S
 )
 # REVOKE GRANT OPTION FOR … takes only the right to pass a privilege on: not matched
 _REVOKE = re.compile(
@@ -25,7 +26,9 @@ _REVOKE = re.compile(
     r"(?:\s+(?:CASCADE|RESTRICT|GRANTED\s+BY)\b.*)?\s*;?\s*$",
     re.I | re.S,
 )
-_DENIAL = re.compile(r"^\s*DENY\s+(.+?)\s+TO\s+(.+?)(?:\s+CASCADE)?\s*;?\s*$", re.I | re.S)
+_DENIAL = re.compile(
+    r"^\s*DENY\s+(.+?)\s+TO\s+(.+?)(?:\s+(?:CASCADE|AS)\b.*)?\s*;?\s*(?:--.*)?$", re.I | re.S
+)
 # A role made a member of another in T-SQL: ALTER ROLE r ADD MEMBER m, sp_addrolemember 'r', 'm'
 _ADD_MEMBER = re.compile(r"^\s*ALTER\s+ROLE\s+(\S+)\s+ADD\s+MEMBER\s+(\S+)", re.IGNORECASE)
 _ADD_ROLE_MEMBER = re.compile(
@@ -55,9 +58,15 @@ _PRIVILEGES = _READING | frozenset(
 
 
 def granted_by(statement: exp.Grant | exp.Revoke, default: str) -> list[Grant]:
-    """The reading a GRANT gives (or a REVOKE takes): its roles on its table."""
+    """The reading a GRANT gives (or a REVOKE takes): its roles on its table. A grant on a
+    schema, database, function or sequence gives no reading of a table, and REVOKE GRANT
+    OPTION FOR takes only the right to pass it on."""
     privileges = {p.sql().upper() for p in statement.args.get("privileges") or []}
     if not privileges & _READING:
+        return []
+    if isinstance(statement, exp.Revoke) and statement.args.get("grant_option"):
+        return []
+    if statement.args.get("kind") not in (None, "TABLE", "VIEW"):
         return []
     securable = statement.args.get("securable")
     if not isinstance(securable, exp.Table):
@@ -66,24 +75,44 @@ def granted_by(statement: exp.Grant | exp.Revoke, default: str) -> list[Grant]:
     return [Grant(unquote(p.sql()), schema, table) for p in statement.args.get("principals", [])]
 
 
-class Access:
-    """Who may read what, from GRANTs and REVOKEs in order, T-SQL's DENYs, and role
-    membership: a member may read what its roles may, at any depth, and may not what a DENY
-    to one of them forbids. ``per_table``: a schema-wide grant is one grant per table, so a
-    REVOKE can take one table from it (PostgreSQL's ALL TABLES IN SCHEMA); elsewhere a grant
-    on the schema outlasts a REVOKE on one of its tables."""
+# The marker a DENY line is replaced with before sqlglot reads the file (no dialect parses
+# DENY): a SET every dialect parses, so the DENY is read where it stands among the GRANTs.
+DENY_MARK = "SET conformance_deny = {};"
+_DENY_MARK = re.compile(r"^\s*SET\s+conformance_deny\s*=?\s*(\d+)", re.IGNORECASE)
+# What a GRANT, REVOKE or DENY may name that holds no table to read (T-SQL's SCHEMA:: and
+# DATABASE:: forms are read before: they grant reading of every table in them).
+_NO_TABLE = re.compile(
+    r"\s*(?:SCHEMA|DATABASE|FUNCTION|PROCEDURE|ROUTINE|SEQUENCE|TYPE|DOMAIN|LANGUAGE|"
+    r"TABLESPACE|FOREIGN|LARGE\s+OBJECT|ALL\s+(?:FUNCTIONS|PROCEDURES|ROUTINES|SEQUENCES))\b",
+    re.IGNORECASE,
+)
+_WHOLE_DATABASE = re.compile(r"\s*(?:\*(?:\.\*)?|DATABASE\s*::.*)\s*$", re.IGNORECASE | re.DOTALL)
+_EACH_TABLE = re.compile(r"\s*ALL\s+TABLES\s+IN\s+SCHEMA\b", re.IGNORECASE)
 
-    def __init__(self, per_table: bool = False) -> None:
-        self.per_table = per_table
+
+class Access:
+    """Who may read what, from GRANTs, REVOKEs and T-SQL's DENYs in the order they stand,
+    and role membership: a member may read what its roles may, at any depth, and may not what
+    a DENY to one of them forbids (until a GRANT or REVOKE of the same replaces it). A grant
+    on ALL TABLES IN SCHEMA (or a schema's default privileges) is one grant per table, so a
+    REVOKE can take one table from it; a grant on a schema or database as such (T-SQL's
+    SCHEMA::, MySQL's db.*) outlasts a REVOKE on one of its tables."""
+
+    def __init__(self, denials: Sequence[str] = ()) -> None:
         self.grants: list[Grant] = []
         self.everything: set[str] = set()  # roles that may read every table (T-SQL GRANT SELECT TO)
         self.members: list[tuple[str, str]] = []  # (role, member)
-        self.revoked: set[tuple[str, str, str | None]] = set()  # taken from a schema-wide grant
+        self.each_table: set[tuple[str, str]] = set()  # (role, schema): granted table by table
+        self.revoked: set[tuple[str, str, str | None]] = set()  # taken from such a grant
         self.denied: list[Grant] = []  # T-SQL DENY (table None: the schema's every table)
         self.denied_everywhere: set[str] = set()
-        self.declared = False  # whether any GRANT, REVOKE or DENY was read
+        self.declared = False  # whether any reading of a table was granted
+        self._denials = list(denials)  # the DENY lines, by the number of their marker
 
     def read(self, sql: str, default: str) -> None:
+        if mark := _DENY_MARK.match(sql):
+            self.deny(self._denials[int(mark.group(1))], default)
+            return
         if member := _ADD_MEMBER.match(sql) or _ADD_ROLE_MEMBER.match(sql):
             self.members.append((unquote(member.group(1)), unquote(member.group(2))))
             return
@@ -92,34 +121,42 @@ class Access:
                 return
             roles = _roles(defaults.group(3))
             if defaults.group(1) is None:  # in every schema the tables are created in
-                self.everything.update(roles)
+                self._everywhere(roles)
             for schema in names(defaults.group(1) or ""):
-                self.add(Grant(r, unquote(schema), None) for r in roles)
+                self.add((Grant(r, unquote(schema), None) for r in roles), each_table=True)
         elif grant := _GRANT.match(sql):
             self._grant(grant.group(1), _roles(grant.group(2)), default)
         elif revoke := _REVOKE.match(sql):
             self._revoke(revoke.group(1), _roles(revoke.group(2)), default)
 
-    def add(self, grants: Iterable[Grant]) -> None:
-        """Grants, in order: one given again after a REVOKE holds again."""
+    def add(self, grants: Iterable[Grant], each_table: bool = False) -> None:
+        """Grants, in order: one given again after a REVOKE holds again, and one replaces a
+        DENY of the same."""
         for grant in grants:
             self.declared = True
             self.grants.append(grant)
             key = _folded(grant)
-            self.revoked = {
-                r for r in self.revoked if r[: 3 if key[2] else 2] != key[: 3 if key[2] else 2]
-            }
+            if each_table and key[2] is None:
+                self.each_table.add(key[:2])
+            width = 3 if key[2] else 2
+            self.revoked = {r for r in self.revoked if r[:width] != key[:width]}
+            self.denied = [d for d in self.denied if _folded(d) != key]
 
-    def take(self, taken: Grant) -> None:
-        """A REVOKE's reading of a table, or of a schema's every table (table None)."""
-        self.declared = True
+    def take(self, taken: Grant, each_table: bool = False) -> None:
+        """A REVOKE's reading of a table, or of a schema's every table (table None; with
+        ``each_table``, ALL TABLES IN SCHEMA: every grant on a table of it too). It removes a
+        DENY of the same as well."""
         key = _folded(taken)
-        schema_wide = (key[0], key[1], None)
-        if taken.table is None and self.per_table:  # ALL TABLES IN SCHEMA: each of them
-            self.grants = [g for g in self.grants if _folded(g)[:2] != key[:2]]
-            self.revoked = {r for r in self.revoked if r[:2] != key[:2]}
+        self.denied = [d for d in self.denied if _folded(d) != key]
+        if taken.table is None:
+            same = (lambda g: _folded(g)[:2] == key[:2]) if each_table else None
+            self.grants = [g for g in self.grants if _folded(g) != key and not (same and same(g))]
+            if each_table:
+                self.revoked = {r for r in self.revoked if r[:2] != key[:2]}
             return
-        if any(_folded(g) == schema_wide for g in self.grants) and self.per_table:
+        if key[:2] in self.each_table and any(
+            _folded(g) == (key[0], key[1], None) for g in self.grants
+        ):
             self.revoked.add(key)
         self.grants = [g for g in self.grants if _folded(g) != key]
 
@@ -127,7 +164,6 @@ class Access:
         denial = _DENIAL.match(sql)
         if denial is None:
             return
-        self.declared = True
         what, roles = denial.group(1), _roles(denial.group(2))
         on = re.split(r"\s+ON\s+", what, maxsplit=1, flags=re.IGNORECASE)
         if not _privileges(on[0]) & _READING:
@@ -138,11 +174,18 @@ class Access:
         else:
             self.denied += found
 
+    def _everywhere(self, roles: Iterable[str]) -> None:
+        """Reading of every table granted to the roles (a database-level DENY replaced)."""
+        roles = list(roles)
+        self.declared = self.declared or bool(roles)
+        self.everything.update(roles)
+        self.denied_everywhere.difference_update(roles)
+
     def _grant(self, what: str, roles: list[str], default: str) -> None:
         on = re.split(r"\s+ON\s+", what, maxsplit=1, flags=re.IGNORECASE)
         if len(on) == 1:  # GRANT role TO member, or (T-SQL) a privilege on the whole database
             if granted := _privileges(what) & _PRIVILEGES:
-                self.everything.update(roles if granted & _READING else ())
+                self._everywhere(roles if granted & _READING else ())
             else:
                 self.members += ((role, member) for role in _roles(what) for member in roles)
             return
@@ -151,16 +194,17 @@ class Access:
             return
         found = self._on(target, roles, default)
         if found is None:
-            self.everything.update(roles)
+            self._everywhere(roles)
         else:
-            self.add(found)
+            self.add(found, each_table=_EACH_TABLE.match(target) is not None)
 
     def _revoke(self, what: str, roles: list[str], default: str) -> None:
-        self.declared = True
         on = re.split(r"\s+ON\s+", what, maxsplit=1, flags=re.IGNORECASE)
         if len(on) == 1:  # REVOKE role FROM member, or a privilege on the whole database
             if taken := _privileges(what) & _PRIVILEGES:
-                self.everything.difference_update(roles if taken & _READING else ())
+                if taken & _READING:
+                    self.everything.difference_update(roles)
+                    self.denied_everywhere.difference_update(roles)
             else:
                 gone = {(role, member) for role in _roles(what) for member in roles}
                 self.members = [pair for pair in self.members if pair not in gone]
@@ -171,19 +215,25 @@ class Access:
         found = self._on(target, roles, default)
         if found is None:
             self.everything.difference_update(roles)
+            self.denied_everywhere.difference_update(roles)
             return
+        each_table = _EACH_TABLE.match(target) is not None
         for grant in found:
-            self.take(grant)
+            self.take(grant, each_table)
 
     def _on(self, target: str, roles: list[str], default: str) -> list[Grant] | None:
         """The tables a GRANT, REVOKE or DENY names, for each role (table None: a schema's
-        every table); None for every table of every database (MySQL's ``*.*``)."""
-        if target.strip() in ("*.*", "*"):
+        every table); None for every table of the database (MySQL's ``*.*``, T-SQL's
+        ``DATABASE::``); none for an object that holds no table (a schema's own rights, a
+        function, a sequence)."""
+        if _WHOLE_DATABASE.match(target):
             return None
         schema_wide = _SCHEMA_WIDE.match(target)  # ALL TABLES IN SCHEMA a, b; T-SQL SCHEMA::a
         if schema_wide:
             schemas = map(unquote, names(schema_wide.group(1)))
             return [Grant(role, schema, None) for schema in schemas for role in roles]
+        if _NO_TABLE.match(target):
+            return []
         target = re.sub(r"^\s*(?:TABLE\s+|OBJECT\s*::\s*)", "", target, flags=re.IGNORECASE)
         found = []
         for name in names(target):
