@@ -39,6 +39,9 @@ SURNAMES = [
         ("actief", None),
         ("Sanne Jansen", None),  # a full name: the value recognisers read those
         ("De", None),  # particles alone
+        ("El Amrani", "surname"),  # a Moroccan surname's article (was missed)
+        ("AIT TALEB", "surname"),
+        ("El Groot", None),  # an article before a common word
         ("Van In", None),
     ],
 )

@@ -612,7 +612,7 @@ def lone_name(cell: str) -> str | None:
     if (
         not last[:1].isupper()
         or last.lower() in lists.PARTICLES  # "De", "In", "Van In": no name's last word
-        or not all(p.lower() in lists.PARTICLES for p in particles)
+        or not all(p.lower() in _SURNAME_PREFIXES for p in particles)
     ):
         return None
     given, surnames = _names()
@@ -623,15 +623,27 @@ def lone_name(cell: str) -> str | None:
         for p in parts
     ):
         return "given name"
+    tussenvoegsel = any(p.lower() in lists.PARTICLES for p in particles)  # "de Groot"
     if all(
         p in surnames
         and p.lower() not in lists.COMMON_CAPITALISED
-        and (particles or (p not in given and p.lower() not in common and p not in lists.TITLES))
+        and (tussenvoegsel or _plain_surname(p, given, common))
         for p in parts
         if p.lower() not in lists.PARTICLES
     ):
         return "surname"
     return None
+
+
+def _plain_surname(word: str, given: frozenset[str], common: frozenset[str]) -> bool:
+    """A surname that is no given name, common word or title (which a surname only is after
+    a tussenvoegsel: "de Groot", "de Koning")."""
+    return word not in given and word.lower() not in common and word not in lists.TITLES
+
+
+# What may stand before a surname: Dutch tussenvoegsels, and the Arabic and Berber articles
+# and "son of" of Moroccan surnames ("El Amrani", "Ait Taleb", "Ben Ali").
+_SURNAME_PREFIXES = lists.PARTICLES | frozenset({"el", "al", "ait", "aït", "ben", "bou", "ou"})
 
 
 def _as_name(word: str) -> str:
