@@ -164,11 +164,11 @@ class Access:
         denial = _DENIAL.match(sql)
         if denial is None:
             return
-        what, roles = denial.group(1), _roles(denial.group(2))
-        on = re.split(r"\s+ON\s+", what, maxsplit=1, flags=re.IGNORECASE)
-        if not _privileges(on[0]) & _READING:
+        privileges, target = _split_on(denial.group(1))
+        roles = _roles(denial.group(2))
+        if not _privileges(privileges) & _READING:
             return
-        found = self._on(on[1], roles, default) if len(on) == 2 else None
+        found = self._on(target, roles, default) if target is not None else None
         if found is None:  # DENY SELECT TO r: on the whole database
             self.denied_everywhere.update(roles)
         else:
@@ -182,44 +182,41 @@ class Access:
         self.denied_everywhere.difference_update(roles)
 
     def _grant(self, what: str, roles: list[str], default: str) -> None:
-        on = re.split(r"\s+ON\s+", what, maxsplit=1, flags=re.IGNORECASE)
-        if len(on) == 1:  # GRANT role TO member, or (T-SQL) a privilege on the whole database
+        privileges, target = _split_on(what)
+        if target is None:  # GRANT role TO member, or (T-SQL) a privilege on the whole database
             if granted := _privileges(what) & _PRIVILEGES:
                 self._everywhere(roles if granted & _READING else ())
             else:
                 self.members += ((role, member) for role in _roles(what) for member in roles)
-            return
-        privileges, target = on
-        if not _privileges(privileges) & _READING:
-            return
-        found = self._on(target, roles, default)
-        if found is None:
-            self._everywhere(roles)
-        else:
-            self.add(found, each_table=_EACH_TABLE.match(target) is not None)
+        elif _privileges(privileges) & _READING:
+            found = self._on(target, roles, default)
+            if found is None:
+                self._everywhere(roles)
+            else:
+                self.add(found, each_table=_EACH_TABLE.match(target) is not None)
 
     def _revoke(self, what: str, roles: list[str], default: str) -> None:
-        on = re.split(r"\s+ON\s+", what, maxsplit=1, flags=re.IGNORECASE)
-        if len(on) == 1:  # REVOKE role FROM member, or a privilege on the whole database
+        privileges, target = _split_on(what)
+        if target is None:  # REVOKE role FROM member, or a privilege on the whole database
             if taken := _privileges(what) & _PRIVILEGES:
-                if taken & _READING:
-                    self.everything.difference_update(roles)
-                    self.denied_everywhere.difference_update(roles)
+                self._nowhere(roles if taken & _READING else ())
             else:
                 gone = {(role, member) for role in _roles(what) for member in roles}
                 self.members = [pair for pair in self.members if pair not in gone]
-            return
-        privileges, target = on
-        if not _privileges(privileges) & _READING:
-            return
-        found = self._on(target, roles, default)
-        if found is None:
-            self.everything.difference_update(roles)
-            self.denied_everywhere.difference_update(roles)
-            return
-        each_table = _EACH_TABLE.match(target) is not None
-        for grant in found:
-            self.take(grant, each_table)
+        elif _privileges(privileges) & _READING:
+            found = self._on(target, roles, default)
+            if found is None:
+                self._nowhere(roles)
+            else:
+                each_table = _EACH_TABLE.match(target) is not None
+                for grant in found:
+                    self.take(grant, each_table)
+
+    def _nowhere(self, roles: Iterable[str]) -> None:
+        """Reading of every table revoked from the roles (and a database-level DENY with it)."""
+        roles = list(roles)
+        self.everything.difference_update(roles)
+        self.denied_everywhere.difference_update(roles)
 
     def _on(self, target: str, roles: list[str], default: str) -> list[Grant] | None:
         """The tables a GRANT, REVOKE or DENY names, for each role (table None: a schema's
@@ -295,6 +292,13 @@ class Access:
                     stack += roles_of.get(role, ())
             held_by[member] = held
         return held_by
+
+
+def _split_on(what: str) -> tuple[str, str | None]:
+    """A GRANT's or REVOKE's privileges and what they are on (None: no ON, roles or the whole
+    database)."""
+    on = re.split(r"\s+ON\s+", what, maxsplit=1, flags=re.IGNORECASE)
+    return (on[0], on[1]) if len(on) == 2 else (what, None)
 
 
 def _folded(grant: Grant) -> tuple[str, str, str | None]:
