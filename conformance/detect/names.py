@@ -163,19 +163,34 @@ def _names_in_capitals(text: str, recased: str, found: list[Detection]) -> Itera
     written so: "HAVO", "MAX SCORE"), so every word must be on the lists: a given name that
     is no common word, or initials, and a known Dutch surname that is none either."""
     tokens = _tokens(recased)
+    at_start = {start: index for index, (_, start, _) in enumerate(tokens)}
     given = _names()[0]
+    before = iter(found)  # in text order, as the names below: one pass over both, not a
+    other = next(before, None)  # search of each (a long note of names was quadratic)
     for name in _names_in(recased):
         if text[name.start : name.end] == recased[name.start : name.end]:
             continue  # no word in capitals: read in the text itself already
-        if any(d.start < name.end and name.start < d.end for d in found):
-            continue
-        at = next(i for i, token in enumerate(tokens) if token[1] == name.start)
-        inside = [token for token in tokens if name.start <= token[1] and token[2] <= name.end]
+        while other is not None and other.end <= name.start:
+            other = next(before, None)
+        if other is not None and other.start < name.end:
+            continue  # read in the text itself already
+        at = at_start[name.start]
+        inside = _tokens_within(tokens, at, name.end)
         context = at > 0 and _context_before(tokens, at)
         listed = _listed_with_another(tokens, at, given)
         end = _end_on_the_lists([word for word, _, _ in inside], context, listed)
         if end is not None:  # "MOEDER VAN SANNE BELT": the name is SANNE, BELT a verb
             yield Detection("name", name.start, inside[end][2], name.confidence)
+
+
+def _tokens_within(
+    tokens: list[tuple[str, int, int]], first: int, end: int
+) -> list[tuple[str, int, int]]:
+    """The tokens from index ``first`` on that end by ``end`` (a name's)."""
+    last = first
+    while last < len(tokens) and tokens[last][2] <= end:
+        last += 1
+    return tokens[first:last]
 
 
 def _end_on_the_lists(words: list[str], context: bool, listed: bool) -> int | None:
