@@ -214,7 +214,8 @@ class IdentifyingValue(Check):
                 or (rule.cls is FieldClass.QUASI and category is not None)
             ):
                 kinds = _NAW_RECOGNISERS - own_content
-                fields.append(_Scanned(path, Hint(name, category), kinds, typed=False))
+                column = category is None and record.kind != OUTSIDE and NameColumns.wanted(name)
+                fields.append(_Scanned(path, Hint(name, category), kinds, False, column=column))
             elif rule.cls is not FieldClass.PSEUDONYM and (
                 rule.cls is FieldClass.QUASI or self.ctx.allowed(record.kind, path)
             ):
@@ -232,7 +233,7 @@ class IdentifyingValue(Check):
         self.examined += 1
         fields = record.fields
         for field in scanned:
-            if _judged_as_column(field, record.kind):
+            if field.column:
                 self.name_columns.feed(
                     record.kind, field.path, fields[field.path], lambda _: record
                 )
@@ -264,7 +265,7 @@ class IdentifyingValue(Check):
                 columns.setdefault(field.path, (field, []))[1].append((values, placed))
         for field, parts in columns.values():
             values, rows = parts[0] if len(parts) == 1 else _in_record_order(parts)
-            if _judged_as_column(field, window.kind):
+            if field.column:
                 at = partial(_record_at, window, rows)
                 self.name_columns.feed(window.kind, field.path, values, at)
             found = scan_column(values, field.hint, field.kinds if field.typed else None)
@@ -314,17 +315,6 @@ class IdentifyingValue(Check):
             confidence=lambda key: Confidence.MEDIUM if key[2] == "name" else Confidence.HIGH,
             field_of=lambda key: key[1],
         )
-
-
-def _judged_as_column(field: _Scanned, kind: str) -> bool:
-    """Whether a field's values are read as a column that may be of names: an untyped field
-    of no known category, in the records (:mod:`conformance.checks.namecolumns`)."""
-    return (
-        not field.typed
-        and field.hint.category is None
-        and kind != OUTSIDE
-        and NameColumns.wanted(field.hint.field)
-    )
 
 
 def _record_at(window: RecordWindow, rows: Sequence[int], index: int) -> Record:
@@ -380,6 +370,9 @@ class _Scanned:
     kinds: frozenset[str]
     typed: bool
     if_personal: frozenset[str] = frozenset()  # kinds that count only if a person's own
+    # read as a column that may be of names alone: an untyped field of no known category, in
+    # the records (:mod:`conformance.checks.namecolumns`)
+    column: bool = False
 
 
 _IN_TYPED = "in-typed"

@@ -200,7 +200,7 @@ def _end_on_the_lists(words: list[str], context: bool, listed: bool) -> int | No
     no run is."""
     for end in range(len(words) - 1, -1, -1):
         run = words[: end + 1]
-        if words[end] != "," and (_all_on_the_lists(run, context, listed)):
+        if words[end] != "," and _all_on_the_lists(run, context, listed):
             return end
     return None
 
@@ -209,9 +209,9 @@ def _all_on_the_lists(words: list[str], context: bool = False, listed: bool = Fa
     """Every word a listed name (or initials, or a particle), among them a given name or
     initials and a surname — after a word of context ("mevrouw JANSEN", "ouders van DAAN")
     one of the two, in a list of given names (``listed``) a given name, and a double surname
-    ("JANSEN-DE VRIES") is one on its own. A word that
-    is as often a common word is no evidence ("OM WIEL", "DAN HEUVEL" are words of a
-    sentence), except as a surname after particles ("DE JONG", "VAN DEN BERG")."""
+    ("JANSEN-DE VRIES") is one on its own. A word that is as often a common word is no
+    evidence ("OM WIEL", "DAN HEUVEL" are words of a sentence), except as a surname after
+    particles ("DE JONG", "VAN DEN BERG")."""
     given, surnames = _names()
     common = _common_words()
     names = [word for word in words if word != ","]
@@ -229,14 +229,8 @@ def _all_on_the_lists(words: list[str], context: bool = False, listed: bool = Fa
         # after particles, or a hyphen and particles: "de JONG", "JANSEN-DE VRIES"
         after_particles = k > 0 and names[k - 1].lower().split("-")[-1] in lists.PARTICLES
         for part in parts:
-            plain = part.lower() not in common
-            first = first or (part in given and plain and part not in lists.WORDLIKE_GIVEN_NAMES)
-            surname = (
-                part in surnames
-                and part.lower() not in lists.COMMON_CAPITALISED
-                and part not in lists.TITLES
-                and (after_particles or (plain and part not in given))
-            )
+            first = first or _plain_given_name(part, given, common)
+            surname = _surname(part, (given, surnames), common, after_particles)
             surnames_found += surname
             last = last or surname
     double = surnames_found > 1 and any("-" in word for word in names)
@@ -637,16 +631,11 @@ def lone_name(cell: str) -> str | None:
     given, surnames = _names()
     common = _common_words()
     parts = last.split("-")
-    if not particles and all(
-        p in given and p.lower() not in common and p not in lists.WORDLIKE_GIVEN_NAMES
-        for p in parts
-    ):
+    if not particles and all(_plain_given_name(p, given, common) for p in parts):
         return "given name"
     tussenvoegsel = any(p.lower() in lists.PARTICLES for p in particles)  # "de Groot"
     if all(
-        p in surnames
-        and p.lower() not in lists.COMMON_CAPITALISED
-        and (tussenvoegsel or _plain_surname(p, given, common))
+        _surname(p, (given, surnames), common, tussenvoegsel)
         for p in parts
         if p.lower() not in lists.PARTICLES
     ):
@@ -654,10 +643,25 @@ def lone_name(cell: str) -> str | None:
     return None
 
 
-def _plain_surname(word: str, given: frozenset[str], common: frozenset[str]) -> bool:
-    """A surname that is no given name, common word or title (which a surname only is after
-    a tussenvoegsel: "de Groot", "de Koning")."""
-    return word not in given and word.lower() not in common and word not in lists.TITLES
+def _plain_given_name(word: str, given: frozenset[str], common: frozenset[str]) -> bool:
+    """A given name that is neither a common word nor one as often a word ("Roos", "Dan")."""
+    return word in given and word.lower() not in common and word not in lists.WORDLIKE_GIVEN_NAMES
+
+
+def _surname(
+    word: str,
+    names: tuple[frozenset[str], frozenset[str]],
+    common: frozenset[str],
+    after_particles: bool,
+) -> bool:
+    """A listed surname that is no common capitalised word; a given name, a common word or a
+    title too only after a tussenvoegsel ("de Groot", "de Koning")."""
+    given, surnames = names
+    if word not in surnames or word.lower() in lists.COMMON_CAPITALISED:
+        return False
+    return after_particles or (
+        word not in given and word.lower() not in common and word not in lists.TITLES
+    )
 
 
 # What may stand before a surname: Dutch tussenvoegsels, and the Arabic and Berber articles

@@ -18,9 +18,9 @@ _POSTCODE_HOUSE = re.compile(
     r"(?<![\w-])[1-9]\d{3}[ \xa0\u202f]?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}-?\d{1,5}[A-Za-z]{0,2}"
     r"(?![\w-])"
 )
-_ADDRESS_WORDS = (*("postcode", "zip", "pc:", "pc."), "huisn", "adres", "address")
 # "in het jaar 2000 AD", "rond 1500 BC": years, not postcodes.
 _POSTCODE_WORDS = ("postcode", "zip", "pc:", "pc.")
+_ADDRESS_WORDS = (*_POSTCODE_WORDS, "huisn", "adres", "address")
 _YEAR_WORDS = ("jaar", "year", "rond ", "circa", "ca.", "anno", "eeuw", "century")
 _ERA = re.compile(r"\s?(?:AD|BC|NC)\b")
 

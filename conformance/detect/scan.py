@@ -98,9 +98,12 @@ def _names_gate_with(space: str) -> Gate:
     in_capitals = re.compile(_IN_CAPITALS.format(space=space))
 
     def gate(value: str, lower: str) -> bool:
-        if two_capitalised.search(value) or paired.search(value) or _JOINED_VALUE.search(value):
-            return True
-        if in_capitals.search(value):
+        if (
+            two_capitalised.search(value)
+            or paired.search(value)
+            or in_capitals.search(value)
+            or _JOINED_VALUE.search(value)
+        ):
             return True
         if _CAPITALISED.search(value) is None:
             return False
