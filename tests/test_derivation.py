@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 
 from conformance.detect.derivation import (
     ECKID_DIGESTS,
+    SAMPLED_ROWS,
     _variants,
     derivation_of,
+    eckids_disjoint,
     hex_digests,
     normalise,
     public_scrypt,
@@ -257,6 +259,44 @@ def test_a_columns_hex_digests_hold_every_derivation_of_its_records(
         assert tail in hexes
     if hexes is None:  # only for a secret long enough for the general way
         assert any(len(s.encode()) >= 64 for values in column for s in values)
+
+
+_PREFIX = "https://ketenid.nl/201703/"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    keys=st.lists(st.from_regex(r"L[0-9]{8}", fullmatch=True), min_size=1, max_size=60),
+    row=st.integers(0, 59),
+    digest=st.sampled_from(ECKID_DIGESTS),
+    derived=st.booleans(),
+    odd=st.sampled_from(["", "upper", "not hex"]),
+)
+def test_eckids_disjoint_answers_as_the_records_do(
+    keys: list[str], row: int, digest: str, derived: bool, odd: str
+) -> None:
+    """What the LNK-001 worker answers for a column (True: no record's tail is a derivation)
+    agrees with tail_derivation asked record by record, also where a tail is in upper case or
+    is not hex (the worker compares digests as bytes, and falls back to text for those)."""
+    row %= len(keys)
+    tails = [hashlib.sha512(f"random {i} {k}".encode()).hexdigest() for i, k in enumerate(keys)]
+    if derived:  # one row's ECK iD made from its own key, lower-cased (a variant)
+        tails[row] = hashlib.new(digest, keys[row].lower().encode()).hexdigest()
+    if odd == "upper":
+        tails[row] = tails[row].upper()
+    elif odd == "not hex":
+        tails[(row + 1) % len(keys)] = "z" * 128
+    joined = "\n".join(_PREFIX + tail for tail in tails)
+    (answer,) = eckids_disjoint([(keys, keys[:SAMPLED_ROWS], joined, len(_PREFIX))])
+    found = [tail_derivation(tail, [key]) for tail, key in zip(tails, keys, strict=True)]
+    sampled = digest == "sha512" or row < SAMPLED_ROWS
+    if any(found[:SAMPLED_ROWS]) or (any(found) and sampled):
+        assert answer is False
+    if not derived:
+        assert answer is True
+    if derived and sampled and odd == "":
+        assert found[row] is not None
+        assert answer is False
 
 
 def test_a_whole_digest_in_upper_case_is_not_called_truncated() -> None:
