@@ -6,11 +6,11 @@ Columns are classified like export fields: the profile's rules, else the field-n
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext
+from conformance.checks.joins import JoinGraph, show_columns, show_table
 from conformance.detect.fieldnames import classify_path, compact_name
 from conformance.detect.safepath import safe_path
 from conformance.model.findings import Finding, Location
@@ -32,6 +32,8 @@ class _StorageCheck(Check):
         super().__init__(ctx)
         self.found: list[Finding] = []
         self.schemas = 0  # storage inputs examined
+        # (table name, column) -> rule: asked of every column for each class looked for
+        self._rules: dict[tuple[str, str], FieldRule | None] = {}
 
     def why_nothing_examined(self) -> str:
         if self.schemas:  # storage there was, but no table holds a pseudonym
@@ -45,6 +47,12 @@ class _StorageCheck(Check):
         any other column takes the more telling of the two — ``telefoon.nummer`` is a phone
         number, ``pseudoniem.code`` the pseudonym, and ``leerling_klas.leerling_email`` stays
         an e-mail address though the table is named after a class."""
+        key = (table.name, column)
+        if key not in self._rules:
+            self._rules[key] = self._rule(table, column)
+        return self._rules[key]
+
+    def _rule(self, table: Table, column: str) -> FieldRule | None:
         found = self.ctx.profile.rule_for(column)
         if found is not None:
             return found
@@ -89,10 +97,10 @@ class PseudonymColocated(_StorageCheck):
                 self.found.append(
                     Finding(
                         requirement=self.requirement,
-                        message=f"table {_table(table.qualified)} stores the pseudonym "
-                        f"({_columns(pseudonyms)}) with direct identifiers "
-                        f"({_columns(direct)}): expected them in separate tables",
-                        location=Location(model.source, table.line, _table(table.qualified)),
+                        message=f"table {show_table(table.qualified)} stores the pseudonym "
+                        f"({show_columns(pseudonyms)}) with direct identifiers "
+                        f"({show_columns(direct)}): expected them in separate tables",
+                        location=Location(model.source, table.line, show_table(table.qualified)),
                         field=safe_path(pseudonyms[0]),
                     )
                 )
@@ -117,20 +125,40 @@ class PseudonymJoinable(_StorageCheck):
 
     def examine(self, model: StorageModel) -> None:
         self.schemas += 1
-        tables = {t.qualified: t for t in model.tables}
-        edges = _edges(model, self._key_columns)
-        identities = {q for q, t in tables.items() if self.columns_of(t, FieldClass.DIRECT)}
-        for start, table in tables.items():
+        graph = JoinGraph(model, self._key_columns)
+        access = _Access(model)
+        identities = [t for t in model.tables if self.columns_of(t, FieldClass.DIRECT)]
+        exposed = _Exposure(model, identities, graph, access)
+        for table in model.tables:
             if not self.columns_of(table, FieldClass.PSEUDONYM):
                 continue
             self.examined += 1
-            for target, path in _reachable(start, edges):
-                if target in identities and target != start:
-                    barrier = _boundary(model, table, tables[target])
-                    if barrier is not None:
-                        self.found.append(
-                            self._finding(model, table, tables[target], path, barrier)
-                        )
+            unguarded = exposed.unguarded(table) if not self.cut_short else None
+            if unguarded:
+                self._list(model, table, unguarded, graph, access)
+
+    def _list(
+        self,
+        model: StorageModel,
+        table: Table,
+        unguarded: set[str],
+        graph: JoinGraph,
+        access: _Access,
+    ) -> None:
+        """A finding for each identity table the pseudonym table joins to unguarded, nearest
+        first, up to :data:`_MAX_PAIRS` in all (then one saying there are more)."""
+        tables = {t.qualified: t for t in model.tables}
+        for target, path in graph.reachable(table.qualified):
+            if target not in unguarded:
+                continue
+            if self.listed >= _MAX_PAIRS:
+                self.found.append(self._more(model))
+                self.cut_short = True
+                return
+            barrier = _boundary(model, access, table, tables[target])
+            if barrier is not None:  # (always: the index found it has none)
+                self.found.append(self._finding(model, table, tables[target], path, barrier))
+                self.listed += 1
 
     def _key_columns(self, table: Table) -> set[str]:
         return {
@@ -141,14 +169,30 @@ class PseudonymJoinable(_StorageCheck):
             and r.cls is FieldClass.KEY
         }
 
+    def __init__(self, ctx: CheckContext) -> None:
+        super().__init__(ctx)
+        self.listed = 0  # pairs reported, up to _MAX_PAIRS
+        self.cut_short = False  # more there were, and that was said
+
+    def _more(self, model: StorageModel) -> Finding:
+        return Finding(
+            requirement=self.requirement,
+            message=f"more pseudonym tables can be joined to identity tables than the first "
+            f"{_MAX_PAIRS} pairs listed; fix those, then check again",
+            location=Location(model.source, None, None),
+            severity=Severity.HIGH,
+            confidence=Confidence.HIGH,
+            rule="SEP-002",
+        )
+
     def _finding(
         self, model: StorageModel, start: Table, target: Table, path: list[str], why: str
     ) -> Finding:
         return Finding(
             requirement=self.requirement,
-            message=f"pseudonym table {_table(start.qualified)} can be joined to identity table "
-            f"{_table(target.qualified)}: {' → '.join(path)}; no access boundary: {why}",
-            location=Location(model.source, start.line, _table(start.qualified)),
+            message=f"pseudonym table {show_table(start.qualified)} can be joined to identity "
+            f"table {show_table(target.qualified)}: {' → '.join(path)}; no access boundary: {why}",
+            location=Location(model.source, start.line, show_table(start.qualified)),
             severity=Severity.HIGH,
             confidence=Confidence.HIGH,
             rule="SEP-002",
@@ -166,74 +210,23 @@ _TELLING = (
 )
 
 
-def _table(qualified: str) -> str:
-    """A schema-qualified table name as a report may show it: a name that holds personal data
-    (a table named by a BSN, by a pupil) redacted, as a field's name is (safe_path)."""
-    return ".".join(map(safe_path, qualified.split(".", 1)))
+_MAX_PAIRS = 100  # (pseudonym table, identity table) pairs listed; a schema may have millions
 
 
-def _columns(names: Iterable[str], joint: str = ", ") -> str:
-    return joint.join(map(safe_path, names))
-
-
-Edges = dict[str, list[tuple[str, str]]]  # table -> (neighbour, how the step joins)
-
-
-def _edges(model: StorageModel, keys: Callable[[Table], set[str]]) -> Edges:
-    edges: Edges = {t.qualified: [] for t in model.tables}
-    # a reference names its table as the database looks it up: without regard to case
-    # ("REFERENCES PERSONEN" is table personen, in SQLite too)
-    by_folded = {t.qualified.casefold(): t.qualified for t in model.tables}
-    for table in model.tables:
-        for fk in table.foreign_keys:
-            target = by_folded.get(f"{fk.schema}.{fk.table}".casefold())
-            if target is None:
-                continue
-            step = (
-                f"{_table(table.qualified)}.{_columns(fk.columns, ',')} → "
-                f"{_table(target)}.{_columns(fk.ref_columns, ',')}"
-            )
-            edges[table.qualified].append((target, step))
-            edges[target].append((table.qualified, step))
-    key_columns = {t.qualified: keys(t) for t in model.tables}
-    for a in model.tables:
-        for b in model.tables:
-            if a.qualified < b.qualified:
-                for column in sorted(key_columns[a.qualified] & key_columns[b.qualified]):
-                    shown = _columns([column])
-                    step = f"{_table(a.qualified)}.{shown} = {_table(b.qualified)}.{shown}"
-                    edges[a.qualified].append((b.qualified, step))
-                    edges[b.qualified].append((a.qualified, step))
-    return edges
-
-
-def _reachable(start: str, edges: Edges) -> Iterable[tuple[str, list[str]]]:
-    """Every table reachable from ``start``, with the steps of one shortest join path."""
-    paths: dict[str, list[str]] = {start: []}
-    queue = deque([start])
-    while queue:
-        current = queue.popleft()
-        for neighbour, step in edges[current]:
-            if neighbour not in paths:
-                paths[neighbour] = [*paths[current], step]
-                queue.append(neighbour)
-                yield neighbour, paths[neighbour]
-
-
-def _boundary(model: StorageModel, a: Table, b: Table) -> str | None:
+def _boundary(model: StorageModel, access: _Access, a: Table, b: Table) -> str | None:
     """Why no access boundary separates the two tables (None: one does)."""
     if a.schema.casefold() == b.schema.casefold():
         return f"both are in schema {safe_path(a.schema)}"
     if not model.grants_known:
         return "the inputs declare no GRANTs, so nothing shows that no role reads both"
-    common = _common_readers(_readers(model, a), _readers(model, b))
+    common = _common_readers(access.readers(a), access.readers(b))
     ordinary = sorted(common - model.superusers)
     if ordinary:
-        return f"role {_columns(ordinary)} may read both"
+        return f"role {show_columns(ordinary)} may read both"
     return None
 
 
-def _common_readers(first: set[str], second: set[str]) -> set[str]:
+def _common_readers(first: frozenset[str], second: frozenset[str]) -> frozenset[str]:
     """Roles that may read both; a grant to PUBLIC is a grant to every role."""
     if _PUBLIC in first and _PUBLIC in second:
         return first | second
@@ -244,16 +237,83 @@ def _common_readers(first: set[str], second: set[str]) -> set[str]:
     return first & second
 
 
-def _readers(model: StorageModel, table: Table) -> set[str]:
-    """The roles granted reading of the table and not denied it (a DENY to PUBLIC: none)."""
-    denied = {g.role for g in model.denied if _on(g, table)}
-    if _PUBLIC in denied:
-        return set()
-    return {g.role for g in model.grants if _on(g, table)} - denied
+_Place = tuple[str, str | None]  # (schema, table or None: the schema's every table), casefolded
 
 
-def _on(grant: Grant, table: Table) -> bool:
-    """Whether the grant (or denial) is of this table: of it, or of its schema's every one."""
-    return grant.schema.casefold() == table.schema.casefold() and (
-        grant.table is None or grant.table.casefold() == table.name.casefold()
-    )
+class _Access:
+    """Who may read each table: the grants and denials indexed by schema and table once,
+    each table's readers looked up (not every grant searched for every pair of tables)."""
+
+    def __init__(self, model: StorageModel) -> None:
+        self.granted = _by_place(model.grants)
+        self.denied = _by_place(model.denied)
+        self._readers: dict[str, frozenset[str]] = {}
+
+    def readers(self, table: Table) -> frozenset[str]:
+        """The roles granted reading of the table and not denied it (a DENY to PUBLIC: none)."""
+        found = self._readers.get(table.qualified)
+        if found is None:
+            found = self._readers[table.qualified] = self._look_up(table)
+        return found
+
+    def _look_up(self, table: Table) -> frozenset[str]:
+        schema, name = table.schema.casefold(), table.name.casefold()
+        denied = self.denied.get((schema, None), set()) | self.denied.get((schema, name), set())
+        if _PUBLIC in denied:
+            return frozenset()
+        granted = self.granted.get((schema, None), set()) | self.granted.get((schema, name), set())
+        return frozenset(granted - denied)
+
+
+def _by_place(grants: Iterable[Grant]) -> dict[_Place, set[str]]:
+    places: dict[_Place, set[str]] = {}
+    for grant in grants:
+        table = None if grant.table is None else grant.table.casefold()
+        places.setdefault((grant.schema.casefold(), table), set()).add(grant.role)
+    return places
+
+
+class _Exposure:
+    """The identity tables of each connected part of the schema, indexed by what lets a query
+    reach them from a pseudonym table with no boundary between (:func:`_boundary`): their
+    schema, each role that reads them, a grant to PUBLIC, any ordinary reader at all. A
+    pseudonym table's exposed identities are then a few lookups, not a test of every pair."""
+
+    def __init__(
+        self, model: StorageModel, identities: list[Table], graph: JoinGraph, access: _Access
+    ) -> None:
+        self.model, self.graph, self.access = model, graph, access
+        self.everyone: dict[int, list[str]] = {}
+        self.by_schema: dict[tuple[int, str], list[str]] = {}
+        self.by_role: dict[tuple[int, str], list[str]] = {}
+        self.by_public: dict[int, list[str]] = {}
+        self.by_anyone: dict[int, list[str]] = {}  # read by a role that is no superuser
+        for table in identities:
+            part, name = graph.component[table.qualified], table.qualified
+            readers = access.readers(table)
+            self.everyone.setdefault(part, []).append(name)
+            self.by_schema.setdefault((part, table.schema.casefold()), []).append(name)
+            for role in readers:
+                self.by_role.setdefault((part, role), []).append(name)
+            if _PUBLIC in readers:
+                self.by_public.setdefault(part, []).append(name)
+            if readers - model.superusers:
+                self.by_anyone.setdefault(part, []).append(name)
+
+    def unguarded(self, table: Table) -> set[str]:
+        """The identity tables (but this one) joinable to the table with no access boundary."""
+        part = self.graph.component[table.qualified]
+        if not self.model.grants_known:
+            found = set(self.everyone.get(part, ()))
+        else:
+            found = set(self.by_schema.get((part, table.schema.casefold()), ()))
+            readers = self.access.readers(table)
+            ordinary = readers - self.model.superusers
+            if _PUBLIC in readers:  # every role reads it: any table another role reads
+                found.update(self.by_anyone.get(part, ()))
+            if ordinary:  # a table every role reads; one read by a role of these
+                found.update(self.by_public.get(part, ()))
+                for role in ordinary:
+                    found.update(self.by_role.get((part, role), ()))
+        found.discard(table.qualified)
+        return found
