@@ -625,3 +625,64 @@ def test_each_table_has_the_line_of_its_own_create(tmp_path: Path) -> None:
         ("b.leerling", 6),
         ("b.v", 9),
     ]
+
+
+def _many_statements(count: int) -> str:
+    """``count`` tables, each with a default holding a semicolon and a comment ending in one
+    (neither ends a statement), and a function whose body holds semicolons in the middle."""
+    lines = []
+    for i in range(count):
+        lines.append(f"CREATE TABLE t{i} (id INT, note TEXT DEFAULT 'a;b'); -- t{i};")
+        if i == count // 2:
+            lines.append(
+                "CREATE FUNCTION f() RETURNS INT AS $$ SELECT 1; SELECT 2; $$ LANGUAGE sql;"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def test_statements_read_a_group_at_a_time_are_those_of_the_whole_file(tmp_path: Path) -> None:
+    """sqlglot's trees are made a group of statements at a time (all of a 4 MB file at once
+    took 722 MiB): every table is still read, with its own line, across the groups' ends."""
+    ddl = tmp_path / "schema.sql"
+    ddl.write_text(_many_statements(1000))
+    model = read_ddl(ddl)
+    expected = [(f"public.t{i}", i + 1 + (i > 500)) for i in range(1000)]
+    assert [(t.qualified, t.line) for t in model.tables] == expected
+
+
+def test_a_malformed_statement_after_many_groups_is_placed_on_its_line(tmp_path: Path) -> None:
+    ddl = tmp_path / "schema.sql"
+    ddl.write_text(_many_statements(900) + "CREATE TABLE broken (id INT;\n")
+    with pytest.raises(InputError) as caught:
+        read_ddl(ddl)
+    assert caught.value.position is not None
+    assert caught.value.position == "line 902 column 27"
+
+
+def test_a_groups_trees_are_let_go_before_the_next_group_is_parsed(tmp_path: Path) -> None:
+    """What bounds memory: the first statement's tree is unreachable by the time the last
+    one is read (it was held to the end, with every other tree of the file). A tree's nodes
+    point at their parents: it goes with a collection of cycles, not at once."""
+    import gc  # noqa: PLC0415
+    import weakref  # noqa: PLC0415
+
+    from conformance.readers import ddl as ddl_module  # noqa: PLC0415
+
+    first: list[weakref.ref[object]] = []
+    alive_at_the_end: list[bool] = []
+    take = ddl_module._Reading.take
+
+    def watched(self: object, statement: object) -> None:
+        if not first:
+            first.append(weakref.ref(statement))
+        elif statement.sql().startswith("CREATE TABLE t999 "):  # type: ignore[attr-defined]
+            gc.collect()
+            alive_at_the_end.append(first[0]() is not None)
+        take(self, statement)  # type: ignore[arg-type]
+
+    path = tmp_path / "schema.sql"
+    path.write_text(_many_statements(1000))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ddl_module._Reading, "take", watched)
+        read_ddl(path)
+    assert alive_at_the_end == [False]

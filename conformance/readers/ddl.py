@@ -9,18 +9,21 @@ a schema (``ON ALL TABLES IN SCHEMA``, T-SQL ``SCHEMA::``, MySQL ``db.*``), of a
 ALTER DEFAULT PRIVILEGES, and ``SET search_path``, which says in which schema the tables after
 it are.
 
-The file is read whole and bounded (``MAX_SQL_BYTES``): sqlglot holds it, and its tree, in memory.
+The file is read whole and bounded (``MAX_SQL_BYTES``): sqlglot holds it and its tokens in
+memory, and the trees of a group of statements at a time.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import sqlglot
-from sqlglot import exp
+from sqlglot import Token, TokenType, exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, SqlglotError
 
 from conformance.model.errors import InputError
@@ -67,19 +70,10 @@ def parse_ddl(data: bytes, name: str) -> StorageModel:
         return DENY_MARK.format(len(denials) - 1)
 
     text = _DENY.sub(marked, text)
-    statements, dialect = _parse(text, name)
-    try:
-        return _model(statements, dialect, text, name, denials)
-    except _MalformedError as exc:
-        raise InputError(name, None, f"malformed SQL: {exc}") from None
+    return _model(_read(text, name, denials), text, name)
 
 
-def _model(
-    statements: list[exp.Expr], dialect: str, text: str, name: str, denials: list[str]
-) -> StorageModel:
-    reading = _Reading(dialect, denials)
-    for statement in statements:
-        reading.read(statement)
+def _model(reading: _Reading, text: str, name: str) -> StorageModel:
     tables, access = reading.tables, reading.access
     superusers = frozenset(unquote(m.group(1)) for m in _SUPERUSER.finditer(text))
     if not tables:
@@ -109,6 +103,17 @@ class _Reading:
         self.access = Access(denials)
         self.session = _DEFAULT_SCHEMA[dialect]
         self.local: str | None = None  # until the transaction ends
+        self.raw = 0  # statements sqlglot left as raw commands in this dialect
+        self.malformed: str | None = None  # what made the statements unreadable, if anything
+
+    def take(self, statement: exp.Expr) -> None:
+        """One more statement: counted, and read unless an earlier one was malformed."""
+        self.raw += isinstance(statement, exp.Command)
+        if self.malformed is None:
+            try:
+                self.read(statement)
+            except _MalformedError as exc:
+                self.malformed = str(exc)
 
     def read(self, statement: exp.Expr) -> None:
         default = self.local or self.session
@@ -151,32 +156,49 @@ def _key(schema: str, name: str) -> tuple[str, str]:
     return schema.casefold(), name.casefold()
 
 
-def _parse(text: str, name: str) -> tuple[list[exp.Expr], str]:
-    """The dialect that understands most of the file (fewest statements left as raw commands)."""
+def _read(text: str, name: str, denials: list[str]) -> _Reading:
+    """The file read in the dialect that understands most of it (fewest statements left as raw
+    commands)."""
     problems: list[InputError] = []
-    best: tuple[int, list[exp.Expr], str] | None = None
+    best: _Reading | None = None
     for dialect in DIALECTS:
+        reading = _Reading(dialect, denials)
         try:
-            parsed = _parse_as(text, dialect, name)
+            for statements in _statement_groups(text, dialect, name):
+                for statement in statements:
+                    reading.take(statement)
         except InputError as exc:  # another dialect may read it
             problems.append(exc)
             continue
-        raw = sum(1 for s in parsed if isinstance(s, exp.Command))
-        if best is None or raw < best[0]:
-            best = (raw, parsed, dialect)
-        if raw == 0:
+        if best is None or reading.raw < best.raw:
+            best = reading
+        if reading.raw == 0:
             break
-    if best is not None:
-        return best[1], best[2]
-    raise problems[0]
+    if best is None:
+        raise problems[0]
+    if best.malformed is not None:
+        raise InputError(name, None, f"malformed SQL: {best.malformed}")
+    return best
 
 
-def _parse_as(text: str, dialect: str, name: str) -> list[exp.Expr]:
-    """sqlglot's statements, or the reason it cannot read them as one InputError: what it
-    cannot tokenise, or nests past Python's stack (it parses recursively), is malformed input,
-    never a crash. Only sqlglot's description is kept: its messages also quote the SQL."""
+# Statements parsed at once. A file's every tree held together took 722 MiB for 4 MB of small
+# statements; a group's are read and let go before the next group is parsed.
+_GROUP = 256
+
+
+def _statement_groups(text: str, dialect: str, name: str) -> Iterator[list[exp.Expr]]:
+    """sqlglot's statements, a group at a time, or the reason it cannot read them as one
+    InputError: what it cannot tokenise, or nests past Python's stack (it parses
+    recursively), is malformed input, never a crash. Only sqlglot's description is kept: its
+    messages also quote the SQL. The whole text is tokenised (a statement's end is a token's
+    business: a semicolon in a string, a comment or a function body is none), then parsed
+    group by group, each group ending at a semicolon, as sqlglot itself splits statements."""
     try:
-        return [s for s in sqlglot.parse(text, read=dialect) if s is not None]
+        reader = Dialect.get_or_raise(dialect)
+        groups = _token_groups(reader.tokenize(text))
+        parser = reader.parser()
+        while groups:
+            yield [s for s in parser.parse(groups.popleft(), text) if s is not None]
     except ParseError as exc:
         detail = exc.errors[0] if exc.errors else {}
         line = detail.get("line")
@@ -187,6 +209,22 @@ def _parse_as(text: str, dialect: str, name: str) -> list[exp.Expr]:
         raise InputError(name, None, "malformed SQL: cannot split it into tokens") from None
     except RecursionError:
         raise InputError(name, None, "malformed SQL: nested too deeply to parse") from None
+
+
+def _token_groups(tokens: list[Token]) -> deque[list[Token]]:
+    """The tokens cut after every :data:`_GROUP`-th semicolon (the list itself let go: each
+    group is freed once parsed)."""
+    groups: deque[list[Token]] = deque()
+    start = ends = 0
+    for index, token in enumerate(tokens):
+        if token.token_type is TokenType.SEMICOLON:
+            ends += 1
+            if ends % _GROUP == 0:
+                groups.append(tokens[start : index + 1])
+                start = index + 1
+    if start < len(tokens):
+        groups.append(tokens[start:])
+    return groups
 
 
 def _table(statement: exp.Create, default: str, tables: dict[tuple[str, str], Table]) -> Table:
