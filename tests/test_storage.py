@@ -424,6 +424,24 @@ _CODE_LIST_VIEW = (
             "SEP-002",
             id="revoke-from-member-not-from-its-role",
         ),
+        pytest.param(  # MySQL: 'app' is 'app'@'%', one account
+            _UNGRANTED + "GRANT SELECT ON pseudo.* TO 'app'@'%';\n"
+            "GRANT SELECT ON identiteit.* TO app;\n",
+            "SEP-002",
+            id="mysql-account-without-host-is-any-host",
+        ),
+        pytest.param(  # MySQL: one account of one host, granted both
+            _UNGRANTED + "GRANT SELECT ON pseudo.* TO 'app'@'localhost';\n"
+            "GRANT SELECT ON identiteit.* TO `app`@`localhost`;\n",
+            "SEP-002",
+            id="mysql-one-account-of-a-host",
+        ),
+        pytest.param(  # a DENY over three lines, of another table: still read, still a finding
+            _SEPARATED + "GRANT SELECT ON identiteit.personen TO app_reader;\n"
+            "DENY SELECT\n  ON pseudo.iets_anders\n  TO app_reader;\n",
+            "SEP-002",
+            id="tsql-deny-over-lines-of-another-table",
+        ),
     ],
 )
 def test_ddl_as_databases_write_it_is_judged(
@@ -566,6 +584,27 @@ def test_ddl_as_databases_write_it_is_judged(
             ),
             id="tsql-deny-with-grantor-and-comment",
         ),
+        pytest.param(  # MySQL: two accounts of one user name, one per host (one per query)
+            _UNGRANTED + "GRANT SELECT ON pseudo.* TO 'app'@'%';\n"
+            "GRANT SELECT ON identiteit.* TO 'app'@'localhost';\n",
+            id="mysql-two-hosts-are-two-accounts",
+        ),
+        pytest.param(  # a DENY over three lines refused the whole script
+            _SEPARATED + "GRANT SELECT ON SCHEMA::identiteit TO app_reader;\n"
+            "DENY SELECT\n  ON SCHEMA::identiteit\n  TO app_reader;\n",
+            id="tsql-deny-over-lines",
+        ),
+        pytest.param(  # its roles go on after a comma, on the next line
+            _SEPARATED + "GRANT SELECT ON SCHEMA::identiteit TO app_reader;\n"
+            "DENY SELECT ON SCHEMA::identiteit TO beheer,\n  app_reader\nGO\n",
+            id="tsql-deny-roles-over-lines",
+        ),
+        pytest.param(  # two on one line: the second was left to sqlglot, which refused it
+            _SEPARATED + "GRANT SELECT ON SCHEMA::identiteit TO app_reader;\n"
+            "DENY SELECT ON SCHEMA::pseudo TO beheer; DENY SELECT ON SCHEMA::identiteit TO"
+            " app_reader;\n",
+            id="tsql-two-denies-on-a-line",
+        ),
     ],
 )
 def test_clean_ddl_passes(tmp_path: Path, cli, sql: str) -> None:
@@ -686,3 +725,13 @@ def test_a_groups_trees_are_let_go_before_the_next_group_is_parsed(tmp_path: Pat
         patch.setattr(ddl_module._Reading, "take", watched)
         read_ddl(path)
     assert alive_at_the_end == [False]
+
+
+def test_lines_after_a_deny_over_several_lines_keep_their_number(tmp_path: Path) -> None:
+    ddl = tmp_path / "schema.sql"
+    ddl.write_text(
+        "CREATE TABLE a.t (id INT, eck_id TEXT);\n"  # line 1
+        "DENY SELECT\n  ON a.t\n  TO app;\n"  # lines 2-4
+        "CREATE TABLE b.p (id INT, achternaam TEXT);\n"  # line 5
+    )
+    assert [t.line for t in read_ddl(ddl).tables] == [1, 5]

@@ -38,8 +38,15 @@ _SUPERUSER = re.compile(r"CREATE\s+(?:ROLE|USER)\s+(\"?\w+\"?)[^;]*\bSUPERUSER\b
 # T-SQL's batch separator, a line of its own (SSMS scripts): a statement's end to sqlglot
 _GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*$", re.IGNORECASE | re.MULTILINE)
 # T-SQL's DENY, which no dialect of sqlglot parses (a whole SSMS script was refused): its
-# line replaced by a marker every dialect parses (grants.DENY_MARK), read where it stands
-_DENY = re.compile(r"^[ \t]*DENY\b[^;\n]*;?", re.IGNORECASE | re.MULTILINE)  # one line
+# text replaced by a marker every dialect parses (grants.DENY_MARK), read where it stands. It
+# begins a line or follows a statement's semicolon, and goes on over lines that begin with
+# ON, TO, AS, CASCADE or a comma, or follow one that ends in a comma (T-SQL needs no
+# semicolon: a statement ends where the next begins).
+_DENY = re.compile(
+    r"(?:^|(?<=;))[ \t]*DENY\b[^;\n]*"
+    r"(?:\n[ \t]*(?:(?:ON|TO|AS|CASCADE)\b|,)[^;\n]*|(?<=,)[ \t]*\n[^;\n]*)*;?",
+    re.IGNORECASE | re.MULTILINE,
+)
 # SET [SESSION | LOCAL] search_path TO …, and RESET search_path (back to the dialect's)
 _SEARCH_PATH = re.compile(
     r"^\s*(?:SET\s+(?:SESSION\s+|(LOCAL)\s+)?search_path\s*(?:TO|=)\s*(.+?)|RESET\s+search_path)"
@@ -66,8 +73,8 @@ def parse_ddl(data: bytes, name: str) -> StorageModel:
     denials: list[str] = []
 
     def marked(found: re.Match[str]) -> str:  # the DENY kept, its place taken by a marker
-        denials.append(found.group())
-        return DENY_MARK.format(len(denials) - 1)
+        denials.append(found.group())  # (and its line breaks: the lines after keep their number)
+        return DENY_MARK.format(len(denials) - 1) + "\n" * found.group().count("\n")
 
     text = _DENY.sub(marked, text)
     return _model(_read(text, name, denials), text, name)

@@ -341,8 +341,18 @@ def _privileges(text: str) -> set[str]:
 
 
 def _roles(text: str) -> list[str]:
-    """The roles granted to, without MySQL's host ('app'@'%' is app)."""
-    return [unquote(re.split(r"@(?=['\"`\w%])", role)[0]) for role in names(text)]
+    """The roles granted to. A MySQL account is a user and a host: 'app'@'%' (or 'app', the
+    same) and 'app'@'localhost' are two accounts, and one connection is one of them, so one
+    query has the reading of one; an account of any host but '%' keeps it in its name."""
+    return [_account(*_HOST.split(role, maxsplit=1)) for role in names(text)]
+
+
+_HOST = re.compile(r"@(?=['\"`\w%])")
+
+
+def _account(user: str, host: str = "%") -> str:
+    host = unquote(host)
+    return unquote(user) if host in ("%", "") else f"{unquote(user)}@{host}"
 
 
 def unquote(identifier: str) -> str:
