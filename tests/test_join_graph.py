@@ -238,3 +238,46 @@ def test_the_cap_is_said_once_after_exactly_the_first_pairs() -> None:
     assert len(reference) > _MAX_PAIRS
     assert found[:-1] == reference[:_MAX_PAIRS]
     assert found[-1].startswith("None more pseudonym tables")
+
+
+def test_a_chain_of_twenty_thousand_tables_is_one_finding_with_its_path_shortened() -> None:
+    """Each table kept a copy of its whole path (200 million steps for this chain), and the
+    finding printed all 19,999 of them."""
+    count = 20_000
+    tables = [Table("public", "t0", ("id", "eck_id"), (), 1)]
+    tables += [
+        Table(
+            "public",
+            f"t{i}",
+            ("id", "ref"),
+            (ForeignKey(("ref",), "public", f"t{i - 1}", ("id",)),),
+            i + 1,
+        )
+        for i in range(1, count - 1)
+    ]
+    last = ForeignKey(("ref",), "public", f"t{count - 2}", ("id",))
+    tables.append(Table("public", f"t{count - 1}", ("id", "ref", "achternaam"), (last,), count))
+    model = StorageModel("schema.sql", "ddl", "schema.sql", tuple(tables))
+    started = time.process_time()
+    (found,) = _findings(model)
+    assert time.process_time() - started < 60  # (a bound on a hang, not a timing)
+    assert f"… {count - 1 - 12:,} more steps …" in found
+    assert found.count("→") == 12 + 12  # six steps each side of the gap, two arrows a step
+    short = StorageModel(
+        "s.sql",
+        "ddl",
+        "s.sql",
+        (
+            tables[0],
+            tables[1],
+            Table(
+                "public",
+                "t2",
+                ("id", "ref", "achternaam"),
+                (ForeignKey(("ref",), "public", "t1", ("id",)),),
+                3,
+            ),
+        ),
+    )
+    assert _findings(short) == _reference(short)
+    assert "more steps" not in _findings(short)[0]

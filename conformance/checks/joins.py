@@ -12,7 +12,8 @@ neighbours, tried in the same order).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
+from functools import partial
 
 from conformance.detect.safepath import safe_path
 from conformance.model.storage import StorageModel, Table
@@ -62,27 +63,27 @@ class JoinGraph:
         roots: dict[str, int] = {}
         return {q: roots.setdefault(root(q), len(roots)) for q in self.position}
 
-    def reachable(self, start: str) -> Iterator[tuple[str, list[str]]]:
-        """Every table reachable from ``start``, with the steps of one shortest join path: a
-        breadth-first search in which a table's neighbours are its references, then the
-        tables sharing one of its key columns (the first such column alphabetically names
-        the step), in the order the pairwise graph listed them."""
-        paths: dict[str, list[str]] = {start: []}
+    def reachable(self, start: str) -> Iterator[tuple[str, Callable[[], list[str]]]]:
+        """Every table reachable from ``start``, with how to get the steps of one shortest join
+        path to it: a breadth-first search in which a table's neighbours are its references,
+        then the tables sharing one of its key columns (the first such column alphabetically
+        names the step), in the order the pairwise graph listed them. Each table keeps the
+        step it was reached by, not a copy of its path: a chain of 20,000 tables would hold
+        200 million steps."""
+        came_by: dict[str, tuple[str, str] | None] = {start: None}  # table -> (from, step)
         expanded: set[str] = set()  # key columns whose tables are all found
         queue = deque([start])
         while queue:
             current = queue.popleft()
-            for neighbour, step in [
-                *self.references[current],
-                *self._sharing(current, paths, expanded),
-            ]:
-                if neighbour not in paths:
-                    paths[neighbour] = [*paths[current], step]
+            steps = [*self.references[current], *self._sharing(current, came_by, expanded)]
+            for neighbour, step in steps:
+                if neighbour not in came_by:
+                    came_by[neighbour] = (current, step)
                     queue.append(neighbour)
-                    yield neighbour, paths[neighbour]
+                    yield neighbour, partial(_path, came_by, neighbour)
 
     def _sharing(
-        self, current: str, paths: dict[str, list[str]], expanded: set[str]
+        self, current: str, found: Container[str], expanded: set[str]
     ) -> list[tuple[str, str]]:
         """The tables not found yet that share a key column with ``current``, each with its
         step. A column expanded before has no such table left: whoever expanded it found
@@ -93,7 +94,7 @@ class JoinGraph:
                 continue
             expanded.add(column)
             for other in self.sharing[column]:
-                if other not in paths and other != current:
+                if other not in found and other != current:
                     fresh.setdefault(other, column)
         here = self.position[current]
         # The pairwise graph appended (a, b) for a < b by name, looping over the tables in
@@ -103,6 +104,15 @@ class JoinGraph:
             key=lambda n: (self.position[n], 0) if n < current else (here, self.position[n]),
         )
         return [(other, _shared_step(current, other, fresh[other])) for other in order]
+
+
+def _path(came_by: dict[str, tuple[str, str] | None], target: str) -> list[str]:
+    """The steps from the search's start to the target, walked back from it."""
+    steps = []
+    while (came := came_by[target]) is not None:
+        target, step = came
+        steps.append(step)
+    return steps[::-1]
 
 
 def _shared_step(a: str, b: str, column: str) -> str:

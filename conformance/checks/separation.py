@@ -148,7 +148,7 @@ class PseudonymJoinable(_StorageCheck):
         """A finding for each identity table the pseudonym table joins to unguarded, nearest
         first, up to :data:`_MAX_PAIRS` in all (then one saying there are more)."""
         tables = {t.qualified: t for t in model.tables}
-        for target, path in graph.reachable(table.qualified):
+        for target, steps in graph.reachable(table.qualified):
             if target not in unguarded:
                 continue
             if self.listed >= _MAX_PAIRS:
@@ -157,6 +157,7 @@ class PseudonymJoinable(_StorageCheck):
                 return
             barrier = _boundary(model, access, table, tables[target])
             if barrier is not None:  # (always: the index found it has none)
+                path = _shortened(steps())
                 self.found.append(self._finding(model, table, tables[target], path, barrier))
                 self.listed += 1
 
@@ -211,6 +212,16 @@ _TELLING = (
 
 
 _MAX_PAIRS = 100  # (pseudonym table, identity table) pairs listed; a schema may have millions
+_MAX_STEPS = 12  # of a join path shown: its first and last six, and how many between
+
+
+def _shortened(steps: list[str]) -> list[str]:
+    """A join path as a finding shows it: a long one (a chain of thousands of tables) with its
+    middle left out, said how long."""
+    if len(steps) <= _MAX_STEPS:
+        return steps
+    half = _MAX_STEPS // 2
+    return [*steps[:half], f"… {len(steps) - _MAX_STEPS:,} more steps …", *steps[-half:]]
 
 
 def _boundary(model: StorageModel, access: _Access, a: Table, b: Table) -> str | None:

@@ -121,6 +121,8 @@ class _Reading:
                 self.read(statement)
             except _MalformedError as exc:
                 self.malformed = str(exc)
+            except RecursionError:  # a tree sqlglot could build but not walk back
+                self.malformed = "nested too deeply to read"
 
     def read(self, statement: exp.Expr) -> None:
         default = self.local or self.session
