@@ -28,7 +28,15 @@ from sqlglot.errors import ParseError, SqlglotError
 
 from conformance.model.errors import InputError
 from conformance.model.storage import ForeignKey, StorageModel, Table
-from conformance.readers.grants import DENY_MARK, Access, granted_by, names, unquote
+from conformance.readers.grants import (
+    DENY_MARK,
+    MAX_GRANTS_THROUGH_ROLES,
+    Access,
+    TooManyGrantsError,
+    granted_by,
+    names,
+    unquote,
+)
 from conformance.readers.limits import MAX_SQL_BYTES, parser_words
 from conformance.readers.source import read_limited
 
@@ -86,7 +94,12 @@ def _model(reading: _Reading, text: str, name: str) -> StorageModel:
     if not tables:
         raise InputError(name, None, "no CREATE TABLE statement found")
     schemas = {t.schema for t in tables.values()}
-    grants = access.resolved(tables.values())
+    try:
+        grants = access.resolved(tables.values())
+        denied = access.denials(schemas)
+    except TooManyGrantsError:
+        problem = f"role memberships give more than {MAX_GRANTS_THROUGH_ROLES:,} grants; refused"
+        raise InputError(name, None, problem) from None
     return StorageModel(
         source=name,
         kind="ddl",
@@ -95,7 +108,7 @@ def _model(reading: _Reading, text: str, name: str) -> StorageModel:
         grants=tuple(grants),
         superusers=superusers,
         grants_known=bool(grants) or access.declared,
-        denied=tuple(access.denials(schemas)),
+        denied=tuple(denied),
     )
 
 
@@ -176,6 +189,8 @@ def _read(text: str, name: str, denials: list[str]) -> _Reading:
             for statements in _statement_groups(text, dialect, name):
                 for statement in statements:
                     reading.take(statement)
+                if best is not None and reading.raw >= best.raw:
+                    break  # it cannot leave fewer raw (a tie goes to the dialect read first)
         except InputError as exc:  # another dialect may read it
             problems.append(exc)
             continue
