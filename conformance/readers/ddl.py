@@ -154,7 +154,7 @@ class _Reading:
         elif isinstance(statement, (exp.Commit, exp.Rollback, exp.EndStatement)):
             self.local = None
         elif isinstance(statement, (exp.Command, exp.Set, exp.Execute)):  # SET, EXEC …
-            sql = statement.sql(dialect=self.dialect)
+            sql = statement.sql(dialect=self.dialect, copy=False)  # (no copy: read only)
             if path := _SEARCH_PATH.match(sql):
                 self._search(path)
             self.access.read(sql, self.local or self.session)

@@ -61,7 +61,7 @@ def granted_by(statement: exp.Grant | exp.Revoke, default: str) -> list[Grant]:
     """The reading a GRANT gives (or a REVOKE takes): its roles on its table. A grant on a
     schema, database, function or sequence gives no reading of a table, and REVOKE GRANT
     OPTION FOR takes only the right to pass it on."""
-    privileges = {p.sql().upper() for p in statement.args.get("privileges") or []}
+    privileges = {p.sql(copy=False).upper() for p in statement.args.get("privileges") or []}
     if not privileges & _READING:
         return []
     if isinstance(statement, exp.Revoke) and statement.args.get("grant_option"):
@@ -72,7 +72,8 @@ def granted_by(statement: exp.Grant | exp.Revoke, default: str) -> list[Grant]:
     if not isinstance(securable, exp.Table):
         return []
     schema, table = securable.db or default, securable.name
-    return [Grant(unquote(p.sql()), schema, table) for p in statement.args.get("principals", [])]
+    principals = statement.args.get("principals", [])  # (sql without a copy: read only)
+    return [Grant(unquote(p.sql(copy=False)), schema, table) for p in principals]
 
 
 # The marker a DENY line is replaced with before sqlglot reads the file (no dialect parses
