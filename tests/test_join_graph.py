@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conformance.checks import CheckContext
-from conformance.checks.joins import show_columns, show_table
+from conformance.checks.joins import JoinGraph, show_columns, show_table
 from conformance.checks.separation import _MAX_PAIRS, PseudonymJoinable
 from conformance.engine import resolve_purpose
 from conformance.model.findings import Finding
@@ -42,21 +42,11 @@ def _said(finding: Finding) -> str:
 
 # The pairwise graph and boundary test SEP-002 used before (the reference these tests hold
 # the indexed one to): every pair of tables tested for shared key columns, every grant
-# searched for every pair.
+# searched for every pair. The foreign keys' steps are the join graph's own (they were made
+# the same way before), so the pairs' order and the search are what is compared.
 def _pairwise(model: StorageModel, keys: Callable[[Table], set[str]]) -> dict[str, list]:
-    edges: dict[str, list[tuple[str, str]]] = {t.qualified: [] for t in model.tables}
-    by_folded = {t.qualified.casefold(): t.qualified for t in model.tables}
-    for table in model.tables:
-        for fk in table.foreign_keys:
-            target = by_folded.get(f"{fk.schema}.{fk.table}".casefold())
-            if target is None:
-                continue
-            step = (
-                f"{show_table(table.qualified)}.{show_columns(fk.columns, ',')} → "
-                f"{show_table(target)}.{show_columns(fk.ref_columns, ',')}"
-            )
-            edges[table.qualified].append((target, step))
-            edges[target].append((table.qualified, step))
+    references = JoinGraph(model, keys).references
+    edges: dict[str, list[tuple[str, str]]] = {q: list(steps) for q, steps in references.items()}
     for a in model.tables:
         for b in model.tables:
             if a.qualified < b.qualified:
