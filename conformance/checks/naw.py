@@ -86,13 +86,20 @@ class IdentifyingField(Check):
 
 def _in_record_order(
     parts: list[tuple[list[str], Sequence[int]]],
-) -> tuple[list[str], list[int]]:
+) -> tuple[list[str], Sequence[int]]:
     """One field's values from several batches, merged into record order (stable: a record's
     own values keep their order)."""
+    if len(parts) == 1:
+        return parts[0]
     rows = chain.from_iterable(r for _, r in parts)
     values = chain.from_iterable(v for v, _ in parts)
     merged = sorted(zip(rows, values, strict=True), key=itemgetter(0))
     return [value for _, value in merged], [row for row, _ in merged]
+
+
+def _concatenated(parts: list[tuple[list[str], Sequence[int]]]) -> list[str]:
+    """One field's values from several batches, batch after batch: not in record order."""
+    return list(chain.from_iterable(values for values, _ in parts))
 
 
 # Chain identifiers are the PSN family's: in NAW-002 only data that identifies a person outright.
@@ -264,18 +271,28 @@ class IdentifyingValue(Check):
                 placed = rows if alone else [batch.rows[row] for row in rows]
                 columns.setdefault(field.path, (field, []))[1].append((values, placed))
         for field, parts in columns.values():
-            values, rows = parts[0] if len(parts) == 1 else _in_record_order(parts)
-            if field.column:
-                at = partial(_record_at, window, rows)
-                self.name_columns.feed(window.kind, field.path, values, at)
+            # Several shapes' values in record order only where order counts: a column of
+            # names is judged on its first values, and findings come in record order. The
+            # scan itself reads the values as a set (an XML window of two shapes sorted
+            # every column for nothing).
+            order: Sequence[int] | None = None  # each value's row, where asked for
+            if len(parts) == 1 or field.column:
+                values, order = _in_record_order(parts)
+                if field.column:
+                    at = partial(_record_at, window, order)
+                    self.name_columns.feed(window.kind, field.path, values, at)
+            else:
+                values = _concatenated(parts)
             found = scan_column(values, field.hint, field.kinds if field.typed else None)
             if not found:
                 continue  # the common column: nothing in any of its values
+            if order is None:
+                values, order = _in_record_order(parts)
             counted: set[tuple[tuple[str, ...], int]] = set()
             for index, value in enumerate(values):
                 detections = found.get(value)
                 if detections:
-                    row = rows[index]
+                    row = order[index]
                     record = window.record(row)
                     self._tally(record, field, value, detections, row=row, counted=counted)
 
