@@ -134,6 +134,13 @@ def test_a_database_url_that_does_not_parse_is_one_clear_error(cli, url: str) ->
     assert "secret" not in run.err
 
 
+_PERSONS_AFTER_COMMENT = (  # one schema, joined: SEP-002 fails, whatever the comment says
+    "CREATE TABLE pupils (id INTEGER PRIMARY KEY, eck_id TEXT NOT NULL,\n"
+    "  person_id INTEGER REFERENCES persons (id));\n"
+    "{comment}\n"
+    "CREATE TABLE persons (id INTEGER PRIMARY KEY, achternaam TEXT NOT NULL);\n"
+    "/* end */\n"
+)
 _PERSONS = "CREATE TABLE personen (id INTEGER PRIMARY KEY, achternaam VARCHAR(100), bsn CHAR(9));\n"
 _SEPARATED = (  # identities and pseudonyms in two schemas, each read by its own role
     "CREATE TABLE identiteit.personen (persoon_id INTEGER PRIMARY KEY, achternaam VARCHAR(100));\n"
@@ -443,6 +450,46 @@ _CODE_LIST_VIEW = (
             "DENY SELECT\n  ON pseudo.iets_anders\n  TO app_reader;\n",
             "SEP-002",
             id="tsql-deny-over-lines-of-another-table",
+        ),
+        pytest.param(  # "deny" after a semicolon in a comment: the marker ate its "*/", and
+            # the comment then hid the identity table (a false pass, found by review)
+            _PERSONS_AFTER_COMMENT.format(
+                comment="/* access: the app reads pupils only; deny it persons */"
+            ),
+            "SEP-002",
+            id="deny-in-a-comment-after-a-semicolon",
+        ),
+        pytest.param(  # a comment line ending in a comma took the next line, "*/" too
+            _PERSONS_AFTER_COMMENT.format(
+                comment="/* Policy:\n   deny the app the identity tables,\n   only identity_svc"
+                " reads them */"
+            ),
+            "SEP-002",
+            id="deny-in-a-comment-ending-in-a-comma",
+        ),
+        pytest.param(  # and in a string: the statement was cut, the file refused
+            _PERSONS_AFTER_COMMENT.format(
+                comment="INSERT INTO notes VALUES ('lezen;deny schrijven');"
+            ),
+            "SEP-002",
+            id="deny-in-a-string",
+        ),
+        pytest.param(  # SSMS's IF … BEGIN … END: sqlglot read the rest of the file into it,
+            # and the identity table after it was never seen (a false pass)
+            "CREATE TABLE leerlingen (id INT, eck_id NVARCHAR(154), persoon_id INT)\nGO\n"
+            "IF NOT EXISTS (SELECT * FROM sys.schemas WHERE name = 'archief')\nBEGIN\n"
+            "    EXEC('CREATE SCHEMA archief');\nEND\nGO\n"
+            "CREATE TABLE personen (persoon_id INT PRIMARY KEY, achternaam NVARCHAR(100))\nGO\n"
+            "ALTER TABLE leerlingen ADD CONSTRAINT fk FOREIGN KEY (persoon_id)"
+            " REFERENCES personen (persoon_id)\nGO\n",
+            "SEP-002",
+            id="tsql-if-block-before-the-identities",
+        ),
+        pytest.param(  # MySQL: a quoted user holding an @ is one account, with its host or not
+            _UNGRANTED + "GRANT SELECT ON identiteit.* TO 'svc@school';\n"
+            "GRANT SELECT ON pseudo.* TO 'svc@school'@'%';\n",
+            "SEP-002",
+            id="mysql-user-with-an-at-sign",
         ),
     ],
 )
@@ -827,3 +874,56 @@ def test_a_hundred_thousand_alters_cost_one_step_each() -> None:
             draft.drop([f"k{i}"])
     assert time.process_time() - started < 60  # (a bound on a hang, not a timing)
     assert draft.table().columns == ("id", "eck_id", *(f"k{i}" for i in range(0, 100_000, 2)))
+
+
+_PIECES = [
+    "CREATE TABLE t{n} (a INT, eck_id TEXT); -- c{n}\n",
+    "BEGIN;\n",
+    "END;\n",
+    "COMMIT;\n",
+    "SET LOCAL search_path TO s{n};\n",
+    "/* x; y */ GRANT SELECT ON t{n} TO r{n};\n",
+    "SELECT 'a;b';\n",
+    "CREATE FUNCTION f{n}() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\n",
+    ";\n",
+    "START TRANSACTION;\n",
+    "ALTER TABLE t{n} ADD COLUMN achternaam TEXT;\n",
+    "SET search_path TO q{n};\n",
+    "IF 1 = 1 BEGIN CREATE TABLE b{n} (a INT); GRANT SELECT ON b{n} TO r; END\n",
+    "IF 1 = 1 BEGIN SELECT 1; END ELSE BEGIN SELECT 2; END;\n",
+    "SELECT CASE WHEN 1 = 1 THEN 1 END;\n",
+]
+
+
+def _read_in_groups(text: str, dialect: str, group: int) -> object:
+    from conformance.readers import ddl as ddl_module  # noqa: PLC0415
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ddl_module, "_GROUP", group)
+        try:
+            reading = ddl_module._Reading(dialect, [])
+            for statements in ddl_module._statement_groups(text, dialect, "schema.sql"):
+                for statement in statements:
+                    reading.take(statement)
+        except InputError as exc:
+            return str(exc)
+    tables = sorted((key, d.columns) for key, d in reading.tables.items())
+    return reading.raw, tables, reading.malformed, sorted(map(str, reading.access.grants.items()))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pieces=st.lists(st.tuples(st.sampled_from(_PIECES), st.integers(0, 3)), max_size=12),
+    dialect=st.sampled_from(["postgres", "mysql", "tsql", "sqlite"]),
+)
+def test_statements_read_in_groups_are_read_as_in_one(
+    pieces: list[tuple[str, int]], dialect: str
+) -> None:
+    """sqlglot reads a block's statements, an END and an ELSE with what comes before them: a
+    group cut at any semicolon read an END after a SET LOCAL as a column in MySQL and SQLite,
+    and left a T-SQL block's end to the next group (found by review). Cut wherever the
+    reader may cut, a file reads as it does whole."""
+    text = "".join(piece.format(n=n) for piece, n in pieces)
+    whole = _read_in_groups(text, dialect, 10**9)
+    for group in (1, 2, 3):
+        assert _read_in_groups(text, dialect, group) == whole

@@ -44,16 +44,16 @@ _DEFAULT_SCHEMA = {"postgres": "public", "tsql": "dbo", "mysql": "main", "sqlite
 _SUPERUSER = re.compile(r"CREATE\s+(?:ROLE|USER)\s+(\"?\w+\"?)[^;]*\bSUPERUSER\b", re.IGNORECASE)
 # T-SQL's batch separator, a line of its own (SSMS scripts): a statement's end to sqlglot
 _GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*$", re.IGNORECASE | re.MULTILINE)
-# T-SQL's DENY, which no dialect of sqlglot parses (a whole SSMS script was refused): its
-# text replaced by a marker every dialect parses (grants.DENY_MARK), read where it stands. It
-# begins a line or follows a statement's semicolon, and goes on over lines that begin with
-# ON, TO, AS, CASCADE or a comma, or follow one that ends in a comma (T-SQL needs no
-# semicolon: a statement ends where the next begins).
-_DENY = re.compile(
-    r"(?:^|(?<=;))[ \t]*DENY\b[^;\n]*"
-    r"(?:\n[ \t]*(?:(?:ON|TO|AS|CASCADE)\b|,)[^;\n]*|(?<=,)[ \t]*\n[^;\n]*)*;?",
-    re.IGNORECASE | re.MULTILINE,
+# T-SQL's DENY, which no dialect of sqlglot parses (a whole SSMS script was refused): found
+# among T-SQL's tokens (a "deny" in a comment or a string is none) and replaced by a marker
+# every dialect parses (grants.DENY_MARK), read where it stands (:func:`_denials_marked`)
+_DENY_WORD = re.compile(r"\bDENY\b", re.IGNORECASE)
+# A DENY statement names a permission next ("deny boolean" is a column)
+_PERMISSIONS = frozenset(
+    "SELECT INSERT UPDATE DELETE ALL EXECUTE EXEC CONTROL ALTER REFERENCES VIEW CONNECT TAKE "
+    "IMPERSONATE CREATE BACKUP SHOWPLAN UNMASK SUBSCRIBE SEND RECEIVE".split()
 )
+_DENY_GOES_ON = frozenset({"ON", "TO", "AS", "CASCADE"})  # words a DENY's next line may begin
 # SET [SESSION | LOCAL] search_path TO …, and RESET search_path (back to the dialect's)
 _SEARCH_PATH = re.compile(
     r"^\s*(?:SET\s+(?:SESSION\s+|(LOCAL)\s+)?search_path\s*(?:TO|=)\s*(.+?)|RESET\s+search_path)"
@@ -78,13 +78,65 @@ def parse_ddl(data: bytes, name: str) -> StorageModel:
         raise InputError(name, f"byte {data.find(bytes(1))}", "a NUL byte: not an SQL text file")
     text = _GO.sub(";", text)  # (the lines stay where they were)
     denials: list[str] = []
-
-    def marked(found: re.Match[str]) -> str:  # the DENY kept, its place taken by a marker
-        denials.append(found.group())  # (and its line breaks: the lines after keep their number)
-        return DENY_MARK.format(len(denials) - 1) + "\n" * found.group().count("\n")
-
-    text = _DENY.sub(marked, text)
+    text = _denials_marked(text, denials)
     return _model(_read(text, name, denials), text, name)
+
+
+def _denials_marked(text: str, denials: list[str]) -> str:
+    """The text with each T-SQL DENY statement replaced by a marker (its line breaks kept, so
+    the lines after keep their number), the DENYs added to ``denials``. A DENY begins a
+    statement (the file's first token, the first after a semicolon or on its line) and names
+    a permission; it ends at its semicolon, or with the last of its lines (T-SQL needs no
+    semicolon): a line goes on with it if it begins with ON, TO, AS, CASCADE or a comma, or
+    the line before ended in a comma. A text T-SQL cannot tokenise is left as it is: its
+    parse says what is wrong."""
+    if not _DENY_WORD.search(text):
+        return text
+    try:
+        tokens = Dialect.get_or_raise("tsql").tokenize(text)
+    except SqlglotError:
+        return text
+    pieces: list[str] = []
+    done = index = 0
+    while index < len(tokens):
+        if not _begins_denial(tokens, index):
+            index += 1
+            continue
+        last = _denial_end(tokens, index)
+        start, end = tokens[index].start, tokens[last].end + 1
+        denials.append(text[start:end])
+        marker = DENY_MARK.format(len(denials) - 1) + "\n" * text.count("\n", start, end)
+        pieces += [text[done:start], marker]
+        done, index = end, last + 1
+    return "".join([*pieces, text[done:]])
+
+
+def _begins_denial(tokens: list[Token], index: int) -> bool:
+    token = tokens[index]
+    if token.text.upper() != "DENY" or index + 1 == len(tokens):
+        return False
+    if tokens[index + 1].text.upper() not in _PERMISSIONS:
+        return False
+    before = tokens[index - 1] if index else None
+    return before is None or before.token_type is TokenType.SEMICOLON or before.line < token.line
+
+
+def _denial_end(tokens: list[Token], index: int) -> int:
+    """The index of a DENY's last token: its semicolon, or the last token of its lines."""
+    last = index
+    while last + 1 < len(tokens):
+        current, following = tokens[last], tokens[last + 1]
+        if following.token_type is TokenType.SEMICOLON:
+            return last + 1
+        goes_on = (
+            following.line == current.line
+            or following.text.upper() in _DENY_GOES_ON
+            or TokenType.COMMA in (following.token_type, current.token_type)
+        )
+        if not goes_on:
+            return last
+        last += 1
+    return last
 
 
 def _model(reading: _Reading, text: str, name: str) -> StorageModel:
@@ -236,19 +288,65 @@ def _statement_groups(text: str, dialect: str, name: str) -> Iterator[list[exp.E
 
 
 def _token_groups(tokens: list[Token]) -> deque[list[Token]]:
-    """The tokens cut after every :data:`_GROUP`-th semicolon (the list itself let go: each
-    group is freed once parsed)."""
+    """The tokens cut into groups of about :data:`_GROUP` statements (the list itself let go:
+    each group is freed once parsed). A cut comes only outside any BEGIN … END block or
+    CASE, before a statement that plainly stands on its own (CREATE, GRANT, SET …): sqlglot
+    reads a block's statements, an END and an ELSE together with what comes before them, and
+    a cut there would read them otherwise. After a semicolon once the group is full; and
+    always after a block at the top (T-SQL's ``IF … BEGIN … END``), which sqlglot would
+    otherwise read to the end of the file, taking every table after it along."""
     groups: deque[list[Token]] = deque()
-    start = ends = 0
+    start = ends = depth = 0
+    block_ended = False  # a block at the top ended since the last cut
     for index, token in enumerate(tokens):
-        if token.token_type is TokenType.SEMICOLON:
+        kind, cut = token.token_type, False
+        if kind is TokenType.CASE or (kind is TokenType.BEGIN and _opens_block(tokens, index)):
+            depth += 1
+        elif kind is TokenType.END:  # (at the top too: T-SQL's tokens hide "END ELSE BEGIN")
+            depth = max(depth - 1, 0)
+            block_ended = block_ended or depth == 0
+            cut = depth == 0 and _stands_alone(tokens, index + 1)
+        elif kind is TokenType.SEMICOLON:
             ends += 1
-            if ends % _GROUP == 0:
-                groups.append(tokens[start : index + 1])
-                start = index + 1
+            full = ends >= _GROUP or block_ended
+            cut = full and not depth and _stands_alone(tokens, index + 1)
+        if cut:
+            groups.append(tokens[start : index + 1])
+            start, ends, block_ended = index + 1, 0, False
     if start < len(tokens):
         groups.append(tokens[start:])
     return groups
+
+
+# What may follow BEGIN when it starts a transaction, not a block
+_TRANSACTION_WORDS = frozenset(
+    {
+        "TRANSACTION",
+        "TRAN",
+        "WORK",
+        "DISTRIBUTED",
+        "ISOLATION",
+        "DEFERRED",
+        "IMMEDIATE",
+        "EXCLUSIVE",
+    }
+)
+# Statements a cut may come before: none of them continues the one before it
+_ALONE = frozenset(
+    "CREATE ALTER DROP GRANT REVOKE SET RESET COMMENT INSERT USE TRUNCATE COMMIT ROLLBACK "
+    "START".split()
+)
+
+
+def _opens_block(tokens: list[Token], index: int) -> bool:
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    if following is None or following.token_type is TokenType.SEMICOLON:
+        return False
+    return following.text.upper() not in _TRANSACTION_WORDS
+
+
+def _stands_alone(tokens: list[Token], index: int) -> bool:
+    return index < len(tokens) and tokens[index].text.upper() in _ALONE
 
 
 def _table(statement: exp.Create, default: str, tables: dict[tuple[str, str], _Draft]) -> Table:

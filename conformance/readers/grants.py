@@ -361,15 +361,19 @@ def _roles(text: str) -> list[str]:
     """The roles granted to. A MySQL account is a user and a host: 'app'@'%' (or 'app', the
     same) and 'app'@'localhost' are two accounts, and one connection is one of them, so one
     query has the reading of one; an account of any host but '%' keeps it in its name."""
-    return [_account(*_HOST.split(role, maxsplit=1)) for role in names(text)]
+    return [_account(role) for role in names(text)]
 
 
-_HOST = re.compile(r"@(?=['\"`\w%])")
+# A MySQL account: its user, quoted or not (a quoted one may hold an @), and its host
+_ACCOUNT = re.compile(r"""\s*('[^']*'|"[^"]*"|`[^`]*`|[^@'"`\s]+)\s*(?:@\s*(\S+))?\s*$""")
 
 
-def _account(user: str, host: str = "%") -> str:
-    host = unquote(host)
-    return unquote(user) if host in ("%", "") else f"{unquote(user)}@{host}"
+def _account(role: str) -> str:
+    account = _ACCOUNT.match(role)
+    if account is None:
+        return unquote(role)
+    user, host = unquote(account.group(1)), unquote(account.group(2) or "%")
+    return user if host in ("%", "") else f"{user}@{host}"
 
 
 def unquote(identifier: str) -> str:
