@@ -271,3 +271,15 @@ def test_a_chain_of_twenty_thousand_tables_is_one_finding_with_its_path_shortene
     )
     assert _findings(short) == _reference(short)
     assert "more steps" not in _findings(short)[0]
+
+
+def test_each_storage_input_lists_its_own_pairs() -> None:
+    """The cap counted pairs across inputs: a second schema's pairs were never listed once a
+    first had a hundred."""
+    check = _check()
+    first, second = _wide(16), _wide(4)
+    check.examine(first)
+    check.examine(StorageModel("live.db", "database", "live.db", second.tables))
+    found = list(check.finish())
+    assert [f.location.input for f in found].count("schema.sql") == _MAX_PAIRS + 1
+    assert len([f for f in found if f.location.input == "live.db"]) == len(_reference(second))

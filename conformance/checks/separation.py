@@ -123,8 +123,14 @@ class PseudonymJoinable(_StorageCheck):
         "inside the school or in a separate service that returns no pseudonyms.",
     )
 
+    def __init__(self, ctx: CheckContext) -> None:
+        super().__init__(ctx)
+        self.listed = 0  # pairs of this input reported, up to _MAX_PAIRS
+        self.cut_short = False  # more there were in this input, and that was said
+
     def examine(self, model: StorageModel) -> None:
         self.schemas += 1
+        self.listed, self.cut_short = 0, False  # each input its own list
         graph = JoinGraph(model, self._key_columns)
         access = _Access(model)
         identities = [t for t in model.tables if self.columns_of(t, FieldClass.DIRECT)]
@@ -146,7 +152,7 @@ class PseudonymJoinable(_StorageCheck):
         access: _Access,
     ) -> None:
         """A finding for each identity table the pseudonym table joins to unguarded, nearest
-        first, up to :data:`_MAX_PAIRS` in all (then one saying there are more)."""
+        first, up to :data:`_MAX_PAIRS` for the input (then one saying there are more)."""
         tables = {t.qualified: t for t in model.tables}
         for target, steps in graph.reachable(table.qualified):
             if target not in unguarded:
@@ -169,11 +175,6 @@ class PseudonymJoinable(_StorageCheck):
             and (r := self.rule(table, c)) is not None
             and r.cls is FieldClass.KEY
         }
-
-    def __init__(self, ctx: CheckContext) -> None:
-        super().__init__(ctx)
-        self.listed = 0  # pairs reported, up to _MAX_PAIRS
-        self.cut_short = False  # more there were, and that was said
 
     def _more(self, model: StorageModel) -> Finding:
         return Finding(
