@@ -23,7 +23,8 @@ class JoinGraph:
     """The join steps between a model's tables (by qualified name), and which are connected."""
 
     def __init__(self, model: StorageModel, keys: Callable[[Table], set[str]]) -> None:
-        self.position = {t.qualified: i for i, t in enumerate(model.tables)}
+        self.tables = {t.qualified: t for t in model.tables}
+        self.position = {q: i for i, q in enumerate(self.tables)}
         self.references: dict[str, list[tuple[str, str]]] = {q: [] for q in self.position}
         # a reference names its table as the database looks it up: without regard to case
         # ("REFERENCES PERSONEN" is table personen, in SQLite too)

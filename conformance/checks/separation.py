@@ -153,7 +153,7 @@ class PseudonymJoinable(_StorageCheck):
     ) -> None:
         """A finding for each identity table the pseudonym table joins to unguarded, nearest
         first, up to :data:`_MAX_PAIRS` for the input (then one saying there are more)."""
-        tables = {t.qualified: t for t in model.tables}
+        tables = graph.tables
         for target, steps in graph.reachable(table.qualified):
             if target not in unguarded:
                 continue

@@ -170,19 +170,13 @@ def tail_derivation(
     return None
 
 
-def hex_digests(secrets: list[str], digests: tuple[str, ...] = ("sha512",)) -> set[str] | None:
-    """The hex digests (of the given names) of every variant of every secret: a tail that is
-    none of them has no :func:`tail_derivation` by those digests from any of these secrets.
-    None when a secret is long enough (64 bytes) for its own encodings to reach 128 characters
-    (then ask per record)."""
-    raw = variant_digests(secrets, digests)
-    return None if raw is None else set(map(bytes.hex, raw))
-
-
 def variant_digests(
     secrets: list[str], digests: tuple[str, ...] = ("sha512",)
 ) -> set[bytes] | None:
-    """:func:`hex_digests` before their hex: what a column's tails are compared with as bytes.
+    """The digests (of the given names) of every variant of every secret: a tail that is the
+    hex of none of them has no :func:`tail_derivation` by those digests from any of these
+    secrets. None when a secret is long enough (64 bytes) for its own encodings to reach 128
+    characters (then ask per record).
 
     Built column-wise, every step a ``map`` in C: a column of keys costs a few hashes each and
     no Python call per value.
@@ -236,7 +230,7 @@ def eckids_disjoint(columns: list[tuple[list[str], list[str], str, int]]) -> lis
     """For each (keys, the first :data:`SAMPLED_ROWS` rows' keys, pseudonyms joined by newlines,
     length of their common prefix): True when no pseudonym ends in the SHA-512 hex digest of a
     variant of any of the keys and none of the first rows' in another 64-byte digest of theirs,
-    False when one may, None when :func:`hex_digests` cannot tell column-wise. Whole columns
+    False when one may, None when :func:`variant_digests` cannot tell column-wise. Whole columns
     in, one answer each out: what a worker process is handed (``conformance.checks.offload``).
     """
     answers: list[bool | None] = []

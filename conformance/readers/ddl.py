@@ -29,7 +29,6 @@ from conformance.model.errors import InputError
 from conformance.model.storage import ForeignKey, StorageModel, Table
 from conformance.readers.grants import (
     DENY_MARK,
-    MAX_GRANTS_THROUGH_ROLES,
     Access,
     TooManyGrantsError,
     granted_by,
@@ -149,9 +148,8 @@ def _model(reading: _Reading, text: str, name: str) -> StorageModel:
     try:
         grants = access.resolved(tables.values())
         denied = access.denials(schemas)
-    except TooManyGrantsError:
-        problem = f"role memberships give more than {MAX_GRANTS_THROUGH_ROLES:,} grants; refused"
-        raise InputError(name, None, problem) from None
+    except TooManyGrantsError as exc:
+        raise InputError(name, None, str(exc)) from None
     return StorageModel(
         source=name,
         kind="ddl",
@@ -268,7 +266,7 @@ def _statement_groups(text: str, dialect: str, name: str) -> Iterator[list[exp.E
     recursively), is malformed input, never a crash. Only sqlglot's description is kept: its
     messages also quote the SQL. The whole text is tokenised (a statement's end is a token's
     business: a semicolon in a string, a comment or a function body is none), then parsed
-    group by group, each group ending at a semicolon, as sqlglot itself splits statements."""
+    group by group, cut where :func:`_token_groups` says sqlglot reads the same either way."""
     try:
         reader = Dialect.get_or_raise(dialect)
         groups = _token_groups(reader.tokenize(text))

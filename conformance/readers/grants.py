@@ -296,13 +296,16 @@ class TooManyGrantsError(Exception):
     """Role memberships that would give more grants than are read (a hostile file: a chain of
     20,000 roles each granted to the next took 12 GiB as every member's set of roles)."""
 
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"role memberships give more than {limit:,} grants; refused")
+
 
 MAX_GRANTS_THROUGH_ROLES = 1_000_000
 
 
 def _count(grants: int) -> None:
     if grants > MAX_GRANTS_THROUGH_ROLES:
-        raise TooManyGrantsError
+        raise TooManyGrantsError(MAX_GRANTS_THROUGH_ROLES)
 
 
 def _through_roles(grants: list[Grant], below: dict[str, list[str]]) -> list[Grant]:
