@@ -278,6 +278,22 @@ def test_redact_pseudonym_keeps_only_the_public_prefix() -> None:
     assert redact_pseudonym("111222333") == "1********"
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("https://ketenid.nl/sppilot/abcdef", "https://ketenid.nl/sppilot/a***** (6 chars)"),
+        ("https://id.school/0123abcd", "https://id.school/0******* (8 chars)"),
+        (
+            "https://las.example.nl/leerling/111222333/",
+            "https://las.example.nl/l******** (19 chars)",
+        ),
+        ("https://ketenid.nl/201703/111222333/", "https://ketenid.nl/201703/1******** (10 chars)"),
+    ],
+)
+def test_redact_pseudonym_keeps_the_chain_prefix_or_the_host_only(value: str, shown: str) -> None:
+    assert redact_pseudonym(value) == shown
+
+
 def test_long_free_text_finds_every_name_once() -> None:
     """The sweep that made long notes linear (they took a minute) must keep every name and
     drop none twice: four times the text, four times the detections (speed itself is measured

@@ -171,6 +171,36 @@ def test_no_canary_from_free_text_in_any_output(tmp_path: Path, cli) -> None:
                 assert part not in outputs, f"part of the {kind} canary in the output"
 
 
+@pytest.mark.parametrize(
+    "eckid",
+    [
+        "https://las.voorbeeld.nl/leerling/111222333/",
+        "https://las.voorbeeld.nl/Zwaluwina.Kanariepietersen/",
+        "https://ketenid.nl/201703/111222333/" + "c" * 128,
+        "https://ketenid.nl/201703/" + "e0a1" * 32 + "/",
+    ],
+    ids=["bsn-in-path", "name-in-path", "bsn-after-the-chain-prefix", "eckid-with-a-slash"],
+)
+def test_a_pseudonym_url_shows_no_more_than_its_public_prefix(
+    tmp_path: Path, cli, eckid: str
+) -> None:
+    """PSN-002 quotes a malformed pseudonym: of a URL only the chain's own prefix, or else the
+    scheme and host, may be shown — a supplier's path may hold a BSN or a name (every path
+    segment ending in '/' was once kept as a "public prefix")."""
+    pupil = f'<leerling key="K-1" eckid="{eckid}"><jaargroep>5</jaargroep></leerling>'
+    path = tmp_path / "export.xml"
+    path.write_text(
+        f'<leerlinggegevens xmlns="{UWLR_NS}"><leerlingen>{pupil}</leerlingen></leerlinggegevens>'
+    )
+    out = tmp_path / "out"
+    run = cli("check", "--profile", "uwlr-2.2", *formats(out), "--all", path)
+    assert "PSN-002" in _failed(_report(out))
+    outputs = run.out + run.err + "".join(p.read_text() for p in sorted(out.iterdir()))
+    assert "ketenid.nl/201703/" in outputs or "las.voorbeeld.nl/" in outputs  # the prefix shown
+    for part in ("111222333", "2223", "Zwaluw", "Kanarie", "e0a1e0a1"):
+        assert part not in outputs, f"a piece of the pseudonym ({part[:1]}…) in the output"
+
+
 # --- the canaries of fixtures/leaks/ ---------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -352,7 +382,8 @@ def beyond_initials(evidence: str) -> list[str]:
     """What a redacted evidence string shows beyond a first character per word: ``redact``
     keeps initials, separators and a length; ``redact_pseudonym`` also the public URL prefix."""
     shown = re.sub(r"… \(\d+ chars\)$| \(\d+ chars\)$", "", evidence)
-    shown = re.sub(r"^https?://[^/\s]+/(?:[^/\s]+/)*", "", shown)
+    # the public prefix: the chain's own, or a URL's scheme and host (not the path after it)
+    shown = re.sub(r"^https://ketenid\.nl/(?:201703|pilot|sp[a-z]*)/|^https?://[^/\s]+/", "", shown)
     return re.findall(r"[^\W_]{2,}", shown)
 
 

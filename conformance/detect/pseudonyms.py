@@ -23,6 +23,8 @@ _HPGN = re.compile(r"[0-9a-f]{64}")
 # ketenid.nl or id.school path starting with "sp" is taken as a stampseudoniem (an inference).
 _STAMP = re.compile(r"https?://ketenid\.nl/sp[a-z]*/[0-9a-fA-F]+")
 _LEGACY = "https://id.school/"
+# The chain's own prefixes, public and the same for every pupil (a stampseudoniem's "sp…" too)
+CHAIN_PREFIX = re.compile(r"https://ketenid\.nl/(?:201703|pilot|sp[a-z]*)/|https://id\.school/")
 
 
 class PseudonymKind(Enum):
