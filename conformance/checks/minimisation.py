@@ -168,11 +168,19 @@ class ExcessPrecision(Check):
             self.tally.add_many(hit, batch.record(row), counts[hit], redact(value))
 
     def _limit(self, path: str) -> Precision | None:
-        """The purpose's limit for this field: by path; by field name or category only where
-        the field is a person's (a school's own postcode is not coarsened)."""
-        limit = self.limits.get(path)
-        if limit is not None:
-            return limit
+        """The purpose's limit for this field: by path, its own or an enclosing element's (a
+        whole BSN in an attribute or child of UWLR's four-digit ``bsn_ondwnr-4`` is as much
+        more than the set allows as in its text); by field name or category only where the
+        field is a person's (a school's own postcode is not coarsened)."""
+        enclosing = path
+        while True:
+            limit = self.limits.get(enclosing)
+            if limit is not None:
+                return limit
+            cut = enclosing.rfind("/")
+            if cut < 0:
+                break
+            enclosing = enclosing[:cut]
         rule = self.ctx.rule(path)
         if rule is not None and rule.cls in _IMPERSONAL:
             return None

@@ -247,8 +247,15 @@ _PUPIL_LISTS = _PERSON_COLLECTIONS - _words(
 _PERSON_MAPS = _PERSON_COLLECTIONS - _words("leerling student pupil deelnemer leerlingenlijst")
 # What no school, group or product has of its own: under one, a field so named is a person's.
 _NEVER_AN_ORGANISATIONS = frozenset(
-    {"bsn", "onderwijsnummer", "sofinummer", "national-id", "birthdate", "gender", "eck-id"}
+    {
+        *("bsn", "onderwijsnummer", "sofinummer", "national-id", "birthdate", "gender"),
+        *("eck-id", "birthplace", "ethnicity", "nationality"),
+    }
 )
+# Nor does a group or an element a profile gives a group's class (UWLR's ``groep``,
+# ``jaargroep``): a place of residence or an account is a person's (a school's own
+# "woonplaats" may loosely name its town, so this is not said of every organisation).
+_NEVER_A_GROUPS = _NEVER_AN_ORGANISATIONS | {"residence", "username"}
 # The parts of a person's name (by compact field name): a group has a "naam", never a
 # surname, so ``klas/achternaam`` is a person's (a mentor's) however it got there.
 _PERSON_NAME_PARTS = _words(
@@ -549,18 +556,17 @@ def classify_path(path: str) -> FieldRule | None:
 
 
 def persons_own(path: str) -> FieldRule | None:
-    """The rule of a field named as a part of a person's name or a national number, whatever
-    holds it (``groep/achternaam``, ``groep/@bsn``): a group, school or product has neither."""
+    """The rule of a field named as what only a person has, whatever holds it: a part of a
+    name, a national number, a birth date, gender, place of birth or residence, an account,
+    ethnicity (``groep/achternaam``, ``groep/@bsn``, ``jaargroep/@geslacht``,
+    ``groep/woonplaats``): a group has none of these."""
     last = path.rsplit("/", 1)[-1]
     rule = classify_name(last.lstrip("@"))
-    if rule is None or rule.cls is not FieldClass.DIRECT:
+    if rule is None:
         return None
-    if rule.category in _NATIONAL_NUMBERS or compact_name(last) in _PERSON_NAME_PARTS:
+    if rule.category in _NEVER_A_GROUPS or compact_name(last) in _PERSON_NAME_PARTS:
         return rule
     return None
-
-
-_NATIONAL_NUMBERS = frozenset({"bsn", "onderwijsnummer", "sofinummer", "national-id"})
 
 
 def _sensitive_above(segments: list[str]) -> FieldRule | None:
