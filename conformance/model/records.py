@@ -18,9 +18,21 @@ WINDOW_BYTES = 8 << 20
 NOTE_FIELDS = ("comment()", "processing-instruction()")
 
 
+# XML's own attributes: a schema's instance type and nil, a language, white-space handling.
+# They are markup, named with their prefix (``@xsi:type``) so that no data attribute of the
+# same local name (``@type``) shares their field.
+MARKUP_PREFIXES = {
+    "http://www.w3.org/2001/XMLSchema-instance": "xsi:",
+    "http://www.w3.org/XML/1998/namespace": "xml:",
+}
+_MARKUP_STEPS = tuple(f"@{prefix}" for prefix in MARKUP_PREFIXES.values())
+
+
 def is_note(path: str) -> bool:
-    """Whether the field path is a comment's or processing instruction's text."""
-    return path.endswith(NOTE_FIELDS)
+    """Whether the field path is a comment's or processing instruction's text, or one of XML's
+    own attributes (``xsi:type``, ``xml:lang``): what they say is examined for personal
+    data, but no purpose allows or forbids them (an XSD admits them on every element)."""
+    return path.endswith(NOTE_FIELDS) or path.rpartition("/")[2].startswith(_MARKUP_STEPS)
 
 
 # The kind of the records that carry what an export holds outside its records — a JSON

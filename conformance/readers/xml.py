@@ -24,7 +24,7 @@ from lxml import etree
 from conformance.detect.fieldnames import names_pseudonym
 from conformance.detect.redact import redact
 from conformance.model.errors import InputError
-from conformance.model.records import NOTE_FIELDS, OutsideValues, Record
+from conformance.model.records import MARKUP_PREFIXES, NOTE_FIELDS, OutsideValues, Record
 from conformance.readers.limits import MAX_KEY_CHARS, parser_words
 
 _PARSER_OPTIONS: dict[str, Any] = {
@@ -494,7 +494,8 @@ class _Flattener:
         if len(paths) >= _CACHED_NAMES:  # ever new field names under one prefix: start over
             paths.clear()
         if attribute:
-            path = paths["@" + name] = f"{prefix}@{local}"
+            markup = MARKUP_PREFIXES.get(name[1:].partition("}")[0]) if name[:1] == "{" else None
+            path = paths["@" + name] = f"{prefix}@{markup or ''}{local}"
         else:
             path = paths[name] = f"{prefix}{local}"
         return path
