@@ -75,7 +75,8 @@ def _read(data: bytes, size: int) -> tuple[object, ...]:
 
 def _oracle(text: str, delimiter: str, width: int, size: int) -> tuple[object, ...]:
     """The csv module over the whole text: rows of ``size`` (a blank line no row), each cell
-    stripped and a blank one left out; a long row with a non-blank extra cell refused."""
+    stripped and a blank one left out, then rows of blank cells; a long row with a non-blank
+    extra cell refused."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header = next(reader)
     rows: list[tuple[int, str, dict[str, list[str]]]] = []
@@ -94,7 +95,11 @@ def _oracle(text: str, delimiter: str, width: int, size: int) -> tuple[object, .
             rows.append((line, f"row {line - 1}", fields))
     except csv.Error as exc:
         return ("error", f"line {reader.line_num}", f"malformed CSV: {exc}")
-    return tuple(tuple(rows[at : at + size]) for at in range(0, len(rows), size))
+    # Windows are cut from the rows, then a row of blank cells (a spreadsheet's ";;;") is left
+    # out: no record, and a window of only those no window.
+    windows = (rows[at : at + size] for at in range(0, len(rows), size))
+    kept = (tuple(row for row in window if row[2]) for window in windows)
+    return tuple(window for window in kept if window)
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1046,3 +1046,38 @@ def test_comments_outside_the_root_are_bounded() -> None:
     fine = b"<!--c-->" * 1000 + b"<root><rec/></root>"
     read = list(read_xml(io.BytesIO(fine), "t.xml", [RecordRule("rec", "rec", None)]))
     assert [r.kind for r in read] == ["rec", OUTSIDE]
+
+
+# --- spreadsheets saved as CSV --------------------------------------------------------------
+
+_SHEET_ECKIDS = [f"https://ketenid.nl/201703/{n:0>2x}" + "5e" * 63 for n in range(40)]
+
+
+@pytest.mark.parametrize("rows", [30, 1500])  # within the first window, and across windows
+def test_a_spreadsheets_rows_of_delimiters_alone_are_no_records(tmp_path: Path, cli, rows) -> None:
+    """Excel ends a sheet saved as CSV in rows of ';' alone: they are no pupils, so no
+    'record without its pseudonym' (PSN-001 failed on them), and they are not counted."""
+    body = "".join(f"{_SHEET_ECKIDS[n % 40]};{n % 8 + 1};\r\n" for n in range(rows))
+    path = tmp_path / "export.csv"
+    path.write_text("eckId;jaargroep;opmerking\r\n" + body + ";;\r\n" * 1200 + "\r\n")
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.verdict("PSN-001") == "pass", run.findings("PSN-001")
+    assert run.report["inputs"][0]["records"] == rows
+
+
+def test_a_row_with_one_cell_filled_is_still_a_record(tmp_path: Path, cli) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(f"eckId;jaargroep\r\n{_SHEET_ECKIDS[0]};5\r\n;6\r\n;;\r\n")
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.verdict("PSN-001") == "fail"
+    assert run.report["inputs"][0]["records"] == 2
+
+
+def test_the_delimiter_is_counted_outside_quoted_column_names(tmp_path: Path, cli) -> None:
+    """``"Niveau (A, B, C)"`` holds commas: the file is still separated by ';'."""
+    path = tmp_path / "export.csv"
+    body = "".join(f'{_SHEET_ECKIDS[n]};"B"\r\n' for n in range(5))
+    path.write_text('eckId;"Niveau (A, B, C, D, E)"\r\n' + body)
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.verdict("PSN-001") == "pass", run.findings("PSN-001")
+    assert run.verdict("PSN-002") == "pass", run.findings("PSN-002")

@@ -107,8 +107,13 @@ def _cp1252_or_fail(name: str, chunk: bytes, offset: int, ascii_before: bool) ->
     return "cp1252"
 
 
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')  # a quoted cell, its quotes doubled within
+
+
 def detect_delimiter(header: str) -> str:
-    """The candidate delimiter that occurs most often in the header line."""
+    """The candidate delimiter that occurs most often in the header line, outside quoted
+    names (``eckId;"Niveau (A, B, C)"`` is separated by ';', not by ',')."""
+    header = _QUOTED.sub("", header)
     counts = {d: header.count(d) for d in _DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -137,7 +142,10 @@ def read_csv(
         table = _Table(header, name, at, delimiter)
         handed = lines.handed
         for pieces in _gathered(source, lines, size, table.before_error):
-            window = _window(table.columns(pieces), header, name, kind, at)
+            columns, ends = _without_blank_rows(*table.columns(pieces))
+            if not ends:  # only blank rows: their bytes go with the next window's
+                continue
+            window = _window((columns, ends), header, name, kind, at)
             window.input_bytes, handed = lines.handed - handed, lines.handed
             yield window
     except csv.Error as exc:
@@ -496,6 +504,24 @@ def _rows(pieces: list[_Piece], delimiter: str) -> tuple[list[list[str]], list[i
         rows += piece_rows
         ends += piece_ends
     return rows, ends
+
+
+def _without_blank_rows(
+    columns: list[list[str]], ends: list[int]
+) -> tuple[list[list[str]], list[int]]:
+    """The rows that hold something: a spreadsheet saved as CSV ends in rows of delimiters
+    alone (``;;;;``), which are no pupils (a blank line is no row either). Only a blank first
+    cell is looked at further, so the common window costs one search."""
+    if not columns or "" not in columns[0]:
+        return columns, ends
+    rest = columns[1:]
+    blank = {
+        row for row, cell in enumerate(columns[0]) if not cell and not any(c[row] for c in rest)
+    }
+    if not blank:
+        return columns, ends
+    kept = [row for row in range(len(ends)) if row not in blank]
+    return [[column[row] for row in kept] for column in columns], [ends[row] for row in kept]
 
 
 def _transposed(checked: tuple[list[list[str]], list[int]]) -> tuple[list[list[str]], list[int]]:
