@@ -36,6 +36,15 @@ _ADD_ROLE_MEMBER = re.compile(
     r"\s*(?:@membername\s*=\s*)?N?'([^']+)'",
     re.IGNORECASE,
 )
+# PostgreSQL's CREATE ROLE (USER, GROUP) may name memberships at once: after IN ROLE or
+# IN GROUP the roles it joins; after ROLE, ADMIN or USER the roles that join it
+_CREATE_ROLE = re.compile(
+    r"""^\s*CREATE\s+(?:ROLE|USER|GROUP)\s+("[^"]*"|[^\s;]+)(.*)$""", re.I | re.S
+)
+_ROLE_LIST = r"""((?:"[^"]*"|[^\s,;"]+)(?:\s*,\s*(?:"[^"]*"|[^\s,;"]+))*)"""
+_JOINS = re.compile(r"\bIN\s+(?:ROLE|GROUP)\s+" + _ROLE_LIST, re.I)
+_JOINED_BY = re.compile(r"(?<!\bIN)\s+(?:ROLE|ADMIN|USER)\s+" + _ROLE_LIST, re.I)
+_QUOTED_TEXT = re.compile(r"'(?:[^']|'')*'")  # a password or a date: no role names in it
 # Built-in roles that read every table: a member of one reads both sides
 # (not db_owner: the database's owner, a deployment's account — as a superuser, no ordinary role)
 _READ_ALL_ROLES = frozenset({"pg_read_all_data", "db_datareader"})
@@ -61,7 +70,10 @@ def granted_by(statement: exp.Grant | exp.Revoke, default: str) -> list[Grant]:
     """The reading a GRANT gives (or a REVOKE takes): its roles on its table. A grant on a
     schema, database, function or sequence gives no reading of a table, and REVOKE GRANT
     OPTION FOR takes only the right to pass it on."""
-    privileges = {p.sql(copy=False).upper() for p in statement.args.get("privileges") or []}
+    # A privilege's name, without the columns of a column grant (SELECT (id, achternaam)):
+    # a reader of some columns is a reader of the table here — it can join on them, and which
+    # columns carry what is not told apart.
+    privileges = {_privilege_name(p) for p in statement.args.get("privileges") or []}
     if not privileges & _READING:
         return []
     if isinstance(statement, exp.Revoke) and statement.args.get("grant_option"):
@@ -119,6 +131,9 @@ class Access:
         if member := _ADD_MEMBER.match(sql) or _ADD_ROLE_MEMBER.match(sql):
             self.members[unquote(member.group(1)), unquote(member.group(2))] = None
             return
+        if created := _CREATE_ROLE.match(sql):
+            self._created_with_members(unquote(created.group(1)), created.group(2))
+            return
         if defaults := _DEFAULT_PRIVILEGES.match(sql):
             if not _privileges(defaults.group(2)) & _READING:
                 return
@@ -131,6 +146,17 @@ class Access:
             self._grant(grant.group(1), _roles(grant.group(2)), default)
         elif revoke := _REVOKE.match(sql):
             self._revoke(revoke.group(1), _roles(revoke.group(2)), default)
+
+    def _created_with_members(self, role: str, options: str) -> None:
+        """The memberships a CREATE ROLE names: ``IN ROLE app_reader`` makes the new role a
+        member of app_reader, ``ROLE pupil_app`` makes pupil_app a member of the new role."""
+        options = _QUOTED_TEXT.sub("''", options)
+        for joined in _JOINS.finditer(options):
+            for above in names(joined.group(1)):
+                self.members[unquote(above), role] = None
+        for joining in _JOINED_BY.finditer(options):
+            for member in names(joining.group(1)):
+                self.members[role, unquote(member)] = None
 
     def add(self, grants: Iterable[Grant], each_table: bool = False) -> None:
         """Grants, in order: one given again after a REVOKE holds again, and one replaces a
@@ -357,7 +383,15 @@ def names(text: str) -> list[str]:
 
 
 def _privileges(text: str) -> set[str]:
-    return {" ".join(item.upper().split()) for item in names(text)}
+    return {" ".join(item.upper().split()) for item in names(_COLUMN_LISTS.sub(" ", text))}
+
+
+_COLUMN_LISTS = re.compile(r"\([^()]*\)")  # a column grant's columns: SELECT (id, naam)
+
+
+def _privilege_name(privilege: exp.Expression) -> str:
+    name = privilege.this if isinstance(privilege, exp.GrantPrivilege) else privilege
+    return " ".join(_COLUMN_LISTS.sub(" ", name.sql(copy=False)).upper().split())
 
 
 def _roles(text: str) -> list[str]:
