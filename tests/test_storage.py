@@ -92,6 +92,25 @@ def test_an_sqlite_file_given_by_its_path_is_read_as_a_database(tmp_path: Path, 
     assert info["kind"] == "database"
 
 
+def test_a_view_of_a_live_database_is_read_as_a_code_list(tmp_path: Path, cli) -> None:
+    """A view selecting the pseudonym beside names stores the two together for every reader
+    of it (SEP-001), as the same view in a DDL file does; the database reader listed tables
+    only, so it passed (found by a review)."""
+    url = _sqlite(
+        tmp_path / "supplier.db",
+        [
+            "CREATE TABLE pupils (id INTEGER PRIMARY KEY, eck_id TEXT NOT NULL, jaargroep INT)",
+            "CREATE TABLE persons (id INTEGER PRIMARY KEY, achternaam TEXT, bsn TEXT)",
+            "CREATE VIEW pupil_names AS SELECT p.eck_id, n.achternaam, n.bsn "
+            "FROM pupils p JOIN persons n ON n.id = p.id",
+        ],
+    )
+    run = cli("check", "--profile", "nl-generic", url)
+    assert run.verdict("SEP-001") == "fail"
+    (finding,) = run.findings("SEP-001")
+    assert "main.pupil_names" in finding["message"]
+
+
 def test_a_missing_sqlite_file_is_not_created(tmp_path: Path, cli) -> None:
     url = f"sqlite:///{tmp_path / 'typo.db'}"
     run = cli("check", "--profile", "nl-generic", url)

@@ -8,6 +8,7 @@ and never appears in any output: the model's source is the URL with its password
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from pathlib import Path
 
 import sqlalchemy
@@ -105,7 +106,18 @@ def _tables(inspector: sqlalchemy.Inspector) -> list[Table]:
                 for fk in inspector.get_foreign_keys(name, schema=schema)
             )
             found.append(Table(schema, name, columns, keys))
+        for name in _views(inspector, schema):  # a view joining pseudonyms to names is a code list
+            columns = tuple(c["name"] for c in inspector.get_columns(name, schema=schema))
+            found.append(Table(schema, name, columns))
     return found
+
+
+def _views(inspector: sqlalchemy.Inspector, schema: str) -> list[str]:
+    """The schema's views, and its materialized views where the database has them."""
+    views = list(inspector.get_view_names(schema=schema))
+    with suppress(NotImplementedError):  # SQLite has none
+        views += inspector.get_materialized_view_names(schema=schema)
+    return views
 
 
 def _access(
