@@ -48,14 +48,16 @@ NAMES: dict[str, FieldRule] = {
         # a pupil's name as administrations sort, show or register it, and Flemish
         "sorteernaam weergavenaam familienaam bijnaam meisjesnaam geboortenaam aanspreeknaam "
         "officielenaam partnernaam sortname preferredname legalname birthname "
-        "maidenname",
+        "maidenname "
+        # plurals and spellings seen in supplier schemas (DUO's voorvoegsels)
+        "achternamen initialen tussenvoegsels voorvoegsels naamvolledig",
     ),
     **_entries(
         _D,
         "address",
         "adres straat straatnaam huisnummer huisnummertoevoeging woonadres "
         "postadres address street streetname housenumber homeaddress addressline "
-        "streetaddress",
+        "streetaddress huisnr adresregel straatadres addr",
     ),
     **_entries(
         _D,
@@ -65,23 +67,30 @@ NAMES: dict[str, FieldRule] = {
     ),
     **_entries(_Q, "postcode4", "postcode4 pc4 postcodecijfers", Precision.POSTCODE4),
     **_entries(_D, "residence", "woonplaats city town residence"),
-    **_entries(_Q, "place", "plaats gemeente municipality"),
-    **_entries(_D, "bsn", "bsn burgerservicenummer citizenservicenumber socialsecuritynumber ssn"),
-    **_entries(_D, "onderwijsnummer", "onderwijsnummer ondwnr"),
+    **_entries(_Q, "place", "plaats plaatsnaam gemeente municipality"),
+    **_entries(
+        _D, "bsn", "bsn bsnnr burgerservicenummer citizenservicenumber socialsecuritynumber ssn"
+    ),
+    **_entries(_D, "onderwijsnummer", "onderwijsnummer onderwijsnr ondwnr ondnr"),
     **_entries(_D, "sofinummer", "sofinummer sofi"),
-    **_entries(_D, "national-id", "rijksregisternummer nationalid pgn persoonsgebondennummer"),
-    **_entries(_D, "email", "email emailadres emailaddress mailadres mail"),
+    **_entries(
+        _D, "national-id", "rijksregisternummer nationalid pgn persoonsgebondennummer fiscaalnummer"
+    ),
+    **_entries(_D, "email", "email emailadres emailaddress emailaddr mailadres mail"),
     **_entries(
         _D,
         "phone",
         "telefoon telefoonnummer tel mobiel mobielnummer gsm phone phonenumber "
-        "mobile telephone mobilephone",
+        "mobile telephone mobilephone telnr telefoonnr mobielnr gsmnummer mobilenumber mobileno "
+        "cellphone cellphonenumber",
     ),
     **_entries(
         _D,
         "username",
         "gebruikersnaam username login loginnaam upn userprincipalname nledupersonrealid "
-        "inlognaam loginname accountnaam accountname samaccountname",
+        "inlognaam loginname accountnaam accountname samaccountname "
+        # a login is the name one logs in with, however it ends (loginId: not a record key)
+        "loginid inlogid inlog usernameid userlogin",
     ),
     **_entries(_D, "photo", "foto fotourl photo photourl avatar picture"),
     **_entries(
@@ -132,7 +141,9 @@ NAMES: dict[str, FieldRule] = {
         _K,
         None,
         "id key leerlingid leerlingnummer studentid studentnumber pupilid userid "
-        "externalid sourcedid lasid laskey uuid guid recordid identifier",
+        "externalid sourcedid lasid laskey uuid guid recordid identifier "
+        # a pupil's number at the school, as LASes and suppliers abbreviate it
+        "leerlingnr llnr stamnummer stamnr studentnr studentno pupilnumber",
     ),
     **_entries(_O, "yeargroup", "jaargroep leerjaar yeargroup gradelevel grades"),
     # an order's or invoice's own number: nine digits there are the order's, not a BSN
@@ -229,7 +240,8 @@ _GROUP_ENDINGS = ("groep", "groepen", "klas", "klassen")
 # A person's key, by name (a product's or a test's "id" is its own).
 _PERSON_KEYS = _words(
     "leerlingid leerlingnummer studentid studentnumber pupilid userid lasid laskey "
-    "leerlingkey persoonid personid"
+    "leerlingkey persoonid personid leerlingnr llnr stamnummer stamnr studentnr studentno "
+    "pupilnumber"
 )
 _PERSONAL_CLASSES = frozenset({FieldClass.DIRECT, FieldClass.QUASI, FieldClass.SENSITIVE})
 # What a list of persons is called: nested in a group or a wrapper, its items are records.
