@@ -17,6 +17,14 @@ def found(text: str, hint: Hint | None = None) -> list[tuple[str, str]]:
     [
         ("111222333", [("bsn", "111222333")]),
         ("BSN: 1112.22.333", [("bsn", "1112.22.333")]),
+        # after the word that names it, any grouping (a review found these passed)
+        ("bsn: 111.22.2333", [("bsn", "111.22.2333")]),
+        ("BSN 11122 2333", [("bsn", "11122 2333")]),
+        ("bsn 111/222/333", [("bsn", "111/222/333")]),
+        ("BSN\t1234\t56\t782", [("bsn", "1234\t56\t782")]),
+        ("Burgerservicenummer: 1112 22333", [("bsn", "1112 22333")]),
+        ("bsn 111.22.2334", []),  # the 11-proef still decides
+        ("ordernr 11122 2333", []),  # no word that names a BSN: a grouping nobody writes
         ("bsn 111 222 333 bekend", [("bsn", "111 222 333")]),
         # a spreadsheet's grouping: no-break spaces (they hid the BSN)
         ("111\u00a0222\u00a0333", [("bsn", "111\u00a0222\u00a0333")]),

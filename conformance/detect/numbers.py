@@ -53,6 +53,13 @@ NAMED_NUMBER = re.compile(
     r"(?<![A-Za-z])(?:[bB][sS][nN]|[sS][oO][fF][iI]|[bB]urgerservice)"
     r"(?:[_.-]?(?:[nN][rR]|[nN]ummer))?[_.-]?(\d{9})(?!\d|[.,-]\d)"
 )
+# Nine digits in any grouping right after the word that names them ("bsn: 111.22.2333",
+# "BSN 11122 2333", "bsn 111/222/333", "BSN\t1234\t56\t782"): the word says what the digits
+# are, so a grouping no writer of numbers uses is read too (the 11-proef still decides).
+LABELLED_NUMBER = re.compile(
+    r"(?<![A-Za-z])(?:[bB][sS][nN]|[sS][oO][fF][iI]|[bB]urgerservice(?:nummer|nr)?)"
+    r"(?:[ .:-]*(?:[nN][rR]|[nN]ummer))?[\s.:#=-]{0,3}((?:\d[\s./-]?){8}\d)(?![\d.,/-]\d|\d)"
+)
 _NUMBER_WORDS = (
     "bsn",
     "burgerservice",
@@ -72,7 +79,12 @@ _IBAN = re.compile(
 
 
 def find_personal_numbers(text: str, hint: Hint) -> Iterator[Detection]:
+    found: set[tuple[int, int]] = set()  # a number two patterns match is one detection
     for match in _number_matches(text):
+        span = match.span(1)
+        if span in found:
+            continue
+        found.add(span)
         digits = re.sub(r"\D", "", match.group(1))
         if not digits.strip("0"):
             continue
@@ -97,6 +109,7 @@ def find_personal_numbers(text: str, hint: Hint) -> Iterator[Detection]:
 def _number_matches(text: str) -> Iterator[re.Match[str]]:
     yield from PERSONAL_NUMBER.finditer(text)
     yield from NAMED_NUMBER.finditer(text)
+    yield from LABELLED_NUMBER.finditer(text)
 
 
 def find_ibans(text: str, hint: Hint) -> Iterator[Detection]:  # noqa: ARG001  (uniform signature)
