@@ -248,6 +248,16 @@ class _Measured:
 
 
 _WITHHELD = frozenset({"VERBODEN", "OPT-UIT"})
+
+
+def _flag(values: list[str]) -> str:
+    """A category's flag: withheld if any of its values says so, in any letter case (a flag
+    given twice, OPTIONEEL then OPT-UIT, or 'opt-uit' written small, is still the parents'
+    objection: OSO's validation would refuse the code, and the data must not travel)."""
+    codes = [value.strip().upper() for value in values]
+    return next((code for code in codes if code in _WITHHELD), codes[0])
+
+
 _IMPERSONAL = frozenset({FieldClass.OPERATIONAL, FieldClass.KEY, FieldClass.PSEUDONYM})
 
 
@@ -305,7 +315,7 @@ class WithheldCategoryPresent(Check):
         assert release is not None
         prefix = f"{release.flags_field}/"
         self.flags = {
-            path[len(prefix) :]: values[0]
+            path[len(prefix) :]: _flag(values)
             for path, values in record.fields.items()
             if path.startswith(prefix)
         }
