@@ -4,6 +4,7 @@ pseudonyms with identities."""
 from __future__ import annotations
 
 import hashlib
+import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
@@ -61,6 +62,18 @@ _SEQUENTIAL_SHARE = 0.8
 # per record — a UUID's inner form five times a random UUID's check — and a supplier hashing
 # pupils hashes them all alike)
 _EVERY_DIGEST_RECORDS = 1_000
+# Pseudonyms looked at for how they were made rather than from what: a run of equal characters
+# (zero padding, a counter), a long head shared with another (a constant and a counter), a key
+# in clear at either end. A scheme makes every pupil's alike, so the first records of every
+# batch tell (per record: a few string tests, on a sample so a 10M-record file pays nothing):
+# the first records, then one in every _WEAK_STRIDE (a scheme begun later is met there too).
+_WEAK_FIRST = 10_000
+_WEAK_STRIDE = 1_024
+_WEAK_HEADS = 50_000  # heads remembered at most
+_RUN = re.compile(r"(.)\1{15}")  # 16 equal characters: 16^-15 at a place in random hex
+_SHARED_HEAD = 32  # two random hex tails share 32 leading characters with chance 16^-32
+_IN_CLEAR_MIN = 8  # a shorter key at either end of random hex is chance (2 in 16^len)
+_IN_CLEAR = "built around the value (in clear at one end)"
 
 
 @register
@@ -98,6 +111,7 @@ class DerivablePseudonym(Check):
         # one (see :func:`eckids_disjoint`)
         self.offload: Offload[list[_Part], list[_Column], list[bool | None]]
         self.offload = Offload(eckids_disjoint)
+        self.weak = _WeakTails()
 
     def not_applicable(self) -> str | None:
         if self.ctx.profile.pseudonym is None:
@@ -129,8 +143,10 @@ class DerivablePseudonym(Check):
             if path != field
         ]
         for value in values:
-            self.examined += 1
             tail = normalise(value)
+            if _weak_sampled(self.examined):
+                self._look_at(record, field, tail, [path for path, _ in secrets])
+            self.examined += 1
             if len(tail) < _GUESSABLE_LENGTH and len(self.sample) < _SAMPLE:
                 self.sample.append((tail, record_location(record)))
             for path, pgn in secrets:
@@ -152,6 +168,7 @@ class DerivablePseudonym(Check):
             self._settle()  # findings in record order: the windows before this one first
             super().visit_window(window)
             return
+        start = self.examined  # the records before this window: where it stands in the input
         self.examined += len(window)
         present = [column for column in columns if column is not None]
         for batch, (_, values) in zip(window.batches, present, strict=True):
@@ -160,6 +177,13 @@ class DerivablePseudonym(Check):
             (field, [p for p, _ in self.secret_fields.get(b.shape, b.first) if p != field])
             for b, (field, _) in zip(window.batches, present, strict=True)
         ]
+        prefix = len(ECKID_PRODUCTION_PREFIX)
+        for batch, (field, values), (_, secrets) in zip(
+            window.batches, present, plans, strict=True
+        ):
+            for index, row in enumerate(batch.rows):
+                if _weak_sampled(start + row):
+                    self._look_at(batch.record(index), field, values[index][prefix:], secrets)
         if not any(secrets for _, secrets in plans):
             return
         parts = [
@@ -169,7 +193,6 @@ class DerivablePseudonym(Check):
             )
             for order, path in enumerate(secrets)
         ]
-        prefix = len(ECKID_PRODUCTION_PREFIX)
         work = [_column(p, prefix) for p in parts]
         for done, answers in self.offload.submit(parts, work, window.input_bytes):
             self._tally_window(done, answers)
@@ -226,6 +249,18 @@ class DerivablePseudonym(Check):
             )
         )
 
+    def _look_at(self, record: Record, field: str, tail: str, secrets: list[str]) -> None:
+        """How a pseudonym was made, on a sample (see :data:`_WEAK_SAMPLE`): a key of the
+        record in clear at either end of it is a derivation; a run or a shared head, no
+        randomness."""
+        for path in secrets:
+            for secret in map(str.strip, record.fields[path]):
+                if _IN_CLEAR_MIN <= len(secret) < len(tail) and (
+                    tail.startswith(secret) or tail.endswith(secret)
+                ):
+                    self.tally.add((field, path, _IN_CLEAR), record)
+        self.weak.look_at(tail, record)
+
     def _compare(self, record: Record, field: str, value: str, path: str, pgn: bool) -> None:
         secrets = record.fields[path]
         sampled = self.every_digest_left > 0
@@ -260,7 +295,7 @@ class DerivablePseudonym(Check):
             field_of=lambda key: key[0],
         )
         guessable = _guessable(self.requirement, self.sample, self.examined)
-        return findings + guessable + self.deep_findings
+        return findings + guessable + self.weak.findings(self.requirement) + self.deep_findings
 
 
 class _Part(NamedTuple):
@@ -299,6 +334,60 @@ def _batch_derivations(part: _Part) -> list[tuple[int, int, str, str, str, Recor
         if how is not None:
             hits.append((part.batch.rows[index], part.order, part.field, part.path, how, record))
     return hits
+
+
+def _weak_sampled(index: int) -> bool:
+    """Whether the pseudonym of the input's ``index``-th record is looked at for how it was
+    made (the same records whether the records are visited one by one or a window at a time)."""
+    return index < _WEAK_FIRST or index % _WEAK_STRIDE == 0
+
+
+class _WeakTails:
+    """Sampled pseudonyms with no randomness in them: a run of 16 equal characters, or a head
+    of :data:`_SHARED_HEAD` characters another sampled one has too (an ECK iD is 128 random
+    hexadecimal characters; two share such a head with a chance of 16^-32)."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.heads: dict[str, str] = {}  # a head -> the first tail seen with it
+        self.runs = self.shared = 0
+        self.first: Location | None = None
+
+    def look_at(self, tail: str, record: Record) -> None:
+        self.seen += 1
+        if len(tail) < _GUESSABLE_LENGTH:
+            return  # short ones are judged as such (_guessable)
+        run = _RUN.search(tail) is not None
+        shared = False
+        if len(tail) >= 2 * _SHARED_HEAD:
+            head = tail[:_SHARED_HEAD]
+            first = self.heads.get(head)
+            shared = first is not None and first != tail  # one pupil twice is PSN-003's
+            if first is None and len(self.heads) < _WEAK_HEADS:
+                self.heads[head] = tail
+        self.runs += run
+        self.shared += shared and not run
+        if (run or shared) and self.first is None:
+            self.first = record_location(record)
+
+    def findings(self, requirement: str) -> list[Finding]:
+        if self.first is None:
+            return []
+        weak = self.runs + self.shared
+        return [
+            Finding(
+                requirement=requirement,
+                message=f"{weak:,} of {self.seen:,} pseudonyms looked at are not random: "
+                f"{self.runs:,} hold a run of 16 or more equal characters, {self.shared:,} "
+                f"share their first {_SHARED_HEAD} characters with another; such "
+                "pseudonyms were made by padding or numbering and can be guessed (an ECK iD "
+                "is 128 random hexadecimal characters)",
+                location=safe_location(self.first),
+                severity=Severity.HIGH,
+                confidence=Confidence.HIGH,
+                occurrences=weak,
+            )
+        ]
 
 
 def _guessable(requirement: str, short: list[tuple[str, Location]], total: int) -> list[Finding]:

@@ -1,0 +1,74 @@
+"""LNK-001 on how pseudonyms were made, not only from what: zero padding, a counter, a constant
+head, a pupil's own number in clear at one end (each passed as a well-formed ECK iD: a
+review's finding). Real ECK iDs are 128 random hexadecimal characters and never look so."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+PREFIX = "https://ketenid.nl/201703/"
+
+
+def _random_hex(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice("0123456789abcdef") for _ in range(n))
+
+
+def _export(path: Path, tails: list[str], keys: list[str]) -> Path:
+    rows = [
+        {"eckId": PREFIX + tail, "leerlingnummer": key, "jaargroep": "5"}
+        for tail, key in zip(tails, keys, strict=True)
+    ]
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    return path
+
+
+def _keys(n: int) -> list[str]:
+    return [f"L{n:08d}" for n in range(n)]
+
+
+def _lnk001(cli, path: Path) -> list[str]:
+    run = cli("check", "--profile", "nl-generic", "--select", "LNK-001", path)
+    return [f["message"] for f in run.findings("LNK-001")]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda n, rng: f"{n + 1:0128x}",  # a counter, zero-padded
+        lambda n, rng: "a" * 120 + _random_hex(rng, 8),  # padding, then randomness
+        lambda n, rng: "3f" * 16 + _random_hex(rng, 96),  # a constant head
+    ],
+    ids=["counter", "padded", "constant-head"],
+)
+def test_pseudonyms_without_randomness_fail(tmp_path: Path, cli, make) -> None:
+    rng = random.Random(7)
+    tails = [make(n, rng) for n in range(50)]
+    messages = _lnk001(cli, _export(tmp_path / "e.jsonl", tails, _keys(50)))
+    assert any("are not random" in m for m in messages), messages
+
+
+def test_a_scheme_that_starts_later_in_the_file_is_seen(tmp_path: Path, cli) -> None:
+    """Real ECK iDs for the first 3,000 pupils, a counter after: each window's first rows are
+    looked at, not only the file's."""
+    rng = random.Random(8)
+    tails = [_random_hex(rng, 128) for _ in range(3000)] + [f"{n:0128x}" for n in range(2000)]
+    messages = _lnk001(cli, _export(tmp_path / "e.jsonl", tails, _keys(5000)))
+    assert any("are not random" in m for m in messages), messages
+
+
+def test_a_pupils_number_in_clear_at_one_end_is_a_derivation(tmp_path: Path, cli) -> None:
+    rng = random.Random(9)
+    keys = [f"{100000000 + 7 * n}" for n in range(40)]
+    tails = [_random_hex(rng, 119) + key for key in keys]
+    messages = _lnk001(cli, _export(tmp_path / "e.jsonl", tails, keys))
+    assert any("built around the value (in clear at one end)" in m for m in messages), messages
+
+
+def test_random_eckids_pass(tmp_path: Path, cli) -> None:
+    rng = random.Random(10)
+    tails = [_random_hex(rng, 128) for _ in range(5000)]
+    assert _lnk001(cli, _export(tmp_path / "e.jsonl", tails, _keys(5000))) == []
