@@ -112,11 +112,34 @@ class PseudonymMalformed(_PseudonymCheck):
         "re-case or replace it with test values in production exports.",
     )
 
+    def __init__(self, ctx: CheckContext) -> None:
+        super().__init__(ctx)
+        self.others = ShapeCache(self._others)
+
+    def _others(self, record: Record) -> tuple[str, ...]:
+        """The shape's fields named as an ECK iD besides the one taken for the record's
+        pseudonym (``eckId`` and ``EckId``, ``eckid`` beside ``pseudoniem``): each must be one
+        too — a placeholder or a legacy value in the second passed unseen (a review)."""
+        found = self.ctx.pseudonym(record)
+        taken = found[0] if found is not None else None
+        return tuple(
+            path
+            for path in record.fields
+            if path != taken
+            and (rule := self.ctx.rule(path, record.kind)) is not None
+            and rule.cls is FieldClass.PSEUDONYM
+            and rule.category == "eck-id"
+        )
+
     def visit(self, record: Record) -> None:
         found = self.ctx.pseudonym(record) if self.ctx.profile.is_subject(record.kind) else None
         if found is None:
             return
-        field, values = found
+        self._judge(record, *found)
+        for path in self.others.get(self.ctx.shape(record), record):
+            self._judge(record, path, record.fields[path])
+
+    def _judge(self, record: Record, field: str, values: list[str]) -> None:
         for value in values:
             self.examined += 1
             kind = classify_pseudonym(value)
@@ -130,7 +153,8 @@ class PseudonymMalformed(_PseudonymCheck):
 
     def visit_window(self, window: RecordWindow) -> None:
         if self.ctx.profile.is_subject(window.kind) and all(
-            production_pseudonyms(self.ctx, batch) for batch in window.batches
+            production_pseudonyms(self.ctx, batch) and not self.others.get(batch.shape, batch.first)
+            for batch in window.batches
         ):
             self.examined += len(window)
             return
