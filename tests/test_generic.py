@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,19 @@ def test_a_birth_date_split_into_fields_is_as_precise_as_a_whole_one(
     run = cli("check", "--profile", "nl-generic", "--purpose", "analyse", path)
     (finding,) = run.findings("MIN-002")
     assert "expected at most month, found day" in finding["message"]
+
+
+@pytest.mark.parametrize(("column", "verdict"), [("productId", "pass"), ("nummer", "fail")])
+def test_nine_digit_product_ids_are_not_bsns(
+    tmp_path: Path, cli, column: str, verdict: str
+) -> None:
+    """One random nine-digit number in eleven passes the 11-proef: a column of product ids
+    (a licence export's) held 59 'BSNs' in 600 rows (a review's false alarm). A product's own
+    number is as an order's; under a name that says nothing, the same digits are still read."""
+    rng = random.Random(3)
+    eckid = "https://ketenid.nl/201703/" + "9c" * 64
+    rows = [f"{eckid};{rng.randrange(100_000_000, 999_999_999)}" for _ in range(600)]
+    path = tmp_path / "licenties.csv"
+    path.write_text(f"eckId;{column}\n" + "\n".join(rows) + "\n")
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.verdict("NAW-002") == verdict
