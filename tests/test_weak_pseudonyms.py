@@ -4,6 +4,7 @@ review's finding). Real ECK iDs are 128 random hexadecimal characters and never 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from pathlib import Path
@@ -72,3 +73,34 @@ def test_random_eckids_pass(tmp_path: Path, cli) -> None:
     rng = random.Random(10)
     tails = [_random_hex(rng, 128) for _ in range(5000)]
     assert _lnk001(cli, _export(tmp_path / "e.jsonl", tails, _keys(5000))) == []
+
+
+@pytest.mark.parametrize("digest", ["sha3_512", "blake2b"])
+def test_a_rarer_64_byte_digest_past_the_first_rows_is_found(tmp_path: Path, cli, digest) -> None:
+    """Real ECK iDs for most pupils and a home-made one for record 50 (SHA3-512 or BLAKE2b of
+    its key): these digests were tried on each window's first 32 rows only (a review)."""
+    rng = random.Random(11)
+    keys = _keys(400)
+    tails = [_random_hex(rng, 128) for _ in keys]
+    tails[50] = hashlib.new(digest, keys[50].encode()).hexdigest()
+    messages = _lnk001(cli, _export(tmp_path / "e.jsonl", tails, keys))
+    assert any("of 'leerlingnummer'" in m for m in messages), messages
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda key, rng: hashlib.sha256(key.encode()).hexdigest() * 2,
+        lambda key, rng: _random_hex(rng, 64) + hashlib.sha256(key.encode()).hexdigest(),
+        lambda key, rng: hashlib.md5(key.lower().encode()).hexdigest() * 4,  # noqa: S324
+    ],
+    ids=["sha256-twice", "random-then-sha256", "md5-four-times"],
+)
+def test_a_shorter_digest_inside_the_pseudonym_is_a_derivation(tmp_path: Path, cli, make) -> None:
+    """128 hex characters made of a key's SHA-256 or MD5: not found, even with --deep, as
+    only a whole pseudonym was compared with a digest (a review)."""
+    rng = random.Random(12)
+    keys = _keys(60)
+    tails = [make(key, rng) for key in keys]
+    messages = _lnk001(cli, _export(tmp_path / "e.jsonl", tails, keys))
+    assert any("digest (hex) of the value of 'leerlingnummer'" in m for m in messages), messages

@@ -23,12 +23,14 @@ from conformance.checks.spill import PartitionedRows, digest64, digests64
 from conformance.checks.tally import record_location, safe_location, times
 from conformance.detect.derivation import (
     COMMON_DIGESTS,
+    EVERY_ROW_BEFORE,
     SAMPLED_ROWS,
     derivation_of,
     eckids_disjoint,
     normalise,
     public_scrypt,
     tail_derivation,
+    variant_digests,
 )
 from conformance.detect.preimage import Hit, deep_search, digest_of
 from conformance.detect.pseudonyms import (
@@ -67,13 +69,18 @@ _EVERY_DIGEST_RECORDS = 1_000
 # in clear at either end. A scheme makes every pupil's alike, so the first records of every
 # batch tell (per record: a few string tests, on a sample so a 10M-record file pays nothing):
 # the first records, then one in every _WEAK_STRIDE (a scheme begun later is met there too).
-_WEAK_FIRST = 10_000
+_WEAK_FIRST = 4_096
 _WEAK_STRIDE = 1_024
 _WEAK_HEADS = 50_000  # heads remembered at most
 _RUN = re.compile(r"(.)\1{15}")  # 16 equal characters: 16^-15 at a place in random hex
 _SHARED_HEAD = 32  # two random hex tails share 32 leading characters with chance 16^-32
 _IN_CLEAR_MIN = 8  # a shorter key at either end of random hex is chance (2 in 16^len)
 _IN_CLEAR = "built around the value (in clear at one end)"
+# A shorter digest's hex inside a longer pseudonym (SHA-256 of the key twice over, or after 64
+# random characters, makes 128 hex): looked for on the sample, whole digests only
+_INNER_DIGESTS = ("md5", "sha1", "sha256")
+_SHORTEST_INNER = 32  # an MD5's hex: a pseudonym must be longer to hold one among more
+_DIGEST_INSIDE = "built around an MD5, SHA-1 or SHA-256 digest (hex) of the value"
 
 
 @register
@@ -181,9 +188,8 @@ class DerivablePseudonym(Check):
         for batch, (field, values), (_, secrets) in zip(
             window.batches, present, plans, strict=True
         ):
-            for index, row in enumerate(batch.rows):
-                if _weak_sampled(start + row):
-                    self._look_at(batch.record(index), field, values[index][prefix:], secrets)
+            for index in _weak_indices(batch, start, len(window)):
+                self._look_at(batch.record(index), field, values[index][prefix:], secrets)
         if not any(secrets for _, secrets in plans):
             return
         parts = [
@@ -193,7 +199,7 @@ class DerivablePseudonym(Check):
             )
             for order, path in enumerate(secrets)
         ]
-        work = [_column(p, prefix) for p in parts]
+        work = [_column(p, prefix, start) for p in parts]
         for done, answers in self.offload.submit(parts, work, window.input_bytes):
             self._tally_window(done, answers)
 
@@ -259,6 +265,8 @@ class DerivablePseudonym(Check):
                     tail.startswith(secret) or tail.endswith(secret)
                 ):
                     self.tally.add((field, path, _IN_CLEAR), record)
+            if len(tail) > _SHORTEST_INNER and _holds_a_digest(tail, record.fields[path]):
+                self.tally.add((field, path, _DIGEST_INSIDE), record)
         self.weak.look_at(tail, record)
 
     def _compare(self, record: Record, field: str, value: str, path: str, pgn: bool) -> None:
@@ -312,10 +320,12 @@ class _Part(NamedTuple):
 _Column = tuple[list[str], list[str], str, int]
 
 
-def _column(part: _Part, prefix: int) -> _Column:
-    """What a worker is handed of a part (see :func:`eckids_disjoint`)."""
+def _column(part: _Part, prefix: int, start: int) -> _Column:
+    """What a worker is handed of a part (see :func:`eckids_disjoint`): its keys, and those
+    of its sampled rows — all of them in the input's first windows (``start``: the records
+    before this window), else the first :data:`SAMPLED_ROWS`."""
     keys, rows = part.batch.values(part.path)
-    first = keys[: bisect_left(rows, SAMPLED_ROWS)]
+    first = keys if start < EVERY_ROW_BEFORE else keys[: bisect_left(rows, SAMPLED_ROWS)]
     return keys, first, "\n".join(part.values), prefix
 
 
@@ -334,6 +344,26 @@ def _batch_derivations(part: _Part) -> list[tuple[int, int, str, str, str, Recor
         if how is not None:
             hits.append((part.batch.rows[index], part.order, part.field, part.path, how, record))
     return hits
+
+
+def _holds_a_digest(tail: str, secrets: list[str]) -> bool:
+    """Whether the pseudonym holds the hex of a shorter digest of a variant of the value."""
+    digests = variant_digests(secrets, _INNER_DIGESTS)
+    lowered = tail.lower()  # (a whole digest is derivation_of's, with its name)
+    return digests is not None and any(
+        2 * len(d) < len(lowered) and d.hex() in lowered for d in digests
+    )
+
+
+def _weak_indices(batch: RecordBatch, start: int, window: int) -> Iterator[int]:
+    """The batch's records :func:`_weak_sampled` picks (``start``: the records before its
+    window of ``window`` rows). A window of one shape, the common one, holds its rows in
+    order: they are picked without a test per row."""
+    if len(batch) != window:
+        return (i for i, row in enumerate(batch.rows) if _weak_sampled(start + row))
+    first = range(min(window, max(0, _WEAK_FIRST - start)))
+    strided = range(-start % _WEAK_STRIDE, window, _WEAK_STRIDE)
+    return iter(sorted({*first, *strided}))
 
 
 def _weak_sampled(index: int) -> bool:
