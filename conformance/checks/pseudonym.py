@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import partial
 from itertools import chain, compress
 from operator import itemgetter, methodcaller
 
@@ -95,6 +96,23 @@ class PseudonymMissing(_PseudonymCheck):
         )
 
 
+def other_eckid_fields(ctx: CheckContext, record: Record) -> tuple[str, ...]:
+    """The record's fields named as an ECK iD besides the one taken for its pseudonym
+    (``eckId`` and ``EckId``, ``eckid`` beside ``pseudoniem``): each is the pupil's ECK iD
+    too, so it must be one (PSN-002) and the same one (PSN-003) — a placeholder, a legacy
+    value or another pupil's ECK iD in the second passed unseen (a review)."""
+    found = ctx.pseudonym(record)
+    taken = found[0] if found is not None else None
+    return tuple(
+        path
+        for path in record.fields
+        if path != taken
+        and (rule := ctx.rule(path, record.kind)) is not None
+        and rule.cls is FieldClass.PSEUDONYM
+        and rule.category == "eck-id"
+    )
+
+
 @register
 class PseudonymMalformed(_PseudonymCheck):
     requirement = "PSN-002"
@@ -114,22 +132,7 @@ class PseudonymMalformed(_PseudonymCheck):
 
     def __init__(self, ctx: CheckContext) -> None:
         super().__init__(ctx)
-        self.others = ShapeCache(self._others)
-
-    def _others(self, record: Record) -> tuple[str, ...]:
-        """The shape's fields named as an ECK iD besides the one taken for the record's
-        pseudonym (``eckId`` and ``EckId``, ``eckid`` beside ``pseudoniem``): each must be one
-        too — a placeholder or a legacy value in the second passed unseen (a review)."""
-        found = self.ctx.pseudonym(record)
-        taken = found[0] if found is not None else None
-        return tuple(
-            path
-            for path in record.fields
-            if path != taken
-            and (rule := self.ctx.rule(path, record.kind)) is not None
-            and rule.cls is FieldClass.PSEUDONYM
-            and rule.category == "eck-id"
-        )
+        self.others = ShapeCache(partial(other_eckid_fields, ctx))
 
     def visit(self, record: Record) -> None:
         found = self.ctx.pseudonym(record) if self.ctx.profile.is_subject(record.kind) else None
@@ -203,6 +206,7 @@ class PseudonymNotUnique(_PseudonymCheck):
         super().__init__(ctx)
         self.tracker = UniquenessTracker()
         self.input_index = -1
+        self.others = ShapeCache(partial(other_eckid_fields, ctx))
 
     def start_input(self, name: str) -> None:
         self.input_index = self.tracker.add_input(name)
@@ -215,7 +219,8 @@ class PseudonymNotUnique(_PseudonymCheck):
         if key is None:
             return  # without the sender's own key, two records cannot be told apart as persons
         identity = f"{record.kind}\x1f{key}"
-        for value in found[1]:
+        others = self.others.get(self.ctx.shape(record), record)
+        for value in chain(found[1], *(record.fields[path] for path in others)):
             self.examined += 1
             self.tracker.add(value, identity, record)
 
@@ -231,6 +236,11 @@ class PseudonymNotUnique(_PseudonymCheck):
             for b in batches
         ]
         if not any(paired):
+            return
+        if any(
+            self.others.get(b.shape, b.first) for b, p in zip(batches, paired, strict=True) if p
+        ):
+            super().visit_window(window)  # a second ECK iD field: record by record
             return
         found = [
             keyed_columns(self.ctx, b) if p else None for b, p in zip(batches, paired, strict=True)
