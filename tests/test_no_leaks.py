@@ -201,6 +201,17 @@ def test_a_pseudonym_url_shows_no_more_than_its_public_prefix(
         assert part not in outputs, f"a piece of the pseudonym ({part[:1]}…) in the output"
 
 
+def test_a_malformed_eckids_message_shows_the_expected_prefix_whole(tmp_path: Path, cli) -> None:
+    """Why a value is malformed is the toolkit's own words: shown through the field-name
+    filter, the prefix's "201703" was taken for a date and read "https://ketenid.nl/2*****/"."""
+    path = tmp_path / "export.jsonl"
+    path.write_text('{"eckId": "eckid_L1001"}\n')
+    run = cli("check", "--profile", "nl-generic", path)
+    (finding,) = run.findings("PSN-002")
+    assert "expected the prefix https://ketenid.nl/201703/ and 128" in finding["message"]
+    assert "L1001" not in json.dumps(run.report)
+
+
 # --- the canaries of fixtures/leaks/ ---------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent

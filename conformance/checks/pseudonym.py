@@ -10,7 +10,7 @@ from operator import itemgetter, methodcaller
 
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
-from conformance.checks.tally import times
+from conformance.checks.tally import Said, times
 from conformance.checks.uniqueness import UniquenessTracker
 from conformance.detect.derivation import normalise
 from conformance.detect.fieldnames import classify_name
@@ -152,7 +152,7 @@ class PseudonymMalformed(_PseudonymCheck):
                 if self.ctx.environment != "test":
                     self.tally.add(("pilot", field), record, redact_pseudonym(value))
             elif kind in (PseudonymKind.OTHER, PseudonymKind.LEGACY_IDSCHOOL):
-                self.tally.add((malformation(value), field), record, redact_pseudonym(value))
+                self.tally.add((Said(malformation(value)), field), record, redact_pseudonym(value))
 
     def visit_window(self, window: RecordWindow) -> None:
         if self.ctx.profile.is_subject(window.kind) and all(
