@@ -19,6 +19,7 @@ import logging
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from sqlglot import Token, TokenType, exp
@@ -57,6 +58,18 @@ _DENY_GOES_ON = frozenset({"ON", "TO", "AS", "CASCADE"})  # words a DENY's next 
 _SEARCH_PATH = re.compile(
     r"^\s*(?:SET\s+(?:SESSION\s+|(LOCAL)\s+)?search_path\s*(?:TO|=)\s*(.+?)|RESET\s+search_path)"
     r"\s*;?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+# Statements sqlglot keeps raw that move a table to another schema: PostgreSQL's ALTER TABLE
+# … SET SCHEMA and T-SQL's ALTER SCHEMA … TRANSFER
+_SET_SCHEMA = re.compile(
+    r"^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<table>.+?)\s+SET\s+SCHEMA\s+"
+    r"(?P<schema>\S+?)\s*;?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_TRANSFER = re.compile(
+    r"^\s*ALTER\s+SCHEMA\s+(?P<schema>\S+)\s+TRANSFER\s+(?:OBJECT\s*::\s*)?(?P<table>.+?)\s*;?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -139,7 +152,7 @@ def _denial_end(tokens: list[Token], index: int) -> int:
 
 
 def _model(reading: _Reading, text: str, name: str) -> StorageModel:
-    tables = {key: draft.table() for key, draft in reading.tables.items()}
+    tables = {key: reading.moves.table(draft) for key, draft in reading.tables.items()}
     access = reading.access
     superusers = frozenset(unquote(m.group(1)) for m in _SUPERUSER.finditer(text))
     if not tables:
@@ -170,6 +183,7 @@ class _Reading:
     def __init__(self, dialect: str, denials: list[str]) -> None:
         self.dialect = dialect
         self.tables: dict[tuple[str, str], _Draft] = {}
+        self.moves = _Moves(self.tables)
         self.access = Access(denials)
         self.session = _DEFAULT_SCHEMA[dialect]
         self.local: str | None = None  # until the transaction ends
@@ -193,7 +207,7 @@ class _Reading:
             table = _table(statement, default, self.tables)
             self.tables[_key(table.schema, table.name)] = _Draft(table)
         elif isinstance(statement, exp.Alter):
-            _alter(statement, default, self.tables)
+            _alter(statement, default, self.moves)
         elif isinstance(statement, exp.Grant):
             self.access.add(granted_by(statement, default))
         elif isinstance(statement, exp.Revoke):
@@ -207,7 +221,20 @@ class _Reading:
             sql = statement.sql(dialect=self.dialect, copy=False)  # (no copy: read only)
             if path := _SEARCH_PATH.match(sql):
                 self._search(path)
+            elif isinstance(statement, exp.Execute):
+                _sp_rename(statement, default, self.moves)
+            elif moving := _SET_SCHEMA.match(sql) or _TRANSFER.match(sql):
+                self._set_schema(moving, default)
             self.access.read(sql, self.local or self.session)
+
+    def _set_schema(self, moving: re.Match[str], default: str) -> None:
+        """A table moved to another schema, its name kept (sqlglot keeps the statement raw)."""
+        try:
+            table = exp.to_table(moving["table"], dialect=self.dialect)
+            schema = exp.parse_identifier(moving["schema"], dialect=self.dialect).name
+        except SqlglotError:
+            return
+        self.moves.move(_key(table.db or default, table.name), schema, table.name)
 
     def _search(self, path: re.Match[str]) -> None:
         """Where unqualified names go after a search path is set: to its first schema but the
@@ -269,7 +296,10 @@ def _statement_groups(text: str, dialect: str, name: str) -> Iterator[list[exp.E
     group by group, cut where :func:`_token_groups` says sqlglot reads the same either way."""
     try:
         reader = Dialect.get_or_raise(dialect)
-        groups = _token_groups(reader.tokenize(text))
+        tokens = reader.tokenize(text)
+        if dialect == "tsql" and _TSQL_BLOCKS.search(text):
+            tokens = _Unwrapping(reader, text).run(tokens)
+        groups = _token_groups(tokens)
         parser = reader.parser()
         while groups:
             yield [s for s in parser.parse(groups.popleft(), text) if s is not None]
@@ -347,6 +377,188 @@ def _stands_alone(tokens: list[Token], index: int) -> bool:
     return index < len(tokens) and tokens[index].text.upper() in _ALONE
 
 
+# T-SQL's conditional statements and dynamic SQL, worth a pass over the tokens only if present
+_TSQL_BLOCKS = re.compile(r"\b(?:IF|EXEC(?:UTE)?\s*\()", re.IGNORECASE)
+# Words after which IF [NOT] EXISTS is a clause of the statement (DROP TABLE IF EXISTS …), and
+# AS, after which an IF is a procedure's body: neither begins a statement of the script's own
+_IF_IS_A_CLAUSE = frozenset(
+    "TABLE VIEW INDEX COLUMN CONSTRAINT SCHEMA PROCEDURE PROC FUNCTION TRIGGER TYPE SEQUENCE "
+    "DATABASE USER ROLE SYNONYM STATISTICS DEFAULT RULE LOGIN DROP CREATE ALTER AS".split()
+)
+# Words that begin the statement an IF's condition is followed by (a condition's own SELECT
+# stands in parentheses)
+_STATEMENT_WORDS = _ALONE | frozenset(
+    "BEGIN EXEC EXECUTE SELECT UPDATE DELETE MERGE DECLARE PRINT RAISERROR THROW RETURN IF".split()
+)
+_STRINGS = frozenset({TokenType.STRING, TokenType.NATIONAL_STRING})
+
+
+class _Unwrapping:
+    """T-SQL's tokens with every IF … BEGIN … END [ELSE …] of the script itself (not of a
+    procedure's body) taken apart: its statements read as the script's own, whatever the
+    condition, each branch's (EF Core's ``migrations script --idempotent`` wraps every
+    statement so, and sqlglot keeps a block's statement without a semicolon as a raw command,
+    or reads the next blocks into it). ``EXEC('…')``'s statement is read where the EXEC
+    stands. Where an IF, END or ELSE was, a semicolon ends the statement before it.
+
+    T-SQL's tokenizer reads what follows an END after a semicolon, to the next semicolon, as
+    one string (``END END ELSE BEGIN CREATE …``): that text is tokenised again, in place."""
+
+    def __init__(self, reader: Dialect, text: str) -> None:
+        self.reader, self.text = reader, text
+        self.kept = 0  # depth in blocks read as they are: CASE, a procedure's BEGIN … END
+        self.opened = 0  # IF blocks open (outside any kept block)
+
+    def run(self, tokens: list[Token]) -> list[Token]:
+        pending = deque(tokens)
+        out: list[Token] = []
+        while pending:
+            token = pending.popleft()
+            swallowed = _swallowed(token, pending, self.text)
+            if swallowed is not None:  # the rest of the END's statement, as tokens
+                pending.popleft()
+                rest = self._tokens_of(token.end + 1, swallowed.end + 1)
+                if self.kept:  # left as T-SQL's parser reads it (a body's END END), counted
+                    self.kept = max(self.kept + self._depth_of([token, *rest]), 0)
+                    out += (token, swallowed)
+                    continue
+                pending.extendleft(reversed(rest))
+            word = token.text.upper() if token.token_type is not TokenType.IDENTIFIER else ""
+            if self.kept:
+                self.kept += _depth_change(token, pending)
+                out.append(token)
+            elif token.token_type is TokenType.END and self.opened:
+                self.opened -= 1
+                out.append(_semicolon(token))
+            elif word == "ELSE" or (  # an IF's (a CASE's is in a kept block): the other branch
+                word == "IF" and _begins_statement(token, out) and self._condition(pending)
+            ):
+                out.append(_semicolon(token))  # (an IF's condition is taken from the tokens)
+                self._enter(pending)
+            elif token.token_type is not TokenType.EXECUTE or not self._dynamic(pending, out):
+                self.kept = max(self.kept + _depth_change(token, pending), 0)
+                out.append(token)
+        return out
+
+    def _depth_of(self, tokens: list[Token]) -> int:
+        """How far the tokens go into blocks (or, below zero, out of them)."""
+        pending, depth = deque(tokens), 0
+        while pending:
+            token = pending.popleft()
+            swallowed = _swallowed(token, pending, self.text)
+            if swallowed is not None:
+                pending.popleft()
+                pending.extendleft(reversed(self._tokens_of(token.end + 1, swallowed.end + 1)))
+            depth += _depth_change(token, pending)
+        return depth
+
+    def _enter(self, pending: deque[Token]) -> None:
+        """Into a branch: its BEGIN, if it has one, opens an IF block; else its one statement
+        comes next."""
+        if pending and pending[0].token_type is TokenType.BEGIN:
+            begin = pending.popleft()
+            if _depth_change(begin, pending) > 0:
+                self.opened += 1
+            else:  # BEGIN TRANSACTION: the branch's one statement
+                pending.appendleft(begin)
+
+    def _condition(self, pending: deque[Token]) -> bool:
+        """Whether an IF's condition was taken from the tokens: up to the BEGIN or the statement
+        after it, outside parentheses and CASE. Nothing is taken if neither comes before a
+        semicolon."""
+        taken: list[Token] = []
+        depth = 0
+        while pending and pending[0].token_type is not TokenType.SEMICOLON:
+            token = pending[0]
+            if depth == 0 and taken and token.text.upper() in _STATEMENT_WORDS:
+                return True
+            if token.token_type in (TokenType.L_PAREN, TokenType.CASE):
+                depth += 1
+            elif token.token_type in (TokenType.R_PAREN, TokenType.END):
+                depth = max(depth - 1, 0)
+            taken.append(pending.popleft())
+        pending.extendleft(reversed(taken))
+        return False
+
+    def _dynamic(self, pending: deque[Token], out: list[Token]) -> bool:
+        """``EXEC ('…')`` / ``EXEC (N'…')``: its statement's tokens in its place (where the
+        text of the literal is the statement's as written: none of its quotes doubled)."""
+        if len(pending) < 3 or pending[0].token_type is not TokenType.L_PAREN:
+            return False
+        literal, closing = pending[1], pending[2]
+        if literal.token_type not in _STRINGS or closing.token_type is not TokenType.R_PAREN:
+            return False
+        at = self.text.find(literal.text, literal.start, literal.end + 1)
+        for _ in range(3):
+            pending.popleft()
+        out.append(_semicolon(literal))
+        if at >= 0:
+            pending.extendleft(
+                [_semicolon(closing), *reversed(self._tokens_of(at, at + len(literal.text)))]
+            )
+        return True
+
+    def _tokens_of(self, start: int, end: int) -> list[Token]:
+        """The text from ``start`` to ``end`` tokenised, placed where it stands in the file."""
+        try:
+            tokens = self.reader.tokenize(self.text[start:end])
+        except SqlglotError:
+            return []
+        line = self.text.count("\n", 0, start)
+        return [
+            Token(
+                t.token_type,
+                t.text,
+                t.line + line,
+                t.col,
+                t.start + start,
+                t.end + start,
+                t.comments,
+            )
+            for t in tokens
+        ]
+
+
+def _swallowed(token: Token, pending: deque[Token], text: str) -> Token | None:
+    """The string T-SQL's tokenizer made of what follows this END, if it made one: the text
+    after the END as it stands (a string literal's would have its quotes)."""
+    if token.token_type is not TokenType.END or not pending:
+        return None
+    following = pending[0]
+    if following.token_type is not TokenType.STRING or following.end <= token.end:
+        return None
+    return following if text[token.end + 1 : following.end + 1].strip() == following.text else None
+
+
+def _depth_change(token: Token, pending: deque[Token]) -> int:
+    """How a token changes the depth of blocks: a CASE or a block's BEGIN (not a transaction's)
+    opens one, an END closes one."""
+    kind = token.token_type
+    if kind is TokenType.CASE:
+        return 1
+    if kind is TokenType.BEGIN:
+        following = pending[0] if pending else None
+        return (
+            following is not None
+            and following.token_type is not TokenType.SEMICOLON
+            and (following.text.upper() not in _TRANSACTION_WORDS)
+        )
+    return -1 if kind is TokenType.END else 0
+
+
+def _begins_statement(token: Token, out: list[Token]) -> bool:
+    """Whether an IF begins a statement: first, after a semicolon or the end of a block, or on
+    a line of its own after anything but a word that makes it a clause (DROP TABLE IF …)."""
+    before = out[-1] if out else None
+    if before is None or before.token_type in (TokenType.SEMICOLON, TokenType.END):
+        return True
+    return before.text.upper() not in _IF_IS_A_CLAUSE and before.line < token.line
+
+
+def _semicolon(token: Token) -> Token:
+    return Token(TokenType.SEMICOLON, ";", token.line, token.col, token.start, token.end)
+
+
 def _table(statement: exp.Create, default: str, tables: dict[tuple[str, str], _Draft]) -> Table:
     """A table (with the columns of the tables it INHERITS, read before it) or a view (its
     columns those it names or selects: a view joining pseudonyms to names is a code list)."""
@@ -356,10 +568,11 @@ def _table(statement: exp.Create, default: str, tables: dict[tuple[str, str], _D
     name = table_expr.name
     columns: list[str] = []
     keys: list[ForeignKey] = []
-    for parent in statement.find_all(exp.InheritsProperty):
-        for above in parent.expressions:
-            inherited = tables.get(_key(above.db or default, above.name))
-            columns += inherited.columns if inherited is not None else ()
+    for source, with_keys in _sources(statement):
+        copied = tables.get(_key(source.db or default, source.name))
+        if copied is not None:
+            columns += copied.columns
+            keys += copied.foreign_keys if with_keys else ()
     for item in target.expressions if isinstance(target, exp.Schema) else []:
         if isinstance(item, exp.ColumnDef):
             columns.append(item.name)
@@ -370,9 +583,24 @@ def _table(statement: exp.Create, default: str, tables: dict[tuple[str, str], _D
         else:  # FOREIGN KEY (…) REFERENCES …, or CONSTRAINT name FOREIGN KEY …
             keys += (_foreign_key(fk, schema) for fk in item.find_all(exp.ForeignKey))
     query = statement.expression
-    if statement.kind == "VIEW" and not columns and isinstance(query, exp.Query):
+    if not columns and isinstance(query, exp.Query):  # a view, or CREATE TABLE … AS SELECT
         columns = _view_columns(query, default, tables)
     return Table(schema, name, tuple(columns), tuple(keys), _line_of(table_expr))
+
+
+def _sources(statement: exp.Create) -> Iterator[tuple[exp.Table, bool]]:
+    """The tables, read before, whose columns a new table has, and whether their foreign keys
+    too: those it INHERITS and those it is made LIKE (PostgreSQL's ``(LIKE t …)``, MySQL's
+    ``LIKE t``: no foreign key is copied), and a PostgreSQL partition's parent (whose foreign
+    keys hold for every partition)."""
+    for inherits in statement.find_all(exp.InheritsProperty):
+        yield from ((parent, False) for parent in inherits.expressions)
+    for like in statement.find_all(exp.LikeProperty):
+        if isinstance(like.this, exp.Table):
+            yield like.this, False
+    for partition in statement.find_all(exp.PartitionedOfProperty):
+        if isinstance(partition.this, exp.Table):
+            yield partition.this, True
 
 
 def _view_columns(
@@ -423,13 +651,13 @@ def _foreign_key(item: exp.ForeignKey, default: str) -> ForeignKey:
     return _reference(columns, reference, default)
 
 
-def _alter(statement: exp.Alter, default: str, tables: dict[tuple[str, str], _Draft]) -> None:
+def _alter(statement: exp.Alter, default: str, moved: _Moves) -> None:
     """Columns (with their inline references) and foreign keys an ALTER TABLE adds, and the
     columns it drops or renames (a column dropped by a migration no longer sits beside the
     pseudonym), and the table's new name."""
     target = statement.this
     key = _key(target.db or default, target.name)
-    table = tables.get(key)
+    table = moved.tables.get(key)
     if table is None:
         return
     actions = statement.args.get("actions") or []
@@ -448,10 +676,85 @@ def _alter(statement: exp.Alter, default: str, tables: dict[tuple[str, str], _Dr
             table.drop(c.name for c in action.args.get("tables") or [])
         elif isinstance(action, exp.RenameColumn):
             table.rename(action.this.name, action.args["to"].name)
+        elif isinstance(action, exp.ModifyColumn) and action.args.get("rename_from"):
+            # MySQL's CHANGE [COLUMN] old new type: a rename too
+            table.rename(action.args["rename_from"].name, action.this.name)
         elif isinstance(action, exp.AlterRename) and action.this.name:
-            table.name = action.this.name  # ALTER TABLE … RENAME TO: found by its new name
-            tables[_key(table.schema, table.name)] = tables.pop(key)
-            key = _key(table.schema, table.name)
+            # ALTER TABLE … RENAME TO [db.]name: found by its new name (MySQL's in another
+            # database, if it names one)
+            key = moved.move(key, action.this.db or table.schema, action.this.name)
+
+
+class _Moves:
+    """The tables by key, and where those renamed or moved to another schema went: a foreign
+    key written before the move points where the table went (the database follows the table,
+    not its name), unless a table of the old name was made since."""
+
+    def __init__(self, tables: dict[tuple[str, str], _Draft]) -> None:
+        self.tables = tables
+        self._went: dict[tuple[str, str], tuple[str, str]] = {}  # old key -> schema, name
+
+    def move(self, key: tuple[str, str], schema: str, name: str) -> tuple[str, str]:
+        """The table of ``key`` (if there is one) now in ``schema`` as ``name``: its new key."""
+        draft = self.tables.pop(key, None)
+        if draft is None:
+            return key
+        draft.schema, draft.name = schema, name
+        new = _key(schema, name)
+        self.tables[new] = draft
+        if new != key:
+            self._went[key] = (schema, name)
+        return new
+
+    def table(self, draft: _Draft) -> Table:
+        table = draft.table()
+        if not self._went:
+            return table
+        keys = tuple(map(self._followed, table.foreign_keys))
+        return replace(table, foreign_keys=keys) if keys != table.foreign_keys else table
+
+    def _followed(self, key: ForeignKey) -> ForeignKey:
+        seen: set[tuple[str, str]] = set()
+        target = _key(key.schema, key.table)
+        while target not in self.tables and target in self._went and target not in seen:
+            seen.add(target)
+            schema, name = self._went[target]
+            key = replace(key, schema=schema, table=name)
+            target = _key(schema, name)
+        return key
+
+
+# T-SQL's sp_rename, its arguments by position or by name
+_RENAME_ARGUMENTS = ("@objname", "@newname", "@objtype")
+
+
+def _sp_rename(statement: exp.Execute, default: str, moves: _Moves) -> None:
+    """``EXEC sp_rename 'schema.table.column', 'new', 'COLUMN'`` renames a column;
+    ``EXEC sp_rename 'schema.table', 'new'`` a table (other kinds of object are not read)."""
+    if statement.this.name.casefold() not in ("sp_rename", "sys.sp_rename"):
+        return
+    given: dict[str, str] = {}
+    for position, argument in enumerate(statement.expressions):
+        name = _RENAME_ARGUMENTS[position] if position < len(_RENAME_ARGUMENTS) else ""
+        value = argument
+        if isinstance(argument, exp.EQ):  # @newname = N'…'
+            name, value = argument.this.sql(dialect="tsql").casefold(), argument.expression
+        if isinstance(value, (exp.Literal, exp.National)):
+            given[name] = str(value.this)
+    old, new, kind = (given.get(n, "") for n in _RENAME_ARGUMENTS)
+    try:
+        parts = [p.name for p in exp.to_column(old, dialect="tsql").parts] if old else []
+    except SqlglotError:
+        return
+    if not new or not parts:
+        return
+    if kind.upper() == "COLUMN" and len(parts) >= 2:
+        draft = moves.tables.get(_key(parts[-3] if len(parts) > 2 else default, parts[-2]))
+        if draft is not None:
+            draft.rename(parts[-1], new)
+    elif not kind or kind.upper() == "OBJECT":
+        key = _key(parts[-2] if len(parts) > 1 else default, parts[-1])
+        moves.move(key, parts[-2] if len(parts) > 1 else default, new)
 
 
 class _Draft:

@@ -1,0 +1,182 @@
+"""DDL the reader missed (a review's findings): T-SQL's IF … BEGIN … END blocks (EF Core's
+idempotent scripts), CREATE TABLE … AS SELECT, LIKE, PARTITION OF, MySQL's CHANGE COLUMN,
+T-SQL's sp_rename and tables moved to another schema."""
+
+from __future__ import annotations
+
+from conformance.model.storage import StorageModel
+from conformance.readers.ddl import parse_ddl
+
+
+def _model(sql: str) -> StorageModel:
+    return parse_ddl(sql.encode(), "review.sql")
+
+
+def _columns(model: StorageModel) -> dict[str, tuple[str, ...]]:
+    return {table.qualified: table.columns for table in model.tables}
+
+
+def _keys(model: StorageModel) -> dict[str, list[str]]:
+    return {
+        table.qualified: [f"{k.schema}.{k.table}" for k in table.foreign_keys]
+        for table in model.tables
+    }
+
+
+def test_a_table_created_inside_an_if_block_is_read() -> None:
+    model = _model(
+        "CREATE TABLE dbo.resultaten (id INT PRIMARY KEY, eck_id NVARCHAR(154))\nGO\n"
+        "IF NOT EXISTS (SELECT * FROM sys.tables WHERE name = 'leerlingen')\nBEGIN\n"
+        "    CREATE TABLE dbo.leerlingen (id INT, eck_id NVARCHAR(154), achternaam NVARCHAR(100))\n"
+        "END\nGO\n"
+    )
+    assert _columns(model)["dbo.leerlingen"] == ("id", "eck_id", "achternaam")
+    assert model.tables[1].line == 5
+
+
+# As `dotnet ef migrations script --idempotent` writes it (EF Core), with an ELSE branch and a
+# nested block after it, whose END END ELSE T-SQL's tokenizer reads as one string
+_EF_CORE = """\
+IF OBJECT_ID(N'[__EFMigrationsHistory]') IS NULL
+BEGIN
+    CREATE TABLE [__EFMigrationsHistory] (
+        [MigrationId] nvarchar(150) NOT NULL,
+        CONSTRAINT [PK___EFMigrationsHistory] PRIMARY KEY ([MigrationId])
+    );
+END;
+GO
+BEGIN TRANSACTION;
+GO
+IF NOT EXISTS (SELECT * FROM [__EFMigrationsHistory] WHERE [MigrationId] = N'1_Init')
+BEGIN
+    CREATE TABLE [Pupils] (
+        [Id] int NOT NULL IDENTITY,
+        [EckId] nvarchar(154) NULL,
+        CONSTRAINT [PK_Pupils] PRIMARY KEY ([Id])
+    );
+END;
+GO
+IF NOT EXISTS (SELECT * FROM [__EFMigrationsHistory] WHERE [MigrationId] = N'2_Name')
+BEGIN
+    ALTER TABLE [Pupils] ADD [LastName] nvarchar(max) NULL;
+    EXEC(N'CREATE UNIQUE INDEX [IX_Pupils_EckId] ON [Pupils] ([EckId]) WHERE [EckId] IS NOT NULL');
+    EXEC(N'CREATE VIEW [PupilNames] AS SELECT [EckId], [LastName] FROM [Pupils]');
+END;
+GO
+IF 1 = 1
+BEGIN
+    IF 2 = 2
+    BEGIN
+        CREATE TABLE dbo.Notes (Id int, Body nvarchar(max));
+    END
+END
+ELSE
+BEGIN
+    CREATE TABLE dbo.Contacts (EckId nvarchar(154), Email nvarchar(200));
+END
+GO
+COMMIT;
+GO
+"""
+
+
+def test_ef_core_idempotent_script_is_read_whole() -> None:
+    columns = _columns(_model(_EF_CORE))
+    assert columns["dbo.Pupils"] == ("Id", "EckId", "LastName")
+    assert columns["dbo.PupilNames"] == ("Pupils/EckId", "Pupils/LastName")
+    assert columns["dbo.Notes"] == ("Id", "Body")
+    assert columns["dbo.Contacts"] == ("EckId", "Email")
+
+
+def test_single_statement_branches_and_clauses_named_if() -> None:
+    model = _model(
+        "CREATE TABLE dbo.a (id int, eck_id nvarchar(154))\nGO\n"
+        "DROP TABLE IF EXISTS dbo.tmp\nGO\n"
+        "CREATE PROCEDURE dbo.p AS\nBEGIN\n    IF 1 = 1\n    BEGIN\n"
+        "        SELECT CASE WHEN 1 = 1 THEN 1 ELSE 2 END\n    END\nEND\nGO\n"
+        "IF NOT EXISTS (SELECT * FROM sys.tables WHERE name = 'b')\n"
+        "    CREATE TABLE dbo.b (id int, eck_id nvarchar(154), achternaam nvarchar(100))\n"
+        "ELSE\n    ALTER TABLE dbo.a ADD voornaam nvarchar(100)\nGO\n"
+        "IF @@TRANCOUNT = 0 BEGIN TRANSACTION\nGO\n"
+        "IF (SELECT COUNT(*) FROM sys.tables) > 0\nBEGIN\n"
+        "    GRANT SELECT ON dbo.a TO lezer;\n    GRANT SELECT ON dbo.b TO lezer;\nEND\nGO\n"
+    )
+    assert _columns(model) == {
+        "dbo.a": ("id", "eck_id", "voornaam"),
+        "dbo.b": ("id", "eck_id", "achternaam"),
+    }
+    assert {(g.role, g.table) for g in model.grants} == {("lezer", "a"), ("lezer", "b")}
+
+
+def test_create_table_as_select_has_the_selected_columns() -> None:
+    model = _model(
+        "CREATE TABLE identity.persons (id BIGINT PRIMARY KEY, achternaam TEXT, bsn CHAR(9));\n"
+        "CREATE TABLE public.pupils (id BIGINT, eck_id VARCHAR(154), person_id BIGINT);\n"
+        "CREATE TABLE public.export AS SELECT p.eck_id, i.achternaam, i.bsn AS burgerservicenummer"
+        " FROM public.pupils p JOIN identity.persons i ON i.id = p.person_id;\n"
+    )
+    assert _columns(model)["public.export"] == (
+        "pupils/eck_id",
+        "persons/achternaam",
+        "persons/bsn",
+    )
+
+
+def test_a_table_made_like_another_has_its_columns() -> None:
+    postgres = _model(
+        "CREATE TABLE pupils (id INTEGER PRIMARY KEY, eck_id VARCHAR(154));\n"
+        "CREATE TABLE pupils_archive (LIKE pupils INCLUDING ALL);\n"
+        "ALTER TABLE pupils_archive ADD COLUMN achternaam VARCHAR(200);\n"
+    )
+    assert _columns(postgres)["public.pupils_archive"] == ("id", "eck_id", "achternaam")
+    mysql = _model(
+        "CREATE TABLE `pupils` (`id` int NOT NULL, `eck_id` varchar(154)) ENGINE=InnoDB;\n"
+        "CREATE TABLE `pupils_archive` LIKE `pupils`;\n"
+    )
+    assert _columns(mysql)["main.pupils_archive"] == ("id", "eck_id")
+
+
+def test_a_partition_has_its_parents_columns_and_foreign_keys() -> None:
+    model = _model(
+        "CREATE TABLE identity.persons (id BIGINT PRIMARY KEY, achternaam TEXT);\n"
+        "CREATE TABLE pseudo.pupils (id BIGINT, jaar INT, eck_id VARCHAR(154),"
+        " person_id BIGINT REFERENCES identity.persons (id)) PARTITION BY LIST (jaar);\n"
+        "CREATE TABLE pseudo.pupils_2025 PARTITION OF pseudo.pupils FOR VALUES IN (2025);\n"
+    )
+    assert _columns(model)["pseudo.pupils_2025"] == ("id", "jaar", "eck_id", "person_id")
+    assert _keys(model)["pseudo.pupils_2025"] == ["identity.persons"]
+
+
+def test_mysql_change_column_renames() -> None:
+    model = _model(
+        "CREATE TABLE `holders` (`id` int, `eckId` varchar(154), `contact` varchar(255))"
+        " ENGINE=InnoDB;\n"
+        "ALTER TABLE `holders` CHANGE COLUMN `contact` `email` varchar(255) DEFAULT NULL;\n"
+    )
+    assert _columns(model)["main.holders"] == ("id", "eckId", "email")
+
+
+def test_sp_rename_renames_a_column_or_a_table() -> None:
+    model = _model(
+        "CREATE TABLE dbo.leerlingen (id INT, eck_id NVARCHAR(154), veld1 NVARCHAR(100))\nGO\n"
+        "EXEC sp_rename 'dbo.leerlingen.veld1', 'achternaam', 'COLUMN'\nGO\n"
+        "EXEC sp_rename @objname = N'[dbo].[leerlingen]', @newname = N'pupils'\nGO\n"
+    )
+    assert _columns(model) == {"dbo.pupils": ("id", "eck_id", "achternaam")}
+
+
+def test_a_table_moved_to_another_schema_takes_its_foreign_keys_along() -> None:
+    model = _model(
+        "CREATE SCHEMA identity;\n"
+        "CREATE TABLE persons (id BIGINT PRIMARY KEY, achternaam TEXT);\n"
+        "CREATE TABLE pupils (id BIGINT, eck_id VARCHAR(154), person_id BIGINT"
+        " REFERENCES persons (id));\n"
+        "ALTER TABLE persons SET SCHEMA identity;\n"
+    )
+    assert set(_columns(model)) == {"identity.persons", "public.pupils"}
+    assert _keys(model)["public.pupils"] == ["identity.persons"]
+    tsql = _model(
+        "CREATE TABLE dbo.persons (id INT, achternaam NVARCHAR(100))\nGO\n"
+        "ALTER SCHEMA identiteit TRANSFER dbo.persons\nGO\n"
+    )
+    assert set(_columns(tsql)) == {"identiteit.persons"}
