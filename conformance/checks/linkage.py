@@ -91,8 +91,10 @@ class DerivablePseudonym(Check):
         "same record — the value itself, its hex or base64 encoding, an unsalted MD5, SHA-1, "
         "SHA-2, SHA-3 or BLAKE2 digest (hex or base64, truncated or not, written as a UUID or "
         "after a prefix), a name-based UUID, or the first-level "
-        "scrypt hash with the salt Kennisnet once published — and pseudonyms are not short, "
-        "numeric or consecutive.",
+        "scrypt hash with the salt Kennisnet once published, or built around the value or a "
+        "digest of it — and pseudonyms are not short, numeric, consecutive or padded (an ECK "
+        "iD's 128 characters are random: no run of 16 equal ones, no head shared with "
+        "another's).",
         why="A pseudonym that anyone holding the BSN can recompute is the BSN in disguise: the "
         "Kamer was told the ECK iD is not derived one-to-one from the personal number. Short "
         "or consecutive pseudonyms can be guessed and enumerated.",
