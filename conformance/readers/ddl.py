@@ -584,7 +584,8 @@ def _table(statement: exp.Create, default: str, tables: dict[tuple[str, str], _D
             keys += (_foreign_key(fk, schema) for fk in item.find_all(exp.ForeignKey))
     query = statement.expression
     if not columns and isinstance(query, exp.Query):  # a view, or CREATE TABLE … AS SELECT
-        columns = _view_columns(query, default, tables)
+        columns, selected_from = _view_columns(query, default, tables)
+        keys += selected_from
     return Table(schema, name, tuple(columns), tuple(keys), _line_of(table_expr))
 
 
@@ -605,10 +606,13 @@ def _sources(statement: exp.Create) -> Iterator[tuple[exp.Table, bool]]:
 
 def _view_columns(
     query: exp.Query, default: str, tables: dict[tuple[str, str], _Draft]
-) -> list[str]:
+) -> tuple[list[str], list[ForeignKey]]:
     """A view's columns, each under the table it is selected from where that is known
     (``scholen/naam``: a school's name, whatever the view is called), ``*`` as the columns of
-    the tables it stands for; an expression's by the name it is given."""
+    the tables it stands for; an expression's by the name it is given. And a join step to
+    each table it selects a column from — its first such column is that table's (SEP-002: a
+    view of the identity table granted to the application's role is as joinable as the
+    table, by the same key)."""
     sources: dict[str, _Draft] = {}
     for source in query.find_all(exp.Table):
         known = tables.get(_key(source.db or default, source.name))
@@ -616,18 +620,28 @@ def _view_columns(
             sources[source.alias_or_name.casefold()] = known
     only = next(iter(sources.values())) if len(set(sources.values())) == 1 else None
     columns: list[str] = []
+    steps: dict[_Draft, ForeignKey] = {}  # the first column selected from each table
     for selected in query.selects:
         bare = selected.this if isinstance(selected, exp.Alias) else selected
         column = bare if isinstance(bare, exp.Column) else None  # not EXTRACT(YEAR FROM p.…)
         owner = sources.get(column.table.casefold()) if column and column.table else only
         if isinstance(selected, exp.Star) or (column is selected and column.is_star):
             chosen = [owner] if owner is not None and column is not None else sources.values()
-            columns += (f"{t.name}/{c}" for t in dict.fromkeys(chosen) for c in t.columns)
+            for table in dict.fromkeys(chosen):
+                columns += (f"{table.name}/{c}" for c in table.columns)
+                if table.columns:
+                    steps.setdefault(table, _selected_from(table, table.columns[0]))
         elif column is not None and column.name and owner is not None:
             columns.append(f"{owner.name}/{column.name}")
+            steps.setdefault(owner, _selected_from(owner, column.name))
         elif selected.alias_or_name:
             columns.append(selected.alias_or_name)
-    return columns
+    return columns, list(steps.values())
+
+
+def _selected_from(table: _Draft, column: str) -> ForeignKey:
+    """A view's column as a step to the table it is selected from (the same values)."""
+    return ForeignKey((f"{table.name}/{column}",), table.schema, table.name, (column,))
 
 
 def _reference(columns: tuple[str, ...], ref: exp.Reference, default: str) -> ForeignKey:
