@@ -11,7 +11,7 @@ from conformance.checks.tally import times
 from conformance.detect.precision import DAY_PART_NAME, precision_of
 from conformance.detect.redact import redact
 from conformance.model.findings import Finding
-from conformance.model.profile import FieldClass, Precision
+from conformance.model.profile import FieldClass, Precision, nearest
 from conformance.model.records import (
     OUTSIDE,
     Record,
@@ -172,15 +172,9 @@ class ExcessPrecision(Check):
         whole BSN in an attribute or child of UWLR's four-digit ``bsn_ondwnr-4`` is as much
         more than the set allows as in its text); by field name or category only where the
         field is a person's (a school's own postcode is not coarsened)."""
-        enclosing = path
-        while True:
-            limit = self.limits.get(enclosing)
-            if limit is not None:
-                return limit
-            cut = enclosing.rfind("/")
-            if cut < 0:
-                break
-            enclosing = enclosing[:cut]
+        limit = nearest(self.limits, path)
+        if limit is not None:
+            return limit
         rule = self.ctx.rule(path)
         if rule is not None and rule.cls in _IMPERSONAL:
             return None

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TypeVar
+
+V = TypeVar("V")
 
 
 class FieldClass(Enum):
@@ -127,11 +131,17 @@ class Profile:
 
     def rule_for(self, path: str) -> FieldRule | None:
         """The most specific rule for a field path: its own, else its nearest ancestor's."""
-        while True:
-            rule = self.fields.get(path)
-            if rule is not None:
-                return rule
-            cut = path.rfind("/")
-            if cut < 0:
-                return None
-            path = path[:cut]
+        return nearest(self.fields, path)
+
+
+def nearest(by_path: Mapping[str, V], path: str) -> V | None:
+    """What the mapping holds for the path (``a/b/c``), else for its nearest enclosing one
+    (``a/b``, then ``a``)."""
+    while True:
+        found = by_path.get(path)
+        if found is not None:
+            return found
+        cut = path.rfind("/")
+        if cut < 0:
+            return None
+        path = path[:cut]
