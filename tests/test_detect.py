@@ -188,6 +188,14 @@ def test_malformation_says_expected_and_found() -> None:
         ("fiscaal_nummer", FieldClass.DIRECT, "national-id"),
         ("emailaddr", FieldClass.DIRECT, "email"),
         ("plaatsnaam", FieldClass.QUASI, "place"),
+        # when or how often one logged in: no account (a bare "inlog" made these usernames)
+        ("Laatste inlog", FieldClass.OPERATIONAL, None),
+        ("Laatste inlog (datum)", FieldClass.OPERATIONAL, None),
+        ("aantal inlog", FieldClass.OPERATIONAL, None),
+        ("lastLogin", FieldClass.OPERATIONAL, None),
+        # a nationality under a group is no pupil's when the name alone is classified (it
+        # made a JSON list of groups a list of pupils); under a profile's group it is (MIN-001)
+        ("groepen/nationaliteit", FieldClass.OPERATIONAL, None),
     ],
 )
 def test_field_name_classifier(name: str, cls: FieldClass, category: str | None) -> None:

@@ -252,3 +252,41 @@ def test_nine_digit_product_ids_are_not_bsns(
     path.write_text(f"eckId;{column}\n" + "\n".join(rows) + "\n")
     run = cli("check", "--profile", "nl-generic", path)
     assert run.verdict("NAW-002") == verdict
+
+
+def test_another_persons_eck_id_beside_the_pupils_is_no_second_pseudonym(
+    tmp_path: Path, cli
+) -> None:
+    """A mentor's or a school's ECK iD in the pupil's record is someone else's: PSN-003 read
+    every field named as an ECK iD as the pupil's (a review's false alarm)."""
+    mentor = "https://ketenid.nl/201703/" + "7d" * 64
+    rows = [
+        {
+            "leerlingId": f"L{n}",
+            "eckId": "https://ketenid.nl/201703/" + f"{n:02x}" * 64,
+            "mentorEckId": mentor,
+            "schoolEckId": "https://ketenid.nl/201703/" + "5a" * 64,
+        }
+        for n in range(1, 30)
+    ]
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.verdict("PSN-003") == "pass", run.findings("PSN-003")
+    assert run.verdict("PSN-002") == "pass", run.findings("PSN-002")
+
+
+def test_a_nationality_in_a_list_of_groups_keeps_it_a_list_of_groups(tmp_path: Path, cli) -> None:
+    groups = [
+        {"id": f"G{n}", "naam": f"Groep {n}", "leerjaar": str(n), "nationaliteit": "NL"}
+        for n in range(1, 9)
+    ]
+    pupils = [
+        {"eckId": "https://ketenid.nl/201703/" + f"{n:02x}" * 64, "groep": "G5"}
+        for n in range(1, 9)
+    ]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"groepen": groups, "leerlingen": pupils}))
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.verdict("PSN-001") == "pass", run.findings("PSN-001")
+    assert run.verdict("NAW-001") == "pass", run.findings("NAW-001")

@@ -476,6 +476,8 @@ def test_an_apis_technical_response_headers_are_no_fields(tmp_path: Path, cli) -
         "            ETag: {schema: {type: string}}\n"
         "            Link: {schema: {type: string}}\n"
         "            X-Request-Id: {schema: {type: string}}\n"
+        "            Age: {schema: {type: integer}}\n"  # a cache's seconds, not years
+        "            X-Country: {schema: {type: string}}\n"
         "            Content-Type:\n",
     )
     path = tmp_path / "headers.yaml"

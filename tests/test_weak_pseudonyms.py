@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import uuid
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,17 @@ def test_a_shorter_digest_inside_the_pseudonym_is_a_derivation(tmp_path: Path, c
     tails = [make(key, rng) for key in keys]
     messages = _lnk001(cli, _export(tmp_path / "e.jsonl", tails, keys))
     assert any("digest (hex) of the value of 'leerlingnummer'" in m for m in messages), messages
+
+
+def test_pseudonyms_after_a_fixed_prefix_are_not_called_padded(tmp_path: Path, cli) -> None:
+    """A URN's prefix is the same for every pupil; only a hex pseudonym's head is judged (a
+    review: 'share their first 32 characters' on urn:…:pupil:<uuid4>)."""
+    rng = random.Random(13)
+    tails = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(20)]
+    rows = [
+        {"eckId": f"urn:nl:leermiddel:tenant:99XW00:pupil:{t}", "leerlingnummer": k}
+        for t, k in zip(tails, _keys(20), strict=True)
+    ]
+    path = tmp_path / "e.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    assert not any("are not random" in m for m in _lnk001(cli, path))

@@ -74,6 +74,7 @@ _WEAK_STRIDE = 1_024
 _WEAK_HEADS = 50_000  # heads remembered at most
 _RUN = re.compile(r"(.)\1{15}")  # 16 equal characters: 16^-15 at a place in random hex
 _SHARED_HEAD = 32  # two random hex tails share 32 leading characters with chance 16^-32
+_HEX = re.compile(r"[0-9a-fA-F]+")
 _IN_CLEAR_MIN = 8  # a shorter key at either end of random hex is chance (2 in 16^len)
 _IN_CLEAR = "built around the value (in clear at one end)"
 # A shorter digest's hex inside a longer pseudonym (SHA-256 of the key twice over, or after 64
@@ -391,7 +392,7 @@ class _WeakTails:
             return  # short ones are judged as such (_guessable)
         run = _RUN.search(tail) is not None
         shared = False
-        if len(tail) >= 2 * _SHARED_HEAD:
+        if len(tail) >= 2 * _SHARED_HEAD and _HEX.fullmatch(tail):  # (a URN's prefix is fixed)
             head = tail[:_SHARED_HEAD]
             first = self.heads.get(head)
             shared = first is not None and first != tail  # one pupil twice is PSN-003's

@@ -13,7 +13,7 @@ from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.tally import Said, times
 from conformance.checks.uniqueness import UniquenessTracker
 from conformance.detect.derivation import normalise
-from conformance.detect.fieldnames import classify_name
+from conformance.detect.fieldnames import classify_name, names_own_eck_id
 from conformance.detect.pseudonyms import (
     ECKID_PRODUCTION_PREFIX,
     PseudonymKind,
@@ -97,19 +97,22 @@ class PseudonymMissing(_PseudonymCheck):
 
 
 def other_eckid_fields(ctx: CheckContext, record: Record) -> tuple[str, ...]:
-    """The record's fields named as an ECK iD besides the one taken for its pseudonym
+    """The record's fields named as its own ECK iD besides the one taken for its pseudonym
     (``eckId`` and ``EckId``, ``eckid`` beside ``pseudoniem``): each is the pupil's ECK iD
     too, so it must be one (PSN-002) and the same one (PSN-003) — a placeholder, a legacy
     value or another pupil's ECK iD in the second passed unseen (a review)."""
     found = ctx.pseudonym(record)
     taken = found[0] if found is not None else None
+    # only the record's own fields named as a bare ECK iD: a mentorEckId, schoolEckId or a
+    # nested teacher's eckId is another person's (a review's false alarm)
     return tuple(
         path
         for path in record.fields
         if path != taken
+        and "/" not in path
+        and names_own_eck_id(path)
         and (rule := ctx.rule(path, record.kind)) is not None
         and rule.cls is FieldClass.PSEUDONYM
-        and rule.category == "eck-id"
     )
 
 

@@ -90,7 +90,7 @@ NAMES: dict[str, FieldRule] = {
         "gebruikersnaam username login loginnaam upn userprincipalname nledupersonrealid "
         "inlognaam loginname accountnaam accountname samaccountname "
         # a login is the name one logs in with, however it ends (loginId: not a record key)
-        "loginid inlogid inlog usernameid userlogin",
+        "loginid inlogid usernameid userlogin",
     ),
     **_entries(_D, "photo", "foto fotourl photo photourl avatar picture"),
     **_entries(
@@ -178,6 +178,14 @@ NAMES: dict[str, FieldRule] = {
         "domein domain onderdeel categorie category hoofdstuk chapter versie version "
         "bladzijden paginas pages gelezen gelezenop",
     ),
+    # when and how often one logged in: a date or a count, not the account
+    **_entries(
+        _O,
+        None,
+        "lastlogin laatstelogin laatsteinlog eerstelogin eersteinlog firstlogin logindatum "
+        "inlogdatum logindate logintime inlogtijd aantalinlog aantallogins logincount "
+        "loginaantal aantalkeeringelogd lastloginat lastlogindate",
+    ),
     # a book's, a lesson's or a work's title: a name in it ("Mees Kees") is the title's
     **_entries(_O, "title", "titel title boektitel booktitle boek book leesboek"),
     # not a pupil's age: the didactic age (months of schooling, an LVS measure) and the age
@@ -218,6 +226,7 @@ _STRONG_WORDS = _words(
     "telefoonnummer tel mobiel gsm phone iban rekeningnummer postcode geboortedatum gebdat "
     "gebdatum achternaam voornaam roepnaam adres address woonplaats"
 )
+_OWN_ECK_ID_NAMES = _words("eckid eckidentifier ketenid pseudonym pseudoniem pseudonymid chainid")
 # Schools, groups and the organisations above them: never a person's record.
 _GROUP_CONTEXTS = _words(
     "school schools scholen groep groepen group groups klas klassen class classes vestiging "
@@ -262,15 +271,19 @@ _PUPIL_LISTS = _PERSON_COLLECTIONS - _words(
 _PERSON_MAPS = _PERSON_COLLECTIONS - _words("leerling student pupil deelnemer leerlingenlijst")
 # What no school, group or product has of its own: under one, a field so named is a person's.
 _NEVER_AN_ORGANISATIONS = frozenset(
-    {
-        *("bsn", "onderwijsnummer", "sofinummer", "national-id", "birthdate", "gender"),
-        *("eck-id", "birthplace", "ethnicity", "nationality"),
-    }
+    {"bsn", "onderwijsnummer", "sofinummer", "national-id", "birthdate", "gender", "eck-id"}
 )
-# Nor does a group or an element a profile gives a group's class (UWLR's ``groep``,
-# ``jaargroep``): a place of residence or an account is a person's (a school's own
-# "woonplaats" may loosely name its town, so this is not said of every organisation).
-_NEVER_A_GROUPS = _NEVER_AN_ORGANISATIONS | {"residence", "username"}
+# Nor, under an element a profile gives a group's class (UWLR's ``groep``, ``jaargroep``),
+# a place of birth or residence, a nationality, an ethnicity or an account: there they are a
+# person's. (Not said of every organisation a name classifies: a school's "woonplaats" may
+# loosely name its town, and one such field made a JSON list of groups a list of pupils.)
+_NEVER_A_GROUPS = _NEVER_AN_ORGANISATIONS | {
+    "birthplace",
+    "ethnicity",
+    "nationality",
+    "residence",
+    "username",
+}
 # The parts of a person's name (by compact field name): a group has a "naam", never a
 # surname, so ``klas/achternaam`` is a person's (a mentor's) however it got there.
 _PERSON_NAME_PARTS = _words(
@@ -490,6 +503,13 @@ def of_a_person(kind: str, path: str) -> bool:
         return compact_name(last) not in ("naam", "name")
     owned = classify_path(f"{kind}/{path}")
     return owned is not None and owned.cls in _PERSONAL_CLASSES
+
+
+def names_own_eck_id(name: str) -> bool:
+    """Whether a field name is an ECK iD's with no other person or thing named in it
+    (``eckId``, ``eck_id``, ``ketenId``, ``pseudoniem``; not ``mentorEckId``,
+    ``schoolEckId`` or ``eckIdHash``)."""
+    return compact_name(name.lstrip("@")) in _OWN_ECK_ID_NAMES
 
 
 def names_pseudonym(name: str) -> bool:

@@ -485,12 +485,21 @@ class _Walker:
 
 
 def _names_personal_data(header: str) -> bool:
+    """Whether a response header is named as a person's identifier, a sensitive topic or a
+    pseudonym; not HTTP's own headers (``Age`` is a cache's seconds, not a pupil's years) and
+    not a quasi-identifier's name alone (``X-Country``: the API's, far more often)."""
+    if header.lower() in _HTTP_HEADERS:
+        return False
     rule = classify_name(header)
     return rule is not None and rule.cls in _PERSONAL_HEADERS
 
 
-_PERSONAL_HEADERS = frozenset(
-    {FieldClass.DIRECT, FieldClass.QUASI, FieldClass.SENSITIVE, FieldClass.PSEUDONYM}
+_PERSONAL_HEADERS = frozenset({FieldClass.DIRECT, FieldClass.SENSITIVE, FieldClass.PSEUDONYM})
+# HTTP's registered response headers whose names a classifier could misread
+_HTTP_HEADERS = frozenset(
+    "age date server via warning location link etag expires allow vary retry-after "
+    "last-modified cache-control pragma content-type content-length content-language "
+    "content-location content-disposition www-authenticate set-cookie".split()
 )
 
 
