@@ -30,7 +30,6 @@ from conformance.detect.derivation import (
     normalise,
     public_scrypt,
     tail_derivation,
-    variant_digests,
 )
 from conformance.detect.preimage import Hit, deep_search, digest_of
 from conformance.detect.pseudonyms import (
@@ -71,6 +70,7 @@ _EVERY_DIGEST_RECORDS = 1_000
 # the first records, then one in every _WEAK_STRIDE (a scheme begun later is met there too).
 _WEAK_FIRST = 4_096
 _WEAK_STRIDE = 1_024
+_INNER_FIRST = 1_024  # a digest inside: the first records only, then the stride's
 _WEAK_HEADS = 50_000  # heads remembered at most
 _RUN = re.compile(r"(.)\1{15}")  # 16 equal characters: 16^-15 at a place in random hex
 _SHARED_HEAD = 32  # two random hex tails share 32 leading characters with chance 16^-32
@@ -155,7 +155,8 @@ class DerivablePseudonym(Check):
         for value in values:
             tail = normalise(value)
             if _weak_sampled(self.examined):
-                self._look_at(record, field, tail, [path for path, _ in secrets])
+                inner = _inner_sampled(self.examined)
+                self._look_at(record, field, tail, [path for path, _ in secrets], inner)
             self.examined += 1
             if len(tail) < _GUESSABLE_LENGTH and len(self.sample) < _SAMPLE:
                 self.sample.append((tail, record_location(record)))
@@ -192,7 +193,9 @@ class DerivablePseudonym(Check):
             window.batches, present, plans, strict=True
         ):
             for index in _weak_indices(batch, start, len(window)):
-                self._look_at(batch.record(index), field, values[index][prefix:], secrets)
+                inner = _inner_sampled(start + batch.rows[index])
+                tail = values[index][prefix:]
+                self._look_at(batch.record(index), field, tail, secrets, inner)
         if not any(secrets for _, secrets in plans):
             return
         parts = [
@@ -258,9 +261,12 @@ class DerivablePseudonym(Check):
             )
         )
 
-    def _look_at(self, record: Record, field: str, tail: str, secrets: list[str]) -> None:
-        """How a pseudonym was made, on a sample (see :data:`_WEAK_SAMPLE`): a key of the
-        record in clear at either end of it is a derivation; a run or a shared head, no
+    def _look_at(
+        self, record: Record, field: str, tail: str, secrets: list[str], inner: bool
+    ) -> None:
+        """How a pseudonym was made, on a sample (:func:`_weak_sampled`): a key of the record
+        in clear at either end of it, or (``inner``: on a smaller sample, fifteen digests a
+        record) a shorter digest of it inside, is a derivation; a run or a shared head, no
         randomness."""
         for path in secrets:
             for secret in map(str.strip, record.fields[path]):
@@ -268,7 +274,7 @@ class DerivablePseudonym(Check):
                     tail.startswith(secret) or tail.endswith(secret)
                 ):
                     self.tally.add((field, path, _IN_CLEAR), record)
-            if len(tail) > _SHORTEST_INNER and _holds_a_digest(tail, record.fields[path]):
+            if inner and len(tail) > _SHORTEST_INNER and _holds_a_digest(tail, record.fields[path]):
                 self.tally.add((field, path, _DIGEST_INSIDE), record)
         self.weak.look_at(tail, record)
 
@@ -350,12 +356,17 @@ def _batch_derivations(part: _Part) -> list[tuple[int, int, str, str, str, Recor
 
 
 def _holds_a_digest(tail: str, secrets: list[str]) -> bool:
-    """Whether the pseudonym holds the hex of a shorter digest of a variant of the value."""
-    digests = variant_digests(secrets, _INNER_DIGESTS)
+    """Whether the pseudonym holds the hex of a shorter digest of the value, as written or
+    in lower case (six digests a value: the forms seen, not every variant LNK-001 tries)."""
     lowered = tail.lower()  # (a whole digest is derivation_of's, with its name)
-    return digests is not None and any(
-        2 * len(d) < len(lowered) and d.hex() in lowered for d in digests
-    )
+    forms = {form for s in secrets for form in (s.strip(), s.strip().lower()) if form}
+    for form in forms:
+        raw = form.encode()
+        for name in _INNER_DIGESTS:
+            digest = hashlib.new(name, raw).hexdigest()
+            if len(digest) < len(lowered) and digest in lowered:
+                return True
+    return False
 
 
 def _weak_indices(batch: RecordBatch, start: int, window: int) -> Iterator[int]:
@@ -367,6 +378,11 @@ def _weak_indices(batch: RecordBatch, start: int, window: int) -> Iterator[int]:
     first = range(min(window, max(0, _WEAK_FIRST - start)))
     strided = range(-start % _WEAK_STRIDE, window, _WEAK_STRIDE)
     return iter(sorted({*first, *strided}))
+
+
+def _inner_sampled(index: int) -> bool:
+    """Of those, whether its pseudonym is searched for a shorter digest of its keys."""
+    return index < _INNER_FIRST or index % _WEAK_STRIDE == 0
 
 
 def _weak_sampled(index: int) -> bool:

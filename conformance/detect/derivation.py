@@ -225,7 +225,7 @@ _BUILTIN_SHA512 = _builtin_sha512()
 # are tried on every row of an input's first windows (a small export wholly) and on the first
 # rows of each later window: a supplier hashing its pupils hashes them all
 SAMPLED_ROWS = 32
-EVERY_ROW_BEFORE = 10_240
+EVERY_ROW_BEFORE = 2_048
 
 
 def eckids_disjoint(columns: list[tuple[list[str], list[str], str, int]]) -> list[bool | None]:
