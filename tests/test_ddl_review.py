@@ -180,3 +180,98 @@ def test_a_table_moved_to_another_schema_takes_its_foreign_keys_along() -> None:
         "ALTER SCHEMA identiteit TRANSFER dbo.persons\nGO\n"
     )
     assert set(_columns(tsql)) == {"identiteit.persons"}
+
+
+# --- a second review's findings --------------------------------------------------------------
+
+# As SSMS's "Generate Scripts" writes a procedure: its own GO batch, statements without a
+# semicolon after it, and a body whose "; END END" T-SQL's tokenizer read as one string up to
+# the next semicolon — here the rest of the file, so the GRANTs were never read
+_PROCEDURE_THEN_GRANTS = """\
+CREATE SCHEMA identiteit
+GO
+CREATE SCHEMA pseudo
+GO
+CREATE TABLE identiteit.Personen (PersoonId int NOT NULL PRIMARY KEY, Achternaam nvarchar(100))
+GO
+CREATE TABLE pseudo.Leerlingen (Id int NOT NULL PRIMARY KEY, EckId nvarchar(154) NOT NULL,
+    PersoonId int REFERENCES identiteit.Personen (PersoonId))
+GO
+SET ANSI_NULLS ON
+GO
+CREATE PROCEDURE pseudo.usp_Jaargroep @Id int
+AS
+BEGIN
+    SET NOCOUNT ON;
+    CREATE TABLE #werk (EckId nvarchar(154), Achternaam nvarchar(100));
+    IF @Id > 0
+    BEGIN
+        UPDATE pseudo.Leerlingen SET EckId = EckId WHERE Id = @Id;
+    END
+END
+GO
+CREATE ROLE app_lezer
+GO
+CREATE ROLE id_dienst
+GO
+GRANT SELECT ON SCHEMA::pseudo TO app_lezer
+GO
+GRANT SELECT ON SCHEMA::identiteit TO id_dienst
+GO
+"""
+
+
+def test_statements_after_a_procedure_batch_are_read_and_its_body_is_not(cli, tmp_path) -> None:
+    """The GRANTs after the procedure keep the schemas apart (SEP-002 said the file declared
+    none), and the procedure's temporary table is no table (SEP-001 read it as dbo.werk)."""
+    path = tmp_path / "ssms.sql"
+    path.write_text(_PROCEDURE_THEN_GRANTS)
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.verdict("SEP-001") == "pass", run.findings("SEP-001")
+    assert run.verdict("SEP-002") == "pass", run.findings("SEP-002")
+
+
+def test_a_grant_after_a_procedure_batch_is_not_lost(cli, tmp_path) -> None:
+    path = tmp_path / "ssms.sql"
+    path.write_text(
+        _PROCEDURE_THEN_GRANTS + "GRANT SELECT ON SCHEMA::identiteit TO app_lezer\nGO\n"
+    )
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.verdict("SEP-002") == "fail"
+
+
+def test_an_exec_of_text_put_together_is_left_out_not_a_refusal() -> None:
+    """EF Core's DropColumn: EXEC(N'ALTER TABLE … [' + @var0 + '];') — its statement cannot
+    be known; sqlglot's error on it lost the whole T-SQL reading (exit 2)."""
+    model = _model(
+        "CREATE TABLE [Leerlingen] ([Id] int NOT NULL, [EckId] nvarchar(154) NOT NULL,\n"
+        "    [Achternaam] nvarchar(100) NULL);\nGO\n"
+        "IF NOT EXISTS (SELECT * FROM [__EFMigrationsHistory] WHERE [MigrationId] = N'2')\n"
+        "BEGIN\n"
+        "    DECLARE @var0 sysname;\n"
+        "    SELECT @var0 = [d].[name] FROM [sys].[default_constraints] [d]\n"
+        "    WHERE [d].[parent_object_id] = OBJECT_ID(N'[Leerlingen]');\n"
+        "    IF @var0 IS NOT NULL\n"
+        "    EXEC(N'ALTER TABLE [Leerlingen] DROP CONSTRAINT [' + @var0 + '];');\n"
+        "    ALTER TABLE [Leerlingen] DROP COLUMN [Achternaam];\n"
+        "END;\nGO\n"
+    )
+    assert _columns(model)["dbo.Leerlingen"] == ("Id", "EckId")
+
+
+def test_a_table_read_only_in_a_views_filter_gives_it_no_columns() -> None:
+    """SELECT * FROM pupils WHERE EXISTS (SELECT 1 FROM persons …): the view shows pupils'
+    columns only (it was given the persons' names too, and a join step to them)."""
+    model = _model(
+        "CREATE TABLE identity.persons (id BIGINT PRIMARY KEY, achternaam TEXT, actief BOOLEAN);\n"
+        "CREATE TABLE public.pupils (id BIGINT PRIMARY KEY, eck_id VARCHAR(154),\n"
+        "    person_id BIGINT REFERENCES identity.persons (id));\n"
+        "CREATE VIEW public.active_pupils AS SELECT * FROM public.pupils p\n"
+        "    WHERE EXISTS (SELECT 1 FROM identity.persons pe WHERE pe.id = p.person_id);\n"
+    )
+    assert _columns(model)["public.active_pupils"] == (
+        "pupils/id",
+        "pupils/eck_id",
+        "pupils/person_id",
+    )
+    assert _keys(model)["public.active_pupils"] == ["public.pupils"]

@@ -88,7 +88,7 @@ def parse_ddl(data: bytes, name: str) -> StorageModel:
         raise InputError(name, f"byte {exc.start}", "SQL file is not UTF-8") from None
     if "\x00" in text:
         raise InputError(name, f"byte {data.find(bytes(1))}", "a NUL byte: not an SQL text file")
-    text = _GO.sub(";", text)  # (the lines stay where they were)
+    text = _GO.sub(";", _code_blanked(text))  # (the lines stay where they were)
     denials: list[str] = []
     text = _denials_marked(text, denials)
     return _model(_read(text, name, denials), text, name)
@@ -315,6 +315,37 @@ def _statement_groups(text: str, dialect: str, name: str) -> Iterator[list[exp.E
         raise InputError(name, None, "malformed SQL: nested too deeply to parse") from None
 
 
+# T-SQL: a procedure, function or trigger is its batch's first statement and its body runs to
+# the batch's end (the next GO line). A body is code, not storage: read, a temporary table in
+# it was a table, and its "; END END" made sqlglot's tokenizer swallow the rest of the script
+# as one string (an SSMS script's GRANTs after it were never read).
+_BATCH_OF_CODE = re.compile(
+    r"\A(?:\s+|--[^\n]*|/\*.*?\*/|GO\b[^\n]*|SET\s+\w+\s+(?:ON|OFF)\b;?)*"
+    r"((?:CREATE\s+(?:OR\s+ALTER\s+)?|ALTER\s+)(?:PROC|PROCEDURE|FUNCTION|TRIGGER)\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+_CODE_WORDS = re.compile(r"\b(?:PROC|PROCEDURE|FUNCTION|TRIGGER)\b", re.IGNORECASE)
+_NOT_A_LINE_BREAK = re.compile(r"[^\n]")
+
+
+def _code_blanked(text: str) -> str:
+    """A script of GO-separated batches with each procedure's, function's and trigger's batch
+    blanked from its CREATE or ALTER on (line breaks kept, so every line keeps its number).
+    Without a GO line nothing is: a script of one batch, or another dialect's (PostgreSQL's
+    CREATE FUNCTION ends at its own semicolon)."""
+    if not _CODE_WORDS.search(text) or not _GO.search(text):
+        return text
+    starts = [0, *(m.start() for m in _GO.finditer(text))]
+    parts = []
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        batch = text[start:end]
+        code = _BATCH_OF_CODE.match(batch)
+        if code is not None:
+            batch = batch[: code.start(1)] + _NOT_A_LINE_BREAK.sub(" ", batch[code.start(1) :])
+        parts.append(batch)
+    return "".join(parts)
+
+
 def _token_groups(tokens: list[Token]) -> deque[list[Token]]:
     """The tokens cut into groups of about :data:`_GROUP` statements (the list itself let go:
     each group is freed once parsed). A cut comes only outside any BEGIN … END block or
@@ -440,6 +471,21 @@ class _Unwrapping:
                 out.append(token)
         return out
 
+    @staticmethod
+    def _skipped(pending: deque[Token], out: list[Token]) -> bool:
+        """An EXEC's parenthesised text left out, up to its closing parenthesis (none: kept)."""
+        depth = 0
+        for count, token in enumerate(pending):
+            depth += (token.token_type is TokenType.L_PAREN) - (
+                token.token_type is TokenType.R_PAREN
+            )
+            if depth == 0:
+                for _ in range(count + 1):
+                    pending.popleft()
+                out.append(_semicolon(token))
+                return True
+        return False
+
     def _depth_of(self, tokens: list[Token]) -> int:
         """How far the tokens go into blocks (or, below zero, out of them)."""
         pending, depth = deque(tokens), 0
@@ -487,7 +533,10 @@ class _Unwrapping:
             return False
         literal, closing = pending[1], pending[2]
         if literal.token_type not in _STRINGS or closing.token_type is not TokenType.R_PAREN:
-            return False
+            # text put together at run time (EF Core's DropColumn: N'ALTER TABLE … [' +
+            # @var0 + '];'): its statement cannot be known; left out, as sqlglot cannot parse
+            # it and one error lost the whole T-SQL reading
+            return self._skipped(pending, out)
         at = self.text.find(literal.text, literal.start, literal.end + 1)
         for _ in range(3):
             pending.popleft()
@@ -615,6 +664,8 @@ def _view_columns(
     table, by the same key)."""
     sources: dict[str, _Draft] = {}
     for source in query.find_all(exp.Table):
+        if _in_a_filter(source, query):
+            continue  # WHERE EXISTS (SELECT 1 FROM persons …): no column of the view's
         known = tables.get(_key(source.db or default, source.name))
         if known is not None:
             sources[source.alias_or_name.casefold()] = known
@@ -637,6 +688,17 @@ def _view_columns(
         elif selected.alias_or_name:
             columns.append(selected.alias_or_name)
     return columns, list(steps.values())
+
+
+def _in_a_filter(table: exp.Table, query: exp.Query) -> bool:
+    """Whether a table is read only in a condition of the query (WHERE, HAVING), so that
+    none of its columns is one of the query's."""
+    node = table.parent
+    while node is not None and node is not query:
+        if isinstance(node, (exp.Where, exp.Having)):
+            return True
+        node = node.parent
+    return False
 
 
 def _selected_from(table: _Draft, column: str) -> ForeignKey:
