@@ -275,3 +275,36 @@ def test_a_table_read_only_in_a_views_filter_gives_it_no_columns() -> None:
         "pupils/person_id",
     )
     assert _keys(model)["public.active_pupils"] == ["public.pupils"]
+
+
+def test_a_role_unmade_superuser_is_an_ordinary_reader(cli, tmp_path) -> None:
+    """CREATE ROLE ops SUPERUSER, later ALTER ROLE ops NOSUPERUSER: ops then reads only what
+    it is granted — here both sides (only the CREATE was read: ops stayed a superuser, no
+    ordinary role, and the file passed)."""
+    path = tmp_path / "roles.sql"
+    path.write_text(
+        "CREATE SCHEMA identity;\n"
+        "CREATE TABLE identity.persons (id BIGINT PRIMARY KEY, achternaam TEXT, bsn CHAR(9));\n"
+        "CREATE TABLE public.pupils (id BIGINT PRIMARY KEY, eck_id VARCHAR(154),\n"
+        "    person_id BIGINT REFERENCES identity.persons (id));\n"
+        "CREATE ROLE ops LOGIN SUPERUSER;\n"
+        "ALTER ROLE ops NOSUPERUSER;\n"
+        "GRANT SELECT ON identity.persons TO ops;\n"
+        "GRANT SELECT ON public.pupils TO ops;\n"
+    )
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.verdict("SEP-002") == "fail"
+    assert "role ops may read both" in run.findings("SEP-002")[0]["message"]
+
+
+def test_mysqls_rename_table_moves_the_table_and_its_references() -> None:
+    """RENAME TABLE a TO b, c TO d (sqlglot keeps it raw: it was not read)."""
+    model = _model(
+        "CREATE TABLE app.tmp_leerlingen (id INT PRIMARY KEY, eck_id VARCHAR(154));\n"
+        "CREATE TABLE app.resultaten (id INT, leerling INT,\n"
+        "    FOREIGN KEY (leerling) REFERENCES app.tmp_leerlingen (id));\n"
+        "CREATE TABLE app.x (id INT);\n"
+        "RENAME TABLE app.tmp_leerlingen TO app.leerlingen, app.x TO archief.y;\n"
+    )
+    assert set(_columns(model)) == {"app.leerlingen", "app.resultaten", "archief.y"}
+    assert _keys(model)["app.resultaten"] == ["app.leerlingen"]

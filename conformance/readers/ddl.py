@@ -41,7 +41,11 @@ from conformance.readers.source import read_limited
 
 DIALECTS = ("postgres", "mysql", "tsql", "sqlite")
 _DEFAULT_SCHEMA = {"postgres": "public", "tsql": "dbo", "mysql": "main", "sqlite": "main"}
-_SUPERUSER = re.compile(r"CREATE\s+(?:ROLE|USER)\s+(\"?\w+\"?)[^;]*\bSUPERUSER\b", re.IGNORECASE)
+# A role made or unmade superuser, in file order (CREATE ROLE ops SUPERUSER; ALTER ROLE ops
+# NOSUPERUSER: from then on an ordinary role, whose grants count)
+_SUPERUSER = re.compile(
+    r"(?:CREATE|ALTER)\s+(?:ROLE|USER)\s+(\"?\w+\"?)[^;]*?\b(NO)?SUPERUSER\b", re.IGNORECASE
+)
 # T-SQL's batch separator, a line of its own (SSMS scripts): a statement's end to sqlglot
 _GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*$", re.IGNORECASE | re.MULTILINE)
 # T-SQL's DENY, which no dialect of sqlglot parses (a whole SSMS script was refused): found
@@ -68,6 +72,11 @@ _SET_SCHEMA = re.compile(
     r"(?P<schema>\S+?)\s*;?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
+# MySQL's RENAME TABLE a TO b[, c TO d …] (a table may move to another database with it)
+_RENAME_TABLE = re.compile(
+    r"^\s*RENAME\s+TABLES?\s+(?P<pairs>.+?)\s*;?\s*$", re.IGNORECASE | re.DOTALL
+)
+_RENAME_PAIR = re.compile(r"^\s*(?P<old>\S+)\s+TO\s+(?P<new>\S+)\s*$", re.IGNORECASE)
 _TRANSFER = re.compile(
     r"^\s*ALTER\s+SCHEMA\s+(?P<schema>\S+)\s+TRANSFER\s+(?:OBJECT\s*::\s*)?(?P<table>.+?)\s*;?\s*$",
     re.IGNORECASE | re.DOTALL,
@@ -92,6 +101,14 @@ def parse_ddl(data: bytes, name: str) -> StorageModel:
     denials: list[str] = []
     text = _denials_marked(text, denials)
     return _model(_read(text, name, denials), text, name)
+
+
+def _superusers(text: str) -> frozenset[str]:
+    """The roles that are superusers once the whole file has run."""
+    found: set[str] = set()
+    for made in _SUPERUSER.finditer(text):
+        (found.discard if made.group(2) else found.add)(unquote(made.group(1)))
+    return frozenset(found)
 
 
 def _denials_marked(text: str, denials: list[str]) -> str:
@@ -154,7 +171,7 @@ def _denial_end(tokens: list[Token], index: int) -> int:
 def _model(reading: _Reading, text: str, name: str) -> StorageModel:
     tables = {key: reading.moves.table(draft) for key, draft in reading.tables.items()}
     access = reading.access
-    superusers = frozenset(unquote(m.group(1)) for m in _SUPERUSER.finditer(text))
+    superusers = _superusers(text)
     if not tables:
         raise InputError(name, None, "no CREATE TABLE statement found")
     schemas = {t.schema for t in tables.values()}
@@ -225,6 +242,8 @@ class _Reading:
                 _sp_rename(statement, default, self.moves)
             elif moving := _SET_SCHEMA.match(sql) or _TRANSFER.match(sql):
                 self._set_schema(moving, default)
+            elif renaming := _RENAME_TABLE.match(sql):
+                self._rename_tables(renaming["pairs"], default)
             self.access.read(sql, self.local or self.session)
 
     def _set_schema(self, moving: re.Match[str], default: str) -> None:
@@ -235,6 +254,19 @@ class _Reading:
         except SqlglotError:
             return
         self.moves.move(_key(table.db or default, table.name), schema, table.name)
+
+    def _rename_tables(self, pairs: str, default: str) -> None:
+        """MySQL's RENAME TABLE, pair by pair in order (a TO b, b TO c: a is c)."""
+        for pair in names(pairs):
+            found = _RENAME_PAIR.match(pair)
+            if found is None:
+                return
+            try:
+                old = exp.to_table(found["old"], dialect=self.dialect)
+                new = exp.to_table(found["new"], dialect=self.dialect)
+            except SqlglotError:
+                return
+            self.moves.move(_key(old.db or default, old.name), new.db or default, new.name)
 
     def _search(self, path: re.Match[str]) -> None:
         """Where unqualified names go after a search path is set: to its first schema but the
