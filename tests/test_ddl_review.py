@@ -4,6 +4,11 @@ T-SQL's sp_rename and tables moved to another schema."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
+import pytest
+
 from conformance.model.storage import StorageModel
 from conformance.readers.ddl import parse_ddl
 
@@ -308,3 +313,65 @@ def test_mysqls_rename_table_moves_the_table_and_its_references() -> None:
     )
     assert set(_columns(model)) == {"app.leerlingen", "app.resultaten", "archief.y"}
     assert _keys(model)["app.resultaten"] == ["app.leerlingen"]
+
+
+def test_blank_lines_before_a_batchs_first_word_take_linear_time(tmp_path) -> None:
+    """The code-batch pattern had "\\s+" inside a repetition: each blank before a batch's
+    first word doubled the time (a script with a few indented blank lines after a GO ran for
+    minutes). Run apart, so a regression fails instead of hanging the suite."""
+    script = (
+        "CREATE TABLE dbo.personen (persoon_id INT PRIMARY KEY, achternaam NVARCHAR(100))\nGO\n"
+        + "        \n" * 6
+        + "        CREATE TABLE dbo.leerlingen (id INT, eck_id NVARCHAR(154))\nGO\n"
+        + "CREATE PROCEDURE dbo.p AS SELECT 1\nGO\n"
+    )
+    path = tmp_path / "indented.sql"
+    path.write_text(script)
+    code = "import sys; from pathlib import Path; from conformance.readers.ddl import read_ddl; "
+    code += "print(sorted(t.qualified for t in read_ddl(Path(sys.argv[1])).tables))"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.stdout.strip() == "['dbo.leerlingen', 'dbo.personen']", done.stderr[-500:]
+
+
+@pytest.mark.parametrize("separator", ["GO\r\n", "GO -- batch\n", "GO;\n", "go 1\n"])
+def test_go_lines_as_ssms_and_sqlcmd_write_them_separate_batches(separator: str) -> None:
+    """SSMS writes CRLF; sqlcmd allows a comment or a count after GO: such a line was no
+    separator, and the script one batch (a CRLF script was refused: no CREATE TABLE)."""
+    newline = "\r\n" if separator.endswith("\r\n") else "\n"
+    script = separator.join(
+        [
+            f"CREATE SCHEMA pseudo{newline}",
+            "CREATE TABLE pseudo.leerlingen (id INT, eck_id NVARCHAR(154), achternaam"
+            f" NVARCHAR(80)){newline}",
+            f"GRANT SELECT ON SCHEMA::pseudo TO app_lezer{newline}",
+        ]
+    )
+    model = _model(script)
+    assert _columns(model)["pseudo.leerlingen"] == ("id", "eck_id", "achternaam")
+    assert model.tables[0].line == 3
+
+
+def test_rename_table_is_read_as_mysql_where_use_says_the_database(cli, tmp_path) -> None:
+    """A raw RENAME TABLE in every dialect made PostgreSQL's reading win a tie: it ignores
+    USE, put the pupils in public and moved the persons, so the account reading both
+    databases passed (a review)."""
+    path = tmp_path / "mysql.sql"
+    path.write_text(
+        "CREATE DATABASE school;\nCREATE DATABASE identiteit;\nUSE school;\n"
+        "CREATE TABLE personen (id INT PRIMARY KEY, achternaam VARCHAR(100), bsn CHAR(9));\n"
+        "CREATE TABLE leerlingen (id INT PRIMARY KEY, eck_id VARCHAR(154), persoon_id INT,\n"
+        "    FOREIGN KEY (persoon_id) REFERENCES personen (id));\n"
+        "RENAME TABLE personen TO identiteit.personen;\n"
+        "CREATE USER 'app'@'%' IDENTIFIED BY 'x';\n"
+        "GRANT SELECT ON school.* TO 'app'@'%';\n"
+        "GRANT SELECT ON identiteit.* TO 'app'@'%';\n"
+    )
+    run = cli("check", "--profile", "nl-generic", path)
+    assert run.verdict("SEP-002") == "fail"
+    assert "identiteit.personen" in run.findings("SEP-002")[0]["message"]

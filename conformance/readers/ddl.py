@@ -47,7 +47,11 @@ _SUPERUSER = re.compile(
     r"(?:CREATE|ALTER)\s+(?:ROLE|USER)\s+(\"?\w+\"?)[^;]*?\b(NO)?SUPERUSER\b", re.IGNORECASE
 )
 # T-SQL's batch separator, a line of its own (SSMS scripts): a statement's end to sqlglot
-_GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*$", re.IGNORECASE | re.MULTILINE)
+# sqlcmd's and SSMS's batch separator: GO alone on its line, maybe a count, a ';' or a comment
+# after it, and a CR before the line break (SSMS writes CRLF: such a script read as one batch)
+_GO = re.compile(
+    r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*;?[ \t]*(?:--[^\r\n]*)?\r?$", re.IGNORECASE | re.MULTILINE
+)
 # T-SQL's DENY, which no dialect of sqlglot parses (a whole SSMS script was refused): found
 # among T-SQL's tokens (a "deny" in a comment or a string is none) and replaced by a marker
 # every dialect parses (grants.DENY_MARK), read where it stands (:func:`_denials_marked`)
@@ -209,7 +213,7 @@ class _Reading:
 
     def take(self, statement: exp.Expr) -> None:
         """One more statement: counted, and read unless an earlier one was malformed."""
-        self.raw += isinstance(statement, exp.Command)
+        self.raw += isinstance(statement, exp.Command) and not self._understood(statement)
         if self.malformed is None:
             try:
                 self.read(statement)
@@ -242,7 +246,7 @@ class _Reading:
                 _sp_rename(statement, default, self.moves)
             elif moving := _SET_SCHEMA.match(sql) or _TRANSFER.match(sql):
                 self._set_schema(moving, default)
-            elif renaming := _RENAME_TABLE.match(sql):
+            elif self.dialect == "mysql" and (renaming := _RENAME_TABLE.match(sql)):
                 self._rename_tables(renaming["pairs"], default)
             self.access.read(sql, self.local or self.session)
 
@@ -254,6 +258,11 @@ class _Reading:
         except SqlglotError:
             return
         self.moves.move(_key(table.db or default, table.name), schema, table.name)
+
+    def _understood(self, command: exp.Expr) -> bool:
+        """A raw command this reading reads all the same: MySQL's RENAME TABLE (so that a
+        script with one is read as MySQL, whose USE says where its tables are)."""
+        return self.dialect == "mysql" and _RENAME_TABLE.match(command.sql(copy=False)) is not None
 
     def _rename_tables(self, pairs: str, default: str) -> None:
         """MySQL's RENAME TABLE, pair by pair in order (a TO b, b TO c: a is c)."""
@@ -352,7 +361,9 @@ def _statement_groups(text: str, dialect: str, name: str) -> Iterator[list[exp.E
 # it was a table, and its "; END END" made sqlglot's tokenizer swallow the rest of the script
 # as one string (an SSMS script's GRANTs after it were never read).
 _BATCH_OF_CODE = re.compile(
-    r"\A(?:\s+|--[^\n]*|/\*.*?\*/|GO\b[^\n]*|SET\s+\w+\s+(?:ON|OFF)\b;?)*"
+    # (possessive: with "\s+" inside the repetition each blank before a batch's first word
+    # doubled the time, and a script indented with blank lines ran for minutes)
+    r"\A(?:\s|--[^\n]*|/\*.*?\*/|GO\b[^\n]*|SET\s+\w+\s+(?:ON|OFF)\b;?)*+"
     r"((?:CREATE\s+(?:OR\s+ALTER\s+)?|ALTER\s+)(?:PROC|PROCEDURE|FUNCTION|TRIGGER)\b)",
     re.IGNORECASE | re.DOTALL,
 )
