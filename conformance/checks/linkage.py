@@ -66,8 +66,8 @@ _EVERY_DIGEST_RECORDS = 1_000
 # Pseudonyms looked at for how they were made rather than from what: a run of equal characters
 # (zero padding, a counter), a long head shared with another (a constant and a counter), a key
 # in clear at either end. A scheme makes every pupil's alike, so the first records of every
-# batch tell (per record: a few string tests, on a sample so a 10M-record file pays nothing):
-# the first records, then one in every _WEAK_STRIDE (a scheme begun later is met there too).
+# batch tell (a few string tests a record, on a sample: the first records, then one in every
+# _WEAK_STRIDE, where a scheme begun later is met too).
 _WEAK_FIRST = 4_096
 _WEAK_STRIDE = 1_024
 _INNER_FIRST = 1_024  # a digest inside: the first records only, then the stride's
@@ -265,8 +265,8 @@ class DerivablePseudonym(Check):
         self, record: Record, field: str, tail: str, secrets: list[str], inner: bool
     ) -> None:
         """How a pseudonym was made, on a sample (:func:`_weak_sampled`): a key of the record
-        in clear at either end of it, or (``inner``: on a smaller sample, fifteen digests a
-        record) a shorter digest of it inside, is a derivation; a run or a shared head, no
+        in clear at either end of it, or (``inner``: on a smaller sample, six digests a value)
+        a shorter digest of it inside, is a derivation; a run or a shared head, no
         randomness."""
         for path in secrets:
             for secret in map(str.strip, record.fields[path]):

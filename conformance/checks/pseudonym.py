@@ -116,6 +116,11 @@ def other_eckid_fields(ctx: CheckContext, record: Record) -> tuple[str, ...]:
     )
 
 
+def other_eckid_cache(ctx: CheckContext) -> ShapeCache[tuple[str, ...]]:
+    """:func:`other_eckid_fields` per record shape, one cache for PSN-002 and PSN-003."""
+    return ctx.shared("other ECK iD fields", lambda: ShapeCache(partial(other_eckid_fields, ctx)))
+
+
 @register
 class PseudonymMalformed(_PseudonymCheck):
     requirement = "PSN-002"
@@ -135,7 +140,7 @@ class PseudonymMalformed(_PseudonymCheck):
 
     def __init__(self, ctx: CheckContext) -> None:
         super().__init__(ctx)
-        self.others = ShapeCache(partial(other_eckid_fields, ctx))
+        self.others = other_eckid_cache(ctx)
 
     def visit(self, record: Record) -> None:
         found = self.ctx.pseudonym(record) if self.ctx.profile.is_subject(record.kind) else None
@@ -209,7 +214,7 @@ class PseudonymNotUnique(_PseudonymCheck):
         super().__init__(ctx)
         self.tracker = UniquenessTracker()
         self.input_index = -1
-        self.others = ShapeCache(partial(other_eckid_fields, ctx))
+        self.others = other_eckid_cache(ctx)
 
     def start_input(self, name: str) -> None:
         self.input_index = self.tracker.add_input(name)

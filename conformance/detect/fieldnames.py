@@ -32,6 +32,9 @@ def _entries(
     return dict.fromkeys(names.split(), rule)
 
 
+# A pupil's number at the school, as LASes and suppliers abbreviate it: a key, and a person's
+_PUPIL_NUMBERS = "leerlingnr llnr stamnummer stamnr studentnr studentno pupilnumber"
+
 NAMES: dict[str, FieldRule] = {
     **_entries(
         _P, "eck-id", "eckid eckidentifier ketenid pseudonym pseudoniem pseudonymid chainid"
@@ -141,9 +144,7 @@ NAMES: dict[str, FieldRule] = {
         _K,
         None,
         "id key leerlingid leerlingnummer studentid studentnumber pupilid userid "
-        "externalid sourcedid lasid laskey uuid guid recordid identifier "
-        # a pupil's number at the school, as LASes and suppliers abbreviate it
-        "leerlingnr llnr stamnummer stamnr studentnr studentno pupilnumber",
+        "externalid sourcedid lasid laskey uuid guid recordid identifier " + _PUPIL_NUMBERS,
     ),
     **_entries(_O, "yeargroup", "jaargroep leerjaar yeargroup gradelevel grades"),
     # an order's, invoice's or product's own number: nine digits there are its own, not a BSN
@@ -226,7 +227,6 @@ _STRONG_WORDS = _words(
     "telefoonnummer tel mobiel gsm phone iban rekeningnummer postcode geboortedatum gebdat "
     "gebdatum achternaam voornaam roepnaam adres address woonplaats"
 )
-_OWN_ECK_ID_NAMES = _words("eckid eckidentifier ketenid pseudonym pseudoniem pseudonymid chainid")
 # Schools, groups and the organisations above them: never a person's record.
 _GROUP_CONTEXTS = _words(
     "school schools scholen groep groepen group groups klas klassen class classes vestiging "
@@ -252,8 +252,7 @@ _GROUP_ENDINGS = ("groep", "groepen", "klas", "klassen")
 # A person's key, by name (a product's or a test's "id" is its own).
 _PERSON_KEYS = _words(
     "leerlingid leerlingnummer studentid studentnumber pupilid userid lasid laskey "
-    "leerlingkey persoonid personid leerlingnr llnr stamnummer stamnr studentnr studentno "
-    "pupilnumber"
+    "leerlingkey persoonid personid " + _PUPIL_NUMBERS
 )
 _PERSONAL_CLASSES = frozenset({FieldClass.DIRECT, FieldClass.QUASI, FieldClass.SENSITIVE})
 # What a list of persons is called: nested in a group or a wrapper, its items are records.
@@ -503,6 +502,10 @@ def of_a_person(kind: str, path: str) -> bool:
         return compact_name(last) not in ("naam", "name")
     owned = classify_path(f"{kind}/{path}")
     return owned is not None and owned.cls in _PERSONAL_CLASSES
+
+
+# The bare names of an ECK iD field (no other person or thing named in them)
+_OWN_ECK_ID_NAMES = frozenset(name for name, rule in NAMES.items() if rule.category == "eck-id")
 
 
 def names_own_eck_id(name: str) -> bool:

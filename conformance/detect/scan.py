@@ -24,7 +24,6 @@ from conformance.detect.dates import find_birthdates
 from conformance.detect.name_lists import NAME_CONTEXT
 from conformance.detect.names import JOINED, find_names
 from conformance.detect.numbers import (
-    LABELLED_NUMBER,
     NAMED_NUMBER,
     PERSONAL_NUMBER,
     find_ibans,
@@ -133,7 +132,7 @@ _ACROSS_VALUES: dict[Gate, Gate] = {_names_gate: _names_gate_with(r"[^\S\x1f]")}
 
 def _names_a_number(low: str) -> bool:
     """Whether the lowered text holds a word that names a personal number (substring tests in
-    C, before the labelled-number pattern is asked)."""
+    C, before the named-number pattern is asked)."""
     return "bsn" in low or "sofi" in low or "burgerservice" in low
 
 
@@ -149,8 +148,7 @@ _GATES: tuple[tuple[Gate, frozenset[str], Finder], ...] = (
         # number, so a column of EANs or order numbers is not scanned value by value
         lambda v, low: (
             PERSONAL_NUMBER.search(v) is not None
-            or NAMED_NUMBER.search(v) is not None
-            or (_names_a_number(low) and LABELLED_NUMBER.search(v) is not None)
+            or (_names_a_number(low) and NAMED_NUMBER.search(v) is not None)
         ),
         frozenset({"bsn", "onderwijsnummer", "sofinummer", "national-id"}),
         find_personal_numbers,
@@ -179,7 +177,6 @@ _ALTERNATIVES: tuple[tuple[str, frozenset[str]], ...] = (
     ("://", frozenset()),
     (PERSONAL_NUMBER.pattern, frozenset({"digit"})),
     (NAMED_NUMBER.pattern, frozenset({"named-number", "digit"})),
-    (LABELLED_NUMBER.pattern, frozenset({"named-number", "digit"})),
     (_IBAN_START.pattern, frozenset({"letter", "digit"})),
     (_PHONE_START.pattern, frozenset({"digit"})),
     (_POSTCODE_LIKE.pattern, frozenset({"letter", "digit"})),
