@@ -375,3 +375,19 @@ def test_rename_table_is_read_as_mysql_where_use_says_the_database(cli, tmp_path
     run = cli("check", "--profile", "nl-generic", path)
     assert run.verdict("SEP-002") == "fail"
     assert "identiteit.personen" in run.findings("SEP-002")[0]["message"]
+
+
+def test_superusers_and_memberships_are_read_from_statements_not_comments() -> None:
+    """A comment naming CREATE ROLE … SUPERUSER made that role a superuser (its grants were
+    then no ordinary role's: a false pass), as the file's text was searched; and IN ROLE over
+    a line break was also read as ROLE, so the role joined gave its member's grants away."""
+    model = _model(
+        "CREATE TABLE a.p (id INT, eck_id TEXT);\n"
+        "-- do not: CREATE ROLE app SUPERUSER\n"
+        "CREATE ROLE app LOGIN;\n"
+        "CREATE ROLE app2 LOGIN IN\n    ROLE reader;\n"
+        "CREATE ROLE ops SUPERUSER;\nALTER ROLE ops NOSUPERUSER;\nCREATE ROLE dba SUPERUSER;\n"
+        "GRANT SELECT ON a.p TO app2;\n"
+    )
+    assert model.superusers == frozenset({"dba"})
+    assert {g.role for g in model.grants} == {"app2"}

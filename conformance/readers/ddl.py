@@ -41,12 +41,6 @@ from conformance.readers.source import read_limited
 
 DIALECTS = ("postgres", "mysql", "tsql", "sqlite")
 _DEFAULT_SCHEMA = {"postgres": "public", "tsql": "dbo", "mysql": "main", "sqlite": "main"}
-# A role made or unmade superuser, in file order (CREATE ROLE ops SUPERUSER; ALTER ROLE ops
-# NOSUPERUSER: from then on an ordinary role, whose grants count)
-_SUPERUSER = re.compile(
-    r"(?:CREATE|ALTER)\s+(?:ROLE|USER)\s+(\"?\w+\"?)[^;]*?\b(NO)?SUPERUSER\b", re.IGNORECASE
-)
-# T-SQL's batch separator, a line of its own (SSMS scripts): a statement's end to sqlglot
 # sqlcmd's and SSMS's batch separator: GO alone on its line, maybe a count, a ';' or a comment
 # after it, and a CR before the line break (SSMS writes CRLF: such a script read as one batch)
 _GO = re.compile(
@@ -104,15 +98,7 @@ def parse_ddl(data: bytes, name: str) -> StorageModel:
     text = _GO.sub(";", _code_blanked(text))  # (the lines stay where they were)
     denials: list[str] = []
     text = _denials_marked(text, denials)
-    return _model(_read(text, name, denials), text, name)
-
-
-def _superusers(text: str) -> frozenset[str]:
-    """The roles that are superusers once the whole file has run."""
-    found: set[str] = set()
-    for made in _SUPERUSER.finditer(text):
-        (found.discard if made.group(2) else found.add)(unquote(made.group(1)))
-    return frozenset(found)
+    return _model(_read(text, name, denials), name)
 
 
 def _denials_marked(text: str, denials: list[str]) -> str:
@@ -172,10 +158,9 @@ def _denial_end(tokens: list[Token], index: int) -> int:
     return last
 
 
-def _model(reading: _Reading, text: str, name: str) -> StorageModel:
+def _model(reading: _Reading, name: str) -> StorageModel:
     tables = {key: reading.moves.table(draft) for key, draft in reading.tables.items()}
     access = reading.access
-    superusers = _superusers(text)
     if not tables:
         raise InputError(name, None, "no CREATE TABLE statement found")
     schemas = {t.schema for t in tables.values()}
@@ -190,7 +175,7 @@ def _model(reading: _Reading, text: str, name: str) -> StorageModel:
         database=name,
         tables=tuple(tables.values()),
         grants=tuple(grants),
-        superusers=superusers,
+        superusers=frozenset(access.superusers),
         grants_known=bool(grants) or access.declared,
         denied=tuple(denied),
     )

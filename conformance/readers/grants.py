@@ -38,12 +38,15 @@ _ADD_ROLE_MEMBER = re.compile(
 )
 # PostgreSQL's CREATE ROLE (USER, GROUP) may name memberships at once: after IN ROLE or
 # IN GROUP the roles it joins; after ROLE, ADMIN or USER the roles that join it
-_CREATE_ROLE = re.compile(
-    r"""^\s*CREATE\s+(?:ROLE|USER|GROUP)\s+("[^"]*"|[^\s;]+)(.*)$""", re.I | re.S
+# (and CREATE or ALTER ROLE may make it a superuser, or no longer one: NOSUPERUSER)
+_ROLE_STATEMENT = re.compile(
+    r"""^\s*(CREATE|ALTER)\s+(?:ROLE|USER|GROUP)\s+("[^"]*"|[^\s;]+)(.*)$""", re.I | re.S
 )
 _ROLE_LIST = r"""((?:"[^"]*"|[^\s,;"]+)(?:\s*,\s*(?:"[^"]*"|[^\s,;"]+))*)"""
-_JOINS = re.compile(r"\bIN\s+(?:ROLE|GROUP)\s+" + _ROLE_LIST, re.I)
-_JOINED_BY = re.compile(r"(?<!\bIN)\s+(?:ROLE|ADMIN|USER)\s+" + _ROLE_LIST, re.I)
+# one pattern for both directions, so "IN ROLE" is never also read as "ROLE" (over a line
+# break it was, and the member's grants went to the role it joined)
+_MEMBERSHIP = re.compile(r"\b(IN\s+(?:ROLE|GROUP)|ROLE|ADMIN|USER)\s+" + _ROLE_LIST, re.I)
+_SUPERUSER = re.compile(r"\b(NO)?SUPERUSER\b", re.I)
 _QUOTED_TEXT = re.compile(r"'(?:[^']|'')*'")  # a password or a date: no role names in it
 # Built-in roles that read every table: a member of one reads both sides
 # (not db_owner: the database's owner, a deployment's account — as a superuser, no ordinary role)
@@ -117,6 +120,7 @@ class Access:
         self.grants: dict[tuple[str, str], dict[str | None, Grant]] = {}
         self.everything: set[str] = set()  # roles that may read every table (T-SQL GRANT SELECT TO)
         self.members: dict[tuple[str, str], None] = {}  # (role, member), in order
+        self.superusers: set[str] = set()  # as the statements read so far leave them
         self.each_table: set[tuple[str, str]] = set()  # (role, schema): granted table by table
         self.revoked: dict[tuple[str, str], set[str]] = {}  # tables taken from such a grant
         self.denied: dict[tuple[str, str, str | None], Grant] = {}  # T-SQL DENY (None: all)
@@ -131,8 +135,8 @@ class Access:
         if member := _ADD_MEMBER.match(sql) or _ADD_ROLE_MEMBER.match(sql):
             self.members[unquote(member.group(1)), unquote(member.group(2))] = None
             return
-        if created := _CREATE_ROLE.match(sql):
-            self._created_with_members(unquote(created.group(1)), created.group(2))
+        if role := _ROLE_STATEMENT.match(sql):
+            self._role_options(role.group(1).upper(), unquote(role.group(2)), role.group(3))
             return
         if defaults := _DEFAULT_PRIVILEGES.match(sql):
             if not _privileges(defaults.group(2)) & _READING:
@@ -147,16 +151,19 @@ class Access:
         elif revoke := _REVOKE.match(sql):
             self._revoke(revoke.group(1), _roles(revoke.group(2)), default)
 
-    def _created_with_members(self, role: str, options: str) -> None:
-        """The memberships a CREATE ROLE names: ``IN ROLE app_reader`` makes the new role a
-        member of app_reader, ``ROLE pupil_app`` makes pupil_app a member of the new role."""
-        options = _QUOTED_TEXT.sub("''", options)
-        for joined in _JOINS.finditer(options):
-            for above in names(joined.group(1)):
-                self.members[unquote(above), role] = None
-        for joining in _JOINED_BY.finditer(options):
-            for member in names(joining.group(1)):
-                self.members[role, unquote(member)] = None
+    def _role_options(self, verb: str, role: str, options: str) -> None:
+        """What a CREATE or ALTER ROLE says, in file order: SUPERUSER or NOSUPERUSER; and the
+        memberships a CREATE names — ``IN ROLE app_reader`` makes the new role a member of
+        app_reader, ``ROLE pupil_app`` makes pupil_app a member of the new role."""
+        options = _QUOTED_TEXT.sub("''", options)  # a password says nothing of roles
+        for power in _SUPERUSER.finditer(options):
+            (self.superusers.discard if power.group(1) else self.superusers.add)(role)
+        if verb != "CREATE":
+            return  # (ALTER ROLE … ADD MEMBER is read above)
+        for named in _MEMBERSHIP.finditer(options):
+            joins = named.group(1).upper().startswith("IN")
+            for other in map(unquote, names(named.group(2))):
+                self.members[(other, role) if joins else (role, other)] = None
 
     def add(self, grants: Iterable[Grant], each_table: bool = False) -> None:
         """Grants, in order: one given again after a REVOKE holds again, and one replaces a
