@@ -120,6 +120,9 @@ def test_no_canary_in_any_output(tmp_path: Path, cli, purpose: str) -> None:
         ("f.xml", b"<r><p><n>Kanariepietersen Zwaluwina</m></p></r>"),
         ("g.csv", b"eckId,naam\nx,Kanariepietersen,Zwaluwina\n"),
         ("h.csv", b"eckId,naam\nx,Kanariepietersen \x81 Zwaluwina\n"),
+        # PyYAML quotes a tag, sqlglot a token, in their messages
+        ("i.yaml", b"openapi: 3.0.0\nx: !Kanariepietersen Zwaluwina\n"),
+        ("j.sql", b"CREATE TABLE t (id INT);\nSELECT * FROM t |> Kanariepietersen;\n"),
     ],
     ids=lambda value: value if isinstance(value, str) else "bytes",  # no canary in a test's id
 )

@@ -395,8 +395,10 @@ def test_content_type_and_a_clean_response_header_are_no_personal_fields(tmp_pat
 
 
 def test_not_is_not_read(tmp_path: Path, cli) -> None:
-    """What ``not`` names may not be sent: it is no field."""
-    text = _schema({"type": "object", "properties": _OWN, "not": {"required": ["bsn"]}})
+    """What ``not`` names may not be sent: it is no field (its schema declares a bsn, which
+    a reader of ``not`` would report)."""
+    forbidden = {"properties": {"bsn": {"type": "string"}}, "required": ["bsn"]}
+    text = _schema({"type": "object", "properties": _OWN, "not": forbidden})
     run = check_text(cli, tmp_path / "not.json", text)
     assert run.verdict("NAW-001") == "pass"
 
@@ -484,3 +486,43 @@ def test_an_apis_technical_response_headers_are_no_fields(tmp_path: Path, cli) -
     path.write_text(text)
     fields = set().union(*(set(r.fields) for r in read_spec(path, frozenset()).records))
     assert fields == {"X-Leerling-Bsn", "X-Achternaam", "eckId", "score", "X-Bsn"}
+
+
+def test_every_response_keeps_its_fields_however_many_schemas_are_made_on_the_way(
+    tmp_path: Path,
+) -> None:
+    """Schemas were memoised by id() alone: a missing body's {} and a $ref merged with its
+    siblings are made on the way and freed, and the next one given the same id took the first
+    one's (empty) fields — 29 of 30 responses lost their bsn (a review)."""
+    paths = {
+        f"/p{n}": {
+            "delete": {"responses": {"204": {"description": "gone"}}},
+            "get": {
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "$ref": "#/components/schemas/P",
+                                    "properties": {"bsn": {"type": "string"}},
+                                }
+                            }
+                        },
+                    }
+                }
+            },
+        }
+        for n in range(30)
+    }
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": {"P": {"properties": {"eckId": {"type": "string"}}}}},
+    }
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(document))
+    records = read_spec(path, frozenset()).records
+    assert len(records) == 30
+    assert all({"eckId", "bsn"} <= set(r.fields) for r in records)

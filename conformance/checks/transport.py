@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext
+from conformance.detect.safepath import safe_path
 from conformance.model.findings import Finding, Location
 from conformance.model.profile import FieldClass
 from conformance.model.requirements import CheckDoc
@@ -58,11 +59,12 @@ class InsecureTransport(Check):
                 self.found.append(
                     Finding(
                         requirement=self.requirement,
-                        message=f"{field.operation}: {field.place} parameter '{field.name}' "
+                        message=f"{field.operation}: {field.place} parameter "
+                        f"'{safe_path(field.name)}' "
                         f"puts {what} in the URL",
                         location=Location(spec.source, field.line, field.operation),
                         severity=Severity.MEDIUM if what == "pseudonym" else Severity.HIGH,
-                        field=field.name,
+                        field=safe_path(field.name),
                     )
                 )
 

@@ -33,11 +33,12 @@ def mib(size: int) -> str:
 def parser_words(message: str | None, limit: int = 100) -> str:
     """A parser's own description of a problem, made safe for one line of output: libxml2
     quotes the comment or CDATA it stopped in (after ": <" or on a second line), sqlglot its
-    tokens (``<Token … text: …>``), yajl the input (on later lines). Only the first line is
+    tokens (``<Token … text: …>``) or a token in quotes ("Unsupported … operator: 'JANSEN'"),
+    PyYAML a tag or anchor in quotes, yajl the input (on later lines). Only the first line is
     kept, up to the first such quotation, and no longer than ``limit``."""
     lines = (message or "").strip().splitlines()
     text = lines[0] if lines else ""
-    for cut in (": <", " <"):
+    for cut in (": <", " <", "'", '"'):
         text = text.split(cut)[0]
     text = text.strip().rstrip(":,.;").strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"

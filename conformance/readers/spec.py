@@ -54,6 +54,7 @@ from conformance.readers.limits import (
     MAX_SPEC_FIELDS,
     MAX_SPEC_NODES,
     MAX_VALUE_BYTES,
+    parser_words,
 )
 from conformance.readers.source import peek_regular, read_limited
 
@@ -153,7 +154,7 @@ def spec_from_bytes(data: bytes, name: str, kinds: frozenset[str]) -> SpecModel:
     walker = _Walker(name, lines, _resolver(document), kinds)
     if "openapi" in document or "swagger" in document:  # OpenAPI 3, or 2 (Swagger)
         return walker.openapi(document)
-    return SpecModel(name, (walker.record("schema", document, "", "record"),))
+    return SpecModel(name, (walker.record(document, "", "record"),))
 
 
 def _mapping(value: Any) -> dict[Any, Any]:
@@ -204,7 +205,10 @@ class _Walker:
         self.servers: list[tuple[str, int | None]] = []
         # A schema's fields (path below it -> declared type), once read: a schema used in many
         # places, or eight times in one allOf, is read once, so no fan-out multiplies the work.
-        self._memo: dict[int, dict[str, str]] = {}
+        # by the schema's id, the schema kept with its fields: a schema made on the way (a
+        # missing one's {}, a $ref merged with its siblings) is short-lived, and a freed one's
+        # id given to the next gave it the first one's fields (a review: bsn lost)
+        self._memo: dict[int, tuple[dict[str, Any], dict[str, str]]] = {}
         # The schemas being read, innermost last, and for each the outermost position that a
         # cut-off recursion below it refers to (what it read is then incomplete elsewhere).
         self._stack: list[int] = []
@@ -291,7 +295,7 @@ class _Walker:
         for media in bodies:
             schema = _mapping(_mapping(media).get("schema"))
             kind = self._kind(schema, kind)
-            request.update(self._schema_fields(schema))
+            request.update(self._fields(schema))
         if request:
             records.append(self._record(request, pointer, kind))
         for status, response in _mapping(operation.get("responses")).items():
@@ -310,7 +314,7 @@ class _Walker:
         records = []
         for media in list(content.values()) or [{}]:
             schema = _mapping(_mapping(media).get("schema"))
-            fields = {**headers, **self._schema_fields(schema)}
+            fields = {**headers, **self._fields(schema)}
             if fields:
                 records.append(self._record(fields, pointer, self._kind(schema, "record")))
         return records
@@ -345,9 +349,8 @@ class _Walker:
             if p.get("in") in ("path", "query")
         ]
 
-    def record(self, label: str, schema: dict[str, Any], pointer: str, kind: str) -> Record:
-        del label  # the location is the pointer
-        return self._record(self._schema_fields(schema), pointer, kind)
+    def record(self, schema: dict[str, Any], pointer: str, kind: str) -> Record:
+        return self._record(self._fields(schema), pointer, kind)
 
     def _record(self, fields: dict[str, str], pointer: str, kind: str) -> Record:
         """The synthetic record; its fields count against ``MAX_SPEC_FIELDS`` for the spec."""
@@ -410,10 +413,6 @@ class _Walker:
             schema = item
         return schema
 
-    def _schema_fields(self, schema: Any) -> dict[str, str]:
-        """(field path -> declared type) for every property below a body's schema."""
-        return self._fields(schema)
-
     def _value(self, name: str, schema: Any, default: str) -> dict[str, str]:
         """The fields of one named value (a property, parameter or header): those below it,
         or, if its schema declares none, the value itself with its declared type."""
@@ -436,8 +435,8 @@ class _Walker:
             return {}
         key = id(node)
         known = self._memo.get(key)
-        if known is not None:
-            return known
+        if known is not None and known[0] is node:
+            return known[1]
         if self._stack.count(key) >= 2:  # a third time round a cycle: nothing new below
             first = self._stack.index(key)
             self._low[-1] = min(self._low[-1], first)
@@ -457,7 +456,7 @@ class _Walker:
         if self._low:
             self._low[-1] = min(self._low[-1], low)
         if low >= position:  # complete: no recursion cut off above it
-            self._memo[key] = fields
+            self._memo[key] = (node, fields)
         return fields
 
     def _read(self, node: dict[str, Any]) -> dict[str, str]:
@@ -629,7 +628,7 @@ def _load(data: bytes, name: str) -> tuple[Any, dict[str, int]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1} column {mark.column + 1}" if mark else None
-        raise InputError(name, where, f"malformed spec: {exc.problem}") from None
+        raise InputError(name, where, f"malformed spec: {parser_words(exc.problem)}") from None
     except yaml.YAMLError:
         raise InputError(name, None, "malformed spec: not YAML or JSON") from None
     except RecursionError:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from conformance.detect.safepath import safe_path
 from conformance.model.errors import InputError
 from conformance.model.records import Record
 from conformance.model.spec import SpecModel
@@ -203,7 +204,8 @@ def _include(path: Path, location: str, schema: _Schema, seen: set[str], namespa
     except InputError as exc:
         if exc.source != str(included):
             raise  # already named by the file that includes it
-        where = f"{location[:200]}:{exc.position}" if exc.position else location[:200]
+        shown = safe_path(location[:200])  # a file name may be a pupil's, as a field name may
+        where = f"{shown}:{exc.position}" if exc.position else shown
         raise InputError(str(path), None, f"in its include {where}: {exc.problem}") from None
 
 
