@@ -197,17 +197,22 @@ class _Reading:
         self.malformed: str | None = None  # what made the statements unreadable, if anything
 
     def take(self, statement: exp.Expr) -> None:
-        """One more statement: counted, and read unless an earlier one was malformed."""
-        self.raw += isinstance(statement, exp.Command) and not self._understood(statement)
+        """One more statement: read unless an earlier one was malformed, and counted as raw
+        where sqlglot left it a command this reading does not understand either."""
+        understood = False
         if self.malformed is None:
             try:
-                self.read(statement)
+                understood = self.read(statement)
             except _MalformedError as exc:
                 self.malformed = str(exc)
             except RecursionError:  # a tree sqlglot could build but not walk back
                 self.malformed = "nested too deeply to read"
+        self.raw += isinstance(statement, exp.Command) and not understood
 
-    def read(self, statement: exp.Expr) -> None:
+    def read(self, statement: exp.Expr) -> bool:
+        """Read a statement; whether it is a raw command this reading understands all the
+        same (MySQL's RENAME TABLE: so a script with one is read as MySQL, whose USE says
+        where its tables are)."""
         default = self.local or self.session
         if isinstance(statement, exp.Create) and statement.kind in ("TABLE", "VIEW"):
             table = _table(statement, default, self.tables)
@@ -233,7 +238,9 @@ class _Reading:
                 self._set_schema(moving, default)
             elif self.dialect == "mysql" and (renaming := _RENAME_TABLE.match(sql)):
                 self._rename_tables(renaming["pairs"], default)
+                return True
             self.access.read(sql, self.local or self.session)
+        return False
 
     def _set_schema(self, moving: re.Match[str], default: str) -> None:
         """A table moved to another schema, its name kept (sqlglot keeps the statement raw)."""
@@ -243,11 +250,6 @@ class _Reading:
         except SqlglotError:
             return
         self.moves.move(_key(table.db or default, table.name), schema, table.name)
-
-    def _understood(self, command: exp.Expr) -> bool:
-        """A raw command this reading reads all the same: MySQL's RENAME TABLE (so that a
-        script with one is read as MySQL, whose USE says where its tables are)."""
-        return self.dialect == "mysql" and _RENAME_TABLE.match(command.sql(copy=False)) is not None
 
     def _rename_tables(self, pairs: str, default: str) -> None:
         """MySQL's RENAME TABLE, pair by pair in order (a TO b, b TO c: a is c)."""
@@ -835,7 +837,7 @@ _RENAME_ARGUMENTS = ("@objname", "@newname", "@objtype")
 def _sp_rename(statement: exp.Execute, default: str, moves: _Moves) -> None:
     """``EXEC sp_rename 'schema.table.column', 'new', 'COLUMN'`` renames a column;
     ``EXEC sp_rename 'schema.table', 'new'`` a table (other kinds of object are not read)."""
-    if statement.this.name.casefold() not in ("sp_rename", "sys.sp_rename"):
+    if statement.this.name.casefold() != "sp_rename":  # (sys. is the name's schema part)
         return
     given: dict[str, str] = {}
     for position, argument in enumerate(statement.expressions):
@@ -857,8 +859,8 @@ def _sp_rename(statement: exp.Execute, default: str, moves: _Moves) -> None:
         if draft is not None:
             draft.rename(parts[-1], new)
     elif not kind or kind.upper() == "OBJECT":
-        key = _key(parts[-2] if len(parts) > 1 else default, parts[-1])
-        moves.move(key, parts[-2] if len(parts) > 1 else default, new)
+        schema = parts[-2] if len(parts) > 1 else default
+        moves.move(_key(schema, parts[-1]), schema, new)
 
 
 class _Draft:

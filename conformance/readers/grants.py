@@ -76,7 +76,8 @@ def granted_by(statement: exp.Grant | exp.Revoke, default: str) -> list[Grant]:
     # A privilege's name, without the columns of a column grant (SELECT (id, achternaam)):
     # a reader of some columns is a reader of the table here — it can join on them, and which
     # columns carry what is not told apart.
-    privileges = {_privilege_name(p) for p in statement.args.get("privileges") or []}
+    listed = statement.args.get("privileges") or []
+    privileges = _privileges(", ".join(p.sql(copy=False) for p in listed))
     if not privileges & _READING:
         return []
     if isinstance(statement, exp.Revoke) and statement.args.get("grant_option"):
@@ -394,11 +395,6 @@ def _privileges(text: str) -> set[str]:
 
 
 _COLUMN_LISTS = re.compile(r"\([^()]*\)")  # a column grant's columns: SELECT (id, naam)
-
-
-def _privilege_name(privilege: exp.Expression) -> str:
-    name = privilege.this if isinstance(privilege, exp.GrantPrivilege) else privilege
-    return " ".join(_COLUMN_LISTS.sub(" ", name.sql(copy=False)).upper().split())
 
 
 def _roles(text: str) -> list[str]:

@@ -119,10 +119,6 @@ class _Schema:
         return (self.namespace.get(node.getroottree().getroot(), ""), node.get("name", ""))
 
 
-def read_xsd(path: Path, kinds: frozenset[str]) -> SpecModel:
-    return xsd_from_bytes(read_limited(path, MAX_SPEC_BYTES, "the schema"), path, kinds)
-
-
 def xsd_from_bytes(data: bytes, path: Path, kinds: frozenset[str]) -> SpecModel:
     """The spec model of an XSD's bytes; its includes are read relative to ``path``."""
     schema = _Schema()
