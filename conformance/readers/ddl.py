@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlglot import Token, TokenType, exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, SqlglotError
+from sqlglot.optimizer.scope import Scope, build_scope
 
 from conformance.model.errors import InputError
 from conformance.model.storage import ForeignKey, StorageModel, Table
@@ -702,9 +703,18 @@ def _view_columns(
     only = next(iter(sources.values())) if len(set(sources.values())) == 1 else None
     columns: list[str] = []
     steps: dict[_Draft, ForeignKey] = {}  # the first column selected from each table
+    derived = _Derived(query, default, tables)
     for selected in query.selects:
         bare = selected.this if isinstance(selected, exp.Alias) else selected
         column = bare if isinstance(bare, exp.Column) else None  # not EXTRACT(YEAR FROM p.…)
+        if column is not None and column.table and column.table.casefold() not in sources:
+            # d.achternaam FROM (SELECT … FROM persons) d, or from a CTE: the column's table
+            found = derived.origin(column)
+            if found is not None:
+                origin, name = found
+                columns.append(f"{origin.name}/{name}")
+                steps.setdefault(origin, _selected_from(origin, name))
+                continue
         owner = sources.get(column.table.casefold()) if column and column.table else only
         if isinstance(selected, exp.Star) or (column is selected and column.is_star):
             chosen = [owner] if owner is not None and column is not None else sources.values()
@@ -718,6 +728,85 @@ def _view_columns(
         elif selected.alias_or_name:
             columns.append(selected.alias_or_name)
     return columns, list(steps.values())
+
+
+MAX_DERIVED_DEPTH = 64  # derived tables and CTEs followed down from a view's column
+
+
+class _Derived:
+    """A view's derived tables and CTEs, to follow a column down to the table it is selected
+    from. The scopes are made once, when a column first asks, and each SELECT's columns are
+    indexed by name once: a view of 100,000 columns is read in one pass, not one a column."""
+
+    def __init__(
+        self, query: exp.Query, default: str, tables: dict[tuple[str, str], _Draft]
+    ) -> None:
+        self.query, self.default, self.tables = query, default, tables
+        self._root: Scope | bool | None = False  # False: not made yet
+        self._named: dict[int, dict[str, exp.Column | None]] = {}
+
+    def origin(self, column: exp.Column) -> tuple[_Draft, str] | None:
+        """The table and column a view's column is selected from through derived tables and
+        CTEs (``SELECT d.achternaam FROM (SELECT achternaam FROM persons) d``), where each
+        level selects it as a plain column (an expression is no longer the same values);
+        None where that cannot be followed to a table read before."""
+        scope, found = self._scope(), column
+        for _ in range(MAX_DERIVED_DEPTH):
+            source = _source_of(scope, found) if scope is not None else None
+            if isinstance(source, exp.Table):
+                known = self.tables.get(_key(source.db or self.default, source.name))
+                return None if known is None else (known, found.name)
+            if not isinstance(source, Scope) or not isinstance(source.expression, exp.Select):
+                return None
+            inner = self._selected_as(source.expression, found.name)
+            if inner is None:
+                return None
+            scope, found = source, inner
+        return None
+
+    def _scope(self) -> Scope | None:
+        if self._root is False:
+            try:
+                self._root = build_scope(self.query)
+            except SqlglotError:
+                self._root = None
+        return self._root if isinstance(self._root, Scope) else None
+
+    def _selected_as(self, select: exp.Select, name: str) -> exp.Column | None:
+        """The plain column a SELECT gives under a name (``achternaam``, ``p.naam AS
+        achternaam``, or by ``*``: the column of that name of its one source); None for an
+        expression."""
+        named = self._named.get(id(select))  # (the query keeps every select alive)
+        if named is None:
+            named = self._named[id(select)] = _plain_columns(select)
+        folded = name.casefold()
+        if folded in named:
+            return named[folded]
+        return exp.column(name) if "*" in named else None
+
+
+def _plain_columns(select: exp.Select) -> dict[str, exp.Column | None]:
+    """A SELECT's columns by folded name: the plain column each is, None for an expression;
+    ``*`` where it selects all of its sources' columns (the first of a name counts)."""
+    named: dict[str, exp.Column | None] = {}
+    for selected in select.selects:
+        bare = selected.this if isinstance(selected, exp.Alias) else selected
+        if isinstance(bare, exp.Star) or (isinstance(bare, exp.Column) and bare.is_star):
+            named.setdefault("*", None)
+        else:
+            plain = bare if isinstance(bare, exp.Column) else None
+            named.setdefault(selected.alias_or_name.casefold(), plain)
+    return named
+
+
+def _source_of(scope: Scope, column: exp.Column) -> exp.Table | Scope | None:
+    """What a column of a scope is read from: the source its table names, or the scope's one
+    source where it names none."""
+    if column.table:
+        folded = column.table.casefold()
+        return next((s for a, s in scope.sources.items() if a.casefold() == folded), None)
+    selected = list(scope.selected_sources.values())
+    return selected[0][1] if len(selected) == 1 else None
 
 
 def _in_a_filter(table: exp.Table, query: exp.Query) -> bool:
