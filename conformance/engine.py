@@ -87,7 +87,7 @@ def evaluate(request: RunRequest) -> Evaluation:
     ctx = CheckContext(request.profile, purpose, request.environment)
     outcomes = _instantiate(ctx, request.selection)
     active = [o for o in outcomes.values() if o.check is not None and o.skipped is None]
-    inputs = [_read_any(name, request.profile, active) for name in request.inputs]
+    inputs = [info for name in request.inputs for info in _read_any(name, request.profile, active)]
     if request.deep_seconds is not None:
         budget, progress = request.deep_seconds, request.progress
         for outcome in active:
@@ -162,22 +162,24 @@ def _instantiate(ctx: CheckContext, selection: Selection) -> dict[str, _Outcome]
     return outcomes
 
 
-def _read_any(name: Path | str, profile: Profile, active: list[_Outcome]) -> InputInfo:
+def _read_any(name: Path | str, profile: Profile, active: list[_Outcome]) -> list[InputInfo]:
+    """What the checks were shown of an input: the input, and the files it includes."""
     kind = input_kind(name)
     if kind == "export":
-        return _read_input(Path(name), profile, active)
+        return [_read_input(Path(name), profile, active)]
     if kind == "spec":
         return _read_spec(Path(name), profile, active)
     model, sha256 = read_storage(name)
     for outcome in active:
         if outcome.check is not None and kind in outcome.check.evidence:
             _guard(outcome, lambda check: check.examine(model))
-    return InputInfo(
-        kind, model.source, sha256, "sql" if kind == "ddl" else kind, len(model.tables)
-    )
+    return [
+        InputInfo(kind, model.source, sha256, "sql" if kind == "ddl" else kind, len(model.tables))
+    ]
 
 
-def _read_spec(path: Path, profile: Profile, active: list[_Outcome]) -> InputInfo:
+def _read_spec(path: Path, profile: Profile, active: list[_Outcome]) -> list[InputInfo]:
+    """The spec and each file it includes, hashed: ``verify`` finds a changed include."""
     spec, sha256 = read_interface(path, profile)
     for outcome in active:
         if outcome.check is not None and "spec" in outcome.check.evidence:
@@ -191,7 +193,11 @@ def _read_spec(path: Path, profile: Profile, active: list[_Outcome]) -> InputInf
         if spec.servers or spec.url_fields
         else "json-schema"
     )
-    return InputInfo("spec", str(path), sha256, fmt, len(spec.records))
+    main = InputInfo("spec", str(path), sha256, fmt, len(spec.records))
+    return [
+        main,
+        *(InputInfo("spec", name, digest, f"{fmt} include", 0) for name, digest in spec.included),
+    ]
 
 
 def _read_input(path: Path, profile: Profile, active: list[_Outcome]) -> InputInfo:

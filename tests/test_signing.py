@@ -234,6 +234,39 @@ def test_an_sqlite_database_input_is_checked_against_its_file(tmp_path: Path) ->
     assert (checked.valid, checked.changed_inputs) == (False, (name,))
 
 
+_XSD = """<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">{body}</xs:schema>
+"""
+
+
+def test_a_file_an_xsd_includes_is_hashed_and_checked(tmp_path: Path) -> None:
+    """The verdict on an XSD rests on its includes too: a name added to an included type
+    after signing must make the report fail verification, as a change to the XSD does."""
+    types = tmp_path / "types.xsd"
+    fields = (
+        '<xs:element name="eckId" type="xs:string"/><xs:element name="jaargroep" type="xs:string"/>'
+    )
+    typed = f'<xs:complexType name="L"><xs:sequence>{fields}</xs:sequence></xs:complexType>'
+    types.write_text(_XSD.format(body=typed), encoding="utf-8")
+    main = tmp_path / "main.xsd"
+    root = '<xs:include schemaLocation="types.xsd"/><xs:element name="leerling" type="L"/>'
+    main.write_text(_XSD.format(body=root), encoding="utf-8")
+    request = engine.RunRequest(load_profile("nl-generic"), "pseudoniem", (str(main),))
+    report = engine.run(request)
+    digest = hashlib.sha256(types.read_bytes()).hexdigest()
+    assert [(i.name, i.sha256, i.format) for i in report.inputs[1:]] == [
+        (str(types), digest, "xsd include")
+    ]
+    key = Ed25519PrivateKey.generate()
+    path = _written(tmp_path / "report.json", report, key)
+    checked = signing.check_file(path, key.public_key(), tmp_path)
+    assert (checked.valid, checked.changed_inputs) == (True, ())
+    leaky = fields + '<xs:element name="achternaam" type="xs:string"/>'
+    types.write_text(_XSD.format(body=typed.replace(fields, leaky)), encoding="utf-8")
+    checked = signing.check_file(path, key.public_key(), tmp_path)
+    assert (checked.valid, checked.changed_inputs) == (False, (str(types),))
+
+
 def test_inputs_are_hashed_in_chunks_not_read_whole(tmp_path: Path, monkeypatch) -> None:
     export = tmp_path / "export.csv"
     data = bytearray(os.urandom(3 * 2**20))  # beyond any single read of a chunked digest

@@ -25,3 +25,6 @@ class SpecModel:
     records: tuple[Record, ...]
     servers: tuple[tuple[str, int | None], ...] = ()
     url_fields: tuple[UrlField, ...] = ()
+    # The other files read for it (an XSD's includes, imports, redefines) and each one's
+    # SHA-256: the verdict rests on them too, so the report names and hashes each.
+    included: tuple[tuple[str, str], ...] = ()

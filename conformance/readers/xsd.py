@@ -21,6 +21,7 @@ nesting the schema is refused, as is a group or derivation that contains itself 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -90,6 +91,7 @@ class _Schema:
     # Inside an xs:redefine, a reference to the component being redefined means the original.
     originals: dict[etree._Element, etree._Element] = field(default_factory=dict)
     main: etree._Element | None = None
+    included: list[tuple[str, str]] = field(default_factory=list)  # (file, its SHA-256)
 
     def qname(self, node: etree._Element, reference: str) -> tuple[QName, bool]:
         """The (namespace, local name) a QName written on ``node`` refers to, with the prefixes
@@ -132,7 +134,7 @@ def xsd_from_bytes(data: bytes, path: Path, kinds: frozenset[str]) -> SpecModel:
         fields = walker.content(body, 0, via_element=True)
         if fields and (not kinds or name in kinds):
             walker.record(element, name, fields)
-    return SpecModel(str(path), tuple(walker.records))
+    return SpecModel(str(path), tuple(walker.records), included=tuple(schema.included))
 
 
 _SPACES = {
@@ -196,6 +198,7 @@ def _include(path: Path, location: str, schema: _Schema, seen: set[str], namespa
     seen.add(real)
     try:
         data = read_limited(included, MAX_SPEC_BYTES, "the included schema")
+        schema.included.append((str(included), hashlib.sha256(data).hexdigest()))
         _load(included, schema, seen, main=False, data=data, namespace=namespace)
     except InputError as exc:
         if exc.source != str(included):
