@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -98,7 +97,7 @@ def load(path: Path, with_probe: bool = True) -> CertifyConfig:
     for key, value in subject.items():
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise UserError(name, f"subject.{key}", "expected a string")
-        if any(unicodedata.category(c) in ("Cc", "Cf") for c in str(value)):
+        if waivers.hidden_characters(str(value)):
             # a right-to-left override or a zero-width joiner would make the signed report's
             # supplier or product read as another's
             raise UserError(

@@ -265,8 +265,8 @@ def _certify(args: argparse.Namespace) -> int:
         write_all({options.baseline: outcome.baseline})
     write_bundle(args.output, bundle)
     sys.stderr.buffer.write(text.render(report))
-    for line in (*outcome.problems, *outcome.notes):
-        print(f"conformance: {line}", file=sys.stderr)
+    for line in (*outcome.problems, *outcome.notes):  # they quote the waivers file's text
+        print(f"conformance: {_printable(line)}", file=sys.stderr)
     if not certification.eligible:
         reasons = "; ".join(certification.reasons)
         print(f"conformance: NOT FOR CERTIFICATION: {reasons}", file=sys.stderr)

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
@@ -94,6 +95,16 @@ def load(path: Path) -> list[Waiver]:
     return [_waiver(entry, f"waiver[{i}]", name) for i, entry in enumerate(entries)]
 
 
+# Only a justification may run over lines (a TOML multi-line string), and hold tabs.
+_LINE_BREAKS = {"justification": "\n\t"}
+
+
+def hidden_characters(text: str, allowed: str = "") -> bool:
+    """Whether a text holds a control or invisible formatting character (Unicode Cc, Cf)
+    other than those ``allowed``."""
+    return any(unicodedata.category(c) in ("Cc", "Cf") and c not in allowed for c in text)
+
+
 def _waiver(entry: Any, where: str, name: str) -> Waiver:
     if not isinstance(entry, dict):
         raise UserError(name, where, "expected a table")
@@ -104,6 +115,15 @@ def _waiver(entry: Any, where: str, name: str) -> Waiver:
     for key in (*_REQUIRED, *_OPTIONAL):
         if key != "expires" and key in entry and not isinstance(entry[key], str):
             raise UserError(name, f"{where}.{key}", "expected a string")
+    for key in (*_REQUIRED, *_OPTIONAL):
+        value = entry.get(key)
+        if isinstance(value, str) and hidden_characters(value, _LINE_BREAKS.get(key, "")):
+            # A line break or an escape code in an owner's name printed on stderr forges a
+            # "verdict: CONFORMANT" line or hides the rest; a right-to-left override makes the
+            # signed report's owner read as another's.
+            raise UserError(
+                name, f"{where}.{key}", "holds control or invisible formatting characters"
+            )
     if "location" in entry and not entry["location"].strip():
         # read as 'no location', it would widen the waiver to every finding of the requirement
         raise UserError(

@@ -125,6 +125,24 @@ def test_expiry_is_inclusive_of_its_last_day(tmp_path: Path) -> None:
         (ENTRY + "location = false\n", "waiver[0].location: expected a string"),
         (ENTRY + "location = []\n", "waiver[0].location: expected a string"),
         (ENTRY.replace('"NAW-001"', '["NAW-001"]'), "waiver[0].requirement: expected a string"),
+        # printed on stderr, a line break forges a verdict line and an escape code hides the
+        # rest; a right-to-left override makes the signed owner read as another's
+        (
+            ENTRY.replace('nl"', 'nl\\nverdict: CONFORMANT"', 1),
+            "waiver[0].owner: holds control or invisible formatting characters",
+        ),
+        (
+            ENTRY.replace('"Ketenplatform', '"\\u001b[8mKetenplatform'),
+            "waiver[0].approved_by: holds control or invisible formatting characters",
+        ),
+        (
+            ENTRY.replace('"privacy', '"\\u202eprivacy'),
+            "waiver[0].owner: holds control or invisible formatting characters",
+        ),
+        (
+            ENTRY.replace('"fail_uwlr', '"\\tfail_uwlr'),
+            "waiver[0].scope: holds control or invisible formatting characters",
+        ),
     ],
 )
 def test_a_malformed_waivers_file_is_one_clear_error(
@@ -172,3 +190,12 @@ def test_a_waivers_file_that_is_not_utf8_or_not_a_file_is_one_clear_error(tmp_pa
         waivers.load(broken)
     with pytest.raises(UserError):
         waivers.load(tmp_path)  # a folder
+
+
+def test_a_justification_may_run_over_lines(tmp_path: Path) -> None:
+    """Only the justification may hold line breaks and tabs (a TOML multi-line string)."""
+    entry = ENTRY.replace('"Names are needed', '"""Names are needed\n\tfor the dashboard;').replace(
+        'rollout."', 'rollout."""'
+    )
+    (waiver,) = _file(tmp_path, entry)
+    assert "\n\tfor the dashboard;" in waiver.justification
