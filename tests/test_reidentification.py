@@ -111,3 +111,68 @@ def test_an_age_is_a_quasi_identifier(tmp_path: Path, cli) -> None:
     (finding,) = run.findings("LNK-003")
     assert "k-anonymity over (geslacht, leeftijd) is 1" in finding["message"]
     assert run.verdict("MIN-001") == "pass"
+
+
+def _support(rows: list[tuple[int, str, str]]) -> str:
+    """(pupil, year group, support need or '') rows, all born in 2015."""
+    lines = "".join(f"{eckid(str(p))};2015;{g};{need}\n" for p, g, need in rows)
+    return "eckId;geboortejaar;jaargroep;ondersteuningsbehoefte\n" + lines
+
+
+@pytest.mark.parametrize("groups", [1, 2500])  # 30,000 records: past the sample, by column
+def test_a_pupils_other_record_without_the_attribute_is_not_another_value(
+    tmp_path: Path, cli, groups: int
+) -> None:
+    """Six look-alikes, each with a 'TLV' row and a test row without the field: everyone
+    shares TLV (a pupil's record without it does not make 'absent' a second value)."""
+    rows = [(g * 6 + p, g, need) for g in range(groups) for p in range(6) for need in ("TLV", "")]
+    run = _analyse(cli, tmp_path / "x.csv", _support(rows))
+    (finding,) = run.findings("LNK-005")
+    records = f"({12 * groups:,} records)"
+    assert (
+        f"{groups:,} group{'s' if groups > 1 else ''} of look-alike records {records}"
+        in (finding["message"])
+    )
+
+
+def test_a_pupil_without_the_attribute_is_a_value_of_its_own(tmp_path: Path, cli) -> None:
+    """Five with 'TLV' and one who has none: the group does not tell that everyone has TLV."""
+    rows = [(p, 6, "TLV") for p in range(5)] + [(5, 6, "")]
+    assert _analyse(cli, tmp_path / "x.csv", _support(rows)).verdict("LNK-005") == "pass"
+    unknown = "".join(f"2015;6;{'TLV' if p < 5 else ''}\n" for p in range(6))  # no pseudonyms
+    run = _analyse(
+        cli, tmp_path / "y.csv", "geboortejaar;jaargroep;ondersteuningsbehoefte\n" + unknown
+    )
+    assert run.verdict("LNK-005") == "pass"
+
+
+def test_a_several_valued_attribute_is_compared_as_a_set(tmp_path: Path, cli) -> None:
+    """Six look-alikes all with TLV and dyslexie (in either order, in one record or a record
+    each) share both; with one of them holding only TLV the sets differ."""
+    both = [["TLV", "dyslexie"], ["dyslexie", "TLV"]]
+    lines = [
+        {
+            "eckId": eckid(str(i)),
+            "geboortejaar": "2015",
+            "jaargroep": "6",
+            "ondersteuningsbehoefte": both[i % 2],
+        }
+        for i in range(6)
+    ]
+    path = tmp_path / "x.jsonl"
+    run = _analyse(cli, path, "".join(json.dumps(x) + "\n" for x in lines))
+    (finding,) = run.findings("LNK-005")
+    assert "1 group of look-alike records (6 records)" in finding["message"]
+    rows = [(p, 6, need) for p in range(6) for need in ("TLV", "dyslexie")]  # long format
+    (finding,) = _analyse(cli, tmp_path / "y.csv", _support(rows)).findings("LNK-005")
+    assert "1 group of look-alike records (12 records)" in finding["message"]
+    lines[0]["ondersteuningsbehoefte"] = ["TLV"]
+    assert (
+        _analyse(cli, path, "".join(json.dumps(x) + "\n" for x in lines)).verdict("LNK-005")
+        == "pass"
+    )
+    unknown = [{k: v for k, v in x.items() if k != "eckId"} for x in lines[1:]]  # no pseudonyms
+    (finding,) = _analyse(cli, path, "".join(json.dumps(x) + "\n" for x in unknown)).findings(
+        "LNK-005"
+    )
+    assert "1 group of look-alike records (5 records)" in finding["message"]

@@ -45,11 +45,9 @@ _Roles = tuple[tuple[str, ...], tuple[str, ...]]  # a shape's quasi-identifiers,
 _SAMPLE = 20_000  # records kept to estimate which quasi-identifier causes the uniqueness
 _PENDING = 4096  # records gathered in plain arrays before they go to the partitioned stores
 _CLASS_ROW = np.dtype([("key", np.uint64), ("pupil", np.uint64)])  # class key, pupil (0: none)
-_VALUE_ROW = np.dtype([("key", np.uint64), ("value", np.uint64)])  # class key, value digest
-
-
-def _digest(parts: Iterable[str]) -> int:
-    return digest64("\x1f".join(parts))
+# class key, pupil (0: none), value digest
+_VALUE_ROW = np.dtype([("key", np.uint64), ("pupil", np.uint64), ("value", np.uint64)])
+_UNSIGNED = (1 << 64) - 1
 
 
 # A value as look-alikes compare it: 'M' and 'm' are one ('2014 ' and '2014' too: the readers
@@ -75,24 +73,47 @@ def _pupil(value: str | None) -> int:
 
 
 class _Values:
-    """One sensitive field: (class key, value digest) for each record that carries it.
+    """One sensitive field: (class key, pupil, value digest) for each value a record carries.
 
-    A record without the field is not stored; it counts as the value 0, "absent", its own
-    value (as does a value whose digest is 0)."""
+    A pupil's values in a class are a set (TLV and dyslexie in either order, in one record or
+    in two, is one set); a record of no known pupil is its own pupil, its values one row (their
+    set's digest). A pupil none of whose records in the class carries the field has the value
+    "absent", its own value (as does a value whose digest is 0)."""
 
     def __init__(self, partitions: int) -> None:
         self.keys = array("Q")  # pending, not yet in the store
+        self.pupils = array("Q")
         self.values = array("Q")
         # As many partitions as the classes: the two are walked in step.
         self.rows = PartitionedRows(_VALUE_ROW, "key", partitions=partitions)
+
+    def add(self, key: int, pupil: int, values: list[str]) -> None:
+        """A record's values of the field (one, or several)."""
+        if len(values) == 1:
+            digests = [digest64(_comparable(values[0]))]
+        else:
+            digests = list({digest64(_comparable(v)) for v in values})
+            if pupil == 0:  # no other record to join: the set as one value
+                digests = [_set_digest(digests)]
+        for value in digests:
+            self.keys.append(key)
+            self.pupils.append(pupil)
+            self.values.append(value)
 
     def flush(self) -> None:
         if self.keys:
             self.rows.extend(
                 key=np.frombuffer(self.keys, dtype=np.uint64),
+                pupil=np.frombuffer(self.pupils, dtype=np.uint64),
                 value=np.frombuffer(self.values, dtype=np.uint64),
             )
-            self.keys, self.values = array("Q"), array("Q")
+            self.keys, self.pupils, self.values = array("Q"), array("Q"), array("Q")
+
+
+def _set_digest(digests: list[int]) -> int:
+    """Distinct values' digests as one, whatever their order (their sum, as the classes'
+    walk adds a pupil's values up)."""
+    return sum(digests) & _UNSIGNED
 
 
 class _Collector:
@@ -151,6 +172,7 @@ class _Collector:
                 if column is None:
                     column = self.sensitive[path] = _Values(self.classes.partition_count)
                 column.keys.extend(keys)
+                column.pupils.extend(who)
                 column.values.extend(digests64(map(_comparable, columns[path] or ())))
         if len(self.keys) >= _PENDING:
             self.flush()
@@ -187,8 +209,7 @@ class _Collector:
             column = self.sensitive.get(path)
             if column is None:  # first seen now: earlier records lack it, the value 0
                 column = self.sensitive[path] = _Values(self.classes.partition_count)
-            column.keys.append(key)
-            column.values.append(_digest([_comparable(record.fields[path][0])]))
+            column.add(key, who, record.fields[path])
         if len(self.keys) >= _PENDING:
             self.flush()
 
@@ -481,18 +502,33 @@ class SensitiveAttributeDisclosure(_ReidentificationCheck):
 def _low_diversity(found: _Classes, rows: np.ndarray[Any, Any], ell: int) -> tuple[int, int]:
     """Classes of two or more pupils with fewer than ℓ distinct values, and their records.
 
-    ``found`` is one partition's classes, ``rows`` the (class key, value) rows of the same
-    partition's records that carry the field. A record without it has the value 0, so a class
-    has one more distinct value where fewer of its records carry a non-zero value than it has
-    records."""
-    keys, counts = found.keys, found.records
+    ``found`` is one partition's classes, ``rows`` the (class key, pupil, value) rows of the
+    same partition's records that carry the field. A pupil's value is the set of its values in
+    the class; a class has one more distinct value, "absent", where a pupil (or a record of no
+    known pupil) in it carries none."""
+    keys = found.keys
     present = rows[rows["value"] != 0]
-    order = np.lexsort((present["value"], present["key"]))
-    classes, values = present["key"][order], present["value"][order]
-    new = np.ones(len(order), dtype=bool)  # the first row of each (class, value) pair
-    new[1:] = (classes[1:] != classes[:-1]) | (values[1:] != values[:-1])
+    order = np.lexsort((present["value"], present["pupil"], present["key"]))
+    classes, pupils, values = (present[f][order] for f in ("key", "pupil", "value"))
+    # each value of a known pupil once; a row of no known pupil is a record's set, kept
+    kept = _starts(classes, pupils, values) | (pupils == 0)
+    classes, pupils, values = classes[kept], pupils[kept], values[kept]
+    holders = np.flatnonzero(_starts(classes, pupils) | (pupils == 0))
+    sets = np.add.reduceat(values, holders) if len(holders) else values  # sums wrap: uint64
+    classes = classes[holders]
+    order = np.lexsort((sets, classes))
+    classes, sets = classes[order], sets[order]
     index = np.searchsorted(keys, classes)
-    distinct = np.bincount(index[new], minlength=len(keys))
-    distinct += np.bincount(index, minlength=len(keys)) < counts
+    distinct = np.bincount(index[_starts(classes, sets)], minlength=len(keys))
+    distinct += np.bincount(index, minlength=len(keys)) < found.pupils
     weak = (found.pupils >= 2) & (distinct < ell)
-    return int(weak.sum()), int(counts[weak].sum())
+    return int(weak.sum()), int(found.records[weak].sum())
+
+
+def _starts(*columns: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Where a run of equal rows (over the sorted columns) starts."""
+    new = np.zeros(len(columns[0]), dtype=bool)
+    new[:1] = True
+    for column in columns:
+        new[1:] |= column[1:] != column[:-1]
+    return new
