@@ -34,8 +34,11 @@ def _linked(tmp_path: Path, a: list[str], b: list[str]) -> tuple[str, ...]:
         lambda tail: tail,  # without the prefix
         lambda tail: "http://ketenid.nl/201703/" + tail,
         lambda tail: f" {PREFIX}{tail}/ ",
+        lambda tail: "ketenid.nl/201703/" + tail,
+        lambda tail: "urn:eckid:" + tail,
+        lambda tail: "URN:ECKID:" + tail.upper(),
     ],
-    ids=["upper-case", "bare", "http", "spaces-and-slash"],
+    ids=["upper-case", "bare", "http", "spaces-and-slash", "no-scheme", "urn", "urn-upper"],
 )
 def test_an_eckid_written_another_way_is_shared(
     tmp_path: Path, written: Callable[[str], str]
@@ -51,3 +54,36 @@ def test_case_tells_apart_pseudonyms_that_are_not_hex() -> None:
     assert linkable("https://school.example/leerlingen/17/profiel") != linkable(
         "https://other.example/leerlingen/18/profiel"
     )
+
+
+UUIDS = [f"{i:08x}-4f89-41d3-9a0c-0305e82c33{i:02x}" for i in range(20)]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [str.upper, lambda u: "urn:uuid:" + u, lambda u: "urn:uuid:" + u.upper()],
+    ids=["upper-case", "urn", "urn-upper"],
+)
+def test_a_uuid_written_another_way_is_shared(
+    tmp_path: Path, written: Callable[[str], str]
+) -> None:
+    """A UUID's hex is case-insensitive (RFC 9562): upper-cased it is the same pseudonym."""
+    b = [written(u) for u in UUIDS[:3]] + [f"{i:08x}-0000-4000-8000-000000000000" for i in range(9)]
+    (message,) = _linked(tmp_path, UUIDS, b)
+    assert message.startswith("3 pseudonyms occur in both")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ketenid.nl/leerling/17", "other.nl/leerling/17"),  # a prefix stays before a key
+        ("urn:school-a:17", "urn:school-b:17"),
+        ("urn:eckid:" + TAILS[0], "urn:eckid:" + TAILS[1]),
+        ("ketenid.nl/201703/" + TAILS[0], TAILS[0][:-1] + "e"),
+        (UUIDS[0], UUIDS[1].upper()),
+        (UUIDS[0], UUIDS[0].replace("-", "")),  # not written as one another here
+        ("aB3dE5fG-7hJ9-kL1m", "Ab3De5Fg-7Hj9-Kl1M"),  # not hex: case matters
+    ],
+)
+def test_different_pseudonyms_never_meet(a: str, b: str) -> None:
+    assert linkable(a) != linkable(b)

@@ -12,7 +12,6 @@ from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
 from conformance.checks.tally import Said, times
 from conformance.checks.uniqueness import UniquenessTracker
-from conformance.detect.derivation import normalise
 from conformance.detect.fieldnames import classify_name, names_own_eck_id
 from conformance.detect.pseudonyms import (
     ECKID_PRODUCTION_PREFIX,
@@ -418,12 +417,24 @@ def _named_pseudonym(path: str) -> bool:
 
 
 _HEX_DIGEST = re.compile(r"[0-9A-Fa-f]{32,}")
+_UUID = re.compile(r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}")
+# What a pseudonym's value is written after: a URL's scheme, a host without one
+# ('ketenid.nl/201703/…'), a URN's namespace ('urn:eckid:…', 'urn:uuid:…')
+_PREFIX = re.compile(
+    r"[a-z][a-z0-9+.-]*://|(?:[a-z0-9-]+\.)+[a-z]{2,}(?::[0-9]+)?/|urn:[a-z0-9][a-z0-9-]*:",
+    re.IGNORECASE,
+)
+_SEGMENT = re.compile(r"[/:]")
 
 
 def linkable(pseudonym: str) -> str:
-    """What two exports share when they share the pseudonym: a digest-like value's hex in lower
-    case (an ECK iD upper-cased, with http:// or without its prefix is the same 512 bits),
-    anything else as written but for surrounding spaces (base64 and keys are case-sensitive)."""
+    """What two exports share when they share the pseudonym: a digest-like value's hex or a
+    UUID in lower case (an ECK iD upper-cased, with http://, without its scheme, after a URN
+    or without its prefix is the same 512 bits; a UUID's case means nothing), anything else
+    as written but for surrounding spaces (base64 and keys are case-sensitive; a prefix is
+    only left out before hex: 'https://a.example/17' and 'https://b.example/17' differ)."""
     value = pseudonym.strip()
-    tail = normalise(value)
-    return tail.lower() if _HEX_DIGEST.fullmatch(tail) else value
+    tail = _SEGMENT.split(value.rstrip("/"))[-1] if _PREFIX.match(value) else value
+    if _HEX_DIGEST.fullmatch(tail) or _UUID.fullmatch(tail):
+        return tail.lower()
+    return value
