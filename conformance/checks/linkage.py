@@ -534,10 +534,11 @@ class KeyListPresent(Check):
         key = self.ctx.identity(record)
         if key is None:
             return
+        digest = digest64(f"{self._person(record.kind)}\x1f{key}")
         if pseudonym is not None:
-            self.pseudonymous.add([_key_digest(record.kind, key)])
+            self.pseudonymous.add([digest])
         elif direct:
-            self.identified.add([_key_digest(record.kind, key)])
+            self.identified.add([digest])
             self.identified_fields[-1].update(direct)
 
     def visit_window(self, window: RecordWindow) -> None:
@@ -556,12 +557,19 @@ class KeyListPresent(Check):
             keyed = self.ctx.identity_column(batch)
             if keyed is None or (field is None and not direct):
                 continue  # no key, or a record with neither pseudonym nor identifiers
-            digests = digests64([f"{window.kind}\x1f{key}" for key in keyed[1]])
+            person = self._person(window.kind)
+            digests = digests64([f"{person}\x1f{key}" for key in keyed[1]])
             if field is not None:
                 self.pseudonymous.add(digests)
             else:
                 self.identified.add(digests)
                 self.identified_fields[-1].update(direct)
+
+    def _person(self, kind: str) -> str:
+        """What a key is the key of: the record kind where the profile declares its kinds
+        (a pupil's key 17 is not a teacher's), else one person (the kinds the readers found,
+        'record', 'leerlingen' or 'leerling', are the formats', not kinds of person)."""
+        return kind if self.ctx.profile.subjects else ""
 
     def finish(self) -> Iterable[Finding]:
         findings = self.tally.findings(
@@ -641,10 +649,6 @@ def _shared_keys(pseudonymous: _KeysPerInput, identified: _KeysPerInput, inputs:
                     other = with_identity["key"][with_identity["input"] == j]
                     shared[i, j] += len(np.intersect1d(keys, other))
     return shared
-
-
-def _key_digest(kind: str, key: str) -> int:
-    return digest64(f"{kind}\x1f{key}")
 
 
 CROSS_CONTEXT = document(
