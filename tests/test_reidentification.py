@@ -176,3 +176,52 @@ def test_a_several_valued_attribute_is_compared_as_a_set(tmp_path: Path, cli) ->
         "LNK-005"
     )
     assert "1 group of look-alike records (5 records)" in finding["message"]
+
+
+def _school(path: Path, school: str, classes: int, needs: str = "TLV", pupils: bool = True) -> Path:
+    """A school's export: ``classes`` groups of three look-alikes (k = 3), all with ``needs``."""
+    rows = "".join(
+        (f"{eckid(f'{school}-{c}-{p}')};" if pupils else "")
+        + f"{2010 + c % 8};{c % 2 + 1};{1000 + c // 8};{needs}\n"
+        for c in range(classes)
+        for p in range(3)
+    )
+    head = "eckId;" if pupils else ""
+    path.write_text(f"{head}geboortejaar;geslacht;postcode4;ondersteuningsbehoefte\n" + rows)
+    return path
+
+
+def _check(cli, *paths: Path):
+    return cli("check", "--profile", "nl-generic", "--purpose", "analyse", *paths)
+
+
+@pytest.mark.parametrize("classes", [4, 7000])  # 21,000 records a school: by column
+def test_each_input_is_judged_as_an_export_of_its_own(tmp_path: Path, cli, classes: int) -> None:
+    """Two schools with the same look-alike groups of three: whoever holds one school's file
+    singles its pupils out within it (k = 3), though the two together make groups of six;
+    and each group shares its support need, though the two schools' needs differ."""
+    a = _school(tmp_path / "a.csv", "a", classes, "TLV")
+    b = _school(tmp_path / "b.csv", "b", classes, "geen")
+    run = _check(cli, a, b)
+    (finding,) = run.findings("LNK-003")
+    assert f"is 3, expected at least 5; 0 of {6 * classes:,} pupils" in finding["message"]
+    (finding,) = run.findings("LNK-005")
+    assert (
+        f"{2 * classes:,} groups of look-alike records ({6 * classes:,} records)"
+        in (finding["message"])
+    )
+
+
+@pytest.mark.parametrize("pupils", [True, False], ids=["pseudonymous", "no-pseudonyms"])
+def test_the_same_input_given_twice_is_judged_once(tmp_path: Path, cli, pupils: bool) -> None:
+    """Its records are not look-alikes of themselves (without pseudonyms they were counted
+    twice: k = 6)."""
+    path = _school(tmp_path / "a.csv", "a", 4, pupils=pupils)
+    once = _check(cli, path)
+    twice = _check(cli, path, path)
+    for rid in ("LNK-003", "LNK-005"):
+        (finding,) = twice.findings(rid)
+        assert [finding["message"]] == [f["message"] for f in once.findings(rid)]
+    unit = "pupils" if pupils else "records"
+    (finding,) = twice.findings("LNK-003")
+    assert f"is 3, expected at least 5; 0 of 12 {unit}" in finding["message"]

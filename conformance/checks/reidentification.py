@@ -42,6 +42,7 @@ _PERSONAL_CATEGORIES = frozenset(
 _CONTEXT_CATEGORIES = frozenset({"yeargroup", "school"})
 _NOT_AN_ATTRIBUTE = frozenset({"free-text", "other"})
 _Roles = tuple[tuple[str, ...], tuple[str, ...]]  # a shape's quasi-identifiers, sensitive fields
+_Pairs = tuple[tuple[str, str], ...]  # a record's quasi-identifiers and their values
 _SAMPLE = 20_000  # records kept to estimate which quasi-identifier causes the uniqueness
 _PENDING = 4096  # records gathered in plain arrays before they go to the partitioned stores
 _CLASS_ROW = np.dtype([("key", np.uint64), ("pupil", np.uint64)])  # class key, pupil (0: none)
@@ -110,6 +111,13 @@ class _Values:
             self.keys, self.pupils, self.values = array("Q"), array("Q"), array("Q")
 
 
+def _salted(keys: array[int], salt: int) -> array[int]:
+    """The class keys of an input after the first, XORed with its salt."""
+    salted = array("Q")
+    salted.frombytes((np.frombuffer(keys, dtype=np.uint64) ^ np.uint64(salt)).tobytes())
+    return salted
+
+
 def _set_digest(digests: list[int]) -> int:
     """Distinct values' digests as one, whatever their order (their sum, as the classes'
     walk adds a pupil's values up)."""
@@ -117,26 +125,45 @@ def _set_digest(digests: list[int]) -> int:
 
 
 class _Collector:
-    """Class keys per record, per-field keys for a sample, and sensitive values."""
+    """Class keys per record, per-field keys for a sample, and sensitive values.
+
+    Each input is an export of its own: whoever holds one file singles pupils out within it,
+    so look-alikes in two files are two classes (each input's class keys are XORed with its
+    own salt, the first input's 0). An input given again under the same name is left out:
+    its pupils are already there."""
 
     def __init__(self) -> None:
+        self.input = -1  # the input being read (its index), its salt, and the names seen
+        self.salt = 0
+        self.names: set[str] = set()
+        self.skipping = False  # an input given before
         self.keys = array("Q")  # pending class keys, not yet in ``classes``
         self.pupils = array("Q")  # and the pupil of each
         self.classes = PartitionedRows(_CLASS_ROW, "key")
         self.pupils_known = False  # a pseudonym or key told some records' pupils apart
-        self.sampled: set[int] = set()  # the pupils in the sample
-        self.sample: list[tuple[tuple[str, str], ...]] = []
+        self.sampled: set[tuple[int, int]] = set()  # the (input, pupil)s in the sample
+        self.sample: list[tuple[int, _Pairs]] = []  # (input, pairs)
         self.sensitive: dict[str, _Values] = {}
         self.fields: set[str] = set()
         self.first: Location | None = None
         self.last: Record | None = None
         self.last_window: RecordWindow | None = None
 
+    def start(self, index: int, name: str) -> None:
+        """Input ``index`` (counted from 0) begins: called by each check of the pair."""
+        if index == self.input:
+            return
+        self.flush()
+        self.input = index
+        self.salt = digest64(f"input\x1f{index}") if index else 0
+        self.skipping = name in self.names
+        self.names.add(name)
+
     def add_window(self, window: RecordWindow, roles: list[_Roles], pupils: _Pupils) -> None:
         """The window's records in order (the sample and the first location are by order),
         each with its shape's roles (``roles`` per batch); ``pupils`` gives a record's or a
         batch's pseudonyms or keys."""
-        if window is self.last_window:
+        if window is self.last_window or self.skipping:
             return  # the other check of the pair already added it
         self.last_window = window
         if len(self.sample) >= _SAMPLE and self._add_columns(window, roles, pupils):
@@ -163,6 +190,8 @@ class _Collector:
             labelled = [map(f"{path}\x1e".__add__, columns[path] or ()) for path in quasi]
             # one casefold per record, of the joined pairs (as _class_key does)
             keys = digests64(map(_comparable, map("\x1f".join, zip(*labelled, strict=True))))
+            if self.salt:
+                keys = _salted(keys, self.salt)
             self.keys.extend(keys)
             self.pupils.extend(who)
             self.pupils_known = self.pupils_known or any(who)
@@ -181,7 +210,7 @@ class _Collector:
     def add(
         self, record: Record, quasi: tuple[str, ...], sensitive: tuple[str, ...], pupil: str | None
     ) -> None:
-        if record is self.last:
+        if record is self.last or self.skipping:
             return  # the other check of the pair already added it
         self.last = record
         self._add(record, quasi, sensitive, pupil)
@@ -194,15 +223,15 @@ class _Collector:
         pupil: str | None,
     ) -> None:
         pairs = tuple((path, _as_set(record.fields[path])) for path in quasi)
-        key = _class_key(pairs)
+        key = _class_key(pairs) ^ self.salt
         who = _pupil(pupil)
         self.keys.append(key)
         self.pupils.append(who)
         self.pupils_known = self.pupils_known or who != 0
         self.fields.update(quasi)
-        if len(self.sample) < _SAMPLE and (who == 0 or who not in self.sampled):
-            self.sampled.add(who)
-            self.sample.append(pairs)
+        if len(self.sample) < _SAMPLE and (who == 0 or (self.input, who) not in self.sampled):
+            self.sampled.add((self.input, who))
+            self.sample.append((self.input, pairs))
         if self.first is None:
             self.first = record_location(record)
         for path in sensitive:
@@ -233,6 +262,11 @@ class _ReidentificationCheck(Check):
         self.roles = ShapeCache(self._roles)
         self.pupils = _Pupils(ctx)
         self.collected = ctx.shared("reidentification", _Collector)
+        self.inputs = 0
+
+    def start_input(self, name: str) -> None:
+        self.collected.start(self.inputs, name)
+        self.inputs += 1
 
     def not_applicable(self) -> str | None:
         purpose = self.ctx.purpose
@@ -431,14 +465,15 @@ def _distribution(sizes: Counter[int]) -> str:
     return ", ".join(f"{label}: {_records(sizes, low, high):,}" for low, high, label in bands)
 
 
-def _driver(sample: list[tuple[tuple[str, str], ...]]) -> str:
-    """Which quasi-identifier, left out, removes the most uniqueness (on a sample)."""
-    fields = sorted({p for pairs in sample for p, _ in pairs})
+def _driver(sample: list[tuple[int, _Pairs]]) -> str:
+    """Which quasi-identifier, left out, removes the most uniqueness (on a sample; look-alikes
+    in two inputs are not alike)."""
+    fields = sorted({p for _, pairs in sample for p, _ in pairs})
     if len(fields) < 2:
         return ""
     best: tuple[float, str] | None = None
     for left_out in fields:
-        keys = [tuple(pv for pv in pairs if pv[0] != left_out) for pairs in sample]
+        keys = [(i, *(pv for pv in pairs if pv[0] != left_out)) for i, pairs in sample]
         _, counts = np.unique(np.array([hash(k) for k in keys]), return_counts=True)
         share = float((counts == 1).sum()) / len(sample)
         if best is None or share < best[0]:
