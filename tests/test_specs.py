@@ -215,4 +215,41 @@ def test_swagger_2_is_read_as_openapi_3_is(tmp_path: Path, cli) -> None:
     run = cli("check", "--profile", "nl-generic", leaking)
     assert run.code == 1
     assert [f["field"] for f in run.findings("NAW-001")] == ["achternaam"]
-    assert "http://api.example.nl/v1" in run.findings("API-007")[0]["message"]
+    assert "server http://api.example.nl/… is plain HTTP" in run.findings("API-007")[0]["message"]
+
+
+SERVERS = """openapi: 3.0.3
+info: {title: t, version: "1"}
+servers:
+  - url: "%s"
+paths: {}
+"""
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "shown"),
+    [
+        # urlsplit refuses an open bracket (it was an internal error, exit 3)
+        ("http://[::1", 0, None),
+        ("http://]", 1, "server http://]/… is plain HTTP"),
+        ("https://[", 0, None),
+        # a user, password or path may be a pupil's name or number: only the host is shown
+        (
+            "http://tjeerd.kwakkelstein:111222333@api.example/v1/111222333",
+            1,
+            "http://api.example/…",
+        ),
+        ("http://kwakkelstein-111222333.school.example/", 1, "server http://k"),
+    ],
+)
+def test_a_server_url_is_judged_by_its_scheme_and_host_alone(
+    tmp_path: Path, cli, url: str, code: int, shown: str | None
+) -> None:
+    spec = tmp_path / "servers.yaml"
+    spec.write_text(SERVERS % url)
+    run = cli("check", "--profile", "nl-generic", spec)
+    assert run.code == code, run.err
+    for text in (run.out, run.err, str(run.findings("API-007"))):
+        assert "111222333" not in text and "kwakkelstein" not in text.lower()
+    if shown is not None:
+        assert shown in run.findings("API-007")[0]["message"]

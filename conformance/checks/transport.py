@@ -4,6 +4,7 @@ The live part (TLS versions, plain HTTP refused) belongs to the probes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -17,6 +18,19 @@ from conformance.model.spec import LOOPBACK_HOSTS, SpecModel
 from conformance.model.verdict import Severity
 
 _LOCAL = LOOPBACK_HOSTS | {""}  # "" : a relative server URL, served wherever the spec is
+# A URL's scheme and its authority's host, for a URL urlsplit refuses ("http://[::1").
+_AUTHORITY = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://(?:[^/?#@]*@)?(?:\[([^\]/?#]*)|([^/?#:]*))")
+
+
+def _scheme_and_host(url: str) -> tuple[str, str]:
+    """A server URL's scheme and host, lower case; the host alone is shown (the user and
+    password before an "@", the path and the query may hold a person's name or number)."""
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower(), (parts.hostname or "")
+    except ValueError:  # a bracket left open: no valid IPv6 host, yet the scheme is plain
+        found = _AUTHORITY.match(url.strip())
+        return (found[1].lower(), (found[2] or found[3] or "").lower()) if found else ("", "")
 
 
 @register
@@ -42,12 +56,13 @@ class InsecureTransport(Check):
     def inspect_spec(self, spec: SpecModel) -> None:
         for url, line in spec.servers:
             self.examined += 1
-            parts = urlsplit(url)
-            if parts.scheme == "http" and (parts.hostname or "") not in _LOCAL:
+            scheme, host = _scheme_and_host(url)
+            if scheme == "http" and host not in _LOCAL:
                 self.found.append(
                     Finding(
                         requirement=self.requirement,
-                        message=f"server {url} is plain HTTP: expected https://",
+                        message=f"server http://{safe_path(host)}/… is plain HTTP: "
+                        "expected https://",
                         location=Location(spec.source, line, "/servers"),
                     )
                 )
