@@ -75,9 +75,13 @@ _LOWER = "a-zß-öø-ÿĀ-ž'’-"
 # A word in capitals, a space or a comma, any words, and a capital ("PIET JANSEN", "JANSEN,
 # PIET", "PIET en Sanne"); or
 # a word in capitals after a word ("mevrouw JANSEN", "ouders van DAAN", "mw.JANSEN").
+# A word is at most WORD_MAX letters, taken whole (possessive): a run of 20,000 capitals
+# without a space was searched again from each of its letters (30 s for 20 KB).
+WORD_MAX = 64
 _IN_CAPITALS = (
-    rf"[{_UPPER}]{{{{2}}}}(?:[^\W\d_]|['’-])*(?:{{space}}*[,&/+]{{space}}*|{{space}}+)"
-    rf"(?:(?:[^\W\d_]|['’-])+{{space}}+){{{{0,4}}}}[{_UPPER}]"
+    rf"[{_UPPER}]{{{{2}}}}(?:[^\W\d_]|['’-]){{{{0,{WORD_MAX}}}}}+"
+    rf"(?:{{space}}*[,&/+]{{space}}*|{{space}}+)"
+    rf"(?:(?:[^\W\d_]|['’-]){{{{1,{WORD_MAX}}}}}+{{space}}+){{{{0,4}}}}[{_UPPER}]"
     rf"|(?<=[^\W\d_])(?:{{space}}+|\.{{space}}*)[{_UPPER}]{{{{2}}}}"
 )
 
@@ -90,8 +94,9 @@ def _names_gate_with(space: str) -> Gate:
     finder splits on (control characters too), across values joined for the column search
     anything but its separator."""
     word = r"(?:[^\W\d_]|['’-])"  # any letter, an apostrophe or a hyphen
-    two_capitalised = re.compile(
-        rf"[{_UPPER}][{_LOWER}]{word}*{space}+(?:{word}+{space}+){{0,4}}[{_UPPER}]|[A-Z]\."
+    two_capitalised = re.compile(  # (a word: see WORD_MAX)
+        rf"[{_UPPER}][{_LOWER}]{word}{{0,{WORD_MAX}}}+{space}+"
+        rf"(?:{word}{{1,{WORD_MAX}}}+{space}+){{0,4}}[{_UPPER}]|[A-Z]\."
     )
     comma_then_capital = re.compile(rf",{space}*[{_UPPER}]")  # "Vries, Anna de", "Jansen, P."
     paired = re.compile(rf"[{_UPPER}][{_LOWER}]+{space}*[&/+]{space}*[{_UPPER}]")  # "Isa/Bilal"
