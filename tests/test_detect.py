@@ -316,6 +316,10 @@ def test_redact_pseudonym_keeps_only_the_public_prefix() -> None:
             "https://las.example.nl/l******** (19 chars)",
         ),
         ("https://ketenid.nl/201703/111222333/", "https://ketenid.nl/201703/1******** (10 chars)"),
+        # a user and password before the host, or a number in the host, are not public
+        ("https://111222333:Kwakkelstein@ketenid.nl/x", "h****://1********:K*****… (43 chars)"),
+        ("https://kwakkelstein-111222333.example/abc", "h****://k***********-1**… (42 chars)"),
+        ("https://10.0.0.1:8443/abc", "https://10.0.0.1:8443/a** (3 chars)"),
     ],
 )
 def test_redact_pseudonym_keeps_the_chain_prefix_or_the_host_only(value: str, shown: str) -> None:

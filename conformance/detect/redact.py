@@ -16,7 +16,9 @@ from conformance.detect.pseudonyms import CHAIN_PREFIX
 
 _WORD = re.compile(r"\w+")
 _MAX_SHOWN = 24
-_URL_HOST = re.compile(r"https?://[^/\s]+/")
+# A URL's scheme and host, shown where it holds no user or password (before an "@") and no
+# run of five digits (a BSN or a phone number made a host name).
+_URL_HOST = re.compile(r"https?://(?![^/\s]*\d{5})[^/\s@]+/")
 
 
 def redact(value: str) -> str:
