@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from requests.utils import parse_header_links
 
+from conformance.detect.redact import redact
+from conformance.detect.safepath import safe_path
 from conformance.model.errors import UserError
 from conformance.model.findings import Finding, Location
 from conformance.probes.client import Client, Listing, Response
@@ -62,16 +65,41 @@ def forbidden_fields(config: ProbeConfig) -> frozenset[str]:
 
 def contains(response: Response, value: str) -> bool:
     """Whether the canary comes back in the body or a header, in any letter case (a supplier
-    that upper-cases a name still returns it)."""
+    that upper-cases a name still returns it); a personal number also written apart
+    (``1234.56.782``, ``1234 56 782``) or, stored as a number, without its leading zeros."""
     if not value:
         return False
     wanted = value.casefold()
-    return (
-        wanted in response.text.casefold()
-        or any(wanted in v.casefold() for v in response.headers.values())
+    texts = (response.text, *response.headers.values())
+    if (
+        any(wanted in text.casefold() for text in texts)
         # the same value escaped by a JSON serialiser (\/, \u0053) is still the value
         or any(wanted in v.casefold() for v in response.strings)
-    )
+    ):
+        return True
+    number = _number_pattern(value)
+    return number is not None and any(number.search(t) for t in (*texts, *response.strings))
+
+
+_APART = r"[\s./-]?"  # what may stand between the digits of a number written for people
+
+
+@lru_cache(maxsize=1024)
+def _number_pattern(value: str) -> re.Pattern[str] | None:
+    """A personal number (eight digits or more) with a separator allowed between any two of
+    its digits and its leading zeros optional (where _SIGNIFICANT digits remain), never glued
+    to other digits: None for any other value."""
+    if not (value.isascii() and value.isdigit() and len(value) >= 8):
+        return None
+    digits = value.lstrip("0")
+    if len(digits) < _SIGNIFICANT:  # 000000097: "97" alone is no proof of anything
+        digits = value
+    zeros = len(value) - len(digits)
+    head = f"(?:0{_APART}){{0,{zeros}}}" if zeros else ""
+    return re.compile(r"(?<!\d)" + head + _APART.join(digits) + r"(?!\d)")
+
+
+_SIGNIFICANT = 7  # digits a number keeps without its leading zeros, to be recognised
 
 
 def field_of(response: Response, name: str) -> Any:
@@ -80,38 +108,111 @@ def field_of(response: Response, name: str) -> Any:
     return body.get(name) if isinstance(body, dict) else None
 
 
-def list_items(body: Any) -> list[dict[str, Any]]:
-    """The items of a list answer: the objects of a top-level array, or of the first array of
-    objects under a top-level object's key (``{"items": [...]}``, ``{"data": [...]}``). Only
-    the items themselves: an id nested in an item (its school's, its group's) is no pupil's."""
-    if isinstance(body, dict):
-        arrays = (v for v in body.values() if isinstance(v, list))
-        body = next((v for v in arrays if any(isinstance(i, dict) for i in v)), [])
-    return [item for item in body if isinstance(item, dict)] if isinstance(body, list) else []
+_DEPTH = 4  # objects deep an envelope may hold a list's array of pupils
+
+
+def list_items(body: Any, marks: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The items of a list answer: the objects of the array that holds the pupils. That is the
+    first array of objects, breadth first through an envelope's objects (a top-level array,
+    ``{"items": [...]}``, HAL's ``{"_embedded": {"pupils": [...]}}``, ``{"links": [...],
+    "content": [...]}``), whose objects carry one of ``marks`` (the id field) — the first
+    array of objects at all where none does. Only the items themselves: an id nested in an
+    item (its school's, its group's) is no pupil's."""
+    arrays = _object_arrays(body)
+    marked = (a for a in arrays if any(mark in item for item in a for mark in marks))
+    return next(marked, arrays[0] if arrays else [])
+
+
+def _object_arrays(body: Any) -> list[list[dict[str, Any]]]:
+    """The arrays of objects in a list answer, shallowest first, searched through objects (an
+    array's items are the list's own, never searched for more)."""
+    found: list[list[dict[str, Any]]] = []
+    level = [body]
+    for _ in range(_DEPTH + 1):
+        deeper: list[Any] = []
+        for value in level:
+            if isinstance(value, list):
+                objects = [item for item in value if isinstance(item, dict)]
+                found.extend([objects] if objects else [])
+            elif isinstance(value, dict):
+                deeper.extend(v for v in value.values() if isinstance(v, dict | list))
+        level = deeper
+    return found
 
 
 def item_ids(body: Any, id_field: str) -> list[str]:
     """Each list item's own ``id_field`` value, as text (a number or a string)."""
     return [
         str(own)
-        for item in list_items(body)
+        for item in list_items(body, (id_field,))
         if isinstance(own := item.get(id_field), str | int) and not isinstance(own, bool)
     ]
 
 
+def same_id(one: str, other: str) -> bool:
+    """Whether two ids name the same pupil: in any letter case, a UUID with or without its
+    hyphens or braces, a number with or without leading zeros."""
+    return _id_form(one) == _id_form(other)
+
+
+_UUID = re.compile(
+    r"(?:urn:uuid:)?\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?"
+)
+
+
+def _id_form(value: str) -> str:
+    text = value.strip().casefold()
+    if uuid := _UUID.fullmatch(text):
+        return "".join(uuid.groups())
+    if text.isascii() and text.isdigit() and len(text) <= 30:
+        return str(int(text))
+    return text
+
+
 def holds_id(response: Response, id_field: str, pupil_id: str) -> bool:
     """Whether a list answer holds the pupil: its id as the id field of an item, compared as a
-    value (``7`` is not in ``"a7f3"``); an answer that is not JSON, as a whole word."""
+    value (``7`` is not in ``"a7f3"``, an upper-case UUID is the same UUID); an answer that is
+    not JSON, as a whole word."""
     body = response.json()
     if body is not None:
-        return pupil_id in item_ids(body, id_field)
+        return any(same_id(own, pupil_id) for own in item_ids(body, id_field))
     return re.search(rf"(?<![\w-]){re.escape(pupil_id)}(?![\w-])", response.text) is not None
 
 
-def pupil_id_of(created: Response, config: ProbeConfig) -> str:
+def shows_pupil(response: Response, config: ProbeConfig, pupil_id: str, pseudonym: str) -> bool:
+    """Whether a list answer shows the pupil: by its id (holds_id), or — an item without the id
+    field, or with it written otherwise — by its pseudonym anywhere in the answer."""
+    return holds_id(response, config.id_field, pupil_id) or any(
+        contains(response, mark) for mark in pseudonym_marks(pseudonym)
+    )
+
+
+def pseudonym_marks(pseudonym: str) -> list[str]:
+    """What shows a pupil's pseudonym beyond doubt: an ECK iD's random part (16 characters or
+    more; the whole value holds it), nothing for a shorter one."""
+    tail = pseudonym.rsplit("/", 1)[-1]
+    return [tail] if len(tail) >= 16 else []
+
+
+def listed_pseudonyms(pages: list[Response], config: ProbeConfig, pupil_id: str) -> list[Any]:
+    """The pseudonyms the list pages show for the pupil: its items' pseudonym field, where
+    they have one."""
+    return [
+        item[config.pseudonym_field]
+        for page in pages
+        if page.status == 200
+        for item in list_items(page.json(), (config.id_field,))
+        if config.pseudonym_field in item
+        and isinstance(own := item.get(config.id_field), str | int)
+        and same_id(str(own), pupil_id)
+    ]
+
+
+def pupil_id_of(created: Response, config: ProbeConfig, sent: Sequence[str] = ()) -> str:
     """The id a provisioning answer gives the pupil: the id field of its JSON object, else the
     last segment of its Location header where that matches the read path. None found ends the
-    run: every later request would go to a wrong URL and invent failures."""
+    run: every later request would go to a wrong URL and invent failures. ``sent`` are the
+    values of the request: an envelope's key holding one of them is shown redacted."""
     found = field_of(created, config.id_field)
     if isinstance(found, str | int) and not isinstance(found, bool) and str(found):
         return str(found)
@@ -119,8 +220,9 @@ def pupil_id_of(created: Response, config: ProbeConfig) -> str:
         return found
     wrapper = _wrapper(created.json(), config.id_field)
     hint = (
-        f"it wraps the pupil under '{wrapper}', and the probes read the id at the top level"
-        if wrapper
+        f"it wraps the pupil under '{_shown_key(wrapper, sent)}', and the probes read the id "
+        "at the top level"
+        if wrapper is not None
         else "name the field that holds the pupil's id"
     )
     problem = (
@@ -128,6 +230,15 @@ def pupil_id_of(created: Response, config: ProbeConfig) -> str:
         f"object and no Location header with the pupil's read path; {hint}"
     )
     raise UserError(config.source, "probe.fields.id", problem)
+
+
+def _shown_key(key: str, sent: Sequence[str]) -> str:
+    """An answer's key as it may be printed: redacted where it holds a value sent (the
+    pupil's name made a key), else as any field path (safe_path)."""
+    folded = key.casefold()
+    if any(value and str(value).casefold() in folded for value in sent):
+        return redact(key)
+    return safe_path(key)
 
 
 def _id_in_location(created: Response, config: ProbeConfig) -> str | None:

@@ -42,11 +42,12 @@ from conformance.probes.common import (
     contains,
     field_of,
     forbidden_fields,
-    holds_id,
     identifying,
     list_pages,
+    listed_pseudonyms,
     pupil_body,
     pupil_id_of,
+    shows_pupil,
 )
 from conformance.probes.config import ProbeConfig
 from conformance.probes.strategies import pupils
@@ -250,7 +251,7 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
                     f"provisioning failed ({reply.status})",
                 )
             pupil = _Pupil(
-                id=pupil_id_of(reply, config),
+                id=pupil_id_of(reply, config, [str(v) for v in data.values()]),
                 school=school,
                 pseudonym=str(data.get(config.pseudonym_field, "")),
                 canaries=identifying(config, data),
@@ -293,13 +294,19 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
                         reply.status in GONE,
                         f"a deleted pupil is still returned ({reply.status})",
                     )
-                elif (shown := field_of(reply, config.pseudonym_field)) is not None:
-                    # a read that omits the pseudonym has not changed it
-                    tally.expect(
-                        "API-002",
-                        shown == pupil.pseudonym,
-                        "the pupil's pseudonym changed between calls",
-                    )
+                else:
+                    self._same_pseudonym(pupil, reply)
+
+        def _same_pseudonym(self, pupil: _Pupil, reply: Response) -> None:
+            """API-002 where an answer shows the pseudonym (one that omits it has not changed
+            it, and is nothing examined)."""
+            shown = field_of(reply, config.pseudonym_field) if reply.status < 300 else None
+            if shown is not None:
+                tally.expect(
+                    "API-002",
+                    shown == pupil.pseudonym,
+                    "the pupil's pseudonym changed between calls",
+                )
 
         @precondition(lambda _: updates)
         @rule(pupil=provisioned, data=pupils(config.payload, serials))
@@ -325,12 +332,11 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
                     f"a deleted pupil could still be updated ({reply.status})",
                 )
                 return
-            shown = field_of(reply, config.pseudonym_field)
-            tally.expect(
-                "API-002",
-                reply.status < 300 and shown in (None, pupil.pseudonym),
-                f"an update of the pupil was refused or changed its pseudonym ({reply.status})",
-            )
+            if reply.status >= 300:
+                tally.expect(
+                    "API-002", False, f"an update of the pupil was refused ({reply.status})"
+                )
+            self._same_pseudonym(pupil, reply)
 
         @rule()
         def list_pupils(self) -> None:
@@ -343,12 +349,19 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
                 listed = [
                     p
                     for p in self.known
-                    if any(holds_id(page, config.id_field, p.id) for page in pages)
+                    if any(shows_pupil(page, config, p.id, p.pseudonym) for page in pages)
                 ]
                 foreign = [p for p in listed if p.school != school]
                 tally.expect("API-003", not foreign, "a school's list holds another school's pupil")
                 gone = [p for p in listed if p.deleted]
                 tally.expect("API-004", not gone, "a list still holds a deleted pupil")
+                for pupil in listed:
+                    for shown in listed_pseudonyms(pages, config, pupil.id):
+                        tally.expect(
+                            "API-002",
+                            shown == pupil.pseudonym,
+                            "the pupil's pseudonym in a list is another than it was given",
+                        )
 
         def _pages(self, school: int) -> list[Response]:
             """Every page of the school's list, each request in the sequence's steps (those
@@ -389,16 +402,19 @@ def _machine(client: Client, config: ProbeConfig, tally: _Tally) -> type[RuleBas
                 return
             if pupil.deleted:
                 return
-            self._call("delete", 1 - pupil.school, pupil)  # must change nothing
+            self._no_canary(self._call("delete", 1 - pupil.school, pupil))  # changes nothing
             kept = self._call("read", pupil.school, pupil)
+            self._no_canary(kept)
             tally.expect(
                 "API-003",
                 kept.status == 200,
                 f"another school's DELETE removed the pupil ({kept.status})",
             )
-            self._call("delete", pupil.school, pupil)
+            self._same_pseudonym(pupil, kept)
+            self._no_canary(self._call("delete", pupil.school, pupil))  # nor what it deletes
             pupil.deleted = True
             reply = self._call("read", pupil.school, pupil)
+            self._no_canary(reply)
             tally.expect(
                 "API-004",
                 reply.status in GONE,
