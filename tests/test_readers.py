@@ -24,6 +24,7 @@ from conformance.model.records import OUTSIDE, Record
 from conformance.profiles import load_profile
 from conformance.readers import open_export
 from conformance.readers import xml as xml_reader
+from conformance.readers.limits import parser_words
 from conformance.readers.xml import (
     RecordRule,
     _Flattener,
@@ -979,6 +980,11 @@ def test_the_name_and_path_caches_stay_bounded_and_right_when_they_start_over(
         pytest.param(b'<root><rec xmlns:q="jan@example.nl x"/></root>', id="namespace-uri"),
         pytest.param(b"<root><rec><_111222333>", id="cut-off-in-a-tag"),
         pytest.param(b"<root><rec><x jansen/></rec></root>", id="attribute-without-value"),
+        pytest.param(
+            b'<?xml version="1.0" encoding="Kwakkelstein"?><root/>', id="unsupported-encoding"
+        ),
+        pytest.param(b"<root><rec/><?Kwakkelstein x", id="unended-pi"),
+        pytest.param(b'<root><rec xmlns:Kwakkelstein=""/></root>', id="empty-namespace-prefix"),
     ],
 )
 def test_xml_syntax_errors_never_quote_the_names_they_read(data: bytes) -> None:
@@ -988,8 +994,26 @@ def test_xml_syntax_errors_never_quote_the_names_they_read(data: bytes) -> None:
         list(read_xml(io.BytesIO(data), "t.xml", [RecordRule("rec", "rec", None)]))
     problem = caught.value.problem
     assert problem.startswith("malformed XML: ")
-    for value in ("111222333", "111222334", "jansen", "jan@example", "example.nl"):
-        assert value not in problem, "a name the file holds is quoted"
+    for value in ("111222333", "111222334", "jansen", "jan@example", "example.nl", "kwakkel"):
+        assert value not in problem.lower(), "a name the file holds is quoted"
+
+
+def test_an_undefined_entity_is_placed_where_it_stands_and_not_named() -> None:
+    """iterparse ends such a document with 'line 0 column 0: no element found'; the entity's
+    own error, logged before it, says where (and its name is a word of the file's)."""
+    data = b"<root>\n<rec>\n&Kwakkelstein;\n</rec></root>"
+    with pytest.raises(InputError) as caught:
+        list(read_xml(io.BytesIO(data), "t.xml", [RecordRule("rec", "rec", None)]))
+    assert caught.value.position == "line 3 column 15"
+    assert caught.value.problem.startswith("malformed XML: Entity")
+    assert "kwakkel" not in str(caught.value).lower()
+
+
+def test_a_contraction_is_no_quotation() -> None:
+    assert (
+        parser_words("Couldn't find end of Start Tag rec") == "Couldn’t find end of Start Tag rec"
+    )
+    assert parser_words("Unsupported operator: 'JANSEN'") == "Unsupported operator"
 
 
 @pytest.mark.parametrize(

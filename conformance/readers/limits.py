@@ -4,6 +4,8 @@ refused with one clear line. Each is far beyond what a real school export, schem
 
 from __future__ import annotations
 
+import re
+
 MIB = 1 << 20
 
 # Nesting of elements (XML: libxml2's own limit without XML_PARSE_HUGE) and of JSON values.
@@ -30,6 +32,9 @@ def mib(size: int) -> str:
     return f"{size / MIB:g} MiB"
 
 
+_CONTRACTION = re.compile(r"(?<=[a-z])n't ")
+
+
 def parser_words(message: str | None, limit: int = 100) -> str:
     """A parser's own description of a problem, made safe for one line of output: libxml2
     quotes the comment or CDATA it stopped in (after ": <" or on a second line), sqlglot its
@@ -38,6 +43,8 @@ def parser_words(message: str | None, limit: int = 100) -> str:
     kept, up to the first such quotation, and no longer than ``limit``."""
     lines = (message or "").strip().splitlines()
     text = lines[0] if lines else ""
+    # libxml2's "Couldn't find end of Start Tag": an apostrophe in a word, not a quotation
+    text = _CONTRACTION.sub("n’t ", text)
     for cut in (": <", " <", "'", '"'):
         text = text.split(cut)[0]
     text = text.strip().rstrip(":,.;").strip()

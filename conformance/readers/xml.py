@@ -109,6 +109,7 @@ def _read_records(stream: IO[bytes], name: str, rules: list[RecordRule]) -> Iter
     # Comments and PIs are reported too, to count those outside the root element: nothing
     # frees them, so a file of ever more of them would fill memory.
     watched = [*by_tag, etree.Comment, etree.PI]
+    etree.clear_error_log()  # (this thread's: _first_error reads this document's errors)
     events = etree.iterparse(stream, events=_EVENTS, tag=watched, **_PARSER_OPTIONS)
     checked = False
     notes = 0  # comments and PIs outside the root element
@@ -595,6 +596,7 @@ def discover_rules(stream: IO[bytes], name: str) -> list[RecordRule]:
     """
     counts: dict[tuple[tuple[str, ...], str], int] = {}
     carriers: set[tuple[tuple[str, ...], str]] = set()  # those seen with a pseudonym
+    etree.clear_error_log()
     parser = etree.XMLPullParser(events=("end",), **_PARSER_OPTIONS)
     seen = 0
     try:
@@ -670,8 +672,20 @@ def _carries_a_pseudonym(element: etree._Element) -> bool:
 
 
 def _position(exc: etree.XMLSyntaxError) -> str:
-    line, column = exc.position
+    first = _first_error(exc)
+    line, column = (first.line, first.column) if first is not None else exc.position
     return f"line {line} column {column}"
+
+
+def _first_error(exc: etree.XMLSyntaxError) -> Any:
+    """The error libxml2 logged last with a line, where the exception itself has none:
+    iterparse ends an undefined entity's document with 'line 0: no element found', the
+    entity's own error, with its line, in the log before it (the log is the thread's, cleared
+    when a document's parse starts)."""
+    if exc.position[0] > 0:
+        return None
+    placed = [entry for entry in exc.error_log if entry.line > 0]  # type: ignore[attr-defined]
+    return placed[-1] if placed else None  # iterable; not in lxml-stubs
 
 
 def refuse_doctype(tree: etree._ElementTree, name: str) -> None:
@@ -693,7 +707,9 @@ def refuse_doctype(tree: etree._ElementTree, name: str) -> None:
 def syntax_problem(exc: etree.XMLSyntaxError, what: str = "XML") -> str:
     """libxml2's message in our words where it names a limit; never the input itself (the
     names it quotes redacted)."""
-    message = parser_words((exc.msg or "malformed").split(", line ")[0]) or "malformed"
+    first = _first_error(exc)
+    said = first.message if first is not None else exc.msg
+    message = parser_words((said or "malformed").split(", line ")[0]) or "malformed"
     message = _names_redacted(message)
     if message.startswith("Excessive depth"):
         return "elements nested deeper than 256 levels; refused to keep memory bounded"
@@ -711,7 +727,8 @@ def syntax_problem(exc: etree.XMLSyntaxError, what: str = "XML") -> str:
 # or an "@").
 _NAMED = re.compile(
     r"(tag mismatch: |line \d+ and |Namespace prefix | for attribute | for | on |Attribute "
-    r"|Entity |in tag |Start Tag |xmlns(?::\S+)?: )('[^']*'|[^\s,]+)"
+    r"|Entity |in tag |Start Tag |xmlns: |encoding: |encoding |PI |xmlns:(?=[^\s:]+: ))"
+    r"('[^']*'|[^\s,:]+|[^\s,]+)"
 )
 _DATA_LIKE = re.compile(r"\S*(?:\d{5}|@)\S*")
 
