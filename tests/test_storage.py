@@ -119,6 +119,49 @@ def test_a_missing_sqlite_file_is_not_created(tmp_path: Path, cli) -> None:
     assert not (tmp_path / "typo.db").exists()
 
 
+def _interrupted(path: Path) -> None:
+    """A database whose writer stopped inside a transaction: its journal ('hot') lies beside
+    it, as after a crash. Made by copying both files while the transaction is open."""
+    source = path.with_name("source.sqlite")
+    writer = sqlite3.connect(source, isolation_level=None)
+    writer.execute("CREATE TABLE leerlingen (id INTEGER PRIMARY KEY, eckid TEXT, naam TEXT)")
+    writer.execute("PRAGMA cache_size=1")  # pages spill to the file before the commit
+    writer.execute("BEGIN")
+    writer.execute("DROP TABLE leerlingen")
+    writer.execute("CREATE TABLE p (id INTEGER PRIMARY KEY, eckid TEXT)")
+    writer.executemany("INSERT INTO p (eckid) VALUES (?)", [("x" * 500,)] * 200)
+    path.write_bytes(source.read_bytes())
+    path.with_name(path.name + "-journal").write_bytes(Path(f"{source}-journal").read_bytes())
+    writer.execute("ROLLBACK")
+    writer.close()
+
+
+def test_an_sqlite_file_is_read_without_a_change_to_it(tmp_path: Path, cli) -> None:
+    """A read-write open rolled back a hot journal and deleted it: the run that certifies a
+    database changed it. It is opened read-only: the files stay as they were, and a hot
+    journal is one clear error; a pending WAL is read as SQLite reads it."""
+    hot = tmp_path / "hot.sqlite"
+    _interrupted(hot)
+    journal = tmp_path / "hot.sqlite-journal"
+    before = (hot.read_bytes(), journal.read_bytes())
+    run = cli("check", "--profile", "nl-generic", hot)
+    assert run.code == 2
+    assert "an unfinished transaction's journal lies beside it" in run.err
+    assert (hot.read_bytes(), journal.read_bytes()) == before
+    wal = tmp_path / "wal.sqlite"
+    writer = sqlite3.connect(wal)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("CREATE TABLE leerlingen (id INTEGER PRIMARY KEY, eckid TEXT, naam TEXT)")
+    writer.commit()
+    before = (wal.read_bytes(), Path(f"{wal}-wal").read_bytes())
+    run = cli("check", "--profile", "nl-generic", wal)
+    assert run.code == 1  # SEP-001: the table only the WAL holds, pseudonym beside a name
+    assert "leerlingen" in str(run.findings("SEP-001"))
+    assert (wal.read_bytes(), Path(f"{wal}-wal").read_bytes()) == before
+    writer.close()
+
+
 def test_passwords_never_appear(cli) -> None:
     run = cli(
         "check",

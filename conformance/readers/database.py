@@ -8,7 +8,9 @@ and never appears in any output: the model's source is the URL with its password
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlalchemy
 from sqlalchemy.engine import URL, Engine, make_url
@@ -45,9 +47,7 @@ def read_database(text: str) -> StorageModel:
             tables = tuple(_tables(inspector))
             grants, superusers = _access(connection, url)
     except SQLAlchemyError as exc:
-        raise InputError(
-            shown(url), None, f"cannot read the database ({type(exc).__name__})"
-        ) from None
+        raise _unreadable(url, exc) from None
     finally:
         engine.dispose()
     if not tables:
@@ -78,6 +78,8 @@ def _url(text: str) -> URL:
 
 
 def _engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite" and url.database:
+        return _read_only_sqlite(Path(url.database))
     try:
         return sqlalchemy.create_engine(url)
     except NoSuchModuleError:
@@ -86,6 +88,24 @@ def _engine(url: URL) -> Engine:
         raise InputError(
             shown(url), None, f"cannot use this database URL ({type(exc).__name__})"
         ) from None
+
+
+def _read_only_sqlite(path: Path) -> Engine:
+    """An SQLite file opened read-only: the evidence is not changed by the run that
+    certifies it (a read-write open rolls back an unfinished transaction's journal and
+    deletes it). A pending WAL is read, as SQLite reads it."""
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    return sqlalchemy.create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
+
+
+def _unreadable(url: URL, exc: SQLAlchemyError) -> InputError:
+    if getattr(getattr(exc, "orig", None), "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
+        problem = (
+            "an unfinished transaction's journal lies beside it (a program writing it stopped): "
+            "it is never rolled back here; let SQLite open it once, or copy it with .backup"
+        )
+        return InputError(shown(url), None, problem)
+    return InputError(shown(url), None, f"cannot read the database ({type(exc).__name__})")
 
 
 def _tables(inspector: sqlalchemy.Inspector) -> list[Table]:
