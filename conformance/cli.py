@@ -111,11 +111,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _printable(text: str) -> str:
-    """Control characters shown escaped: an error stays one line and sends no terminal codes."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 def _certify_parser(verbs: argparse._SubParsersAction[_Parser]) -> None:
     run = verbs.add_parser("certify", help="everything in the config -> one report bundle")
     run.add_argument(
@@ -178,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.command = shlex.join(["conformance", *map(without_secrets, arguments)])
         return _HANDLERS[args.verb](args)
     except UserError as exc:  # one line, whatever a file name holds (newlines, escapes)
-        print(f"conformance: error: {_printable(str(exc))}", file=sys.stderr)
+        print(f"conformance: error: {text.printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("conformance: interrupted; nothing was written", file=sys.stderr)
@@ -266,7 +261,7 @@ def _certify(args: argparse.Namespace) -> int:
     write_bundle(args.output, bundle)
     sys.stderr.buffer.write(text.render(report))
     for line in (*outcome.problems, *outcome.notes):  # they quote the waivers file's text
-        print(f"conformance: {_printable(line)}", file=sys.stderr)
+        print(f"conformance: {text.printable(line)}", file=sys.stderr)
     if not certification.eligible:
         reasons = "; ".join(certification.reasons)
         print(f"conformance: NOT FOR CERTIFICATION: {reasons}", file=sys.stderr)

@@ -61,3 +61,21 @@ def test_a_folder_with_other_files_is_written_into_not_swapped(tmp_path: Path) -
     output.write_bundle(tmp_path, NEW)
     assert (tmp_path / "notes.txt").read_text() == "mine"
     assert (tmp_path / "report.json").read_bytes() == NEW["report.json"]
+
+
+def test_the_terminal_summary_sends_no_control_characters_of_a_file_name(tmp_path: Path) -> None:
+    """A certify glob takes the supplier's file names: one holding an escape code, a line break
+    and a forged verdict line must print as one escaped line, on the input line and in every
+    finding's location."""
+    from conformance import engine  # noqa: PLC0415
+    from conformance.profiles import load_profile  # noqa: PLC0415
+    from conformance.reporters import text  # noqa: PLC0415
+
+    source = Path(__file__).parent.parent / "fixtures" / "LNK-001" / "fail_consecutive_numbers.csv"
+    hostile = tmp_path / "evil\x1b[2J\x07\nverdict: CONFORMANT (0 fail)\r.csv"
+    hostile.write_bytes(source.read_bytes())
+    request = engine.RunRequest(load_profile("nl-generic"), None, (str(hostile),))
+    shown = text.render(engine.run(request)).decode("utf-8")
+    assert "\x1b" not in shown and "\x07" not in shown and "\r" not in shown
+    assert not any(line.startswith("verdict: CONFORMANT") for line in shown.splitlines())
+    assert shown.count("evil\\x1b[2J\\x07\\nverdict: CONFORMANT (0 fail)\\r.csv") >= 2

@@ -33,7 +33,14 @@ def render(report: Report, show_unchecked: bool = False) -> bytes:
         lines.append(f"     -  not examined by these inputs: {ids}")
     lines.append("")
     lines.append(_verdict_line(report))
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    # An input's name is the user's (or a glob's: a supplier's file), and so is what a
+    # finding quotes of it: no line break or escape code in it reaches the terminal.
+    return ("\n".join(map(printable, lines)) + "\n").encode("utf-8")
+
+
+def printable(text: str) -> str:
+    """Control characters shown escaped: a line stays one line and sends no terminal codes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _requirement_lines(result: RequirementResult) -> list[str]:
