@@ -24,8 +24,10 @@ PROBE_DOCS = {
     "API-001": CheckDoc(
         what=(
             "Provisions generated pupils whose names, address and contact details are unique "
-            "canary values, then searches every response (provision, read, list) and its "
-            "headers for each canary. A leak is an exact match, never a guess."
+            "canary values, then searches every response (provision, read, list pages, update, "
+            "delete, and the answers to other schools and to no credentials) and its headers "
+            "for each canary; a number also written with separators (1234.56.782). A leak is "
+            "a match of a value sent, never a guess."
         ),
         why=(
             "Outside the school a pupil is known by the ECK iD. A supplier that repeats the name "
@@ -38,8 +40,10 @@ PROBE_DOCS = {
     ),
     "API-002": CheckDoc(
         what=(
-            "Compares the pseudonym in every answer about a pupil (provision, every read, in "
-            "fixed and in random sequences) with the distinct ECK iD that pupil was given."
+            "Compares the pseudonym in every answer about a pupil (provision, every read, the "
+            "pupil's entry in list answers, a later read, in fixed and in random sequences) "
+            "with the distinct ECK iD that pupil was given; with no answer showing it, "
+            "not applicable."
         ),
         why=(
             "A pseudonym that changes or is shared breaks the link the school relies on, and "
@@ -76,8 +80,9 @@ PROBE_DOCS = {
     "API-005": CheckDoc(
         what=(
             "Sends generated malformed bodies (truncated JSON, wrong types, huge and empty "
-            "values) and one truncated body carrying a canary name; every answer must be "
-            "below 500 and must not echo the canary."
+            "values) to provisioning and, where the map has one, to the update of a pupil, and "
+            "one truncated body carrying canary values; every answer must be below 500 and "
+            "must not echo any identifying value sent."
         ),
         why="Error pages and logs that repeat input spread personal data where nobody looks.",
         failing='POST {"firstName": "Zq7Anouk", -> 500 "cannot process {\\"firstName\\"…"',
@@ -100,7 +105,8 @@ PROBE_DOCS = {
             "its host does not also serve it in plain HTTP (a request without credentials to "
             "port 80 must be refused or redirected to https://; 2xx or 401 fails), that it "
             "refuses a TLS 1.0/1.1 handshake, and that the pupil ids it hands out — which go "
-            "into every read and delete URL — hold neither the pseudonym nor any canary value."
+            "into every read and delete URL — hold neither the pseudonym (nor 16 hexadecimal "
+            "characters of it) nor any canary value."
         ),
         why=(
             "Pupil data in transit must be encrypted, and URLs are logged by servers, proxies "
