@@ -87,3 +87,15 @@ def test_a_uuid_written_another_way_is_shared(
 )
 def test_different_pseudonyms_never_meet(a: str, b: str) -> None:
     assert linkable(a) != linkable(b)
+
+
+def test_a_field_named_ketenpseudoniem_holds_the_pseudonym(tmp_path: Path) -> None:
+    paths = []
+    for name, tails in (("a.jsonl", TAILS), ("b.jsonl", TAILS[:3])):
+        path = tmp_path / name
+        path.write_text("".join(json.dumps({"ketenpseudoniem": PREFIX + t}) + "\n" for t in tails))
+        paths.append(path)
+    request = engine.RunRequest(load_profile("nl-generic"), "pseudoniem", tuple(paths))
+    (result,) = [r for r in crosslink.link(request).requirements if r.id == "LNK-004"]
+    (finding,) = result.findings
+    assert finding.message.startswith("3 pseudonyms occur in both")

@@ -33,11 +33,13 @@ def _entries(
 
 
 # A pupil's number at the school, as LASes and suppliers abbreviate it: a key, and a person's
-_PUPIL_NUMBERS = "leerlingnr llnr stamnummer stamnr studentnr studentno pupilnumber"
+_PUPIL_NUMBERS = "leerlingnr llnr stamnummer stamnr studentnr studentno studentnummer pupilnumber"
 
 NAMES: dict[str, FieldRule] = {
     **_entries(
-        _P, "eck-id", "eckid eckidentifier ketenid pseudonym pseudoniem pseudonymid chainid"
+        _P,
+        "eck-id",
+        "eckid eckidentifier ketenid ketenpseudoniem pseudonym pseudoniem pseudonymid chainid",
     ),
     **_entries(
         _D,
