@@ -105,6 +105,18 @@ def test_generic_xml_discovers_repeated_structured_siblings(tmp_path: Path) -> N
     assert {r.kind for r in records} == {"pupil"}
 
 
+def test_a_cut_off_xml_is_a_syntax_error_where_records_are_discovered(tmp_path: Path) -> None:
+    """Cut off before its second record, a file read with no profile's record elements said
+    'no repeated record elements found; use a profile': the parser was never told the file
+    had ended, so the cut went unseen. It is the syntax error, with its position."""
+    path = tmp_path / "export.xml"
+    path.write_text('<export><pupils><pupil id="1"><eckId>E1</eckId></pupil><pupil id="2"><ec')
+    with pytest.raises(InputError) as caught:
+        read(path)
+    assert caught.value.position == "line 1 column 73"
+    assert caught.value.problem.startswith("malformed XML: ")
+
+
 def test_generic_xml_takes_the_element_with_the_pseudonym_for_the_record(tmp_path: Path) -> None:
     """Results listed under each pupil repeat more often than the pupils: the pupil, which
     carries the ECK iD, was no record, and each result was a record without a pseudonym (a

@@ -598,11 +598,16 @@ def discover_rules(stream: IO[bytes], name: str) -> list[RecordRule]:
     carriers: set[tuple[tuple[str, ...], str]] = set()  # those seen with a pseudonym
     etree.clear_error_log()
     parser = etree.XMLPullParser(events=("end",), **_PARSER_OPTIONS)
-    seen = 0
+    seen, ended = 0, False
     try:
-        while seen < _DISCOVERY_BYTES and (chunk := stream.read(1 << 16)):
+        while seen < _DISCOVERY_BYTES and not ended:
+            chunk = stream.read(1 << 16)
             seen += len(chunk)
-            parser.feed(chunk)
+            if chunk:
+                parser.feed(chunk)
+            else:  # the whole file was read: a cut-off document is a syntax error, not
+                ended = True  # a file without repeated records
+                parser.close()
             for _, element in parser.read_events():
                 if not isinstance(element, etree._Element):
                     continue
