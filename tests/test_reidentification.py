@@ -225,3 +225,20 @@ def test_the_same_input_given_twice_is_judged_once(tmp_path: Path, cli, pupils: 
     unit = "pupils" if pupils else "records"
     (finding,) = twice.findings("LNK-003")
     assert f"is 3, expected at least 5; 0 of 12 {unit}" in finding["message"]
+
+
+@pytest.mark.parametrize("classes", [4, 7000])
+def test_the_finding_is_at_the_input_that_fails(tmp_path: Path, cli, classes: int) -> None:
+    """A first input with groups of six and varied needs passes; the second fails, and the
+    findings point at it (at its first record, or by name where it was counted by column)."""
+    a = _school(tmp_path / "a.csv", "a", classes)
+    six = a.read_text().splitlines()
+    needs = ("TLV", "geen")
+    rows = [line.rsplit(";", 1)[0] + f";{needs[i % 2]}" for i, line in enumerate(six[1:] * 2)]
+    a.write_text("\n".join([six[0], *(f"{i}{r}" for i, r in enumerate(rows))]) + "\n")
+    b = _school(tmp_path / "b.csv", "b", classes)
+    run = _check(cli, a, b)
+    for rid in ("LNK-003", "LNK-005"):
+        (finding,) = run.findings(rid)
+        line = 2 if classes == 4 else None
+        assert (finding["location"]["input"], finding["location"]["line"]) == (str(b), line)

@@ -9,7 +9,8 @@ partition. A class's size is its pupils: a pupil with six test results in an exp
 pupil, not six look-alikes (records without a pseudonym or key count one each). Memory stays
 flat: a class never spans two partitions, so class sizes and distinct sensitive values per
 class are summed partition by partition. Records that carry no quasi-identifier at all are not
-counted.
+counted. Each input is judged as an export of its own (its classes apart from another's), and a
+pupil's sensitive values in a class are one set, whichever records carry them.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ _Roles = tuple[tuple[str, ...], tuple[str, ...]]  # a shape's quasi-identifiers,
 _Pairs = tuple[tuple[str, str], ...]  # a record's quasi-identifiers and their values
 _SAMPLE = 20_000  # records kept to estimate which quasi-identifier causes the uniqueness
 _PENDING = 4096  # records gathered in plain arrays before they go to the partitioned stores
-_CLASS_ROW = np.dtype([("key", np.uint64), ("pupil", np.uint64)])  # class key, pupil (0: none)
+# class key, pupil (0: none), input (its index)
+_CLASS_ROW = np.dtype([("key", np.uint64), ("pupil", np.uint64), ("input", np.uint32)])
 # class key, pupil (0: none), value digest
 _VALUE_ROW = np.dtype([("key", np.uint64), ("pupil", np.uint64), ("value", np.uint64)])
 _UNSIGNED = (1 << 64) - 1
@@ -85,17 +87,16 @@ class _Values:
         self.keys = array("Q")  # pending, not yet in the store
         self.pupils = array("Q")
         self.values = array("Q")
+        self.several = False  # a known pupil's record carried several values
         # As many partitions as the classes: the two are walked in step.
         self.rows = PartitionedRows(_VALUE_ROW, "key", partitions=partitions)
 
-    def add(self, key: int, pupil: int, values: list[str]) -> None:
-        """A record's values of the field (one, or several)."""
-        if len(values) == 1:
-            digests = [digest64(_comparable(values[0]))]
-        else:
-            digests = list({digest64(_comparable(v)) for v in values})
-            if pupil == 0:  # no other record to join: the set as one value
-                digests = [_set_digest(digests)]
+    def add_several(self, key: int, pupil: int, values: list[str]) -> None:
+        """A record's several values of the field."""
+        digests = list({digest64(_comparable(v)) for v in values})
+        if pupil == 0:  # no other record to join: the set as one value
+            digests = [_set_digest(digests)]
+        self.several = self.several or len(digests) > 1
         for value in digests:
             self.keys.append(key)
             self.pupils.append(pupil)
@@ -133,9 +134,9 @@ class _Collector:
     its pupils are already there."""
 
     def __init__(self) -> None:
-        self.input = -1  # the input being read (its index), its salt, and the names seen
+        self.input = 0  # the input being read (its index), its salt, and the names given
         self.salt = 0
-        self.names: set[str] = set()
+        self.names: list[str] = []
         self.skipping = False  # an input given before
         self.keys = array("Q")  # pending class keys, not yet in ``classes``
         self.pupils = array("Q")  # and the pupil of each
@@ -145,19 +146,20 @@ class _Collector:
         self.sample: list[tuple[int, _Pairs]] = []  # (input, pairs)
         self.sensitive: dict[str, _Values] = {}
         self.fields: set[str] = set()
-        self.first: Location | None = None
+        self.first: Location | None = None  # of the input being read
+        self.firsts: dict[int, Location] = {}  # the first record of each input, where known
         self.last: Record | None = None
         self.last_window: RecordWindow | None = None
 
     def start(self, index: int, name: str) -> None:
         """Input ``index`` (counted from 0) begins: called by each check of the pair."""
-        if index == self.input:
+        if index < len(self.names):
             return
         self.flush()
-        self.input = index
+        self.input, self.first = index, None
         self.salt = digest64(f"input\x1f{index}") if index else 0
         self.skipping = name in self.names
-        self.names.add(name)
+        self.names.append(name)
 
     def add_window(self, window: RecordWindow, roles: list[_Roles], pupils: _Pupils) -> None:
         """The window's records in order (the sample and the first location are by order),
@@ -233,12 +235,18 @@ class _Collector:
             self.sampled.add((self.input, who))
             self.sample.append((self.input, pairs))
         if self.first is None:
-            self.first = record_location(record)
+            self.first = self.firsts[self.input] = record_location(record)
         for path in sensitive:
             column = self.sensitive.get(path)
             if column is None:  # first seen now: earlier records lack it, the value 0
                 column = self.sensitive[path] = _Values(self.classes.partition_count)
-            column.add(key, who, record.fields[path])
+            values = record.fields[path]
+            if len(values) == 1:  # (the common case, without a call)
+                column.keys.append(key)
+                column.pupils.append(who)
+                column.values.append(digest64(_comparable(values[0])))
+            else:
+                column.add_several(key, who, values)
         if len(self.keys) >= _PENDING:
             self.flush()
 
@@ -248,6 +256,7 @@ class _Collector:
             self.classes.extend(
                 key=np.frombuffer(self.keys, dtype=np.uint64),
                 pupil=np.frombuffer(self.pupils, dtype=np.uint64),
+                input=np.full(len(self.keys), self.input, dtype=np.uint32),
             )
             self.keys, self.pupils = array("Q"), array("Q")
         for column in self.sensitive.values():
@@ -330,9 +339,15 @@ class _ReidentificationCheck(Check):
         self.collected.flush()
         return map(_classes, self.collected.classes.partitions())
 
-    def where(self) -> Location:
-        first = self.collected.first
-        return Location("(inputs)") if first is None else safe_location(first)
+    def where(self, inputs: Iterable[int] = (0,)) -> Location:
+        """The first record of the first of these inputs (its name where its records were
+        counted by column)."""
+        index = min(inputs, default=0)
+        first = self.collected.firsts.get(index)
+        if first is not None:
+            return safe_location(first)
+        names = self.collected.names
+        return Location(names[index] if index < len(names) else "(inputs)")
 
 
 class _Pupils:
@@ -361,6 +376,7 @@ class _Classes(NamedTuple):
     keys: np.ndarray[Any, Any]  # sorted
     records: np.ndarray[Any, Any]  # per class
     pupils: np.ndarray[Any, Any]  # per class: distinct known pupils, and each unknown record
+    inputs: np.ndarray[Any, Any]  # per class: its input (a class is of one input: its salt)
 
 
 def _classes(rows: np.ndarray[Any, Any]) -> _Classes:
@@ -377,7 +393,8 @@ def _classes(rows: np.ndarray[Any, Any]) -> _Classes:
     counted = new_pupil | (pupils == 0)
     index = np.cumsum(new_class) - 1
     distinct = np.bincount(index[counted], minlength=len(starts))
-    return _Classes(keys[starts], np.diff(np.append(starts, len(keys))), distinct)
+    records = np.diff(np.append(starts, len(keys)))
+    return _Classes(keys[starts], records, distinct, rows["input"][order][starts])
 
 
 def _is_sensitive(path: str, rule: FieldRule | None, listed: tuple[str, ...]) -> bool:
@@ -414,10 +431,16 @@ class SmallEquivalenceClass(_ReidentificationCheck):
     def finish(self) -> Iterable[Finding]:
         if not self.examined:
             return []
-        sizes = _class_sizes(found.pupils for found in self.classes())
+        threshold = self.ctx.profile.reidentification
+        sizes: Counter[int] = Counter()
+        small: set[int] = set()  # the inputs with a class under k (or a unique pupil)
+        for found in self.classes():
+            found_sizes, classes = np.unique(found.pupils, return_counts=True)
+            sizes.update(dict(zip(found_sizes.tolist(), classes.tolist(), strict=True)))
+            under = (found.pupils < threshold.k) | (found.pupils == 1)
+            small.update(np.unique(found.inputs[under]).tolist())
         total = sum(size * classes for size, classes in sizes.items())
         unique = sizes[1]
-        threshold = self.ctx.profile.reidentification
         smallest = min(sizes)
         if smallest >= threshold.k and unique / total <= threshold.max_unique_share:
             return []
@@ -433,22 +456,13 @@ class SmallEquivalenceClass(_ReidentificationCheck):
             Finding(
                 requirement=self.requirement,
                 message=message,
-                location=self.where(),
+                location=self.where(small),
                 severity=Severity.HIGH,
                 confidence=Confidence.HIGH,
                 rule="reidentification.k",
                 occurrences=_records(sizes, 1, threshold.k - 1),
             )
         ]
-
-
-def _class_sizes(partitions: Iterable[np.ndarray[Any, Any]]) -> Counter[int]:
-    """How many classes there are of each size, over every partition's class sizes."""
-    sizes: Counter[int] = Counter()
-    for counts in partitions:
-        found, classes = np.unique(counts, return_counts=True)
-        sizes.update(dict(zip(found.tolist(), classes.tolist(), strict=True)))
-    return sizes
 
 
 def _records(sizes: Counter[int], low: int, high: int | None) -> int:
@@ -508,15 +522,16 @@ class SensitiveAttributeDisclosure(_ReidentificationCheck):
         ell = self.ctx.profile.reidentification.l
         classes = self.classes()  # flushes the pending values too
         paths = sorted(self.collected.sensitive)
-        weak = dict.fromkeys(paths, (0, 0))
+        weak = {path: _Weak() for path in paths}
         carried = [self.collected.sensitive[path].rows.partitions() for path in paths]
         # One walk over the partitions, every field's partition beside the classes' one.
         for found_classes, *columns in zip(classes, *carried, strict=True):
             for path, rows in zip(paths, columns, strict=True):
-                found = _low_diversity(found_classes, rows, ell)
-                weak[path] = (weak[path][0] + found[0], weak[path][1] + found[1])
+                several = self.collected.sensitive[path].several
+                weak[path].add(found_classes, _low_diversity(found_classes, rows, ell, several))
         findings = []
-        for path, (weak_classes, weak_records) in weak.items():
+        for path, found in weak.items():
+            weak_classes, weak_records = found.classes, found.records
             if weak_classes:
                 findings.append(
                     Finding(
@@ -525,7 +540,7 @@ class SensitiveAttributeDisclosure(_ReidentificationCheck):
                         f"look-alike records ({weak_records:,} records) with fewer than {ell} "
                         f"different values of '{safe_path(path)}': everyone in such a group "
                         "shares it",
-                        location=self.where(),
+                        location=self.where(found.inputs),
                         rule="reidentification.l",
                         field=safe_path(path),
                         occurrences=weak_records,
@@ -534,15 +549,33 @@ class SensitiveAttributeDisclosure(_ReidentificationCheck):
         return findings
 
 
-def _low_diversity(found: _Classes, rows: np.ndarray[Any, Any], ell: int) -> tuple[int, int]:
-    """Classes of two or more pupils with fewer than ℓ distinct values, and their records.
+class _Weak:
+    """A sensitive field's classes with too few values: how many, their records, and the
+    inputs they are in."""
+
+    def __init__(self) -> None:
+        self.classes = self.records = 0
+        self.inputs: set[int] = set()
+
+    def add(self, found: _Classes, weak: np.ndarray[Any, Any]) -> None:
+        self.classes += int(weak.sum())
+        self.records += int(found.records[weak].sum())
+        self.inputs.update(np.unique(found.inputs[weak]).tolist())
+
+
+def _low_diversity(
+    found: _Classes, rows: np.ndarray[Any, Any], ell: int, several: bool
+) -> np.ndarray[Any, Any]:
+    """Which classes have two or more pupils and fewer than ℓ distinct values.
 
     ``found`` is one partition's classes, ``rows`` the (class key, pupil, value) rows of the
     same partition's records that carry the field. A pupil's value is the set of its values in
     the class; a class has one more distinct value, "absent", where a pupil (or a record of no
-    known pupil) in it carries none."""
+    known pupil) in it carries none (``several``: a record gave a pupil several rows)."""
     keys = found.keys
     present = rows[rows["value"] != 0]
+    if not several and np.array_equal(found.records, found.pupils):
+        return _one_value_each(found, present, ell)
     order = np.lexsort((present["value"], present["pupil"], present["key"]))
     classes, pupils, values = (present[f][order] for f in ("key", "pupil", "value"))
     # each value of a known pupil once; a row of no known pupil is a record's set, kept
@@ -556,8 +589,20 @@ def _low_diversity(found: _Classes, rows: np.ndarray[Any, Any], ell: int) -> tup
     index = np.searchsorted(keys, classes)
     distinct = np.bincount(index[_starts(classes, sets)], minlength=len(keys))
     distinct += np.bincount(index, minlength=len(keys)) < found.pupils
-    weak = (found.pupils >= 2) & (distinct < ell)
-    return int(weak.sum()), int(found.records[weak].sum())
+    return (found.pupils >= 2) & (distinct < ell)
+
+
+def _one_value_each(
+    found: _Classes, present: np.ndarray[Any, Any], ell: int
+) -> np.ndarray[Any, Any]:
+    """:func:`_low_diversity` where every row is a pupil's one value (no pupil has two records
+    in a class, no record two values): the common case, one sort fewer."""
+    order = np.lexsort((present["value"], present["key"]))
+    classes, values = present["key"][order], present["value"][order]
+    index = np.searchsorted(found.keys, classes)
+    distinct = np.bincount(index[_starts(classes, values)], minlength=len(found.keys))
+    distinct += np.bincount(index, minlength=len(found.keys)) < found.pupils
+    return (found.pupils >= 2) & (distinct < ell)
 
 
 def _starts(*columns: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
