@@ -303,3 +303,43 @@ def test_a_short_value_is_not_found_inside_a_longer_one_of_the_export() -> None:
     nested = {"pupil": {"id": "p1", "eckId": eck, "leerjaar": "7", "group": "5a"}}
     kept = Response(200, json.dumps(nested), {})
     assert _missing_from_export(kept, read, eck, "eckId") == []
+
+
+# A re-review of the fixes above found three false alarms on lawful APIs.
+
+
+def test_a_listed_record_with_an_id_of_its_own_is_not_the_deleted_pupil(tmp_path: Path) -> None:
+    """The seed fixes the ECK iDs: an earlier run's pupil (kept by an aborted run, or by an API
+    that takes a list of pupils) carries the same ECK iD under another id. It is not the pupil
+    just deleted; an item without any id that shows the ECK iD is."""
+    from conformance.probes.common import shows_pupil  # noqa: PLC0415
+
+    config = load_config(_config(tmp_path, "http://127.0.0.1:9"))
+    eck = _random_eck()
+    earlier = Response(200, json.dumps([{"id": "p0", "eckId": eck}]), {})
+    assert not shows_pupil(earlier, config, "p1", eck)
+    anonymous = Response(200, json.dumps({"items": [{"eckId": eck, "group": "5a"}]}), {})
+    assert shows_pupil(anonymous, config, "p1", eck)
+    assert shows_pupil(Response(200, f"p9;{eck}", {}), config, "p1", eck)  # not JSON
+
+
+def test_a_list_view_without_the_pseudonym_shows_no_other_pseudonym(tmp_path: Path) -> None:
+    """Serialisers write a field a list view does not load as null: no pseudonym shown."""
+    from conformance.probes.common import listed_pseudonyms  # noqa: PLC0415
+
+    config = load_config(_config(tmp_path, "http://127.0.0.1:9"))
+    eck = _random_eck()
+    page = Response(200, json.dumps([{"id": "p1", "eckId": None}, {"id": "p2", "eckId": eck}]), {})
+    assert listed_pseudonyms([page], config, "p1") == []
+    assert listed_pseudonyms([page], config, "p2") == [eck]
+
+
+def test_an_export_keyed_by_the_id_holds_the_id() -> None:
+    """{"pupil": {"<id>": {...}}}: the id is a key of the export, and what a read says of the
+    resource itself ("object": "pupil") need not be repeated."""
+    eck = _ECK + "a7f3" * 32
+    read = Response(200, json.dumps({"id": "p1", "object": "pupil", "eckId": eck}), {})
+    keyed = {"pupil": {"p1": {"eckId": eck}}, "exportedAt": "2026-12-08"}
+    assert _missing_from_export(Response(200, json.dumps(keyed), {}), read, eck, "eckId") == []
+    other = {"pupil": {"p2": {"eckId": eck}}}
+    assert _missing_from_export(Response(200, json.dumps(other), {}), read, eck, "eckId") == ["id"]

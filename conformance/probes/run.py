@@ -403,20 +403,30 @@ def _missing_from_export(access: Response, read: Response, pseudonym: str, field
     values = {
         name: str(value)
         for name, value in (shown.items() if isinstance(shown, dict) else ())
-        if isinstance(value, str | int | float) and not isinstance(value, bool) and value != ""
+        if isinstance(value, str | int | float)
+        and not isinstance(value, bool)
+        and value != ""
+        and name.casefold() not in _RESOURCE_MARKS
     }
     values.setdefault(field, pseudonym)
     exported = _scalars(access.json()) if access.json() is not None else [access.text]
     return [name for name, value in values.items() if not _among(value, exported)][:5]
 
 
+# What a read says of the resource, not of the pupil ({"object": "pupil", "version": 2}):
+# an export need not repeat it.
+_RESOURCE_MARKS = frozenset({"object", "type", "kind", "version", "etag"})
+
+
 def _scalars(value: Any) -> list[str]:
-    """Every string and number of a JSON document, as text (keys left out)."""
+    """Every string and number of a JSON document, as text, and every key (an export may key
+    the pupil's record by its id: {"pupil": {"<id>": {...}}})."""
     found: list[str] = []
     stack = [value]
     while stack:
         value = stack.pop()
         if isinstance(value, dict):
+            found.extend(value)
             stack.extend(value.values())
         elif isinstance(value, list):
             stack.extend(value)
