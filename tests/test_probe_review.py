@@ -76,6 +76,8 @@ class Hostile(Quirky):
             return 200, {"deleted": {"id": parts[2], **kept}}, headers
         if status == 400 and "error_echo_surname" in quirks:
             return status, self._echoed(), headers
+        if status == 200 and self.command == "PUT" and "put_refused" in quirks:
+            return 405, {"error": "pupils are provisioned, not updated"}, headers
         if status == 400 and self.command == "PUT" and "put_500" in quirks:
             return 500, {"error": "Traceback (most recent call last): ..."}, headers
         return status, body, headers
@@ -170,9 +172,12 @@ def _failed(run: Any) -> set[str]:
     [
         "hal",  # a HAL list: {"_links": …, "_embedded": {"pupils": […]}}
         "links_first",  # Spring's older list: {"links": [{"rel": "self", …}], "content": […]}
+        # the map names an update, which the supplier refuses (405): the pupil kept its
+        # pseudonym; it failed API-002 ('an update of the pupil was refused')
+        "put_refused",
     ],
 )
-def test_a_lawful_list_in_an_envelope_passes(tmp_path: Path, cli: Any, quirks: str) -> None:
+def test_a_lawful_supplier_passes(tmp_path: Path, cli: Any, quirks: str) -> None:
     run = _probe(tmp_path, cli, quirks)
     assert run.code == 0, _messages(run)
     assert _verdicts(run) == dict.fromkeys(PROBED, "pass"), _messages(run)
