@@ -134,7 +134,7 @@ def _own_descriptor(target: Path) -> int | None:
 
 def _descriptor_of(found: re.Match[str]) -> int | None:
     stdout, stderr, fd, process, proc_fd = found.groups()
-    if process is not None and process.isdigit() and int(process) != os.getpid():
+    if process is not None and process.isdecimal() and int(process) != os.getpid():
         return None  # another process's descriptor: not ours to write through
     return 1 if stdout else 2 if stderr else int(fd or proc_fd)
 

@@ -119,3 +119,22 @@ def test_pseudonyms_after_a_fixed_prefix_are_not_called_padded(tmp_path: Path, c
     path = tmp_path / "e.jsonl"
     path.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
     assert not any("are not random" in m for m in _lnk001(cli, path))
+
+
+def test_short_pseudonyms_of_other_digits_are_judged_not_a_crash(tmp_path: Path, cli) -> None:
+    """'²' is a digit to str.isdigit but no number to int(): pseudonyms of superscripts ended
+    LNK-001 with an internal error. Short they are; consecutive numbers they are not, and
+    Arabic-Indic digits counting up are."""
+    superscripts = ["¹", "²", "³", "¹²", "¹³", "²³"]
+    path = tmp_path / "e.jsonl"
+    rows = [{"eckId": s, "leerlingnummer": k} for s, k in zip(superscripts, _keys(6), strict=True)]
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    run = cli("check", "--profile", "nl-generic", "--select", "LNK-001", path)
+    assert run.verdict("LNK-001") == "fail"
+    messages = [f["message"] for f in run.findings("LNK-001")]
+    assert any("fewer than" in m for m in messages)
+    assert not any("consecutive" in m for m in messages)
+    arabic = ["".join(chr(0x660 + int(d)) for d in str(n)) for n in range(10, 16)]
+    rows = [{"eckId": s, "leerlingnummer": k} for s, k in zip(arabic, _keys(6), strict=True)]
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    assert any("consecutive" in m for m in _lnk001(cli, path))

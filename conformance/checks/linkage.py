@@ -458,7 +458,9 @@ def _guessable(requirement: str, short: list[tuple[str, Location]], total: int) 
                 occurrences=len(short),
             )
         )
-    numbers = sorted(int(t) for t in tails if t.isdigit())
+    numbers = sorted(
+        int(t) for t in tails if t.isdecimal()
+    )  # (int takes every decimal digit, not ²)
     steps = [b - a for a, b in pairwise(numbers)]
     if len(numbers) >= 3 and sum(1 for s in steps if s == 1) >= _SEQUENTIAL_SHARE * len(steps):
         findings.append(
