@@ -458,9 +458,8 @@ def _guessable(requirement: str, short: list[tuple[str, Location]], total: int) 
                 occurrences=len(short),
             )
         )
-    numbers = sorted(
-        int(t) for t in tails if t.isdecimal()
-    )  # (int takes every decimal digit, not ²)
+    # isdecimal: what int() takes (every script's decimal digits), not isdigit's "²"
+    numbers = sorted(int(t) for t in tails if t.isdecimal())
     steps = [b - a for a, b in pairwise(numbers)]
     if len(numbers) >= 3 and sum(1 for s in steps if s == 1) >= _SEQUENTIAL_SHARE * len(steps):
         findings.append(
