@@ -1,7 +1,9 @@
 """LNK-004, `conformance link`: are two exports linkable through shared pseudonyms?
 
 Each export is streamed once; every subject record's pseudonym (a digest-like one as its hex,
-whatever its case or URL prefix: the same ECK iD written twice) becomes a 64-bit digest, kept in
+whatever its case or known prefix — a URL with or without its scheme, a URN — and a UUID in
+either case: the same pseudonym written twice, see checks.pseudonym.linkable) becomes a
+64-bit digest, kept in
 rows partitioned by the digest's top bits that spill to disk (checks/spill.py), and the two sets
 are intersected partition by partition (numpy): memory stays flat.
 The report gives the overlap's size and share, never a pseudonym.
