@@ -327,12 +327,16 @@ HEADERLESS_ROWS = {
     "full names": ("Sanne de Vries;groep 5", "Daan Jansen;groep 6", "Emma Bakker;groep 5"),
     "birth dates": ("L17;02-03-2014;groep 5", "L18;09-01-2013;groep 6", "L19;21-07-2014;5"),
     "times": ("L17;2014/03/02 10:00;7B", "L18;2013/01/09 09:30;6", "L19;2014/07/21T08:00Z;5"),
+    # a name the lists do not know above known ones, and a number above numbers beside it
+    # (the first pupil's name was printed as an unknown field's)
+    "unknown full names": ("Xandrijn Kwakkelstein;5", "Piet Jansen;6", "Anna de Vries;7"),
 }
 REAL_HEADERS = {
     "given names": "Roepnaam;Achternaam;Groep",
     "full names": "Naam Leerling;Groep",
     "birth dates": "leerlingnummer;Geboortedatum;Groep",
     "times": "leerlingnummer;Aangemeld op;Groep",
+    "unknown full names": "Intern Begeleider;Jaargroep",
 }
 
 
@@ -346,7 +350,12 @@ def test_csv_without_its_header_row_is_refused_by_comparing_with_the_rows_below(
     with pytest.raises(InputError) as caught:
         read(path)
     message = str(caught.value).removeprefix(str(path))  # the temporary path holds digits
-    kinds = {"given names": "given name", "full names": "full name", "birth dates": "date"}
+    kinds = {
+        "given names": "given name",
+        "full names": "full name",
+        "unknown full names": "full name",
+        "birth dates": "date",
+    }
     kind = kinds.get(table, "date")
     column = 2 if kind == "date" else 1
     assert f"line 1 column {column}: the first row holds data (a {kind}," in message
@@ -368,8 +377,21 @@ def test_csv_without_its_header_row_is_refused_by_comparing_with_the_rows_below(
         # one given name among many other values is no column of given names
         "vak;Roos;Jan\nrekenen;7;Mark\ntaal;8;6\nlezen;6;5\nspelling;7;6\n",
         "maand;Jan\nwinnaar;Mark\npunten;7\n",  # half the column, but one cell
+        # a header no rule reads, shaped like a name, above names: a name only with a number
+        # above numbers beside it
+        "Intern Begeleider;Leerlingnummer\nPiet Jansen;123\nAnna de Vries;124\nDaan Smit;125\n",
+        "Coach Naam;Groep\nPiet Jansen;6\nAnna de Vries;7\nDaan Smit;8\n",
     ],
-    ids=["date-and-pupils", "wijk", "house", "doctor", "one-name-below", "one-of-two"],
+    ids=[
+        "date-and-pupils",
+        "wijk",
+        "house",
+        "doctor",
+        "one-name-below",
+        "one-of-two",
+        "unknown-header-beside-a-word",
+        "unknown-header-beside-group",
+    ],
 )
 def test_csv_a_name_or_date_alone_in_the_first_row_is_still_a_column_name(
     tmp_path: Path, table: str

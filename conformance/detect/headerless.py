@@ -13,8 +13,10 @@ name. (A surname alone is not enough: the surname lists hold ordinary words.)
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
+from conformance.detect.fieldnames import classify_name
 from conformance.detect.names import person_name
 
 # Full dates as exports write them, a time of day allowed after; compact 20240902 is left out
@@ -41,13 +43,46 @@ def first_row_is_data(
     first: Sequence[str], below: Sequence[Sequence[str]]
 ) -> tuple[int, str] | None:
     """The first column (1-based) whose first-row cell is the same kind of personal value as
-    most of the cells below it, with that kind; None when every first-row cell may be a name."""
+    most of the cells below it, with that kind; None when every first-row cell may be a name.
+    A name the lists do not know ("Xandrijn Kwakkelstein") is data only with a second sign:
+    a whole number above a column of whole numbers beside it (no header is both)."""
     for number, cell in enumerate(first, start=1):
         kind = kind_of(cell)
-        if kind is None:
-            continue
-        cells = [row[number - 1] for row in below if number <= len(row) and row[number - 1].strip()]
-        alike = sum(kind_of(other) == kind for other in cells)
-        if cells and alike >= _SHARE * len(cells) and alike >= min(_AT_LEAST, len(cells)):
+        if kind is not None and _alike(number, below, partial(_of_kind, kind)):
             return number, kind
-    return None
+    unknown = next(
+        (n for n, cell in enumerate(first, start=1) if _unknown_name(cell, n, below)), None
+    )
+    numbered = any(
+        _NUMBER.fullmatch(cell.strip()) and _alike(n, below, lambda c: bool(_NUMBER.fullmatch(c)))
+        for n, cell in enumerate(first, start=1)
+    )
+    return (unknown, "full name") if unknown is not None and numbered else None
+
+
+_NUMBER = re.compile(r"\d{1,12}")
+# Two to four words, each capitalised (tussenvoegsels aside): a full name's shape.
+_NAME_SHAPE = re.compile(
+    r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+(?: (?:(?:van|de|der|den|het|ten|ter|te|in|op|la|le|du|da|"
+    r"von|'t) )*[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+){1,3}"
+)
+
+
+def _of_kind(kind: str, cell: str) -> bool:
+    return kind_of(cell) == kind
+
+
+def _unknown_name(cell: str, number: int, below: Sequence[Sequence[str]]) -> bool:
+    """A first-row cell shaped like a full name, that no field-name rule reads, above a column
+    of full names."""
+    bare = cell.strip()
+    if not _NAME_SHAPE.fullmatch(bare) or classify_name(bare) is not None:
+        return False
+    return _alike(number, below, lambda c: kind_of(c) == "full name")
+
+
+def _alike(number: int, below: Sequence[Sequence[str]], test: Callable[[str], bool]) -> bool:
+    """Whether most of the non-blank cells below the first row in a column pass a test."""
+    cells = [row[number - 1] for row in below if number <= len(row) and row[number - 1].strip()]
+    alike = sum(map(test, (c.strip() for c in cells)))
+    return bool(cells) and alike >= _SHARE * len(cells) and alike >= min(_AT_LEAST, len(cells))
