@@ -31,6 +31,7 @@ from conformance.detect.derivation import (
     public_scrypt,
     tail_derivation,
 )
+from conformance.detect.fieldnames import compact_name, names_persons
 from conformance.detect.preimage import Hit, deep_search, digest_of
 from conformance.detect.pseudonyms import (
     ECKID_PRODUCTION_PREFIX,
@@ -568,9 +569,9 @@ class KeyListPresent(Check):
 
     def _person(self, kind: str) -> str:
         """What a key is the key of: the record kind where the profile declares its kinds
-        (a pupil's key 17 is not a teacher's), else one person (the kinds the readers found,
-        'record', 'leerlingen' or 'leerling', are the formats', not kinds of person)."""
-        return kind if self.ctx.profile.subjects else ""
+        (a pupil's key 17 is not a teacher's), else what the kind the reader found says
+        (:func:`_person_of`)."""
+        return kind if self.ctx.profile.subjects else _person_of(kind)
 
     def finish(self) -> Iterable[Finding]:
         findings = self.tally.findings(
@@ -631,6 +632,26 @@ class _KeysPerInput:
             keys = np.frombuffer(self.pending, dtype=np.uint64)
             self.rows.extend(key=keys, input=np.full(len(keys), self.input, dtype=np.uint32))
             self.pending = array("Q")
+
+
+# Record kinds the readers give that name no kind of person: a CSV's row, an array's item.
+_FORMAT_KINDS = frozenset({"record", "records", "item", "items", "data", "rows", "results"})
+_TEACHERS = frozenset(
+    {"docent", "docenten", "leerkracht", "leerkrachten", "teacher", "teachers", "medewerkers"}
+)
+
+
+def _person_of(kind: str) -> str:
+    """Whose key a record of a kind the reader found holds, without a profile's kinds: a
+    person's ('record', 'leerlingen', 'leerling', 'students', 'users': a JSON and a CSV
+    export of the same pupils meet), a teacher's, or — 'licenties', 'scholen' — the kind's
+    own (a licence's id 17 is no pupil's key 17)."""
+    compact = compact_name(kind)
+    if compact in _TEACHERS:
+        return "teacher"
+    if kind in _FORMAT_KINDS or names_persons(kind):
+        return "person"
+    return compact
 
 
 def _shared_keys(pseudonymous: _KeysPerInput, identified: _KeysPerInput, inputs: int) -> Any:
