@@ -212,6 +212,30 @@ def test_each_input_is_judged_as_an_export_of_its_own(tmp_path: Path, cli, class
     )
 
 
+@pytest.mark.parametrize("classes", [4, 7000])
+def test_an_input_without_the_sensitive_field_discloses_nothing_of_it(
+    tmp_path: Path, cli, classes: int
+) -> None:
+    """The pupils' file without their support needs, beside a file with them: judged each as
+    its own export, the first's groups were all 'absent', one value each, and failed ℓ."""
+    rows = "".join(
+        f"{eckid(f'{c}-{p}')};{2010 + c % 8};{c % 2 + 1};{1000 + c // 8}\n"
+        for c in range(classes)
+        for p in range(6)
+    )
+    plain = tmp_path / "leerlingen.csv"
+    plain.write_text("eckId;geboortejaar;geslacht;postcode4\n" + rows)
+    needs = ("geen", "TLV", "OPP")
+    with_needs = tmp_path / "zorg.csv"
+    with_needs.write_text(
+        "eckId;geboortejaar;geslacht;postcode4;ondersteuningsbehoefte\n"
+        + "".join(f"{line};{needs[n % 3]}\n" for n, line in enumerate(rows.splitlines()))
+    )
+    run = _check(cli, plain, with_needs)
+    assert run.verdict("LNK-005") == "pass", run.findings("LNK-005")
+    assert run.verdict("LNK-003") == "pass", run.findings("LNK-003")
+
+
 @pytest.mark.parametrize("pupils", [True, False], ids=["pseudonymous", "no-pseudonyms"])
 def test_the_same_input_given_twice_is_judged_once(tmp_path: Path, cli, pupils: bool) -> None:
     """Its records are not look-alikes of themselves (without pseudonyms they were counted

@@ -88,6 +88,7 @@ class _Values:
         self.pupils = array("Q")
         self.values = array("Q")
         self.several = False  # a known pupil's record carried several values
+        self.inputs: set[int] = set()  # the inputs some record of which carries the field
         # As many partitions as the classes: the two are walked in step.
         self.rows = PartitionedRows(_VALUE_ROW, "key", partitions=partitions)
 
@@ -202,6 +203,7 @@ class _Collector:
                 column = self.sensitive.get(path)
                 if column is None:
                     column = self.sensitive[path] = _Values(self.classes.partition_count)
+                column.inputs.add(self.input)
                 column.keys.extend(keys)
                 column.pupils.extend(who)
                 column.values.extend(digests64(map(_comparable, columns[path] or ())))
@@ -240,6 +242,7 @@ class _Collector:
             column = self.sensitive.get(path)
             if column is None:  # first seen now: earlier records lack it, the value 0
                 column = self.sensitive[path] = _Values(self.classes.partition_count)
+            column.inputs.add(self.input)
             values = record.fields[path]
             if len(values) == 1:  # (the common case, without a call)
                 column.keys.append(key)
@@ -527,8 +530,13 @@ class SensitiveAttributeDisclosure(_ReidentificationCheck):
         # One walk over the partitions, every field's partition beside the classes' one.
         for found_classes, *columns in zip(classes, *carried, strict=True):
             for path, rows in zip(paths, columns, strict=True):
-                several = self.collected.sensitive[path].several
-                weak[path].add(found_classes, _low_diversity(found_classes, rows, ell, several))
+                values = self.collected.sensitive[path]
+                low = _low_diversity(found_classes, rows, ell, values.several)
+                # an input none of whose records carries the field discloses nothing of it:
+                # its look-alikes are not all "absent" (a file of the pupils without their
+                # support needs, beside the file with them)
+                low &= np.isin(found_classes.inputs, list(values.inputs))
+                weak[path].add(found_classes, low)
         findings = []
         for path, found in weak.items():
             weak_classes, weak_records = found.classes, found.records
