@@ -83,6 +83,9 @@ def test_a_uuid_written_another_way_is_shared(
         (UUIDS[0], UUIDS[1].upper()),
         (UUIDS[0], UUIDS[0].replace("-", "")),  # not written as one another here
         ("aB3dE5fG-7hJ9-kL1m", "Ab3De5Fg-7Hj9-Kl1M"),  # not hex: case matters
+        # a supplier's own path (or URN part) before a shared tail tells the values apart
+        ("lvs.supplier-a.nl/1001/" + TAILS[0][:40], "urn:supplier-b:2001:" + TAILS[0][:40]),
+        ("https://a.example/1001/" + TAILS[0], "https://b.example/2001/" + TAILS[0]),
     ],
 )
 def test_different_pseudonyms_never_meet(a: str, b: str) -> None:

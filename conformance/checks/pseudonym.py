@@ -418,13 +418,15 @@ def _named_pseudonym(path: str) -> bool:
 
 _HEX_DIGEST = re.compile(r"[0-9A-Fa-f]{32,}")
 _UUID = re.compile(r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}")
-# What a pseudonym's value is written after: a URL's scheme, a host without one
-# ('ketenid.nl/201703/…'), a URN's namespace ('urn:eckid:…', 'urn:uuid:…')
+# What a pseudonym's value is written after: a URL's scheme and host (or a host without a
+# scheme: 'ketenid.nl/201703/…'), then at most the chain's own path ('201703/', 'pilot/',
+# 'sp…/'); or a URN's namespace ('urn:eckid:…', 'urn:uuid:…'). Nothing else: a path of the
+# supplier's own ('…/100x/<hex>') tells values apart that share their last part.
 _PREFIX = re.compile(
-    r"[a-z][a-z0-9+.-]*://|(?:[a-z0-9-]+\.)+[a-z]{2,}(?::[0-9]+)?/|urn:[a-z0-9][a-z0-9-]*:",
+    r"(?:[a-z][a-z0-9+.-]*://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?::[0-9]+)?/(?:201703/|pilot/|sp[a-z]*/)?"
+    r"|urn:[a-z0-9][a-z0-9-]*:",
     re.IGNORECASE,
 )
-_SEGMENT = re.compile(r"[/:]")
 
 
 def linkable(pseudonym: str) -> str:
@@ -432,9 +434,11 @@ def linkable(pseudonym: str) -> str:
     UUID in lower case (an ECK iD upper-cased, with http://, without its scheme, after a URN
     or without its prefix is the same 512 bits; a UUID's case means nothing), anything else
     as written but for surrounding spaces (base64 and keys are case-sensitive; a prefix is
-    only left out before hex: 'https://a.example/17' and 'https://b.example/17' differ)."""
+    only left out before hex: 'https://a.example/17' and 'https://b.example/17' differ, and
+    so do 'a.example/100x/<hex>' and 'b.example/200x/<hex>')."""
     value = pseudonym.strip()
-    tail = _SEGMENT.split(value.rstrip("/"))[-1] if _PREFIX.match(value) else value
+    prefix = _PREFIX.match(value)
+    tail = value[prefix.end() :].rstrip("/") if prefix else value
     if _HEX_DIGEST.fullmatch(tail) or _UUID.fullmatch(tail):
         return tail.lower()
     return value
