@@ -421,7 +421,9 @@ class SmallEquivalenceClass(_ReidentificationCheck):
         what="Over the quasi-identifiers (birth date, gender, postcode, place, nationality, "
         "year group, school …; the profile's list where it has one), every group of records "
         "that look alike has at least k members (k-anonymity, default 5), and no more than "
-        "the allowed share of records (default 5 %) is unique.",
+        "the allowed share of records (default 5 %) is unique. Each input is judged as an "
+        "export of its own, since whoever holds one file singles pupils out within it; one "
+        "export delivered in parts is checked as one file.",
         why="A pupil who is the only one born on that day in that postcode is identified by "
         "the combination, pseudonym or not (AVG; ROSA 'Voorkom ongewenste traceerbaarheid').",
         failing="geboortedatum 2013-04-07, geslacht 2, postcode4 3511: 1 record",
