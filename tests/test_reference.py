@@ -156,3 +156,115 @@ def test_support_withheld_in_both_its_categories_is_withheld_whatever_it_holds(
     path.write_text(source.replace("__OO__", block))
     run = cli("check", "--profile", "oso-2019.1", path)
     assert run.verdict("MIN-003") == ("fail" if fails else "pass")
+
+
+# What the Smalle and LVS sets keep of the message around the pupils (Profiel_*_UWLR_
+# Leerlinggegevens_v2p2.xsd and its elementen.xsd): no vestigingen; a group's naam, jaargroep
+# and @key; a composite group's also omschrijving. A message of the full standard that goes
+# beyond that is valid UWLR 2.2 but not the set.
+_SET_XSDS = {
+    "smalle-set": "Profiel smalle set/Profiel_Smalle_set_UWLR_Leerlinggegevens_v2p2.xsd",
+    "lvs-set": "Profiel LVS set/Profiel_LVS_set_UWLR_Leerlinggegevens_v2p2.xsd",
+}
+_BEYOND_THE_SETS = {
+    "vestigingen": (
+        {
+            "vestigingen": '<vestigingen><vestiging key="V1"><naam>Hoofdgebouw</naam>'
+            "</vestiging></vestigingen>"
+        },
+        ["vestigingen/vestiging/@key", "vestigingen/vestiging/naam"],
+    ),
+    "groep-omschrijving": (
+        {"groep": "<omschrijving>Groep 5a, zorgleerlingen met dyslexie</omschrijving>"},
+        ["groepen/groep/omschrijving"],
+    ),
+    "groep-mutatiedatum": (
+        {"groep": "<mutatiedatum>2024-09-01T08:00:00</mutatiedatum>"},
+        ["groepen/groep/mutatiedatum"],
+    ),
+    "samengestelde-groep-mutatiedatum": (
+        {"samengesteld": "<mutatiedatum>2024-09-01T08:00:00</mutatiedatum>"},
+        ["groepen/samengestelde_groep/mutatiedatum"],
+    ),
+}
+
+
+def _set_message(purpose: str, extra: dict[str, str], root: str = "leerlinggegevens") -> str:
+    """A message the set allows (``extra`` empty), every part the set keeps filled in, with
+    ``extra`` put in its places. ``root``: ``EDEX`` for an EDEXML 2.1 file (no namespace),
+    ``leerlinggegevens_antwoord`` for UWLR's answer around it."""
+    lvs = purpose == "lvs-set"
+    leerlingen = "".join(
+        f'<leerling key="L{i}" eckid="{eckid(f"L{i}")}"><achternaam>Vries</achternaam>'
+        f"<voorvoegsel>de</voorvoegsel><roepnaam>Sanne</roepnaam>"
+        f"<geboortedatum>2015-03-0{i}</geboortedatum>{'<geslacht>2</geslacht>' * lvs}"
+        f'<jaargroep>5</jaargroep><groep key="G1"/>'
+        f'<samengestelde_groepen><samengestelde_groep key="S1"/></samengestelde_groepen>'
+        f"{f'<bsn_ondwnr-4>123{i}</bsn_ondwnr-4>' * lvs}</leerling>"
+        for i in range(1, 4)
+    )
+    body = (
+        "<school><schooljaar>2024-2025</schooljaar><peildatum>2024-10-01</peildatum>"
+        "<brincode>99ZZ</brincode><dependancecode>00</dependancecode>"
+        "<aanmaakdatum>2024-10-01T08:15:00</aanmaakdatum><auteur>LAS-export</auteur>"
+        "<xsdversie>2.2</xsdversie><commentaar>Herfstlevering</commentaar></school>"
+        f"{extra.get('vestigingen', '')}"
+        f'<groepen><groep key="G1"><naam>5a</naam><jaargroep>5</jaargroep>'
+        f"{extra.get('groep', '')}</groep>"
+        f'<samengestelde_groep key="S1"><naam>Plusklas</naam>'
+        f"<omschrijving>Verrijking rekenen</omschrijving>{extra.get('samengesteld', '')}"
+        f"</samengestelde_groep></groepen><leerlingen>{leerlingen}</leerlingen>"
+    )
+    if root == "EDEX":
+        return f"<EDEX>{body}</EDEX>"
+    message = f'<leerlinggegevens xmlns="{UWLR_NS}">{body}</leerlinggegevens>'
+    if root == "leerlinggegevens_antwoord":
+        return f'<leerlinggegevens_antwoord xmlns="{UWLR_NS}">{message}</leerlinggegevens_antwoord>'
+    return message
+
+
+@pytest.mark.parametrize("purpose", sorted(_SET_XSDS))
+@pytest.mark.parametrize("beyond", [None, *_BEYOND_THE_SETS])
+def test_the_set_messages_below_are_valid_uwlr_and_edexml_as_intended(
+    reference: Path, purpose: str, beyond: str | None
+) -> None:
+    """Each message is valid UWLR 2.2 and EDEXML 2.1; the set's XSD takes it only as it is."""
+    extra = _BEYOND_THE_SETS[beyond][0] if beyond else {}
+    schemas = reference / "uwlr/v2.2/Schemas"
+    full = etree.XMLSchema(etree.parse(str(schemas / "UWLR_Leerlinggegevens_v2p2.xsd")))
+    the_set = etree.XMLSchema(etree.parse(str(schemas / _SET_XSDS[purpose])))
+    edexml = etree.XMLSchema(etree.parse(str(reference / "edexml/2.1/EDEXML.structuur.xsd")))
+    message = etree.fromstring(_set_message(purpose, extra).encode())
+    assert full.validate(message), full.error_log
+    assert the_set.validate(message) is (beyond is None), the_set.error_log
+    edex = etree.fromstring(_set_message(purpose, extra, "EDEX").encode())
+    assert edexml.validate(edex), edexml.error_log
+
+
+@pytest.mark.parametrize("purpose", sorted(_SET_XSDS))
+@pytest.mark.parametrize(
+    "where",
+    [
+        ("uwlr-2.2", "leerlinggegevens"),
+        ("uwlr-2.2", "leerlinggegevens_antwoord"),
+        ("edexml-2.1", "EDEX"),
+    ],
+    ids=["uwlr", "uwlr-antwoord", "edexml"],
+)
+@pytest.mark.parametrize("beyond", [None, *_BEYOND_THE_SETS])
+def test_the_sets_keep_only_their_part_of_the_school_and_its_groups(
+    tmp_path: Path, cli, purpose: str, where: tuple[str, str], beyond: str | None
+) -> None:
+    """The sets' allow-lists covered only the pupil and teacher records: a message with the
+    school's vestigingen and a group described as 'zorgleerlingen met dyslexie', which the
+    set's XSD refuses, was CONFORMANT under smalle-set. The groups and the school are no
+    persons: no ECK iD is missing on them."""
+    profile, root = where
+    extra, fields = _BEYOND_THE_SETS[beyond] if beyond else ({}, [])
+    path = tmp_path / "message.xml"
+    path.write_text(_set_message(purpose, extra, root))
+    run = cli("check", "--profile", profile, "--purpose", purpose, path)
+    assert sorted(f["field"] for f in run.findings("MIN-001")) == fields
+    assert run.code == (1 if beyond else 0), run.out
+    for rid in ("PSN-001", "NAW-001", "NAW-002", "LNK-002"):
+        assert run.verdict(rid) == "pass", rid
