@@ -150,3 +150,12 @@ def test_sequential_uwlr_keys_are_not_bsns(tmp_path: Path) -> None:
 def test_uwlr_keys_that_are_bsns_are_found(tmp_path: Path) -> None:
     (finding,) = _naw(_uwlr(tmp_path, _bsns(300, 11)), "uwlr-2.2", "smalle-set")
     assert "BSN (valid 11-proef) in field '@key'" in finding
+
+
+# --- 3. ISBN-10s are not phone numbers in a field named isbn ----------------------------------
+
+
+def test_isbn10s_in_an_isbn_field_are_no_phone_numbers(tmp_path: Path) -> None:
+    isbns = ["0145921042", "0199522987", "0521062241"] * 20
+    path = _export(tmp_path, isbn=isbns, opmerking=["moeder belt 06-12345678"] * 60)
+    assert [f.split(":")[0] for f in _naw(path)] == ["opmerking"]

@@ -188,6 +188,25 @@ def test_an_order_numbers_own_field_holds_order_numbers() -> None:
     assert found("123456782", Hint("referentie")) == [("bsn", "123456782")]
 
 
+@pytest.mark.parametrize("isbn", ["0199522987", "0145921042", "0521062241"])
+def test_an_isbn10_in_a_field_named_isbn_is_no_phone_number(isbn: str) -> None:
+    """Oxford (0-19), Penguin (0-14) and Cambridge (0-521) ISBN-10s have a Belgian or Dutch
+    area code's shape; a valid check digit in a field named for ISBNs says they are books'."""
+    assert found(isbn, Hint("isbn", "order-number")) == []
+    assert found(isbn, Hint("ISBN10")) == []
+    assert found(isbn) == [("phone", isbn)]  # in free text ten digits can be either
+
+
+@pytest.mark.parametrize("number", ["0612345678", "0201234567"])
+def test_a_phone_number_in_a_field_named_isbn_is_still_one(number: str) -> None:
+    assert found(number, Hint("isbn")) == [("phone", number)]  # no valid ISBN-10
+
+
+def test_a_hyphenated_isbn10_is_no_phone_number() -> None:
+    for isbn in ("0-19-952298-7", "0-521-06224-1", "0-14-059201-3"):
+        assert found(isbn) == []
+
+
 def test_context_turns_eight_digits_and_dates_into_personal_data() -> None:
     assert found("12345611") == []
     assert found("12345611", Hint("bsn", "bsn")) == [("bsn", "12345611")]

@@ -81,17 +81,32 @@ def find_emails(text: str, hint: Hint) -> Iterator[Detection]:  # noqa: ARG001
             yield Detection("email", match.start(), match.end(), Confidence.HIGH)
 
 
-def find_phones(text: str, hint: Hint) -> Iterator[Detection]:  # noqa: ARG001
+def find_phones(text: str, hint: Hint) -> Iterator[Detection]:
     for match in _PHONE.finditer(text):
         candidate = match.group(1)
         if (
             _DATE_SHAPE.fullmatch(candidate)
             or _DATE_TIME.match(text, match.start(1))
             or near(text, match.start(1), _CODE_WORDS, before=20)
+            or _isbn10(candidate, hint)
         ):
             continue
         if _is_phone(candidate):
             yield Detection("phone", match.start(1), match.end(1), Confidence.HIGH)
+
+
+def _isbn10(candidate: str, hint: Hint) -> bool:
+    """Whether ten digits in a field named for ISBNs are a book's ISBN-10 ("0199522987":
+    Oxford University Press, 0-19; 0-521 is Cambridge's, 0-14 Penguin's) rather than a Dutch
+    or Belgian number of the same shape (0521 is Steenwijk's area code, 014 Turnhout's): its
+    check digit holds (weights 10 to 1, 0 mod 11). Elsewhere the word "ISBN" says so
+    (_CODE_WORDS); written with its hyphens ("0-19-952298-7") it is no phone number's shape."""
+    if not hint.field or "isbn" not in hint.field.lower():
+        return False
+    digits = re.sub(r"\D", "", candidate)
+    if len(digits) != 10:
+        return False
+    return sum(w * int(d) for w, d in zip(range(10, 0, -1), digits, strict=True)) % 11 == 0
 
 
 # Numbers only a business has: 0800, 0900, 0906/0909, a Dutch company's one number (088) and
