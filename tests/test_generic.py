@@ -290,3 +290,29 @@ def test_a_nationality_in_a_list_of_groups_keeps_it_a_list_of_groups(tmp_path: P
     run = cli("check", "--profile", "nl-generic", path)
     assert run.verdict("PSN-001") == "pass", run.findings("PSN-001")
     assert run.verdict("NAW-001") == "pass", run.findings("NAW-001")
+
+
+@pytest.mark.parametrize("column", ["postcode4adres", "postcode4", "pc4", "postcode_cijfers"])
+def test_the_four_digits_of_the_postcode_are_what_analyse_allows(
+    tmp_path: Path, cli, column: str
+) -> None:
+    """nl-generic's analyse allows 'the four digits of the postcode': OSO's own name for them,
+    postcode4adres, read as an address, failed NAW-001, MIN-001 and LNK-002; and with no limit
+    on them, '6971 VB' in a postcode4 column was not measured (MIN-002 not applicable).
+    Pseudoniem allows no postcode at all."""
+    rows = "".join(f"{eckid(f'p{i}')},{{pc}},{i % 2 + 1}\n" for i in range(12))
+    path = tmp_path / "x.csv"
+    path.write_text(f"eckId,{column},geslacht\n" + rows.format(pc="6971"))
+    run = cli("check", "--profile", "nl-generic", "--purpose", "analyse", path)
+    assert run.code == 0, run.out
+    assert run.verdict("MIN-002") == "pass"
+    pseudo = cli("check", "--profile", "nl-generic", "--purpose", "pseudoniem", path)
+    assert column in [f["field"] for f in pseudo.findings("MIN-001")]
+    path.write_text(f"eckId,{column},geslacht\n" + rows.format(pc="6971 VB"))
+    run = cli("check", "--profile", "nl-generic", "--purpose", "analyse", path)
+    assert [(f["field"], f["occurrences"]) for f in run.findings("MIN-002")] == [(column, 12)]
+    assert "expected at most postcode4, found postcode6" in run.findings("MIN-002")[0]["message"]
+    assert not run.quoted("6971 VB")
+    for purpose in ("analyse", "pseudoniem"):
+        run = cli("check", "--profile", "nl-generic", "--purpose", purpose, path)
+        assert run.code == 1

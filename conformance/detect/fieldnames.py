@@ -70,7 +70,13 @@ NAMES: dict[str, FieldRule] = {
         "postcode postcodenl zipcode zip postalcode postnummer postcode6",
         Precision.POSTCODE6,
     ),
-    **_entries(_Q, "postcode4", "postcode4 pc4 postcodecijfers", Precision.POSTCODE4),
+    # postcode4adres: OSO's anonymous four-digit postcode (FACTS §5), not an address
+    **_entries(
+        _Q,
+        "postcode4",
+        "postcode4 pc4 postcodecijfers postcode4cijfers postcode4adres",
+        Precision.POSTCODE4,
+    ),
     **_entries(_D, "residence", "woonplaats city town residence"),
     **_entries(_Q, "place", "plaats plaatsnaam gemeente municipality"),
     **_entries(
