@@ -159,3 +159,16 @@ def test_isbn10s_in_an_isbn_field_are_no_phone_numbers(tmp_path: Path) -> None:
     isbns = ["0145921042", "0199522987", "0521062241"] * 20
     path = _export(tmp_path, isbn=isbns, opmerking=["moeder belt 06-12345678"] * 60)
     assert [f.split(":")[0] for f in _naw(path)] == ["opmerking"]
+
+
+# --- 6. a birth date under a field name that says birth is found ---------------------------
+
+
+def test_birth_dates_under_field_names_that_say_birth_are_found(tmp_path: Path) -> None:
+    names = ["geboren", "geboren_op", "verjaardag", "datumGeboorte", "born", "birth"]
+    path = _export(
+        tmp_path, **{name: ["2015-10-12"] * 3 for name in names}, toetsdatum=["2024-05-01"] * 3
+    )
+    findings = _naw(path)
+    assert sorted(f.split(":")[0] for f in findings) == sorted(names)
+    assert all("date of birth" in f for f in findings)

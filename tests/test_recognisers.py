@@ -233,6 +233,19 @@ def test_a_given_name_before_a_known_surname_or_after_context_still_is_one() -> 
     assert found("moeder Prima Werk") == [("name", "Prima")]
 
 
+@pytest.mark.parametrize(
+    "field", ["geboren", "geboren_op", "verjaardag", "datumGeboorte", "born", "birth", "DOB"]
+)
+def test_a_date_in_a_field_whose_name_says_birth_is_a_birth_date(field: str) -> None:
+    assert found("2015-10-12", Hint(field)) == [("birthdate", "2015-10-12")]
+    assert found("12-10-2015", Hint(field)) == [("birthdate", "12-10-2015")]
+
+
+@pytest.mark.parametrize("field", ["toetsdatum", "aanmaakdatum", "gebruiker", "gd", "dobbelsteen"])
+def test_a_date_in_another_field_is_none(field: str) -> None:
+    assert found("2015-10-12", Hint(field)) == []
+
+
 def test_context_turns_eight_digits_and_dates_into_personal_data() -> None:
     assert found("12345611") == []
     assert found("12345611", Hint("bsn", "bsn")) == [("bsn", "12345611")]

@@ -19,7 +19,7 @@ from conformance.detect.fieldnames import compact_name, of_organisation
 from conformance.detect.names import is_full_name
 from conformance.detect.numbers import by_chance, is_whole_number
 from conformance.detect.redact import redact
-from conformance.detect.scan import HINTED, candidates, scan, scan_column
+from conformance.detect.scan import HINTED, candidates, field_hint, scan, scan_column
 from conformance.detect.spans import Detection, Hint
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass
@@ -232,7 +232,8 @@ class IdentifyingValue(Check):
             ):
                 kinds = _NAW_RECOGNISERS - own_content
                 column = category is None and record.kind != OUTSIDE and NameColumns.wanted(name)
-                fields.append(_Scanned(path, Hint(name, category), kinds, False, column=column))
+                hint = field_hint(Hint(name, category))  # a name saying birth: birth dates
+                fields.append(_Scanned(path, hint, kinds, False, column=column))
             elif rule.cls is not FieldClass.PSEUDONYM and (
                 rule.cls is FieldClass.QUASI or self.ctx.allowed(record.kind, path)
             ):

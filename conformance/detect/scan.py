@@ -20,7 +20,7 @@ from conformance.detect.contact import (
     find_emails,
     find_phones,
 )
-from conformance.detect.dates import find_birthdates
+from conformance.detect.dates import find_birthdates, says_birth
 from conformance.detect.name_lists import NAME_CONTEXT
 from conformance.detect.names import JOINED, find_names
 from conformance.detect.numbers import (
@@ -266,7 +266,16 @@ def candidates(values: list[str]) -> set[int]:
 
 def scan(value: str, hint: Hint = NO_HINT) -> list[Detection]:
     """Every detection in the value, in order of position."""
-    return _scan_with(value, hint, list(_GATES))
+    return _scan_with(value, field_hint(hint), list(_GATES))
+
+
+def field_hint(hint: Hint) -> Hint:
+    """The hint with the category its name's words give where the classifier gave none: a
+    field whose name says birth ("geboren", "datumGeboorte") holds birth dates, so each of its
+    values is asked for one (no birth word stands in a bare date)."""
+    if hint.category is None and hint.field and says_birth(hint.field):
+        return Hint(hint.field, "birthdate")
+    return hint
 
 
 _CACHE_LIMIT = 1 << 16
@@ -312,6 +321,7 @@ def scan_column(
     gate that holds for a value holds for any text containing it). With ``only``, just the
     recognisers of those kinds run (what else they find may be missing). The lists may be
     shared: read them, do not change them."""
+    hint = field_hint(hint)
     key = hint if only is None else (hint, only)
     clean, held = _memory.of(key)
     distinct = set(values)
