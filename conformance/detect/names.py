@@ -505,11 +505,7 @@ def _surname_after(
         return None
     if need_known and not known and not particles:
         return None
-    if (
-        not known
-        and not particles
-        and (lower in lists.COMMON_CAPITALISED or lower in _PRODUCT_WORDS)
-    ):
+    if not known and not particles and word.lower() in lists.COMMON_CAPITALISED:
         return None
     # A double surname: "Jansen-de Vries", "Smit Bakker" when both are known surnames.
     if j + 1 < len(tokens) and tokens[j + 1][0] in surnames and known:
@@ -527,17 +523,6 @@ def _surname_particles(tokens: list[tuple[str, int, int]], j: int) -> bool:
     words = [t[0].lower() for t in tokens[k:j]]
     return bool(words) and (words[0] in _SURNAME_FIRST or bool(_SURNAME_INNER & set(words)))
 
-
-# Words of products, methods and scores that follow a given name, or a word on the given-name
-# lists, without being a surname ("Van Dale Online", "Van Dale Junior Woordenboek", "Max
-# Score", "Max Punten", "Prima Werk"): none is a known surname (one that is stays one).
-_PRODUCT_WORDS = frozenset(
-    "online score scores punten werk junior woordenboek editie digitaal plus kids app".split()
-)
-# Characters of children's books and history, and an author of picture books, that a lesson's
-# or a book's description names (a short list beside name_lists.FAMOUS, read the same way)
-_STORY_NAMES = ("peter pan", "robin hood", "marco polo", "geronimo stilton", "max velthuijs")
-_FAMOUS = (*lists.FAMOUS, *_STORY_NAMES)
 
 _SURNAME_FIRST = frozenset({"van", "ter", "ten"})
 _SURNAME_INNER = frozenset({"den", "'t", "’t"})
@@ -570,7 +555,7 @@ def _famous_spans(lower: str) -> tuple[tuple[int, int], ...]:
     """Where famous names stand in a text, found once per text: looking them up again for each
     candidate made long free text quadratic (a 160 KB note took a minute)."""
     spans = []
-    for famous in _FAMOUS:
+    for famous in lists.FAMOUS:
         at = lower.find(famous)
         while at >= 0:
             after = at + len(famous)
