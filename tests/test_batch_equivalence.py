@@ -393,37 +393,3 @@ def test_digests_written_as_uuids_are_counted_in_every_record(tmp_path: Path) ->
     (lnk,) = [r for r in report.requirements if r.id == "LNK-001"]
     (finding,) = [f for f in lnk.findings if "written as a UUID" in f.message]
     assert finding.occurrences == 1500
-
-
-# Nine-digit values for a column judged by its rate of passing the 11-proef: random numbers
-# (about 1 in 11 passes), BSNs, onderwijsnummers, a BSN in text, and others.
-_RANDOM_NINES = [str(n) for n in range(104_230_000, 104_230_000 + 7 * 120, 7)]
-NINES = st.one_of(
-    st.sampled_from(_RANDOM_NINES),
-    st.sampled_from(["111222333", "123456782", "100000009", "bsn 123456782", "12345678", ""]),
-)
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    column=st.lists(NINES, min_size=40, max_size=160),
-    twice=st.lists(st.integers(0, 159), max_size=4),
-    size=st.sampled_from([1, 7, 50, 1024]),
-)
-def test_a_column_judged_by_its_rate_is_judged_alike_per_window(
-    column: list[str], twice: list[int], size: int
-) -> None:
-    """Whole nine-digit BSNs are held until every record is seen, then kept or dropped by the
-    column's rate: the same per window (of any size) as record by record, in both the untyped
-    field and a repeated one."""
-    rows = []
-    for line, value in enumerate(column, start=2):
-        fields = {"eckId": [_eckid(line)]}
-        if value:
-            fields["ordernr"] = [value]
-            if line - 2 in twice:
-                fields["ordernr"].append("bsn 123456782")  # one record: two values
-        rows.append(Record("record", fields, "input.jsonl", line, f"line {line}"))
-    one_by_one = _run("nl-generic", "pseudoniem", rows, batched=False)
-    per_window = _run("nl-generic", "pseudoniem", rows, True, list(windows(rows, size=size)))
-    assert per_window["NAW-002"] == one_by_one["NAW-002"]

@@ -1,6 +1,7 @@
-"""NAW-002 false alarms a reviewer found (order numbers read as BSNs, ISBNs as phone numbers,
-book and product names as persons' names) and a false pass (a birth date under a field name
-that says birth), each kept fixed here; and the real cases beside each, kept found."""
+"""NAW-002: a false alarm a reviewer found (ISBNs as phone numbers) and a false pass (a birth
+date under a field name that says birth), each kept fixed here; and real BSNs in columns of
+random order numbers, kept found (a rule that dropped whole nine-digit values passing the
+11-proef at chance also dropped real ones beside them, and was reverted)."""
 
 from __future__ import annotations
 
@@ -68,28 +69,11 @@ def _export(tmp_path: Path, **columns: list[str]) -> Path:
 # --- 1. random nine-digit order, licence and result numbers are not BSNs ------------------
 
 
-def test_columns_of_random_nine_digit_numbers_hold_no_bsns(tmp_path: Path) -> None:
-    orders, licences, results = (_random_numbers(300, seed) for seed in (1, 2, 3))
-    assert all(_passing(numbers) >= 15 for numbers in (orders, licences, results))  # by chance
-    path = _export(tmp_path, ordernr=orders, licentienr=licences, resultaatId=results)
-    assert _naw(path) == []
-
-
 def test_a_column_of_real_bsns_is_found_in_every_record(tmp_path: Path) -> None:
     path = _export(tmp_path, ref=_bsns(300, 4))
     (finding,) = _naw(path)
     assert finding.startswith("ref: BSN (valid 11-proef)")
     assert "(in 300 records)" in finding
-
-
-def test_real_bsns_among_own_numbers_are_found_well_above_chance(tmp_path: Path) -> None:
-    own = _random_numbers(210, 5)
-    real = _bsns(90, 6)  # 30 %
-    mixed = own + real
-    random.Random(7).shuffle(mixed)
-    path = _export(tmp_path, ordernr=mixed)
-    (finding,) = _naw(path)
-    assert f"(in {90 + _passing(own)} records)" in finding
 
 
 def test_below_the_minimum_each_passing_number_is_a_finding_as_before(tmp_path: Path) -> None:
@@ -99,16 +83,6 @@ def test_below_the_minimum_each_passing_number_is_a_finding_as_before(tmp_path: 
     path = _export(tmp_path, ordernr=numbers)
     (finding,) = _naw(path)
     assert f"({'once' if passing == 1 else f'in {passing} records'})" in finding
-
-
-def test_bsns_in_text_are_found_in_a_column_of_random_numbers(tmp_path: Path) -> None:
-    numbers = _random_numbers(300, 9)
-    numbers[10] = "bsn 123456782"
-    numbers[20] = "zie bsn111222333"
-    path = _export(tmp_path, ordernr=numbers)
-    (finding,) = _naw(path)
-    assert "BSN (valid 11-proef) in field 'ordernr'" in finding
-    assert "(in 2 records)" in finding
 
 
 def test_numbers_named_in_text_are_each_a_finding_whatever_the_rate(tmp_path: Path) -> None:
@@ -139,12 +113,6 @@ def _uwlr(tmp_path: Path, keys: list[str]) -> Path:
         "</leerlinggegevens></leerlinggegevens_antwoord>"
     )
     return path
-
-
-def test_sequential_uwlr_keys_are_not_bsns(tmp_path: Path) -> None:
-    keys = [str(104_230_000 + 7 * i) for i in range(300)]
-    assert _passing(keys) > 10
-    assert _naw(_uwlr(tmp_path, keys), "uwlr-2.2", "smalle-set") == []
 
 
 def test_uwlr_keys_that_are_bsns_are_found(tmp_path: Path) -> None:

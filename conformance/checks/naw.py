@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain
-from operator import countOf, itemgetter
+from operator import itemgetter
 
 from conformance.checks.base import Check, register
 from conformance.checks.context import CheckContext, ShapeCache
@@ -17,7 +15,6 @@ from conformance.checks.namecolumns import NameColumns
 from conformance.detect.contact import is_personal_contact
 from conformance.detect.fieldnames import compact_name, of_organisation
 from conformance.detect.names import is_full_name
-from conformance.detect.numbers import by_chance, is_whole_number
 from conformance.detect.redact import redact
 from conformance.detect.scan import HINTED, candidates, field_hint, scan, scan_column
 from conformance.detect.spans import Detection, Hint
@@ -183,13 +180,6 @@ class IdentifyingValue(Check):
         self.scanned = ShapeCache(self._scanned)
         self.named = ShapeCache(_data_in_names)
         self.name_columns = NameColumns()
-        # A BSN or onderwijsnummer that is a whole nine-digit value is held back until the
-        # column's whole values have all been seen (finish): in a column of order or licence
-        # numbers about one in eleven passes the 11-proef by chance (numbers.by_chance).
-        self.seen = 0  # records visited so far: a record's place, to keep the first held one
-        self.whole: Counter[tuple[str, str]] = Counter()  # (kind, path): whole values
-        self.passing: Counter[tuple[str, str, str]] = Counter()  # … and those passing, by kind
-        self.held: dict[tuple[tuple[str, ...], bool], _Held] = {}  # (key, whole value)
 
     def not_applicable(self) -> str | None:
         if self.ctx.profile.pseudonym is None:
@@ -242,7 +232,6 @@ class IdentifyingValue(Check):
         return tuple(fields)
 
     def visit(self, record: Record) -> None:
-        self.seen += 1
         shape = self.ctx.shape(record)
         for kind, path, recogniser, evidence in self.named.get(shape, record):
             self.tally.add((kind, path, recogniser, _AS_NAME), record, evidence)
@@ -256,26 +245,20 @@ class IdentifyingValue(Check):
                 self.name_columns.feed(
                     record.kind, field.path, fields[field.path], lambda _: record
                 )
-            if field.numbers:
-                self._count_whole(record.kind, field.path, fields[field.path])
         values = [(field, v) for field in scanned for v in fields[field.path]]
         # One search over the values joined picks the few that could hold personal data (the
         # common record has none); a field whose name is the context is always scanned.
         hits = candidates([v for _, v in values])
-        counted: dict[tuple[tuple[str, ...], int], bool] = {}
-        at = self.seen - 1
+        counted: set[tuple[tuple[str, ...], int]] = set()
         for index, (field, value) in enumerate(values):
             if index in hits or field.hint.category in HINTED:
-                detections = scan(value, field.hint)
-                self._tally(record, field, value, detections, row=at, counted=counted)
+                self._tally(record, field, value, scan(value, field.hint), row=0, counted=counted)
 
     def visit_window(self, window: RecordWindow) -> None:
         """Per field, each distinct value is scanned once (see scan_column); the findings are
         tallied in record order, so per (field, recogniser) the first record is the one kept,
         as when visiting records one by one."""
         columns: dict[str, tuple[_Scanned, list[tuple[list[str], Sequence[int]]]]] = {}
-        first = self.seen  # the window's first record's place
-        self.seen += len(window)
         alone = len(window.batches) == 1  # then a batch's rows are the window's
         for batch in window.batches:
             for kind, path, recogniser, evidence in self.named.get(batch.shape, batch.first):
@@ -301,38 +284,18 @@ class IdentifyingValue(Check):
                     self.name_columns.feed(window.kind, field.path, values, at)
             else:
                 values = _concatenated(parts)
-            if field.numbers:
-                self._count_whole(window.kind, field.path, values)
             found = scan_column(values, field.hint, field.kinds if field.typed else None)
             if not found:
                 continue  # the common column: nothing in any of its values
             if order is None:
                 values, order = _in_record_order(parts)
-            self._tally_column(window, field, (values, order), found, first)
-
-    def _tally_column(
-        self,
-        window: RecordWindow,
-        field: _Scanned,
-        column: tuple[list[str], Sequence[int]],
-        found: dict[str, list[Detection]],
-        first: int,
-    ) -> None:
-        """A column's detections tallied in record order (``first``: the window's first
-        record's place among all visited)."""
-        counted: dict[tuple[tuple[str, ...], int], bool] = {}
-        for value, row in zip(*column, strict=True):
-            detections = found.get(value)
-            if detections:
-                record = window.record(row)
-                self._tally(record, field, value, detections, row=first + row, counted=counted)
-
-    def _count_whole(self, kind: str, path: str, values: list[str]) -> None:
-        """Count a column's (or a record's field's) whole nine-digit values."""
-        if countOf(map(len, values), 9):  # in C; most columns have no value nine long
-            whole = sum(map(is_whole_number, values))
-            if whole:
-                self.whole[kind, path] += whole
+            counted: set[tuple[tuple[str, ...], int]] = set()
+            for index, value in enumerate(values):
+                detections = found.get(value)
+                if detections:
+                    row = order[index]
+                    record = window.record(row)
+                    self._tally(record, field, value, detections, row=row, counted=counted)
 
     def _tally(
         self,
@@ -342,12 +305,11 @@ class IdentifyingValue(Check):
         detections: list[Detection],
         *,
         row: int,
-        counted: dict[tuple[tuple[str, ...], int], bool],
+        counted: set[tuple[tuple[str, ...], int]],
     ) -> None:
-        """The detections a field's value holds, each kind counted once per record (``row``,
-        the record's place among all visited, of those ``counted`` so far): two names in one
-        note, or in two values of a repeated element, are one record's — its finding said "in
-        2 records". A BSN or onderwijsnummer is held back (see :meth:`_hold`)."""
+        """The detections a field's value holds, each kind counted once per record (``row``
+        of those ``counted`` so far): two names in one note, or in two values of a repeated
+        element, are one record's — its finding said "in 2 records"."""
         for found in detections:
             if found.recogniser in field.kinds:
                 text = value[found.start : found.end]
@@ -358,59 +320,11 @@ class IdentifyingValue(Check):
                 evidence = redact(text)
                 key: tuple[str, ...] = (record.kind, field.path, found.recogniser)
                 key = (*key, _IN_TYPED) if field.typed else key
-                if found.recogniser in _NUMBERS:
-                    self._hold(key, record, (value, found, evidence), row=row, counted=counted)
-                elif (key, row) not in counted:
-                    counted[key, row] = False
+                if (key, row) not in counted:
+                    counted.add((key, row))
                     self.tally.add(key, record, evidence)
 
-    def _hold(
-        self,
-        key: tuple[str, ...],
-        record: Record,
-        detected: tuple[str, Detection, str],
-        *,
-        row: int,
-        counted: dict[tuple[tuple[str, ...], int], bool],
-    ) -> None:
-        """Hold a BSN or onderwijsnummer until :meth:`finish`, apart by whether it is a whole
-        nine-digit value read without context (those of a column passing at chance are
-        dropped there); a record counts once per key, as a whole value's only if all of its
-        are."""
-        value, found, evidence = detected
-        whole = found.confidence is Confidence.MEDIUM and is_whole_number(value)
-        if whole:
-            self.passing[key[0], key[1], found.recogniser] += 1
-        before = counted.get((key, row))
-        if before is None or (before and not whole):
-            if before:  # the record held as a whole value's holds another too: it stays
-                self.held[key, True].count -= 1
-            counted[key, row] = whole
-            held = self.held.get((key, whole))
-            if held is None:
-                self.held[key, whole] = _Held(row, record, evidence)
-            else:
-                held.count += 1
-
-    def _release(self) -> None:
-        """The held numbers into the tally: a whole value's only where its column's passing
-        whole values are more than chance gives."""
-        keys = dict.fromkeys(key for key, _ in self.held)
-        for key in keys:
-            kept = [self.held[key, False]] if (key, False) in self.held else []
-            whole = self.held.get((key, True))
-            if whole is not None and whole.count > 0:
-                passing = self.passing[key[0], key[1], key[2]]
-                if not by_chance(passing, self.whole[key[0], key[1]]):
-                    kept.append(whole)
-            if kept:
-                first = min(kept, key=lambda held: held.at)
-                total = sum(held.count for held in kept)
-                self.tally.add_many(key, first.record, total, first.evidence)
-        self.held.clear()
-
     def finish(self) -> Iterable[Finding]:
-        self._release()
         for column in self.name_columns.judged():
             key = (column.kind, column.path, "name", _IN_COLUMN, *column.kinds, str(column.seen))
             self.tally.add_many(key, column.first, column.names, redact(column.example))
@@ -477,27 +391,8 @@ class _Scanned:
     # read as a column that may be of names alone: an untyped field of no known category, in
     # the records (:mod:`conformance.checks.namecolumns`)
     column: bool = False
-    # whether a BSN or onderwijsnummer counts here, its whole values then counted (in a field
-    # named for one the name is the context, never chance)
-    numbers: bool = dataclasses.field(init=False)
-
-    def __post_init__(self) -> None:
-        numbers = not self.kinds.isdisjoint(_NUMBERS) and self.hint.category not in _NUMBER_FIELDS
-        object.__setattr__(self, "numbers", numbers)
 
 
-@dataclass(slots=True)
-class _Held:
-    """The BSNs (or onderwijsnummers) of one finding held back: the first record (its place
-    among those visited) and its evidence, and in how many records."""
-
-    at: int
-    record: Record
-    evidence: str
-    count: int = 1
-
-
-_NUMBER_FIELDS = frozenset({"bsn", "onderwijsnummer", "sofinummer", "national-id"})
 _IN_TYPED = "in-typed"
 _IN_COLUMN = "in-column"  # a column of given names or surnames alone
 _PERSONAL_CONTACTS = frozenset({"email", "phone"})

@@ -7,7 +7,6 @@ python-stdnum computes the checksum and the IBAN mod-97.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator
 
@@ -100,30 +99,6 @@ def find_personal_numbers(text: str, hint: Hint) -> Iterator[Detection]:
             continue  # DUO's onderwijsnummers start with 10; others are order numbers
         confidence = Confidence.HIGH if context else Confidence.MEDIUM
         yield Detection(kind, match.start(1), match.end(1), confidence)
-
-
-# A column's whole nine-digit values are judged together: about one number in eleven passes the
-# 11-proef for a BSN by chance (and one in eleven for an onderwijsnummer), so a column of
-# order, licence or row numbers holds "BSNs" at about that rate; a column of BSNs passes at
-# 100 %, one mixing real BSNs with its own numbers well above chance. At least this many whole
-# values before the rate is believed (fewer: each passing value is a finding, as it always was).
-CHANCE_MINIMUM = 50
-_CHANCE = 1 / 11
-
-
-def is_whole_number(value: str) -> bool:
-    """Whether the value is nine digits and nothing else (what :func:`by_chance` counts)."""
-    return len(value) == 9 and value.isascii() and value.isdigit()
-
-
-def by_chance(passing: int, whole: int) -> bool:
-    """Whether ``passing`` of a column's ``whole`` nine-digit values passing one kind's
-    11-proef is what random numbers give: at least :data:`CHANCE_MINIMUM` values, and no more
-    passing than expected plus three standard deviations (binomial, p = 1/11)."""
-    if whole < CHANCE_MINIMUM:
-        return False
-    expected = whole * _CHANCE
-    return passing <= expected + 3 * math.sqrt(expected * (1 - _CHANCE))
 
 
 def _number_matches(text: str) -> Iterator[re.Match[str]]:
