@@ -202,6 +202,17 @@ def test_a_phone_number_in_a_field_named_isbn_is_still_one(number: str) -> None:
     assert found(number, Hint("isbn")) == [("phone", number)]  # no valid ISBN-10
 
 
+def test_a_phone_number_passing_the_isbn_check_is_one_outside_a_bare_isbn() -> None:
+    """About 1 in 11 mobile numbers passes the ISBN-10 check: in a note about an ISBN, or
+    written as a phone number, it is still a phone number."""
+    number = "0612345688"  # passes the ISBN-10 check
+    assert found(number, Hint("isbn")) == []
+    text = f"moeder bellen: {number[:2]}-{number[2:]}"
+    assert found(text, Hint("isbn_notitie")) == [("phone", f"{number[:2]}-{number[2:]}")]
+    assert found(number, Hint("isbn_notitie")) == [("phone", number)]
+    assert found(f"06-{number[2:]}", Hint("isbn")) == [("phone", f"06-{number[2:]}")]
+
+
 def test_a_hyphenated_isbn10_is_no_phone_number() -> None:
     for isbn in ("0-19-952298-7", "0-521-06224-1", "0-14-059201-3"):
         assert found(isbn) == []

@@ -101,12 +101,14 @@ def _isbn10(candidate: str, hint: Hint) -> bool:
     or Belgian number of the same shape (0521 is Steenwijk's area code, 014 Turnhout's): its
     check digit holds (weights 10 to 1, 0 mod 11). Elsewhere the word "ISBN" says so
     (_CODE_WORDS); written with its hyphens ("0-19-952298-7") it is no phone number's shape."""
-    if not hint.field or "isbn" not in hint.field.lower():
-        return False
-    digits = re.sub(r"\D", "", candidate)
-    if len(digits) != 10:
-        return False
-    return sum(w * int(d) for w, d in zip(range(10, 0, -1), digits, strict=True)) % 11 == 0
+    field = hint.field.rsplit("/", 1)[-1] if hint.field else ""
+    if _ISBN_FIELD.fullmatch(field) is None or not candidate.isdigit() or len(candidate) != 10:
+        return False  # ('isbn_notitie' is a note: a phone number written in it is one)
+    return sum(w * int(d) for w, d in zip(range(10, 0, -1), candidate, strict=True)) % 11 == 0
+
+
+# A field for an ISBN alone ('isbn', 'ISBN10', 'isbn_nummer', 'boekIsbn'), not a note about one.
+_ISBN_FIELD = re.compile(r"(?i)(?:[a-z]*[_-]?)?isbn(?:[_-]?(?:10|13|nr|nummer|number|code))?")
 
 
 # Numbers only a business has: 0800, 0900, 0906/0909, a Dutch company's one number (088) and
