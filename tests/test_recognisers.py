@@ -224,6 +224,8 @@ def test_a_hyphenated_isbn10_is_no_phone_number() -> None:
 def test_a_date_in_a_field_whose_name_says_birth_is_a_birth_date(field: str) -> None:
     assert found("2015-10-12", Hint(field)) == [("birthdate", "2015-10-12")]
     assert found("12-10-2015", Hint(field)) == [("birthdate", "12-10-2015")]
+    # a date-time as a serialiser writes it: the date is the birth date
+    assert found("2015-10-12T00:00:00Z", Hint(field)) == [("birthdate", "2015-10-12")]
 
 
 @pytest.mark.parametrize("field", ["toetsdatum", "aanmaakdatum", "gebruiker", "gd", "dobbelsteen"])

@@ -22,7 +22,7 @@ _DATE = re.compile(
     r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
     rf"|\d{{1,2}}(?:e|ste|de)?\s(?:{MONTHS})\.?\s\d{{4}}"
     rf"|(?:{MONTHS})\.?\s\d{{1,2}},?\s\d{{4}}"
-    r")(?![\w/-]|[.:]\d)",
+    r")(?:(?=T\d{1,2}:\d{2})|(?![\w/-]|[.:]\d))",  # an ISO time may follow: 2015-01-10T00:00Z
     re.IGNORECASE,
 )
 _BIRTH_WORDS = (
