@@ -47,8 +47,7 @@ def test_conformant_export_exits_0_with_a_valid_report(tmp_path: Path, cli) -> N
     assert run.report["profile"]["id"] == "uwlr-2.2"
     assert run.report["profile"]["purpose"] == "pseudoniem"
     (info,) = run.report["inputs"]
-    # two pupils and the message around them (a record the sets constrain too)
-    assert (info["kind"], info["format"], info["records"]) == ("export", "xml", 3)
+    assert (info["kind"], info["format"], info["records"]) == ("export", "xml", 2)
     verdicts = {r["id"]: r["verdict"] for r in run.report["requirements"]}
     assert verdicts["PSN-001"] == "pass"
     assert verdicts["MIN-003"] == "not_applicable"

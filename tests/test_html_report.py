@@ -461,7 +461,7 @@ def test_the_dossier_has_the_hashes_versions_and_reproduce_command(failing: Repo
     assert re.fullmatch(r"[0-9a-f]{64}", report.profile.sha256)
     (inputs,) = doc.xpath('//table[@class="inputs"]')
     digest = hashlib.sha256(NAMES_BSN.read_bytes()).hexdigest()
-    assert _rows(inputs) == [[str(NAMES_BSN), "export", "xml", "6", digest]]  # 5 and the message
+    assert _rows(inputs) == [[str(NAMES_BSN), "export", "xml", "5", digest]]
     reproduce = dict(_rows(doc.get_element_by_id("reproduce")))
     assert reproduce == {"Seed": "20240917", "Opdracht": "conformance probe --config probe.toml"}
 

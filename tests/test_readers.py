@@ -55,10 +55,8 @@ def test_uwlr_records_are_flattened_with_attributes_and_nested_paths(tmp_path: P
         "</leerlingen></leerlinggegevens>"
     )
     records = read(path, "uwlr-2.2")
-    # the message around the pupils is a record of its own (the sets constrain it too)
-    assert [r.kind for r in records] == ["leerling", "leerling", "leerlinggegevens"]
-    assert records[2].fields == {"school/brincode": ["99ZZ"]}
-    first, second = records[:2]
+    assert [r.kind for r in records] == ["leerling", "leerling"]
+    first, second = records
     assert first.fields == {
         "@key": ["L1"],
         "@eckid": ["E1"],
