@@ -266,34 +266,11 @@ def _class_of(rule: Any) -> str | None:
 def _merge_purposes(parent: Document, child: Document, source: str) -> Document:
     parents: Document = parent.get("purposes", {})
     purposes = dict(parents)
-    records = {**parent, **child}.get("format", {}).get("records", {})
-    subjects = {**parent, **child}.get("subjects", list(records))
-    around = set(records) - set(subjects)
-    for name, redefined in child.get("purposes", {}).items():
-        purpose = redefined
+    for name, purpose in child.get("purposes", {}).items():
         if name in parents:
-            purpose = _keep_around(parents[name], redefined, around, set(records))
             _check_tightens(parents[name], purpose, f"$.purposes.{name}", source)
         purposes[name] = purpose
     return purposes
-
-
-def _keep_around(parent: Document, child: Document, around: set[str], kinds: set[str]) -> Document:
-    """A purpose redefined for the persons' records keeps what the extended profile allows in
-    the records around them that it does not name (UWLR's message: its school header and
-    groups). A supplier's ``pseudoniem: {allow: ['@key', '@eckid']}`` narrows the pupils and
-    teachers; it neither refuses the school's brincode nor gives the message an ``@eckid``."""
-    p_allow, c_allow = _allow_sets(parent), child.get("allow", [])
-    named = set(c_allow) if isinstance(c_allow, dict) else set()
-    kept = {kind: sorted(p_allow[kind]) for kind in around - named if kind in p_allow}
-    if not kept:
-        return child
-    allow: Document = (
-        {kind: list(c_allow) for kind in sorted(kinds - set(kept))}
-        if isinstance(c_allow, list)
-        else dict(c_allow)
-    )
-    return {**child, "allow": {**allow, **kept}}
 
 
 def _check_tightens(parent: Document, child: Document, where: str, source: str) -> None:
@@ -452,15 +429,6 @@ def _check_record_locations(profile: Profile) -> None:
     if profile.format.kind != "xml":
         return  # JSON pointers have no namespace prefixes
     for kind, location in profile.format.records.items():
-        if location.startswith("//") and "/" in location[2:]:
-            # The reader matches '//p:a/p:b' as '//p:b': a teacher's groepen/groep would be
-            # read as the message's groups.
-            raise ProfileError(
-                profile.source,
-                f"$.format.records.{kind}",
-                "a location at any depth names one element ('//p:name'); "
-                "give a path from the root ('/p:a/p:b') instead",
-            )
         for step in location.strip("/").split("/"):
             prefix, sep, _ = step.rpartition(":")
             if sep and prefix not in profile.format.namespaces:

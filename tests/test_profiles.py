@@ -32,13 +32,7 @@ def test_uwlr_profile_shape() -> None:
     assert profile.format.namespaces == {
         "u": "http://www.edustandaard.nl/leerresultaten/2/leerlinggegevens"
     }
-    assert set(profile.format.records) == {
-        "leerling",
-        "leerkracht",
-        "leerlinggegevens",
-        "leerlinggegevens-structuur",
-    }
-    assert profile.subjects == {"leerling", "leerkracht"}
+    assert set(profile.format.records) == {"leerling", "leerkracht"}
     assert profile.pseudonym is not None and profile.pseudonym.field == "@eckid"
     assert set(profile.purposes) == {"smalle-set", "lvs-set", "pseudoniem"}
     assert profile.purposes["pseudoniem"].allowed_paths("leerling") == {
@@ -57,19 +51,10 @@ def test_uwlr_profile_shape() -> None:
 
 
 def test_uwlr_and_edexml_profiles_carry_the_same_rules() -> None:
-    """EDEXML's file (EDEX) has the school, vestigingen and groepen UWLR's messages have."""
     uwlr, edexml = load_profile("uwlr-2.2"), load_profile("edexml-2.1")
     assert uwlr.fields == edexml.fields
-    assert uwlr.purposes.keys() == edexml.purposes.keys()
-    for name, purpose in uwlr.purposes.items():
-        other = edexml.purposes[name]
-        assert (purpose.allow_classes, purpose.precision) == (other.allow_classes, other.precision)
-        for kind in ("leerling", "leerkracht"):
-            assert purpose.allowed_paths(kind) == other.allowed_paths(kind)
-        for message in ("leerlinggegevens", "leerlinggegevens-structuur"):
-            assert purpose.allowed_paths(message) == other.allowed_paths("EDEX")
+    assert uwlr.purposes == edexml.purposes
     assert edexml.format.namespaces == {}
-    assert edexml.subjects == uwlr.subjects == {"leerling", "leerkracht"}
 
 
 def _xsd_children(xsd: Path, type_name: str) -> set[str]:
@@ -101,48 +86,6 @@ def test_uwlr_sets_are_exactly_edustandaards_profile_xsds(
         assert profile.purposes[purpose].allowed_paths(kind) == _xsd_children(xsd, type_name)
 
 
-_MESSAGE_TYPES = {  # a message's part -> its type in the elementen.xsd
-    "school": "SchoolType",
-    "groepen/groep": "GroepType",
-    "groepen/samengestelde_groep": "SamengesteldeGroepType",
-}
-
-
-@pytest.mark.parametrize(
-    "the_set",
-    [
-        ("smalle-set", "Profiel smalle set", "Profiel_Smalle_set"),
-        ("lvs-set", "Profiel LVS set", "Profiel_LVS_set"),
-    ],
-    ids=["smalle-set", "lvs-set"],
-)
-@pytest.mark.parametrize(
-    ("pid", "kind"), [("uwlr-2.2", "leerlinggegevens"), ("edexml-2.1", "EDEX")]
-)
-def test_the_sets_keep_of_the_message_exactly_what_the_profile_xsds_keep(
-    reference: Path, the_set: tuple[str, str, str], pid: str, kind: str
-) -> None:
-    """The sets remove more than pupil and teacher fields: vestigingen, and children of the
-    school header and of the groups. Commented out in the XSDs, they are absent when parsed."""
-    purpose, folder, prefix = the_set
-    schemas = reference / "uwlr" / "v2.2" / "Schemas" / folder
-    elements = schemas / f"{prefix}_EDEXML.elementen.xsd"
-    expected = {
-        f"{part}/{child}"
-        for part, type_name in _MESSAGE_TYPES.items()
-        for child in _xsd_children(elements, type_name)
-    }
-    allowed = load_profile(pid).purposes[purpose].allowed_paths(kind)
-    wrappers = {"leerlingen", "leerkrachten"}  # of the pupils' and teachers' own records
-    assert allowed == expected | wrappers
-    message = etree.parse(str(schemas / f"{prefix}_UWLR_Leerlinggegevens_v2p2.xsd"))
-    ns = {"xs": "http://www.w3.org/2001/XMLSchema"}
-    (element,) = message.xpath("/xs:schema/xs:element[@name='leerlinggegevens']", namespaces=ns)
-    parts = {e.get("name") for e in element.xpath("./*/xs:sequence/xs:element", namespaces=ns)}
-    assert parts == {"school", "groepen"} | wrappers  # vestigingen is commented out
-    assert {path.split("/")[0] for path in allowed} == parts
-
-
 def write(tmp_path: Path, text: str, name: str = "p.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text)
@@ -169,11 +112,6 @@ purposes:
             MINIMAL + "format: {kind: xml, records: {leerling: '//x:leerling'}}\n",
             "$.format.records.leerling",
             "prefix 'x' is not declared",
-        ),
-        (
-            MINIMAL + "format: {kind: xml, records: {groep: '//groepen/groep'}}\n",
-            "$.format.records.groep",
-            "names one element",
         ),
     ],
 )
@@ -206,10 +144,6 @@ def test_extends_inherits_and_may_only_tighten(tmp_path: Path) -> None:
     profile = load_profile(str(child))
     assert profile.format.records == load_profile("uwlr-2.2").format.records
     assert profile.purposes["pseudoniem"].allowed_paths("leerling") == {"@key", "@eckid"}
-    # the message around the pupils, which the purpose does not name, keeps what it was
-    uwlr = load_profile("uwlr-2.2").purposes["pseudoniem"]
-    for kind in ("leerlinggegevens", "leerlinggegevens-structuur"):
-        assert profile.purposes["pseudoniem"].allowed_paths(kind) == uwlr.allowed_paths(kind)
     assert "smalle-set" in profile.purposes
     assert profile.sha256 != load_profile("uwlr-2.2").sha256
 
