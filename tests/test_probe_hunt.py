@@ -203,12 +203,19 @@ def quirky(tmp_path: Path, quirks: str, mistakes: str = "") -> Iterator[tuple[st
             ),
         },
     )
+    with serving(handler) as base:
+        yield base, handler
+
+
+@contextmanager
+def serving(handler: type) -> Iterator[str]:
+    """A handler served on a free loopback port, in a thread, for the length of the block."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", handler
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

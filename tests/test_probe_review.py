@@ -8,16 +8,14 @@ name) printed raw. The bundled supplier with hostile quirks on top plays each on
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_probe_hunt import Quirky, bundled
+from test_probe_hunt import Quirky, bundled, serving
 from test_probes import (  # noqa: F401  (tokens: a fixture)
     PROBED,
     _config,
@@ -137,15 +135,8 @@ def hostile(tmp_path: Path, quirks: str, mistakes: str = "") -> Iterator[tuple[s
             ),
         },
     )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", handler
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(handler) as base:
+        yield base, handler
 
 
 def _probe(tmp_path: Path, cli: Any, quirks: str, mistakes: str = "") -> Any:
