@@ -162,7 +162,9 @@ NAMES: dict[str, FieldRule] = {
         "order-number",
         "ordernummer orderid ordernumber bestelnummer factuurnummer invoicenumber invoiceid "
         "productid productnummer productnumber productcode artikelnummer artikelid artikelcode "
-        "itemid itemnumber sku ean isbn licentienummer licentiecode licenseid licensekey",
+        "itemid itemnumber sku ean isbn licentienummer licentiecode licenseid licensekey "
+        # as exports abbreviate them ('ordernr', 'licentienr', 'licentie_id')
+        "ordernr bestelnr factuurnr productnr artikelnr licentienr licentieid licenseno",
     ),
     **_entries(
         _O,
