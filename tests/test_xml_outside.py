@@ -141,6 +141,20 @@ def test_a_location_named_by_its_street_is_the_schools_address(tmp_path: Path, c
     assert run.verdict("NAW-002") == "fail"
 
 
+def test_the_exports_author_is_a_name_the_sets_keep(tmp_path: Path, cli: Any) -> None:
+    """school/auteur is kept by the Smalle and LVS sets, and EDEXML's own example names a
+    person there: a Smalle-set message with its author's name failed NAW-002. A BSN or an
+    e-mail address in it is still a finding."""
+    path = tmp_path / "uwlr.xml"
+    path.write_text(_uwlr({"school": "<auteur>Geert Evers</auteur>"}))
+    assert cli("check", "--profile", "uwlr-2.2", "--purpose", "smalle-set", path).code == 0
+    for hidden in (BSN, "g.evers@school.example"):
+        path.write_text(_uwlr({"school": f"<auteur>Geert Evers {hidden}</auteur>"}))
+        run = cli("check", "--profile", "uwlr-2.2", "--purpose", "smalle-set", path)
+        assert run.verdict("NAW-002") == "fail"
+        assert not run.quoted(hidden)
+
+
 def test_a_groups_extension_block_is_the_groups_not_a_persons(tmp_path: Path, cli: Any) -> None:
     """EDEXML's own example gives its groups ``toevoegingen/blok/code``: classed free text by
     the block's name, it failed MIN-001 as a sensitive field outside the records; it is the

@@ -207,8 +207,8 @@ class IdentifyingValue(Check):
             own = _ORGANISATIONS_OWN.get(compact_name(name), frozenset())
             if own and record.kind == OUTSIDE and of_organisation(path):
                 # A document's header naming its school (school/telefoon, school/adres): the
-                # school's own details, by the field's own name only — a mentor, contact person
-                # or author under it is a person, and in the records such a field may hold a
+                # school's own details, by the field's own name only — a mentor or contact
+                # person under it is a person, and in the records such a field may hold a
                 # pupil's or a parent's details, so it is searched for everything there.
                 # A mobile number or a free mailbox under a person's name is a person's all
                 # the same ("sanne.jansen@gmail.com" as a school's e-mail).
@@ -419,6 +419,11 @@ _ORGANISATIONS_OWN = {
     "emailadres": frozenset({"email"}),
     "mail": frozenset({"email"}),
     "website": frozenset({"name"}),
+    # the export's author, a field UWLR's and EDEXML's Smalle and LVS sets keep in the school
+    # header (the official EDEXML example names a person there): a name is its content; a BSN,
+    # an e-mail address or a phone number in it is still a finding
+    "auteur": frozenset({"name"}),
+    "author": frozenset({"name"}),
 }
 
 
