@@ -80,7 +80,7 @@ def test_below_the_minimum_each_passing_number_is_a_finding_as_before(tmp_path: 
     numbers = _random_numbers(40, 8)
     passing = _passing(numbers)
     assert passing
-    path = _export(tmp_path, ordernr=numbers)
+    path = _export(tmp_path, kenmerk=numbers)
     (finding,) = _naw(path)
     assert f"({'once' if passing == 1 else f'in {passing} records'})" in finding
 

@@ -243,7 +243,10 @@ class PartitionedRows:
         path = self._directory() / "rows"
         try:
             with path.open("ab") as out:
-                buffered[order].tofile(out)
+                # bytes written, not ndarray.tofile(out): tofile first tries the file as a path,
+                # and a SIGTERM (KeyboardInterrupt) arriving in that try surfaced as its
+                # TypeError, so a cancelled run went on and ended with LNK-003 crashed (exit 3)
+                out.write(buffered[order].tobytes())
         except OSError as exc:
             self._failed = True
             raise SpillError(
