@@ -16,7 +16,7 @@ from conformance.detect.contact import is_personal_contact
 from conformance.detect.fieldnames import compact_name, of_organisation
 from conformance.detect.names import is_full_name
 from conformance.detect.redact import redact
-from conformance.detect.scan import HINTED, candidates, field_hint, scan, scan_column
+from conformance.detect.scan import HINTED, candidates, scan, scan_column
 from conformance.detect.spans import Detection, Hint
 from conformance.model.findings import Finding
 from conformance.model.profile import FieldClass
@@ -222,8 +222,7 @@ class IdentifyingValue(Check):
             ):
                 kinds = _NAW_RECOGNISERS - own_content
                 column = category is None and record.kind != OUTSIDE and NameColumns.wanted(name)
-                hint = field_hint(Hint(name, category))  # a name saying birth: birth dates
-                fields.append(_Scanned(path, hint, kinds, False, column=column))
+                fields.append(_Scanned(path, Hint(name, category), kinds, False, column=column))
             elif rule.cls is not FieldClass.PSEUDONYM and (
                 rule.cls is FieldClass.QUASI or self.ctx.allowed(record.kind, path)
             ):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from conformance.detect.name_lists import FAMOUS
 from conformance.detect.spans import Detection, Hint, near
@@ -41,28 +40,8 @@ _BIRTH_WORDS = (
 )
 
 
-# A field's name's words that say birth ("geboren", "geboren_op", "verjaardag",
-# "datumGeboorte", "born", "birth", "dateOfBirth", "dob"): its dates are birth dates, as a
-# field the classifier names birthdate (detect.fieldnames) holds them.
-_BIRTH_NAME_WORDS = frozenset({"geboren", "geb", "verjaardag", "jarig", "born", "dob"})
-_BIRTH_NAME_STARTS = ("geboorte", "birth")
-_NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-
-
-@lru_cache(maxsize=1024)
-def says_birth(field: str) -> bool:
-    """Whether a field's name says birth in one of its words (camelCase, snake_case, …)."""
-    for word in _NAME_WORDS.findall(field):
-        lower = word.lower()
-        if lower in _BIRTH_NAME_WORDS or lower.startswith(_BIRTH_NAME_STARTS):
-            return True
-    return False
-
-
 def find_birthdates(text: str, hint: Hint) -> Iterator[Detection]:
-    birth_field = hint.category == "birthdate" or (
-        hint.category is None and bool(hint.field) and says_birth(hint.field)
-    )
+    birth_field = hint.category == "birthdate"
     for match in _DATE.finditer(text):
         if not (birth_field or near(text, match.start(1), _BIRTH_WORDS, before=50)):
             continue

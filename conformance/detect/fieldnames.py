@@ -111,7 +111,9 @@ NAMES: dict[str, FieldRule] = {
     **_entries(
         _Q,
         "birthdate",
-        "geboortedatum dateofbirth birthdate dob birthday geboortedag gebdat gebdatum gebdt",
+        "geboortedatum dateofbirth birthdate dob birthday geboortedag gebdat gebdatum gebdt "
+        # the names that say birth without 'datum' ('geboren_op': its values are birth dates)
+        "geboren geborenop datumgeboorte verjaardag born bornon birth",
         Precision.DAY,
     ),
     **_entries(_Q, "birthdate", "geboortemaand birthmonth", Precision.MONTH),

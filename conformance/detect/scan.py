@@ -20,7 +20,7 @@ from conformance.detect.contact import (
     find_emails,
     find_phones,
 )
-from conformance.detect.dates import find_birthdates, says_birth
+from conformance.detect.dates import find_birthdates
 from conformance.detect.name_lists import NAME_CONTEXT
 from conformance.detect.names import JOINED, find_names
 from conformance.detect.numbers import (
@@ -135,10 +135,14 @@ _SEPARATOR = "\x1f"  # in no pattern of _ANY: a match never spans two values
 _ACROSS_VALUES: dict[Gate, Gate] = {_names_gate: _names_gate_with(r"[^\S\x1f]")}
 
 
+# The words NAMED_NUMBER starts with, lowered: looked for as substrings first (in C).
+_NUMBER_NAMES = ("bsn", "sofi", "burgerservice")
+
+
 def _names_a_number(low: str) -> bool:
     """Whether the lowered text holds a word that names a personal number (substring tests in
     C, before the named-number pattern is asked)."""
-    return "bsn" in low or "sofi" in low or "burgerservice" in low
+    return any(word in low for word in _NUMBER_NAMES)
 
 
 _GATES: tuple[tuple[Gate, frozenset[str], Finder], ...] = (
@@ -202,7 +206,7 @@ _PRESENT = (
 # where they are absent. An obfuscated "at" needs a space or a bracket first (a test per
 # character, cheaper still: a column of ECK iDs has neither).
 _RARE_WORDS = (
-    ("named-number", "", ("bsn", "sofi", "burgerservice")),
+    ("named-number", "", _NUMBER_NAMES),
     ("at-word", " [({<", ("at]", "at)", "at}", "at>", "apenstaartje", " at ")),
 )
 
@@ -266,16 +270,7 @@ def candidates(values: list[str]) -> set[int]:
 
 def scan(value: str, hint: Hint = NO_HINT) -> list[Detection]:
     """Every detection in the value, in order of position."""
-    return _scan_with(value, field_hint(hint), list(_GATES))
-
-
-def field_hint(hint: Hint) -> Hint:
-    """The hint with the category its name's words give where the classifier gave none: a
-    field whose name says birth ("geboren", "datumGeboorte") holds birth dates, so each of its
-    values is asked for one (no birth word stands in a bare date)."""
-    if hint.category is None and hint.field and says_birth(hint.field):
-        return Hint(hint.field, "birthdate")
-    return hint
+    return _scan_with(value, hint, list(_GATES))
 
 
 _CACHE_LIMIT = 1 << 16
@@ -321,7 +316,6 @@ def scan_column(
     gate that holds for a value holds for any text containing it). With ``only``, just the
     recognisers of those kinds run (what else they find may be missing). The lists may be
     shared: read them, do not change them."""
-    hint = field_hint(hint)
     key = hint if only is None else (hint, only)
     clean, held = _memory.of(key)
     distinct = set(values)
