@@ -77,10 +77,8 @@ def test_a_uuid_written_another_way_is_shared(
     ("a", "b"),
     [
         ("ketenid.nl/leerling/17", "other.nl/leerling/17"),  # a prefix stays before a key
-        ("urn:school-a:17", "urn:school-b:17"),
-        ("urn:eckid:" + TAILS[0], "urn:eckid:" + TAILS[1]),
+        ("urn:school-a:17", "urn:school-b:17"),  # (the same tail under each pair's prefixes)
         ("ketenid.nl/201703/" + TAILS[0], TAILS[0][:-1] + "e"),
-        (UUIDS[0], UUIDS[1].upper()),
         (UUIDS[0], UUIDS[0].replace("-", "")),  # not written as one another here
         ("aB3dE5fG-7hJ9-kL1m", "Ab3De5Fg-7Hj9-Kl1M"),  # not hex: case matters
         # a supplier's own path (or URN part) before a shared tail tells the values apart
