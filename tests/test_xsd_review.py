@@ -14,6 +14,7 @@ import pytest
 from conftest import check_text
 
 import conformance
+from conformance.model.errors import InputError
 from conformance.readers.xsd import xsd_from_bytes
 
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -107,6 +108,19 @@ def test_a_group_that_contains_itself_is_refused_in_one_line(tmp_path: Path) -> 
     assert "self.xsd:line 3: a group, attribute group or type derivation contains itself" in (
         done.stderr
     )
+
+
+def test_a_cycle_of_substitution_group_heads_is_refused_not_cut_short(tmp_path: Path) -> None:
+    """a's head is b and b's a: the heads were followed 64 times and whatever was reached
+    taken for the element's body, silently (the module promises never to cut short so)."""
+    text = schema(
+        '<xs:element name="a" substitutionGroup="b"/><xs:element name="b" substitutionGroup="a"/>'
+        '<xs:element name="leerling"><xs:complexType><xs:sequence>'
+        '<xs:element ref="a"/><xs:element name="eckId" type="xs:string"/>'
+        "</xs:sequence></xs:complexType></xs:element>"
+    )
+    with pytest.raises(InputError, match="a substitution group chain longer than 64 heads"):
+        xsd_from_bytes(text.encode(), tmp_path / "cycle.xsd", frozenset())
 
 
 def test_a_group_recursing_through_an_element_is_a_recursive_type(tmp_path: Path) -> None:

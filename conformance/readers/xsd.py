@@ -464,6 +464,9 @@ class _Walker:
             if head is None or head is holder:
                 break
             holder = head
+        else:  # never cut short silently: a cycle of heads, or a chain past the limit
+            problem = f"a substitution group chain longer than {_MAX_SUBSTITUTION_CHAIN} heads"
+            raise self.refuse(f"{problem} (or a cycle)", declaration)
         if holder.get("type"):
             typed = self.schema.find(holder, "type", self.schema.types)
             return (typed if typed is not None else declaration), _local(holder.get("type", ""))
