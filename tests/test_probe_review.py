@@ -55,8 +55,10 @@ class Hostile(Quirky):
         parts, quirks = self._parts(), self.quirks
         if self.command == "POST" and status == 201 and isinstance(body, dict):
             self.sent[str(body["id"])] = self.parsed
-            if "wrap_by_name" in quirks:
-                key = f"{self.parsed.get('lastName')} {self.parsed.get('bsn', '')}".strip()
+            if "wrap_by_name" in quirks or "wrap_by_surname" in quirks:
+                # a surname alone (wrap_by_surname): safe_path keeps a plain word
+                bsn = self.parsed.get("bsn", "") if "wrap_by_name" in quirks else ""
+                key = f"{self.parsed.get('lastName')} {bsn}".strip()
                 return status, {key: {"id": body["id"]}}, headers
         if self.command == "GET" and len(parts) == 2 and isinstance(body, list):
             body = self._listed(body)
@@ -100,6 +102,8 @@ class Hostile(Quirky):
             body = body | {"eckId": _random_eck()}
         if "leerjaar" in self.quirks:  # shown by reads, left out of the export
             body = body | {"leerjaar": 7}
+        if "surname_key" in self.quirks:  # the pupil's surname as a key of reads only
+            body = body | {str(self.sent.get(pupil_id, {}).get("lastName")): "1"}
         return self._nested(body)
 
     def _nested(self, item: dict[str, Any]) -> dict[str, Any]:
@@ -233,9 +237,13 @@ def test_a_pseudonym_never_compared_is_not_a_pass(tmp_path: Path, cli: Any) -> N
     assert "pseudonym" in reasons["API-002"]
 
 
-def test_the_wrapper_key_of_a_provisioning_answer_is_redacted(tmp_path: Path, cli: Any) -> None:
-    """Review 12: {"<surname> <BSN>": {"id": …}} ended the run quoting the key raw."""
-    run = _probe(tmp_path, cli, "wrap_by_name", mistakes="accept_bsn")
+@pytest.mark.parametrize("quirk", ["wrap_by_name", "wrap_by_surname"])
+def test_the_wrapper_key_of_a_provisioning_answer_is_redacted(
+    tmp_path: Path, cli: Any, quirk: str
+) -> None:
+    """Review 12: {"<surname> <BSN>": {"id": …}} ended the run quoting the key raw; a surname
+    alone passes safe_path, so only the redaction of a value sent hides it."""
+    run = _probe(tmp_path, cli, quirk, mistakes="accept_bsn")
     assert run.code == 2, run.err
     assert "probe.fields.id" in run.err and "it wraps the pupil under" in run.err
     assert run.sent and not run.quoted(*_sent_values(run)), "the wrapper key was printed raw"
@@ -339,3 +347,12 @@ def test_an_export_keyed_by_the_id_holds_the_id() -> None:
     assert _missing_from_export(Response(200, json.dumps(keyed), {}), read, eck, "eckId") == []
     other = {"pupil": {"p2": {"eckId": eck}}}
     assert _missing_from_export(Response(200, json.dumps(other), {}), read, eck, "eckId") == ["id"]
+
+
+def test_a_reads_key_missing_from_the_export_is_named_redacted(tmp_path: Path, cli: Any) -> None:
+    """API-004 named the read's keys the export lacks as they were: a key that is the pupil's
+    surname was printed raw."""
+    run = _probe(tmp_path, cli, "surname_key")
+    assert run.verdict("API-004") == "fail", _messages(run)
+    assert any("lacks stored data that reads show" in m for m in _messages(run))
+    assert not run.quoted(*_sent_values(run)), "a key holding a surname was printed raw"

@@ -191,17 +191,26 @@ def shows_pupil(response: Response, config: ProbeConfig, pupil_id: str, pseudony
     if body is None:
         return any(contains(response, mark) for mark in marks)
     anonymous = [i for i in list_items(body, (config.id_field,)) if config.id_field not in i]
-    shown = [str(v).casefold() for item in anonymous for v in _scalars_of(item)]
+    shown = [v.casefold() for item in anonymous for v in scalars(item)]
     return any(mark.casefold() in value for mark in marks for value in shown)
 
 
-def _scalars_of(value: Any) -> list[Any]:
-    """The strings and numbers in a JSON value, at any depth."""
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _scalars_of(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _scalars_of(v)]
-    return [value] if isinstance(value, str | int | float) and not isinstance(value, bool) else []
+def scalars(value: Any) -> list[str]:
+    """Every string and number of a JSON document, as text, and every key (an export may key
+    the pupil's record by its id: {"pupil": {"<id>": {...}}}). A stack, not recursion: an
+    answer nested thousands deep is walked, not a RecursionError."""
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            found.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str | int | float) and not isinstance(value, bool):
+            found.append(str(value))
+    return found
 
 
 def pseudonym_marks(pseudonym: str) -> list[str]:
@@ -237,7 +246,7 @@ def pupil_id_of(created: Response, config: ProbeConfig, sent: Sequence[str] = ()
         return found
     wrapper = _wrapper(created.json(), config.id_field)
     hint = (
-        f"it wraps the pupil under '{_shown_key(wrapper, sent)}', and the probes read the id "
+        f"it wraps the pupil under '{shown_key(wrapper, sent)}', and the probes read the id "
         "at the top level"
         if wrapper is not None
         else "name the field that holds the pupil's id"
@@ -249,7 +258,7 @@ def pupil_id_of(created: Response, config: ProbeConfig, sent: Sequence[str] = ()
     raise UserError(config.source, "probe.fields.id", problem)
 
 
-def _shown_key(key: str, sent: Sequence[str]) -> str:
+def shown_key(key: str, sent: Sequence[str]) -> str:
     """An answer's key as it may be printed: redacted where it holds a value sent (the
     pupil's name made a key), else as any field path (safe_path)."""
     folded = key.casefold()

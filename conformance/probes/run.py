@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, given, seed, settings
@@ -41,6 +41,8 @@ from conformance.probes.common import (
     listed_pseudonyms,
     pupil_body,
     pupil_id_of,
+    scalars,
+    shown_key,
     shows_pupil,
 )
 from conformance.probes.config import ProbeConfig
@@ -157,7 +159,8 @@ def _lifecycle(
         "API-004",
         access.status == 200 and not missing,
         f"the access (inzage) export ({access.status}) lacks stored data that reads show: "
-        + ", ".join(missing),
+        # the read's own keys: a pupil's name may be one
+        + ", ".join(shown_key(name, list(pupil.values())) for name in missing),
     )
     others = _other_school_and_no_one(client, config, results, pupil_id, sent)
     later = client.call("read", a, pupil_id)  # after the other schools' attempts: a third read
@@ -409,30 +412,13 @@ def _missing_from_export(access: Response, read: Response, pseudonym: str, field
         and name.casefold() not in _RESOURCE_MARKS
     }
     values.setdefault(field, pseudonym)
-    exported = _scalars(access.json()) if access.json() is not None else [access.text]
+    exported = scalars(access.json()) if access.json() is not None else [access.text]
     return [name for name, value in values.items() if not _among(value, exported)][:5]
 
 
 # What a read says of the resource, not of the pupil ({"object": "pupil", "version": 2}):
 # an export need not repeat it.
 _RESOURCE_MARKS = frozenset({"object", "type", "kind", "version", "etag"})
-
-
-def _scalars(value: Any) -> list[str]:
-    """Every string and number of a JSON document, as text, and every key (an export may key
-    the pupil's record by its id: {"pupil": {"<id>": {...}}})."""
-    found: list[str] = []
-    stack = [value]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            found.extend(value)
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-        elif isinstance(value, str | int | float) and not isinstance(value, bool):
-            found.append(str(value))
-    return found
 
 
 def _among(value: str, exported: list[str]) -> bool:
