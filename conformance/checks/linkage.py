@@ -31,7 +31,7 @@ from conformance.detect.derivation import (
     public_scrypt,
     tail_derivation,
 )
-from conformance.detect.fieldnames import compact_name, names_persons
+from conformance.detect.fieldnames import compact_name, names_persons, names_staff
 from conformance.detect.preimage import Hit, deep_search, digest_of
 from conformance.detect.pseudonyms import (
     ECKID_PRODUCTION_PREFIX,
@@ -636,9 +636,6 @@ class _KeysPerInput:
 
 # Record kinds the readers give that name no kind of person: a CSV's row, an array's item.
 _FORMAT_KINDS = frozenset({"record", "records", "item", "items", "data", "rows", "results"})
-_TEACHERS = frozenset(
-    {"docent", "docenten", "leerkracht", "leerkrachten", "teacher", "teachers", "medewerkers"}
-)
 
 
 def _person_of(kind: str) -> str:
@@ -647,9 +644,9 @@ def _person_of(kind: str) -> str:
     export of the same pupils meet), a teacher's, or — 'licenties', 'scholen' — the kind's
     own (a licence's id 17 is no pupil's key 17)."""
     compact = compact_name(kind)
-    if compact in _TEACHERS:
+    if names_staff(kind):
         return "teacher"
-    if kind in _FORMAT_KINDS or names_persons(kind):
+    if compact in _FORMAT_KINDS or names_persons(kind):
         return "person"
     return compact
 

@@ -273,10 +273,13 @@ _PERSON_COLLECTIONS = _words(
     "kinderen docenten leerkrachten teachers medewerkers personen persons people gebruikers "
     "studenten scholieren cursisten groepsleden leerlingenlijst learners"
 )
+# The school's staff: teachers and other employees (a teacher's key 17 is no pupil's).
+_STAFF = _words("docent docenten leerkracht leerkrachten teacher teachers medewerkers")
 # Of those, the words for a group's members: pupils, not its teachers, parents or users.
-_PUPIL_LISTS = _PERSON_COLLECTIONS - _words(
-    "leerling student pupil deelnemer kinderen docenten leerkrachten teachers medewerkers "
-    "personen persons people gebruikers users"
+_PUPIL_LISTS = (
+    _PERSON_COLLECTIONS
+    - _STAFF
+    - _words("leerling student pupil deelnemer kinderen personen persons people gebruikers users")
 )
 # Of those, the words for many (an object under one is a map of persons by their keys).
 _PERSON_MAPS = _PERSON_COLLECTIONS - _words("leerling student pupil deelnemer leerlingenlijst")
@@ -549,6 +552,11 @@ def names_pupils(name: str) -> bool:
     """Whether a key names a group's list of pupils (``leerlingen``, ``members``): not its
     teachers, a parent's children or a platform's users."""
     return compact_name(name) in _PUPIL_LISTS
+
+
+def names_staff(name: str) -> bool:
+    """Whether a key or record kind names the school's staff (``docenten``, ``teacher``)."""
+    return compact_name(name) in _STAFF
 
 
 def names_persons(name: str) -> bool:
