@@ -62,6 +62,7 @@ from conformance.readers.jsonguard import (
     NestingError,
     NumberLengthError,
     StringLengthError,
+    within_limits,
 )
 from conformance.readers.limits import (
     MAX_DEPTH,
@@ -491,8 +492,7 @@ def _top_level_keys(locations: dict[str, str]) -> dict[str, str] | None:
 
 
 def _guarded(stream: jsonslices.Prefixed) -> Any:
-    limits = (MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS, MAX_KEY_CHARS)
-    return GuardedStream(cast(IO[bytes], stream), *limits)
+    return within_limits(cast(IO[bytes], stream))
 
 
 def _located(

@@ -20,6 +20,13 @@ from typing import IO
 
 import numpy as np
 
+from conformance.readers.limits import (
+    MAX_DEPTH,
+    MAX_KEY_CHARS,
+    MAX_NUMBER_DIGITS,
+    MAX_VALUE_BYTES,
+)
+
 # A string's content: anything but a quote or a backslash, or an escaped character.
 _CONTENT = re.compile(rb'(?:[^"\\]++|\\.)*+', re.DOTALL)
 _STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
@@ -200,3 +207,9 @@ class GuardedStream:
         self._scanner.feed(chunk)
         self.bytes_read += len(chunk)
         return chunk
+
+
+def within_limits(stream: IO[bytes]) -> GuardedStream:
+    """The stream guarded with the toolkit's limits (readers.limits), as every JSON reader
+    reads it: the export reader and the spec reader alike."""
+    return GuardedStream(stream, MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS, MAX_KEY_CHARS)

@@ -25,7 +25,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any
 
 import ijson
 import yaml
@@ -40,20 +40,16 @@ from conformance.model.profile import FieldClass
 from conformance.model.records import Record
 from conformance.model.spec import SpecModel, UrlField
 from conformance.readers.jsonguard import (
-    GuardedStream,
     KeyLengthError,
     NestingError,
     NumberLengthError,
     StringLengthError,
+    within_limits,
 )
 from conformance.readers.limits import (
-    MAX_DEPTH,
-    MAX_KEY_CHARS,
-    MAX_NUMBER_DIGITS,
     MAX_SPEC_BYTES,
     MAX_SPEC_FIELDS,
     MAX_SPEC_NODES,
-    MAX_VALUE_BYTES,
     parser_words,
 )
 from conformance.readers.source import peek_regular, read_limited
@@ -126,8 +122,7 @@ def _json_top_level_marker(body: bytes) -> bool | None:
     """The JSON object's keys at depth 1, read by events (no value is built) through the
     guard the JSON reader uses (ijson's C backend crashes on a 5,000-digit number); None if
     the parser stopped before it could tell."""
-    limits = (MAX_DEPTH, MAX_VALUE_BYTES, MAX_NUMBER_DIGITS, MAX_KEY_CHARS)
-    stream = GuardedStream(cast(IO[bytes], io.BytesIO(body)), *limits)
+    stream = within_limits(io.BytesIO(body))
     depth = 0
     try:
         for event, value in ijson.basic_parse(stream, buf_size=16384):
